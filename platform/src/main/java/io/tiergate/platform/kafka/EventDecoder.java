@@ -1,0 +1,61 @@
+package io.tiergate.platform.kafka;
+
+import io.tiergate.schemas.serde.AvroDeserializer;
+import io.tiergate.schemas.serde.SerdeConfig;
+import io.tiergate.schemas.topics.Topic;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Decodes the raw value of a consumed record into its topic's event type. Listeners consume
+ * {@code byte[]} and decode here, so a record that does not decode is in hand, with its bytes, to
+ * be dead-lettered, instead of a poll loop failing on it.
+ */
+@Singleton
+public class EventDecoder {
+
+  private final KafkaClientSettings settings;
+  private final Map<Class<?>, AvroDeserializer<?>> deserializers = new ConcurrentHashMap<>();
+
+  public EventDecoder(KafkaClientSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * The event, or {@code null} for a tombstone.
+   *
+   * @throws DecodeException naming topic, partition, offset and the cause
+   */
+  public <V extends SpecificRecord> V decode(Topic<V> topic, ConsumerRecord<?, byte[]> record) {
+    try {
+      return deserializer(topic.valueType()).deserialize(record.topic(), record.value());
+    } catch (RuntimeException e) {
+      throw new DecodeException(record, e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <V extends SpecificRecord> AvroDeserializer<V> deserializer(Class<V> type) {
+    return (AvroDeserializer<V>)
+        deserializers.computeIfAbsent(
+            type,
+            t -> {
+              AvroDeserializer<V> d = new AvroDeserializer<>();
+              d.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl(), SerdeConfig.VALUE_TYPE, t), false);
+              return d;
+            });
+  }
+
+  /** A record that could not be decoded, with where it was. */
+  public static final class DecodeException extends RuntimeException {
+    public DecodeException(ConsumerRecord<?, ?> record, Throwable cause) {
+      super(
+          "Cannot decode record " + record.topic() + "-" + record.partition() + "@" + record.offset()
+              + ": " + cause.getMessage(),
+          cause);
+    }
+  }
+}

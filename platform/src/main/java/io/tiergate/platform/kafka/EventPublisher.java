@@ -1,0 +1,76 @@
+package io.tiergate.platform.kafka;
+
+import io.tiergate.schemas.serde.AvroSerializer;
+import io.tiergate.schemas.topics.Topic;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes events to the topics of {@link io.tiergate.schemas.topics.Topics}: string keys, Avro
+ * values in Confluent wire format. Idempotent, {@code acks=all}: a send whose future completed is
+ * durable, so a listener that waits for its sends before its offsets commit loses nothing.
+ */
+@Singleton
+public class EventPublisher implements AutoCloseable {
+
+  private final KafkaProducer<String, SpecificRecord> producer;
+
+  public EventPublisher(KafkaClientSettings settings) {
+    Map<String, Object> config = settings.base();
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.applicationName() + "-publisher");
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    this.producer =
+        new KafkaProducer<>(config, new StringSerializer(), avroSerializer(config));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static AvroSerializer<SpecificRecord> avroSerializer(Map<String, Object> config) {
+    AvroSerializer serializer = new AvroSerializer<>();
+    serializer.configure(config, false);
+    return serializer;
+  }
+
+  public <V extends SpecificRecord> CompletableFuture<RecordMetadata> send(Topic<V> topic, String key, V value) {
+    return send(new ProducerRecord<>(topic.name(), key, value));
+  }
+
+  /** A tombstone: deletes {@code key} from a compacted topic. */
+  public CompletableFuture<RecordMetadata> sendTombstone(Topic<?> topic, String key) {
+    return send(new ProducerRecord<>(topic.name(), key, null));
+  }
+
+  /** For records that carry headers or an explicit partition. */
+  public CompletableFuture<RecordMetadata> send(ProducerRecord<String, SpecificRecord> record) {
+    CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+    producer.send(
+        record,
+        (metadata, error) -> {
+          if (error != null) {
+            result.completeExceptionally(error);
+          } else {
+            result.complete(metadata);
+          }
+        });
+    return result;
+  }
+
+  public void flush() {
+    producer.flush();
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
