@@ -140,6 +140,14 @@ public final class PriceTable {
     return localTco;
   }
 
+  /**
+   * This table with another local machine's TCO (same version, models and expectations): a worker
+   * serving several local endpoints prices each by its own hardware, through the same calculator.
+   */
+  public PriceTable withLocalTco(LocalTco tco) {
+    return new PriceTable(version, pricesTakenOn, java.util.Objects.requireNonNull(tco, "tco"), models, expectedOutputTokens);
+  }
+
   public Optional<ModelPrice> model(String id) {
     return Optional.ofNullable(models.get(id));
   }
