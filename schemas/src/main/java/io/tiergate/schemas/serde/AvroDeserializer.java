@@ -1,7 +1,10 @@
 package io.tiergate.schemas.serde;
 
+import io.tiergate.schemas.registry.Compatibility;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -18,6 +21,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Reads Confluent wire format into a specific record class, resolving the writer schema (fetched by
  * id from the registry) against the class's own schema, so a reader keeps working when writers add
  * fields with defaults or enum symbols it does not know (those read as the enum's default).
+ *
+ * <p>Thread-safe after {@link #configure}; one resolving reader is cached per writer schema id. A
+ * writer schema the class cannot read is reported once per record with the fields that break, not
+ * as an obscure decoding error.
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
@@ -64,6 +71,13 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     this.readerSchema = model.getSchema(type);
   }
 
+  /**
+   * The record, or {@code null} for a tombstone.
+   *
+   * @throws SerializationException naming the topic, the type and the cause: not wire format (bad
+   *     magic byte, too short), unknown schema id, a writer schema this type cannot read, a
+   *     truncated or corrupt payload, trailing bytes
+   */
   @Override
   public T deserialize(String topic, byte[] data) {
     if (data == null) {
@@ -72,32 +86,63 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     if (registry == null) {
       throw new SerializationException("AvroDeserializer used before configure()");
     }
+    String what = type.getSimpleName() + " from topic " + topic;
     ByteBuffer buffer = ByteBuffer.wrap(data);
-    int id = ConfluentWireFormat.readSchemaId(buffer);
-    SpecificDatumReader<T> reader = readersById.computeIfAbsent(id, this::readerFor);
+    int id;
     try {
-      BinaryDecoder decoder =
-          DecoderFactory.get()
-              .binaryDecoder(data, buffer.position(), buffer.remaining(), null);
-      T value = reader.read(null, decoder);
+      id = ConfluentWireFormat.readSchemaId(buffer);
+    } catch (SerializationException e) {
+      throw new SerializationException("Cannot deserialize " + what + ": " + e.getMessage(), e);
+    }
+    SpecificDatumReader<T> reader = reader(id, what);
+    BinaryDecoder decoder =
+        DecoderFactory.get().binaryDecoder(data, buffer.position(), buffer.remaining(), null);
+    T value;
+    try {
+      value = reader.read(null, decoder);
+    } catch (EOFException e) {
+      throw new SerializationException(
+          "Cannot deserialize " + what + " (writer schema id " + id + "): payload truncated after "
+              + data.length + " bytes", e);
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "Cannot deserialize " + what + " (writer schema id " + id + "): corrupt payload: " + e, e);
+    }
+    try {
       if (!decoder.isEnd()) {
         throw new SerializationException(
-            "Trailing bytes after " + type.getSimpleName() + " (schema id " + id + ")");
+            "Cannot deserialize " + what + " (writer schema id " + id
+                + "): trailing bytes after the record (wrong schema id?)");
       }
-      return value;
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof SerializationException se) {
-        throw se;
-      }
-      throw new SerializationException(
-          "Cannot decode " + type.getSimpleName() + " with writer schema id " + id + " on topic "
-              + topic + ": " + e, e);
+    } catch (IOException e) {
+      throw new SerializationException("Cannot deserialize " + what + ": " + e, e);
     }
+    return value;
   }
 
-  private SpecificDatumReader<T> readerFor(int id) {
-    Schema writer = registry.schemaById(id);
-    return new SpecificDatumReader<>(writer, readerSchema, model);
+  private SpecificDatumReader<T> reader(int id, String what) {
+    SpecificDatumReader<T> cached = readersById.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    // outside any map lock (the registry call may be remote); failures are not cached, so a
+    // registry that was briefly down is asked again for the next record
+    Schema writer;
+    try {
+      writer = registry.schemaById(id);
+    } catch (SchemaRegistryException e) {
+      throw new SchemaRegistryException(
+          e.errorCode(), "Cannot deserialize " + what + ": writer schema id " + id + ": " + e.getMessage(), e);
+    }
+    List<String> problems = Compatibility.problems(readerSchema, writer);
+    if (!problems.isEmpty()) {
+      throw new SerializationException(
+          "Cannot deserialize " + what + ": writer schema id " + id + " (" + writer.getFullName()
+              + ") cannot be read as " + readerSchema.getFullName() + ": " + String.join("; ", problems));
+    }
+    SpecificDatumReader<T> reader = new SpecificDatumReader<>(writer, readerSchema, model);
+    SpecificDatumReader<T> raced = readersById.putIfAbsent(id, reader);
+    return raced != null ? raced : reader;
   }
 
   public Class<T> type() {

@@ -1,13 +1,10 @@
 package io.tiergate.schemas.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -18,13 +15,24 @@ import org.apache.kafka.common.serialization.Serializer;
  * Writes specific records in Confluent wire format, registering the writer schema under the topic
  * name strategy's subject ({@code <topic>-key} / {@code <topic>-value}). Confluent's
  * {@code KafkaAvroDeserializer} reads what this writes.
+ *
+ * <p>Decimal amounts are written at the schema's scale (9 for USD): an amount with fewer digits is
+ * rescaled exactly ({@code 1.5} is written as {@code 1.500000000}); one that would need rounding is
+ * rejected with the field named, because rounding money is a decision for {@code Money.usd}, not
+ * for the wire.
+ *
+ * <p>Thread-safe after {@link #configure}; schema ids and datum writers are cached per schema.
  */
 public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
   private SchemaRegistryClient registry;
   private boolean isKey;
   private boolean autoRegister = true;
-  private final Map<String, Integer> idsBySubject = new ConcurrentHashMap<>();
+  private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+  private final Map<Class<?>, DatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
+
+  /** Generated classes share one {@link Schema} instance, so this key compares by identity first. */
+  private record SubjectSchema(String subject, Schema schema) {}
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroSerializer() {}
@@ -51,34 +59,59 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
       throw new SerializationException("AvroSerializer used before configure()");
     }
     Schema schema = record.getSchema();
-    String subject = subject(topic, isKey);
-    int id = idsBySubject.computeIfAbsent(subject + '\u0000' + schema.getFullName(), k -> schemaId(subject, schema));
-    return encode(id, schema, record);
+    int id = schemaId(subject(topic, isKey), schema);
+    try {
+      return ConfluentWireFormat.frame(id, writer(record), record);
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "Cannot serialize "
+              + schema.getName()
+              + " for topic "
+              + topic
+              + " (schema id "
+              + id
+              + "): "
+              + e.getMessage()
+              + (e.getMessage() != null && e.getMessage().contains("decimal")
+                  ? " (round USD amounts with io.tiergate.schemas.money.Money.usd)"
+                  : ""),
+          e);
+    }
   }
 
   private int schemaId(String subject, Schema schema) {
-    if (!autoRegister) {
-      throw new SerializationException(
-          "auto.register.schemas=false and no id is cached for subject " + subject);
+    SubjectSchema key = new SubjectSchema(subject, schema);
+    Integer cached = ids.get(key);
+    if (cached != null) {
+      return cached;
     }
-    return registry.register(subject, schema);
+    // outside any map lock: the registry call may be remote; a racing thread gets the same id
+    int id;
+    if (autoRegister) {
+      id = registry.register(subject, schema);
+    } else {
+      try {
+        id = registry.idOf(subject, schema);
+      } catch (SchemaRegistryException e) {
+        throw new SchemaRegistryException(
+            e.errorCode(),
+            "auto.register.schemas=false and "
+                + schema.getFullName()
+                + " is not registered under subject "
+                + subject
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+    }
+    ids.putIfAbsent(key, id);
+    return id;
   }
 
-  /** Wire bytes for a record whose schema id is known. */
-  static byte[] encode(int schemaId, Schema schema, SpecificRecord record) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    ByteBuffer header = ByteBuffer.allocate(ConfluentWireFormat.HEADER_SIZE);
-    ConfluentWireFormat.writeHeader(header, schemaId);
-    out.writeBytes(header.array());
-    try {
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      new SpecificDatumWriter<SpecificRecord>(schema, SpecificData.getForSchema(schema)).write(record, encoder);
-      encoder.flush();
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Cannot encode " + schema.getFullName() + " with schema id " + schemaId + ": " + e.getMessage(), e);
-    }
-    return out.toByteArray();
+  private DatumWriter<SpecificRecord> writer(SpecificRecord record) {
+    return writers.computeIfAbsent(
+        record.getClass(),
+        c -> new SpecificDatumWriter<>(record.getSchema(), SpecificData.getForClass(c)));
   }
 
   /** Confluent's TopicNameStrategy. */

@@ -2,7 +2,6 @@ package io.tiergate.schemas.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,10 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * Confluent Schema Registry REST client (also Apicurio's ccompat API, Karapace, Redpanda):
- * {@code POST /subjects/{subject}/versions} to register, {@code GET /schemas/ids/{id}} to look up.
- * Both directions are cached; 5xx and transport errors are retried with exponential backoff over
- * every configured URL; 4xx errors surface with the registry's error code and message.
+ * Confluent Schema Registry REST client (also Apicurio's ccompat API, Karapace, Redpanda and our
+ * {@link io.tiergate.schemas.registry.EmbeddedSchemaRegistry}): {@code POST
+ * /subjects/{subject}/versions} to register, {@code POST /subjects/{subject}} to look an id up
+ * without registering, {@code GET /schemas/ids/{id}} to fetch a writer schema. Requests and
+ * responses use {@code application/vnd.schemaregistry.v1+json} and {@code {"schema": "..."}}
+ * bodies.
+ *
+ * <p>Both directions are cached (a schema's id never changes). 5xx, 429 and transport errors are
+ * retried with exponential backoff, trying every configured URL on each round; other 4xx answers
+ * fail at once with the registry's {@code error_code} and {@code message}. Thread-safe.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -36,9 +41,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   private final HttpClient http;
   private final int maxAttempts;
   private final Duration initialBackoff;
-  private final Map<String, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+  private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
+  private record SubjectSchema(String subject, Schema schema) {}
+
+  /**
+   * @param urls comma-separated base URLs of the same registry cluster
+   * @param basicAuthUserInfo {@code user:password} for HTTP basic auth
+   * @param maxAttempts rounds over all URLs before a retriable failure is reported
+   * @param initialBackoff pause after the first failed round, doubled after each further one
+   */
   public HttpSchemaRegistryClient(
       String urls, Optional<String> basicAuthUserInfo, int maxAttempts, Duration initialBackoff) {
     this.baseUris =
@@ -47,6 +60,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             .filter(s -> !s.isEmpty())
             .map(s -> URI.create(s.endsWith("/") ? s : s + "/"))
             .toList();
+    if (baseUris.isEmpty()) {
+      throw new IllegalArgumentException("No schema registry URL in '" + urls + "'");
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+    }
     this.authorization =
         basicAuthUserInfo.map(
             u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
@@ -66,21 +85,29 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public int register(String subject, Schema schema) {
-    String cacheKey = subject + '\u0000' + schema.toString();
-    Integer cached = idsBySubjectSchema.get(cacheKey);
+    return idFor(subject, schema, "subjects/" + encode(subject) + "/versions", "register a schema under subject " + subject);
+  }
+
+  @Override
+  public int idOf(String subject, Schema schema) {
+    return idFor(subject, schema, "subjects/" + encode(subject), "look up a schema under subject " + subject);
+  }
+
+  private int idFor(String subject, Schema schema, String path, String what) {
+    SubjectSchema key = new SubjectSchema(subject, schema);
+    Integer cached = idsBySubjectSchema.get(key);
     if (cached != null) {
       return cached;
     }
-    ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
-    JsonNode response =
-        call("POST", "subjects/" + encode(subject) + "/versions", body.toString(), "register " + subject);
-    int id = response.path("id").asInt(-1);
-    if (id < 0) {
-      throw new SchemaRegistryException(-1, "Registry answered register " + subject + " without an id: " + response);
+    String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+    JsonNode response = call("POST", path, body, what);
+    JsonNode id = response.get("id");
+    if (id == null || !id.canConvertToInt() || id.asInt() < 0) {
+      throw new SchemaRegistryException(-1, "Schema registry answered '" + what + "' without a valid id: " + abbreviate(response.toString()));
     }
-    idsBySubjectSchema.put(cacheKey, id);
-    schemasById.putIfAbsent(id, schema);
-    return id;
+    idsBySubjectSchema.putIfAbsent(key, id.asInt());
+    schemasById.putIfAbsent(id.asInt(), schema);
+    return id.asInt();
   }
 
   @Override
@@ -89,18 +116,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    JsonNode response = call("GET", "schemas/ids/" + id, null, "look up schema id " + id);
-    String text = response.path("schema").asText(null);
-    if (text == null) {
-      throw new SchemaRegistryException(-1, "Registry answered schema id " + id + " without a schema: " + response);
+    String what = "look up schema id " + id;
+    JsonNode response = call("GET", "schemas/ids/" + id, null, what);
+    JsonNode text = response.get("schema");
+    if (text == null || !text.isTextual()) {
+      throw new SchemaRegistryException(-1, "Schema registry answered '" + what + "' without a schema: " + abbreviate(response.toString()));
     }
     String type = response.path("schemaType").asText("AVRO");
     if (!"AVRO".equals(type)) {
-      throw new SchemaRegistryException(-1, "Schema id " + id + " is " + type + ", not AVRO");
+      throw new SchemaRegistryException(-1, "Schema id " + id + " is a " + type + " schema, not AVRO");
     }
-    Schema schema = new Schema.Parser().parse(text);
-    schemasById.put(id, schema);
-    return schema;
+    Schema schema;
+    try {
+      schema = new Schema.Parser().parse(text.asText());
+    } catch (RuntimeException e) {
+      throw new SchemaRegistryException(-1, "Schema id " + id + " from the registry is not valid Avro: " + e.getMessage(), e);
+    }
+    Schema raced = schemasById.putIfAbsent(id, schema);
+    return raced != null ? raced : schema;
   }
 
   private JsonNode call(String method, String path, String body, String what) {
@@ -108,30 +141,38 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     Duration backoff = initialBackoff;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       for (URI base : baseUris) {
+        HttpResponse<String> response;
         try {
-          HttpResponse<String> response = send(method, base.resolve(path), body);
-          int status = response.statusCode();
-          if (status >= 200 && status < 300) {
-            return JSON.readTree(response.body());
-          }
-          SchemaRegistryException error = error(status, response.body(), what);
-          if (status < 500) {
-            throw error; // the registry understood and said no: retrying will not change that
-          }
-          last = error;
+          response = send(method, base.resolve(path), body);
         } catch (IOException e) {
           last = new SchemaRegistryException(-1, "Cannot " + what + " at " + base + ": " + e, e);
+          continue; // the next URL, or the next round
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new SchemaRegistryException(-1, "Interrupted while trying to " + what, e);
         }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+          try {
+            return JSON.readTree(response.body());
+          } catch (IOException e) {
+            throw new SchemaRegistryException(
+                -1, "Schema registry at " + base + " answered '" + what + "' with a body that is not JSON: " + abbreviate(response.body()), e);
+          }
+        }
+        SchemaRegistryException error = error(base, status, response.body(), what);
+        if (status < 500 && status != 429) {
+          throw error; // the registry understood and said no: retrying will not change that
+        }
+        last = error;
       }
       if (attempt < maxAttempts) {
-        pause(backoff);
+        pause(backoff, what);
         backoff = backoff.multipliedBy(2);
       }
     }
-    throw last;
+    throw new SchemaRegistryException(
+        last.errorCode(), last.getMessage() + " (gave up after " + maxAttempts + " rounds over " + baseUris + ")", last);
   }
 
   private HttpResponse<String> send(String method, URI uri, String body)
@@ -139,49 +180,63 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(10))
-            .header("Accept", CONTENT_TYPE + ", application/json");
+            .header("Accept", CONTENT_TYPE + ", application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5");
     authorization.ifPresent(a -> request.header("Authorization", a));
     if (body != null) {
       request.header("Content-Type", CONTENT_TYPE);
-      request.method(method, HttpRequest.BodyPublishers.ofString(body));
+      request.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
-  private static SchemaRegistryException error(int status, String body, String what) {
+  /** Confluent's error body is {@code {"error_code": 40403, "message": "Schema not found"}}. */
+  private static SchemaRegistryException error(URI base, int status, String body, String what) {
     int code = status;
-    String message = body;
+    String message = abbreviate(body);
     try {
       JsonNode json = JSON.readTree(body);
-      code = json.path("error_code").asInt(status);
-      message = json.path("message").asText(body);
-    } catch (IOException | RuntimeException notJson) {
-      // keep the HTTP status and the raw body
+      if (json != null && json.isObject()) {
+        code = json.path("error_code").asInt(status);
+        message = json.path("message").asText(message);
+      }
+    } catch (IOException notJson) {
+      // a proxy's HTML page, say: keep the HTTP status and the start of the body
     }
     String meaning =
         switch (code) {
           case SchemaRegistryException.SUBJECT_NOT_FOUND -> "subject not found";
+          case SchemaRegistryException.VERSION_NOT_FOUND -> "version not found";
           case SchemaRegistryException.SCHEMA_NOT_FOUND -> "schema not found";
-          case SchemaRegistryException.INCOMPATIBLE -> "incompatible with an earlier version";
+          case SchemaRegistryException.INCOMPATIBLE -> "incompatible with an earlier version of the subject";
           case SchemaRegistryException.INVALID_SCHEMA -> "invalid schema";
           case 401 -> "unauthorized (check basic.auth.user.info)";
+          case 403 -> "forbidden (the credentials lack permission)";
+          case 429 -> "rate limited";
           default -> "HTTP " + status;
         };
     return new SchemaRegistryException(
-        code, "Schema registry refused to " + what + ": " + meaning + " (error " + code + "): " + message);
+        code, "Schema registry at " + base + " refused to " + what + ": " + meaning + " (error " + code + "): " + message);
   }
 
-  private static void pause(Duration backoff) {
+  private static void pause(Duration backoff, String what) {
     try {
       Thread.sleep(backoff.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new SchemaRegistryException(-1, "Interrupted while waiting to retry: " + what, e);
     }
   }
 
   private static String encode(String subject) {
     return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String abbreviate(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.length() <= 300 ? text : text.substring(0, 300) + "…";
   }
 }

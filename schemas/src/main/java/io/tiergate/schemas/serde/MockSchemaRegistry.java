@@ -1,27 +1,23 @@
 package io.tiergate.schemas.serde;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import io.tiergate.schemas.registry.SchemaStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
 /**
  * In-JVM registry behind {@code mock://<scope>} URLs, shared by every serde of that scope, as
- * Confluent's serializer offers for single-process runs and tests. Ids are global within a scope
- * and stable for equal schemas; registering checks BACKWARD compatibility against the subject's
- * latest version, like the real registry's default.
+ * Confluent's serializer offers for single-process runs and tests. Same rules as the real registry
+ * (and {@link io.tiergate.schemas.registry.EmbeddedSchemaRegistry}, which shares {@link
+ * SchemaStore}): ids are global within a scope and stable for equal schemas; registering checks
+ * BACKWARD compatibility against the subject's latest version. Nothing is persisted, and other
+ * processes cannot see it: separate processes need an {@code http://} registry.
  */
 public final class MockSchemaRegistry implements SchemaRegistryClient {
 
   private static final Map<String, MockSchemaRegistry> SCOPES = new ConcurrentHashMap<>();
 
-  private final Map<Schema, Integer> idsBySchema = new HashMap<>();
-  private final Map<Integer, Schema> schemasById = new HashMap<>();
-  private final Map<String, List<Schema>> versionsBySubject = new HashMap<>();
+  private final SchemaStore store = SchemaStore.inMemory();
 
   private MockSchemaRegistry() {}
 
@@ -36,39 +32,17 @@ public final class MockSchemaRegistry implements SchemaRegistryClient {
   }
 
   @Override
-  public synchronized int register(String subject, Schema schema) {
-    List<Schema> versions = versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
-    if (!versions.contains(schema) && !versions.isEmpty()) {
-      Schema latest = versions.get(versions.size() - 1);
-      var result = SchemaCompatibility.checkReaderWriterCompatibility(schema, latest);
-      if (result.getType() != SchemaCompatibilityType.COMPATIBLE) {
-        throw new SchemaRegistryException(
-            SchemaRegistryException.INCOMPATIBLE,
-            "Schema being registered is incompatible with an earlier schema for subject \""
-                + subject
-                + "\": "
-                + result.getResult().getIncompatibilities());
-      }
-    }
-    Integer id = idsBySchema.get(schema);
-    if (id == null) {
-      id = idsBySchema.size() + 1;
-      idsBySchema.put(schema, id);
-      schemasById.put(id, schema);
-    }
-    if (!versions.contains(schema)) {
-      versions.add(schema);
-    }
-    return id;
+  public int register(String subject, Schema schema) {
+    return store.register(subject, schema).id();
   }
 
   @Override
-  public synchronized Schema schemaById(int id) {
-    Schema schema = schemasById.get(id);
-    if (schema == null) {
-      throw new SchemaRegistryException(
-          SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found");
-    }
-    return schema;
+  public int idOf(String subject, Schema schema) {
+    return store.lookup(subject, schema).id();
+  }
+
+  @Override
+  public Schema schemaById(int id) {
+    return store.schema(id);
   }
 }

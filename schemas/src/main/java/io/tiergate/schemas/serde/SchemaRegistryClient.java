@@ -3,8 +3,8 @@ package io.tiergate.schemas.serde;
 import org.apache.avro.Schema;
 
 /**
- * The two calls a serde needs from a Confluent-compatible schema registry. Implementations cache
- * both directions: a schema is registered once per subject, an id is fetched once.
+ * The calls a serde needs from a Confluent-compatible schema registry. Implementations are
+ * thread-safe and cache: a schema is registered once per subject, an id is fetched once.
  */
 public interface SchemaRegistryClient {
 
@@ -16,6 +16,14 @@ public interface SchemaRegistryClient {
    *     (invalid schema) and other failures
    */
   int register(String subject, Schema schema);
+
+  /**
+   * The id of {@code schema} if it is already registered under {@code subject}, without
+   * registering it (the serializer's {@code auto.register.schemas=false}).
+   *
+   * @throws SchemaRegistryException 40401 unknown subject, 40403 schema not registered there
+   */
+  int idOf(String subject, Schema schema);
 
   /**
    * The schema with this global id.
