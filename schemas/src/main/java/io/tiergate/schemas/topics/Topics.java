@@ -37,6 +37,7 @@ public final class Topics {
     public static final String BUDGET_STATUS = "budget.status";
     public static final String COST_WINDOWS = "cost.windows";
     public static final String WORKER_HEALTH = "worker.health";
+    public static final String ROUTING_BY_COST_CENTER = "routing.by-cost-center";
 
     private Names() {}
   }
@@ -83,6 +84,13 @@ public final class Topics {
   public static final Topic<WorkerHealth> WORKER_HEALTH =
       new Topic<>(Names.WORKER_HEALTH, WorkerHealth.class, Cleanup.COMPACT);
 
+  /**
+   * Router-internal: classified requests re-keyed by cost center, so each cost center's budget is
+   * decided by one router instance, in order (see docs/budgets.md). Key: cost center.
+   */
+  public static final Topic<ClassifiedRequest> ROUTING_BY_COST_CENTER =
+      new Topic<>(Names.ROUTING_BY_COST_CENTER, ClassifiedRequest.class, Cleanup.DELETE);
+
   /** The scope name of the one global budget. */
   public static final String GLOBAL_SCOPE = "global";
 
@@ -100,7 +108,8 @@ public final class Topics {
           BUDGET_CONFIG,
           BUDGET_STATUS,
           COST_WINDOWS,
-          WORKER_HEALTH);
+          WORKER_HEALTH,
+          ROUTING_BY_COST_CENTER);
 
   /** Topics whose records go to the cloud tier: the sovereignty invariant is checked against these. */
   public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD);
