@@ -1,0 +1,206 @@
+package io.tiergate.cli.demo;
+
+import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.events.ClassifiedRequest;
+import io.tiergate.schemas.events.CostEvent;
+import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.serde.AvroDeserializer;
+import io.tiergate.schemas.serde.SerdeConfig;
+import io.tiergate.schemas.topics.Topic;
+import io.tiergate.schemas.topics.Topics;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Follows one demo run through every topic (read_committed, from the ends of the topics as they
+ * were when the tracker started), keeping per-request facts: classified, routed (tier, time),
+ * deferred, results, cost events (deduplicated by request and attempt), and budget levels.
+ */
+public final class PipelineTracker implements AutoCloseable {
+
+  /** What happened to one request. */
+  public static final class RequestState {
+    public ClassifiedRequest classified;
+    public long routedAtMs = -1;
+    public final Set<String> tiersSeen = new LinkedHashSet<>();
+    public boolean deferred;
+    public final List<InferenceResult> results = new ArrayList<>();
+    public final Map<Integer, CostEvent> costsByAttempt = new HashMap<>();
+  }
+
+  private static final List<Topic<?>> FOLLOWED =
+      List.of(
+          Topics.INFERENCE_CLASSIFIED,
+          Topics.TIER_LOCAL,
+          Topics.TIER_CLOUD,
+          Topics.INFERENCE_DEFERRED,
+          Topics.INFERENCE_RESULTS,
+          Topics.INFERENCE_COSTS,
+          Topics.BUDGET_STATUS);
+
+  private final String runPrefix;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Map<Class<?>, AvroDeserializer<?>> decoders = new HashMap<>();
+  private final Map<String, RequestState> requests = new HashMap<>();
+  private final Set<BudgetLevel> levelsSeen = new LinkedHashSet<>();
+  private final Map<String, BudgetStatus> latestStatus = new HashMap<>();
+  private int sovereignOnCloud;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Thread thread;
+  private RuntimeException failure;
+
+  public PipelineTracker(String bootstrap, String registryUrl, String runPrefix) {
+    this.runPrefix = runPrefix;
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "tiergate-demo-tracker");
+    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (Topic<?> topic : FOLLOWED) {
+      consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))
+          .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions.stream().filter(p -> !p.topic().equals(Topics.BUDGET_STATUS.name())).toList());
+    consumer.seekToBeginning(partitions.stream().filter(p -> p.topic().equals(Topics.BUDGET_STATUS.name())).toList());
+    partitions.forEach(consumer::position); // fix the starting offsets now, before requests are sent
+    for (Topic<?> topic : FOLLOWED) {
+      AvroDeserializer<?> d = new AvroDeserializer<>();
+      d.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, topic.valueType()), false);
+      decoders.put(topic.valueType(), d);
+    }
+    this.thread = new Thread(this::pollLoop, "tiergate-demo-tracker");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void pollLoop() {
+    try {
+      while (running.get()) {
+        var records = consumer.poll(Duration.ofMillis(200));
+        synchronized (this) {
+          for (ConsumerRecord<String, byte[]> record : records) {
+            handle(record);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      if (running.get()) {
+        synchronized (this) {
+          failure = e;
+        }
+      }
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      return;
+    }
+    String topic = record.topic();
+    if (topic.equals(Topics.BUDGET_STATUS.name())) {
+      BudgetStatus status = decode(Topics.BUDGET_STATUS, record);
+      levelsSeen.add(status.getLevel());
+      latestStatus.put(status.getScope(), status);
+      return;
+    }
+    String key = record.key();
+    if (key == null || !key.startsWith(runPrefix)) {
+      return; // another run's traffic
+    }
+    RequestState state = requests.computeIfAbsent(key, k -> new RequestState());
+    if (topic.equals(Topics.INFERENCE_CLASSIFIED.name())) {
+      state.classified = decode(Topics.INFERENCE_CLASSIFIED, record);
+    } else if (topic.equals(Topics.TIER_LOCAL.name()) || topic.equals(Topics.TIER_CLOUD.name())) {
+      RoutedRequest routed = decode(Topics.TIER_LOCAL, record);
+      boolean cloud = topic.equals(Topics.TIER_CLOUD.name());
+      state.tiersSeen.add(cloud ? "CLOUD" : "LOCAL");
+      if (state.routedAtMs < 0 && routed.getAttempt() == 1) {
+        state.routedAtMs = record.timestamp();
+      }
+      var request = routed.getClassified().getRequest();
+      if (cloud && (request.getRequiresDataSovereignty() || routed.getClassified().getClassification().getContainsSensitiveData())) {
+        sovereignOnCloud++;
+      }
+    } else if (topic.equals(Topics.INFERENCE_DEFERRED.name())) {
+      state.deferred = true;
+    } else if (topic.equals(Topics.INFERENCE_RESULTS.name())) {
+      state.results.add(decode(Topics.INFERENCE_RESULTS, record));
+    } else if (topic.equals(Topics.INFERENCE_COSTS.name())) {
+      CostEvent cost = decode(Topics.INFERENCE_COSTS, record);
+      state.costsByAttempt.putIfAbsent(cost.getAttempt(), cost);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <V extends SpecificRecord> V decode(Topic<V> topic, ConsumerRecord<String, byte[]> record) {
+    return ((AvroDeserializer<V>) decoders.get(topic.valueType())).deserialize(record.topic(), record.value());
+  }
+
+  /** A consistent copy of what is known now. */
+  public synchronized Snapshot snapshot() {
+    if (failure != null) {
+      throw new IllegalStateException("The demo tracker stopped: " + failure.getMessage(), failure);
+    }
+    int classified = 0;
+    int routed = 0;
+    int completed = 0;
+    int deferredWaiting = 0;
+    BigDecimal spend = BigDecimal.ZERO;
+    for (RequestState s : requests.values()) {
+      if (s.classified != null) classified++;
+      if (!s.tiersSeen.isEmpty() || s.deferred || !s.results.isEmpty()) routed++;
+      if (!s.results.isEmpty()) completed++;
+      else if (s.deferred) deferredWaiting++;
+      for (CostEvent c : s.costsByAttempt.values()) spend = spend.add(c.getCostUsd());
+    }
+    return new Snapshot(classified, routed, completed, deferredWaiting, spend, Map.copyOf(latestStatus), Set.copyOf(levelsSeen), sovereignOnCloud);
+  }
+
+  /** Progress counters at one moment. */
+  public record Snapshot(
+      int classified,
+      int routed,
+      int completed,
+      int deferredWaiting,
+      BigDecimal spendUsd,
+      Map<String, BudgetStatus> statusByScope,
+      Set<BudgetLevel> levelsSeen,
+      int sovereignOnCloud) {}
+
+  /** The per-request facts (a copy of the map; call after the run has drained). */
+  public synchronized Map<String, RequestState> requests() {
+    return Map.copyOf(requests);
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    consumer.wakeup();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.tiergate.cli.demo;
+
+import io.tiergate.schemas.events.TaskType;
+import java.util.Optional;
+
+/** One line of a workload file (JSONL): a request to send, and what its type really is. */
+public record WorkloadItem(
+    int line,
+    String prompt,
+    String costCenter,
+    boolean requiresDataSovereignty,
+    Optional<Long> latencyBudgetMs,
+    Optional<String> taskTypeHint,
+    Optional<TaskType> expectedTaskType) {}

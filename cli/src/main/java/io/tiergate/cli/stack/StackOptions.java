@@ -1,0 +1,27 @@
+package io.tiergate.cli.stack;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How to run the local stack.
+ *
+ * @param home the checkout (where the modules' target/ folders are)
+ * @param dataDir state that survives restarts: broker data, registry file, logs
+ * @param bootstrap an existing cluster to use instead of starting a broker
+ * @param registryUrl an existing schema registry to use instead of the embedded one
+ */
+public record StackOptions(
+    Path home,
+    Path dataDir,
+    Optional<String> bootstrap,
+    Optional<String> registryUrl,
+    int brokerPort,
+    int registryPort,
+    int partitions,
+    boolean fresh) {
+
+  public static StackOptions defaults(Path home) {
+    return new StackOptions(home, home.resolve(".tiergate"), Optional.empty(), Optional.empty(), 9092, 8081, 3, false);
+  }
+}
