@@ -107,6 +107,8 @@ public final class SampleEvents {
         .setDecision(routingDecision())
         .setAttempt(2)
         .setEscalationReason("local timeout")
+        .setPriorCostUsd(Money.usd("0.000123456"))
+        .setPriorReasons(List.of("LOCAL_TIMEOUT"))
         .build();
   }
 
