@@ -1,0 +1,81 @@
+package io.tiergate.localworker.capacity;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.tiergate.schemas.events.CircuitState;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The local model server's circuit: it opens after {@code consecutiveFailures} failed calls in a row
+ * (a count-based window of that size at a 100 % failure threshold), lets one trial call through
+ * after {@code openFor} (half-open), and closes again when that call succeeds. Only failures that
+ * say the server is unwell count; a call that the server answered properly is a success even when
+ * the answer is rejected later (bad request, invalid output).
+ */
+public final class LocalCircuit {
+
+  private final CircuitBreaker breaker;
+
+  public LocalCircuit(String name, int consecutiveFailures, Duration openFor, Consumer<CircuitState> onTransition) {
+    if (consecutiveFailures < 1) {
+      throw new IllegalArgumentException("consecutiveFailures must be >= 1, was " + consecutiveFailures);
+    }
+    CircuitBreakerConfig config =
+        CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(consecutiveFailures)
+            .minimumNumberOfCalls(consecutiveFailures)
+            .failureRateThreshold(100)
+            // a long local generation is not a failure: never open on slowness
+            .slowCallDurationThreshold(Duration.ofDays(1))
+            .waitDurationInOpenState(openFor)
+            .automaticTransitionFromOpenToHalfOpenEnabled(true)
+            .permittedNumberOfCallsInHalfOpenState(1)
+            .build();
+    this.breaker = CircuitBreaker.of(name, config);
+    breaker.getEventPublisher().onStateTransition(e -> onTransition.accept(map(e.getStateTransition().getToState())));
+  }
+
+  public CircuitState state() {
+    return map(breaker.getState());
+  }
+
+  /** True while calls are refused outright (open, not yet half-open). */
+  public boolean isOpen() {
+    CircuitBreaker.State s = breaker.getState();
+    return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
+  }
+
+  /** Takes permission for one call; false while open, or half-open with the trial call taken. */
+  public boolean tryAcquire() {
+    return breaker.tryAcquirePermission();
+  }
+
+  /** Gives back a permission that was not used for a call. */
+  public void release() {
+    breaker.releasePermission();
+  }
+
+  public void success(Duration took) {
+    breaker.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  public void failure(Duration took, Throwable error) {
+    breaker.onError(took.toNanos(), TimeUnit.NANOSECONDS, error);
+  }
+
+  /** Consecutive failures currently counted (for messages). */
+  public int failedCalls() {
+    return breaker.getMetrics().getNumberOfFailedCalls();
+  }
+
+  private static CircuitState map(CircuitBreaker.State state) {
+    return switch (state) {
+      case CLOSED, DISABLED, METRICS_ONLY -> CircuitState.CLOSED;
+      case OPEN, FORCED_OPEN -> CircuitState.OPEN;
+      case HALF_OPEN -> CircuitState.HALF_OPEN;
+    };
+  }
+}

@@ -1,0 +1,108 @@
+package io.tiergate.localworker.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LocalCapacityTest {
+
+  private final AtomicInteger changes = new AtomicInteger();
+
+  @Test
+  void oneStreamAndTwoQueuedAdmitThreeThenRefuse() throws Exception {
+    LocalCapacity capacity = new LocalCapacity(1, 2, changes::incrementAndGet);
+
+    LocalCapacity.Ticket a = capacity.tryAdmit().orElseThrow();
+    a.awaitStream();
+    LocalCapacity.Ticket b = capacity.tryAdmit().orElseThrow();
+    LocalCapacity.Ticket c = capacity.tryAdmit().orElseThrow();
+
+    assertThat(capacity.tryAdmit()).isEmpty();
+    assertThat(capacity.running()).isEqualTo(1);
+    assertThat(capacity.queueDepth()).isEqualTo(2);
+    assertThat(changes.get()).isGreaterThanOrEqualTo(4);
+
+    a.close();
+    assertThat(capacity.queueDepth()).isEqualTo(2 - 0); // b and c still wait: neither took the stream yet
+    assertThat(capacity.tryAdmit()).isPresent();
+    b.close();
+    c.close();
+  }
+
+  @Test
+  void queuedTicketWaitsForTheStreamAndGetsItWhenItFrees() throws Exception {
+    LocalCapacity capacity = new LocalCapacity(1, 1, () -> {});
+    LocalCapacity.Ticket first = capacity.tryAdmit().orElseThrow();
+    first.awaitStream();
+    LocalCapacity.Ticket second = capacity.tryAdmit().orElseThrow();
+
+    CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+      try {
+        second.awaitStream();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(second.awaitStream(Duration.ofMillis(1))).isFalse();
+    assertThat(waiting).isNotDone();
+
+    first.close();
+
+    await().atMost(Duration.ofSeconds(5)).until(waiting::isDone);
+    assertThat(capacity.running()).isEqualTo(1);
+    assertThat(capacity.queueDepth()).isZero();
+    second.close();
+    assertThat(capacity.running()).isZero();
+  }
+
+  @Test
+  void heldBackWorkCountsInTheDepthAndIsAdmittedWhenAPlaceFrees() throws Exception {
+    LocalCapacity capacity = new LocalCapacity(1, 0, () -> {});
+    LocalCapacity.Ticket only = capacity.tryAdmit().orElseThrow();
+    only.awaitStream();
+
+    CompletableFuture<Optional<LocalCapacity.Ticket>> heldBack = CompletableFuture.supplyAsync(() -> {
+      try {
+        return capacity.admitWithin(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> capacity.queueDepth() == 1);
+
+    only.close();
+
+    Optional<LocalCapacity.Ticket> admitted = heldBack.get();
+    assertThat(admitted).isPresent();
+    admitted.get().close();
+  }
+
+  @Test
+  void heldBackWorkGivesUpAfterItsWait() throws Exception {
+    LocalCapacity capacity = new LocalCapacity(1, 0, () -> {});
+    LocalCapacity.Ticket only = capacity.tryAdmit().orElseThrow();
+
+    assertThat(capacity.admitWithin(Duration.ofMillis(20))).isEmpty();
+    assertThat(capacity.queueDepth()).isEqualTo(1); // the admitted ticket has not started streaming
+    only.close();
+    assertThat(capacity.queueDepth()).isZero();
+  }
+
+  @Test
+  void closingTwiceGivesBackOnce() throws Exception {
+    LocalCapacity capacity = new LocalCapacity(1, 0, () -> {});
+    LocalCapacity.Ticket t = capacity.tryAdmit().orElseThrow();
+    t.awaitStream();
+    t.close();
+    t.close();
+
+    LocalCapacity.Ticket again = capacity.tryAdmit().orElseThrow();
+    assertThat(capacity.tryAdmit()).isEmpty();
+    again.close();
+  }
+}
