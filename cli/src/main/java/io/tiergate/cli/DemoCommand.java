@@ -94,15 +94,10 @@ public class DemoCommand implements Callable<Integer> {
     Path workloadFile = workload != null ? workload : base.home().resolve("workloads/reference.jsonl");
     List<WorkloadItem> items = Workload.read(workloadFile);
     StackOptions options =
-        new StackOptions(
-            base.home(),
+        base.with(
             stack.dataDir != null ? base.dataDir() : base.dataDir().resolve("demo"),
-            base.bootstrap(),
-            base.registryUrl(),
-            base.brokerPort(),
-            base.registryPort(),
-            base.partitions(),
-            base.fresh() || (!keepData && base.bootstrap().isEmpty()));
+            base.fresh() || (!keepData && base.bootstrap().isEmpty()),
+            base.services());
     out.printf("[demo] workload %s: %d requests, sending %d at %.1f/s with a global daily budget of $%s (%s when exhausted)%n",
         workloadFile, items.size(), requests, rate, budgetUsd.toPlainString(), onExhausted);
 

@@ -33,6 +33,7 @@ public class StackMixin {
     Path home = Path.of(System.getProperty("tiergate.home", ".")).toAbsolutePath().normalize();
     Path data = dataDir != null ? dataDir.toAbsolutePath() : home.resolve(".tiergate");
     return new StackOptions(
-        home, data, Optional.ofNullable(bootstrap), Optional.ofNullable(registryUrl), brokerPort, registryPort, partitions, fresh);
+        home, data, Optional.ofNullable(bootstrap), Optional.ofNullable(registryUrl), brokerPort, registryPort, partitions, fresh,
+        io.tiergate.cli.stack.ServiceSpec.ALL);
   }
 }

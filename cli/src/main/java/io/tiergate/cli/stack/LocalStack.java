@@ -87,7 +87,7 @@ public final class LocalStack implements AutoCloseable {
     env.put("TIERGATE_PARTITIONS", String.valueOf(options.partitions()));
     Path logs = options.dataDir().resolve("logs");
     long t1 = System.nanoTime();
-    for (ServiceSpec spec : ServiceSpec.ALL) {
+    for (ServiceSpec spec : options.services()) {
       services.add(
           ServiceProcess.start(options.home(), spec, env, logs, List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")));
     }

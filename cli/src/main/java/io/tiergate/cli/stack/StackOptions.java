@@ -1,6 +1,7 @@
 package io.tiergate.cli.stack;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Optional;
  * @param dataDir state that survives restarts: broker data, registry file, logs
  * @param bootstrap an existing cluster to use instead of starting a broker
  * @param registryUrl an existing schema registry to use instead of the embedded one
+ * @param services which services to start (all five for the demo)
  */
 public record StackOptions(
     Path home,
@@ -19,9 +21,16 @@ public record StackOptions(
     int brokerPort,
     int registryPort,
     int partitions,
-    boolean fresh) {
+    boolean fresh,
+    List<ServiceSpec> services) {
 
   public static StackOptions defaults(Path home) {
-    return new StackOptions(home, home.resolve(".tiergate"), Optional.empty(), Optional.empty(), 9092, 8081, 3, false);
+    return new StackOptions(
+        home, home.resolve(".tiergate"), Optional.empty(), Optional.empty(), 9092, 8081, 3, false, ServiceSpec.ALL);
+  }
+
+  /** The same options with another data dir, freshness and set of services. */
+  public StackOptions with(Path dataDir, boolean fresh, List<ServiceSpec> services) {
+    return new StackOptions(home, dataDir, bootstrap, registryUrl, brokerPort, registryPort, partitions, fresh, services);
   }
 }
