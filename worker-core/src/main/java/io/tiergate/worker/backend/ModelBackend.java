@@ -1,0 +1,23 @@
+package io.tiergate.worker.backend;
+
+/**
+ * The SPI a worker plugs a model client into: Ollama, OpenAI-compatible, Anthropic, simulated.
+ * Implementations are thread-safe: the runtime calls them concurrently from its worker threads.
+ * A call blocks its thread until the answer is complete (streams are consumed to the end, so the
+ * final usage is known) or the call's timeout passes.
+ */
+public interface ModelBackend {
+
+  /** The provider label of results and cost events ("openrouter", "anthropic", "ollama", "simulated"). */
+  String provider();
+
+  /** True for the simulated backend: everything it answers is labelled {@code simulated=true}. */
+  default boolean simulated() {
+    return false;
+  }
+
+  /**
+   * @throws ModelCallException for every failure of the model or the transport, typed by kind
+   */
+  ModelResponse call(ModelCall call) throws ModelCallException;
+}

@@ -1,0 +1,28 @@
+package io.tiergate.worker.work;
+
+import io.tiergate.schemas.cost.Cost;
+import io.tiergate.schemas.cost.ModelPrice;
+import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.worker.backend.ModelResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Prices one attempt. The default, {@link PriceTablePricer}, goes through the shared
+ * {@link io.tiergate.schemas.cost.CostCalculator}; a worker with per-endpoint TCO may supply its
+ * own, built on the same calculator.
+ */
+public interface AttemptPricer {
+
+  /** The model's entry in the price table, if it has one. */
+  Optional<ModelPrice> model(String modelId);
+
+  /** The bill of a call that answered. */
+  Cost priceAnswered(String modelId, ModelResponse response);
+
+  /**
+   * The bill of a call that failed: tokens the provider reported as consumed (cloud), or the time
+   * the machine was busy (local); zero when nothing was consumed.
+   */
+  Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy);
+}

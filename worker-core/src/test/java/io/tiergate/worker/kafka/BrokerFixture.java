@@ -1,0 +1,172 @@
+package io.tiergate.worker.kafka;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tiergate.platform.kafka.DeadLetters;
+import io.tiergate.platform.kafka.EventDecoder;
+import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.schemas.events.CostEvent;
+import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.serde.AvroDeserializer;
+import io.tiergate.schemas.serde.AvroSerializer;
+import io.tiergate.schemas.serde.SerdeConfig;
+import io.tiergate.schemas.topics.Topic;
+import io.tiergate.testkit.TestBrokers;
+import io.tiergate.worker.work.AttemptPricer;
+import io.tiergate.worker.work.WorkEnvironment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Per-test isolated topics on the shared broker, a producer for requests, and readers. Public so
+ * other modules' tests can copy the pattern.
+ */
+public final class BrokerFixture implements AutoCloseable {
+
+  public final String id = UUID.randomUUID().toString().substring(0, 8);
+  public final KafkaClientSettings settings;
+  public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  public final InboundRecords inbound;
+  public final Topic<RoutedRequest> input;
+  public final Topic<RoutedRequest> cloudHandOff;
+  public final Topic<RoutedRequest> localHandOff;
+  public final Topic<InferenceResult> results;
+  public final Topic<CostEvent> costs;
+  private final DeadLetters deadLetters;
+  private final KafkaProducer<String, SpecificRecord> producer;
+
+  public BrokerFixture(int partitions) {
+    String bootstrap = TestBrokers.shared().bootstrapServers();
+    settings = new KafkaClientSettings(bootstrap, "mock://worker-it-" + id, "worker-it");
+    input = new Topic<>("it-" + id + ".tier.in", RoutedRequest.class, Topic.Cleanup.DELETE);
+    cloudHandOff = new Topic<>("it-" + id + ".tier.cloud", RoutedRequest.class, Topic.Cleanup.DELETE);
+    localHandOff = new Topic<>("it-" + id + ".tier.local", RoutedRequest.class, Topic.Cleanup.DELETE);
+    results = new Topic<>("it-" + id + ".results", InferenceResult.class, Topic.Cleanup.DELETE);
+    costs = new Topic<>("it-" + id + ".costs", CostEvent.class, Topic.Cleanup.DELETE);
+    try (Admin admin = Admin.create(settings.base())) {
+      admin.createTopics(
+              List.of(
+                  new NewTopic(input.name(), partitions, (short) 1),
+                  new NewTopic(input.dlq(), 1, (short) 1),
+                  new NewTopic(cloudHandOff.name(), 1, (short) 1),
+                  new NewTopic(localHandOff.name(), 1, (short) 1),
+                  new NewTopic(results.name(), 2, (short) 1),
+                  new NewTopic(costs.name(), 2, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    deadLetters = new DeadLetters(settings, meters);
+    inbound = new InboundRecords(new EventDecoder(settings), deadLetters);
+    Map<String, Object> p = settings.base();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer = new KafkaProducer<>(p, new StringSerializer(), serializer(p));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static AvroSerializer<SpecificRecord> serializer(Map<String, Object> config) {
+    AvroSerializer s = new AvroSerializer<>();
+    s.configure(config, false);
+    return s;
+  }
+
+  public WorkEnvironment environment(Tier tier, String workerId, AttemptPricer pricer) {
+    Map<Tier, Topic<RoutedRequest>> handOff = new EnumMap<>(Tier.class);
+    handOff.put(Tier.CLOUD, cloudHandOff);
+    handOff.put(Tier.LOCAL, localHandOff);
+    return WorkEnvironment.of(tier, workerId, pricer).withTopics(results, costs, handOff);
+  }
+
+  public TierWorkerConfig.Builder config(String workerId) {
+    return TierWorkerConfig.builder(workerId, "it-" + id + "-group", input)
+        .consumer(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000)
+        .consumer(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500)
+        .producer(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10000);
+  }
+
+  public void send(RoutedRequest request) {
+    send(input.name(), request.getClassified().getRequest().getRequestId(), request);
+  }
+
+  public void send(String topic, String key, SpecificRecord value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Committed offsets of the worker group on the input topic, summed. */
+  public long committedTotal() {
+    try (Admin admin = Admin.create(settings.base())) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets("it-" + id + "-group").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public <V extends SpecificRecord> Reader<V> reader(Topic<V> topic, boolean readCommitted) {
+    return new Reader<>(topic, readCommitted);
+  }
+
+  /** Accumulates everything on a topic from the beginning; call {@link #poll()} inside an await. */
+  public final class Reader<V extends SpecificRecord> implements AutoCloseable {
+    private final KafkaConsumer<String, V> consumer;
+    private final List<V> values = new ArrayList<>();
+
+    Reader(Topic<V> topic, boolean readCommitted) {
+      Map<String, Object> c = settings.base();
+      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      c.put(SerdeConfig.VALUE_TYPE, topic.valueType());
+      AvroDeserializer<V> d = new AvroDeserializer<>();
+      d.configure(c, false);
+      consumer = new KafkaConsumer<>(c, new StringDeserializer(), d);
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic.name()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+    }
+
+    public List<V> poll() {
+      for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(100))) {
+        values.add(r.value());
+      }
+      return List.copyOf(values);
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    deadLetters.close();
+  }
+}

@@ -1,0 +1,269 @@
+package io.tiergate.worker.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.schemas.events.CostEvent;
+import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.ResultStatus;
+import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.backend.ModelBackend;
+import io.tiergate.worker.backend.ModelCall;
+import io.tiergate.worker.backend.ModelCallException;
+import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.work.Attempt;
+import io.tiergate.worker.work.RequestHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TierWorkerIT {
+
+  private static final String HAIKU = "anthropic/claude-haiku-4.5";
+  private final BrokerFixture kafka = new BrokerFixture(3);
+
+  @AfterEach
+  void close() {
+    kafka.close();
+  }
+
+  /** A backend answering after {@code delay}, counting calls and the most it ever ran at once. */
+  static final class CountingBackend implements ModelBackend {
+    final Map<String, AtomicInteger> callsById = new ConcurrentHashMap<>();
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger maxRunning = new AtomicInteger();
+    final Function<ModelCall, Duration> delay;
+    volatile CountDownLatch gate = new CountDownLatch(0);
+    volatile Set<String> gated = Set.of();
+
+    CountingBackend(Function<ModelCall, Duration> delay) {
+      this.delay = delay;
+    }
+
+    @Override
+    public String provider() {
+      return "openrouter";
+    }
+
+    @Override
+    public ModelResponse call(ModelCall call) throws ModelCallException {
+      callsById.computeIfAbsent(call.requestId(), k -> new AtomicInteger()).incrementAndGet();
+      long start = System.nanoTime();
+      int now = running.incrementAndGet();
+      maxRunning.accumulateAndGet(now, Math::max);
+      try {
+        if (gated.contains(call.requestId())) {
+          gate.await(30, TimeUnit.SECONDS);
+        }
+        Thread.sleep(delay.apply(call).toMillis());
+        if (call.requestId().endsWith("-flaky") && call.attempt() == 1) {
+          throw ModelCallException.retryable("rate_limited", "429", 429, Duration.ofMillis(10));
+        }
+        return ModelResponse.builder("openrouter")
+            .output("answer to " + call.requestId())
+            .usage(TokenUsage.of(1000, 200))
+            .latency(Duration.ofNanos(System.nanoTime() - start).plusMillis(1))
+            .build();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ModelCallException.timeout("interrupted", e);
+      } finally {
+        running.decrementAndGet();
+      }
+    }
+
+    int calls(String id) {
+      AtomicInteger n = callsById.get(id);
+      return n == null ? 0 : n.get();
+    }
+  }
+
+  /** Calls the primary model, retries once on a retryable failure, completes or fails. */
+  static RequestHandler retryOnce(ModelBackend backend) {
+    return work -> {
+      Attempt a = work.call(backend, work.decision().getModel(), Duration.ofSeconds(30));
+      if (!a.success() && a.failure().get().retryable()) {
+        a = work.call(backend, work.decision().getModel(), Duration.ofSeconds(30));
+      }
+      return a.success() ? work.complete() : work.fail(a.outcomeCode(), "gave up");
+    };
+  }
+
+  private TierWorker worker(String workerId, RequestHandler handler, TierWorkerConfig.Builder config) {
+    return new TierWorker(
+            kafka.settings, config.build(), kafka.environment(Tier.CLOUD, workerId, Fixtures.PRICER), handler, kafka.inbound, kafka.meters)
+        .start();
+  }
+
+  private static RoutedRequest request(String id) {
+    return Fixtures.cloud(id, TaskType.IMPLEMENTATION, HAIKU, List.of());
+  }
+
+  private static Map<String, Long> countBy(List<CostEvent> costs) {
+    return costs.stream().collect(Collectors.groupingBy(c -> c.getRequestId() + "#" + c.getAttempt(), Collectors.counting()));
+  }
+
+  @Test
+  void everyRequestGetsOneResultAndOneCostEventPerAttemptWithCallsRunningConcurrently() {
+    CountingBackend backend = new CountingBackend(call -> Duration.ofMillis(20 + Math.floorMod(call.requestId().hashCode(), 60)));
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+      kafka.send(request("req-" + i + (i % 10 == 0 ? "-flaky" : "")));
+    }
+    try (TierWorker worker = worker("w1", retryOnce(backend), kafka.config("w1").maxInFlight(4));
+        BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true);
+        BrokerFixture.Reader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= n && costs.poll().size() >= n + 4);
+      await().atMost(Duration.ofSeconds(10)).until(() -> kafka.committedTotal() == n);
+      // nothing more arrives
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> results.poll().size() == n);
+
+      List<InferenceResult> all = results.poll();
+      assertThat(all.stream().map(InferenceResult::getRequestId).distinct()).hasSize(n);
+      assertThat(all).allMatch(r -> r.getStatus() == ResultStatus.COMPLETED);
+      assertThat(all).filteredOn(r -> r.getRequestId().endsWith("-flaky")).hasSize(4).allMatch(r -> r.getAttempts() == 2);
+      assertThat(countBy(costs.poll())).hasSize(n + 4).allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+      assertThat(backend.maxRunning.get()).isBetween(2, 4);
+      assertThat(worker.inFlight()).isZero();
+    }
+  }
+
+  @Test
+  void aWorkerKilledAfterTheModelCallIsReplacedAndTheRequestIsBilledOnce() {
+    // worker A: the first three requests answer at once, the next three hang in the model call
+    CountingBackend a = new CountingBackend(call -> Duration.ZERO);
+    a.gate = new CountDownLatch(1);
+    a.gated = Set.of("k-3", "k-4", "k-5");
+    CountingBackend b = new CountingBackend(call -> Duration.ofMillis(5));
+    try (BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true);
+        BrokerFixture.Reader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
+      TierWorker workerA = worker("a", retryOnce(a), kafka.config("a").maxInFlight(8));
+      for (int i = 0; i < 3; i++) {
+        kafka.send(request("k-" + i));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 3);
+      for (int i = 3; i < 6; i++) {
+        kafka.send(request("k-" + i));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> a.running.get() == 3);
+
+      workerA.crash(); // dies with three model calls in flight
+      a.gate.countDown(); // ...which now complete: the calls happened, their outcomes die with A
+
+      try (TierWorker workerB = worker("b", retryOnce(b), kafka.config("b").maxInFlight(8))) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= 6 && costs.poll().size() >= 6);
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> costs.poll().size() == 6);
+
+        List<InferenceResult> all = results.poll();
+        assertThat(all).extracting(InferenceResult::getRequestId)
+            .containsExactlyInAnyOrder("k-0", "k-1", "k-2", "k-3", "k-4", "k-5");
+        assertThat(countBy(costs.poll())).hasSize(6).allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+        // the honest part: the three in-flight requests reached a model twice, billed once
+        for (String id : List.of("k-3", "k-4", "k-5")) {
+          assertThat(a.calls(id)).isEqualTo(1);
+          assertThat(b.calls(id)).isEqualTo(1);
+        }
+        // what A committed was not done again
+        for (String id : List.of("k-0", "k-1", "k-2")) {
+          assertThat(b.calls(id)).isZero();
+        }
+      }
+    }
+  }
+
+  @Test
+  void outputsOfATransactionThatNeverCommittedAreInvisibleToReadCommittedReaders() {
+    CountingBackend backend = new CountingBackend(call -> Duration.ZERO);
+    try (BrokerFixture.Reader<CostEvent> committed = kafka.reader(kafka.costs, true);
+        BrokerFixture.Reader<CostEvent> uncommitted = kafka.reader(kafka.costs, false);
+        BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true)) {
+      TierWorker first = worker("stable-id", retryOnce(backend), kafka.config("stable-id"));
+      first.crashBeforeNextCommit();
+      kafka.send(request("t-1"));
+      // the outputs reached the log, the commit never happened
+      await().atMost(Duration.ofSeconds(30)).until(() -> uncommitted.poll().size() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !first.running());
+
+      // a restart under the same id fences the dead producer and aborts its transaction at once
+      try (TierWorker restarted = worker("stable-id", retryOnce(backend), kafka.config("stable-id"))) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() == 1 && committed.poll().size() == 1);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> committed.poll().size() == 1);
+        assertThat(uncommitted.poll()).hasSize(2); // both physically there…
+        assertThat(committed.poll()).singleElement().satisfies(c -> assertThat(c.getAttempt()).isEqualTo(1));
+        assertThat(backend.calls("t-1")).isEqualTo(2); // …the model was called twice, billed once
+      }
+    }
+  }
+
+  @Test
+  void aSovereignRequestIsRejectedInsteadOfHandedToTheCloudAndOthersAreHandedOn() {
+    CountingBackend backend = new CountingBackend(call -> Duration.ZERO);
+    RequestHandler escalateAlways =
+        work -> {
+          work.call(backend, work.decision().getModel(), Duration.ofSeconds(5));
+          return work.handOff(Tier.CLOUD, HAIKU, List.of(), "output is not JSON");
+        };
+    RoutedRequest open = Fixtures.local("h-open", TaskType.EXTRACTION, List.of(HAIKU));
+    RoutedRequest sovereign =
+        Fixtures.routed("h-sovereign", TaskType.EXTRACTION, Tier.LOCAL, "qwen3:8b", List.of(HAIKU), false, true, false);
+    kafka.send(open);
+    kafka.send(sovereign);
+    try (TierWorker worker =
+            new TierWorker(
+                    kafka.settings, kafka.config("lw").build(), kafka.environment(Tier.LOCAL, "lw", Fixtures.PRICER),
+                    escalateAlways, kafka.inbound, kafka.meters)
+                .start();
+        BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true);
+        BrokerFixture.Reader<RoutedRequest> cloud = kafka.reader(kafka.cloudHandOff, true);
+        BrokerFixture.Reader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 1 && cloud.poll().size() == 1);
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> cloud.poll().size() == 1);
+
+      assertThat(cloud.poll()).singleElement().satisfies(r -> {
+        assertThat(r.getClassified().getRequest().getRequestId()).isEqualTo("h-open");
+        assertThat(r.getAttempt()).isEqualTo(2);
+        assertThat(r.getPriorCostUsd()).isPositive();
+      });
+      assertThat(results.poll()).singleElement().satisfies(r -> {
+        assertThat(r.getRequestId()).isEqualTo("h-sovereign");
+        assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
+        assertThat(r.getErrorCode()).isEqualTo("sovereignty_violation");
+      });
+      // the sovereign request's local attempt is still billed
+      await().atMost(Duration.ofSeconds(10)).until(() -> costs.poll().size() == 2);
+      assertThat(worker.inFlight()).isZero();
+    }
+  }
+
+  @Test
+  void callsSlowerThanMaxPollIntervalDoNotCostThePartitions() {
+    // 6 calls of 1.5 s, 2 at a time, with max.poll.interval.ms = 1 s: a loop that waited on calls would be evicted
+    CountingBackend backend = new CountingBackend(call -> Duration.ofMillis(1500));
+    for (int i = 0; i < 6; i++) {
+      kafka.send(request("slow-" + i));
+    }
+    try (TierWorker worker =
+            worker("slow", retryOnce(backend), kafka.config("slow").maxInFlight(2).consumer(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 1000));
+        BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 6);
+      assertThat(backend.maxRunning.get()).isEqualTo(2);
+      assertThat(kafka.meters.find("tiergate.worker.partitions.lost").counter()).isNull();
+      assertThat(kafka.meters.find("tiergate.worker.partitions.revoked").counter()).isNull();
+      assertThat(backend.callsById.values()).allMatch(c -> c.get() == 1);
+    }
+  }
+}
