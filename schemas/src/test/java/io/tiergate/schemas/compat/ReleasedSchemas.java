@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaFormatter;
 import org.apache.avro.specific.SpecificData;
 
 /**
@@ -70,7 +71,7 @@ final class ReleasedSchemas {
   static void snapshot(String version) throws IOException {
     Files.createDirectories(dir());
     for (var event : current().entrySet()) {
-      Files.writeString(dir().resolve(event.getKey() + ".avsc"), event.getValue().toString(true) + "\n");
+      Files.writeString(dir().resolve(event.getKey() + ".avsc"), SchemaFormatter.format("json/pretty", event.getValue()) + "\n");
     }
     Files.writeString(dir().resolve("VERSION"), version + "\n");
   }

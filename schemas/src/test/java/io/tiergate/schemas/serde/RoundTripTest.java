@@ -55,6 +55,41 @@ class RoundTripTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void oneSerializerAndDeserializerAreSafeToShareAcrossThreads() throws Exception {
+    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
+    serializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, url), false);
+    Map<Class<? extends SpecificRecord>, AvroDeserializer<SpecificRecord>> deserializers = new java.util.HashMap<>();
+    for (var type : SampleEvents.all().keySet()) {
+      AvroDeserializer<SpecificRecord> d = new AvroDeserializer<>();
+      d.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, url, SerdeConfig.VALUE_TYPE, type), false);
+      deserializers.put(type, d);
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+      for (int i = 0; i < 16; i++) {
+        results.add(pool.submit(() -> {
+          for (int round = 0; round < 50; round++) {
+            for (var sample : SampleEvents.all().entrySet()) {
+              String topic = "mt." + sample.getKey().getSimpleName();
+              var back = deserializers.get(sample.getKey()).deserialize(topic, serializer.serialize(topic, sample.getValue()));
+              if (!back.equals(sample.getValue())) {
+                return false;
+              }
+            }
+          }
+          return true;
+        }));
+      }
+      for (var result : results) {
+        assertThat(result.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** A sample left at a default would let a round trip that drops the field pass unnoticed. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("events")
