@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 public final class LocalCircuit {
 
   private final CircuitBreaker breaker;
+  private final Object monitor = new Object();
 
   public LocalCircuit(String name, int consecutiveFailures, Duration openFor, Consumer<CircuitState> onTransition) {
     if (consecutiveFailures < 1) {
@@ -35,7 +36,12 @@ public final class LocalCircuit {
             .permittedNumberOfCallsInHalfOpenState(1)
             .build();
     this.breaker = CircuitBreaker.of(name, config);
-    breaker.getEventPublisher().onStateTransition(e -> onTransition.accept(map(e.getStateTransition().getToState())));
+    breaker.getEventPublisher().onStateTransition(e -> {
+      synchronized (monitor) {
+        monitor.notifyAll();
+      }
+      onTransition.accept(map(e.getStateTransition().getToState()));
+    });
   }
 
   public CircuitState state() {
@@ -51,6 +57,24 @@ public final class LocalCircuit {
   /** Takes permission for one call; false while open, or half-open with the trial call taken. */
   public boolean tryAcquire() {
     return breaker.tryAcquirePermission();
+  }
+
+  /**
+   * Waits up to {@code maxWait} for permission (for work that may not leave the machine while the
+   * circuit is open). Re-checks on every state change and at least every 250 ms.
+   */
+  public boolean awaitPermission(Duration maxWait) throws InterruptedException {
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    synchronized (monitor) {
+      while (!breaker.tryAcquirePermission()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        monitor.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 250)));
+      }
+      return true;
+    }
   }
 
   /** Gives back a permission that was not used for a call. */

@@ -1,6 +1,5 @@
 package io.tiergate.localworker.escalation;
 
-import io.tiergate.localworker.model.LocalModelException;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetLevel;
@@ -73,9 +72,9 @@ public final class EscalationPolicy {
     return escalateUnlessBlocked(request, shortage.code() + ": " + detail);
   }
 
-  /** The local model call failed. */
-  public Verdict onLocalFailure(RoutedRequest request, LocalModelException failure) {
-    return escalateUnlessBlocked(request, failure.errorCode() + ": " + failure.getMessage());
+  /** The local model call failed with {@code errorCode} (e.g. LOCAL_MODEL_NOT_FOUND). */
+  public Verdict onLocalFailure(RoutedRequest request, String errorCode, String message) {
+    return escalateUnlessBlocked(request, errorCode + ": " + message);
   }
 
   /** The local answer failed its check (not JSON, not one of the labels). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiergate.localworker.escalation.EscalationPolicy.Shortage;
-import io.tiergate.localworker.model.LocalModelException;
 import io.tiergate.localworker.testing.Requests;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetLevel;
@@ -12,7 +11,6 @@ import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.topics.Topics;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,10 +62,7 @@ class EscalationPolicyTest {
 
   @Test
   void localFailureEscalatesWithTheErrorCode() {
-    LocalModelException e = new LocalModelException(LocalModelException.Kind.MODEL_NOT_FOUND, 404,
-        "HTTP 404: model 'qwen3:8b' not found", Duration.ofMillis(3), null);
-
-    assertThat(policy.onLocalFailure(plain(TaskType.CONVERSATION), e).reason())
+    assertThat(policy.onLocalFailure(plain(TaskType.CONVERSATION), "LOCAL_MODEL_NOT_FOUND", "HTTP 404: model 'qwen3:8b' not found").reason())
         .startsWith("LOCAL_MODEL_NOT_FOUND: HTTP 404: model 'qwen3:8b' not found");
   }
 

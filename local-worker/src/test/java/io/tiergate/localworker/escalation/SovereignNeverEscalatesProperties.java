@@ -10,7 +10,6 @@ import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.topics.Topics;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -61,8 +60,8 @@ class SovereignNeverEscalatesProperties {
       Verdict verdict =
           switch (random.nextInt(3)) {
             case 0 -> policy.onShortage(request, Shortage.values()[random.nextInt(2)], "busy");
-            case 1 -> policy.onLocalFailure(request, new LocalModelException(
-                LocalModelException.Kind.values()[random.nextInt(LocalModelException.Kind.values().length)], "boom", Duration.ZERO));
+            case 1 -> policy.onLocalFailure(
+                request, "LOCAL_" + LocalModelException.Kind.values()[random.nextInt(LocalModelException.Kind.values().length)], "boom");
             default -> policy.onQualityFailure(request, "not JSON");
           };
 

@@ -1,0 +1,72 @@
+package io.tiergate.localworker.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.tiergate.localworker.config.LocalWorkerConfiguration;
+import io.tiergate.localworker.cost.LocalAttemptPricer;
+import io.tiergate.localworker.health.LocalHealthReporter;
+import io.tiergate.localworker.serve.LocalRequestHandler;
+import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.TopicProvisioning;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.topics.Topics;
+import io.tiergate.worker.kafka.TierWorker;
+import io.tiergate.worker.kafka.TierWorkerConfig;
+import io.tiergate.worker.work.WorkEnvironment;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+
+/**
+ * Consumes {@code inference.tier.local} with worker-core's {@link TierWorker}: bounded in-flight
+ * requests, results / cost events / hand-offs published in one transaction with the offset,
+ * undecodable records to {@code inference.tier.local.dlq}. Starts when the application has started
+ * (after the topics are provisioned), stops gracefully with it.
+ */
+@Singleton
+@Requires(notEnv = Environment.CLI)
+public class LocalTierWorker implements AutoCloseable {
+
+  private final TierWorker worker;
+  private final LocalHealthReporter health;
+
+  public LocalTierWorker(
+      KafkaClientSettings settings,
+      LocalWorkerConfiguration config,
+      LocalAttemptPricer pricer,
+      LocalRequestHandler handler,
+      InboundRecords inbound,
+      MeterRegistry meters,
+      LocalHealthReporter health,
+      Provider<TopicProvisioning> topicsFirst) {
+    topicsFirst.get(); // (when enabled) topics exist before the consumer subscribes
+    TierWorkerConfig workerConfig =
+        TierWorkerConfig.builder(config.getWorkerId(), config.getGroupId(), Topics.TIER_LOCAL)
+            .maxInFlight(config.getMaxInFlight())
+            .build();
+    this.worker =
+        new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.LOCAL, config.getWorkerId(), pricer), handler, inbound, meters);
+    this.health = health;
+  }
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    worker.start();
+    health.start();
+  }
+
+  public TierWorker worker() {
+    return worker;
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    worker.close();
+    health.close();
+  }
+}

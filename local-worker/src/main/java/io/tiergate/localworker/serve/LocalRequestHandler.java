@@ -1,0 +1,193 @@
+package io.tiergate.localworker.serve;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.localworker.capacity.LocalCapacity;
+import io.tiergate.localworker.capacity.LocalCircuit;
+import io.tiergate.localworker.endpoint.LocalEndpoint;
+import io.tiergate.localworker.endpoint.LocalEndpoints;
+import io.tiergate.localworker.escalation.EscalationPolicy;
+import io.tiergate.localworker.escalation.EscalationPolicy.Shortage;
+import io.tiergate.localworker.escalation.Verdict;
+import io.tiergate.localworker.model.LocalModelBackend;
+import io.tiergate.localworker.quality.OutputCheck;
+import io.tiergate.localworker.quality.OutputValidator;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.worker.backend.ModelBackend;
+import io.tiergate.worker.backend.ModelCall;
+import io.tiergate.worker.backend.ModelCallException;
+import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.work.RequestHandler;
+import io.tiergate.worker.work.Work;
+import io.tiergate.worker.work.WorkOutcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one request of {@code inference.tier.local} on this machine:
+ *
+ * <pre>
+ * circuit open?          → escalate (non-sovereign, budget allows) | keep and wait for the trial call
+ * place in the queue?    → escalate | hold back until a place frees (bounded)   | fail clearly
+ * wait for a stream, call the local model (one attempt, priced by TCO)
+ * call failed?           → escalate | FAILED result with the error
+ * answer checked (JSON / label)?  ok → COMPLETED
+ *                        not ok → escalate once (attempt + 1, reason QUALITY) | COMPLETED with the local answer and the reason
+ * </pre>
+ * The decisions are {@link EscalationPolicy}'s; worker-core's {@link Work} numbers, prices and
+ * publishes the attempts and refuses any hand-off of a sovereign request to the cloud.
+ */
+public final class LocalRequestHandler implements RequestHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRequestHandler.class);
+
+  private final LocalEndpoints endpoints;
+  private final LocalCapacity capacity;
+  private final LocalCircuit circuit;
+  private final EscalationPolicy policy;
+  private final OutputValidator validator;
+  private final Duration holdMaxWait;
+  private final MeterRegistry meters;
+
+  public LocalRequestHandler(
+      LocalEndpoints endpoints,
+      LocalCapacity capacity,
+      LocalCircuit circuit,
+      EscalationPolicy policy,
+      OutputValidator validator,
+      Duration holdMaxWait,
+      MeterRegistry meters) {
+    this.endpoints = endpoints;
+    this.capacity = capacity;
+    this.circuit = circuit;
+    this.policy = policy;
+    this.validator = validator;
+    this.holdMaxWait = holdMaxWait;
+    this.meters = meters;
+  }
+
+  @Override
+  public WorkOutcome handle(Work work) throws InterruptedException {
+    if (circuit.isOpen()) {
+      Optional<WorkOutcome> handedOn = escalateIf(work, policy.onShortage(work.request(), Shortage.CIRCUIT_OPEN, circuitDetail()));
+      if (handedOn.isPresent()) {
+        return handedOn.get();
+      }
+    }
+    Optional<LocalCapacity.Ticket> admitted = capacity.tryAdmit();
+    if (admitted.isEmpty()) {
+      Verdict verdict = policy.onShortage(work.request(), Shortage.QUEUE_FULL, queueDetail());
+      Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
+      if (handedOn.isPresent()) {
+        return handedOn.get();
+      }
+      admitted = capacity.admitWithin(holdMaxWait);
+      if (admitted.isEmpty()) {
+        return work.fail(Shortage.QUEUE_FULL.code(), verdict.reason() + "; no place freed within " + holdMaxWait);
+      }
+      work.note("held back: " + verdict.reason());
+    }
+    try (LocalCapacity.Ticket ticket = admitted.get()) {
+      ticket.awaitStream();
+      if (!circuit.tryAcquire()) {
+        Verdict verdict = policy.onShortage(work.request(), Shortage.CIRCUIT_OPEN, circuitDetail());
+        Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
+        if (handedOn.isPresent()) {
+          return handedOn.get();
+        }
+        if (!circuit.awaitPermission(holdMaxWait)) {
+          return work.fail(Shortage.CIRCUIT_OPEN.code(), verdict.reason() + "; the circuit did not let a call through within " + holdMaxWait);
+        }
+        work.note("waited for the local circuit: " + verdict.reason());
+      }
+      return callAndCheck(work);
+    }
+  }
+
+  /** One local attempt (the circuit permission is held), then the answer's check. */
+  private WorkOutcome callAndCheck(Work work) {
+    String model = work.decision().getModel();
+    LocalEndpoint endpoint = endpoints.forModel(model);
+    ModelBackend backend = endpoint.backend();
+    ModelCall call = ModelCall.of(work.request(), model, work.nextAttempt(), endpoint.callTimeout());
+    long start = System.nanoTime();
+    ModelResponse response;
+    try {
+      response = backend.call(call);
+    } catch (ModelCallException e) {
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      if (LocalModelBackend.countsAgainstServer(e)) {
+        circuit.failure(took, e);
+      } else {
+        circuit.success(took);
+      }
+      work.recordFailed(model, backend.provider(), backend.simulated(), e, took, null);
+      Verdict verdict = policy.onLocalFailure(work.request(), localCode(e), e.getMessage());
+      Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
+      return handedOn.orElseGet(() -> work.fail(localCode(e), e.getMessage() + " (" + verdict.reason() + ")"));
+    } catch (RuntimeException e) {
+      circuit.failure(Duration.ofNanos(System.nanoTime() - start), e);
+      throw e;
+    }
+    circuit.success(Duration.ofNanos(System.nanoTime() - start));
+
+    OutputCheck check = validator.check(work.taskType(), response.output(), work.inferenceRequest().getAttributes());
+    if (check.acceptable()) {
+      work.recordAnswered(model, withOutput(response, check.output()), null);
+      return work.complete();
+    }
+    String problem = check.problem().orElse("output rejected");
+    meters.counter("tiergate.local-worker.quality.rejections", "task_type", work.taskType().name()).increment();
+    work.recordAnswered(model, response, null);
+    Verdict verdict = policy.onQualityFailure(work.request(), problem);
+    Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
+    if (handedOn.isPresent()) {
+      return handedOn.get();
+    }
+    // not allowed to escalate: the local answer is all there is; deliver it with the reason
+    work.note(verdict.reason());
+    return work.complete();
+  }
+
+  private Optional<WorkOutcome> escalateIf(Work work, Verdict verdict) {
+    if (verdict instanceof Verdict.Escalate e) {
+      List<String> fallbacks =
+          work.decision().getFallbackModels().stream()
+              .filter(m -> !m.equals(e.model()))
+              .filter(m -> work.environment().pricer().model(m).map(p -> p.tier() == Tier.CLOUD).orElse(false))
+              .toList();
+      meters.counter("tiergate.local-worker.escalations", "reason", reasonCode(e.reason())).increment();
+      LOG.info("Request {} escalates to the cloud tier ({}): {}", work.requestId(), e.model(), e.reason());
+      return Optional.of(work.handOff(Tier.CLOUD, e.model(), fallbacks, e.reason()));
+    }
+    if (work.sovereign()) {
+      meters.counter("tiergate.local-worker.kept.local", "why", "sovereign").increment();
+    }
+    return Optional.empty();
+  }
+
+  private String queueDetail() {
+    return capacity.queueDepth() + " waiting for " + capacity.streams() + " stream(s), queue limit " + capacity.queueLimit();
+  }
+
+  private String circuitDetail() {
+    return "local model circuit is " + circuit.state() + " after consecutive failures";
+  }
+
+  private static String reasonCode(String reason) {
+    int colon = reason.indexOf(':');
+    return colon > 0 ? reason.substring(0, colon) : "OTHER";
+  }
+
+  private static String localCode(ModelCallException e) {
+    return "LOCAL_" + e.errorCode().toUpperCase(Locale.ROOT);
+  }
+
+  private static ModelResponse withOutput(ModelResponse r, String output) {
+    return new ModelResponse(
+        output, r.usage(), r.providerCostUsd(), r.latency(), r.ttft(), r.busy(), r.provider(), r.simulated(), r.finishReason());
+  }
+}

@@ -1,0 +1,128 @@
+package io.tiergate.localworker.wiring;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Factory;
+import io.tiergate.localworker.capacity.LocalCapacity;
+import io.tiergate.localworker.capacity.LocalCircuit;
+import io.tiergate.localworker.config.LocalEndpointConfiguration;
+import io.tiergate.localworker.config.LocalWorkerConfiguration;
+import io.tiergate.localworker.cost.LocalAttemptPricer;
+import io.tiergate.localworker.cost.LocalCostPricer;
+import io.tiergate.localworker.endpoint.BackendMode;
+import io.tiergate.localworker.endpoint.EndpointSpec;
+import io.tiergate.localworker.endpoint.LocalEndpoint;
+import io.tiergate.localworker.endpoint.LocalEndpoints;
+import io.tiergate.localworker.escalation.BudgetLevels;
+import io.tiergate.localworker.escalation.EscalationPolicy;
+import io.tiergate.localworker.health.LocalHealthReporter;
+import io.tiergate.localworker.model.EndpointProbe;
+import io.tiergate.localworker.model.EndpointSettings;
+import io.tiergate.localworker.model.LocalHttp;
+import io.tiergate.localworker.quality.OutputValidator;
+import io.tiergate.localworker.serve.LocalRequestHandler;
+import io.tiergate.schemas.cost.PriceTable;
+import io.tiergate.schemas.events.CircuitState;
+import io.tiergate.worker.simulated.SimulatedBackend;
+import io.tiergate.worker.simulated.SimulationSettings;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Builds the local worker's plain classes from configuration: the price table, the endpoints (with
+ * the backend each got at start), capacity, circuit, escalation policy, pricer and handler.
+ */
+@Factory
+public class LocalWorkerBeans {
+
+  @Singleton
+  PriceTable priceTable(LocalWorkerConfiguration config) {
+    String file = config.getPriceTable();
+    return file == null || file.isBlank() ? PriceTable.loadDefault() : PriceTable.load(Path.of(file));
+  }
+
+  @Singleton
+  LocalEndpoints localEndpoints(
+      LocalWorkerConfiguration config, List<LocalEndpointConfiguration> configured, PriceTable prices, MeterRegistry meters) {
+    List<EndpointSpec> specs =
+        configured.isEmpty()
+            ? List.of(new EndpointSpec(config.getDefaultEndpoint(), null, false, List.of(),
+                EndpointSettings.defaults(config.getDefaultEndpoint(), URI.create(EndpointSettings.DEFAULT_OLLAMA_URL)), null))
+            : configured.stream().map(LocalEndpointConfiguration::toSpec).toList();
+    Duration connect = specs.stream().map(s -> s.settings().connectTimeout()).max(Duration::compareTo).orElse(Duration.ofSeconds(2));
+    SimulationSettings simulation =
+        SimulationSettings.defaults()
+            .withSpeedUp(config.getSimulationSpeedUp())
+            .withFailures(config.getSimulationFailureRate(), 0.0);
+    SimulationSettings seeded =
+        new SimulationSettings(config.getSimulationSeed(), simulation.speedUp(), simulation.failureRate(),
+            simulation.rateLimitRate(), simulation.retryAfterSeconds(), simulation.outputJitter());
+    LocalEndpoints endpoints =
+        LocalEndpoints.select(
+            BackendMode.parse(config.getBackend()),
+            specs,
+            config.getDefaultEndpoint(),
+            LocalHttp.client(connect),
+            new EndpointProbe(LocalHttp.client(config.getProbeTimeout())),
+            config.getProbeTimeout(),
+            () -> new SimulatedBackend(prices, seeded));
+    for (LocalEndpoint e : endpoints.all()) {
+      Gauge.builder("tiergate.local-worker.backend.simulated", e, x -> x.simulated() ? 1 : 0)
+          .tag("endpoint", e.name())
+          .description("1 when this endpoint is served by the simulated backend")
+          .register(meters);
+    }
+    return endpoints;
+  }
+
+  @Singleton
+  LocalCostPricer localCostPricer(PriceTable prices, LocalEndpoints endpoints) {
+    return new LocalCostPricer(prices, endpoints.tcoOverrides());
+  }
+
+  @Singleton
+  LocalAttemptPricer localAttemptPricer(PriceTable prices, LocalCostPricer tco, LocalEndpoints endpoints) {
+    return new LocalAttemptPricer(prices, tco, model -> endpoints.forModel(model).name());
+  }
+
+  @Singleton
+  LocalCapacity localCapacity(LocalWorkerConfiguration config, MeterRegistry meters) {
+    LocalCapacity capacity = new LocalCapacity(config.getStreams(), config.getQueueLimit(), () -> {});
+    Gauge.builder("tiergate.local-worker.queue.depth", capacity, LocalCapacity::queueDepth)
+        .description("requests waiting for a local stream").register(meters);
+    Gauge.builder("tiergate.local-worker.streams.running", capacity, LocalCapacity::running)
+        .description("local model calls running").register(meters);
+    return capacity;
+  }
+
+  @Singleton
+  LocalCircuit localCircuit(LocalWorkerConfiguration config, Provider<LocalHealthReporter> health, MeterRegistry meters) {
+    LocalCircuit circuit =
+        new LocalCircuit(
+            "local-model", config.getCircuitFailureThreshold(), config.getCircuitOpenDuration(),
+            state -> health.get().publishNow());
+    Gauge.builder("tiergate.local-worker.circuit.open", circuit, c -> c.state() == CircuitState.CLOSED ? 0 : c.state() == CircuitState.HALF_OPEN ? 0.5 : 1)
+        .description("0 closed, 0.5 half-open, 1 open").register(meters);
+    return circuit;
+  }
+
+  @Singleton
+  EscalationPolicy escalationPolicy(PriceTable prices, LocalWorkerConfiguration config, BudgetLevels budgets) {
+    return new EscalationPolicy(prices, config.getDefaultCloudModel(), budgets);
+  }
+
+  @Singleton
+  LocalRequestHandler localRequestHandler(
+      LocalEndpoints endpoints,
+      LocalCapacity capacity,
+      LocalCircuit circuit,
+      EscalationPolicy policy,
+      LocalWorkerConfiguration config,
+      MeterRegistry meters) {
+    return new LocalRequestHandler(endpoints, capacity, circuit, policy, new OutputValidator(), config.getHoldMaxWait(), meters);
+  }
+}
