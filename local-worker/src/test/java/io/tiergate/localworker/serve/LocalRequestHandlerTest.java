@@ -30,6 +30,8 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.worker.backend.ModelCallException;
+import io.tiergate.worker.simulated.SimulatedBackend;
+import io.tiergate.worker.simulated.SimulationSettings;
 import io.tiergate.worker.work.Work;
 import io.tiergate.worker.work.WorkEnvironment;
 import io.tiergate.worker.work.WorkOutcome;
@@ -238,6 +240,26 @@ class LocalRequestHandlerTest {
     assertThat(result.getErrorMessage()).contains("model 'qwen3:8b' not found").contains("sovereign request stays on this machine");
     assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
     assertThat(outcome.costEvents()).singleElement().satisfies(c -> assertThat(c.getSuccess()).isFalse());
+  }
+
+  @Test
+  void simulatedBackendAnswersAreLabelledSimulatedInResultAndCostEvent() throws Exception {
+    LocalEndpoints simulated = new LocalEndpoints(List.of(new LocalEndpoint(
+        "ollama", new SimulatedBackend(prices, SimulationSettings.defaults().withSpeedUp(1_000)), "SIMULATED", List.of(),
+        TcoOverride.NONE, Duration.ofSeconds(5))), "ollama");
+    LocalRequestHandler handler = new LocalRequestHandler(
+        simulated, capacity, circuit, policy, new OutputValidator(), Duration.ofSeconds(1), new SimpleMeterRegistry());
+
+    WorkOutcome outcome = handler.handle(new Work(Requests.local("sim-1", TaskType.SUMMARIZATION).build(), env));
+
+    InferenceResult result = outcome.result().orElseThrow();
+    assertThat(result.getSimulated()).isTrue();
+    assertThat(result.getProvider()).isEqualTo("simulated");
+    assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
+      assertThat(c.getSimulated()).isTrue();
+      assertThat(c.getBreakdown().getSource()).isEqualTo(CostSource.LOCAL_TCO);
+      assertThat(c.getCostUsd()).isPositive();
+    });
   }
 
   @Test
