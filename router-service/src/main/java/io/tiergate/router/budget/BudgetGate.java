@@ -1,0 +1,148 @@
+package io.tiergate.router.budget;
+
+import io.tiergate.router.policy.BudgetView;
+import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.events.OnExhausted;
+import io.tiergate.schemas.topics.Topics;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The budget view of one router instance: the ledger's reported spend plus what this instance holds
+ * in its {@link ReservationLedger}, against the limits in {@code budget.status}.
+ *
+ * <p>A cost center's scope is decided by exactly one instance (the owner of its partition of
+ * {@code routing.by-cost-center}), so its reservations are complete. The global scope is shared by
+ * all partitions: each owner may hold at most {@code 1/P} of the global headroom
+ * ({@code spend + P × held ≤ limit}, P = partition count), so the sum over all owners can never
+ * pass the limit (docs/budgets.md).
+ */
+public final class BudgetGate implements BudgetView {
+
+  private final BudgetBook book;
+  private final ReservationLedger ledger;
+  private final LongSupplier clockMs;
+  private volatile int globalShareDivisor = 1;
+
+  public BudgetGate(BudgetBook book, ReservationLedger ledger, LongSupplier clockMs) {
+    this.book = book;
+    this.ledger = ledger;
+    this.clockMs = clockMs;
+  }
+
+  /** P: the number of partitions of routing.by-cost-center, i.e. of possible concurrent deciders. */
+  public void globalShareDivisor(int partitions) {
+    this.globalShareDivisor = Math.max(1, partitions);
+  }
+
+  public int globalShareDivisor() {
+    return globalShareDivisor;
+  }
+
+  public ReservationLedger ledger() {
+    return ledger;
+  }
+
+  public BudgetBook book() {
+    return book;
+  }
+
+  /** The effective state of one scope. */
+  public record ScopeState(String scope, BudgetLevel level, OnExhausted onExhausted, String summary) {}
+
+  public ScopeState scope(String scope) {
+    int factor = Topics.GLOBAL_SCOPE.equals(scope) ? globalShareDivisor : 1;
+    Optional<BudgetStatus> maybe = book.status(scope);
+    if (maybe.isEmpty()) {
+      return new ScopeState(scope, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, scope + " has no budget");
+    }
+    BudgetStatus status = maybe.get();
+    BigDecimal held = ledger.committed(scope, clockMs.getAsLong()).multiply(BigDecimal.valueOf(factor));
+    Thresholds thresholds = book.thresholds(scope);
+    BudgetLevel reported = BudgetLevels.known(status.getLevel());
+    BudgetLevel level = reported;
+    List<String> parts = new ArrayList<>();
+    if (status.getDailyLimitUsd() != null) {
+      BigDecimal committed = status.getDailySpendUsd().add(held);
+      level = BudgetLevels.restrictive(level, BudgetLevels.fromUtilization(committed, status.getDailyLimitUsd(), thresholds));
+      parts.add(period("daily", status.getDailySpendUsd(), held, status.getDailyLimitUsd(), factor));
+    }
+    if (status.getMonthlyLimitUsd() != null) {
+      BigDecimal committed = status.getMonthlySpendUsd().add(held);
+      level = BudgetLevels.restrictive(level, BudgetLevels.fromUtilization(committed, status.getMonthlyLimitUsd(), thresholds));
+      parts.add(period("monthly", status.getMonthlySpendUsd(), held, status.getMonthlyLimitUsd(), factor));
+    }
+    String summary =
+        "budget '" + scope + "' is " + level
+            + (level != reported ? " (ledger reports " + status.getLevel() + ", reservations included)" : "")
+            + (parts.isEmpty() ? "" : " [" + String.join("; ", parts) + "]");
+    return new ScopeState(scope, level, status.getOnExhausted(), summary);
+  }
+
+  @Override
+  public BudgetState state(String costCenter) {
+    ScopeState own = scope(costCenter);
+    ScopeState global = scope(Topics.GLOBAL_SCOPE);
+    BudgetLevel level = BudgetLevels.restrictive(own.level(), global.level());
+    ScopeState binding = own.level().ordinal() >= global.level().ordinal() ? own : global;
+    OnExhausted onExhausted = own.level() == BudgetLevel.EXHAUSTED ? own.onExhausted() : global.onExhausted();
+    return new BudgetState(level, binding.scope(), onExhausted, binding.summary());
+  }
+
+  @Override
+  public Admission admit(String costCenter, BigDecimal estimatedUsd) {
+    Admission own = admitScope(costCenter, estimatedUsd);
+    return own.admitted() ? admitScope(Topics.GLOBAL_SCOPE, estimatedUsd) : own;
+  }
+
+  private Admission admitScope(String scope, BigDecimal amount) {
+    Optional<BudgetStatus> maybe = book.status(scope);
+    if (maybe.isEmpty()) {
+      return Admission.ok();
+    }
+    BudgetStatus status = maybe.get();
+    int factor = Topics.GLOBAL_SCOPE.equals(scope) ? globalShareDivisor : 1;
+    if (BudgetLevels.known(status.getLevel()) == BudgetLevel.EXHAUSTED) {
+      return new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' is " + status.getLevel());
+    }
+    BigDecimal held = ledger.committed(scope, clockMs.getAsLong());
+    BigDecimal needed = held.add(amount).multiply(BigDecimal.valueOf(factor));
+    String refusal = refusal("daily", status.getDailySpendUsd(), needed, status.getDailyLimitUsd(), amount, held, factor);
+    if (refusal == null) {
+      refusal = refusal("monthly", status.getMonthlySpendUsd(), needed, status.getMonthlyLimitUsd(), amount, held, factor);
+    }
+    return refusal == null ? Admission.ok() : new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' " + refusal);
+  }
+
+  private static String refusal(
+      String period, BigDecimal spend, BigDecimal needed, BigDecimal limit, BigDecimal amount, BigDecimal held, int factor) {
+    if (limit == null || spend.add(needed).compareTo(limit) <= 0) {
+      return null;
+    }
+    return "has no " + period + " headroom for " + usd(amount) + ": spent " + usd(spend) + " + held " + usd(held)
+        + (factor > 1 ? " (× " + factor + " instance shares)" : "") + " of " + usd(limit);
+  }
+
+  private static String period(String name, BigDecimal spend, BigDecimal held, BigDecimal limit, int factor) {
+    String pct =
+        limit.signum() > 0
+            ? spend.add(held).multiply(BigDecimal.valueOf(100)).divide(limit, MathContext.DECIMAL64).setScale(1, RoundingMode.HALF_EVEN) + "%"
+            : "limit 0";
+    return name + " " + usd(spend) + " spent + " + usd(held) + " held" + (factor > 1 ? " (×" + factor + ")" : "")
+        + " of " + usd(limit) + " = " + pct;
+  }
+
+  static String usd(BigDecimal amount) {
+    BigDecimal a = amount.stripTrailingZeros();
+    if (a.scale() < 2) {
+      a = a.setScale(2);
+    }
+    return "$" + a.toPlainString();
+  }
+}

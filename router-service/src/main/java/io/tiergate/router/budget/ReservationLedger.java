@@ -1,0 +1,234 @@
+package io.tiergate.router.budget;
+
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.money.Money;
+import io.tiergate.schemas.topics.Topics;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Cloud spend this router instance has committed but the ledger has not counted yet, per scope
+ * (docs/budgets.md):
+ *
+ * <ul>
+ *   <li><b>open</b>: each cloud decision reserves its estimated cost until the request's first cost
+ *       event arrives on {@code inference.costs}, or {@code reservationTimeout} passes;
+ *   <li><b>settled</b>: the actual cost of that event (and any unreserved cloud cost, e.g. a local
+ *       worker's escalation) stays counted until a {@code budget.status} for the scope arrives at
+ *       least {@code settleHold} later — by then ledger-streams has counted it — or
+ *       {@code settleTimeout} passes. This closes the window in which the reservation is gone but
+ *       the status does not show the spend yet.
+ * </ul>
+ *
+ * Only cost centers of the {@code routing.by-cost-center} partitions this instance owns are tracked:
+ * those are the scopes it decides. On reassignment the new owner rebuilds from the audit log
+ * ({@link #rebuild}). Thread-safe: the decider reserves, the state feed settles.
+ */
+public final class ReservationLedger {
+
+  /** An open reservation. */
+  public record Reservation(String requestId, String costCenter, int partition, BigDecimal amountUsd, long createdAtMs) {}
+
+  /** A cloud decision found in the audit log, for {@link #rebuild}. */
+  public record PastDecision(String requestId, String costCenter, BigDecimal estimatedCostUsd, long decidedAtMs) {}
+
+  /** Totals for metrics. */
+  public record Stats(int openCount, BigDecimal openUsd, int settledCount, BigDecimal settledUsd, long expired) {}
+
+  private record Settled(String costCenter, BigDecimal amountUsd, long receivedAtMs) {}
+
+  private record CostSeen(String requestId, String costCenter, Tier tier, BigDecimal amountUsd, long receivedAtMs) {}
+
+  private final long timeoutMs;
+  private final long settleHoldMs;
+  private final long settleTimeoutMs;
+  private final ToLongFunction<String> statusReceivedAt;
+
+  private final Map<String, Reservation> open = new HashMap<>();
+  private final Map<String, BigDecimal> openByCostCenter = new HashMap<>();
+  private BigDecimal openTotal = Money.ZERO;
+  private final List<Settled> settled = new ArrayList<>();
+  private final Deque<CostSeen> recentCosts = new ArrayDeque<>();
+  private final Map<String, Integer> recentCostCount = new HashMap<>();
+  private ToIntFunction<String> partitionOf = costCenter -> 0;
+  private Set<Integer> owned = null; // null: owns every partition (single instance, CLI, unit tests)
+  private long expired;
+
+  /**
+   * @param statusReceivedAt when the last budget.status for a scope was received (ms), MIN_VALUE if never
+   */
+  public ReservationLedger(
+      Duration reservationTimeout, Duration settleHold, Duration settleTimeout, ToLongFunction<String> statusReceivedAt) {
+    this.timeoutMs = reservationTimeout.toMillis();
+    this.settleHoldMs = settleHold.toMillis();
+    this.settleTimeoutMs = settleTimeout.toMillis();
+    this.statusReceivedAt = statusReceivedAt;
+  }
+
+  /** Reserves {@code amountUsd} for a cloud decision (replacing an earlier one for the same request). */
+  public synchronized void reserve(String requestId, String costCenter, int partition, BigDecimal amountUsd, long nowMs) {
+    removeOpen(requestId);
+    Reservation r = new Reservation(requestId, costCenter, partition, Money.usd(amountUsd), nowMs);
+    open.put(requestId, r);
+    openByCostCenter.merge(costCenter, r.amountUsd(), BigDecimal::add);
+    openTotal = openTotal.add(r.amountUsd());
+  }
+
+  /** Undoes a reservation whose decision was never published (a failed batch is redelivered). */
+  public synchronized void cancel(String requestId) {
+    removeOpen(requestId);
+  }
+
+  /** A cost event arrived: the request's reservation becomes its actual cost until the ledger has it. */
+  public synchronized void onCost(String requestId, String costCenter, Tier tier, BigDecimal amountUsd, long receivedAtMs) {
+    BigDecimal amount = Money.usd(amountUsd);
+    recentCosts.addLast(new CostSeen(requestId, costCenter, tier, amount, receivedAtMs));
+    recentCostCount.merge(requestId, 1, Integer::sum);
+    Reservation r = removeOpen(requestId);
+    if (r != null || (tier == Tier.CLOUD && owns(costCenter))) {
+      settled.add(new Settled(costCenter, amount, receivedAtMs));
+    }
+    pruneRecent(receivedAtMs);
+  }
+
+  /** What this instance holds against {@code scope} (a cost center, or the global scope): open + settled. */
+  public synchronized BigDecimal committed(String scope, long nowMs) {
+    expire(nowMs);
+    pruneSettled(nowMs);
+    boolean global = Topics.GLOBAL_SCOPE.equals(scope);
+    BigDecimal sum = global ? openTotal : openByCostCenter.getOrDefault(scope, Money.ZERO);
+    long scopeStatusAt = statusReceivedAt.applyAsLong(scope);
+    for (Settled s : settled) {
+      if ((global || s.costCenter().equals(scope)) && !covered(s, scopeStatusAt)) {
+        sum = sum.add(s.amountUsd());
+      }
+    }
+    return Money.usd(sum);
+  }
+
+  /** Drops reservations older than the timeout; returns how many. */
+  public synchronized int expire(long nowMs) {
+    int n = 0;
+    for (Iterator<Reservation> it = open.values().iterator(); it.hasNext(); ) {
+      Reservation r = it.next();
+      if (nowMs - r.createdAtMs() > timeoutMs) {
+        it.remove();
+        subtract(r);
+        n++;
+      }
+    }
+    expired += n;
+    return n;
+  }
+
+  /**
+   * This instance now owns {@code partitions} (and {@code partitionOf} maps a cost center to its
+   * partition): keeps only the state of owned cost centers.
+   */
+  public synchronized void assign(Collection<Integer> partitions, ToIntFunction<String> partitionOf) {
+    this.owned = new HashSet<>(partitions);
+    this.partitionOf = partitionOf;
+    for (Iterator<Reservation> it = open.values().iterator(); it.hasNext(); ) {
+      Reservation r = it.next();
+      if (!owned.contains(r.partition())) {
+        it.remove();
+        subtract(r);
+      }
+    }
+    settled.removeIf(s -> !owns(s.costCenter()));
+  }
+
+  /**
+   * Rebuilds the state of newly owned partitions from the audit log (cloud decisions of the last
+   * {@code reservationTimeout}) and the cost events seen since this instance started reading them:
+   * decisions without a cost event become open reservations, cloud costs become settled entries.
+   */
+  public synchronized int rebuild(Collection<Integer> newlyOwned, List<PastDecision> decisions, long nowMs) {
+    Set<Integer> fresh = new HashSet<>(newlyOwned);
+    Set<String> reservedIds = new HashSet<>();
+    int n = 0;
+    for (PastDecision d : decisions) {
+      int p = partitionOf.applyAsInt(d.costCenter());
+      if (!fresh.contains(p) || nowMs - d.decidedAtMs() > timeoutMs) {
+        continue;
+      }
+      reservedIds.add(d.requestId());
+      if (!recentCostCount.containsKey(d.requestId()) && !open.containsKey(d.requestId())) {
+        Reservation r = new Reservation(d.requestId(), d.costCenter(), p, Money.usd(d.estimatedCostUsd()), d.decidedAtMs());
+        open.put(d.requestId(), r);
+        openByCostCenter.merge(d.costCenter(), r.amountUsd(), BigDecimal::add);
+        openTotal = openTotal.add(r.amountUsd());
+        n++;
+      }
+    }
+    for (CostSeen c : recentCosts) {
+      if (fresh.contains(partitionOf.applyAsInt(c.costCenter()))
+          && (c.tier() == Tier.CLOUD || reservedIds.contains(c.requestId()))
+          && nowMs - c.receivedAtMs() <= settleTimeoutMs) {
+        settled.add(new Settled(c.costCenter(), c.amountUsd(), c.receivedAtMs()));
+      }
+    }
+    return n;
+  }
+
+  public synchronized Stats stats(long nowMs) {
+    expire(nowMs);
+    pruneSettled(nowMs);
+    BigDecimal settledUsd = settled.stream().map(Settled::amountUsd).reduce(Money.ZERO, BigDecimal::add);
+    return new Stats(open.size(), Money.usd(openTotal), settled.size(), Money.usd(settledUsd), expired);
+  }
+
+  public synchronized List<Reservation> openReservations() {
+    return List.copyOf(open.values());
+  }
+
+  private boolean owns(String costCenter) {
+    return owned == null || owned.contains(partitionOf.applyAsInt(costCenter));
+  }
+
+  private boolean covered(Settled s, long scopeStatusReceivedAt) {
+    return scopeStatusReceivedAt != Long.MIN_VALUE && scopeStatusReceivedAt >= s.receivedAtMs() + settleHoldMs;
+  }
+
+  private void pruneSettled(long nowMs) {
+    long globalAt = statusReceivedAt.applyAsLong(Topics.GLOBAL_SCOPE);
+    settled.removeIf(
+        s -> nowMs - s.receivedAtMs() > settleTimeoutMs
+            || (covered(s, globalAt) && covered(s, statusReceivedAt.applyAsLong(s.costCenter()))));
+  }
+
+  private void pruneRecent(long nowMs) {
+    while (!recentCosts.isEmpty() && nowMs - recentCosts.peekFirst().receivedAtMs() > timeoutMs) {
+      CostSeen old = recentCosts.removeFirst();
+      recentCostCount.computeIfPresent(old.requestId(), (k, v) -> v <= 1 ? null : v - 1);
+    }
+  }
+
+  private Reservation removeOpen(String requestId) {
+    Reservation r = open.remove(requestId);
+    if (r != null) {
+      subtract(r);
+    }
+    return r;
+  }
+
+  private void subtract(Reservation r) {
+    openByCostCenter.computeIfPresent(r.costCenter(), (k, v) -> {
+      BigDecimal left = v.subtract(r.amountUsd());
+      return left.signum() == 0 ? null : left;
+    });
+    openTotal = openTotal.subtract(r.amountUsd());
+  }
+}

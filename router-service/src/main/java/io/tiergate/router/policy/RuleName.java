@@ -1,0 +1,10 @@
+package io.tiergate.router.policy;
+
+/** The policy rule that fired, in DESIGN.md order (first match wins); recorded on every decision. */
+public enum RuleName {
+  SOVEREIGNTY,
+  BUDGET,
+  LATENCY,
+  TASK_TABLE,
+  CAPACITY
+}
