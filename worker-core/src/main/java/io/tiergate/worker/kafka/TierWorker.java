@@ -650,6 +650,9 @@ public final class TierWorker implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    // our transactions last milliseconds; a short timeout bounds how long a crashed instance's open
+    // transaction can hold back read_committed readers (the broker aborts it after this)
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15000);
     p.putAll(config.producerOverrides());
     KafkaProducer<String, SpecificRecord> created = new KafkaProducer<>(p, new StringSerializer(), avroSerializer(p));
     // fences an earlier producer with the same transactional id and aborts its open transaction
