@@ -1,0 +1,99 @@
+package io.tiergate.ledger;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the topology needs to know, as one plain value (no Micronaut), so tests build the
+ * topology directly. {@link LedgerConfiguration} maps {@code tiergate.ledger.*} onto it.
+ *
+ * @param windowGrace how long after a window's end late cost events are still added (event time)
+ * @param hourRetention how long hourly windows stay queryable
+ * @param dayRetention how long daily windows stay queryable
+ * @param monthRetention how long monthly windows stay queryable
+ * @param dedupeRetention how long a seen (requestId, attempt) is remembered (event time)
+ * @param statusInterval wall-clock interval of budget.status emission while spend changes
+ * @param maxClockSkew cost events dated further than this into the future are rejected
+ * @param anomalyFactor k: anomaly when the last hour's spend exceeds k × the trailing hourly average
+ * @param anomalyMinRateUsdPerHour below this last-hour spend no anomaly is raised (noise floor)
+ * @param budgetIncludesLocalSpend whether local-tier (TCO) cost counts against budgets
+ * @param maxLimitUsd limits above this are "absurd" and the config is rejected
+ * @param inMemoryStores state stores in memory instead of RocksDB (still changelogged): for
+ *     TopologyTestDriver tests, which flush every store after every record
+ */
+public record LedgerSettings(
+    Duration windowGrace,
+    Duration hourRetention,
+    Duration dayRetention,
+    Duration monthRetention,
+    Duration dedupeRetention,
+    Duration statusInterval,
+    Duration maxClockSkew,
+    BigDecimal anomalyFactor,
+    BigDecimal anomalyMinRateUsdPerHour,
+    boolean budgetIncludesLocalSpend,
+    BigDecimal maxLimitUsd,
+    boolean inMemoryStores) {
+
+  public LedgerSettings {
+    Objects.requireNonNull(windowGrace, "windowGrace");
+    Objects.requireNonNull(hourRetention, "hourRetention");
+    Objects.requireNonNull(dayRetention, "dayRetention");
+    Objects.requireNonNull(monthRetention, "monthRetention");
+    Objects.requireNonNull(dedupeRetention, "dedupeRetention");
+    Objects.requireNonNull(statusInterval, "statusInterval");
+    Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+    Objects.requireNonNull(anomalyFactor, "anomalyFactor");
+    Objects.requireNonNull(anomalyMinRateUsdPerHour, "anomalyMinRateUsdPerHour");
+    Objects.requireNonNull(maxLimitUsd, "maxLimitUsd");
+    if (windowGrace.isNegative()) {
+      throw new IllegalArgumentException("windowGrace must not be negative");
+    }
+    if (statusInterval.isZero() || statusInterval.isNegative()) {
+      throw new IllegalArgumentException("statusInterval must be positive");
+    }
+  }
+
+  /** The defaults of application.yml, for tests and the benchmark. */
+  public static LedgerSettings defaults() {
+    return new LedgerSettings(
+        Duration.ofMinutes(5),
+        Duration.ofDays(7),
+        Duration.ofDays(100),
+        Duration.ofDays(800),
+        Duration.ofDays(7),
+        Duration.ofSeconds(5),
+        Duration.ofHours(1),
+        new BigDecimal("3"),
+        new BigDecimal("0.01"),
+        false,
+        new BigDecimal("1000000000"),
+        false);
+  }
+
+  public LedgerSettings withWindowGrace(Duration grace) {
+    return new LedgerSettings(grace, hourRetention, dayRetention, monthRetention, dedupeRetention,
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores);
+  }
+
+  public LedgerSettings withBudgetIncludesLocalSpend(boolean include) {
+    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, include, maxLimitUsd, inMemoryStores);
+  }
+
+  public LedgerSettings withInMemoryStores(boolean inMemory) {
+    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemory);
+  }
+
+  public LedgerSettings withStatusInterval(Duration interval) {
+    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
+        interval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores);
+  }
+
+  public LedgerSettings withDedupeRetention(Duration retention) {
+    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, retention,
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores);
+  }
+}

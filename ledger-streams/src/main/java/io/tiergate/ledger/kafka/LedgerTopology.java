@@ -1,0 +1,275 @@
+package io.tiergate.ledger.kafka;
+
+import io.tiergate.ledger.LedgerSettings;
+import io.tiergate.ledger.budget.BudgetConfigValidator;
+import io.tiergate.ledger.budget.BudgetLevels;
+import io.tiergate.ledger.budget.InvalidBudgetConfigException;
+import io.tiergate.ledger.metrics.LedgerMetrics;
+import io.tiergate.ledger.scope.BudgetChange;
+import io.tiergate.ledger.scope.CostEventValidator;
+import io.tiergate.ledger.scope.ScopeInput;
+import io.tiergate.ledger.scope.ScopedCost;
+import io.tiergate.ledger.windows.WindowTotals;
+import io.tiergate.schemas.events.BudgetConfig;
+import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.events.CostEvent;
+import io.tiergate.schemas.events.CostWindow;
+import io.tiergate.schemas.events.WindowKind;
+import io.tiergate.schemas.serde.AvroDeserializer;
+import io.tiergate.schemas.serde.AvroSerdes;
+import io.tiergate.schemas.serde.SerdeConfig;
+import io.tiergate.schemas.topics.Topic;
+import io.tiergate.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.Suppressed.BufferConfig;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Window;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.Windows;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The ledger, top to bottom: {@code inference.costs} + {@code budget.config} →
+ * {@code cost.windows} (analysts) and {@code budget.status} (the router), exactly once.
+ *
+ * <pre>
+ * inference.costs ─ decode/check ─┬─ rejected ─────────────────────────────> inference.costs.dlq
+ *                                 └─ dedupe (requestId, attempt) ─ per scope (cost center + global)
+ *                                       ├─ by-dimension ─┬─ all-time totals (rework view)
+ *                                       │                ├─ hourly / daily / monthly windows ─> cost.windows
+ *                                       │                └─ ... once closed (grace) ─────────> cost.windows
+ *                                       └─┐
+ * budget.config ─ decode/validate ─┬──────┴─ by-scope ─ budgets × spend ───────────────────> budget.status
+ *                                  └─ rejected ────────────────────────────────────────────> budget.config.dlq
+ * </pre>
+ *
+ * Rules: a (requestId, attempt) counts once; money is exact; windows and budget periods use event
+ * time ({@code occurredAt}); budget.status is published on every budget change and level change
+ * at once, and at least every {@code statusInterval} while spend changes. Dead letters are written
+ * by the topology itself, so they commit in the same transaction as the input offsets.
+ */
+public final class LedgerTopology {
+
+  private final LedgerSettings settings;
+  private final String registryUrl;
+  private final LedgerMetrics metrics;
+
+  private final Serde<String> strings = Serdes.String();
+  private final Serde<byte[]> bytes = Serdes.ByteArray();
+  private final Serde<ScopedCost> scopedCosts = InternalSerdes.scopedCost();
+  private final Serde<WindowTotals> totals = InternalSerdes.windowTotals();
+  private final Serde<CostWindow> costWindows;
+  private final Serde<BudgetStatus> statuses;
+
+  public LedgerTopology(LedgerSettings settings, String registryUrl, LedgerMetrics metrics) {
+    this.settings = settings;
+    this.registryUrl = registryUrl;
+    this.metrics = metrics;
+    this.costWindows = AvroSerdes.value(CostWindow.class, registryUrl);
+    this.statuses = AvroSerdes.value(BudgetStatus.class, registryUrl);
+  }
+
+  /** Adds the ledger to {@code builder}; returns the budget.status stream (Micronaut wants a KStream bean). */
+  public KStream<String, BudgetStatus> build(StreamsBuilder builder) {
+    addStores(builder);
+
+    // 1. Cost events, decoded and checked. What cannot be counted goes to inference.costs.dlq
+    //    with its original bytes and the reason; nothing is dropped silently.
+    CostEventValidator costRules = new CostEventValidator(settings.maxClockSkew());
+    Map<String, KStream<String, Decoded<CostEvent>>> costEvents =
+        builder.stream(Topics.INFERENCE_COSTS.name(), Consumed.with(bytes, bytes).withName("read-inference-costs"))
+            .process(
+                DecodeOrReject.supplier(
+                    Topics.INFERENCE_COSTS.name(),
+                    () -> decoder(CostEvent.class),
+                    (requestId, event, now) -> costRules.validate(event, now)),
+                Named.as("decode-cost-events"))
+            .split(Named.as("cost-events-"))
+            .branch((requestId, decoded) -> decoded.isRejected(), Branched.as("rejected"))
+            .defaultBranch(Branched.as("accepted"));
+    deadLetter(costEvents.get("cost-events-rejected"), Topics.INFERENCE_COSTS);
+
+    // 2. Count each (requestId, attempt) once: redeliveries are recognised in a window store of
+    //    seen ids (retention = dedupe retention, event time). From here on timestamps are occurredAt.
+    KStream<String, CostEvent> counted =
+        costEvents.get("cost-events-accepted")
+            .mapValues(Decoded::value, Named.as("unwrap-cost-events"))
+            .processValues(
+                () -> new DedupeCostEvents(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), metrics),
+                Named.as("dedupe-cost-events"),
+                LedgerStores.COST_EVENT_IDS);
+
+    // 3. Every cost counts for its cost center and for the global scope.
+    KStream<String, ScopedCost> byScope =
+        counted.flatMap(
+            (requestId, event) -> ScopedCost.of(event).stream().map(cost -> KeyValue.pair(cost.scope(), cost)).toList(),
+            Named.as("attribute-to-scopes"));
+
+    // 4. Windows for analysts, per scope × task type × tier × model: hourly and daily tumbling
+    //    windows and calendar months (UTC), each published as it changes and once more, closed,
+    //    when stream time passes its end + grace. Later events are left out of the windows (the
+    //    Streams "dropped-records" metric counts them) but still count in totals and budgets.
+    KGroupedStream<String, ScopedCost> byDimension =
+        byScope
+            .selectKey((scope, cost) -> cost.dimensionKey(), Named.as("key-by-dimension"))
+            .repartition(Repartitioned.<String, ScopedCost>as("by-dimension").withKeySerde(strings).withValueSerde(scopedCosts))
+            .groupByKey(Grouped.<String, ScopedCost>as("group-by-dimension").withKeySerde(strings).withValueSerde(scopedCosts));
+    byDimension.aggregate(
+        WindowTotals::empty,
+        (dimensions, cost, sum) -> sum.plus(cost),
+        Named.as("sum-by-dimension"),
+        Materialized.<String, WindowTotals>as(keyValueStore(LedgerStores.SPEND_BY_DIMENSION))
+            .withKeySerde(strings)
+            .withValueSerde(totals));
+    Duration grace = settings.windowGrace();
+    publishWindows(byDimension, WindowKind.HOUR, TimeWindows.ofSizeAndGrace(Duration.ofHours(1), grace), settings.hourRetention(), true);
+    publishWindows(byDimension, WindowKind.DAY, TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace), settings.dayRetention(), true);
+    publishWindows(byDimension, WindowKind.MONTH, new CalendarMonthWindows(grace), settings.monthRetention(), false);
+
+    // 5. Budgets, validated. A rejected config goes to budget.config.dlq with the field named,
+    //    and the scope's previous budget stays in force; a tombstone removes the budget.
+    BudgetConfigValidator budgetRules = new BudgetConfigValidator(settings.maxLimitUsd());
+    Map<String, KStream<String, Decoded<BudgetChange>>> budgetChanges =
+        builder.stream(Topics.BUDGET_CONFIG.name(), Consumed.with(bytes, bytes).withName("read-budget-config"))
+            .process(
+                DecodeOrReject.supplier(
+                    Topics.BUDGET_CONFIG.name(),
+                    () -> decoder(BudgetConfig.class),
+                    (scope, config, now) -> config == null
+                        ? tombstone(scope)
+                        : new BudgetChange(scope, budgetRules.validate(scope, config))),
+                Named.as("decode-budget-config"))
+            .split(Named.as("budget-config-"))
+            .branch((scope, decoded) -> decoded.isRejected(), Branched.as("rejected"))
+            .defaultBranch(Branched.as("accepted"));
+    deadLetter(budgetChanges.get("budget-config-rejected"), Topics.BUDGET_CONFIG);
+
+    // 6. Costs and budget changes of a scope meet in one task (one repartition topic for both, so
+    //    they are co-partitioned by construction), where spend is tracked per budget period and
+    //    budget.status is published.
+    KStream<String, BudgetStatus> status =
+        byScope
+            .mapValues(cost -> (ScopeInput) cost, Named.as("costs-as-scope-input"))
+            .merge(
+                budgetChanges.get("budget-config-accepted")
+                    .mapValues(decoded -> (ScopeInput) decoded.value(), Named.as("budgets-as-scope-input")),
+                Named.as("merge-costs-and-budgets"))
+            .repartition(
+                Repartitioned.<String, ScopeInput>as("by-scope").withKeySerde(strings).withValueSerde(InternalSerdes.scopeInput()))
+            .process(
+                () -> new BudgetTracker(
+                    new BudgetLevels(settings.anomalyFactor(), settings.anomalyMinRateUsdPerHour()),
+                    settings.budgetIncludesLocalSpend(),
+                    settings.statusInterval(),
+                    metrics),
+                Named.as("track-budgets"),
+                LedgerStores.BUDGETS,
+                LedgerStores.SCOPE_SPEND,
+                LedgerStores.BUDGET_STATUS);
+    status.to(Topics.BUDGET_STATUS.name(), Produced.with(strings, statuses).withName("write-budget-status"));
+    return status;
+  }
+
+  /** The stores the processors above use by name. */
+  private void addStores(StreamsBuilder builder) {
+    builder.addStateStore(
+        Stores.windowStoreBuilder(
+            windowStore(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), 1L, false),
+            strings,
+            Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGETS), strings, InternalSerdes.budgetPolicy()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.SCOPE_SPEND), strings, InternalSerdes.scopeSpend()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGET_STATUS), strings, statuses));
+  }
+
+  /** RocksDB (in memory for TopologyTestDriver tests); changelogged either way. */
+  private KeyValueBytesStoreSupplier keyValueStore(String name) {
+    return settings.inMemoryStores() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+  }
+
+  private WindowBytesStoreSupplier windowStore(String name, Duration retention, long windowSizeMs, boolean timestamped) {
+    Duration size = Duration.ofMillis(windowSizeMs);
+    if (settings.inMemoryStores()) {
+      return Stores.inMemoryWindowStore(name, retention, size, false);
+    }
+    return timestamped
+        ? Stores.persistentTimestampedWindowStore(name, retention, size, false)
+        : Stores.persistentWindowStore(name, retention, size, false);
+  }
+
+  /**
+   * One window kind: aggregate into a named window store, publish each change, and publish the
+   * final value once the window closes (stream time past end + grace).
+   */
+  private <W extends Window> void publishWindows(
+      KGroupedStream<String, ScopedCost> byDimension, WindowKind kind, Windows<W> windows, Duration retention, boolean caching) {
+    String name = kind.name().toLowerCase(Locale.ROOT);
+    Materialized<String, WindowTotals, WindowStore<Bytes, byte[]>> store =
+        Materialized.<String, WindowTotals>as(windowStore(LedgerStores.windowStore(kind), retention, windows.size(), true))
+            .withKeySerde(strings)
+            .withValueSerde(totals);
+    KTable<Windowed<String>, WindowTotals> windowTotals =
+        byDimension
+            .windowedBy(windows)
+            .aggregate(
+                WindowTotals::empty,
+                (dimensions, cost, sum) -> sum.plus(cost),
+                Named.as("sum-" + name + "-windows"),
+                caching ? store : store.withCachingDisabled());
+    windowTotals
+        .toStream(Named.as(name + "-window-updates"))
+        .process(() -> new WindowEvents(kind, false), Named.as("describe-updated-" + name + "-windows"))
+        .to(Topics.COST_WINDOWS.name(), Produced.with(strings, costWindows).withName("write-updated-" + name + "-windows"));
+    windowTotals
+        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()).withName("await-close-of-" + name + "-windows"))
+        .toStream(Named.as(name + "-windows-closed"))
+        .process(() -> new WindowEvents(kind, true), Named.as("describe-closed-" + name + "-windows"))
+        .to(Topics.COST_WINDOWS.name(), Produced.with(strings, costWindows).withName("write-closed-" + name + "-windows"));
+  }
+
+  /** Rejected records, with their original bytes and error headers, to the topic's .dlq twin. */
+  private <V> void deadLetter(KStream<String, Decoded<V>> rejected, Topic<?> topic) {
+    String name = topic.name().replace('.', '-');
+    rejected
+        .peek((key, decoded) -> metrics.deadLettered(topic.name()), Named.as("count-rejected-" + name))
+        .map((key, decoded) -> KeyValue.pair(decoded.rawKey(), decoded.rawValue()), Named.as("restore-original-bytes-" + name))
+        .to(topic.dlq(), Produced.with(bytes, bytes).withName("write-" + name + "-dlq"));
+  }
+
+  private static BudgetChange tombstone(String scope) {
+    if (scope == null || scope.isBlank()) {
+      throw new InvalidBudgetConfigException("key", "a tombstone needs the scope as its key");
+    }
+    return new BudgetChange(scope, null);
+  }
+
+  /** One Avro deserializer per processor instance (one per task). */
+  private <V extends SpecificRecord> Deserializer<V> decoder(Class<V> type) {
+    AvroDeserializer<V> deserializer = new AvroDeserializer<>();
+    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, type), false);
+    return deserializer;
+  }
+}

@@ -1,0 +1,107 @@
+package io.tiergate.ledger.scope;
+
+import io.tiergate.ledger.codec.Binary;
+import io.tiergate.schemas.events.CostEvent;
+import io.tiergate.schemas.events.CostReason;
+import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.topics.Topics;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One counted cost event attributed to one scope. Every cost event is counted twice: for its cost
+ * center and for the global scope (once when the cost center is itself named "global").
+ */
+public record ScopedCost(
+    String scope,
+    TaskType taskType,
+    Tier tier,
+    String model,
+    CostReason reason,
+    BigDecimal costUsd,
+    long inputTokens,
+    long outputTokens,
+    long latencyMs,
+    long occurredAtMs) implements ScopeInput {
+
+  private static final int FORMAT_VERSION = 1;
+
+  public ScopedCost {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(costUsd, "costUsd");
+  }
+
+  /** The cost center's and the global scope's share of one event (the same full cost for each). */
+  public static List<ScopedCost> of(CostEvent event) {
+    ScopedCost own = forScope(event.getCostCenter(), event);
+    if (Topics.GLOBAL_SCOPE.equals(event.getCostCenter())) {
+      return List.of(own);
+    }
+    return List.of(own, forScope(Topics.GLOBAL_SCOPE, event));
+  }
+
+  private static ScopedCost forScope(String scope, CostEvent event) {
+    return new ScopedCost(
+        scope,
+        event.getTaskType(),
+        event.getTier(),
+        event.getModel(),
+        event.getReason(),
+        event.getCostUsd(),
+        event.getInputTokens(),
+        event.getOutputTokens(),
+        event.getLatencyMs(),
+        event.getOccurredAt().toEpochMilli());
+  }
+
+  /** scope|taskType|tier|model: the analysts' dimensions, and the key windows are grouped by. */
+  public String dimensionKey() {
+    return scope + '|' + taskType + '|' + tier + '|' + model;
+  }
+
+  public boolean rework() {
+    return reason == CostReason.RETRY || reason == CostReason.ESCALATION || reason == CostReason.FALLBACK;
+  }
+
+  public static byte[] toBytes(ScopedCost cost) {
+    return Binary.write(cost::writeTo);
+  }
+
+  public static ScopedCost fromBytes(byte[] data) {
+    return Binary.read(data, ScopedCost::readFrom);
+  }
+
+  void writeTo(DataOutput out) throws IOException {
+    out.writeByte(FORMAT_VERSION);
+    Binary.writeString(out, scope);
+    Binary.writeEnum(out, taskType);
+    Binary.writeEnum(out, tier);
+    Binary.writeString(out, model);
+    Binary.writeEnum(out, reason);
+    Binary.writeDecimal(out, costUsd);
+    out.writeLong(inputTokens);
+    out.writeLong(outputTokens);
+    out.writeLong(latencyMs);
+    out.writeLong(occurredAtMs);
+  }
+
+  static ScopedCost readFrom(DataInput in) throws IOException {
+    Binary.checkVersion(in, FORMAT_VERSION, "ScopedCost");
+    return new ScopedCost(
+        Binary.readString(in),
+        Binary.readEnum(in, TaskType.class, TaskType.UNKNOWN),
+        Binary.readEnum(in, Tier.class, Tier.UNKNOWN),
+        Binary.readString(in),
+        Binary.readEnum(in, CostReason.class, CostReason.UNKNOWN),
+        Binary.readDecimal(in),
+        in.readLong(),
+        in.readLong(),
+        in.readLong(),
+        in.readLong());
+  }
+}

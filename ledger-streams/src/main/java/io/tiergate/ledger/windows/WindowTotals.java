@@ -1,0 +1,147 @@
+package io.tiergate.ledger.windows;
+
+import io.tiergate.ledger.codec.Binary;
+import io.tiergate.ledger.scope.ScopedCost;
+import io.tiergate.schemas.events.CostReason;
+import io.tiergate.schemas.events.CostWindow;
+import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.events.WindowKind;
+import io.tiergate.schemas.money.Money;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * Running totals of one scope × task type × tier × model in one window (or over all time). Spend
+ * is exact (scale 9); latency is kept as a sum so the average is computed once, at the edge.
+ * Rework is split by reason so ops see which kind of rework a task type causes.
+ */
+public record WindowTotals(
+    String scope,
+    TaskType taskType,
+    Tier tier,
+    String model,
+    BigDecimal spendUsd,
+    BigDecimal retryUsd,
+    BigDecimal escalationUsd,
+    BigDecimal fallbackUsd,
+    long inputTokens,
+    long outputTokens,
+    long requestCount,
+    long latencySumMs) {
+
+  private static final int FORMAT_VERSION = 1;
+
+  /** Before the first cost: the aggregator fills the dimensions from it. */
+  public static WindowTotals empty() {
+    return new WindowTotals(null, null, null, null, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, 0, 0, 0, 0);
+  }
+
+  public WindowTotals plus(ScopedCost cost) {
+    BigDecimal amount = cost.costUsd();
+    CostReason reason = cost.reason();
+    return new WindowTotals(
+        cost.scope(),
+        cost.taskType(),
+        cost.tier(),
+        cost.model(),
+        Money.sum(spendUsd, amount),
+        reason == CostReason.RETRY ? Money.sum(retryUsd, amount) : retryUsd,
+        reason == CostReason.ESCALATION ? Money.sum(escalationUsd, amount) : escalationUsd,
+        reason == CostReason.FALLBACK ? Money.sum(fallbackUsd, amount) : fallbackUsd,
+        inputTokens + cost.inputTokens(),
+        outputTokens + cost.outputTokens(),
+        requestCount + 1,
+        latencySumMs + cost.latencyMs());
+  }
+
+  /** Adds another set of totals (the HTTP API sums windows); dimensions are this one's. */
+  public WindowTotals plus(WindowTotals other) {
+    return new WindowTotals(
+        scope != null ? scope : other.scope,
+        taskType != null ? taskType : other.taskType,
+        tier != null ? tier : other.tier,
+        model != null ? model : other.model,
+        Money.sum(spendUsd, other.spendUsd),
+        Money.sum(retryUsd, other.retryUsd),
+        Money.sum(escalationUsd, other.escalationUsd),
+        Money.sum(fallbackUsd, other.fallbackUsd),
+        inputTokens + other.inputTokens,
+        outputTokens + other.outputTokens,
+        requestCount + other.requestCount,
+        latencySumMs + other.latencySumMs);
+  }
+
+  /** Spend on RETRY, ESCALATION and FALLBACK attempts. */
+  public BigDecimal reworkUsd() {
+    return Money.sum(Money.sum(retryUsd, escalationUsd), fallbackUsd);
+  }
+
+  public double avgLatencyMs() {
+    return requestCount == 0 ? 0.0 : (double) latencySumMs / requestCount;
+  }
+
+  public CostWindow toCostWindow(WindowKind kind, long start, long end, boolean closed, long updatedAt) {
+    return CostWindow.newBuilder()
+        .setScope(scope)
+        .setTaskType(taskType)
+        .setTier(tier)
+        .setModel(model)
+        .setWindowKind(kind)
+        .setWindowStart(Instant.ofEpochMilli(start))
+        .setWindowEnd(Instant.ofEpochMilli(end))
+        .setSpendUsd(spendUsd)
+        .setReworkSpendUsd(reworkUsd())
+        .setInputTokens(inputTokens)
+        .setOutputTokens(outputTokens)
+        .setRequestCount(requestCount)
+        .setAvgLatencyMs(avgLatencyMs())
+        .setClosed(closed)
+        .setUpdatedAt(Instant.ofEpochMilli(updatedAt))
+        .build();
+  }
+
+  public static byte[] toBytes(WindowTotals totals) {
+    return Binary.write(totals::writeTo);
+  }
+
+  public static WindowTotals fromBytes(byte[] data) {
+    return Binary.read(data, WindowTotals::readFrom);
+  }
+
+  void writeTo(DataOutput out) throws IOException {
+    out.writeByte(FORMAT_VERSION);
+    Binary.writeString(out, scope);
+    Binary.writeEnum(out, taskType);
+    Binary.writeEnum(out, tier);
+    Binary.writeString(out, model);
+    Binary.writeDecimal(out, spendUsd);
+    Binary.writeDecimal(out, retryUsd);
+    Binary.writeDecimal(out, escalationUsd);
+    Binary.writeDecimal(out, fallbackUsd);
+    out.writeLong(inputTokens);
+    out.writeLong(outputTokens);
+    out.writeLong(requestCount);
+    out.writeLong(latencySumMs);
+  }
+
+  static WindowTotals readFrom(DataInput in) throws IOException {
+    Binary.checkVersion(in, FORMAT_VERSION, "WindowTotals");
+    return new WindowTotals(
+        Binary.readString(in),
+        Binary.readEnum(in, TaskType.class, TaskType.UNKNOWN),
+        Binary.readEnum(in, Tier.class, Tier.UNKNOWN),
+        Binary.readString(in),
+        Binary.readDecimal(in),
+        Binary.readDecimal(in),
+        Binary.readDecimal(in),
+        Binary.readDecimal(in),
+        in.readLong(),
+        in.readLong(),
+        in.readLong(),
+        in.readLong());
+  }
+}
