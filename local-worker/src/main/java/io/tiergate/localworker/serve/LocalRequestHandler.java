@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,11 @@ public final class LocalRequestHandler implements RequestHandler {
 
   /** One local attempt (the circuit permission is held), then the answer's check. */
   private WorkOutcome callAndCheck(Work work) {
+    if (work.cancelled()) {
+      circuit.release();
+      // as Work.call does: the runtime gave the request up (revoked, stopping); do not spend on it
+      throw new CancellationException("request " + work.requestId() + " was given up by the worker runtime");
+    }
     String model = work.decision().getModel();
     LocalEndpoint endpoint = endpoints.forModel(model);
     ModelBackend backend = endpoint.backend();
