@@ -36,7 +36,7 @@ import java.util.concurrent.CancellationException;
  * <ul>
  *   <li>attempt numbers continue the request's: this worker's first call is {@code request.attempt},
  *       then +1 per call, so a redelivered request numbers its attempts the same way;
- *   <li>reason: PRIMARY for attempt 1; the first attempt of a handed-on request is ESCALATION (RETRY
+ *   <li>reason: PRIMARY for attempt 1 on the decision's model (FALLBACK on another); the first attempt of a handed-on request is ESCALATION (RETRY
  *       when it carries no escalation reason); later calls of the same model are RETRY, of another
  *       model FALLBACK;
  *   <li>one cost event per attempt — a failed call that consumed nothing costs zero, success=false;
@@ -228,7 +228,9 @@ public final class Work {
   private CostReason reasonForNext(String model) {
     if (attempts.isEmpty()) {
       if (request.getAttempt() == 1) {
-        return CostReason.PRIMARY;
+        // the router's choice is the primary; starting on another model (primary skipped: circuit
+        // open, no endpoint) is already a fallback
+        return model.equals(request.getDecision().getModel()) ? CostReason.PRIMARY : CostReason.FALLBACK;
       }
       return request.getEscalationReason() != null ? CostReason.ESCALATION : CostReason.RETRY;
     }

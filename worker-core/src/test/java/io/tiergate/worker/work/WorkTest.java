@@ -221,6 +221,13 @@ class WorkTest {
   }
 
   @Test
+  void aFirstCallOnAnotherModelThanTheDecisionsIsAFallback() {
+    Work work = new Work(Fixtures.cloud("r9", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of("deepseek/deepseek-chat")), CLOUD);
+    work.call(new Scripted().then(answer(10, 10)), "deepseek/deepseek-chat", TIMEOUT);
+    assertThat(work.complete().costEvents()).singleElement().satisfies(c -> assertThat(c.getReason()).isEqualTo(CostReason.FALLBACK));
+  }
+
+  @Test
   void completeAfterAFailedAttemptIsABug() {
     Work work = new Work(Fixtures.cloud("r7", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of()), CLOUD);
     work.call(new Scripted().then(ModelCallException.nonRetryable("http_401", "401", 401)), "anthropic/claude-haiku-4.5", TIMEOUT);
