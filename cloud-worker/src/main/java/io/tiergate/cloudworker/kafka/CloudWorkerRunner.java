@@ -1,0 +1,114 @@
+package io.tiergate.cloudworker.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import io.tiergate.cloudworker.config.CloudWorkerConfiguration;
+import io.tiergate.cloudworker.serve.CloudModels;
+import io.tiergate.cloudworker.serve.CloudRequestHandler;
+import io.tiergate.cloudworker.serve.ServingModel;
+import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.TopicProvisioning;
+import io.tiergate.schemas.events.CircuitState;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.topics.Topics;
+import io.tiergate.worker.health.HealthSnapshot;
+import io.tiergate.worker.health.WorkerHealthPublisher;
+import io.tiergate.worker.kafka.TierWorker;
+import io.tiergate.worker.kafka.TierWorkerConfig;
+import io.tiergate.worker.work.AttemptPricer;
+import io.tiergate.worker.work.WorkEnvironment;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the cloud tier: one {@link TierWorker} on {@code inference.tier.cloud} in group
+ * {@code tiergate-cloud-worker} (scale out by starting more instances), serving with
+ * {@link CloudRequestHandler}, and publishing this instance's health to {@code worker.health}.
+ */
+@Context
+@Requires(notEnv = Environment.CLI)
+@Requires(property = "tiergate.cloud-worker.enabled", notEquals = "false")
+public class CloudWorkerRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CloudWorkerRunner.class);
+
+  private final TierWorker worker;
+  private final WorkerHealthPublisher health;
+  private final CloudWorkerConfiguration config;
+  private final CloudModels models;
+
+  public CloudWorkerRunner(
+      CloudWorkerConfiguration config,
+      @Named("cloudWorkerId") String workerId,
+      KafkaClientSettings settings,
+      InboundRecords inbound,
+      EventPublisher publisher,
+      MeterRegistry meters,
+      CloudModels models,
+      CloudRequestHandler handler,
+      AttemptPricer pricer,
+      Optional<TopicProvisioning> topicsProvisioned) {
+    this.config = config;
+    this.models = models;
+    TierWorkerConfig workerConfig =
+        TierWorkerConfig.builder(workerId, config.getGroupId(), Topics.TIER_CLOUD)
+            .maxInFlight(config.getMaxInFlight())
+            .revokeDrainTimeout(config.getRevokeDrainTimeout())
+            .shutdownTimeout(config.getShutdownTimeout())
+            .build();
+    this.worker = new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.CLOUD, workerId, pricer), handler, inbound, meters);
+    this.health = config.getHealth().isPublish() ? new WorkerHealthPublisher(publisher, workerId, Tier.CLOUD) : null;
+    topicsProvisioned.ifPresent(t -> LOG.debug("topics provisioned before the worker starts"));
+  }
+
+  @PostConstruct
+  void start() {
+    worker.start();
+    if (health != null) {
+      health.start(this::snapshot, config.getHealth().getCheckEvery(), config.getHealth().getHeartbeat());
+    }
+  }
+
+  /** In flight vs. the bound; circuit OPEN only when every model's breaker is open. */
+  HealthSnapshot snapshot() {
+    return new HealthSnapshot(worker.inFlight(), worker.maxInFlight(), circuit());
+  }
+
+  public CircuitState circuit() {
+    boolean anyClosed = false;
+    boolean anyHalfOpen = false;
+    for (ServingModel m : models.all()) {
+      switch (m.breaker().getState()) {
+        case CLOSED, DISABLED, METRICS_ONLY -> anyClosed = true;
+        case HALF_OPEN -> anyHalfOpen = true;
+        default -> {
+          // OPEN, FORCED_OPEN
+        }
+      }
+    }
+    if (anyClosed) {
+      return CircuitState.CLOSED;
+    }
+    return anyHalfOpen ? CircuitState.HALF_OPEN : CircuitState.OPEN;
+  }
+
+  public TierWorker worker() {
+    return worker;
+  }
+
+  @PreDestroy
+  void stop() {
+    worker.close();
+    if (health != null) {
+      health.close();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.tiergate.cloudworker.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tiergate.cloudworker.config.ApiKeySource;
+import io.tiergate.cloudworker.config.CloudWorkerConfiguration.BackendMode;
+import io.tiergate.cloudworker.config.ModelEndpoint;
+import io.tiergate.cloudworker.config.ModelProperties;
+import io.tiergate.cloudworker.http.ModelHttp;
+import io.tiergate.cloudworker.testing.Requests;
+import io.tiergate.worker.simulated.SimulatedBackend;
+import io.tiergate.worker.simulated.SimulationSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CloudModelsTest {
+
+  final ModelHttp http = new ModelHttp(Duration.ofSeconds(1));
+  final SimulatedBackend simulated = new SimulatedBackend(Requests.PRICES, SimulationSettings.defaults());
+
+  static ModelProperties openRouter(String handle, String model) {
+    ModelProperties p = new ModelProperties(handle);
+    p.setModel(model);
+    p.setApi(ModelEndpoint.Api.OPENAI);
+    p.setBaseUrl("https://openrouter.ai/api/v1");
+    p.setApiKeyEnv("OPENROUTER_API_KEY");
+    return p;
+  }
+
+  CloudModels build(List<ModelProperties> models, BackendMode mode, Map<String, String> env) {
+    return CloudModels.build(models, mode, Requests.PRICES, new ApiKeySource(env::get), http, simulated, Clock.systemUTC());
+  }
+
+  @Test
+  void withoutAnyKeyEveryCloudModelOfThePriceTableIsSimulated() {
+    CloudModels models = build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5")), BackendMode.AUTO, Map.of());
+    assertThat(models.allSimulated()).isTrue();
+    assertThat(models.all()).extracting(ServingModel::model)
+        .containsExactlyInAnyOrder("deepseek/deepseek-chat", "anthropic/claude-haiku-4.5", "anthropic/claude-sonnet-4.6", "anthropic/claude-opus-4.6");
+    assertThat(models.all()).allMatch(ServingModel::simulated);
+    assertThat(models.get("qwen3:8b")).isEmpty();
+  }
+
+  @Test
+  void withAKeyModelsAreRealAndNeverSilentlySimulated() {
+    ModelProperties anthropic = openRouter("sonnet", "anthropic/claude-sonnet-4.6");
+    anthropic.setApi(ModelEndpoint.Api.ANTHROPIC);
+    anthropic.setBaseUrl("https://api.anthropic.com");
+    anthropic.setApiKeyEnv("ANTHROPIC_API_KEY");
+    CloudModels models =
+        build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5"), anthropic), BackendMode.AUTO, Map.of("OPENROUTER_API_KEY", "sk-or-v1-abc"));
+    assertThat(models.allSimulated()).isFalse();
+    assertThat(models.get("anthropic/claude-haiku-4.5")).get().satisfies(m -> {
+      assertThat(m.simulated()).isFalse();
+      assertThat(m.endpoint().provider()).isEqualTo("openrouter");
+      assertThat(m.endpoint().toString()).doesNotContain("sk-or-v1-abc");
+    });
+    assertThat(models.get("anthropic/claude-sonnet-4.6")).isEmpty();
+    assertThat(models.get("deepseek/deepseek-chat")).isEmpty();
+    assertThat(models.unavailable()).singleElement().asString().contains("anthropic/claude-sonnet-4.6").contains("env ANTHROPIC_API_KEY");
+  }
+
+  @Test
+  void realModeFailsTheStartWhenAKeyIsMissing() {
+    assertThatThrownBy(() -> build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5")), BackendMode.REAL, Map.of()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("anthropic/claude-haiku-4.5");
+  }
+
+  @Test
+  void simulatedModeSimulatesEvenWithKeys() {
+    CloudModels models =
+        build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5")), BackendMode.SIMULATED, Map.of("OPENROUTER_API_KEY", "sk-or-v1-abc"));
+    assertThat(models.allSimulated()).isTrue();
+    assertThat(models.all()).allMatch(ServingModel::simulated);
+  }
+
+  @Test
+  void aKeyFileWinsOverTheEnvironmentAndBadModelsFailFast(@TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("key");
+    Files.writeString(keyFile, "sk-or-v1-from-file\n");
+    ModelProperties p = openRouter("haiku", "anthropic/claude-haiku-4.5");
+    p.setApiKeyFile(keyFile.toString());
+    assertThat(new ApiKeySource(Map.of("OPENROUTER_API_KEY", "sk-env")::get).resolve(p)).get().satisfies(k -> {
+      assertThat(k.reveal()).isEqualTo("sk-or-v1-from-file");
+      assertThat(k.toString()).isEqualTo("[redacted]");
+    });
+    assertThatThrownBy(() -> build(List.of(openRouter("x", "no/such-model")), BackendMode.AUTO, Map.of()))
+        .hasMessageContaining("no/such-model");
+    assertThatThrownBy(() -> build(List.of(openRouter("local", "qwen3:8b")), BackendMode.AUTO, Map.of()))
+        .hasMessageContaining("not a cloud one");
+  }
+}

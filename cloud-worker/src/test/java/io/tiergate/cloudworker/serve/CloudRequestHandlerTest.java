@@ -1,0 +1,205 @@
+package io.tiergate.cloudworker.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tiergate.cloudworker.config.ApiKeySource;
+import io.tiergate.cloudworker.config.CloudWorkerConfiguration.BackendMode;
+import io.tiergate.cloudworker.config.ModelEndpoint;
+import io.tiergate.cloudworker.config.ModelProperties;
+import io.tiergate.cloudworker.http.ModelHttp;
+import io.tiergate.cloudworker.resilience.Backoff;
+import io.tiergate.cloudworker.resilience.RetryPolicy;
+import io.tiergate.cloudworker.testing.FakeProvider;
+import io.tiergate.cloudworker.testing.FakeProvider.Reply;
+import io.tiergate.cloudworker.testing.Requests;
+import io.tiergate.schemas.events.CostEvent;
+import io.tiergate.schemas.events.CostReason;
+import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.ResultStatus;
+import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.money.Money;
+import io.tiergate.worker.simulated.SimulatedBackend;
+import io.tiergate.worker.simulated.SimulationSettings;
+import io.tiergate.worker.work.Work;
+import io.tiergate.worker.work.WorkEnvironment;
+import io.tiergate.worker.work.WorkOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CloudRequestHandlerTest {
+
+  static final String HAIKU = "anthropic/claude-haiku-4.5";
+  static final String SONNET = "anthropic/claude-sonnet-4.6";
+  static final String DEEPSEEK = "deepseek/deepseek-chat";
+
+  final FakeProvider server = new FakeProvider();
+  final ModelHttp http = new ModelHttp(Duration.ofSeconds(2));
+  final List<Duration> slept = new ArrayList<>();
+  final WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, "cw-test", Requests.PRICER);
+
+  @AfterEach
+  void stop() {
+    server.close();
+    http.close();
+  }
+
+  ModelProperties model(String id, Consumer<ModelProperties> tweak) {
+    ModelProperties p = new ModelProperties(id.replace('/', '-'));
+    p.setModel(id);
+    p.setApi(ModelEndpoint.Api.OPENAI);
+    p.setBaseUrl(server.baseUrl().toString());
+    p.setApiKeyEnv("TEST_KEY");
+    p.setStream(false);
+    tweak.accept(p);
+    return p;
+  }
+
+  CloudRequestHandler handler(List<ModelProperties> models, int maxAttempts) {
+    CloudModels built =
+        CloudModels.build(
+            models, BackendMode.AUTO, Requests.PRICES, new ApiKeySource(Map.of("TEST_KEY", "sk-test-key-123456")::get), http,
+            new SimulatedBackend(Requests.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
+    RetryPolicy policy =
+        new RetryPolicy(maxAttempts, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8)), Duration.ofSeconds(30),
+            Duration.ofSeconds(1), Duration.ofMinutes(5));
+    return new CloudRequestHandler(built, policy, Requests.PRICES, slept::add, () -> 0.5, new SimpleMeterRegistry());
+  }
+
+  WorkOutcome serve(CloudRequestHandler handler, RoutedRequest request) throws Exception {
+    return handler.handle(new Work(request, env));
+  }
+
+  @Test
+  void a429IsRetriedAfterItsRetryAfterAndEachAttemptIsBilled() throws Exception {
+    server.then(Reply.json(429, "openai/error-429.json").header("retry-after", "2"))
+        .then(Reply.json(200, "openai/chat-completion.json"));
+    WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), Requests.cloud("h1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
+
+    assertThat(slept).containsExactly(Duration.ofSeconds(2)); // backoff ≤ 500 ms × jitter < Retry-After
+    assertThat(outcome.costEvents()).extracting(CostEvent::getAttempt, CostEvent::getReason, CostEvent::getSuccess)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, CostReason.PRIMARY, false),
+            org.assertj.core.groups.Tuple.tuple(2, CostReason.RETRY, true));
+    assertThat(outcome.costEvents().get(0).getCostUsd()).isEqualTo(Money.ZERO);
+    InferenceResult result = outcome.result().orElseThrow();
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(result.getAttempts()).isEqualTo(2);
+    assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.001778000")); // see OpenAiChatBackendTest
+  }
+
+  @Test
+  void aModelNotFoundFallsBackToTheNextModelOfTheDecision() throws Exception {
+    server.then(Reply.json(404, "openai/error-404-model.json")).then(Reply.json(200, "openrouter/chat-completion.json"));
+    WorkOutcome outcome =
+        serve(
+            handler(List.of(model(HAIKU, p -> {}), model(SONNET, p -> {})), 3),
+            Requests.cloud("h2", TaskType.CODE_REVIEW, HAIKU, List.of(SONNET)));
+    assertThat(slept).isEmpty();
+    assertThat(outcome.costEvents()).extracting(CostEvent::getModel).containsExactly(HAIKU, SONNET);
+    assertThat(outcome.costEvents()).extracting(CostEvent::getReason).containsExactly(CostReason.PRIMARY, CostReason.FALLBACK);
+    assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(SONNET);
+    assertThat(outcome.result().get().getReasons()).singleElement().asString().contains("FALLBACK").contains("model_not_found");
+    assertThat(server.received()).extracting(r -> r.body().contains(SONNET)).containsExactly(false, true);
+  }
+
+  @Test
+  void afterMaxAttemptsOnOneModelTheNextOneIsTried() throws Exception {
+    server.then(Reply.json(503, "openai/error-503.json")).then(Reply.json(503, "openai/error-503.json"))
+        .then(Reply.json(200, "openai/chat-completion.json"));
+    WorkOutcome outcome =
+        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 2), Requests.cloud("h3", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    assertThat(outcome.costEvents()).extracting(CostEvent::getReason)
+        .containsExactly(CostReason.PRIMARY, CostReason.RETRY, CostReason.FALLBACK);
+    // full jitter at 0.5: retry 1 waits 0.5 × 500 ms
+    assertThat(slept).containsExactly(Duration.ofMillis(250));
+    assertThat(outcome.result().orElseThrow().getAttempts()).isEqualTo(3);
+  }
+
+  @Test
+  void aRetryAfterLongerThanTheLimitMovesOnInsteadOfWaiting() throws Exception {
+    server.then(Reply.json(429, "openrouter/error-429.json").header("retry-after", "120"))
+        .then(Reply.json(200, "openai/chat-completion.json"));
+    WorkOutcome outcome =
+        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3), Requests.cloud("h4", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    assertThat(slept).isEmpty();
+    assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
+    assertThat(outcome.result().get().getReasons()).anyMatch(r -> r.contains("Retry-After PT2M exceeds"));
+  }
+
+  @Test
+  void anOpenCircuitSkipsTheModelWithoutCallingIt() throws Exception {
+    CloudRequestHandler handler =
+        handler(List.of(model(HAIKU, p -> {
+          p.setCircuitMinimumCalls(2);
+          p.setCircuitOpenFor(Duration.ofMinutes(5));
+        }), model(DEEPSEEK, p -> {})), 2);
+    server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"))
+        .then(Reply.json(200, "openai/chat-completion.json"));
+    serve(handler, Requests.cloud("h5", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    int callsBefore = server.received().size();
+
+    server.then(Reply.json(200, "openai/chat-completion.json"));
+    WorkOutcome outcome = serve(handler, Requests.cloud("h6", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    assertThat(server.received()).hasSize(callsBefore + 1);
+    assertThat(server.received().get(callsBefore).body()).contains(DEEPSEEK);
+    assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
+      assertThat(c.getModel()).isEqualTo(DEEPSEEK);
+      assertThat(c.getReason()).isEqualTo(CostReason.FALLBACK); // attempt 1, another model than the decision's
+    });
+    assertThat(outcome.result().orElseThrow().getReasons()).anyMatch(r -> r.contains("circuit OPEN"));
+  }
+
+  @Test
+  void aModelOverItsRequestsPerMinuteIsSkippedWhenTheWaitIsTooLong() throws Exception {
+    CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.setRequestsPerMinute(1L)), model(DEEPSEEK, p -> {})), 2);
+    server.otherwise(r -> Reply.json(200, "openai/chat-completion.json"));
+    serve(handler, Requests.cloud("r1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    WorkOutcome second = serve(handler, Requests.cloud("r2", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    assertThat(second.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
+    assertThat(second.result().get().getReasons()).anyMatch(r -> r.contains("rpm/tpm budget"));
+    assertThat(slept).isEmpty(); // a 60 s wait exceeds max-rate-limit-wait (1 s): no waiting
+  }
+
+  @Test
+  void aSovereignRequestIsRefusedWithoutAnyCall() throws Exception {
+    RoutedRequest sovereign = Requests.routed("s1", TaskType.DEBUGGING, Tier.CLOUD, HAIKU, List.of(), true, false, false);
+    WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), sovereign);
+    assertThat(server.received()).isEmpty();
+    assertThat(outcome.costEvents()).isEmpty();
+    assertThat(outcome.result().orElseThrow().getStatus()).isEqualTo(ResultStatus.REJECTED);
+    assertThat(outcome.result().get().getErrorCode()).isEqualTo("sovereignty_violation");
+  }
+
+  @Test
+  void whenEveryModelFailsTheResultIsFailedAndEveryAttemptBilled() throws Exception {
+    server.otherwise(r -> Reply.json(401, "openai/error-401.json"));
+    WorkOutcome outcome =
+        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3),
+            Requests.cloud("f1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK, "no/such-model", "qwen3:8b")));
+    InferenceResult result = outcome.result().orElseThrow();
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(result.getErrorCode()).isEqualTo("unauthorized");
+    assertThat(result.getErrorMessage()).doesNotContain("sk-test");
+    assertThat(outcome.costEvents()).hasSize(2).allMatch(c -> !c.getSuccess());
+    assertThat(result.getReasons()).anyMatch(r -> r.contains("skipped no/such-model")).anyMatch(r -> r.contains("skipped qwen3:8b"));
+  }
+
+  @Test
+  void aModelWithoutAKeyIsUnavailableNotSimulatedWhileOthersHaveKeys() throws Exception {
+    CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.setApiKeyEnv("MISSING_KEY")), model(DEEPSEEK, p -> {})), 2);
+    server.then(Reply.json(200, "openai/chat-completion.json"));
+    WorkOutcome outcome = serve(handler, Requests.cloud("k1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
+    assertThat(outcome.result().get().getSimulated()).isFalse();
+    assertThat(outcome.result().get().getReasons()).anyMatch(r -> r.contains("skipped " + HAIKU + ": not available"));
+  }
+}
