@@ -1,0 +1,340 @@
+// tiergate live cost dashboard: polls the ledger's HTTP API every 2 s and renders it.
+//
+// Money arrives as exact decimal strings ("12.345678900"). The page shows the strings it gets
+// verbatim and adds money only as BigInt fixed-point, never as floating point, so every amount on
+// the page is exact. Numbers a test reads carry data-section, data-<key>, data-field and a
+// data-value with the API's value (README.md documents the contract).
+'use strict';
+
+(function () {
+  const POLL_MS = 2000;
+  // ?api=http://host:8095 points the page at another ledger (the API must then allow CORS);
+  // by default the page talks to the ledger that serves it.
+  const API_BASE = (new URLSearchParams(window.location.search).get('api') || '').replace(/\/+$/, '');
+  const TIER_ORDER = ['LOCAL', 'CLOUD', 'NONE', 'UNKNOWN'];
+  const TASK_ORDER = ['CLASSIFICATION', 'EXTRACTION', 'SUMMARIZATION', 'CONVERSATION', 'BOILERPLATE',
+    'IMPLEMENTATION', 'CODE_REVIEW', 'DEBUGGING', 'ARCHITECTURE', 'UNKNOWN'];
+  const GLOBAL = 'global';
+  const DASH = '—';
+
+  // ---------- exact decimals (BigInt fixed point) ----------
+
+  /** "12.345678900" → {units: 12345678900n, scale: 9}. Throws on anything that is not a plain decimal. */
+  function parseDecimal(text) {
+    const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(text));
+    if (!match) {
+      throw new Error('not an exact decimal amount: ' + JSON.stringify(text));
+    }
+    const fraction = match[3] || '';
+    const units = BigInt(match[2] + fraction);
+    return { units: match[1] === '-' ? -units : units, scale: fraction.length };
+  }
+
+  function rescale(value, scale) {
+    return value.units * (10n ** BigInt(scale - value.scale));
+  }
+
+  /** Exact sum of decimal strings, at the largest scale among them (9 for ledger money). */
+  function sumDecimals(texts) {
+    const values = texts.map(parseDecimal);
+    const scale = values.reduce((max, v) => Math.max(max, v.scale), 9);
+    const units = values.reduce((sum, v) => sum + rescale(v, scale), 0n);
+    return formatDecimal(units, scale);
+  }
+
+  function formatDecimal(units, scale) {
+    const negative = units < 0n;
+    let digits = (negative ? -units : units).toString();
+    if (scale === 0) {
+      return (negative ? '-' : '') + digits;
+    }
+    digits = digits.padStart(scale + 1, '0');
+    return (negative ? '-' : '') + digits.slice(0, digits.length - scale) + '.' + digits.slice(digits.length - scale);
+  }
+
+  function compareDecimals(a, b) {
+    const x = parseDecimal(a);
+    const y = parseDecimal(b);
+    const scale = Math.max(x.scale, y.scale);
+    const left = rescale(x, scale);
+    const right = rescale(y, scale);
+    return left < right ? -1 : left > right ? 1 : 0;
+  }
+
+  /** Display-only share in percent (bars); never used for a number the page states. */
+  function sharePct(part, whole) {
+    if (typeof part === 'string') {
+      const x = parseDecimal(part);
+      const y = parseDecimal(whole);
+      const scale = Math.max(x.scale, y.scale);
+      const p = rescale(x, scale);
+      const w = rescale(y, scale);
+      return w === 0n ? 0 : Number((p * 100000n) / w) / 1000;
+    }
+    return whole === 0 ? 0 : (part * 100) / whole;
+  }
+
+  // ---------- API ----------
+
+  async function getJson(path) {
+    let response;
+    try {
+      response = await fetch(API_BASE + path, { cache: 'no-store', headers: { Accept: 'application/json' } });
+    } catch (e) {
+      throw new Error('GET ' + path + ' failed: ' + e.message);
+    }
+    const body = await response.text();
+    if (!response.ok) {
+      let reason = body;
+      try {
+        reason = JSON.parse(body).error || body;
+      } catch (ignored) {
+        // not JSON: show the text as is
+      }
+      throw new Error('GET ' + path + ' → ' + response.status + (reason ? ': ' + reason : ''));
+    }
+    try {
+      return JSON.parse(body);
+    } catch (e) {
+      throw new Error('GET ' + path + ' answered something that is not JSON');
+    }
+  }
+
+  // ---------- DOM helpers (textContent only: scope and model names are data, never markup) ----------
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value !== undefined && value !== null) {
+        node.setAttribute(name, value);
+      }
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  /**
+   * A cell holding one checked number: data-value is the API's value verbatim (absent when the API
+   * said null), the text is what a person reads (the same string for money).
+   */
+  function field(section, keyName, key, name, value, text, extra) {
+    const attrs = Object.assign({ 'data-section': section, 'data-field': name }, extra || {});
+    attrs['data-' + keyName] = key;
+    if (value !== null && value !== undefined) {
+      attrs['data-value'] = String(value);
+    }
+    const shown = text !== undefined ? text : value === null || value === undefined ? DASH : String(value);
+    return el('td', attrs, shown);
+  }
+
+  function label(text, extra) {
+    return el('td', Object.assign({ class: 'label' }, extra || {}), text);
+  }
+
+  function bar(pct, className) {
+    const td = el('td', { class: 'bar-col' });
+    const track = el('div', { class: 'bar-track' });
+    const fill = el('div', { class: 'bar ' + (className || '') });
+    fill.style.width = Math.max(0, Math.min(100, pct)).toFixed(1) + '%';
+    track.appendChild(fill);
+    td.appendChild(track);
+    td.appendChild(el('span', { class: 'bar-label' }, pct.toFixed(1) + '%'));
+    return td;
+  }
+
+  function replaceRows(tableId, rows, emptyText, columns) {
+    const tbody = document.querySelector('#' + tableId + ' tbody');
+    const fresh = document.createElement('tbody');
+    if (rows.length === 0) {
+      const tr = el('tr', { class: 'empty' });
+      tr.appendChild(el('td', { colspan: String(columns) }, emptyText));
+      fresh.appendChild(tr);
+    }
+    rows.forEach((row) => fresh.appendChild(row));
+    tbody.replaceWith(fresh);
+  }
+
+  function byScope(a, b) {
+    if (a === GLOBAL || b === GLOBAL) {
+      return a === GLOBAL ? (b === GLOBAL ? 0 : -1) : 1;
+    }
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  function byOrder(order) {
+    return (a, b) => {
+      const i = order.indexOf(a);
+      const j = order.indexOf(b);
+      if (i !== j) {
+        return (i < 0 ? order.length : i) - (j < 0 ? order.length : j);
+      }
+      return a < b ? -1 : a > b ? 1 : 0;
+    };
+  }
+
+  // ---------- rendering ----------
+
+  function renderHeadline(totals) {
+    const total = document.querySelector('[data-section="headline"][data-field="totalUsd"]');
+    total.textContent = totals.totalUsd;
+    total.setAttribute('data-value', totals.totalUsd);
+    const events = document.querySelector('[data-section="headline"][data-field="costEvents"]');
+    events.textContent = String(totals.costEvents);
+    events.setAttribute('data-value', String(totals.costEvents));
+  }
+
+  function renderBudgets(statuses) {
+    const section = 'budgets';
+    const rows = statuses
+      .slice()
+      .sort((a, b) => byScope(a.scope, b.scope))
+      .map((s) => {
+        const tr = el('tr', { 'data-scope': s.scope, class: 'level-row row-' + s.level });
+        tr.appendChild(label(s.scope));
+        tr.appendChild(field(section, 'scope', s.scope, 'level', s.level, s.level.replace('_', ' '),
+          { class: 'level level-' + s.level }));
+        const pct = typeof s.utilization === 'number' ? (s.utilization * 100).toFixed(1) + '%' : DASH;
+        const util = field(section, 'scope', s.scope, 'utilization', s.utilization, pct, { class: 'util' });
+        tr.appendChild(util);
+        tr.appendChild(field(section, 'scope', s.scope, 'dailySpendUsd', s.dailySpendUsd, undefined, { class: 'num' }));
+        tr.appendChild(field(section, 'scope', s.scope, 'dailyLimitUsd', s.dailyLimitUsd, undefined, { class: 'num' }));
+        tr.appendChild(field(section, 'scope', s.scope, 'monthlySpendUsd', s.monthlySpendUsd, undefined, { class: 'num' }));
+        tr.appendChild(field(section, 'scope', s.scope, 'monthlyLimitUsd', s.monthlyLimitUsd, undefined, { class: 'num' }));
+        tr.appendChild(field(section, 'scope', s.scope, 'burnRateUsdPerHour', s.burnRateUsdPerHour, undefined, { class: 'num' }));
+        tr.appendChild(field(section, 'scope', s.scope, 'forecastExhaustionAt', s.forecastExhaustionAt,
+          s.forecastExhaustionAt ? s.forecastExhaustionAt : 'not within period'));
+        tr.appendChild(field(section, 'scope', s.scope, 'onExhausted', s.onExhausted));
+        tr.appendChild(field(section, 'scope', s.scope, 'anomaly', s.anomaly, s.anomaly ? 'ANOMALY' : 'no',
+          { class: s.anomaly ? 'anomaly' : '' }));
+        return tr;
+      });
+    replaceRows('budgets', rows, 'no budget status yet', 11);
+  }
+
+  function renderCostCenters(totals) {
+    const section = 'cost-centers';
+    const scopes = (totals.scopes || []).slice().sort((a, b) => byScope(a.scope, b.scope));
+    const whole = totals.totalUsd;
+    const rows = scopes.map((s) => {
+      const tr = el('tr', { 'data-scope': s.scope, class: s.scope === GLOBAL ? 'global' : '' });
+      tr.appendChild(label(s.scope));
+      tr.appendChild(field(section, 'scope', s.scope, 'totalUsd', s.spendUsd, undefined, { class: 'num' }));
+      tr.appendChild(field(section, 'scope', s.scope, 'budgetSpendUsd', s.budgetSpendUsd, undefined, { class: 'num' }));
+      tr.appendChild(field(section, 'scope', s.scope, 'costEvents', s.costEvents, undefined, { class: 'num' }));
+      tr.appendChild(bar(sharePct(s.spendUsd, whole), 'money'));
+      return tr;
+    });
+    replaceRows('cost-centers', rows, 'nothing counted yet', 5);
+  }
+
+  /** Groups the global scope's windows by one dimension with exact sums. */
+  function group(windows, keyOf) {
+    const groups = new Map();
+    for (const w of windows) {
+      const key = keyOf(w);
+      let g = groups.get(key);
+      if (!g) {
+        g = { key: key, requests: 0, inputTokens: 0, outputTokens: 0, spend: [], rework: [], tiers: new Set() };
+        groups.set(key, g);
+      }
+      g.requests += Number(w.requestCount);
+      g.inputTokens += Number(w.inputTokens);
+      g.outputTokens += Number(w.outputTokens);
+      g.spend.push(w.spendUsd);
+      g.rework.push(w.reworkSpendUsd);
+      g.tiers.add(w.tier);
+    }
+    for (const g of groups.values()) {
+      g.spendUsd = sumDecimals(g.spend);
+      g.reworkUsd = sumDecimals(g.rework);
+    }
+    return [...groups.values()];
+  }
+
+  function renderDistribution(tableId, keyName, groups, order) {
+    const total = groups.reduce((sum, g) => sum + g.requests, 0);
+    const rows = groups
+      .sort((a, b) => byOrder(order)(a.key, b.key))
+      .map((g) => {
+        const tr = el('tr', {});
+        tr.setAttribute('data-' + keyName, g.key);
+        tr.appendChild(label(g.key, { class: 'label tag tag-' + g.key }));
+        tr.appendChild(field(tableId, keyName, g.key, 'requests', g.requests, undefined, { class: 'num' }));
+        tr.appendChild(field(tableId, keyName, g.key, 'spendUsd', g.spendUsd, undefined, { class: 'num' }));
+        tr.appendChild(bar(sharePct(g.requests, total), keyName === 'tier' ? 'tier-' + g.key : ''));
+        return tr;
+      });
+    replaceRows(tableId, rows, 'no windows yet', 4);
+  }
+
+  function renderModels(windows) {
+    const groups = group(windows, (w) => (w.model === null || w.model === undefined ? '(none)' : w.model));
+    const whole = sumDecimals(groups.map((g) => g.spendUsd));
+    const rows = groups
+      .sort((a, b) => compareDecimals(b.spendUsd, a.spendUsd) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((g) => {
+        const tr = el('tr', { 'data-model': g.key });
+        tr.appendChild(label(g.key));
+        const tiers = [...g.tiers].sort(byOrder(TIER_ORDER)).join(', ');
+        tr.appendChild(field('models', 'model', g.key, 'tier', tiers));
+        tr.appendChild(field('models', 'model', g.key, 'requests', g.requests, undefined, { class: 'num' }));
+        tr.appendChild(field('models', 'model', g.key, 'inputTokens', g.inputTokens, undefined, { class: 'num' }));
+        tr.appendChild(field('models', 'model', g.key, 'outputTokens', g.outputTokens, undefined, { class: 'num' }));
+        tr.appendChild(field('models', 'model', g.key, 'spendUsd', g.spendUsd, undefined, { class: 'num' }));
+        tr.appendChild(field('models', 'model', g.key, 'reworkUsd', g.reworkUsd, undefined, { class: 'num' }));
+        tr.appendChild(bar(sharePct(g.spendUsd, whole), 'money'));
+        return tr;
+      });
+    replaceRows('models', rows, 'no windows yet', 8);
+  }
+
+  function render(statuses, totals, windows) {
+    const global = windows.filter((w) => w.scope === GLOBAL);
+    renderHeadline(totals);
+    renderBudgets(statuses);
+    renderCostCenters(totals);
+    renderDistribution('tiers', 'tier', group(global, (w) => w.tier), TIER_ORDER);
+    renderDistribution('task-types', 'task-type', group(global, (w) => w.taskType), TASK_ORDER);
+    renderModels(global);
+  }
+
+  // ---------- polling ----------
+
+  function showError(message) {
+    const banner = document.getElementById('error-banner');
+    banner.textContent = 'Ledger API unavailable — ' + message +
+      (document.body.dataset.loaded === 'true' ? ' (showing the last good data)' : '');
+    banner.hidden = false;
+  }
+
+  function clearError() {
+    const banner = document.getElementById('error-banner');
+    banner.hidden = true;
+    banner.textContent = '';
+  }
+
+  async function refresh() {
+    try {
+      const [statuses, totals, windows] = await Promise.all([
+        getJson('/ledger/status'),
+        getJson('/ledger/totals'),
+        getJson('/ledger/windows?scope=' + encodeURIComponent(GLOBAL) + '&kind=DAY'),
+      ]);
+      render(statuses, totals, windows);
+      clearError();
+      const now = new Date().toISOString();
+      document.getElementById('refreshed').textContent = 'updated ' + now.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+      document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || '0') + 1);
+      document.body.dataset.refreshedAt = now;
+      document.body.dataset.loaded = 'true';
+    } catch (e) {
+      showError(e.message);
+    } finally {
+      window.setTimeout(refresh, POLL_MS);
+    }
+  }
+
+  refresh();
+})();
