@@ -19,9 +19,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A cost center's scope is decided by exactly one instance (the owner of its partition of
  * {@code routing.by-cost-center}), so its reservations are complete. The global scope is shared by
- * all partitions: each owner may hold at most {@code 1/P} of the global headroom
- * ({@code spend + P × held ≤ limit}, P = partition count), so the sum over all owners can never
- * pass the limit (docs/budgets.md).
+ * all partitions: each partition may hold at most {@code 1/P} of the global headroom
+ * ({@code spend + P × held_in_partition ≤ limit}, P = partition count), so the sum over all
+ * partitions — whichever instances own them — can never pass the limit (docs/budgets.md).
  */
 public final class BudgetGate implements BudgetView {
 
@@ -56,14 +56,31 @@ public final class BudgetGate implements BudgetView {
   /** The effective state of one scope. */
   public record ScopeState(String scope, BudgetLevel level, OnExhausted onExhausted, String summary) {}
 
+  /** A scope as this instance sees it in total (metrics, CLI): everything it holds, unscaled. */
   public ScopeState scope(String scope) {
-    int factor = Topics.GLOBAL_SCOPE.equals(scope) ? globalShareDivisor : 1;
+    return scope(scope, ledger.committed(scope, clockMs.getAsLong()), 1);
+  }
+
+  private ScopeState scopeFor(String scope, String costCenter) {
+    if (Topics.GLOBAL_SCOPE.equals(scope)) {
+      return scope(scope, ledger.committedGlobalInPartitionOf(costCenter, clockMs.getAsLong()), globalShareDivisor);
+    }
+    return scope(scope, ledger.committed(scope, clockMs.getAsLong()), 1);
+  }
+
+  private BigDecimal heldFor(String scope, String costCenter) {
+    return Topics.GLOBAL_SCOPE.equals(scope)
+        ? ledger.committedGlobalInPartitionOf(costCenter, clockMs.getAsLong())
+        : ledger.committed(scope, clockMs.getAsLong());
+  }
+
+  private ScopeState scope(String scope, BigDecimal unscaledHeld, int factor) {
     Optional<BudgetStatus> maybe = book.status(scope);
     if (maybe.isEmpty()) {
       return new ScopeState(scope, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, scope + " has no budget");
     }
     BudgetStatus status = maybe.get();
-    BigDecimal held = ledger.committed(scope, clockMs.getAsLong()).multiply(BigDecimal.valueOf(factor));
+    BigDecimal held = unscaledHeld.multiply(BigDecimal.valueOf(factor));
     Thresholds thresholds = book.thresholds(scope);
     BudgetLevel reported = BudgetLevels.known(status.getLevel());
     BudgetLevel level = reported;
@@ -87,8 +104,8 @@ public final class BudgetGate implements BudgetView {
 
   @Override
   public BudgetState state(String costCenter) {
-    ScopeState own = scope(costCenter);
-    ScopeState global = scope(Topics.GLOBAL_SCOPE);
+    ScopeState own = scopeFor(costCenter, costCenter);
+    ScopeState global = scopeFor(Topics.GLOBAL_SCOPE, costCenter);
     BudgetLevel level = BudgetLevels.restrictive(own.level(), global.level());
     ScopeState binding = own.level().ordinal() >= global.level().ordinal() ? own : global;
     OnExhausted onExhausted = own.level() == BudgetLevel.EXHAUSTED ? own.onExhausted() : global.onExhausted();
@@ -97,11 +114,11 @@ public final class BudgetGate implements BudgetView {
 
   @Override
   public Admission admit(String costCenter, BigDecimal estimatedUsd) {
-    Admission own = admitScope(costCenter, estimatedUsd);
-    return own.admitted() ? admitScope(Topics.GLOBAL_SCOPE, estimatedUsd) : own;
+    Admission own = admitScope(costCenter, costCenter, estimatedUsd);
+    return own.admitted() ? admitScope(Topics.GLOBAL_SCOPE, costCenter, estimatedUsd) : own;
   }
 
-  private Admission admitScope(String scope, BigDecimal amount) {
+  private Admission admitScope(String scope, String costCenter, BigDecimal amount) {
     Optional<BudgetStatus> maybe = book.status(scope);
     if (maybe.isEmpty()) {
       return Admission.ok();
@@ -111,7 +128,7 @@ public final class BudgetGate implements BudgetView {
     if (BudgetLevels.known(status.getLevel()) == BudgetLevel.EXHAUSTED) {
       return new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' is " + status.getLevel());
     }
-    BigDecimal held = ledger.committed(scope, clockMs.getAsLong());
+    BigDecimal held = heldFor(scope, costCenter);
     BigDecimal needed = held.add(amount).multiply(BigDecimal.valueOf(factor));
     String refusal = refusal("daily", status.getDailySpendUsd(), needed, status.getDailyLimitUsd(), amount, held, factor);
     if (refusal == null) {
@@ -126,7 +143,7 @@ public final class BudgetGate implements BudgetView {
       return null;
     }
     return "has no " + period + " headroom for " + usd(amount) + ": spent " + usd(spend) + " + held " + usd(held)
-        + (factor > 1 ? " (× " + factor + " instance shares)" : "") + " of " + usd(limit);
+        + (factor > 1 ? " in this partition (× " + factor + " partition shares)" : "") + " of " + usd(limit);
   }
 
   private static String period(String name, BigDecimal spend, BigDecimal held, BigDecimal limit, int factor) {
@@ -134,7 +151,7 @@ public final class BudgetGate implements BudgetView {
         limit.signum() > 0
             ? spend.add(held).multiply(BigDecimal.valueOf(100)).divide(limit, MathContext.DECIMAL64).setScale(1, RoundingMode.HALF_EVEN) + "%"
             : "limit 0";
-    return name + " " + usd(spend) + " spent + " + usd(held) + " held" + (factor > 1 ? " (×" + factor + ")" : "")
+    return name + " " + usd(spend) + " spent + " + usd(held) + " held" + (factor > 1 ? " (partition share ×" + factor + ")" : "")
         + " of " + usd(limit) + " = " + pct;
   }
 

@@ -58,6 +58,7 @@ public final class ReservationLedger {
 
   private final Map<String, Reservation> open = new HashMap<>();
   private final Map<String, BigDecimal> openByCostCenter = new HashMap<>();
+  private final Map<Integer, BigDecimal> openByPartition = new HashMap<>();
   private BigDecimal openTotal = Money.ZERO;
   private final List<Settled> settled = new ArrayList<>();
   private final Deque<CostSeen> recentCosts = new ArrayDeque<>();
@@ -81,9 +82,7 @@ public final class ReservationLedger {
   public synchronized void reserve(String requestId, String costCenter, int partition, BigDecimal amountUsd, long nowMs) {
     removeOpen(requestId);
     Reservation r = new Reservation(requestId, costCenter, partition, Money.usd(amountUsd), nowMs);
-    open.put(requestId, r);
-    openByCostCenter.merge(costCenter, r.amountUsd(), BigDecimal::add);
-    openTotal = openTotal.add(r.amountUsd());
+    add(r);
   }
 
   /** Undoes a reservation whose decision was never published (a failed batch is redelivered). */
@@ -116,6 +115,30 @@ public final class ReservationLedger {
       }
     }
     return Money.usd(sum);
+  }
+
+  /**
+   * What this instance holds against the global scope in the partition of {@code costCenter}: the
+   * global budget is shared per partition of routing.by-cost-center (each partition may hold 1/P of
+   * the headroom), so that no reassignment of partitions between instances can add up to more.
+   */
+  public synchronized BigDecimal committedGlobalInPartitionOf(String costCenter, long nowMs) {
+    expire(nowMs);
+    pruneSettled(nowMs);
+    int partition = partitionOf.applyAsInt(costCenter);
+    BigDecimal sum = openByPartition.getOrDefault(partition, Money.ZERO);
+    long globalAt = statusReceivedAt.applyAsLong(Topics.GLOBAL_SCOPE);
+    for (Settled s : settled) {
+      if (partitionOf.applyAsInt(s.costCenter()) == partition && !covered(s, globalAt)) {
+        sum = sum.add(s.amountUsd());
+      }
+    }
+    return Money.usd(sum);
+  }
+
+  /** The partition a cost center's requests are decided on. */
+  public synchronized int partitionOf(String costCenter) {
+    return partitionOf.applyAsInt(costCenter);
   }
 
   /** Drops reservations older than the timeout; returns how many. */
@@ -166,10 +189,7 @@ public final class ReservationLedger {
       }
       reservedIds.add(d.requestId());
       if (!recentCostCount.containsKey(d.requestId()) && !open.containsKey(d.requestId())) {
-        Reservation r = new Reservation(d.requestId(), d.costCenter(), p, Money.usd(d.estimatedCostUsd()), d.decidedAtMs());
-        open.put(d.requestId(), r);
-        openByCostCenter.merge(d.costCenter(), r.amountUsd(), BigDecimal::add);
-        openTotal = openTotal.add(r.amountUsd());
+        add(new Reservation(d.requestId(), d.costCenter(), p, Money.usd(d.estimatedCostUsd()), d.decidedAtMs()));
         n++;
       }
     }
@@ -224,7 +244,18 @@ public final class ReservationLedger {
     return r;
   }
 
+  private void add(Reservation r) {
+    open.put(r.requestId(), r);
+    openByCostCenter.merge(r.costCenter(), r.amountUsd(), BigDecimal::add);
+    openByPartition.merge(r.partition(), r.amountUsd(), BigDecimal::add);
+    openTotal = openTotal.add(r.amountUsd());
+  }
+
   private void subtract(Reservation r) {
+    openByPartition.computeIfPresent(r.partition(), (k, v) -> {
+      BigDecimal left = v.subtract(r.amountUsd());
+      return left.signum() == 0 ? null : left;
+    });
     openByCostCenter.computeIfPresent(r.costCenter(), (k, v) -> {
       BigDecimal left = v.subtract(r.amountUsd());
       return left.signum() == 0 ? null : left;

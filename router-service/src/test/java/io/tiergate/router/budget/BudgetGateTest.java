@@ -128,7 +128,18 @@ class BudgetGateTest {
     BudgetView.Admission refused = gate.admit("team-b", Money.usd("0.01"));
     assertThat(refused.admitted()).isFalse();
     assertThat(refused.blockingScope()).isEqualTo(Topics.GLOBAL_SCOPE);
-    assertThat(refused.reason()).contains("× 4 instance shares");
+    assertThat(refused.reason()).contains("× 4 partition shares");
+  }
+
+  @Test
+  void eachPartitionHasItsOwnShareOfTheGlobalHeadroom() {
+    book.onStatus(Topics.GLOBAL_SCOPE, status(Topics.GLOBAL_SCOPE, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, "0", "1.00"), now.get());
+    gate.globalShareDivisor(2);
+    ledger.assign(java.util.Set.of(0, 1), cc -> cc.startsWith("p0") ? 0 : 1);
+    ledger.reserve("r1", "p0-team", 0, Money.usd("0.50"), now.get());
+    assertThat(gate.admit("p0-other", Money.usd("0.01")).admitted()).isFalse();
+    assertThat(gate.admit("p1-team", Money.usd("0.50")).admitted()).isTrue();
+    assertThat(gate.admit("p1-team", Money.usd("0.50000001")).admitted()).isFalse();
   }
 
   @Test

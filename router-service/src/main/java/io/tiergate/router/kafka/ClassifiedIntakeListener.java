@@ -1,0 +1,67 @@
+package io.tiergate.router.kafka;
+
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.router.route.RequestValidator;
+import io.tiergate.schemas.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Intake: re-keys {@code inference.classified} (keyed by request id) into the router-owned
+ * {@code routing.by-cost-center} (keyed by cost center), so each cost center's budget is decided by
+ * one router instance, in order (docs/budgets.md). Undecodable or invalid records go to
+ * {@code inference.classified.dlq}; offsets commit after the forwarded records are durable.
+ */
+@Requires(notEnv = Environment.CLI)
+@KafkaListener(
+    groupId = "${tiergate.router.intake-group-id:tiergate-router-intake}",
+    batch = true,
+    offsetReset = OffsetReset.EARLIEST,
+    offsetStrategy = OffsetStrategy.SYNC,
+    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR, retryDelay = "1s", retryCount = Integer.MAX_VALUE))
+public class ClassifiedIntakeListener {
+
+  private final InboundRecords inbound;
+  private final EventPublisher publisher;
+
+  public ClassifiedIntakeListener(InboundRecords inbound, EventPublisher publisher) {
+    this.inbound = inbound;
+    this.publisher = publisher;
+  }
+
+  @Topic(Topics.Names.INFERENCE_CLASSIFIED)
+  public void receive(List<ConsumerRecord<String, byte[]>> records) {
+    List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
+    for (ConsumerRecord<String, byte[]> record : records) {
+      inbound.process(
+          Topics.INFERENCE_CLASSIFIED,
+          record,
+          classified -> {
+            RequestValidator.validate(classified);
+            sends.add(publisher.send(Topics.ROUTING_BY_COST_CENTER, classified.getRequest().getCostCenter(), classified));
+          });
+    }
+    try {
+      CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while forwarding classified requests", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Forwarding to " + Topics.ROUTING_BY_COST_CENTER.name() + " failed: " + e.getMessage(), e);
+    }
+  }
+}

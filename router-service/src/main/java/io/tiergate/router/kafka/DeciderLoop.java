@@ -1,0 +1,220 @@
+package io.tiergate.router.kafka;
+
+import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.router.budget.BudgetGate;
+import io.tiergate.router.budget.ReservationLedger;
+import io.tiergate.router.config.RouterConfiguration;
+import io.tiergate.router.policy.Decision;
+import io.tiergate.router.route.RoutingPipeline;
+import io.tiergate.router.route.TierPublisher;
+import io.tiergate.schemas.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decider of one router instance: consumes its partitions of {@code routing.by-cost-center}
+ * (consumer group {@code tiergate-router}), so every cost center is decided by one instance, in
+ * order. Per batch: route each request (decide, publish, reserve), wait until every send is
+ * durable, then commit. If a send fails, the batch's reservations are cancelled and the batch is
+ * consumed again (at least once: a request may be published twice, never lost).
+ *
+ * <p>On assignment it learns the partition count P (the global budget's share divisor), keeps only
+ * the reservations of partitions it owns, and rebuilds those of newly owned partitions from the
+ * audit log.
+ */
+public final class DeciderLoop implements Runnable, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeciderLoop.class);
+
+  private final KafkaClientSettings client;
+  private final RouterConfiguration config;
+  private final InboundRecords inbound;
+  private final RoutingPipeline pipeline;
+  private final BudgetGate gate;
+  private final AuditScan audit;
+  private final Clock clock;
+  private final String clientId;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Set<Integer> owned = new HashSet<>();
+  private volatile Set<Integer> ownedView = Set.of();
+  private volatile KafkaConsumer<String, byte[]> consumer;
+
+  public DeciderLoop(
+      KafkaClientSettings client,
+      RouterConfiguration config,
+      InboundRecords inbound,
+      RoutingPipeline pipeline,
+      BudgetGate gate,
+      AuditScan audit,
+      Clock clock,
+      String clientId) {
+    this.client = client;
+    this.config = config;
+    this.inbound = inbound;
+    this.pipeline = pipeline;
+    this.gate = gate;
+    this.audit = audit;
+    this.clock = clock;
+    this.clientId = clientId;
+  }
+
+  @Override
+  public void run() {
+    Map<String, Object> props = client.base();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getDeciderGroupId());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getMaxPollRecords());
+    consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    try {
+      consumer.subscribe(List.of(Topics.ROUTING_BY_COST_CENTER.name()), new Rebalance());
+      while (running.get()) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(config.getPollTimeout());
+        if (!records.isEmpty()) {
+          processBatch(records);
+        }
+      }
+    } catch (WakeupException e) {
+      if (running.get()) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Router decider stopped: {}", e.toString(), e);
+      throw e;
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void processBatch(ConsumerRecords<String, byte[]> records) {
+    List<Decision> decided = new ArrayList<>();
+    List<CompletableFuture<?>> sends = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    try {
+      for (ConsumerRecord<String, byte[]> record : records) {
+        int deferCount = TierPublisher.deferCount(header(record, TierPublisher.DEFER_COUNT_HEADER));
+        inbound.process(
+            Topics.ROUTING_BY_COST_CENTER,
+            record,
+            classified -> {
+              RoutingPipeline.Routed routed = pipeline.route(classified, record.partition(), deferCount);
+              decided.add(routed.decision());
+              sends.addAll(routed.sends());
+            });
+        commit.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+      }
+      // the offsets commit only after every tier/audit record is durable: nothing is lost
+      CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+      consumer.commitSync(commit);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      retryBatch(records, decided, e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      if (e instanceof WakeupException) {
+        throw (WakeupException) e;
+      }
+      retryBatch(records, decided, e);
+    }
+  }
+
+  private void retryBatch(ConsumerRecords<String, byte[]> records, List<Decision> decided, Exception cause) {
+    LOG.warn("Routing batch of {} records failed ({}); cancelling its reservations and consuming it again", records.count(), cause.toString());
+    decided.forEach(pipeline::rollback);
+    for (TopicPartition tp : records.partitions()) {
+      consumer.seek(tp, records.records(tp).get(0).offset());
+    }
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.set(false);
+    }
+  }
+
+  private static byte[] header(ConsumerRecord<?, ?> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : h.value();
+  }
+
+  /** Keeps the reservation ledger aligned with the partitions this instance decides. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      partitions.forEach(tp -> owned.remove(tp.partition()));
+      alignLedger();
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      Set<Integer> fresh = new HashSet<>();
+      partitions.forEach(tp -> fresh.add(tp.partition()));
+      owned.addAll(fresh);
+      int count = alignLedger();
+      if (fresh.isEmpty()) {
+        return;
+      }
+      long now = clock.millis();
+      var past = audit.cloudDecisionsSince(now - config.getReservationTimeout().toMillis(), Duration.ofSeconds(60));
+      int rebuilt = gate.ledger().rebuild(fresh, past, now);
+      LOG.info(
+          "Deciding routing.by-cost-center partitions {} of {} (global budget share 1/{}); rebuilt {} open reservations from {} recent cloud decisions",
+          owned, count, count, rebuilt, past.size());
+    }
+
+    private int alignLedger() {
+      int count = Math.max(1, consumer.partitionsFor(Topics.ROUTING_BY_COST_CENTER.name()).size());
+      gate.globalShareDivisor(count);
+      ReservationLedger ledger = gate.ledger();
+      ledger.assign(Set.copyOf(owned), cc -> CostCenterPartitioning.partitionFor(cc, count));
+      ownedView = Set.copyOf(owned);
+      return count;
+    }
+  }
+
+  /** The routing.by-cost-center partitions this instance decides right now. */
+  public Set<Integer> ownedPartitions() {
+    return ownedView;
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+}
