@@ -1,0 +1,198 @@
+package io.tiergate.cloudworker.testing;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tiergate.cloudworker.config.ApiKeySource;
+import io.tiergate.cloudworker.config.CloudWorkerConfiguration.BackendMode;
+import io.tiergate.cloudworker.config.ModelEndpoint;
+import io.tiergate.cloudworker.config.ModelProperties;
+import io.tiergate.cloudworker.http.ModelHttp;
+import io.tiergate.cloudworker.resilience.Backoff;
+import io.tiergate.cloudworker.resilience.RetryPolicy;
+import io.tiergate.cloudworker.serve.CloudModels;
+import io.tiergate.cloudworker.serve.CloudRequestHandler;
+import io.tiergate.platform.kafka.DeadLetters;
+import io.tiergate.platform.kafka.EventDecoder;
+import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.schemas.events.CostEvent;
+import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.serde.AvroDeserializer;
+import io.tiergate.schemas.serde.AvroSerializer;
+import io.tiergate.schemas.serde.SerdeConfig;
+import io.tiergate.schemas.topics.Topic;
+import io.tiergate.worker.kafka.TierWorker;
+import io.tiergate.worker.kafka.TierWorkerConfig;
+import io.tiergate.worker.simulated.SimulatedBackend;
+import io.tiergate.worker.simulated.SimulationSettings;
+import io.tiergate.worker.work.WorkEnvironment;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Cloud workers on isolated topics of a real broker, calling a {@link FakeProvider} over HTTP:
+ * the integration tests and the benchmark share it.
+ */
+public final class IsolatedCluster implements AutoCloseable {
+
+  public static final List<String> MODELS = List.of("anthropic/claude-haiku-4.5", "deepseek/deepseek-chat");
+
+  public final String id = UUID.randomUUID().toString().substring(0, 8);
+  public final KafkaClientSettings settings;
+  public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  public final InboundRecords inbound;
+  public final Topic<RoutedRequest> input;
+  public final Topic<InferenceResult> results;
+  public final Topic<CostEvent> costs;
+  private final DeadLetters deadLetters;
+  private final KafkaProducer<String, SpecificRecord> producer;
+  private final List<ModelHttp> clients = new ArrayList<>();
+  private final List<TierWorker> workers = new ArrayList<>();
+
+  public IsolatedCluster(String bootstrapServers, int partitions) {
+    settings = new KafkaClientSettings(bootstrapServers, "mock://cloud-it-" + id, "cloud-worker-it");
+    input = new Topic<>("cw-" + id + ".tier.cloud", RoutedRequest.class, Topic.Cleanup.DELETE);
+    results = new Topic<>("cw-" + id + ".results", InferenceResult.class, Topic.Cleanup.DELETE);
+    costs = new Topic<>("cw-" + id + ".costs", CostEvent.class, Topic.Cleanup.DELETE);
+    try (Admin admin = Admin.create(settings.base())) {
+      admin.createTopics(
+              List.of(
+                  new NewTopic(input.name(), partitions, (short) 1),
+                  new NewTopic(input.dlq(), 1, (short) 1),
+                  new NewTopic(results.name(), partitions, (short) 1),
+                  new NewTopic(costs.name(), partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    deadLetters = new DeadLetters(settings, meters);
+    inbound = new InboundRecords(new EventDecoder(settings), deadLetters);
+    Map<String, Object> p = settings.base();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    producer = new KafkaProducer<>(p, new StringSerializer(), serializer(p));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static AvroSerializer<SpecificRecord> serializer(Map<String, Object> config) {
+    AvroSerializer s = new AvroSerializer<>();
+    s.configure(config, false);
+    return s;
+  }
+
+  /** The cloud handler for {@link #MODELS}, all OpenAI-compatible (streaming) on {@code provider}. */
+  public CloudRequestHandler handler(URI provider, boolean stream) {
+    ModelHttp http = new ModelHttp(Duration.ofSeconds(2));
+    clients.add(http);
+    List<ModelProperties> models = new ArrayList<>();
+    for (String m : MODELS) {
+      ModelProperties p = new ModelProperties(m.replace('/', '-').replace('.', '-'));
+      p.setModel(m);
+      p.setApi(ModelEndpoint.Api.OPENAI);
+      p.setBaseUrl(provider.toString());
+      p.setApiKeyEnv("KEY");
+      p.setStream(stream);
+      p.setTimeout(Duration.ofSeconds(30));
+      models.add(p);
+    }
+    CloudModels built =
+        CloudModels.build(models, BackendMode.AUTO, Requests.PRICES, new ApiKeySource(Map.of("KEY", "sk-it-key-0000")::get), http,
+            new SimulatedBackend(Requests.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
+    RetryPolicy policy =
+        new RetryPolicy(3, new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), Duration.ofSeconds(5), Duration.ofSeconds(5),
+            Duration.ofMinutes(2));
+    return new CloudRequestHandler(built, policy, Requests.PRICES, d -> Thread.sleep(d.toMillis()), Math::random, meters);
+  }
+
+  public TierWorker start(String workerId, CloudRequestHandler handler, int maxInFlight) {
+    TierWorkerConfig config =
+        TierWorkerConfig.builder(workerId, "cw-" + id + "-group", input)
+            .maxInFlight(maxInFlight)
+            .revokeDrainTimeout(Duration.ofSeconds(2))
+            .consumer(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000)
+            .consumer(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500)
+            .build();
+    Map<Tier, Topic<RoutedRequest>> handOff = new EnumMap<>(Tier.class);
+    WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, workerId, Requests.PRICER).withTopics(results, costs, handOff);
+    TierWorker worker = new TierWorker(settings, config, env, handler, inbound, meters).start();
+    workers.add(worker);
+    return worker;
+  }
+
+  public void send(RoutedRequest request) {
+    producer.send(new ProducerRecord<>(input.name(), request.getClassified().getRequest().getRequestId(), request));
+  }
+
+  public void flush() {
+    producer.flush();
+  }
+
+  public <V extends SpecificRecord> Reader<V> reader(Topic<V> topic) {
+    return new Reader<>(topic);
+  }
+
+  /** read_committed, from the beginning; call {@link #poll()} inside an await. */
+  public final class Reader<V extends SpecificRecord> implements AutoCloseable {
+    private final KafkaConsumer<String, V> consumer;
+    private final List<V> values = new ArrayList<>();
+
+    Reader(Topic<V> topic) {
+      Map<String, Object> c = settings.base();
+      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      c.put(SerdeConfig.VALUE_TYPE, topic.valueType());
+      AvroDeserializer<V> d = new AvroDeserializer<>();
+      d.configure(c, false);
+      consumer = new KafkaConsumer<>(c, new StringDeserializer(), d);
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic.name()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+    }
+
+    public List<V> poll() {
+      for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(100))) {
+        values.add(r.value());
+      }
+      return List.copyOf(values);
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (TierWorker w : workers) {
+      if (w.running()) {
+        w.close();
+      }
+    }
+    producer.close();
+    deadLetters.close();
+    clients.forEach(ModelHttp::close);
+  }
+}
