@@ -1,6 +1,7 @@
 package io.tiergate.localworker.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.tiergate.schemas.topics.Topics;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -20,6 +21,9 @@ public class LocalWorkerConfiguration {
   @NotBlank private String workerId = "local-worker-1";
 
   @NotBlank private String groupId = "tiergate-local-worker";
+
+  /** The tier topic consumed; another name only to isolate test runs on a shared broker. */
+  @NotBlank private String inputTopic = Topics.Names.TIER_LOCAL;
 
   /** auto | ollama | openai-compatible | simulated. */
   @NotBlank private String backend = "auto";
@@ -76,6 +80,14 @@ public class LocalWorkerConfiguration {
 
   public void setGroupId(String groupId) {
     this.groupId = groupId;
+  }
+
+  public String getInputTopic() {
+    return inputTopic;
+  }
+
+  public void setInputTopic(String inputTopic) {
+    this.inputTopic = inputTopic;
   }
 
   public String getBackend() {

@@ -11,21 +11,22 @@ import io.tiergate.localworker.health.LocalHealthReporter;
 import io.tiergate.localworker.serve.LocalRequestHandler;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
-import io.tiergate.platform.kafka.TopicProvisioning;
+import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.topics.Topic;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TierWorkerConfig;
 import io.tiergate.worker.work.WorkEnvironment;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
 /**
  * Consumes {@code inference.tier.local} with worker-core's {@link TierWorker}: bounded in-flight
  * requests, results / cost events / hand-offs published in one transaction with the offset,
  * undecodable records to {@code inference.tier.local.dlq}. Starts when the application has started
- * (after the topics are provisioned), stops gracefully with it.
+ * (platform's {@code TopicProvisioning} is a context bean: the topics exist by then), stops
+ * gracefully with it.
  */
 @Singleton
 @Requires(notEnv = Environment.CLI)
@@ -41,16 +42,18 @@ public class LocalTierWorker implements AutoCloseable {
       LocalRequestHandler handler,
       InboundRecords inbound,
       MeterRegistry meters,
-      LocalHealthReporter health,
-      Provider<TopicProvisioning> topicsFirst) {
-    topicsFirst.get(); // (when enabled) topics exist before the consumer subscribes
+      LocalHealthReporter health) {
     TierWorkerConfig workerConfig =
-        TierWorkerConfig.builder(config.getWorkerId(), config.getGroupId(), Topics.TIER_LOCAL)
+        TierWorkerConfig.builder(config.getWorkerId(), config.getGroupId(), inputTopic(config.getInputTopic()))
             .maxInFlight(config.getMaxInFlight())
             .build();
     this.worker =
         new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.LOCAL, config.getWorkerId(), pricer), handler, inbound, meters);
     this.health = health;
+  }
+
+  private static Topic<RoutedRequest> inputTopic(String name) {
+    return name.equals(Topics.TIER_LOCAL.name()) ? Topics.TIER_LOCAL : new Topic<>(name, RoutedRequest.class, Topic.Cleanup.DELETE);
   }
 
   @EventListener
