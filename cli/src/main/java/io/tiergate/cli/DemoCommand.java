@@ -79,6 +79,9 @@ public class DemoCommand implements Callable<Integer> {
   @Option(names = "--drain-timeout", defaultValue = "180", description = "Seconds to wait for the last results after sending (default: ${DEFAULT-VALUE}).")
   int drainTimeoutSeconds;
 
+  @Option(names = "--sim-speed-up", defaultValue = "200", description = "Simulated model backends run this many times faster than the model profiles they imitate, so a demo takes minutes, not hours; real backends are unaffected (default: ${DEFAULT-VALUE}).")
+  double simSpeedUp;
+
   @Option(names = "--keep-data", description = "Keep the demo's broker data from earlier runs (default: start empty, so budgets start at zero spend).")
   boolean keepData;
 
@@ -101,7 +104,8 @@ public class DemoCommand implements Callable<Integer> {
     out.printf("[demo] workload %s: %d requests, sending %d at %.1f/s with a global daily budget of $%s (%s when exhausted)%n",
         workloadFile, items.size(), requests, rate, budgetUsd.toPlainString(), onExhausted);
 
-    LocalStack running = LocalStack.start(options, out, Map.of());
+    LocalStack running =
+        LocalStack.start(options, out, Map.of("TIERGATE_SIMULATION_SPEED_UP", String.valueOf(simSpeedUp)));
     Thread stopper = new Thread(running::close, "tiergate-demo-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
