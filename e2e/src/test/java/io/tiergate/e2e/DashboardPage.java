@@ -297,7 +297,10 @@ public final class DashboardPage {
 
   // ---------- routing distribution (GET /ledger/windows?scope=global&kind=DAY) ----------
 
-  /** Requests per tier summed over the global scope's DAY windows. */
+  /**
+   * The windows' {@code requestCount} per tier, summed over the global scope's DAY windows (the
+   * page's "calls": one per cost event, so an escalated request counts in both tiers).
+   */
   public Map<String, Long> requestsByTier() {
     return collect("tiers", "requests", Long::valueOf);
   }
