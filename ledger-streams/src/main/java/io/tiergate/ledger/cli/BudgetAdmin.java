@@ -1,0 +1,224 @@
+package io.tiergate.ledger.cli;
+
+import io.tiergate.ledger.budget.BudgetConfigValidator;
+import io.tiergate.ledger.budget.InvalidBudgetConfigException;
+import io.tiergate.schemas.events.BudgetConfig;
+import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.events.OnExhausted;
+import io.tiergate.schemas.money.Money;
+import io.tiergate.schemas.serde.AvroDeserializer;
+import io.tiergate.schemas.serde.AvroSerializer;
+import io.tiergate.schemas.serde.SerdeConfig;
+import io.tiergate.schemas.topics.Topics;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Budgets for the CLI ({@code ./tiergate budget set|show|rm}), without Micronaut: writes {@code
+ * budget.config} (key = scope; a tombstone removes) with the project's Avro serializer and reads
+ * {@code budget.config} / {@code budget.status} back.
+ *
+ * <p>{@link #set} checks the budget with the same rules as the ledger before sending, so a bad
+ * budget fails here with the field named instead of landing in {@code budget.config.dlq}. {@link
+ * #show} answers with the budget in force: the latest record of the scope that the ledger accepts
+ * (a rejected record does not replace the previous budget there either).
+ */
+public final class BudgetAdmin implements AutoCloseable {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final String bootstrapServers;
+  private final BudgetConfigValidator validator;
+  private final KafkaProducer<String, BudgetConfig> producer;
+  private final AvroDeserializer<BudgetConfig> configs;
+  private final AvroDeserializer<BudgetStatus> statuses;
+
+  /** What {@code budget set} asks for; null thresholds/zone/onExhausted take the defaults. */
+  public record BudgetRequest(
+      String scope,
+      BigDecimal dailyLimitUsd,
+      BigDecimal monthlyLimitUsd,
+      OnExhausted onExhausted,
+      Double conserveThreshold,
+      Double criticalThreshold,
+      String timezone) {
+
+    public static BudgetRequest of(String scope, BigDecimal dailyLimitUsd, BigDecimal monthlyLimitUsd) {
+      return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, null, null, null, null);
+    }
+
+    public BudgetRequest onExhausted(OnExhausted value) {
+      return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, value, conserveThreshold, criticalThreshold, timezone);
+    }
+
+    public BudgetRequest thresholds(Double conserve, Double critical) {
+      return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, onExhausted, conserve, critical, timezone);
+    }
+
+    public BudgetRequest timezone(String zone) {
+      return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, onExhausted, conserveThreshold, criticalThreshold, zone);
+    }
+  }
+
+  /** With the ledger's default maximum limit (1,000,000,000 USD). */
+  public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl) {
+    this(bootstrapServers, schemaRegistryUrl, new BigDecimal("1000000000"));
+  }
+
+  public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl, BigDecimal maxLimitUsd) {
+    this.bootstrapServers = bootstrapServers;
+    this.validator = new BudgetConfigValidator(maxLimitUsd);
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "tiergate-cli-budget-admin");
+    config.put(SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+    AvroSerializer<BudgetConfig> values = new AvroSerializer<>();
+    values.configure(config, false);
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
+    this.configs = deserializer(BudgetConfig.class, schemaRegistryUrl);
+    this.statuses = deserializer(BudgetStatus.class, schemaRegistryUrl);
+  }
+
+  /**
+   * Writes the budget and waits until the broker has it.
+   *
+   * @throws InvalidBudgetConfigException naming the field, before anything is sent
+   */
+  public BudgetConfig set(BudgetRequest request) {
+    BudgetConfig config =
+        BudgetConfig.newBuilder()
+            .setScope(request.scope())
+            .setDailyLimitUsd(request.dailyLimitUsd() == null ? null : Money.usd(request.dailyLimitUsd()))
+            .setMonthlyLimitUsd(request.monthlyLimitUsd() == null ? null : Money.usd(request.monthlyLimitUsd()))
+            .setOnExhausted(request.onExhausted() == null ? OnExhausted.DEGRADE_LOCAL : request.onExhausted())
+            .setConserveThreshold(request.conserveThreshold() == null ? 0.8 : request.conserveThreshold())
+            .setCriticalThreshold(request.criticalThreshold() == null ? 0.95 : request.criticalThreshold())
+            .setTimezone(request.timezone() == null ? "UTC" : request.timezone())
+            .setUpdatedAt(Instant.now())
+            .build();
+    validator.validate(request.scope(), config);
+    send(request.scope(), config);
+    return config;
+  }
+
+  /** Writes a tombstone for {@code scope}: the ledger forgets its budget (no limits from then on). */
+  public void remove(String scope) {
+    if (scope == null || scope.isBlank()) {
+      throw new InvalidBudgetConfigException("scope", "must not be empty");
+    }
+    send(scope, null);
+  }
+
+  /** The budget in force for {@code scope}, if any. */
+  public Optional<BudgetConfig> show(String scope) {
+    return Optional.ofNullable(list().get(scope));
+  }
+
+  /** Every budget in force, by scope. */
+  public Map<String, BudgetConfig> list() {
+    Map<String, BudgetConfig> inForce = new TreeMap<>();
+    CompactedTopicReader.readAll(bootstrapServers, Topics.BUDGET_CONFIG.name(), TIMEOUT, (scope, bytes) -> {
+      if (scope == null) {
+        return;
+      }
+      if (bytes == null) {
+        inForce.remove(scope);
+        return;
+      }
+      try {
+        BudgetConfig config = configs.deserialize(Topics.BUDGET_CONFIG.name(), bytes);
+        validator.validate(scope, config);
+        inForce.put(scope, config);
+      } catch (SerializationException | InvalidBudgetConfigException rejected) {
+        // the ledger rejects it too (budget.config.dlq): the previous budget stays in force
+      }
+    });
+    return inForce;
+  }
+
+  /** The latest budget.status of {@code scope}, as the router sees it. */
+  public Optional<BudgetStatus> status(String scope) {
+    return Optional.ofNullable(statuses().get(scope));
+  }
+
+  /** The latest budget.status of every scope. */
+  public Map<String, BudgetStatus> statuses() {
+    Map<String, BudgetStatus> latest = new TreeMap<>();
+    CompactedTopicReader.readAll(bootstrapServers, Topics.BUDGET_STATUS.name(), TIMEOUT, (scope, bytes) -> {
+      if (scope == null) {
+        return;
+      }
+      if (bytes == null) {
+        latest.remove(scope);
+      } else {
+        latest.put(scope, statuses.deserialize(Topics.BUDGET_STATUS.name(), bytes));
+      }
+    });
+    return latest;
+  }
+
+  /** Human-readable lines for {@code budget show}. */
+  public static String describe(BudgetConfig config, BudgetStatus status) {
+    StringBuilder text = new StringBuilder();
+    text.append("scope:          ").append(config.getScope()).append('\n');
+    text.append("daily limit:    ").append(usd(config.getDailyLimitUsd())).append('\n');
+    text.append("monthly limit:  ").append(usd(config.getMonthlyLimitUsd())).append('\n');
+    text.append("thresholds:     conserve ").append(config.getConserveThreshold())
+        .append(", critical ").append(config.getCriticalThreshold()).append('\n');
+    text.append("on exhausted:   ").append(config.getOnExhausted()).append('\n');
+    text.append("time zone:      ").append(config.getTimezone()).append('\n');
+    if (status != null) {
+      text.append("level:          ").append(status.getLevel()).append(status.getAnomaly() ? " (anomaly)" : "").append('\n');
+      text.append("spent today:    ").append(usd(status.getDailySpendUsd())).append('\n');
+      text.append("spent in month: ").append(usd(status.getMonthlySpendUsd())).append('\n');
+      text.append("burn rate:      ").append(usd(status.getBurnRateUsdPerHour())).append(" per hour\n");
+      text.append("exhausted at:   ")
+          .append(status.getForecastExhaustionAt() == null ? "not forecast this period" : status.getForecastExhaustionAt().toString())
+          .append('\n');
+      text.append("status as of:   ").append(status.getUpdatedAt()).append('\n');
+    }
+    return text.toString();
+  }
+
+  private static String usd(BigDecimal amount) {
+    return amount == null ? "none" : Money.usd(amount).toPlainString() + " USD";
+  }
+
+  private void send(String scope, BudgetConfig config) {
+    try {
+      producer.send(new ProducerRecord<>(Topics.BUDGET_CONFIG.name(), scope, config)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while writing " + Topics.BUDGET_CONFIG.name(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Cannot write " + Topics.BUDGET_CONFIG.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T extends SpecificRecord> AvroDeserializer<T> deserializer(Class<T> type, String registryUrl) {
+    AvroDeserializer<T> deserializer = new AvroDeserializer<>();
+    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, type), false);
+    return deserializer;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
