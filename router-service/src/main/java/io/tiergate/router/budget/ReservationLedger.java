@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 
@@ -57,6 +59,9 @@ public final class ReservationLedger {
   private final ToLongFunction<String> statusReceivedAt;
 
   private final Map<String, Reservation> open = new HashMap<>();
+  /** The open reservations, oldest first, so expiry only looks at the head. */
+  private final TreeSet<Reservation> byAge =
+      new TreeSet<>(Comparator.comparingLong(Reservation::createdAtMs).thenComparing(Reservation::requestId));
   private final Map<String, BigDecimal> openByCostCenter = new HashMap<>();
   private final Map<Integer, BigDecimal> openByPartition = new HashMap<>();
   private BigDecimal openTotal = Money.ZERO;
@@ -144,13 +149,11 @@ public final class ReservationLedger {
   /** Drops reservations older than the timeout; returns how many. */
   public synchronized int expire(long nowMs) {
     int n = 0;
-    for (Iterator<Reservation> it = open.values().iterator(); it.hasNext(); ) {
-      Reservation r = it.next();
-      if (nowMs - r.createdAtMs() > timeoutMs) {
-        it.remove();
-        subtract(r);
-        n++;
-      }
+    while (!byAge.isEmpty() && nowMs - byAge.first().createdAtMs() > timeoutMs) {
+      Reservation r = byAge.pollFirst();
+      open.remove(r.requestId());
+      subtract(r);
+      n++;
     }
     expired += n;
     return n;
@@ -167,6 +170,7 @@ public final class ReservationLedger {
       Reservation r = it.next();
       if (!owned.contains(r.partition())) {
         it.remove();
+        byAge.remove(r);
         subtract(r);
       }
     }
@@ -239,6 +243,7 @@ public final class ReservationLedger {
   private Reservation removeOpen(String requestId) {
     Reservation r = open.remove(requestId);
     if (r != null) {
+      byAge.remove(r);
       subtract(r);
     }
     return r;
@@ -246,6 +251,7 @@ public final class ReservationLedger {
 
   private void add(Reservation r) {
     open.put(r.requestId(), r);
+    byAge.add(r);
     openByCostCenter.merge(r.costCenter(), r.amountUsd(), BigDecimal::add);
     openByPartition.merge(r.partition(), r.amountUsd(), BigDecimal::add);
     openTotal = openTotal.add(r.amountUsd());

@@ -62,6 +62,8 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
   private final String clientId;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Set<Integer> owned = new HashSet<>();
+  /** Offsets processed and durable, committed synchronously on revocation and close. */
+  private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
   private volatile Set<Integer> ownedView = Set.of();
   private volatile KafkaConsumer<String, byte[]> consumer;
 
@@ -109,7 +111,27 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
       LOG.error("Router decider stopped: {}", e.toString(), e);
       throw e;
     } finally {
+      commitPendingSync(pending.keySet());
       consumer.close();
+    }
+  }
+
+  private void commitPendingSync(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata o = pending.get(tp);
+      if (o != null) {
+        offsets.put(tp, o);
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(offsets, Duration.ofSeconds(30));
+      offsets.keySet().forEach(pending::remove);
+    } catch (RuntimeException e) {
+      LOG.warn("Offset commit of {} failed: {}; those records will be decided again", offsets.keySet(), e.toString());
     }
   }
 
@@ -130,9 +152,19 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
             });
         commit.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
       }
-      // the offsets commit only after every tier/audit record is durable: nothing is lost
+      // the offsets commit only after every tier/audit record is durable: nothing is lost. The commit
+      // itself is asynchronous (one round trip less per batch); a lost async commit only means the
+      // batch is decided again after a crash. Revocation and close commit synchronously, so a
+      // partition's next owner starts after everything this instance decided (see the rebuild).
       CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
-      consumer.commitSync(commit);
+      pending.putAll(commit);
+      consumer.commitAsync(
+          commit,
+          (offsets, error) -> {
+            if (error != null) {
+              LOG.warn("Async offset commit failed ({}); the next commit or revocation covers it", error.toString());
+            }
+          });
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       retryBatch(records, decided, e);
@@ -168,13 +200,22 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      partitions.forEach(tp -> owned.remove(tp.partition()));
-      alignLedger();
+      commitPendingSync(partitions);
+      forget(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      onPartitionsRevoked(partitions);
+      forget(partitions); // another member owns them already: no commit
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+      partitions.forEach(
+          tp -> {
+            owned.remove(tp.partition());
+            pending.remove(tp);
+          });
+      alignLedger();
     }
 
     @Override

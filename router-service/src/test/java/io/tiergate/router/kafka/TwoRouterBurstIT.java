@@ -76,6 +76,44 @@ class TwoRouterBurstIT {
     probe = new TopicProbe(TestBrokers.shared().bootstrapServers(), RouterFlowIT.REGISTRY, List.of(Topics.ROUTING_DECISIONS), List.of());
   }
 
+  // last: it stops the instance that owns the cost center's partition
+  @Test
+  @Order(3)
+  void theNextOwnerOfAPartitionRebuildsItsReservationsFromTheAuditLog() {
+    String cc = run + "-handover";
+    try {
+      BigDecimal limit = estimateOfOne().multiply(BigDecimal.valueOf(N));
+      join(publisher.send(Topics.BUDGET_STATUS, cc, status(cc, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, "0", limit.toPlainString())));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> first.getBean(RouterNode.class).budgets().status(cc).isPresent()
+              && second.getBean(RouterNode.class).budgets().status(cc).isPresent());
+      List<RoutingDecision> before = burst(run + "-handover-a", i -> cc);
+      assertThat(before.stream().filter(d -> d.getTier() == Tier.CLOUD).count()).isEqualTo(N);
+
+      int partition = CostCenterPartitioning.partitionFor(cc, 3);
+      boolean firstOwns = first.getBean(RouterNode.class).ownedPartitions().contains(partition);
+      ApplicationContext owner = firstOwns ? first : second;
+      ApplicationContext survivor = firstOwns ? second : first;
+      publisher = survivor.getBean(EventPublisher.class);
+      owner.close();
+      if (firstOwns) {
+        first = null;
+      } else {
+        second = null;
+      }
+      RouterNode next = survivor.getBean(RouterNode.class);
+      await().atMost(Duration.ofSeconds(60)).until(() -> next.ownedPartitions().size() == 3);
+      // the N reservations made by the stopped instance are in force on the survivor: no headroom left
+      List<RoutingDecision> after = burst(run + "-handover-b", i -> cc);
+      long cloudAfter = after.stream().filter(d -> d.getTier() == Tier.CLOUD).count();
+      LOG.info("Handover: {} cloud decisions before the owner stopped, {} after (headroom for {})", N, cloudAfter, N);
+      assertThat(cloudAfter).isZero();
+      assertThat(after).allSatisfy(d -> assertThat(d.getBudgetLevel()).isEqualTo(BudgetLevel.EXHAUSTED));
+    } finally {
+      join(publisher.sendTombstone(Topics.BUDGET_STATUS, cc));
+    }
+  }
+
   @AfterAll
   void stop() {
     if (probe != null) {
