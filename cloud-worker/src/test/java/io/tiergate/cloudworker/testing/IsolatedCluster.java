@@ -140,12 +140,32 @@ public final class IsolatedCluster implements AutoCloseable {
     return worker;
   }
 
+  private final List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> pending = new ArrayList<>();
+  private final List<RoutedRequest> pendingRequests = new ArrayList<>();
+
+  /** Sends asynchronously; {@link #flush()} makes sure every request reached the topic. */
   public void send(RoutedRequest request) {
-    producer.send(new ProducerRecord<>(input.name(), request.getClassified().getRequest().getRequestId(), request));
+    pending.add(producer.send(new ProducerRecord<>(input.name(), request.getClassified().getRequest().getRequestId(), request)));
+    pendingRequests.add(request);
   }
 
+  /** Waits for every send since the last flush, re-sending (once at a time) any that failed. */
   public void flush() {
     producer.flush();
+    for (int i = 0; i < pending.size(); i++) {
+      try {
+        pending.get(i).get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        RoutedRequest r = pendingRequests.get(i);
+        try {
+          producer.send(new ProducerRecord<>(input.name(), r.getClassified().getRequest().getRequestId(), r)).get(30, TimeUnit.SECONDS);
+        } catch (Exception again) {
+          throw new IllegalStateException("cannot produce request " + r.getClassified().getRequest().getRequestId(), again);
+        }
+      }
+    }
+    pending.clear();
+    pendingRequests.clear();
   }
 
   public <V extends SpecificRecord> Reader<V> reader(Topic<V> topic) {
