@@ -88,6 +88,30 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    // an unexpected failure (e.g. the audit scan timing out during a rebalance) must not stop
+    // routing: start over with a fresh consumer, which rebuilds the reservations on assignment
+    while (running.get()) {
+      try {
+        consumeUntilStopped();
+      } catch (RuntimeException e) {
+        if (!running.get()) {
+          return;
+        }
+        LOG.error("Router decider failed, restarting in 1 s: {}", e.toString(), e);
+        pending.clear();
+        owned.clear();
+        alignLedgerOwnership(Set.of(), 1);
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void consumeUntilStopped() {
     Map<String, Object> props = client.base();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getDeciderGroupId());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -107,12 +131,12 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
       if (running.get()) {
         throw e;
       }
-    } catch (RuntimeException e) {
-      LOG.error("Router decider stopped: {}", e.toString(), e);
-      throw e;
     } finally {
-      commitPendingSync(pending.keySet());
-      consumer.close();
+      try {
+        commitPendingSync(pending.keySet());
+      } finally {
+        consumer.close();
+      }
     }
   }
 
@@ -237,12 +261,16 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
 
     private int alignLedger() {
       int count = Math.max(1, consumer.partitionsFor(Topics.ROUTING_BY_COST_CENTER.name()).size());
-      gate.globalShareDivisor(count);
-      ReservationLedger ledger = gate.ledger();
-      ledger.assign(Set.copyOf(owned), cc -> CostCenterPartitioning.partitionFor(cc, count));
-      ownedView = Set.copyOf(owned);
+      alignLedgerOwnership(Set.copyOf(owned), count);
       return count;
     }
+  }
+
+  private void alignLedgerOwnership(Set<Integer> partitions, int count) {
+    gate.globalShareDivisor(count);
+    ReservationLedger ledger = gate.ledger();
+    ledger.assign(partitions, cc -> CostCenterPartitioning.partitionFor(cc, count));
+    ownedView = Set.copyOf(partitions);
   }
 
   /** The routing.by-cost-center partitions this instance decides right now. */

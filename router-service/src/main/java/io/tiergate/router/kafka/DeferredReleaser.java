@@ -87,6 +87,27 @@ public final class DeferredReleaser implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    while (running.get()) {
+      try {
+        consumeUntilStopped();
+      } catch (RuntimeException e) {
+        if (!running.get()) {
+          return;
+        }
+        LOG.error("Deferred releaser failed, restarting in 1 s: {}", e.toString(), e);
+        held.clear();
+        nextOffset.clear();
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void consumeUntilStopped() {
     Map<String, Object> props = client.base();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getDeferredGroupId());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -111,9 +132,6 @@ public final class DeferredReleaser implements Runnable, AutoCloseable {
       if (running.get()) {
         throw e;
       }
-    } catch (RuntimeException e) {
-      LOG.error("Deferred releaser stopped: {}", e.toString(), e);
-      throw e;
     } finally {
       consumer.close();
     }

@@ -201,6 +201,11 @@ class RouterFlowIT implements TestPropertyProvider {
           d -> d.getTier() == Tier.LOCAL && d.getBudgetLevel() == BudgetLevel.EXHAUSTED);
       assertLevelApplies(cc, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, "1", TaskType.CODE_REVIEW,
           d -> d.getTier() == Tier.CLOUD && d.getModel().equals(Fixtures.SONNET));
+      // the level gauge of the scope and the reservation gauges are exported
+      assertThat(meters.get("tiergate.router.budget.level").tag("scope", cc).gauge().value()).isZero();
+      assertThat(meters.get("tiergate.router.reservations.outstanding").gauge().value()).isPositive();
+      assertThat(meters.get("tiergate.router.reservations.outstanding.usd").gauge().value()).isPositive();
+      assertThat(meters.get("tiergate.router.decision.latency").timer().count()).isPositive();
     } finally {
       join(publisher.sendTombstone(Topics.BUDGET_STATUS, cc));
     }
