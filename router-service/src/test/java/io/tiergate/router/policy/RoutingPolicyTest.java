@@ -279,6 +279,15 @@ class RoutingPolicyTest {
     }
 
     @Test
+    void exhaustedServesComplexLocalTypeWorkLocallyInsteadOfRejectingIt() {
+      Decision d = decide(req().type(TaskType.BOILERPLATE).complexity(0.99).build(), fixedBudget(BudgetLevel.EXHAUSTED, OnExhausted.REJECT), IDLE);
+      assertThat(d.action()).isEqualTo(RoutingAction.ROUTE);
+      assertThat(d.tier()).isEqualTo(Tier.LOCAL);
+      assertThat(d.rule()).isEqualTo(RuleName.BUDGET);
+      assertThat(d.rationale()).contains("local-tier work");
+    }
+
+    @Test
     void exhaustedStillServesLocalWorkLocallyWithoutEscalation() {
       Decision d = decide(req().type(TaskType.SUMMARIZATION).build(), fixedBudget(BudgetLevel.EXHAUSTED, OnExhausted.REJECT), IDLE);
       assertThat(d.action()).isEqualTo(RoutingAction.ROUTE);
