@@ -2,7 +2,6 @@ package io.tiergate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tiergate.cli.demo.BudgetWriter;
 import io.tiergate.cli.demo.DemoReport;
 import io.tiergate.cli.demo.DemoReport.Sent;
 import io.tiergate.cli.demo.LedgerClient;
@@ -13,6 +12,8 @@ import io.tiergate.cli.demo.Workload;
 import io.tiergate.cli.demo.WorkloadItem;
 import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.StackOptions;
+import io.tiergate.ledger.cli.BudgetAdmin;
+import io.tiergate.ledger.cli.BudgetAdmin.BudgetRequest;
 import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetStatus;
@@ -121,10 +122,10 @@ public class DemoCommand implements Callable<Integer> {
   private int run(LocalStack running, List<WorkloadItem> items) throws IOException, InterruptedException {
     String runId = UUID.randomUUID().toString().substring(0, 8);
     String prefix = "demo-" + runId + "-";
-    try (BudgetWriter budgets = new BudgetWriter(running.bootstrapServers(), running.registryUrl());
+    try (BudgetAdmin budgets = new BudgetAdmin(running.bootstrapServers(), running.registryUrl());
         PipelineTracker tracker = new PipelineTracker(running.bootstrapServers(), running.registryUrl(), prefix);
         RequestSender sender = new RequestSender(running.bootstrapServers(), running.registryUrl())) {
-      budgets.set(Topics.GLOBAL_SCOPE, budgetUsd, null, onExhausted);
+      budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, budgetUsd, null).onExhausted(onExhausted));
       out.printf("[demo] budget set: global daily limit $%s%n", budgetUsd.toPlainString());
 
       List<Sent> sent = new ArrayList<>(requests);

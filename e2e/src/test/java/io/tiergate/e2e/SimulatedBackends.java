@@ -1,0 +1,15 @@
+package io.tiergate.e2e;
+
+import java.util.Map;
+
+/** Environment for the services in tests: simulated model backends, sped up so a run takes seconds. */
+final class SimulatedBackends {
+
+  private SimulatedBackends() {}
+
+  static Map<String, String> env() {
+    return Map.of(
+        "TIERGATE_LOCAL_BACKEND", "simulated",
+        "TIERGATE_SIMULATION_SPEED_UP", "50");
+  }
+}
