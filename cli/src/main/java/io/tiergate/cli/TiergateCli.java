@@ -25,6 +25,10 @@ public final class TiergateCli {
         (e, command, parseResult) -> {
           // an operator gets the reason, not a stack trace; TIERGATE_DEBUG=1 shows the trace
           command.getErr().println("tiergate: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+            command.getErr().println(
+                "tiergate: no Kafka broker answered. Is tiergate running (./tiergate up)? Otherwise pass --bootstrap host:port.");
+          }
           if (System.getenv("TIERGATE_DEBUG") != null) {
             e.printStackTrace(command.getErr());
           }
