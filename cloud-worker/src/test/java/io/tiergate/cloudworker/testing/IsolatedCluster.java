@@ -83,6 +83,7 @@ public final class IsolatedCluster implements AutoCloseable {
                   new NewTopic(costs.name(), partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      awaitLeaders(admin, List.of(input.name(), results.name(), costs.name()));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -91,7 +92,30 @@ public final class IsolatedCluster implements AutoCloseable {
     Map<String, Object> p = settings.base();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // the in-JVM broker on a loaded 2-core machine sometimes answers NOT_LEADER right after topic
+    // creation; the idempotent producer can then loop on OUT_OF_ORDER_SEQUENCE. Inputs do not need
+    // idempotence here: one in flight, and duplicates would show up in the results count
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     producer = new KafkaProducer<>(p, new StringSerializer(), serializer(p));
+  }
+
+  /**
+   * Producing into a partition before its leader is known makes the idempotent producer retry into
+   * an out-of-order-sequence loop on a busy machine: wait until every partition has a leader.
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean ready =
+          admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+              .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      if (ready) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("partitions of " + topics + " have no leader after 30 s");
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -364,10 +364,14 @@ public final class TierWorker implements AutoCloseable {
       error = e;
       LOG.error("Sovereignty guard refused an output for request {}: {}", work.requestId(), e.getMessage());
       outcome = safely(slot, () -> work.reject("sovereignty_violation", e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+      // the runtime gave the request up (revoked partition, shutdown): the outcome is not published
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       error = e;
-      outcome = safely(slot, () -> work.fail("worker_interrupted", "interrupted"), e);
+      LOG.debug("Request {} given up: {}", work.requestId(), e.toString());
+      outcome = safely(slot, () -> work.fail("worker_interrupted", "the worker gave the request up"), e);
     } catch (Exception | Error e) {
       error = e;
       LOG.error("Handler failed for request {}: {}", work.requestId(), e.toString(), e);

@@ -181,6 +181,7 @@ class TierWorkerIT {
         for (String id : List.of("k-0", "k-1", "k-2")) {
           assertThat(b.calls(id)).isZero();
         }
+        assertThat(workerB.inFlight()).isZero();
       }
     }
   }
@@ -205,6 +206,7 @@ class TierWorkerIT {
         assertThat(uncommitted.poll()).hasSize(2); // both physically there…
         assertThat(committed.poll()).singleElement().satisfies(c -> assertThat(c.getAttempt()).isEqualTo(1));
         assertThat(backend.calls("t-1")).isEqualTo(2); // …the model was called twice, billed once
+        assertThat(restarted.running()).isTrue();
       }
     }
   }
@@ -264,6 +266,7 @@ class TierWorkerIT {
       assertThat(kafka.meters.find("tiergate.worker.partitions.lost").counter()).isNull();
       assertThat(kafka.meters.find("tiergate.worker.partitions.revoked").counter()).isNull();
       assertThat(backend.callsById.values()).allMatch(c -> c.get() == 1);
+      assertThat(worker.assignment()).hasSize(3);
     }
   }
 }
