@@ -453,7 +453,7 @@ class SovereigntyInvariantProperties {
     }
 
     void print(String property) {
-      StringBuilder out = new StringBuilder(property + ": " + total + " cases\n");
+      StringBuilder out = new StringBuilder(property + ": " + total + " cases (seeds from " + SEED + ")\n");
       counts.forEach((label, values) -> {
         int all = values.values().stream().mapToInt(Integer::intValue).sum();
         out.append("  ").append(label).append(":");
