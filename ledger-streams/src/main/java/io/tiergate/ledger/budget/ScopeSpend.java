@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 
@@ -242,10 +241,6 @@ public final class ScopeSpend {
 
   public void markEmitted() {
     dirty = false;
-  }
-
-  NavigableMap<Long, BigDecimal> minuteBuckets() {
-    return minutes;
   }
 
   public void writeTo(DataOutput out) throws IOException {

@@ -13,9 +13,9 @@ import org.apache.kafka.streams.kstream.Windows;
  *
  * <p>Kafka Streams rebuilds window ends as {@code start + size()} when it reads windows back from a
  * store or its cache, and {@code size()} must be the longest month (31 days) so retention covers
- * every month. So the aggregation using these windows runs without caching (its records carry the
- * true end, which the final-result suppression relies on), and every reader computes the end from
- * the start ({@link WindowKinds#end}), never from the window object.
+ * every month. So every reader computes the end from the start ({@link WindowKinds#end}), never
+ * from the window object, and months are closed by {@link MonthWindowEvents} rather than by the
+ * final-result suppression (which would take the rebuilt end).
  */
 public final class CalendarMonthWindows extends Windows<CalendarMonthWindows.MonthWindow> {
 

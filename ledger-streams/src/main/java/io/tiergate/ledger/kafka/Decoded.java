@@ -4,7 +4,7 @@ package io.tiergate.ledger.kafka;
  * A consumed record after decoding: its string key and event, or — when it could not be decoded
  * or was rejected — its original bytes and the error, on the way to the {@code .dlq} twin.
  *
- * @param value the event; {@code null} for a tombstone
+ * @param value what the record means once checked (a cost event, a budget change)
  */
 public record Decoded<V>(String key, V value, byte[] rawKey, byte[] rawValue, RuntimeException error) {
 

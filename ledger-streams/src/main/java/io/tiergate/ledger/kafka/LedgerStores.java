@@ -22,6 +22,8 @@ public interface LedgerStores {
   String DAILY_WINDOWS = "cost-windows-daily";
   /** scope|taskType|tier|model → totals per UTC calendar month. */
   String MONTHLY_WINDOWS = "cost-windows-monthly";
+  /** "closed-before" → months starting before it have been published closed (per task). */
+  String MONTHS_CLOSED = "month-windows-closed";
   /** scope|taskType|tier|model → totals over everything counted. */
   String SPEND_BY_DIMENSION = "spend-by-dimension";
   /** scope → the budget in force. */

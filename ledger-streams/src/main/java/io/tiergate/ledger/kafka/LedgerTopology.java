@@ -43,9 +43,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.Suppressed.BufferConfig;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Window;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.kstream.Windows;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
@@ -145,9 +143,27 @@ public final class LedgerTopology {
             .withKeySerde(strings)
             .withValueSerde(totals));
     Duration grace = settings.windowGrace();
-    publishWindows(byDimension, WindowKind.HOUR, TimeWindows.ofSizeAndGrace(Duration.ofHours(1), grace), settings.hourRetention(), true);
-    publishWindows(byDimension, WindowKind.DAY, TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace), settings.dayRetention(), true);
-    publishWindows(byDimension, WindowKind.MONTH, new CalendarMonthWindows(grace), settings.monthRetention(), false);
+    publishWindows(byDimension, WindowKind.HOUR, TimeWindows.ofSizeAndGrace(Duration.ofHours(1), grace), settings.hourRetention());
+    publishWindows(byDimension, WindowKind.DAY, TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace), settings.dayRetention());
+    // Calendar months are 28 to 31 days: custom windows, closed by MonthWindowEvents (see there why not by suppress)
+    CalendarMonthWindows calendarMonths = new CalendarMonthWindows(grace);
+    byDimension
+        .windowedBy(calendarMonths)
+        .aggregate(
+            WindowTotals::empty,
+            (dimensions, cost, sum) -> sum.plus(cost),
+            Named.as("sum-month-windows"),
+            Materialized.<String, WindowTotals>as(
+                    windowStore(LedgerStores.MONTHLY_WINDOWS, settings.monthRetention(), calendarMonths.size(), true))
+                .withKeySerde(strings)
+                .withValueSerde(totals))
+        .toStream(Named.as("month-window-updates"))
+        .process(
+            () -> new MonthWindowEvents(LedgerStores.MONTHLY_WINDOWS, LedgerStores.MONTHS_CLOSED, grace),
+            Named.as("describe-month-windows"),
+            LedgerStores.MONTHLY_WINDOWS,
+            LedgerStores.MONTHS_CLOSED)
+        .to(Topics.COST_WINDOWS.name(), Produced.with(strings, costWindows).withName("write-month-windows"));
 
     // 5. Budgets, validated. A rejected config goes to budget.config.dlq with the field named,
     //    and the scope's previous budget stays in force; a tombstone removes the budget.
@@ -200,9 +216,14 @@ public final class LedgerTopology {
             windowStore(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), 1L, false),
             strings,
             Serdes.Long()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGETS), strings, InternalSerdes.budgetPolicy()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.SCOPE_SPEND), strings, InternalSerdes.scopeSpend()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGET_STATUS), strings, statuses));
+    builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.MONTHS_CLOSED), strings, Serdes.Long()));
+    // cached: a scope's spend changes with every event, its changelog needs only the last value per commit
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGETS), strings, InternalSerdes.budgetPolicy()).withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.SCOPE_SPEND), strings, InternalSerdes.scopeSpend()).withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGET_STATUS), strings, statuses).withCachingEnabled());
   }
 
   /** RocksDB (in memory for TopologyTestDriver tests); changelogged either way. */
@@ -224,8 +245,8 @@ public final class LedgerTopology {
    * One window kind: aggregate into a named window store, publish each change, and publish the
    * final value once the window closes (stream time past end + grace).
    */
-  private <W extends Window> void publishWindows(
-      KGroupedStream<String, ScopedCost> byDimension, WindowKind kind, Windows<W> windows, Duration retention, boolean caching) {
+  private void publishWindows(
+      KGroupedStream<String, ScopedCost> byDimension, WindowKind kind, TimeWindows windows, Duration retention) {
     String name = kind.name().toLowerCase(Locale.ROOT);
     Materialized<String, WindowTotals, WindowStore<Bytes, byte[]>> store =
         Materialized.<String, WindowTotals>as(windowStore(LedgerStores.windowStore(kind), retention, windows.size(), true))
@@ -238,7 +259,7 @@ public final class LedgerTopology {
                 WindowTotals::empty,
                 (dimensions, cost, sum) -> sum.plus(cost),
                 Named.as("sum-" + name + "-windows"),
-                caching ? store : store.withCachingDisabled());
+                store);
     windowTotals
         .toStream(Named.as(name + "-window-updates"))
         .process(() -> new WindowEvents(kind, false), Named.as("describe-updated-" + name + "-windows"))

@@ -128,12 +128,18 @@ class CostWindowsTest {
       assertThat(february.getSpendUsd()).isEqualTo(Money.usd("6"));
       assertThat(february.getWindowEnd()).isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
 
+      ledger.send(cost("march-early").usd("2").at("2026-03-01T00:04:59.999Z")); // within February's grace
+      assertThat(closed(ledger.windowRecords(), WindowKind.MONTH)).isEmpty();
+
       ledger.send(cost("march").usd("2").at("2026-03-01T00:05:00Z")); // 28-day February closes here
       List<CostWindow> closed = closed(ledger.windowRecords(), WindowKind.MONTH);
       assertThat(closed).extracting(w -> w.getScope() + "@" + w.getWindowStart() + "-" + w.getWindowEnd())
           .containsExactlyInAnyOrder(
               "ci-agents@2026-02-01T00:00:00Z-2026-03-01T00:00:00Z", "global@2026-02-01T00:00:00Z-2026-03-01T00:00:00Z");
       assertThat(closed).allSatisfy(w -> assertThat(w.getSpendUsd()).isEqualTo(Money.usd("6")));
+
+      ledger.send(cost("later").usd("1").at("2026-03-02T00:00:00Z"));
+      assertThat(closed(ledger.windowRecords(), WindowKind.MONTH)).as("published closed once").isEmpty();
     }
   }
 

@@ -98,7 +98,8 @@ class LedgerStreamsIT {
     List<CostEvent> sent = new ArrayList<>();
     try (CostEventProducer producer = new CostEventProducer(bootstrap, REGISTRY)) {
       try (BudgetAdmin admin = new BudgetAdmin(bootstrap, REGISTRY)) {
-        admin.set(BudgetRequest.of(TEAM_A, new BigDecimal("1000"), null).onExhausted(OnExhausted.DEFER));
+        // large enough that even the burst's burn rate forecasts no exhaustion today: NORMAL at any time of day
+        admin.set(BudgetRequest.of(TEAM_A, new BigDecimal("100000"), null).onExhausted(OnExhausted.DEFER));
       }
       producer.raw(Topics.BUDGET_CONFIG.name(), TEAM_B.getBytes(StandardCharsets.UTF_8), "{\"daily\": -1}".getBytes(StandardCharsets.UTF_8));
 
@@ -176,7 +177,7 @@ class LedgerStreamsIT {
             }
           }
           assertThat(last).isNotNull();
-          assertThat(last.getDailyLimitUsd()).isEqualTo(Money.usd("1000"));
+          assertThat(last.getDailyLimitUsd()).isEqualTo(Money.usd("100000"));
           assertThat(last.getDailySpendUsd()).isEqualTo(spentOn(sent, TEAM_A, last.getPeriodDayStart()));
           assertThat(last.getLevel()).isEqualTo(BudgetLevel.NORMAL);
         });
