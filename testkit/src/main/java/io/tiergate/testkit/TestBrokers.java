@@ -20,9 +20,25 @@ public final class TestBrokers {
     if (shared == null) {
       shared = startNew();
       KafkaBroker broker = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "tiergate-test-broker-stop"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWithin(broker, 15), "tiergate-test-broker-stop"));
     }
     return shared;
+  }
+
+  /**
+   * Closes the broker, but waits at most {@code seconds}: a controlled shutdown on a loaded machine
+   * can take longer than the test runner waits for the JVM to exit, and the broker's data is
+   * temporary anyway.
+   */
+  static void closeWithin(KafkaBroker broker, int seconds) {
+    Thread closer = new Thread(broker::close, "tiergate-test-broker-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(seconds * 1000L);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A broker of its own, for tests that stop or restart it. The caller closes it. */
