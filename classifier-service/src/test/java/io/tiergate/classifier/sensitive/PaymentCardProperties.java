@@ -1,54 +1,60 @@
 package io.tiergate.classifier.sensitive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
-/** Card detection is exactly "issuer prefix + length + Luhn", wherever the number is. */
+/**
+ * Card detection is exactly "issuer prefix + length + Luhn", wherever the number is. QuickTheories
+ * with a fixed seed (as the rest of the project), {@code -Dtiergate.qt.seed=<n>} for other cases.
+ */
 class PaymentCardProperties {
+
+  private static final long SEED = Long.getLong("tiergate.qt.seed", 0x7165_5EEDL);
 
   private final SensitiveDataDetector detector = new SensitiveDataDetector();
 
-  @Property
-  void aLuhnValidVisaNumberIsACard(@ForAll("visaBodies") String body) {
-    String card = body + Checksums.luhnCheckDigit(body);
-    assertThat(Checksums.luhn(card)).isTrue();
-    assertThat(detector.detect("charge " + card + " today")).contains(SensitiveKind.CREDIT_CARD);
-    assertThat(detector.detect("charge " + grouped(card) + " today")).contains(SensitiveKind.CREDIT_CARD);
+  /** 15 digits; with a check digit, a 16-digit number. */
+  private static Gen<String> bodies(String prefix) {
+    return longs().between(0, 99_999_999_999_999L).map(n -> prefix + String.format("%014d", n));
   }
 
-  @Property
-  void aWrongCheckDigitIsNotACard(@ForAll("visaBodies") String body, @ForAll("offsets") int offset) {
-    int right = Checksums.luhnCheckDigit(body);
-    String card = body + (right + offset) % 10;
-    assertThat(detector.detect("charge " + card + " today")).doesNotContain(SensitiveKind.CREDIT_CARD);
+  @Test
+  void aLuhnValidVisaNumberIsACardPlainOrGrouped() {
+    qt().withFixedSeed(SEED)
+        .forAll(bodies("4"))
+        .checkAssert(body -> {
+          String card = body + Checksums.luhnCheckDigit(body);
+          assertThat(Checksums.luhn(card)).isTrue();
+          assertThat(detector.detect("charge " + card + " today")).contains(SensitiveKind.CREDIT_CARD);
+          assertThat(detector.detect("charge " + grouped(card) + ", today")).contains(SensitiveKind.CREDIT_CARD);
+        });
   }
 
-  @Property
-  void aNumberWithNoIssuerPrefixIsNotACard(@ForAll("unissuedBodies") String body) {
-    String number = body + Checksums.luhnCheckDigit(body);
-    assertThat(detector.detect("id " + number)).doesNotContain(SensitiveKind.CREDIT_CARD);
+  @Test
+  void aWrongCheckDigitIsNotACard() {
+    qt().withFixedSeed(SEED)
+        .forAll(bodies("4"), integers().between(1, 9))
+        .checkAssert((body, offset) -> {
+          String card = body + (Checksums.luhnCheckDigit(body) + offset) % 10;
+          assertThat(detector.detect("charge " + card + " today")).doesNotContain(SensitiveKind.CREDIT_CARD);
+          assertThat(detector.detect("charge " + grouped(card) + " today")).doesNotContain(SensitiveKind.CREDIT_CARD);
+        });
   }
 
-  @Provide
-  Arbitrary<String> visaBodies() {
-    return Arbitraries.strings().numeric().ofLength(14).map(s -> "4" + s);
-  }
-
-  @Provide
-  Arbitrary<String> unissuedBodies() {
-    return Combinators.combine(Arbitraries.of("0", "1", "7", "8", "9"), Arbitraries.strings().numeric().ofLength(14))
-        .as((first, rest) -> first + rest);
-  }
-
-  @Provide
-  Arbitrary<Integer> offsets() {
-    return Arbitraries.integers().between(1, 9);
+  @Test
+  void aLuhnValidNumberWithNoIssuerPrefixIsNotACard() {
+    qt().withFixedSeed(SEED)
+        .forAll(integers().between(0, 4), bodies(""))
+        .checkAssert((i, rest) -> {
+          String body = "01789".charAt(i) + rest.substring(1);
+          String number = body + Checksums.luhnCheckDigit(body);
+          assertThat(detector.detect("id " + number)).doesNotContain(SensitiveKind.CREDIT_CARD);
+        });
   }
 
   private static String grouped(String card) {
