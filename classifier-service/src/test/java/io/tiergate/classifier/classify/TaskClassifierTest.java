@@ -1,0 +1,123 @@
+package io.tiergate.classifier.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tiergate.schemas.events.TaskType;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TaskClassifierTest {
+
+  private static TaskModel model;
+
+  @BeforeAll
+  static void loadShippedModel() {
+    model = TaskModel.loadDefault();
+  }
+
+  /** Stands in for MiniLM: counts calls, returns a fixed unit vector or fails on demand. */
+  static final class FakeEmbedder implements SentenceEmbedder {
+    final AtomicInteger calls = new AtomicInteger();
+    boolean fail;
+
+    @Override
+    public int dimensions() {
+      return 384;
+    }
+
+    @Override
+    public float[] embed(String text) {
+      calls.incrementAndGet();
+      if (fail) {
+        throw new IllegalStateException("onnx runtime gone");
+      }
+      float[] v = new float[384];
+      v[0] = 1;
+      return v;
+    }
+
+    @Override
+    public String name() {
+      return "fake";
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SUMMARIZATION | Summarize this meeting transcript in 3 bullet points:\\nAnna: we ship on Friday.\\nBen: QA needs two more days.\\nAnna: fine, Monday then.",
+        "CODE_REVIEW | Please review this diff for bugs and regressions before I merge:\\n```diff\\n--- a/app.py\\n+++ b/app.py\\n@@ -1,2 +1,2 @@\\n-    return total\\n+    return total * 2\\n```",
+        "DEBUGGING | The service crashes on startup since yesterday's deploy, what's going on?\\njava.lang.NullPointerException: config is null\\n\\tat com.acme.App.start(App.java:42)\\n\\tat com.acme.App.main(App.java:10)",
+        "CLASSIFICATION | Is this email spam or not spam? Answer SPAM or NOT_SPAM.\\n\\\"You won a free cruise, click here to claim\\\"",
+        "EXTRACTION | Extract every invoice number, date and total from the text below as a JSON array.\\nInvoice INV-2041 dated 2024-03-01, total 1,200.00 EUR. Invoice INV-2042 dated 2024-03-05, total 80.50 EUR.",
+        "BOILERPLATE | Generate a Spring Boot REST controller skeleton with the usual CRUD endpoints for a Customer entity",
+        "ARCHITECTURE | Should we split our monolith into microservices or keep a modular monolith? 4 teams, 30 engineers, one Postgres database, deploys are painful.",
+      })
+  void theShippedFastModelGetsClearCasesRight(TaskType expected, String prompt) {
+    TaskClassifier fastOnly = new TaskClassifier(model, null, 0);
+    TaskPrediction p = fastOnly.predict(PromptSignals.scan(prompt.replace("\\n", "\n")));
+    assertThat(p.taskType()).isEqualTo(expected);
+    assertThat(p.embeddingUsed()).isFalse();
+    assertThat(p.evidence().get(0)).startsWith("model=ngram-logreg p=");
+  }
+
+  @Test
+  void aConfidentFastAnswerSkipsTheEmbedding() {
+    FakeEmbedder embedder = new FakeEmbedder();
+    TaskClassifier never = new TaskClassifier(model, embedder, 0.0);
+    never.predict(PromptSignals.scan("Summarize this article in two sentences."));
+    assertThat(embedder.calls).hasValue(0);
+  }
+
+  @Test
+  void anUnsureFastAnswerConsultsTheEmbedding() {
+    FakeEmbedder embedder = new FakeEmbedder();
+    TaskClassifier always = new TaskClassifier(model, embedder, 1.01);
+    TaskPrediction p = always.predict(PromptSignals.scan("hmm, thoughts on this?"));
+    assertThat(embedder.calls).hasValue(1);
+    assertThat(p.embeddingUsed()).isTrue();
+    assertThat(p.evidence().get(0)).startsWith("model=fake+ngram-logreg p=").contains("(fast: ");
+    assertThat(p.confidence()).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  void aPromptWithoutProseIsNeverEmbedded() {
+    FakeEmbedder embedder = new FakeEmbedder();
+    TaskClassifier always = new TaskClassifier(model, embedder, 1.01);
+    TaskPrediction p = always.predict(PromptSignals.scan("```diff\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n```"));
+    assertThat(embedder.calls).hasValue(0);
+    assertThat(p.embeddingUsed()).isFalse();
+  }
+
+  @Test
+  void anEmbeddingFailureFallsBackToTheFastAnswer() {
+    FakeEmbedder embedder = new FakeEmbedder();
+    embedder.fail = true;
+    TaskClassifier always = new TaskClassifier(model, embedder, 1.01);
+    TaskPrediction p = always.predict(PromptSignals.scan("Summarize this article in two sentences."));
+    assertThat(p.embeddingUsed()).isFalse();
+    assertThat(p.evidence()).contains("embedding-failed=IllegalStateException");
+    assertThat(p.taskType()).isEqualTo(new TaskClassifier(model, null, 0).predict(PromptSignals.scan("Summarize this article in two sentences.")).taskType());
+  }
+
+  @Test
+  void evidenceNamesSignalsAndTheStrongestTerms() {
+    TaskPrediction p =
+        new TaskClassifier(model, null, 0)
+            .predict(PromptSignals.scan("Please review this PR:\n```java\nint x = 1;\nint y = 2;\nreturn x + y;\n```"));
+    assertThat(p.evidence()).anySatisfy(e -> assertThat(e).startsWith("signals=").contains("code-fence"));
+    assertThat(p.evidence()).anySatisfy(e -> assertThat(e).startsWith("terms="));
+  }
+
+  @Test
+  void theAskForTheEmbeddingIsTheFirstLineCutAtAWord() {
+    PromptSignals s = PromptSignals.scan("Summarize the following report for the board in plain words\nline two");
+    assertThat(TaskClassifier.embeddingText(s, 200)).isEqualTo("Summarize the following report for the board in plain words");
+    assertThat(TaskClassifier.embeddingText(s, 20)).isEqualTo("Summarize the");
+    assertThat(TaskClassifier.embeddingText(PromptSignals.scan("```\ncode\n```"), 200)).isEmpty();
+  }
+}
