@@ -1,0 +1,96 @@
+package io.tiergate.classifier.kafka;
+
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import io.tiergate.classifier.classify.RequestClassifier;
+import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.platform.kafka.InvalidInputException;
+import io.tiergate.schemas.events.ClassifiedRequest;
+import io.tiergate.schemas.events.InferenceRequest;
+import io.tiergate.schemas.topics.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * inference.requests → classify → inference.classified, keyed by request id.
+ *
+ * <p>Per batch: each record is decoded and classified in offset order and its event sent; the
+ * listener returns only when every send is acknowledged, and only then are the offsets committed
+ * (SYNC), so nothing is lost. One idempotent producer sends in poll order, so events of one key
+ * keep their order. Undecodable records, tombstones, rejected prompts and prompts the classifier
+ * throws on go to inference.requests.dlq (platform's {@link InboundRecords}); a failed send throws, and the error
+ * strategy re-polls the batch from its first offset after a second, indefinitely, rather than skip
+ * it (a re-run may publish a classification twice; consumers key by request id).
+ */
+@Requires(notEnv = Environment.CLI)
+@KafkaListener(
+    groupId = "tiergate-classifier-service",
+    offsetReset = OffsetReset.EARLIEST,
+    offsetStrategy = OffsetStrategy.SYNC,
+    batch = true,
+    errorStrategy =
+        @ErrorStrategy(
+            value = ErrorStrategyValue.RETRY_ON_ERROR,
+            retryDelay = "1s",
+            retryCount = Integer.MAX_VALUE,
+            handleAllExceptions = true)) // every failed attempt is logged, not retried silently
+public class InferenceRequestListener {
+
+  private final InboundRecords inbound;
+  private final RequestClassifier classifier;
+  private final EventPublisher publisher;
+  private final ClassifierMetrics metrics;
+
+  public InferenceRequestListener(
+      InboundRecords inbound, RequestClassifier classifier, EventPublisher publisher, ClassifierMetrics metrics) {
+    this.inbound = inbound;
+    this.classifier = classifier;
+    this.publisher = publisher;
+    this.metrics = metrics;
+  }
+
+  @Topic(Topics.Names.INFERENCE_REQUESTS)
+  public void receive(List<ConsumerRecord<String, byte[]>> records) {
+    List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
+    for (ConsumerRecord<String, byte[]> record : records) {
+      inbound.process(Topics.INFERENCE_REQUESTS, record, request -> sends.add(classifyAndSend(request)));
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+  }
+
+  private CompletableFuture<?> classifyAndSend(InferenceRequest request) {
+    if (request == null) {
+      throw new InvalidInputException("tombstone: inference.requests carries requests, not deletes");
+    }
+    if (request.getRequestId().isBlank()) {
+      throw new InvalidInputException("requestId is empty");
+    }
+    long start = System.nanoTime();
+    RequestClassifier.Result result;
+    try {
+      result = classifier.classify(request.getPrompt(), request.getSystemPrompt(), request.getTaskTypeHint());
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ClassificationFailedException(e);
+    }
+    metrics.record(result, System.nanoTime() - start);
+    ClassifiedRequest event =
+        ClassifiedRequest.newBuilder()
+            .setRequest(request)
+            .setClassification(result.classification())
+            .setClassifiedAt(Instant.now())
+            .build();
+    return publisher.send(Topics.INFERENCE_CLASSIFIED, request.getRequestId(), event);
+  }
+}
