@@ -1,9 +1,11 @@
 package io.tiergate.ledger;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.tiergate.schemas.cost.PriceTable;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** {@code tiergate.ledger.*}: see application.yml for the defaults and docs/ledger.md for meaning. */
@@ -32,6 +34,10 @@ public class LedgerConfiguration {
   @DecimalMin(value = "0", inclusive = false)
   private BigDecimal maxLimitUsd = new BigDecimal("1000000000");
 
+  private boolean repriceFromPriceTable;
+
+  private String priceTable;
+
   public LedgerSettings toSettings() {
     return new LedgerSettings(
         windowGrace,
@@ -45,7 +51,29 @@ public class LedgerConfiguration {
         anomalyMinRateUsdPerHour,
         budgetIncludesLocalSpend,
         maxLimitUsd,
-        false);
+        false,
+        repriceFromPriceTable ? prices() : null);
+  }
+
+  private PriceTable prices() {
+    return priceTable == null || priceTable.isBlank() ? PriceTable.loadDefault() : PriceTable.load(Path.of(priceTable));
+  }
+
+  public boolean isRepriceFromPriceTable() {
+    return repriceFromPriceTable;
+  }
+
+  public void setRepriceFromPriceTable(boolean repriceFromPriceTable) {
+    this.repriceFromPriceTable = repriceFromPriceTable;
+  }
+
+  /** A price-table file for re-pricing; empty: the table bundled with the schemas module. */
+  public String getPriceTable() {
+    return priceTable;
+  }
+
+  public void setPriceTable(String priceTable) {
+    this.priceTable = priceTable;
   }
 
   public Duration getWindowGrace() {

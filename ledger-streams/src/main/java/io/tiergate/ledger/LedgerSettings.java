@@ -1,5 +1,6 @@
 package io.tiergate.ledger;
 
+import io.tiergate.schemas.cost.PriceTable;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param maxLimitUsd limits above this are "absurd" and the config is rejected
  * @param inMemoryStores state stores in memory instead of RocksDB (still changelogged): for
  *     TopologyTestDriver tests, which flush every store after every record
+ * @param repricing when not null, costs priced from a price table are re-priced from their tokens
+ *     with this table (replays after a price-table fix); null: costs count as reported
  */
 public record LedgerSettings(
     Duration windowGrace,
@@ -34,7 +37,8 @@ public record LedgerSettings(
     BigDecimal anomalyMinRateUsdPerHour,
     boolean budgetIncludesLocalSpend,
     BigDecimal maxLimitUsd,
-    boolean inMemoryStores) {
+    boolean inMemoryStores,
+    PriceTable repricing) {
 
   public LedgerSettings {
     Objects.requireNonNull(windowGrace, "windowGrace");
@@ -69,31 +73,37 @@ public record LedgerSettings(
         new BigDecimal("0.01"),
         false,
         new BigDecimal("1000000000"),
-        false);
+        false,
+        null);
   }
 
   public LedgerSettings withWindowGrace(Duration grace) {
     return new LedgerSettings(grace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores);
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores, repricing);
   }
 
   public LedgerSettings withBudgetIncludesLocalSpend(boolean include) {
     return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, include, maxLimitUsd, inMemoryStores);
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, include, maxLimitUsd, inMemoryStores, repricing);
   }
 
   public LedgerSettings withInMemoryStores(boolean inMemory) {
     return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemory);
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemory, repricing);
+  }
+
+  public LedgerSettings withRepricing(PriceTable prices) {
+    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores, prices);
   }
 
   public LedgerSettings withStatusInterval(Duration interval) {
     return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        interval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores);
+        interval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores, repricing);
   }
 
   public LedgerSettings withDedupeRetention(Duration retention) {
     return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, retention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores);
+        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores, repricing);
   }
 }

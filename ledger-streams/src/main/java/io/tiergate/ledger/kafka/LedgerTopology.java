@@ -7,6 +7,7 @@ import io.tiergate.ledger.budget.InvalidBudgetConfigException;
 import io.tiergate.ledger.metrics.LedgerMetrics;
 import io.tiergate.ledger.scope.BudgetChange;
 import io.tiergate.ledger.scope.CostEventValidator;
+import io.tiergate.ledger.scope.CostRepricer;
 import io.tiergate.ledger.scope.ScopeInput;
 import io.tiergate.ledger.scope.ScopedCost;
 import io.tiergate.ledger.windows.WindowTotals;
@@ -119,6 +120,13 @@ public final class LedgerTopology {
                 () -> new DedupeCostEvents(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), metrics),
                 Named.as("dedupe-cost-events"),
                 LedgerStores.COST_EVENT_IDS);
+
+    // 2b. Only for a replay after a price-table fix: costs priced from a price table are re-priced
+    //     from their tokens with the configured table (provider-reported and local costs stay).
+    if (settings.repricing() != null) {
+      CostRepricer repricer = new CostRepricer(settings.repricing());
+      counted = counted.mapValues(repricer::reprice, Named.as("reprice-from-price-table"));
+    }
 
     // 3. Every cost counts for its cost center and for the global scope.
     KStream<String, ScopedCost> byScope =
