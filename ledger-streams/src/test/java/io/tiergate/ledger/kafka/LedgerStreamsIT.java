@@ -195,6 +195,7 @@ class LedgerStreamsIT {
           .contains("\"scope\":\"" + TEAM_B + "\"");
       assertThat(http.toBlocking().retrieve(HttpRequest.GET("/ledger/rework"), String.class)).contains("\"taskType\":\"CODE_REVIEW\"").contains("reworkSpendUsd");
       assertThat(http.toBlocking().retrieve(HttpRequest.GET("/health"), String.class)).contains("\"status\":\"UP\"");
+      assertThat(http.toBlocking().retrieve(HttpRequest.GET("/dashboard/index.html"), String.class)).containsIgnoringCase("<html");
       assertThat(http.toBlocking().retrieve(HttpRequest.GET("/prometheus"), String.class))
           .contains("tiergate_ledger_status_published_total")
           .contains("tiergate_ledger_duplicates_total")

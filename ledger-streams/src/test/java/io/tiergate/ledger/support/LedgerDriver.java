@@ -1,11 +1,16 @@
 package io.tiergate.ledger.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tiergate.ledger.LedgerSettings;
 import io.tiergate.ledger.budget.BudgetPolicy;
 import io.tiergate.ledger.budget.ScopeSpend;
 import io.tiergate.ledger.kafka.LedgerStores;
 import io.tiergate.ledger.kafka.LedgerTopology;
 import io.tiergate.ledger.metrics.LedgerMetrics;
+import io.tiergate.ledger.scope.CostEventValidator;
+import io.tiergate.ledger.scope.CostRepricer;
+import io.tiergate.platform.kafka.InvalidInputException;
 import io.tiergate.ledger.windows.WindowTotals;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
@@ -22,7 +27,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
@@ -57,12 +65,16 @@ public final class LedgerDriver implements AutoCloseable {
   private final TestOutputTopic<byte[], byte[]> costsDlq;
   private final TestOutputTopic<byte[], byte[]> budgetsDlq;
   private long clock;
+  private final LedgerSettings settings;
+  /** The first copy of every valid (requestId, attempt) sent: what the ledger must have counted. */
+  private final Map<String, CostEvent> counted = new LinkedHashMap<>();
 
   public LedgerDriver(LedgerSettings settings, Instant wallClock) {
     this(settings, wallClock, LedgerMetrics.none());
   }
 
   public LedgerDriver(LedgerSettings settings, Instant wallClock, LedgerMetrics metrics) {
+    this.settings = settings;
     String registryUrl = "mock://" + registryScope;
     StreamsBuilder builder = new StreamsBuilder();
     new LedgerTopology(settings.withInMemoryStores(true), registryUrl, metrics).build(builder);
@@ -96,6 +108,12 @@ public final class LedgerDriver implements AutoCloseable {
   }
 
   public LedgerDriver send(CostEvent event) {
+    try {
+      new CostEventValidator(settings.maxClockSkew()).validate(event, clock);
+      counted.putIfAbsent(event.getRequestId() + "|" + event.getAttempt(), event);
+    } catch (InvalidInputException rejected) {
+      // goes to the dead-letter topic: nothing to count
+    }
     costs.pipeInput(event.getRequestId(), event, event.getOccurredAt());
     return this;
   }
@@ -240,9 +258,29 @@ public final class LedgerDriver implements AutoCloseable {
     return scopes;
   }
 
+  /**
+   * Every test's money check, on close: the ledger's lifetime totals equal, to the nano-dollar,
+   * the sum of the first copies of the valid cost events sent (re-priced when re-pricing is on),
+   * for the global scope and summed over the cost centers.
+   */
   @Override
   public void close() {
-    driver.close();
-    MockSchemaRegistry.drop(registryScope);
+    try {
+      CostRepricer repricer = settings.repricing() == null ? null : new CostRepricer(settings.repricing());
+      BigDecimal expected = Money.ZERO;
+      Map<String, BigDecimal> perCostCenter = new HashMap<>();
+      for (CostEvent event : counted.values()) {
+        BigDecimal cost = repricer == null ? event.getCostUsd() : repricer.reprice(event).getCostUsd();
+        expected = Money.sum(expected, cost);
+        perCostCenter.merge(event.getCostCenter(), cost, Money::sum);
+      }
+      assertThat(lifetimeSpend(Topics.GLOBAL_SCOPE)).as("global total = sum of counted inputs").isEqualTo(expected);
+      assertThat(lifetimeEvents(Topics.GLOBAL_SCOPE)).as("global count = counted inputs").isEqualTo(counted.size());
+      perCostCenter.forEach((scope, sum) ->
+          assertThat(lifetimeSpend(scope)).as("total of " + scope + " = sum of its counted inputs").isEqualTo(sum));
+    } finally {
+      driver.close();
+      MockSchemaRegistry.drop(registryScope);
+    }
   }
 }
