@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tiergate 0.1.0",
     description = "Routes LLM inference between a local model and cloud models over Kafka, accounts every call's true cost and throttles cloud spend before budgets run dry.",
-    subcommands = {DemoCommand.class, UpCommand.class, BenchCommand.class, RouteCommand.class, RulesCommand.class, BudgetCommand.class, CostsCommand.class})
+    subcommands = {DemoCommand.class, UpCommand.class, BenchCommand.class, ClassifyCommand.class, RouteCommand.class, RulesCommand.class, BudgetCommand.class, CostsCommand.class})
 public class TiergateCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -23,7 +23,10 @@ public final class LedgerClient {
     this.baseUrl = baseUrl;
   }
 
-  /** Everything the ledger has counted for {@code scope}, exact; empty when the ledger does not answer. */
+  /**
+   * Everything the ledger has counted for {@code scope} (all tiers), exact; empty when the ledger
+   * does not answer or has counted nothing for the scope yet.
+   */
   public Optional<BigDecimal> totalUsd(String scope) {
     try {
       HttpResponse<String> response =
@@ -33,12 +36,14 @@ public final class LedgerClient {
       if (response.statusCode() != 200) {
         return Optional.empty();
       }
+      // {"totalUsd": "<global>", "costEvents": n, "scopes": [{"scope", "spendUsd", "budgetSpendUsd", "costEvents"}]}
       JsonNode root = JSON.readTree(response.body());
-      JsonNode value = root.path("totals").has(scope) ? root.path("totals").path(scope) : root.path(scope);
-      if (value.isObject()) {
-        value = value.path("totalUsd");
+      for (JsonNode s : root.path("scopes")) {
+        if (scope.equals(s.path("scope").asText())) {
+          return Optional.of(new BigDecimal(s.path("spendUsd").asText()));
+        }
       }
-      return value.isMissingNode() || value.isNull() ? Optional.empty() : Optional.of(new BigDecimal(value.asText()));
+      return Optional.empty();
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
