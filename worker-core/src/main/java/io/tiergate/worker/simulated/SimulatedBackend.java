@@ -22,6 +22,8 @@ import java.util.SplittableRandom;
  */
 public final class SimulatedBackend implements ModelBackend {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   public static final String PROVIDER = "simulated";
 
   private final PriceTable prices;
@@ -91,7 +93,7 @@ public final class SimulatedBackend implements ModelBackend {
     }
     pause(modelled);
     return ModelResponse.builder(PROVIDER)
-        .output("[simulated " + call.model() + "] " + output + " tokens answering: " + abbreviate(call.prompt()))
+        .output(answer(call, output))
         .usage(TokenUsage.of(input, output))
         .latency(modelled)
         .ttft(Duration.ofMillis(ttftMs))
@@ -99,6 +101,21 @@ public final class SimulatedBackend implements ModelBackend {
         .simulated(true)
         .finishReason(call.maxOutputTokens() != null && output == call.maxOutputTokens() ? "length" : "stop")
         .build();
+  }
+
+  /**
+   * A labelled stand-in answer. Structured task types get well-formed structured output, as a
+   * capable model would give, so the quality checks downstream judge the routing and not the
+   * simulation; every other type gets a plain text line.
+   */
+  static String answer(ModelCall call, long outputTokens) {
+    String text = "[simulated " + call.model() + "] " + outputTokens + " tokens answering: " + abbreviate(call.prompt());
+    if (call.taskType() == io.tiergate.schemas.events.TaskType.EXTRACTION) {
+      var json = JSON.createObjectNode();
+      json.put("simulated", true).put("model", call.model()).put("outputTokens", outputTokens).put("answer", text);
+      return json.toString();
+    }
+    return text;
   }
 
   private void pause(Duration modelled) throws ModelCallException {

@@ -98,4 +98,16 @@ class SimulatedBackendTest {
     assertThatThrownBy(() -> backend(SimulationSettings.defaults()).call(tight))
         .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.kind()).isEqualTo(ModelCallException.Kind.TIMEOUT));
   }
+
+  @Test
+  void extractionAnswersAreJsonSoQualityChecksJudgeTheRoutingNotTheSimulation() throws Exception {
+    ModelCall extraction =
+        new ModelCall("s9", 1, "qwen3:8b", null, "Extract \"invoice\" fields:\n\tno. 42", null, TaskType.EXTRACTION, 10, Duration.ofMinutes(5));
+    String output = backend(SimulationSettings.defaults()).call(extraction).output();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(output);
+    assertThat(json.get("simulated").asBoolean()).isTrue();
+    assertThat(json.get("answer").asText()).contains("Extract \"invoice\" fields");
+    String conversation = backend(SimulationSettings.defaults()).call(call("s10", 1, "qwen3:8b", TaskType.CONVERSATION)).output();
+    assertThat(conversation).startsWith("[simulated qwen3:8b]");
+  }
 }
