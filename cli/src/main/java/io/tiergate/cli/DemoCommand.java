@@ -225,7 +225,7 @@ public class DemoCommand implements Callable<Integer> {
     out.printf("requests   %d sent, %d completed, %d deferred, %d lost, %d duplicated (%d s)%n",
         n.get("requests").asInt(), n.get("completed").asInt(), n.get("deferred").asInt(), n.get("lost").asInt(),
         n.get("duplicated").asInt(), Duration.ofNanos(System.nanoTime() - start).toSeconds());
-    out.printf("tiers      %s%n", n.get("byTier"));
+    out.printf("tiers      %s, by routing rule %s%n", n.get("byTier"), n.get("byRoutingRule"));
     out.printf("cost       $%s vs $%s all on %s: %.2f%% cheaper%n",
         n.get("totalCostUsd").asText(), n.get("baselineAllFrontierCostUsd").asText(), n.get("baselineModel").asText(),
         n.get("costReductionPct").asDouble());
@@ -251,6 +251,7 @@ public class DemoCommand implements Callable<Integer> {
         line.put("containsSensitiveData", state != null && state.classified != null && state.classified.getClassification().getContainsSensitiveData());
         line.put("tier", result == null ? null : result.getTier().name());
         line.put("model", result == null ? null : result.getModel());
+        line.put("rule", state == null ? null : state.rule);
         line.put("status", result != null ? result.getStatus().name() : state != null && state.deferred ? "DEFERRED" : "LOST");
         BigDecimal cost = Money.ZERO;
         if (state != null) {

@@ -52,6 +52,7 @@ public final class DemoReport {
     BigDecimal total = Money.ZERO;
     BigDecimal baseline = Money.ZERO;
     Map<String, Integer> byTier = new TreeMap<>();
+    Map<String, Integer> byRule = new TreeMap<>();
     Map<String, ObjectNode> byType = new TreeMap<>();
     Map<String, String> backends = new TreeMap<>();
     List<Long> routingLatencies = new ArrayList<>();
@@ -79,6 +80,7 @@ public final class DemoReport {
       InferenceResult result = state.results.get(0);
       String tier = result.getTier().name();
       byTier.merge(tier, 1, Integer::sum);
+      byRule.merge(state.rule == null ? "NOT_ROUTED" : state.rule, 1, Integer::sum);
       backends.merge(tier, result.getSimulated() ? "simulated:" + result.getProvider() : result.getProvider(), DemoReport::joinDistinct);
       TaskType type = s.item().expectedTaskType().orElse(result.getTaskType());
       ObjectNode t = byType.computeIfAbsent(type.name(), k -> JSON.createObjectNode().put("requests", 0));
@@ -102,6 +104,7 @@ public final class DemoReport {
     report.put("duplicated", duplicated);
     report.set("byTier", JSON.valueToTree(byTier));
     report.set("byTaskType", JSON.valueToTree(byType));
+    report.set("byRoutingRule", JSON.valueToTree(byRule));
     report.put("totalCostUsd", Money.usd(total).toPlainString());
     report.put("baselineAllFrontierCostUsd", Money.usd(baseline).toPlainString());
     report.put("baselineModel", frontier.id());

@@ -38,6 +38,8 @@ public final class PipelineTracker implements AutoCloseable {
   public static final class RequestState {
     public ClassifiedRequest classified;
     public long routedAtMs = -1;
+    /** The policy rule that fired for the first routing (SOVEREIGNTY, BUDGET, LATENCY, TASK_TABLE, CAPACITY, ...). */
+    public String rule;
     public final Set<String> tiersSeen = new LinkedHashSet<>();
     public boolean deferred;
     public final List<InferenceResult> results = new ArrayList<>();
@@ -137,6 +139,7 @@ public final class PipelineTracker implements AutoCloseable {
       state.tiersSeen.add(cloud ? "CLOUD" : "LOCAL");
       if (state.routedAtMs < 0 && routed.getAttempt() == 1) {
         state.routedAtMs = record.timestamp();
+        state.rule = routed.getDecision().getRule();
       }
       var request = routed.getClassified().getRequest();
       if (cloud && (request.getRequiresDataSovereignty() || routed.getClassified().getClassification().getContainsSensitiveData())) {
