@@ -234,14 +234,30 @@ public final class SensitiveDataDetector {
   }
 
   /**
-   * Key-shaped tokens; placeholders without a digit ("sk-your-key-goes-here-…", "xoxb-your-token")
-   * are documentation, not secrets.
+   * Lower-case words and runs that mark documentation placeholders ("sk-your-key-here",
+   * "xoxb-xxxxxxxx"); the AWS documentation key (AKIA…EXAMPLE) is key-shaped and still counts.
+   */
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("your|here|example|placeholder|redacted|dummy|changeme|replace|token|(.)\\1{5,}");
+
+  /**
+   * Key-shaped tokens; placeholders ("sk-your-key-goes-here", "xoxb-xxxxxxxxxxxx") and strings
+   * without the mixed case or digits of a random secret are documentation, not secrets.
    */
   private static boolean hasApiKey(String text) {
     Matcher m = API_KEY.matcher(text);
     while (m.find()) {
       String key = m.group();
-      if (key.chars().anyMatch(Character::isDigit) && key.chars().anyMatch(Character::isLetter)) {
+      // the random part: after the vendor prefix (AKIA, ghp_, sk-proj-, …)
+      String secret = key.substring(Math.max(key.lastIndexOf('-'), key.lastIndexOf('_')) + 1);
+      if (secret.length() < 8) {
+        secret = key.substring(4);
+      }
+      boolean digits = secret.chars().anyMatch(Character::isDigit);
+      boolean upper = secret.chars().anyMatch(Character::isUpperCase);
+      boolean lower = secret.chars().anyMatch(Character::isLowerCase);
+      boolean random = digits && (upper || lower) || upper && lower;
+      if (random && !PLACEHOLDER.matcher(key.substring(4)).find()) {
         return true;
       }
     }

@@ -59,6 +59,7 @@ class SensitiveDataDetectorTest {
         "API_KEY | SLACK_BOT_TOKEN=xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
         "API_KEY | stripe sk_live_51H8abcdEFGH1234ijkl",
         "API_KEY | key=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
+        "API_KEY | STRIPE_KEY=sk-test-ZqorksUhCxPYiApHciKBAsbcBqWZXffJ",
       })
   void findsTruePositives(SensitiveKind kind, String text) {
     assertThat(detector.detect(text)).containsExactly(kind);
@@ -108,6 +109,8 @@ class SensitiveDataDetectorTest {
         // placeholders and short strings are not keys
         "export OPENAI_API_KEY=sk-your-key-goes-here-xxxxxxxxxxxx",
         "AKIA1234 and ghp_abc and xoxb-your-token-here",
+        "OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx and sk-abcdefghijklmnopqrstuvwxyz",
+        "export GITHUB_TOKEN=ghp_REPLACEwithYOURtoken0000000000000000",
         // public material
         "-----BEGIN PUBLIC KEY-----\n-----BEGIN CERTIFICATE-----",
         // JWT-shaped but the header is not JSON
