@@ -1,6 +1,5 @@
 package io.tiergate.classifier.classify;
 
-import java.util.Locale;
 
 /**
  * Turns a prompt into the sparse features of the fast model, in separately normalised groups:
@@ -96,17 +95,22 @@ public final class FeatureExtractor {
     String[] out = new String[Math.min(MAX_WORDS, prose.length() / 2 + 1)];
     int n = 0;
     StringBuilder w = new StringBuilder(24);
+    boolean doubleZero = false;
     for (int i = 0; i <= prose.length() && n < out.length; i++) {
       char c = i < prose.length() ? prose.charAt(i) : ' ';
       if (Character.isLetterOrDigit(c) || c == '\'' && w.length() > 0) {
-        w.append(Character.isDigit(c) ? '0' : c);
+        char lower = Character.isDigit(c) ? '0' : Character.toLowerCase(c);
+        doubleZero |= lower == '0' && w.length() > 0 && w.charAt(w.length() - 1) == '0';
+        w.append(lower);
       } else if (w.length() > 0) {
-        String word = w.toString().toLowerCase(Locale.ROOT);
-        if (word.endsWith("'")) {
-          word = word.substring(0, word.length() - 1);
+        if (w.charAt(w.length() - 1) == '\'') {
+          w.setLength(w.length() - 1);
         }
-        out[n++] = collapseDigits(word);
+        if (w.length() > 0) {
+          out[n++] = doubleZero ? collapseDigits(w.toString()) : w.toString();
+        }
         w.setLength(0);
+        doubleZero = false;
       }
     }
     return java.util.Arrays.copyOf(out, n);

@@ -35,6 +35,9 @@ public final class MiniLmEmbedder implements SentenceEmbedder {
       options.setIntraOpNumThreads(intraOpThreads);
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // no busy-waiting worker threads: the CPU an embedding costs is the CPU it computes
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      options.addConfigEntry("session.inter_op.allow_spinning", "0");
       OrtSession session = environment.createSession(onnx.readAllBytes(), options);
       this.model = new Model(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
     } catch (IOException e) {

@@ -227,11 +227,20 @@ public record PromptSignals(
     }
 
     private boolean looksLikeRuntimeOutput(String line) {
-      if (FRAME.matcher(line).matches() || TRACE_HEAD.matcher(line).matches() && !mostlyWords(line.strip())) {
+      // cheap character tests first: most lines are neither, and these regexes are the hot path
+      char first = line.charAt(0);
+      char lead = line.strip().charAt(0);
+      boolean maybeFrame = Character.isWhitespace(first) || lead == 'F' || lead == 'g' || lead == '#' || lead == '.';
+      boolean maybeHead =
+          line.contains("Error") || line.contains("Exception") || line.startsWith("Traceback")
+              || line.startsWith("Caused by") || line.contains("panic");
+      if (maybeFrame && FRAME.matcher(line).matches()
+          || maybeHead && TRACE_HEAD.matcher(line).matches() && !mostlyWords(line.strip())) {
         stackTrace = true;
         return true;
       }
-      if (LOG_LINE.matcher(line).matches()) {
+      boolean maybeLog = Character.isDigit(first) || first == '[' || Character.isUpperCase(first);
+      if (maybeLog && LOG_LINE.matcher(line).matches()) {
         logLines++;
         return true;
       }

@@ -71,7 +71,13 @@ public final class RequestClassifier {
    */
   public static RequestClassifier create(ClassifierSettings settings) {
     TaskModel model = TaskModel.loadDefault();
-    SentenceEmbedder embedder = settings.embeddingEnabled() ? new MiniLmEmbedder(settings.embeddingThreads()) : null;
+    SentenceEmbedder embedder = null;
+    if (settings.embeddingEnabled()) {
+      embedder = new MiniLmEmbedder(settings.embeddingThreads());
+      if (settings.embeddingCacheSize() > 0) {
+        embedder = new EmbeddingCache(embedder, settings.embeddingCacheSize());
+      }
+    }
     return new RequestClassifier(
         settings,
         new TaskClassifier(model, embedder, settings.embeddingThreshold()),

@@ -72,18 +72,19 @@ public final class SparseFeatures {
     }
 
     SparseFeatures build() {
-      // sort by id, merging duplicates (the same n-gram twice, or a rare hash collision)
-      Integer[] order = new Integer[n];
+      // sort by id (packed with the position, so a primitive sort does it), merging duplicates
+      // (the same n-gram twice, or a rare hash collision)
+      long[] order = new long[n];
       for (int i = 0; i < n; i++) {
-        order[i] = i;
+        order[i] = ((long) ids[i] << 32) | i;
       }
-      Arrays.sort(order, (a, b) -> Integer.compare(ids[a], ids[b]));
+      Arrays.sort(order);
       int[] outIds = new int[n];
       float[] outValues = new float[n];
       String[] outNames = new String[n];
       int m = 0;
       for (int k = 0; k < n; k++) {
-        int i = order[k];
+        int i = (int) order[k];
         if (m > 0 && outIds[m - 1] == ids[i]) {
           outValues[m - 1] += values[i];
         } else {

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 
 /** {@code tiergate.classifier.*}, validated at start; see {@link ClassifierSettings} for meanings. */
 @ConfigurationProperties("tiergate.classifier")
@@ -24,9 +25,12 @@ public class ClassifierConfiguration {
 
   @Positive private int embeddingThreads = ClassifierSettings.DEFAULTS.embeddingThreads();
 
+  @PositiveOrZero private int embeddingCacheSize = ClassifierSettings.DEFAULTS.embeddingCacheSize();
+
   public ClassifierSettings toSettings() {
     return new ClassifierSettings(
-        maxPromptTokens, maxPromptChars, tokenEncoding, embeddingEnabled, embeddingThreshold, embeddingThreads);
+        maxPromptTokens, maxPromptChars, tokenEncoding, embeddingEnabled, embeddingThreshold, embeddingThreads,
+        embeddingCacheSize);
   }
 
   public int getMaxPromptTokens() {
@@ -75,5 +79,13 @@ public class ClassifierConfiguration {
 
   public void setEmbeddingThreads(int embeddingThreads) {
     this.embeddingThreads = embeddingThreads;
+  }
+
+  public int getEmbeddingCacheSize() {
+    return embeddingCacheSize;
+  }
+
+  public void setEmbeddingCacheSize(int embeddingCacheSize) {
+    this.embeddingCacheSize = embeddingCacheSize;
   }
 }

@@ -11,6 +11,7 @@ package io.tiergate.classifier.config;
  * @param embeddingEnabled false: the fast model alone (no ONNX Runtime, no model load)
  * @param embeddingThreshold fast-model probability at or above which the embedding is skipped
  * @param embeddingThreads ONNX Runtime intra-op threads per embedding
+ * @param embeddingCacheSize asks whose embeddings are remembered (LRU); 0 disables the cache
  */
 public record ClassifierSettings(
     int maxPromptTokens,
@@ -18,16 +19,33 @@ public record ClassifierSettings(
     String tokenEncoding,
     boolean embeddingEnabled,
     double embeddingThreshold,
-    int embeddingThreads) {
+    int embeddingThreads,
+    int embeddingCacheSize) {
 
-  public static final ClassifierSettings DEFAULTS = new ClassifierSettings(32_000, 200_000, "cl100k_base", true, 0.7, 1);
+  public static final ClassifierSettings DEFAULTS =
+      new ClassifierSettings(32_000, 200_000, "cl100k_base", true, 0.7, 1, 4_096);
 
   public ClassifierSettings {
     if (maxPromptTokens <= 0 || maxPromptChars <= 0 || embeddingThreads <= 0) {
       throw new IllegalArgumentException("limits and threads must be positive");
     }
+    if (embeddingCacheSize < 0) {
+      throw new IllegalArgumentException("embedding cache size must be >= 0");
+    }
     if (!(embeddingThreshold >= 0)) {
       throw new IllegalArgumentException("embedding threshold must be >= 0");
     }
+  }
+
+  /** These settings with the embedding model off or on, and its threshold. */
+  public ClassifierSettings withEmbedding(boolean enabled, double threshold) {
+    return new ClassifierSettings(
+        maxPromptTokens, maxPromptChars, tokenEncoding, enabled, threshold, embeddingThreads, embeddingCacheSize);
+  }
+
+  /** These settings with another embedding cache size (0: none). */
+  public ClassifierSettings withEmbeddingCacheSize(int size) {
+    return new ClassifierSettings(
+        maxPromptTokens, maxPromptChars, tokenEncoding, embeddingEnabled, embeddingThreshold, embeddingThreads, size);
   }
 }

@@ -1,5 +1,6 @@
 package io.tiergate.classifier.train;
 
+import io.tiergate.classifier.classify.EmbeddingCache;
 import io.tiergate.classifier.classify.MiniLmEmbedder;
 import io.tiergate.classifier.classify.TaskModel;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class Train {
       System.err.println("Skipped lines: " + data.problems());
     }
     long start = System.nanoTime();
-    ModelTrainer trainer = new ModelTrainer(TrainingRecipe.DEFAULT, new CachedEmbedder(new MiniLmEmbedder(1)));
+    ModelTrainer trainer = new ModelTrainer(TrainingRecipe.DEFAULT, new EmbeddingCache(new MiniLmEmbedder(1), Integer.MAX_VALUE));
     TaskModel model = trainer.train(trainer.prepare(data.train()), data.trainSha256());
     Files.createDirectories(out.getParent());
     try (OutputStream file = Files.newOutputStream(out)) {

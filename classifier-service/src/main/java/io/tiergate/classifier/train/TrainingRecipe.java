@@ -17,7 +17,7 @@ import java.util.Locale;
 public record TrainingRecipe(
     double lambdaFast, double lambdaFull, float denseScale, int minDocuments, int embeddingChars, int folds, long seed) {
 
-  public static final TrainingRecipe DEFAULT = new TrainingRecipe(3e-4, 1e-3, 3f, 3, 200, 10, 20261122L);
+  public static final TrainingRecipe DEFAULT = new TrainingRecipe(3e-4, 1e-3, 3f, 3, 120, 10, 20261122L);
 
   public TrainingRecipe withLambdas(double fast, double full) {
     return new TrainingRecipe(fast, full, denseScale, minDocuments, embeddingChars, folds, seed);

@@ -25,7 +25,7 @@ class BatchClassifierTest {
 
   @BeforeAll
   static void fastOnly() {
-    ClassifierSettings settings = new ClassifierSettings(2_000, 20_000, "cl100k_base", false, 0.7, 1);
+    ClassifierSettings settings = new ClassifierSettings(2_000, 20_000, "cl100k_base", false, 0.7, 1, 0);
     batch =
         new BatchClassifier(
             new RequestClassifier(

@@ -1,0 +1,73 @@
+package io.tiergate.classifier.classify;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Remembers the embeddings of recent asks (least recently used out). Pipelines send the same
+ * instruction with different pasted material many times, and only the ask is embedded, so repeats
+ * are common in production; a hit costs a hash lookup instead of milliseconds of ONNX. Also used,
+ * unbounded, by training and cross-validation. Thread-safe.
+ */
+public final class EmbeddingCache implements SentenceEmbedder {
+
+  private final SentenceEmbedder delegate;
+  private final Map<String, float[]> entries;
+  private long hits;
+  private long misses;
+  private long missNanos;
+
+  /** @param capacity entries kept; {@link Integer#MAX_VALUE} for no bound */
+  public EmbeddingCache(SentenceEmbedder delegate, int capacity) {
+    this.delegate = delegate;
+    this.entries =
+        new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+            return size() > capacity;
+          }
+        };
+  }
+
+  @Override
+  public int dimensions() {
+    return delegate.dimensions();
+  }
+
+  @Override
+  public float[] embed(String text) {
+    synchronized (this) {
+      float[] cached = entries.get(text);
+      if (cached != null) {
+        hits++;
+        return cached;
+      }
+    }
+    long start = System.nanoTime(); // computed outside the lock: embeddings run in parallel
+    float[] vector = delegate.embed(text);
+    synchronized (this) {
+      misses++;
+      missNanos += System.nanoTime() - start;
+      entries.put(text, vector);
+    }
+    return vector;
+  }
+
+  @Override
+  public String name() {
+    return delegate.name();
+  }
+
+  public synchronized long hits() {
+    return hits;
+  }
+
+  public synchronized long misses() {
+    return misses;
+  }
+
+  /** Mean wall milliseconds of a real (missed) embedding. */
+  public synchronized double meanMissMillis() {
+    return misses == 0 ? 0 : missNanos / 1e6 / misses;
+  }
+}
