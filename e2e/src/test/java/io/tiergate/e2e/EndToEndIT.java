@@ -45,6 +45,8 @@ class EndToEndIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final int REQUESTS = 300;
+  /** Services on 8191-8195, so this suite never collides with a demo or another stack on 8091-8095. */
+  private static final int PORT_OFFSET = 100;
   private static LocalStack stack;
 
   @BeforeAll
@@ -59,7 +61,8 @@ class EndToEndIT {
             18081,
             3,
             true,
-            ServiceSpec.ALL);
+            ServiceSpec.ALL,
+            PORT_OFFSET);
     stack = LocalStack.start(options, System.out, SimulatedBackends.env());
   }
 
@@ -117,13 +120,14 @@ class EndToEndIT {
         }
       }
       BigDecimal expected = Money.usd(billed);
-      LedgerClient ledger = new LedgerClient(ServiceSpec.ALL.get(4).baseUrl());
+      String ledgerUrl = stack.service("ledger-streams").orElseThrow().spec().baseUrl();
+      LedgerClient ledger = new LedgerClient(ledgerUrl);
       await("ledger total equals the billed total exactly").atMost(Duration.ofSeconds(30))
           .until(() -> ledger.totalUsd(Topics.GLOBAL_SCOPE).map(Money::usd).filter(expected::equals).isPresent());
 
       // the live dashboard, read by a real browser, shows the same exact total (skipped only without Chromium)
       if (DashboardPage.chromiumAvailable()) {
-        DashboardPage page = DashboardPage.load(java.net.URI.create(ServiceSpec.ALL.get(4).baseUrl() + "/dashboard/"));
+        DashboardPage page = DashboardPage.load(java.net.URI.create(ledgerUrl + "/dashboard/"));
         assertThat(page.loaded()).as("dashboard loaded; error: %s", page.error()).isTrue();
         assertThat(Money.usd(page.totalUsd(Topics.GLOBAL_SCOPE))).isEqualTo(expected);
       } else {

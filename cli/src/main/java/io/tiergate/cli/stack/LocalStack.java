@@ -87,7 +87,8 @@ public final class LocalStack implements AutoCloseable {
     env.put("TIERGATE_PARTITIONS", String.valueOf(options.partitions()));
     Path logs = options.dataDir().resolve("logs");
     long t1 = System.nanoTime();
-    for (ServiceSpec spec : options.services()) {
+    for (ServiceSpec service : options.services()) {
+      ServiceSpec spec = service.onPort(service.port() + options.servicePortOffset());
       services.add(
           ServiceProcess.start(options.home(), spec, env, logs, List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")));
     }

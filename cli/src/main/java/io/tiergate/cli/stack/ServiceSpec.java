@@ -13,6 +13,11 @@ public record ServiceSpec(String module, String mainClass, String portVariable, 
           new ServiceSpec("cloud-worker", "io.tiergate.cloudworker.CloudWorkerApplication", "TIERGATE_CLOUD_WORKER_PORT", 8094),
           new ServiceSpec("ledger-streams", "io.tiergate.ledger.LedgerApplication", "TIERGATE_LEDGER_PORT", 8095));
 
+  /** The same service on another HTTP port. */
+  public ServiceSpec onPort(int otherPort) {
+    return new ServiceSpec(module, mainClass, portVariable, otherPort);
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
   }

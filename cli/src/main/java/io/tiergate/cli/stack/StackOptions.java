@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param bootstrap an existing cluster to use instead of starting a broker
  * @param registryUrl an existing schema registry to use instead of the embedded one
  * @param services which services to start (all five for the demo)
+ * @param servicePortOffset added to each service's HTTP port, so two stacks can run on one machine
  */
 public record StackOptions(
     Path home,
@@ -22,7 +23,22 @@ public record StackOptions(
     int registryPort,
     int partitions,
     boolean fresh,
-    List<ServiceSpec> services) {
+    List<ServiceSpec> services,
+    int servicePortOffset) {
+
+  /** Services on their default ports (8091-8095). */
+  public StackOptions(
+      Path home,
+      Path dataDir,
+      Optional<String> bootstrap,
+      Optional<String> registryUrl,
+      int brokerPort,
+      int registryPort,
+      int partitions,
+      boolean fresh,
+      List<ServiceSpec> services) {
+    this(home, dataDir, bootstrap, registryUrl, brokerPort, registryPort, partitions, fresh, services, 0);
+  }
 
   public static StackOptions defaults(Path home) {
     return new StackOptions(
@@ -31,6 +47,7 @@ public record StackOptions(
 
   /** The same options with another data dir, freshness and set of services. */
   public StackOptions with(Path dataDir, boolean fresh, List<ServiceSpec> services) {
-    return new StackOptions(home, dataDir, bootstrap, registryUrl, brokerPort, registryPort, partitions, fresh, services);
+    return new StackOptions(
+        home, dataDir, bootstrap, registryUrl, brokerPort, registryPort, partitions, fresh, services, servicePortOffset);
   }
 }
