@@ -91,6 +91,11 @@ public final class RequestClassifier {
     return settings;
   }
 
+  /** What {@code Classification.classifierVersion} says: model, weights id, embedding threshold. */
+  public String version() {
+    return version;
+  }
+
   /**
    * @param systemPrompt counted in the tokens and searched for sensitive data; may be null
    * @param taskTypeHint may be null; see {@link TaskTypeHint} for what is accepted

@@ -3,6 +3,7 @@ package io.tiergate.classifier.classify;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -122,19 +123,23 @@ public final class SoftmaxModel {
     int classes = in.readInt();
     int features = in.readInt();
     int[] ids = new int[features];
-    for (int i = 0; i < features; i++) {
-      ids[i] = in.readInt();
-    }
+    bytes(in, features * 4L).asIntBuffer().get(ids);
     float[] sparse = new float[features * classes];
-    for (int i = 0; i < sparse.length; i++) {
-      sparse[i] = in.readFloat();
-    }
+    bytes(in, sparse.length * 4L).asFloatBuffer().get(sparse);
     int denseDim = in.readInt();
     float denseScale = in.readFloat();
     float[] dense = new float[denseDim * classes];
-    for (int i = 0; i < dense.length; i++) {
-      dense[i] = in.readFloat();
-    }
+    bytes(in, dense.length * 4L).asFloatBuffer().get(dense);
     return new SoftmaxModel(classes, ids, sparse, denseDim, denseScale, dense);
+  }
+
+  /** The next {@code n} bytes, big-endian as DataOutputStream wrote them (bulk: fast at start-up). */
+  private static ByteBuffer bytes(DataInputStream in, long n) throws IOException {
+    if (n > Integer.MAX_VALUE) {
+      throw new IOException("model section too large: " + n + " bytes");
+    }
+    byte[] raw = new byte[(int) n];
+    in.readFully(raw);
+    return ByteBuffer.wrap(raw);
   }
 }

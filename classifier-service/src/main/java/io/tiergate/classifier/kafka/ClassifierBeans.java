@@ -6,6 +6,8 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.tiergate.classifier.classify.RequestClassifier;
 import io.tiergate.classifier.config.ClassifierConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The classifier as a bean, built at start-up ({@code @Context}: the model loads before the service
@@ -16,8 +18,15 @@ import io.tiergate.classifier.config.ClassifierConfiguration;
 @Requires(notEnv = Environment.CLI)
 public class ClassifierBeans {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifierBeans.class);
+
   @Context
   RequestClassifier requestClassifier(ClassifierConfiguration configuration) {
-    return RequestClassifier.create(configuration.toSettings());
+    long start = System.nanoTime();
+    RequestClassifier classifier = RequestClassifier.create(configuration.toSettings());
+    LOG.info(
+        "Classifier {} ready in {} ms ({})", classifier.version(), (System.nanoTime() - start) / 1_000_000,
+        configuration.toSettings());
+    return classifier;
   }
 }
