@@ -23,8 +23,9 @@ import java.io.Writer;
  * (only {@code prompt} required; {@code id} or {@code requestId} is echoed back). Output line:
  * {@code {"line": n, "id": ..., "taskType", "confidence", "estimatedInputTokens", "tokenEncoding",
  * "complexity", "containsSensitiveData", "sensitiveKinds", "hintUsed", "evidence", "classifierVersion"}}.
- * A line that is not a JSON object, lacks a string {@code prompt}, or is rejected (blank or oversize
- * prompt) yields {@code {"line": n, "error": "..."}} and processing continues. Blank lines are
+ * A line that is not a JSON object, lacks a string {@code prompt}, is rejected (blank or oversize
+ * prompt) or makes the classifier fail yields {@code {"line": n, "error": "..."}} and processing
+ * continues. Blank lines are
  * skipped; {@code n} is the 1-based physical line number.
  */
 public final class BatchClassifier {
@@ -105,6 +106,9 @@ public final class BatchClassifier {
       return result;
     } catch (InvalidInputException e) {
       return result.put("error", e.getMessage());
+    } catch (RuntimeException | StackOverflowError e) {
+      // one line's failure must not end the run: it gets its error line, as a dead letter would
+      return result.put("error", "classification failed: " + e);
     }
   }
 

@@ -42,6 +42,14 @@ public record PromptSignals(
 
   /** Lines scanned at most: a pasted 100k-line log tells us nothing more than its first 2,000 lines. */
   static final int MAX_LINES = 2_000;
+  /**
+   * Lines longer than this are not matched against the line patterns (a pasted minified file or a
+   * one-line article would make backtracking patterns slow): they count as prose when they read
+   * like sentences, otherwise as pasted data.
+   */
+  static final int MAX_PATTERN_LINE = 1_000;
+  /** The part of the ask the ask patterns (answer options, conversion arrow) look at. */
+  static final int MAX_ASK_CHARS = MAX_PATTERN_LINE;
   static final int MAX_PROSE_CHARS = 4_000;
 
   private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(,\\d+)? \\+\\d+(,\\d+)? @@.*");
@@ -52,7 +60,7 @@ public record PromptSignals(
   private static final Pattern TRACE_HEAD =
       Pattern.compile(
           "^(Traceback \\(most recent call last\\):|Caused by: .*|Exception in thread .*|panic: .*"
-              + "|thread '.*' panicked at.*|([\\w$]+\\.)+[\\w$]*(Exception|Error)(: .*)?"
+              + "|thread '.*' panicked at.*|([\\w$]+\\.){1,24}[\\w$]*(Exception|Error)(: .*)?"
               + "|(Uncaught )?[A-Z]\\w*(Error|Exception): .*)\\s*$");
   private static final Pattern LOG_LINE =
       Pattern.compile(
@@ -75,8 +83,8 @@ public record PromptSignals(
 
   private static final Pattern LABEL_OPTIONS =
       Pattern.compile(
-          "\\b[A-Z][A-Z0-9_-]{1,}\\b(?:\\s*(?:/|,|\\bor\\b|\\|)\\s*\\b[A-Z][A-Z0-9_-]{1,}\\b)+"
-              + "|\\b[\\w+-]+ ?/ ?[\\w+-]+ ?/ ?[\\w+-]+"
+          "\\b[A-Z][A-Z0-9_-]{1,40}\\b(?:\\s*(?:/|,|\\bor\\b|\\|)\\s*\\b[A-Z][A-Z0-9_-]{1,40}\\b){1,12}"
+              + "|\\b[\\w+-]{1,40} ?/ ?[\\w+-]{1,40} ?/ ?[\\w+-]{1,40}"
               + "|(?i)\\b(yes/no|yes or no|true/false|one word|one of|one label|label each|exactly one)\\b");
   private static final Pattern FORMAT_ARROW = Pattern.compile("\\S\\s*(->|→|=>)\\s*\\S");
   private static final Set<String> QUESTION_WORDS =
@@ -187,7 +195,17 @@ public record PromptSignals(
       }
       if (inFence) {
         codeLines++;
-        looksLikeRuntimeOutput(line);
+        if (line.length() <= MAX_PATTERN_LINE) {
+          looksLikeRuntimeOutput(line);
+        }
+        return;
+      }
+      if (line.length() > MAX_PATTERN_LINE) {
+        if (mostlyWords(trimmed)) {
+          proseLine(trimmed);
+        } else {
+          structuredLines++;
+        }
         return;
       }
       if (line.startsWith("diff --git ") || line.startsWith("+++ b/") || line.startsWith("--- a/")
@@ -278,10 +296,12 @@ public record PromptSignals(
         }
       }
       String ask = firstProseLine == null ? "" : firstProseLine;
+      ask = ask.length() > MAX_ASK_CHARS ? ask.substring(0, MAX_ASK_CHARS) : ask;
       return new PromptSignals(
           chars, lines, codeFence, diff, stackTrace, logLines, codeLines, structuredLines, listItems, sequenceWords,
           questions, QUESTION_WORDS.contains(firstWord), IMPERATIVE_VERBS.contains(firstWord), firstWord, leadVerb,
-          LABEL_OPTIONS.matcher(ask).find(), FORMAT_ARROW.matcher(ask).find(), Math.max(0, chars - ask.length()),
+          LABEL_OPTIONS.matcher(ask).find(), FORMAT_ARROW.matcher(ask).find(),
+          Math.max(0, chars - (firstProseLine == null ? 0 : firstProseLine.length())),
           prose.toString());
     }
 

@@ -9,7 +9,7 @@ import io.tiergate.platform.kafka.InvalidInputException;
  */
 public class ClassificationFailedException extends InvalidInputException {
 
-  public ClassificationFailedException(RuntimeException cause) {
+  public ClassificationFailedException(Throwable cause) {
     super("classification failed: " + cause);
     initCause(cause);
   }

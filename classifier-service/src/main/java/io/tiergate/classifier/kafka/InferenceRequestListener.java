@@ -81,7 +81,8 @@ public class InferenceRequestListener {
       result = classifier.classify(request.getPrompt(), request.getSystemPrompt(), request.getTaskTypeHint());
     } catch (InvalidInputException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // deterministic on this input: a retry would fail the same way and stall the partition
       throw new ClassificationFailedException(e);
     }
     metrics.record(result, System.nanoTime() - start);

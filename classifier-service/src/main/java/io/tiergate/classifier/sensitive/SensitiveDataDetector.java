@@ -18,7 +18,7 @@ public final class SensitiveDataDetector {
 
   private static final Pattern EMAIL =
       Pattern.compile(
-          "(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"
+          "(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}"
               + "([A-Za-z]{2,24}))(?![A-Za-z0-9-])(:?)");
   /** File extensions that follow '@' in asset names (icon@2x.png), not top-level domains here. */
   private static final Set<String> FILE_EXTENSIONS =
@@ -66,7 +66,7 @@ public final class SensitiveDataDetector {
               + "|AIza[0-9A-Za-z_-]{35}" // Google API key
               + ")(?![A-Za-z0-9_])");
 
-  private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----");
+  private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----");
 
   private static final Pattern JWT =
       Pattern.compile("(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{5,})\\.([A-Za-z0-9_-]{5,})\\.([A-Za-z0-9_-]*)(?![A-Za-z0-9_-])");

@@ -1,6 +1,7 @@
 package io.tiergate.classifier.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +109,29 @@ class PromptSignalsTest {
     PromptSignals s = PromptSignals.scan("Summarize:\n" + log);
     assertThat(s.lines()).isEqualTo(PromptSignals.MAX_LINES);
     assertThat(s.chars()).isEqualTo(("Summarize:\n" + log).length());
+  }
+
+  @Test
+  void pathologicalLinesAreScannedInBoundedTime() {
+    // one long line of word/separator runs, a 40k-level dotted "identifier" before "Error", answer-option
+    // look-alikes: each made a backtracking pattern quadratic or recursive before the line and ask caps
+    String[] prompts = {
+      "a-".repeat(50_000), "a.".repeat(50_000) + "b Error", "A/".repeat(50_000), "A, ".repeat(40_000),
+      ("a.".repeat(499) + " Error\n").repeat(100)
+    };
+    assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+      for (String p : prompts) {
+        PromptSignals.scan(p);
+      }
+    });
+  }
+
+  @Test
+  void aLongLineOfSentencesIsStillProse() {
+    String article = "The quarterly report shows that revenue grew in every region this year. ".repeat(40);
+    PromptSignals s = PromptSignals.scan("Summarize this:\n" + article);
+    assertThat(s.prose()).startsWith("Summarize this:\nThe quarterly report");
+    assertThat(s.structuredLines()).isZero();
   }
 
   @Test

@@ -163,6 +163,19 @@ class SensitiveDataDetectorTest {
   }
 
   @Test
+  void pathologicalTextIsScannedInBoundedTime() {
+    String[] texts = {
+      "x@" + "a.".repeat(50_000) + "1", "-----BEGIN " + "A ".repeat(50_000), "sk-" + "a".repeat(100_000) + "é",
+      "4111 ".repeat(40_000), "+1 2".repeat(50_000), "AB12 ".repeat(40_000), "eyJa.".repeat(40_000)
+    };
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+      for (String t : texts) {
+        detector.detect(t);
+      }
+    });
+  }
+
+  @Test
   void keysAndTokensInOnePrompt() {
     assertThat(detector.detect("AKIAIOSFODNN7EXAMPLE\n-----BEGIN EC PRIVATE KEY-----"))
         .containsExactly(API_KEY, PRIVATE_KEY);
