@@ -28,9 +28,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * listener returns only when every send is acknowledged, and only then are the offsets committed
  * (SYNC), so nothing is lost. One idempotent producer sends in poll order, so events of one key
  * keep their order. Undecodable records, tombstones, rejected prompts and prompts the classifier
- * throws on go to inference.requests.dlq (platform's {@link InboundRecords}); a failed send throws, and the error
- * strategy re-polls the batch from its first offset after a second, indefinitely, rather than skip
- * it (a re-run may publish a classification twice; consumers key by request id).
+ * throws on go to inference.requests.dlq (platform's {@link InboundRecords}); a failed send throws,
+ * and the error strategy re-polls the batch from its first offset after a second, indefinitely,
+ * rather than skip it (a re-run may publish a classification twice; consumers key by request id).
  */
 @Requires(notEnv = Environment.CLI)
 @KafkaListener(
