@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
@@ -54,6 +55,7 @@ final class Traffic {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "faults-load"));
     private final AtomicInteger next = new AtomicInteger();
     private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
     Load(Upstream upstream, String prefix, List<String> costCenters, Integer maxOutputTokens, double perSecond) {
       this(upstream, i -> request(prefix, i, costCenters, maxOutputTokens), perSecond);
@@ -64,9 +66,14 @@ final class Traffic {
       long periodMicros = Math.round(1_000_000 / perSecond);
       scheduler.scheduleAtFixedRate(
           () -> {
-            InferenceRequest r = requests.apply(next.getAndIncrement());
-            upstream.request(r);
-            sent.add(r.getRequestId());
+            try {
+              InferenceRequest r = requests.apply(next.getAndIncrement());
+              upstream.request(r);
+              sent.add(r.getRequestId());
+            } catch (RuntimeException e) {
+              failure.compareAndSet(null, e);
+              throw e; // ends the schedule; stop() reports it
+            }
           },
           0,
           periodMicros,
@@ -77,8 +84,12 @@ final class Traffic {
       return sent.size();
     }
 
-    /** Stops sending; returns the ids sent. */
+    /** Stops sending; returns the ids sent. Throws if a send could not even be attempted. */
     List<String> stop() {
+      if (failure.get() != null) {
+        scheduler.shutdownNow();
+        throw new IllegalStateException("the load generator stopped: " + failure.get(), failure.get());
+      }
       scheduler.shutdown();
       try {
         if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
