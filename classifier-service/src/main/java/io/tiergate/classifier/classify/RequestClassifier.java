@@ -99,13 +99,33 @@ public final class RequestClassifier {
   /**
    * @param systemPrompt counted in the tokens and searched for sensitive data; may be null
    * @param taskTypeHint may be null; see {@link TaskTypeHint} for what is accepted
-   * @throws InvalidInputException for a blank prompt or one above the configured size limits
+   * @throws InvalidInputException for a blank prompt, one above the configured size limits, or one with
+   *     control characters or invalid UTF-8
    */
+  /**
+   * Control characters (other than tab, newline, carriage return) and U+FFFD — what Avro's UTF-8
+   * decoding leaves where the producer sent invalid UTF-8 — mean the text is not what its sender
+   * wrote: such a request is dead-lettered with the position, never routed.
+   */
+  static void rejectUnreadable(String what, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\uFFFD') {
+        throw new InvalidInputException(what + " is not valid UTF-8 (replacement character at index " + i + ")");
+      }
+      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+        throw new InvalidInputException(String.format("%s contains control character U+%04X at index %d", what, (int) c, i));
+      }
+    }
+  }
+
   public Result classify(String prompt, String systemPrompt, String taskTypeHint) {
     if (prompt == null || prompt.isBlank()) {
       throw new InvalidInputException("prompt is empty");
     }
     String system = systemPrompt == null ? "" : systemPrompt;
+    rejectUnreadable("prompt", prompt);
+    rejectUnreadable("system prompt", system);
     long chars = (long) prompt.length() + system.length();
     if (chars > settings.maxPromptChars()) {
       throw new InvalidInputException(

@@ -127,4 +127,15 @@ class RequestClassifierTest {
     assertThat(c.getEvidence()).anySatisfy(e -> assertThat(e).startsWith("complexity="));
     assertThat(c.getClassifierVersion()).startsWith("ngram-logreg/" + model.shortId());
   }
+
+  @Test
+  void controlCharactersAndInvalidUtf8AreRejectedWithThePosition() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RequestClassifier.rejectUnreadable("prompt", "Summarize:\u0000 the report"))
+        .isInstanceOf(io.tiergate.platform.kafka.InvalidInputException.class)
+        .hasMessageContaining("U+0000 at index 10");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RequestClassifier.rejectUnreadable("prompt", "caf\uFFFD au lait"))
+        .hasMessageContaining("not valid UTF-8");
+    // tabs, newlines and carriage returns are ordinary text
+    RequestClassifier.rejectUnreadable("prompt", "line one\r\n\tline two");
+  }
 }
