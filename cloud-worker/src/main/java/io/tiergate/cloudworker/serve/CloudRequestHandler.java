@@ -75,7 +75,10 @@ public final class CloudRequestHandler implements RequestHandler {
       if (failure.isEmpty()) {
         return work.complete();
       }
-      last = failure.get();
+      // a circuit-open skip is not news: keep the failure that says why the chain failed (a 401, a 503 ...)
+      if (last == null || !"circuit_open".equals(failure.get().errorCode())) {
+        last = failure.get();
+      }
       if (remaining(deadline).isZero()) {
         break;
       }
