@@ -102,23 +102,6 @@ public final class RequestClassifier {
    * @throws InvalidInputException for a blank prompt, one above the configured size limits, or one with
    *     control characters or invalid UTF-8
    */
-  /**
-   * Control characters (other than tab, newline, carriage return) and U+FFFD — what Avro's UTF-8
-   * decoding leaves where the producer sent invalid UTF-8 — mean the text is not what its sender
-   * wrote: such a request is dead-lettered with the position, never routed.
-   */
-  static void rejectUnreadable(String what, String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\uFFFD') {
-        throw new InvalidInputException(what + " is not valid UTF-8 (replacement character at index " + i + ")");
-      }
-      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
-        throw new InvalidInputException(String.format("%s contains control character U+%04X at index %d", what, (int) c, i));
-      }
-    }
-  }
-
   public Result classify(String prompt, String systemPrompt, String taskTypeHint) {
     if (prompt == null || prompt.isBlank()) {
       throw new InvalidInputException("prompt is empty");
@@ -179,5 +162,22 @@ public final class RequestClassifier {
             .setClassifierVersion(version)
             .build();
     return new Result(classification, source);
+  }
+
+  /**
+   * Control characters (other than tab, newline, carriage return) and U+FFFD — what Avro's UTF-8
+   * decoding leaves where the producer sent invalid UTF-8 — mean the text is not what its sender
+   * wrote: such a request is dead-lettered with the position, never routed.
+   */
+  static void rejectUnreadable(String what, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\uFFFD') {
+        throw new InvalidInputException(what + " is not valid UTF-8 (replacement character at index " + i + ")");
+      }
+      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+        throw new InvalidInputException(String.format("%s contains control character U+%04X at index %d", what, (int) c, i));
+      }
+    }
   }
 }

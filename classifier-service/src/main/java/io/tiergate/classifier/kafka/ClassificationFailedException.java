@@ -7,7 +7,7 @@ import io.tiergate.platform.kafka.InvalidInputException;
  * retry would fail the same way and stall the partition: the record is dead-lettered instead, with
  * the cause's class and message in the error headers.
  */
-public class ClassificationFailedException extends InvalidInputException {
+public final class ClassificationFailedException extends InvalidInputException {
 
   public ClassificationFailedException(Throwable cause) {
     super("classification failed: " + cause);

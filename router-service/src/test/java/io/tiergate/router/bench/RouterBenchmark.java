@@ -147,7 +147,7 @@ public final class RouterBenchmark {
     throw new IllegalStateException("Not all " + prefix + " requests were routed (" + seen.get() + " of " + n + ", " + routedAt.size() + " in total)");
   }
 
-  /** Notes when each request id first appears on a tier topic (keys only: no decoding on the clock). */
+  // Notes when each request id first appears on a tier topic (keys only: no decoding on the clock).
   /** Steady phase only, ms: [re-keyed − classified, decided − re-keyed, tier record written − decided, read − written]. */
   private static final List<long[]> HOPS = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final Map<String, Long> REKEYED_AT = new ConcurrentHashMap<>();
