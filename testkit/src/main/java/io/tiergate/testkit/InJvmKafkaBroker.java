@@ -1,6 +1,7 @@
 package io.tiergate.testkit;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
@@ -17,6 +18,11 @@ public final class InJvmKafkaBroker implements KafkaBroker {
   }
 
   public static InJvmKafkaBroker start() {
+    // A broker inside a test JVM must never end that JVM: Kafka calls Exit.halt/exit on fatal errors
+    // (e.g. a log directory vanishing while the JVM shuts down), which the test runner reports as a
+    // crashed fork after every test passed. Kafka's own tests replace these procedures the same way.
+    Exit.setExitProcedure((status, message) -> System.err.println("in-JVM Kafka broker asked to exit(" + status + "): " + message));
+    Exit.setHaltProcedure((status, message) -> System.err.println("in-JVM Kafka broker asked to halt(" + status + "): " + message));
     try {
       KafkaClusterTestKit cluster =
           new KafkaClusterTestKit.Builder(
