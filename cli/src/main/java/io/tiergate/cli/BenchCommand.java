@@ -1,13 +1,12 @@
 package io.tiergate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tiergate.cli.demo.PipelineTracker;
-import io.tiergate.cli.demo.PipelineTracker.RequestState;
+import io.tiergate.cli.bench.RoutingTimestamps;
 import io.tiergate.cli.demo.RequestSender;
 import io.tiergate.cli.demo.Workload;
 import io.tiergate.cli.demo.WorkloadItem;
+import io.tiergate.cli.stack.JvmProfile;
 import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.ServiceSpec;
 import io.tiergate.cli.stack.StackOptions;
@@ -28,8 +27,9 @@ import picocli.CommandLine.Option;
 /**
  * Routing overhead: sends requests at fixed rates through classifier and router on a real broker
  * and measures the time from a request being produced to its decision landing on a tier topic.
- * Prints one JSON object per rate ({@code rate, p50Ms, p99Ms, sent, routed}) and a summary with the
- * highest rate whose p99 stayed within the target.
+ * Prints one JSON object per rate ({@code rate, p50Ms, p99Ms, sent, routed}, plus the classifier's
+ * share) and a summary with the highest rate whose p99 stayed within the target, found by bisecting
+ * between the rates that held it and the rates that did not.
  */
 @Command(
     name = "bench",
@@ -38,6 +38,12 @@ import picocli.CommandLine.Option;
 public class BenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The search stops when the bracket is this narrow (req/s). */
+  private static final int SEARCH_RESOLUTION = 25;
+  /** How long a run's backlog may take to drain before the run is scored as incomplete. */
+  private static final long DRAIN_TIMEOUT_SECONDS = 60;
+  /** How much longer an incomplete run's backlog may drain before the next run starts anyway. */
+  private static final long BACKLOG_TIMEOUT_SECONDS = 300;
 
   @Mixin StackMixin stack;
 
@@ -47,101 +53,191 @@ public class BenchCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "20", description = "Seconds of traffic per rate (default: ${DEFAULT-VALUE}).")
   int durationSeconds;
 
-  @Option(names = "--warmup", defaultValue = "5", description = "Seconds of traffic before measuring, at the first rate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "30",
+      description = "Seconds of traffic at the first rate before measuring, drained before the first measurement (default: ${DEFAULT-VALUE}).")
   int warmupSeconds;
 
   @Option(names = "--p99-target-ms", defaultValue = "100", description = "p99 target for the 'maximum sustained rate' (default: ${DEFAULT-VALUE}).")
   long p99TargetMs;
 
+  @Option(
+      names = "--search-steps",
+      defaultValue = "3",
+      description = "Extra rates tried, bisecting between the highest rate within the p99 target and the lowest above it (default: ${DEFAULT-VALUE}).")
+  int searchSteps;
+
+  @Option(
+      names = "--classifier-cache",
+      description =
+          "Keep the classifier's embedding cache on. Off by default: the workload's prompts repeat, and a cache would"
+              + " answer every repeat, so the benchmark measures prompts the classifier has never seen.")
+  boolean classifierCache;
+
   @Option(names = "--workload", description = "JSONL workload the prompts come from (default: workloads/reference.jsonl).")
   Path workload;
 
   private final PrintStream out = System.out;
+  private List<WorkloadItem> items;
+  private RequestSender sender;
+  private RoutingTimestamps observer;
+  private String prefix;
+  private int runs;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
     StackOptions base = stack.toOptions();
-    List<WorkloadItem> items = Workload.read(workload != null ? workload : base.home().resolve("workloads/reference.jsonl"));
+    items = Workload.read(workload != null ? workload : base.home().resolve("workloads/reference.jsonl"));
     List<ServiceSpec> routing = ServiceSpec.ALL.subList(0, 2); // classifier-service, router-service
     StackOptions options =
         base.with(stack.dataDir != null ? base.dataDir() : base.dataDir().resolve("bench"), base.bootstrap().isEmpty(), routing);
-    System.err.println("[bench] starting broker, registry, classifier-service and router-service ...");
-    try (LocalStack running = LocalStack.start(options, System.err, Map.of());
-        RequestSender sender = new RequestSender(running.bootstrapServers(), running.registryUrl())) {
-      String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-      try (PipelineTracker tracker = new PipelineTracker(running.bootstrapServers(), running.registryUrl(), prefix)) {
-        if (warmupSeconds > 0) {
-          System.err.printf("[bench] warm-up: %d s at %d req/s%n", warmupSeconds, rates.get(0));
-          send(sender, items, prefix + "warmup-", rates.get(0), warmupSeconds);
-        }
-        ArrayNode all = JSON.createArrayNode();
-        int sustained = 0;
-        for (int rate : rates) {
-          System.err.printf("[bench] %d req/s for %d s ...%n", rate, durationSeconds);
-          String ratePrefix = prefix + "r" + rate + "-";
-          List<long[]> sent = send(sender, items, ratePrefix, rate, durationSeconds);
-          ObjectNode result = measure(tracker, sent, ratePrefix, rate);
-          out.println(JSON.writeValueAsString(result));
-          all.add(result);
-          if (result.get("p99Ms").asLong() <= p99TargetMs && result.get("routed").asInt() == result.get("sent").asInt()) {
-            sustained = Math.max(sustained, rate);
-          }
-        }
-        ObjectNode summary = JSON.createObjectNode();
-        summary.put("maxSustainedRateWithinP99Target", sustained);
-        summary.put("p99TargetMs", p99TargetMs);
-        summary.put("partitions", options.partitions());
-        summary.put("cores", Runtime.getRuntime().availableProcessors());
-        out.println(JSON.writeValueAsString(summary));
+    System.err.println("[bench] starting broker, registry, classifier-service and router-service (full JIT) ...");
+    prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    try (LocalStack running = LocalStack.start(options, System.err, serviceEnv(), JvmProfile.STEADY_STATE);
+        RequestSender s = new RequestSender(running.bootstrapServers(), running.registryUrl());
+        RoutingTimestamps o = new RoutingTimestamps(running.bootstrapServers(), prefix)) {
+      sender = s;
+      observer = o;
+      if (warmupSeconds > 0) {
+        System.err.printf("[bench] warm-up: %d s at %d req/s, then its backlog drains ...%n", warmupSeconds, rates.get(0));
+        ObjectNode warm = run(rates.get(0), warmupSeconds);
+        System.err.printf("[bench] warm-up done: %s%n", JSON.writeValueAsString(warm));
       }
+      int sustained = 0;
+      int failing = Integer.MAX_VALUE;
+      for (int rate : rates) {
+        ObjectNode result = run(rate, durationSeconds);
+        out.println(JSON.writeValueAsString(result));
+        if (withinTarget(result)) {
+          sustained = Math.max(sustained, rate);
+        } else {
+          failing = Math.min(failing, rate);
+        }
+      }
+      int lo = sustained;
+      int hi = failing;
+      for (int step = 0; step < searchSteps && hi != Integer.MAX_VALUE && hi - lo > SEARCH_RESOLUTION; step++) {
+        int mid = Math.max(SEARCH_RESOLUTION, (lo + hi) / 2 / SEARCH_RESOLUTION * SEARCH_RESOLUTION);
+        if (mid <= lo || mid >= hi) {
+          break;
+        }
+        System.err.printf("[bench] search %d of %d: the limit lies between %d and %d req/s%n", step + 1, searchSteps, lo, hi);
+        ObjectNode result = run(mid, durationSeconds);
+        result.put("search", true);
+        out.println(JSON.writeValueAsString(result));
+        if (withinTarget(result)) {
+          lo = mid;
+        } else {
+          hi = mid;
+        }
+      }
+      ObjectNode summary = JSON.createObjectNode();
+      summary.put("maxSustainedRateWithinP99Target", lo);
+      if (hi != Integer.MAX_VALUE) {
+        summary.put("lowestRateOverTarget", hi);
+      }
+      summary.put("p99TargetMs", p99TargetMs);
+      summary.put("partitions", options.partitions());
+      summary.put("cores", Runtime.getRuntime().availableProcessors());
+      out.println(JSON.writeValueAsString(summary));
     }
     return 0;
   }
 
-  /** Sends at {@code rate} for {@code seconds}; returns [index, sentAtMs] per request. */
-  private static List<long[]> send(RequestSender sender, List<WorkloadItem> items, String prefix, int rate, int seconds)
-      throws InterruptedException {
-    int count = rate * seconds;
-    List<long[]> sent = new ArrayList<>(count);
+  private Map<String, String> serviceEnv() {
+    return classifierCache ? Map.of() : Map.of("TIERGATE_CLASSIFIER_EMBEDDING_CACHE_SIZE", "0");
+  }
+
+  /** Sends at {@code rate} for {@code seconds}, waits for the backlog to drain, scores the run. */
+  private ObjectNode run(int rate, int seconds) throws InterruptedException {
+    System.err.printf("[bench] %d req/s for %d s ...%n", rate, seconds);
+    String runPrefix = prefix + "run" + (++runs) + "-";
+    long start = System.nanoTime();
+    long[] sentAt = send(runPrefix, rate, seconds);
+    double achieved = sentAt.length / ((System.nanoTime() - start) / 1e9);
+    ObjectNode result = measure(runPrefix, sentAt, rate);
+    result.put("achievedSendRate", Math.round(achieved * 10) / 10.0);
+    awaitBacklog(runPrefix, sentAt.length);
+    return result;
+  }
+
+  /** A run scored as incomplete still has a backlog: let it drain so it does not slow the next run. */
+  private void awaitBacklog(String runPrefix, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BACKLOG_TIMEOUT_SECONDS);
+    int routed;
+    while ((routed = routedCount(runPrefix, count)) < count && System.nanoTime() < deadline) {
+      System.err.printf("[bench] waiting for the backlog to drain before the next run: %d of %d routed%n", routed, count);
+      TimeUnit.SECONDS.sleep(5);
+    }
+    if (routed < count) {
+      System.err.printf("[bench] %d requests still not routed after %d s more; the next run starts anyway%n", count - routed, BACKLOG_TIMEOUT_SECONDS);
+    }
+  }
+
+  private int routedCount(String runPrefix, int count) {
+    int routed = 0;
+    for (int i = 0; i < count; i++) {
+      if (observer.get(runPrefix + i).routedAtMs() >= 0) {
+        routed++;
+      }
+    }
+    return routed;
+  }
+
+  private boolean withinTarget(ObjectNode result) {
+    return result.get("p99Ms").asLong() <= p99TargetMs && result.get("routed").asInt() == result.get("sent").asInt();
+  }
+
+  /** Sends {@code rate * seconds} requests on an even schedule; returns each one's produce time (ms). */
+  private long[] send(String runPrefix, int rate, int seconds) throws InterruptedException {
+    long[] sentAt = new long[rate * seconds];
     long start = System.nanoTime();
     long interval = 1_000_000_000L / rate;
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < sentAt.length; i++) {
       long wait = start + i * interval - System.nanoTime();
       if (wait > 0) {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
-      sent.add(new long[] {i, sender.send(prefix + i, items.get(i % items.size()))});
+      sentAt[i] = sender.send(runPrefix + i, items.get(i % items.size()));
     }
     sender.flush();
-    return sent;
+    return sentAt;
   }
 
-  private static ObjectNode measure(PipelineTracker tracker, List<long[]> sent, String prefix, int rate)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<Long> latencies = new ArrayList<>();
+  private ObjectNode measure(String runPrefix, long[] sentAt, int rate) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_TIMEOUT_SECONDS);
+    List<Long> routing = new ArrayList<>();
+    List<Long> classifying = new ArrayList<>();
     while (true) {
-      Map<String, RequestState> states = tracker.requests();
-      latencies.clear();
-      for (long[] s : sent) {
-        RequestState state = states.get(prefix + s[0]);
-        if (state != null && state.routedAtMs >= 0) {
-          latencies.add(state.routedAtMs - s[1]);
+      routing.clear();
+      classifying.clear();
+      for (int i = 0; i < sentAt.length; i++) {
+        RoutingTimestamps.Times t = observer.get(runPrefix + i);
+        if (t.routedAtMs() >= 0) {
+          routing.add(t.routedAtMs() - sentAt[i]);
+          if (t.classifiedAtMs() >= 0) {
+            classifying.add(t.classifiedAtMs() - sentAt[i]);
+          }
         }
       }
-      if (latencies.size() == sent.size() || System.nanoTime() > deadline) {
+      if (routing.size() == sentAt.length || System.nanoTime() > deadline) {
         break;
       }
       TimeUnit.MILLISECONDS.sleep(500);
     }
-    Collections.sort(latencies);
+    Collections.sort(routing);
+    Collections.sort(classifying);
     ObjectNode result = JSON.createObjectNode();
     result.put("rate", rate);
-    result.put("p50Ms", percentile(latencies, 50));
-    result.put("p99Ms", percentile(latencies, 99));
-    result.put("maxMs", latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
-    result.put("sent", sent.size());
-    result.put("routed", latencies.size());
+    result.put("p50Ms", percentile(routing, 50));
+    result.put("p99Ms", percentile(routing, 99));
+    result.put("maxMs", routing.isEmpty() ? 0 : routing.get(routing.size() - 1));
+    // the first stage of the two: request produced -> classification published
+    result.put("classifiedP50Ms", percentile(classifying, 50));
+    result.put("classifiedP99Ms", percentile(classifying, 99));
+    result.put("sent", sentAt.length);
+    result.put("routed", routing.size());
     return result;
   }
 

@@ -1,5 +1,6 @@
 package io.tiergate.cli;
 
+import io.tiergate.cli.stack.JvmProfile;
 import io.tiergate.cli.stack.LocalStack;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +20,7 @@ public class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    LocalStack running = LocalStack.start(stack.toOptions(), System.out, Map.of());
+    LocalStack running = LocalStack.start(stack.toOptions(), System.out, Map.of(), JvmProfile.STEADY_STATE);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

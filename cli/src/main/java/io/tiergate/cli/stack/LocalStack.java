@@ -30,20 +30,27 @@ public final class LocalStack implements AutoCloseable {
 
   private final StackOptions options;
   private final PrintStream out;
+  private final JvmProfile jvm;
   private BrokerProcess broker;
   private EmbeddedSchemaRegistry registry;
   private String bootstrap;
   private String registryUrl;
   private final List<ServiceProcess> services = new ArrayList<>();
 
-  private LocalStack(StackOptions options, PrintStream out) {
+  private LocalStack(StackOptions options, PrintStream out, JvmProfile jvm) {
     this.options = options;
     this.out = out;
+    this.jvm = jvm;
+  }
+
+  /** Starts everything with {@link JvmProfile#QUICK_START} service JVMs. */
+  public static LocalStack start(StackOptions options, PrintStream out, Map<String, String> serviceEnv) {
+    return start(options, out, serviceEnv, JvmProfile.QUICK_START);
   }
 
   /** Starts everything; on failure stops what was started and rethrows. */
-  public static LocalStack start(StackOptions options, PrintStream out, Map<String, String> serviceEnv) {
-    LocalStack stack = new LocalStack(options, out);
+  public static LocalStack start(StackOptions options, PrintStream out, Map<String, String> serviceEnv, JvmProfile jvm) {
+    LocalStack stack = new LocalStack(options, out, jvm);
     try {
       stack.startAll(serviceEnv);
       return stack;
@@ -90,7 +97,7 @@ public final class LocalStack implements AutoCloseable {
     for (ServiceSpec service : options.services()) {
       ServiceSpec spec = service.onPort(service.port() + options.servicePortOffset());
       services.add(
-          ServiceProcess.start(options.home(), spec, env, logs, List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")));
+          ServiceProcess.start(options.home(), spec, env, logs, jvm.options()));
     }
     out.printf("[stack] starting %d services (logs in %s) ...%n", services.size(), logs);
     awaitHealthy(t1);
