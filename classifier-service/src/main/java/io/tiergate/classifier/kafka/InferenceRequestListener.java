@@ -25,8 +25,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * inference.requests → classify → inference.classified, keyed by request id.
  *
  * <p>Per batch: each record is decoded and classified in offset order and its event sent; the
- * listener returns only when every send is acknowledged, and only then are the offsets committed
- * (SYNC), so nothing is lost. One idempotent producer sends in poll order, so events of one key
+ * listener returns only when every send is acknowledged, and only then are the offsets committed,
+ * so nothing is lost. The commit is asynchronous (one broker round trip less per batch on the
+ * latency path): a commit lost to a crash or a rebalance only means the batch is classified again. One idempotent producer sends in poll order, so events of one key
  * keep their order. Undecodable records, tombstones, rejected prompts and prompts the classifier
  * throws on go to inference.requests.dlq (platform's {@link InboundRecords}); a failed send throws,
  * and the error strategy re-polls the batch from its first offset after a second, indefinitely,
@@ -35,8 +36,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @Requires(notEnv = Environment.CLI)
 @KafkaListener(
     groupId = "tiergate-classifier-service",
+    threadsValue = "${tiergate.classifier.listener-threads:1}", // consumers in this JVM, each its own partitions
     offsetReset = OffsetReset.EARLIEST,
-    offsetStrategy = OffsetStrategy.SYNC,
+    offsetStrategy = OffsetStrategy.ASYNC,
     batch = true,
     errorStrategy =
         @ErrorStrategy(

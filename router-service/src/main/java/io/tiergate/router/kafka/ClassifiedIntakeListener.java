@@ -24,14 +24,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Intake: re-keys {@code inference.classified} (keyed by request id) into the router-owned
  * {@code routing.by-cost-center} (keyed by cost center), so each cost center's budget is decided by
  * one router instance, in order (docs/budgets.md). Undecodable or invalid records go to
- * {@code inference.classified.dlq}; offsets commit after the forwarded records are durable.
+ * {@code inference.classified.dlq}; offsets commit (asynchronously, off the latency path) after the
+ * forwarded records are durable, so a lost commit only means a batch is forwarded again.
  */
 @Requires(notEnv = Environment.CLI)
 @KafkaListener(
     groupId = "${tiergate.router.intake-group-id:tiergate-router-intake}",
     batch = true,
     offsetReset = OffsetReset.EARLIEST,
-    offsetStrategy = OffsetStrategy.SYNC,
+    offsetStrategy = OffsetStrategy.ASYNC,
     errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR, retryDelay = "1s", retryCount = Integer.MAX_VALUE))
 public class ClassifiedIntakeListener {
 
