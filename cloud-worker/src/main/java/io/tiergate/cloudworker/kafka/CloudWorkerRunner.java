@@ -58,12 +58,15 @@ public class CloudWorkerRunner {
       Optional<TopicProvisioning> topicsProvisioned) {
     this.config = config;
     this.models = models;
-    TierWorkerConfig workerConfig =
+    TierWorkerConfig.Builder builder =
         TierWorkerConfig.builder(workerId, config.getGroupId(), Topics.TIER_CLOUD)
             .maxInFlight(config.getMaxInFlight())
             .revokeDrainTimeout(config.getRevokeDrainTimeout())
-            .shutdownTimeout(config.getShutdownTimeout())
-            .build();
+            .shutdownTimeout(config.getShutdownTimeout());
+    if (config.getWorkerId() != null && !config.getWorkerId().isBlank()) {
+      builder.staticMembership(); // a configured id is stable across restarts; host-pid ids are not
+    }
+    TierWorkerConfig workerConfig = builder.build();
     this.worker = new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.CLOUD, workerId, pricer), handler, inbound, meters);
     this.health = config.getHealth().isPublish() ? new WorkerHealthPublisher(publisher, workerId, Tier.CLOUD) : null;
     topicsProvisioned.ifPresent(t -> LOG.debug("topics provisioned before the worker starts"));

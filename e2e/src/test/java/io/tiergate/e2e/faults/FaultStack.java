@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * The system as separate processes, like {@code LocalStack}, but with what fault tests need and
@@ -208,25 +206,6 @@ final class FaultStack implements AutoCloseable {
     Instance i = instance(name);
     if (i.process != null) {
       i.process.close();
-    }
-  }
-
-  /**
-   * Removes every member of a consumer group, as the broker itself does once a dead member's
-   * session times out (45 s by default, which the services do not let us shorten): a SIGKILLed
-   * member never leaves, and a rebalance waits for it. Only used when the group has no live member.
-   */
-  void removeGroupMembers(String groupId) {
-    try (Admin admin = admin()) {
-      admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions()).all().get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (!(e.getCause() instanceof GroupIdNotFoundException)
-          && !(e.getCause() instanceof IllegalArgumentException)) { // no members: nothing to remove
-        throw new IllegalStateException("Cannot remove the members of " + groupId + ": " + e.getCause(), e.getCause());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

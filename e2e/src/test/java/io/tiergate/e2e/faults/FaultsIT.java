@@ -298,12 +298,6 @@ class FaultsIT {
     send(expected, Topics.INFERENCE_REQUESTS, id, upstream.encode(Topics.INFERENCE_REQUESTS, Upstream.request(id, prompt, "bad").build()), reason);
   }
 
-
-
-
-
-
-
   // ---------------------------------------------------------------------------------------------
   // 2. kill -9 of workers mid-flight, repeatedly, under steady load
 
@@ -321,9 +315,9 @@ class FaultsIT {
     try (PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), p);
         Traffic.Load load = new Traffic.Load(upstream, p, ccs, 120, 8)) {
       CompletableFuture<Void> local =
-          CompletableFuture.runAsync(() -> crashRepeatedly("local-1", "tiergate-local-worker", "LOCAL", kills, restarts));
+          CompletableFuture.runAsync(() -> crashRepeatedly("local-1", "LOCAL", kills, restarts));
       CompletableFuture<Void> cloud =
-          CompletableFuture.runAsync(() -> crashRepeatedly("cloud-1", "tiergate-cloud-worker", "CLOUD", kills, restarts));
+          CompletableFuture.runAsync(() -> crashRepeatedly("cloud-1", "CLOUD", kills, restarts));
       CompletableFuture.allOf(local, cloud).get(10, TimeUnit.MINUTES);
       ids = load.stop();
       long drain = System.nanoTime();
@@ -341,11 +335,11 @@ class FaultsIT {
   /**
    * Waits until the worker holds requests (its in-flight gauge is above zero), kills it with
    * SIGKILL, and starts it again as the same instance (same worker id: its transactional id fences
-   * the dead one's open transaction). Without a shorter session timeout the dead member would hold
-   * its partitions for 45 s; it is removed from the group instead (see FaultStack).
+   * the dead one's open transaction, and its static group membership takes the dead member's
+   * partitions back at once: nothing waits for the dead session's 45 s timeout).
    */
   private static void crashRepeatedly(
-      String name, String group, String tier, ConcurrentLinkedQueue<String> kills, ConcurrentLinkedQueue<Long> restarts) {
+      String name, String tier, ConcurrentLinkedQueue<String> kills, ConcurrentLinkedQueue<Long> restarts) {
     String base = stack.instance(name).baseUrl();
     for (int i = 0; i < CRASHES_PER_WORKER; i++) {
       double inFlight =
@@ -355,7 +349,6 @@ class FaultsIT {
               .until(() -> Http.metric(base, "tiergate_worker_in_flight", "tier=\"" + tier + "\"").orElse(0.0), v -> v > 0);
       stack.kill(name);
       kills.add(name + ":" + (int) inFlight);
-      stack.removeGroupMembers(group);
       long t = System.nanoTime();
       stack.start(name, START);
       restarts.add(ms(t));

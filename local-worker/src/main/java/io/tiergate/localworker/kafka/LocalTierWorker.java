@@ -46,6 +46,7 @@ public class LocalTierWorker implements AutoCloseable {
     TierWorkerConfig workerConfig =
         TierWorkerConfig.builder(config.getWorkerId(), config.getGroupId(), inputTopic(config.getInputTopic()))
             .maxInFlight(config.getMaxInFlight())
+            .staticMembership() // worker-id is configured (default local-worker-1): stable across restarts
             .build();
     this.worker =
         new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.LOCAL, config.getWorkerId(), pricer), handler, inbound, meters);

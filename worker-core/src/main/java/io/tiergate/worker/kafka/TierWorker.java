@@ -699,7 +699,9 @@ public final class TierWorker implements AutoCloseable {
     }
     if (consumer != null) {
       try {
-        consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+        // leave at once even as a static member, so a scaled-down instance's partitions move now
+        CloseOptions options = CloseOptions.timeout(Duration.ofSeconds(10));
+        consumer.close(crash ? options : options.withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       } catch (RuntimeException e) {
         LOG.debug("consumer close: {}", e.toString());
       }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * How one {@link TierWorker} instance consumes its tier topic.
@@ -21,7 +22,8 @@ import java.util.Objects;
  * @param shutdownTimeout on {@link TierWorker#close()}, how long to wait for in-flight requests
  * @param pollTimeout longest wait of one poll (completions wake the loop earlier)
  * @param transactionalIdPrefix transactional id = prefix + "-" + workerId
- * @param consumerOverrides extra Kafka consumer properties (e.g. session.timeout.ms)
+ * @param consumerOverrides extra Kafka consumer properties (e.g. session.timeout.ms, or
+ *     group.instance.id set by {@link Builder#staticMembership()})
  * @param producerOverrides extra Kafka producer properties (e.g. transaction.timeout.ms)
  */
 public record TierWorkerConfig(
@@ -104,6 +106,18 @@ public record TierWorkerConfig(
 
     public Builder transactionalIdPrefix(String value) {
       this.transactionalIdPrefix = value;
+      return this;
+    }
+
+    /**
+     * Static group membership under the worker id ({@code group.instance.id}): an instance that
+     * crashes and starts again under the same id takes its partitions back at once, with no
+     * rebalance, instead of waiting for the dead member's session to time out. Only for a worker id
+     * that is stable across restarts and unique among live instances (two live instances with one
+     * id fence each other). A graceful {@link TierWorker#close()} still leaves the group at once.
+     */
+    public Builder staticMembership() {
+      consumerOverrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, workerId);
       return this;
     }
 

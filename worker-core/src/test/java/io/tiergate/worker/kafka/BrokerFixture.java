@@ -128,6 +128,18 @@ public final class BrokerFixture implements AutoCloseable {
     }
   }
 
+  /** The worker group's members as the broker sees them now: group.instance.id (or "") per member. */
+  public List<String> groupInstanceIds() {
+    try (Admin admin = Admin.create(settings.base())) {
+      String group = "it-" + id + "-group";
+      return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS).members().stream()
+          .map(m -> m.groupInstanceId().orElse(""))
+          .toList();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public <V extends SpecificRecord> Reader<V> reader(Topic<V> topic, boolean readCommitted) {
     return new Reader<>(topic, readCommitted);
   }

@@ -187,6 +187,34 @@ class TierWorkerIT {
   }
 
   @Test
+  void aStaticMemberRestartedUnderItsIdTakesItsPartitionsBackWithoutWaitingForTheDeadSession() {
+    CountingBackend backend = new CountingBackend(call -> Duration.ZERO);
+    // a dead member's session would hold its partitions for 45 s (the client default)
+    TierWorkerConfig.Builder config = kafka.config("s1").consumer(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 45_000).staticMembership();
+    try (BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true)) {
+      TierWorker first = worker("s1", retryOnce(backend), config);
+      kafka.send(request("s-1"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 1);
+      assertThat(kafka.groupInstanceIds()).containsExactly("s1");
+
+      first.crash(); // no leave-group: the broker still counts the dead member in
+      assertThat(kafka.groupInstanceIds()).containsExactly("s1");
+      kafka.send(request("s-2"));
+
+      long restartedAt = System.nanoTime();
+      try (TierWorker restarted = worker("s1", retryOnce(backend), config)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 2);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
+        assertThat(tookMs).as("restart to first result, ms (a dead dynamic member holds its partitions 45 s)").isLessThan(20_000);
+        assertThat(kafka.groupInstanceIds()).containsExactly("s1");
+        assertThat(restarted.running()).isTrue();
+      }
+      // a graceful close leaves at once, static or not: a scaled-down instance does not stall its partitions
+      await().atMost(Duration.ofSeconds(5)).until(() -> kafka.groupInstanceIds().isEmpty());
+    }
+  }
+
+  @Test
   void outputsOfATransactionThatNeverCommittedAreInvisibleToReadCommittedReaders() {
     CountingBackend backend = new CountingBackend(call -> Duration.ZERO);
     try (BrokerFixture.Reader<CostEvent> committed = kafka.reader(kafka.costs, true);
