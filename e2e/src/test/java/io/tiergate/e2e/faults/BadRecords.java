@@ -21,7 +21,9 @@ import io.tiergate.schemas.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -44,6 +46,25 @@ final class BadRecords {
     copy[3] = (byte) (id >>> 8);
     copy[4] = (byte) id;
     return copy;
+  }
+
+  /**
+   * {@code framed} with the UTF-8 bytes of {@code marker} overwritten by {@code replacement} of the
+   * same length, so the Avro string length stays valid and only the text's encoding is broken.
+   */
+  static byte[] withBytesReplaced(byte[] framed, String marker, byte[] replacement) {
+    byte[] target = marker.getBytes(StandardCharsets.UTF_8);
+    if (target.length != replacement.length) {
+      throw new IllegalArgumentException("replacement must be as long as the marker's UTF-8 bytes");
+    }
+    for (int i = 0; i + target.length <= framed.length; i++) {
+      if (Arrays.equals(framed, i, i + target.length, target, 0, target.length)) {
+        byte[] copy = framed.clone();
+        System.arraycopy(replacement, 0, copy, i, replacement.length);
+        return copy;
+      }
+    }
+    throw new IllegalArgumentException("marker '" + marker + "' not in the record");
   }
 
   static BudgetConfig budget(String scope, String dailyUsd) {

@@ -229,6 +229,9 @@ class FaultsIT {
     sendRequest(expected, p + "empty-prompt", "", "prompt is empty");
     sendRequest(expected, p + "blank-prompt", " \n\t ", "prompt is empty");
     sendRequest(expected, p + "oversize-prompt", "lorem ipsum dolor sit amet ".repeat(10_000), "prompt too large");
+    sendRequest(expected, p + "control-characters", "Summarize:\u0000\u0007\u001b[2J\b the report", "control character U+0000");
+    byte[] readable = upstream.encode(Topics.INFERENCE_REQUESTS, Upstream.request(p + "invalid-utf8", "Summarize XYZ the report", "bad").build());
+    send(expected, Topics.INFERENCE_REQUESTS, p + "invalid-utf8", BadRecords.withBytesReplaced(readable, "XYZ", new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF}), "not valid UTF-8");
 
     send(expected, Topics.BUDGET_CONFIG, p + "negative-budget", upstream.encode(Topics.BUDGET_CONFIG, BadRecords.budget(p + "negative-budget", "-5")), "negative");
     send(expected, Topics.BUDGET_CONFIG, p + "absurd-budget", upstream.encode(Topics.BUDGET_CONFIG, BadRecords.budget(p + "absurd-budget", "10000000000")), "absurd");
