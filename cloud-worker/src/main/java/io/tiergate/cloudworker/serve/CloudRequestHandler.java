@@ -1,5 +1,6 @@
 package io.tiergate.cloudworker.serve;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.cloudworker.resilience.RetryPolicy;
 import io.tiergate.schemas.cost.PriceTable;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class CloudRequestHandler implements RequestHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(CloudRequestHandler.class);
+  private static final long HALF_OPEN_POLL_MS = 20;
 
   /** How the handler waits (backoff, rate limits); tests replace it. */
   @FunctionalInterface
@@ -89,6 +91,25 @@ public final class CloudRequestHandler implements RequestHandler {
     return work.fail(last.errorCode(), last.getMessage());
   }
 
+  /**
+   * A permit from the model's breaker. OPEN refuses at once. HALF_OPEN admits a few trial calls; a
+   * request that finds the trials taken waits for their verdict (polling, at most the endpoint's
+   * timeout and never past the request's deadline) rather than fail while the provider may be back.
+   */
+  private static boolean acquirePermission(ServingModel m, long deadline) throws InterruptedException {
+    if (m.breaker().tryAcquirePermission()) {
+      return true;
+    }
+    long waitUntil = Math.min(deadline, System.nanoTime() + m.endpoint().timeout().toNanos());
+    while (m.breaker().getState() == CircuitBreaker.State.HALF_OPEN && System.nanoTime() < waitUntil) {
+      Thread.sleep(HALF_OPEN_POLL_MS); // waiting for other threads' trial calls, not a backoff
+      if (m.breaker().tryAcquirePermission()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Empty when the model answered; else the failure that made us leave it. */
   private Optional<ModelCallException> tryModel(Work work, ServingModel m, long deadline) throws InterruptedException {
     ModelCallException failure = null;
@@ -98,7 +119,7 @@ public final class CloudRequestHandler implements RequestHandler {
         work.note("gave up " + m.model() + ": request deadline " + policy.requestDeadline() + " reached");
         return Optional.of(failure != null ? failure : ModelCallException.timeout("request deadline reached", null));
       }
-      if (!m.breaker().tryAcquirePermission()) {
+      if (!acquirePermission(m, deadline)) {
         work.note("skipped " + m.model() + ": circuit " + m.breaker().getState());
         return Optional.of(failure != null ? failure : ModelCallException.retryable("circuit_open", m.model() + ": circuit open", null, null));
       }

@@ -31,6 +31,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +160,36 @@ class CloudRequestHandlerTest {
       assertThat(c.getReason()).isEqualTo(CostReason.FALLBACK); // attempt 1, another model than the decision's
     });
     assertThat(outcome.result().orElseThrow().getReasons()).anyMatch(r -> r.contains("circuit OPEN"));
+  }
+
+  @Test
+  void requestsThatFindAHalfOpenCircuitsTrialsTakenWaitForTheVerdictInsteadOfFailing() throws Exception {
+    CloudRequestHandler handler =
+        handler(List.of(model(HAIKU, p -> {
+          p.setCircuitMinimumCalls(2);
+          p.setCircuitOpenFor(Duration.ofMillis(100));
+        })), 1);
+    server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"));
+    serve(handler, Requests.cloud("o1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
+    serve(handler, Requests.cloud("o2", TaskType.IMPLEMENTATION, HAIKU, List.of()));
+    Thread.sleep(200); // past open-for: the next call finds the breaker HALF_OPEN (two trial calls)
+
+    // the provider is back, a little slow: while the two trials run, two more requests arrive
+    server.otherwise(r -> Reply.json(200, "openai/chat-completion.json").delay(Duration.ofMillis(300)));
+    List<Future<WorkOutcome>> outcomes = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int i = 0; i < 4; i++) {
+        String id = "after-" + i;
+        outcomes.add(pool.submit(() -> serve(handler, Requests.cloud(id, TaskType.IMPLEMENTATION, HAIKU, List.of()))));
+      }
+      for (var f : outcomes) {
+        assertThat(f.get(10, TimeUnit.SECONDS).result().orElseThrow().getStatus()).isEqualTo(ResultStatus.COMPLETED);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(server.received()).hasSize(6); // two that opened it, two trials, two after it closed
   }
 
   @Test
