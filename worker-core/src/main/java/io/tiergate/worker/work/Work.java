@@ -300,7 +300,9 @@ public final class Work {
     }
     List<String> carried = new ArrayList<>(request.getPriorReasons());
     carried.addAll(reasons);
-    carried.add("ESCALATION to " + target + " (" + model + ") after attempt " + (nextAttempt() - 1) + ": " + reason);
+    int lastAttempt = nextAttempt() - 1;
+    // an overflow hand-off (queue full, circuit open) made no call here: say so instead of "attempt 0"
+    carried.add("ESCALATION to " + target + " (" + model + ") " + (lastAttempt == 0 ? "without a call" : "after attempt " + lastAttempt) + ": " + reason);
     RoutingDecision decision =
         RoutingDecision.newBuilder(request.getDecision())
             .setTier(target)

@@ -139,6 +139,17 @@ class WorkTest {
   }
 
   @Test
+  void anOverflowHandOffWithoutACallSaysSoAndBillsNothing() {
+    RoutedRequest request = Fixtures.local("r-overflow", TaskType.EXTRACTION, List.of("deepseek/deepseek-chat"));
+    WorkOutcome outcome = new Work(request, LOCAL).handOff(Tier.CLOUD, "LOCAL_QUEUE_FULL");
+
+    assertThat(outcome.costEvents()).isEmpty();
+    RoutedRequest next = outcome.handOff().orElseThrow().request();
+    assertThat(next.getAttempt()).isEqualTo(1);
+    assertThat(next.getPriorReasons()).containsExactly("ESCALATION to CLOUD (deepseek/deepseek-chat) without a call: LOCAL_QUEUE_FULL");
+  }
+
+  @Test
   void aHandOffCarriesTheNextAttemptThePriorCostAndTheReason() {
     RoutedRequest request =
         Fixtures.local("r3", TaskType.EXTRACTION, List.of("deepseek/deepseek-chat", "anthropic/claude-haiku-4.5"));
