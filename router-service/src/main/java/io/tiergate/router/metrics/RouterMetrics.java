@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
 /**
  * The router's meters (Prometheus via /prometheus):
  * <ul>
- *   <li>{@code tiergate.router.decisions} counter by action, tier, model, rule;
+ *   <li>{@code tiergate.router.decisions} counter by action, tier, model, rule, task_type;
  *   <li>{@code tiergate.router.decision.latency} timer: policy + reservation + handing the records to
  *       the producer, per request;
  *   <li>{@code tiergate.router.budget.level} gauge per scope: 0 NORMAL, 1 CONSERVE, 2 CRITICAL_ONLY,
@@ -73,7 +73,7 @@ public final class RouterMetrics {
 
   public void decided(Decision d, Duration took) {
     decisionLatency.record(took);
-    String key = d.action() + "|" + d.tier() + "|" + d.model() + "|" + d.rule();
+    String key = d.action() + "|" + d.tier() + "|" + d.model() + "|" + d.rule() + "|" + d.taskType();
     decisions
         .computeIfAbsent(
             key,
@@ -84,6 +84,7 @@ public final class RouterMetrics {
                     .tag("tier", d.tier().name())
                     .tag("model", d.model())
                     .tag("rule", d.rule().name())
+                    .tag("task_type", String.valueOf(d.taskType()))
                     .register(registry))
         .increment();
   }

@@ -64,6 +64,8 @@ class RoutingPipelineTest {
     n.pipeline().rollback(cloud.decision());
     assertThat(n.gate().ledger().committed(Topics.GLOBAL_SCOPE, clock.millis())).isZero();
     assertThat(registry.get("tiergate.router.decisions").tag("rule", "TASK_TABLE").tag("tier", "CLOUD").counter().count()).isEqualTo(1);
+    assertThat(registry.get("tiergate.router.decisions").tag("task_type", "CODE_REVIEW").tag("tier", "CLOUD").counter().count()).isEqualTo(1);
+    assertThat(registry.get("tiergate.router.decisions").tag("task_type", "CONVERSATION").tag("tier", "LOCAL").counter().count()).isEqualTo(1);
   }
 
   @Test
