@@ -11,21 +11,14 @@ import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.schemas.topics.Topics;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows one demo run through every topic (read_committed, from the ends of the topics as they
@@ -57,62 +50,24 @@ public final class PipelineTracker implements AutoCloseable {
           Topics.BUDGET_STATUS);
 
   private final String runPrefix;
-  private final KafkaConsumer<String, byte[]> consumer;
   private final Map<Class<?>, AvroDeserializer<?>> decoders = new HashMap<>();
   private final Map<String, RequestState> requests = new HashMap<>();
   private final Set<BudgetLevel> levelsSeen = new LinkedHashSet<>();
   private final Map<String, BudgetStatus> latestStatus = new HashMap<>();
   private int sovereignOnCloud;
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final Thread thread;
-  private RuntimeException failure;
+  private final TopicFollower follower;
 
   public PipelineTracker(String bootstrap, String registryUrl, String runPrefix) {
     this.runPrefix = runPrefix;
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "tiergate-demo-tracker");
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (Topic<?> topic : FOLLOWED) {
-      consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))
-          .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-    }
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions.stream().filter(p -> !p.topic().equals(Topics.BUDGET_STATUS.name())).toList());
-    consumer.seekToBeginning(partitions.stream().filter(p -> p.topic().equals(Topics.BUDGET_STATUS.name())).toList());
-    partitions.forEach(consumer::position); // fix the starting offsets now, before requests are sent
     for (Topic<?> topic : FOLLOWED) {
       AvroDeserializer<?> d = new AvroDeserializer<>();
       d.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, topic.valueType()), false);
       decoders.put(topic.valueType(), d);
     }
-    this.thread = new Thread(this::pollLoop, "tiergate-demo-tracker");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void pollLoop() {
-    try {
-      while (running.get()) {
-        var records = consumer.poll(Duration.ofMillis(200));
-        synchronized (this) {
-          for (ConsumerRecord<String, byte[]> record : records) {
-            handle(record);
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      if (running.get()) {
-        synchronized (this) {
-          failure = e;
-        }
-      }
-    } finally {
-      consumer.close();
-    }
+    this.follower =
+        new TopicFollower(
+            bootstrap, "tiergate-demo-tracker", true, FOLLOWED.stream().map(Topic::name).toList(),
+            List.of(Topics.BUDGET_STATUS.name()), this, this::handle);
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
@@ -162,9 +117,7 @@ public final class PipelineTracker implements AutoCloseable {
 
   /** A consistent copy of what is known now. */
   public synchronized Snapshot snapshot() {
-    if (failure != null) {
-      throw new IllegalStateException("The demo tracker stopped: " + failure.getMessage(), failure);
-    }
+    follower.check();
     int classified = 0;
     int routed = 0;
     int completed = 0;
@@ -198,12 +151,6 @@ public final class PipelineTracker implements AutoCloseable {
 
   @Override
   public void close() {
-    running.set(false);
-    consumer.wakeup();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }
