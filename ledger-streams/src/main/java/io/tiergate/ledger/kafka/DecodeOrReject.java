@@ -23,8 +23,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * the topology can route it to the {@code .dlq} twin with its original bytes, inside the same
  * exactly-once transaction as everything else.
  *
- * <p>Registry outages are not the record's fault: transport errors, 429 and 5xx propagate, the
- * stream thread is replaced and the transaction retried, and nothing is dead-lettered by mistake.
+ * <p>Registry outages are not the record's fault: transport errors, 429 and 5xx after retries,
+ * 401/403 ({@link SchemaRegistryException#isOutage(Throwable)}) propagate, the stream thread is
+ * replaced and the transaction retried, and nothing is dead-lettered by mistake.
  */
 final class DecodeOrReject<V, R> implements Processor<byte[], byte[], String, Decoded<R>> {
 
@@ -69,7 +70,7 @@ final class DecodeOrReject<V, R> implements Processor<byte[], byte[], String, De
       V value = deserializer.deserialize(topic, record.value());
       decoded = Decoded.accepted(key, interpreter.interpret(key, value, context.currentSystemTimeMs()));
     } catch (RuntimeException e) {
-      if (transientRegistryFailure(e)) {
+      if (SchemaRegistryException.isOutage(e)) {
         throw e;
       }
       decoded = Decoded.rejected(record.key(), record.value(), e);
@@ -92,17 +93,6 @@ final class DecodeOrReject<V, R> implements Processor<byte[], byte[], String, De
     headers.add(DeadLetters.SOURCE_PARTITION, utf8(source == null ? "-1" : String.valueOf(source.partition())));
     headers.add(DeadLetters.SOURCE_OFFSET, utf8(source == null ? "-1" : String.valueOf(source.offset())));
     return headers;
-  }
-
-  /** Transport failures, 429 and 5xx from the registry: retry, do not blame the record. */
-  static boolean transientRegistryFailure(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SchemaRegistryException registry) {
-        int code = registry.errorCode();
-        return code == -1 || code == 429 || (code >= 500 && code < 600) || (code >= 50000 && code < 60000);
-      }
-    }
-    return false;
   }
 
   private static byte[] utf8(String value) {

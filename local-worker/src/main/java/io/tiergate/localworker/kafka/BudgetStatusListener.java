@@ -1,5 +1,7 @@
 package io.tiergate.localworker.kafka;
 
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
@@ -23,7 +25,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
     uniqueGroupId = true,
     offsetReset = OffsetReset.EARLIEST,
     offsetStrategy = OffsetStrategy.SYNC,
-    batch = true)
+    batch = true,
+    // a schema registry outage is not the record's fault: read the batch again, never skip it
+    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR, retryDelay = "1s", retryCount = Integer.MAX_VALUE))
 public class BudgetStatusListener {
 
   private final InboundRecords inbound;

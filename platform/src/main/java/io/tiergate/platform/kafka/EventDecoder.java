@@ -1,6 +1,7 @@
 package io.tiergate.platform.kafka;
 
 import io.tiergate.schemas.serde.AvroDeserializer;
+import io.tiergate.schemas.serde.SchemaRegistryException;
 import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topic;
 import jakarta.inject.Singleton;
@@ -27,12 +28,17 @@ public class EventDecoder {
   /**
    * The event, or {@code null} for a tombstone.
    *
-   * @throws DecodeException naming topic, partition, offset and the cause
+   * @throws DecodeException naming topic, partition, offset and the cause: the record is bad
+   * @throws RegistryUnavailableException the schema registry could not be asked (down, 5xx, bad
+   *     credentials): the record may be fine and must be read again later, never dead-lettered
    */
   public <V extends SpecificRecord> V decode(Topic<V> topic, ConsumerRecord<?, byte[]> record) {
     try {
       return deserializer(topic.valueType()).deserialize(record.topic(), record.value());
     } catch (RuntimeException e) {
+      if (SchemaRegistryException.isOutage(e)) {
+        throw new RegistryUnavailableException(record, e);
+      }
       throw new DecodeException(record, e);
     }
   }
@@ -47,6 +53,16 @@ public class EventDecoder {
               d.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl(), SerdeConfig.VALUE_TYPE, t), false);
               return d;
             });
+  }
+
+  /** The registry could not be asked about a record's schema; the record itself may be fine. */
+  public static final class RegistryUnavailableException extends RuntimeException {
+    public RegistryUnavailableException(ConsumerRecord<?, ?> record, Throwable cause) {
+      super(
+          "Schema registry unavailable while decoding " + record.topic() + "-" + record.partition() + "@" + record.offset()
+              + " (it will be read again): " + cause.getMessage(),
+          cause);
+    }
   }
 
   /** A record that could not be decoded, with where it was. */

@@ -10,7 +10,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The dead-letter pattern, once: decode a consumed record and hand it to the service logic; a record
  * that does not decode, or that the logic rejects with {@link InvalidInputException}, goes to the
  * topic's {@code .dlq} and the consumer moves on. Any other exception propagates, so the listener's
- * error strategy retries instead of losing the record.
+ * error strategy retries instead of losing the record: a schema registry outage among them
+ * ({@link EventDecoder.RegistryUnavailableException}), which says nothing about the record.
  */
 @Singleton
 public class InboundRecords {

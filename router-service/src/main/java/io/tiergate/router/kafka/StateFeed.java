@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
@@ -209,15 +210,36 @@ public final class StateFeed implements AutoCloseable {
   }
 
   private void pollOnce() {
-    for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
-      try {
-        apply(record);
-      } catch (InvalidInputException e) {
-        LOG.warn("Ignored {} record {}@{} key {}: {}", record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
-      } catch (EventDecoder.DecodeException e) {
-        undecodable.incrementAndGet();
-        LOG.warn("Undecodable state record: {}", e.getMessage());
+    ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
+    boolean registryDown = false;
+    for (TopicPartition tp : records.partitions()) {
+      for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
+        try {
+          apply(record);
+        } catch (InvalidInputException e) {
+          LOG.warn("Ignored {} record {}@{} key {}: {}", record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
+        } catch (EventDecoder.DecodeException e) {
+          undecodable.incrementAndGet();
+          LOG.warn("Undecodable state record: {}", e.getMessage());
+        } catch (EventDecoder.RegistryUnavailableException e) {
+          // the record may be fine: read this partition again from it once the registry answers
+          LOG.warn("{}", e.getMessage());
+          consumer.seek(tp, record.offset());
+          registryDown = true;
+          break;
+        }
       }
+    }
+    if (registryDown) {
+      pauseAfterRegistryOutage();
+    }
+  }
+
+  private static void pauseAfterRegistryOutage() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -131,8 +131,7 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     try {
       writer = registry.schemaById(id);
     } catch (SchemaRegistryException e) {
-      throw new SchemaRegistryException(
-          e.errorCode(), "Cannot deserialize " + what + ": writer schema id " + id + ": " + e.getMessage(), e);
+      throw e.withContext("Cannot deserialize " + what + ": writer schema id " + id + ": " + e.getMessage());
     }
     List<String> problems = Compatibility.problems(readerSchema, writer);
     if (!problems.isEmpty()) {

@@ -93,15 +93,9 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
       try {
         id = registry.idOf(subject, schema);
       } catch (SchemaRegistryException e) {
-        throw new SchemaRegistryException(
-            e.errorCode(),
-            "auto.register.schemas=false and "
-                + schema.getFullName()
-                + " is not registered under subject "
-                + subject
-                + ": "
-                + e.getMessage(),
-            e);
+        throw e.withContext(
+            "auto.register.schemas=false and " + schema.getFullName() + " is not registered under subject " + subject + ": "
+                + e.getMessage());
       }
     }
     ids.putIfAbsent(key, id);

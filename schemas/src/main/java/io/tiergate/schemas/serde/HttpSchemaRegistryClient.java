@@ -103,7 +103,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     JsonNode response = call("POST", path, body, what);
     JsonNode id = response.get("id");
     if (id == null || !id.canConvertToInt() || id.asInt() < 0) {
-      throw new SchemaRegistryException(-1, "Schema registry answered '" + what + "' without a valid id: " + abbreviate(response.toString()));
+      throw SchemaRegistryException.outage(-1, "Schema registry answered '" + what + "' without a valid id: " + abbreviate(response.toString()), null);
     }
     idsBySubjectSchema.putIfAbsent(key, id.asInt());
     schemasById.putIfAbsent(id.asInt(), schema);
@@ -120,7 +120,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     JsonNode response = call("GET", "schemas/ids/" + id, null, what);
     JsonNode text = response.get("schema");
     if (text == null || !text.isTextual()) {
-      throw new SchemaRegistryException(-1, "Schema registry answered '" + what + "' without a schema: " + abbreviate(response.toString()));
+      throw SchemaRegistryException.outage(-1, "Schema registry answered '" + what + "' without a schema: " + abbreviate(response.toString()), null);
     }
     String type = response.path("schemaType").asText("AVRO");
     if (!"AVRO".equals(type)) {
@@ -145,18 +145,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
           response = send(method, base.resolve(path), body);
         } catch (IOException e) {
-          last = new SchemaRegistryException(-1, "Cannot " + what + " at " + base + ": " + e, e);
+          last = SchemaRegistryException.outage(-1, "Cannot " + what + " at " + base + ": " + e, e);
           continue; // the next URL, or the next round
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new SchemaRegistryException(-1, "Interrupted while trying to " + what, e);
+          throw SchemaRegistryException.outage(-1, "Interrupted while trying to " + what, e);
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
           try {
             return JSON.readTree(response.body());
           } catch (IOException e) {
-            throw new SchemaRegistryException(
+            // a proxy's page with a 200, say: the registry is not really answering
+            throw SchemaRegistryException.outage(
                 -1, "Schema registry at " + base + " answered '" + what + "' with a body that is not JSON: " + abbreviate(response.body()), e);
           }
         }
@@ -171,7 +172,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         backoff = backoff.multipliedBy(2);
       }
     }
-    throw new SchemaRegistryException(
+    throw SchemaRegistryException.outage(
         last.errorCode(), last.getMessage() + " (gave up after " + maxAttempts + " rounds over " + baseUris + ")", last);
   }
 
@@ -216,8 +217,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
           case 429 -> "rate limited";
           default -> "HTTP " + status;
         };
-    return new SchemaRegistryException(
-        code, "Schema registry at " + base + " refused to " + what + ": " + meaning + " (error " + code + "): " + message);
+    String text = "Schema registry at " + base + " refused to " + what + ": " + meaning + " (error " + code + "): " + message;
+    // 5xx, 429 (retried first) and 401/403 say nothing about what was asked: the registry is unusable
+    boolean outage = status >= 500 || status == 429 || status == 401 || status == 403;
+    return outage ? SchemaRegistryException.outage(code, text, null) : new SchemaRegistryException(code, text);
   }
 
   private static void pause(Duration backoff, String what) {
@@ -225,7 +228,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       Thread.sleep(backoff.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryException(-1, "Interrupted while waiting to retry: " + what, e);
+      throw SchemaRegistryException.outage(-1, "Interrupted while waiting to retry: " + what, e);
     }
   }
 

@@ -94,7 +94,10 @@ class HttpSchemaRegistryClientTest {
     server.on("POST", REGISTER, 409, "error-409-incompatible.json");
 
     assertThatThrownBy(() -> client().register(SUBJECT, WorkerHealth.getClassSchema()))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.errorCode()).isEqualTo(409);
+          assertThat(e.isOutage()).as("the registry answered: not an outage").isFalse();
+        })
         .hasMessageContaining("refused to register a schema under subject worker.health-value")
         .hasMessageContaining("incompatible with an earlier version")
         .hasMessageContaining("'region'");
@@ -116,7 +119,10 @@ class HttpSchemaRegistryClientTest {
     AvroDeserializer<WorkerHealth> deserializer = new AvroDeserializer<>(client(), WorkerHealth.class);
 
     assertThatThrownBy(() -> deserializer.deserialize("worker.health", new byte[] {0, 0, 0, 0, 99, 2}))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.errorCode()).isEqualTo(40403);
+          assertThat(e.isOutage()).as("a schema that does not exist is the record's fault").isFalse();
+        })
         .hasMessageContaining("WorkerHealth from topic worker.health")
         .hasMessageContaining("writer schema id 99")
         .hasMessageContaining("schema not found");
@@ -129,7 +135,10 @@ class HttpSchemaRegistryClientTest {
     var client = new HttpSchemaRegistryClient(server.url(), Optional.of("svc:pa:ss"), 3, Duration.ofMillis(10));
 
     assertThatThrownBy(() -> client.register(SUBJECT, WorkerHealth.getClassSchema()))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(401))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.errorCode()).isEqualTo(401);
+          assertThat(e.isOutage()).as("bad credentials make the registry unusable, whatever is asked").isTrue();
+        })
         .hasMessageContaining("unauthorized (check basic.auth.user.info)")
         .hasMessageNotContaining("pa:ss");
     String expected = "Basic " + Base64.getEncoder().encodeToString("svc:pa:ss".getBytes(StandardCharsets.UTF_8));
@@ -153,10 +162,30 @@ class HttpSchemaRegistryClientTest {
     server.on("POST", REGISTER, 500, "error-500-backend.json");
 
     assertThatThrownBy(() -> client().register(SUBJECT, WorkerHealth.getClassSchema()))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(50001))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.errorCode()).isEqualTo(50001);
+          assertThat(e.isOutage()).isTrue();
+        })
         .hasMessageContaining("Error in the backend data store")
         .hasMessageContaining("gave up after 3 rounds");
     assertThat(server.requestsTo("POST", REGISTER)).hasSize(3);
+  }
+
+  @Test
+  void aRegistryNobodyAnswersAtIsAnOutageAndTheDeserializerKeepsItRecognisable() throws IOException {
+    int deadPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      deadPort = socket.getLocalPort();
+    }
+    var client = new HttpSchemaRegistryClient("http://127.0.0.1:" + deadPort, Optional.empty(), 2, Duration.ofMillis(10));
+    AvroDeserializer<WorkerHealth> deserializer = new AvroDeserializer<>(client, WorkerHealth.class);
+
+    assertThatThrownBy(() -> deserializer.deserialize("worker.health", new byte[] {0, 0, 0, 0, 99, 2}))
+        .satisfies(e -> assertThat(SchemaRegistryException.isOutage(e)).isTrue())
+        .hasMessageContaining("gave up after 2 rounds");
+    assertThat(SchemaRegistryException.isOutage(new IllegalStateException("wrapped", SchemaRegistryException.outage(-1, "down", null))))
+        .isTrue();
+    assertThat(SchemaRegistryException.isOutage(new IllegalStateException("no registry involved"))).isFalse();
   }
 
   @Test
@@ -189,7 +218,7 @@ class HttpSchemaRegistryClientTest {
     server.onRaw("GET", "/schemas/ids/5", 200, "<html>login</html>");
 
     assertThatThrownBy(() -> client().schemaById(5))
-        .isInstanceOf(SchemaRegistryException.class)
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isOutage()).as("a login page is not the registry").isTrue())
         .hasMessageContaining("not JSON")
         .hasMessageContaining("<html>login</html>");
     assertThat(server.requestsTo("GET", "/schemas/ids/5")).hasSize(1);
@@ -199,7 +228,9 @@ class HttpSchemaRegistryClientTest {
   void aNonAvroSchemaIsRefusedByName() {
     server.on("GET", "/schemas/ids/8", 200, "schema-by-id-protobuf-200.json");
 
-    assertThatThrownBy(() -> client().schemaById(8)).hasMessageContaining("Schema id 8 is a PROTOBUF schema, not AVRO");
+    assertThatThrownBy(() -> client().schemaById(8))
+        .hasMessageContaining("Schema id 8 is a PROTOBUF schema, not AVRO")
+        .satisfies(e -> assertThat(SchemaRegistryException.isOutage(e)).as("the writer's choice, not an outage").isFalse());
   }
 
   @Test
@@ -224,7 +255,10 @@ class HttpSchemaRegistryClientTest {
         Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, server.url() + "/", SerdeConfig.AUTO_REGISTER_SCHEMAS, false), false);
 
     assertThatThrownBy(() -> autoOff.serialize("worker.health", SampleEvents.workerHealth()))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.errorCode()).isEqualTo(40403);
+          assertThat(e.isOutage()).as("a schema that does not exist is the record's fault").isFalse();
+        })
         .hasMessageContaining("auto.register.schemas=false")
         .hasMessageContaining("is not registered under subject worker.health-value");
   }
