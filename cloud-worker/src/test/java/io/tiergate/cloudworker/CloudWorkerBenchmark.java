@@ -3,12 +3,12 @@ package io.tiergate.cloudworker;
 import io.tiergate.cloudworker.testing.FakeProvider;
 import io.tiergate.cloudworker.testing.FakeProvider.Reply;
 import io.tiergate.cloudworker.testing.IsolatedCluster;
-import io.tiergate.cloudworker.testing.Requests;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.testkit.KafkaBroker;
 import io.tiergate.testkit.TestBrokers;
+import io.tiergate.worker.Fixtures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +47,7 @@ public final class CloudWorkerBenchmark {
         IsolatedCluster cluster = new IsolatedCluster(broker.bootstrapServers(), partitions)) {
       provider.otherwise(r -> Reply.sse("openai/chat-completion-stream.sse").delay(Duration.ofMillis(latencyMs)));
       for (int i = 0; i < n; i++) {
-        cluster.send(Requests.cloud("bench-" + i, TaskType.BOILERPLATE, "deepseek/deepseek-chat", List.of()));
+        cluster.send(Fixtures.cloud("bench-" + i, TaskType.BOILERPLATE, "deepseek/deepseek-chat", List.of()));
       }
       cluster.flush();
       try (IsolatedCluster.Reader<InferenceResult> results = cluster.reader(cluster.results);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.tiergate.cloudworker.testing.FakeProvider;
 import io.tiergate.cloudworker.testing.FakeProvider.Reply;
 import io.tiergate.cloudworker.testing.IsolatedCluster;
-import io.tiergate.cloudworker.testing.Requests;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.InferenceResult;
@@ -14,6 +13,7 @@ import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.testkit.TestBrokers;
+import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.kafka.TierWorker;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +32,8 @@ class CloudWorkerIT {
 
   private static final String HAIKU = "anthropic/claude-haiku-4.5";
   private static final String DEEPSEEK = "deepseek/deepseek-chat";
-  private static final Pattern ID = Pattern.compile("change set of ([\\w-]+)");
+  /** The request id in a provider call's body, from the prompt {@link Fixtures#routed} writes. */
+  private static final Pattern ID = Pattern.compile("incident report for ([\\w-]+)");
 
   private final IsolatedCluster cluster = new IsolatedCluster(TestBrokers.shared().bootstrapServers(), 3);
   private final FakeProvider provider = new FakeProvider();
@@ -70,7 +71,7 @@ class CloudWorkerIT {
     });
     int n = 40;
     for (int i = 0; i < n; i++) {
-      cluster.send(Requests.cloud("two-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of(HAIKU)));
+      cluster.send(Fixtures.cloud("two-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of(HAIKU)));
     }
     cluster.flush();
     cluster.start("a", cluster.handler(provider.baseUrl(), true), 8);
@@ -106,7 +107,7 @@ class CloudWorkerIT {
     otherProvider.otherwise(r -> Reply.sse("openai/chat-completion-stream.sse"));
     int n = 6;
     for (int i = 0; i < n; i++) {
-      cluster.send(Requests.cloud("kill-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of()));
+      cluster.send(Fixtures.cloud("kill-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of()));
     }
     cluster.flush();
     try (IsolatedCluster.Reader<InferenceResult> results = cluster.reader(cluster.results);

@@ -22,6 +22,7 @@ import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.AvroSerializer;
 import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topic;
+import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TierWorkerConfig;
 import io.tiergate.worker.simulated.SimulatedBackend;
@@ -141,12 +142,12 @@ public final class IsolatedCluster implements AutoCloseable {
       models.add(p);
     }
     CloudModels built =
-        CloudModels.build(models, BackendMode.AUTO, Requests.PRICES, new ApiKeySource(Map.of("KEY", "sk-it-key-0000")::get), http,
-            new SimulatedBackend(Requests.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
+        CloudModels.build(models, BackendMode.AUTO, Fixtures.PRICES, new ApiKeySource(Map.of("KEY", "sk-it-key-0000")::get), http,
+            new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
     RetryPolicy policy =
         new RetryPolicy(3, new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), Duration.ofSeconds(5), Duration.ofSeconds(5),
             Duration.ofMinutes(2));
-    return new CloudRequestHandler(built, policy, Requests.PRICES, d -> Thread.sleep(d.toMillis()), Math::random, meters);
+    return new CloudRequestHandler(built, policy, Fixtures.PRICES, d -> Thread.sleep(d.toMillis()), Math::random, meters);
   }
 
   public TierWorker start(String workerId, CloudRequestHandler handler, int maxInFlight) {
@@ -158,7 +159,7 @@ public final class IsolatedCluster implements AutoCloseable {
             .consumer(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500)
             .build();
     Map<Tier, Topic<RoutedRequest>> handOff = new EnumMap<>(Tier.class);
-    WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, workerId, Requests.PRICER).withTopics(results, costs, handOff);
+    WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, workerId, Fixtures.PRICER).withTopics(results, costs, handOff);
     TierWorker worker = new TierWorker(settings, config, env, handler, inbound, meters).start();
     workers.add(worker);
     return worker;
