@@ -9,6 +9,7 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.testkit.KafkaBroker;
 import io.tiergate.testkit.TestBrokers;
 import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.kafka.TopicReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -50,8 +51,8 @@ public final class CloudWorkerBenchmark {
         cluster.send(Fixtures.cloud("bench-" + i, TaskType.BOILERPLATE, "deepseek/deepseek-chat", List.of()));
       }
       cluster.flush();
-      try (IsolatedCluster.Reader<InferenceResult> results = cluster.reader(cluster.results);
-          IsolatedCluster.Reader<CostEvent> costs = cluster.reader(cluster.costs)) {
+      try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
+          TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
         long start = System.nanoTime();
         for (int i = 0; i < instances; i++) {
           cluster.start("bench-" + i, cluster.handler(provider.baseUrl(), true), maxInFlight);

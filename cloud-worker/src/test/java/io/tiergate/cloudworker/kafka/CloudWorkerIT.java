@@ -15,6 +15,7 @@ import io.tiergate.schemas.money.Money;
 import io.tiergate.testkit.TestBrokers;
 import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.kafka.TierWorker;
+import io.tiergate.worker.kafka.TopicReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +77,8 @@ class CloudWorkerIT {
     cluster.flush();
     cluster.start("a", cluster.handler(provider.baseUrl(), true), 8);
     cluster.start("b", cluster.handler(provider.baseUrl(), true), 8);
-    try (IsolatedCluster.Reader<InferenceResult> results = cluster.reader(cluster.results);
-        IsolatedCluster.Reader<CostEvent> costs = cluster.reader(cluster.costs)) {
+    try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
+        TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= n && costs.poll().size() >= n + 8);
       await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> costs.poll().size() == n + 8);
 
@@ -110,8 +111,8 @@ class CloudWorkerIT {
       cluster.send(Fixtures.cloud("kill-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of()));
     }
     cluster.flush();
-    try (IsolatedCluster.Reader<InferenceResult> results = cluster.reader(cluster.results);
-        IsolatedCluster.Reader<CostEvent> costs = cluster.reader(cluster.costs)) {
+    try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
+        TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
       TierWorker a = cluster.start("a", cluster.handler(provider.baseUrl(), true), 8);
       await().atMost(Duration.ofSeconds(30)).until(() -> provider.received().size() == n);
 
