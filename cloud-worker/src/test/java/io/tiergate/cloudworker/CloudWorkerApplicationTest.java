@@ -7,7 +7,6 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.tiergate.cloudworker.testing.Requests;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.schemas.events.InferenceResult;
@@ -17,6 +16,7 @@ import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.testkit.TestBrokers;
+import io.tiergate.worker.Fixtures;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ class CloudWorkerApplicationTest implements TestPropertyProvider {
   @Test
   void theServiceServesTheCloudTopicSimulatedAndReportsHealthAndMetrics() {
     String id = "app-" + UUID.randomUUID();
-    publisher.send(Topics.TIER_CLOUD, id, Requests.cloud(id, TaskType.CODE_REVIEW, "anthropic/claude-sonnet-4.6", List.of())).join();
+    publisher.send(Topics.TIER_CLOUD, id, Fixtures.cloud(id, TaskType.CODE_REVIEW, "anthropic/claude-sonnet-4.6", List.of())).join();
 
     Map<String, Object> c = settings.base();
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

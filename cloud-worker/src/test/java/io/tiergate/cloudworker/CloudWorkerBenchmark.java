@@ -3,12 +3,13 @@ package io.tiergate.cloudworker;
 import io.tiergate.cloudworker.testing.FakeProvider;
 import io.tiergate.cloudworker.testing.FakeProvider.Reply;
 import io.tiergate.cloudworker.testing.IsolatedCluster;
-import io.tiergate.cloudworker.testing.Requests;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.testkit.KafkaBroker;
 import io.tiergate.testkit.TestBrokers;
+import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.kafka.TopicReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -47,11 +48,11 @@ public final class CloudWorkerBenchmark {
         IsolatedCluster cluster = new IsolatedCluster(broker.bootstrapServers(), partitions)) {
       provider.otherwise(r -> Reply.sse("openai/chat-completion-stream.sse").delay(Duration.ofMillis(latencyMs)));
       for (int i = 0; i < n; i++) {
-        cluster.send(Requests.cloud("bench-" + i, TaskType.BOILERPLATE, "deepseek/deepseek-chat", List.of()));
+        cluster.send(Fixtures.cloud("bench-" + i, TaskType.BOILERPLATE, "deepseek/deepseek-chat", List.of()));
       }
       cluster.flush();
-      try (IsolatedCluster.Reader<InferenceResult> results = cluster.reader(cluster.results);
-          IsolatedCluster.Reader<CostEvent> costs = cluster.reader(cluster.costs)) {
+      try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
+          TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
         long start = System.nanoTime();
         for (int i = 0; i < instances; i++) {
           cluster.start("bench-" + i, cluster.handler(provider.baseUrl(), true), maxInFlight);

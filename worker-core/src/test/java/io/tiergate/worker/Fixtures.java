@@ -18,7 +18,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Routed requests and the shipped price table, for worker tests. */
+/**
+ * Routed requests and the shipped price table, for worker tests: worker-core's own and, through
+ * worker-core's test-jar, cloud-worker's.
+ */
 public final class Fixtures {
 
   public static final PriceTable PRICES = PriceTable.loadDefault();

@@ -10,12 +10,12 @@ import io.tiergate.cloudworker.config.ModelEndpoint;
 import io.tiergate.cloudworker.http.ModelHttp;
 import io.tiergate.cloudworker.testing.FakeProvider;
 import io.tiergate.cloudworker.testing.FakeProvider.Reply;
-import io.tiergate.cloudworker.testing.Requests;
 import io.tiergate.schemas.cost.TokenUsage;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
+import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
@@ -54,7 +54,7 @@ class AnthropicMessagesBackendTest {
   }
 
   static CostEvent billed(AnthropicMessagesBackend backend, String model) {
-    Work work = new Work(Requests.cloud("req-a", TaskType.ARCHITECTURE, model, List.of()), WorkEnvironment.of(Tier.CLOUD, "t", Requests.PRICER));
+    Work work = new Work(Fixtures.cloud("req-a", TaskType.ARCHITECTURE, model, List.of()), WorkEnvironment.of(Tier.CLOUD, "t", Fixtures.PRICER));
     work.call(backend, model, Duration.ofSeconds(5));
     return work.attempts().get(0).success() ? work.complete().costEvents().get(0) : work.fail("x", "y").costEvents().get(0);
   }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.tiergate.cloudworker.testing.FakeProvider;
 import io.tiergate.cloudworker.testing.FakeProvider.Reply;
 import io.tiergate.cloudworker.testing.IsolatedCluster;
-import io.tiergate.cloudworker.testing.Requests;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.InferenceResult;
@@ -14,7 +13,9 @@ import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.testkit.TestBrokers;
+import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.kafka.TierWorker;
+import io.tiergate.worker.kafka.TopicReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,8 @@ class CloudWorkerIT {
 
   private static final String HAIKU = "anthropic/claude-haiku-4.5";
   private static final String DEEPSEEK = "deepseek/deepseek-chat";
-  private static final Pattern ID = Pattern.compile("change set of ([\\w-]+)");
+  /** The request id in a provider call's body, from the prompt {@link Fixtures#routed} writes. */
+  private static final Pattern ID = Pattern.compile("incident report for ([\\w-]+)");
 
   private final IsolatedCluster cluster = new IsolatedCluster(TestBrokers.shared().bootstrapServers(), 3);
   private final FakeProvider provider = new FakeProvider();
@@ -70,13 +72,13 @@ class CloudWorkerIT {
     });
     int n = 40;
     for (int i = 0; i < n; i++) {
-      cluster.send(Requests.cloud("two-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of(HAIKU)));
+      cluster.send(Fixtures.cloud("two-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of(HAIKU)));
     }
     cluster.flush();
     cluster.start("a", cluster.handler(provider.baseUrl(), true), 8);
     cluster.start("b", cluster.handler(provider.baseUrl(), true), 8);
-    try (IsolatedCluster.Reader<InferenceResult> results = cluster.reader(cluster.results);
-        IsolatedCluster.Reader<CostEvent> costs = cluster.reader(cluster.costs)) {
+    try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
+        TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= n && costs.poll().size() >= n + 8);
       await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> costs.poll().size() == n + 8);
 
@@ -106,11 +108,11 @@ class CloudWorkerIT {
     otherProvider.otherwise(r -> Reply.sse("openai/chat-completion-stream.sse"));
     int n = 6;
     for (int i = 0; i < n; i++) {
-      cluster.send(Requests.cloud("kill-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of()));
+      cluster.send(Fixtures.cloud("kill-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of()));
     }
     cluster.flush();
-    try (IsolatedCluster.Reader<InferenceResult> results = cluster.reader(cluster.results);
-        IsolatedCluster.Reader<CostEvent> costs = cluster.reader(cluster.costs)) {
+    try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
+        TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
       TierWorker a = cluster.start("a", cluster.handler(provider.baseUrl(), true), 8);
       await().atMost(Duration.ofSeconds(30)).until(() -> provider.received().size() == n);
 

@@ -8,7 +8,7 @@ import io.tiergate.cloudworker.config.CloudWorkerConfiguration.BackendMode;
 import io.tiergate.cloudworker.config.ModelEndpoint;
 import io.tiergate.cloudworker.config.ModelProperties;
 import io.tiergate.cloudworker.http.ModelHttp;
-import io.tiergate.cloudworker.testing.Requests;
+import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CloudModelsTest {
 
   final ModelHttp http = new ModelHttp(Duration.ofSeconds(1));
-  final SimulatedBackend simulated = new SimulatedBackend(Requests.PRICES, SimulationSettings.defaults());
+  final SimulatedBackend simulated = new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults());
 
   static ModelProperties openRouter(String handle, String model) {
     ModelProperties p = new ModelProperties(handle);
@@ -35,7 +35,7 @@ class CloudModelsTest {
   }
 
   CloudModels build(List<ModelProperties> models, BackendMode mode, Map<String, String> env) {
-    return CloudModels.build(models, mode, Requests.PRICES, new ApiKeySource(env::get), http, simulated, Clock.systemUTC());
+    return CloudModels.build(models, mode, Fixtures.PRICES, new ApiKeySource(env::get), http, simulated, Clock.systemUTC());
   }
 
   @Test

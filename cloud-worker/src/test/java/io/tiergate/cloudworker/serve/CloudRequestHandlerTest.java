@@ -12,7 +12,6 @@ import io.tiergate.cloudworker.resilience.Backoff;
 import io.tiergate.cloudworker.resilience.RetryPolicy;
 import io.tiergate.cloudworker.testing.FakeProvider;
 import io.tiergate.cloudworker.testing.FakeProvider.Reply;
-import io.tiergate.cloudworker.testing.Requests;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.InferenceResult;
@@ -21,6 +20,7 @@ import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
+import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
 import io.tiergate.worker.work.Work;
@@ -48,7 +48,7 @@ class CloudRequestHandlerTest {
   final FakeProvider server = new FakeProvider();
   final ModelHttp http = new ModelHttp(Duration.ofSeconds(2));
   final List<Duration> slept = new ArrayList<>();
-  final WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, "cw-test", Requests.PRICER);
+  final WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, "cw-test", Fixtures.PRICER);
 
   @AfterEach
   void stop() {
@@ -70,12 +70,12 @@ class CloudRequestHandlerTest {
   CloudRequestHandler handler(List<ModelProperties> models, int maxAttempts) {
     CloudModels built =
         CloudModels.build(
-            models, BackendMode.AUTO, Requests.PRICES, new ApiKeySource(Map.of("TEST_KEY", "sk-test-key-123456")::get), http,
-            new SimulatedBackend(Requests.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
+            models, BackendMode.AUTO, Fixtures.PRICES, new ApiKeySource(Map.of("TEST_KEY", "sk-test-key-123456")::get), http,
+            new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
     RetryPolicy policy =
         new RetryPolicy(maxAttempts, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8)), Duration.ofSeconds(30),
             Duration.ofSeconds(1), Duration.ofMinutes(5));
-    return new CloudRequestHandler(built, policy, Requests.PRICES, slept::add, () -> 0.5, new SimpleMeterRegistry());
+    return new CloudRequestHandler(built, policy, Fixtures.PRICES, slept::add, () -> 0.5, new SimpleMeterRegistry());
   }
 
   WorkOutcome serve(CloudRequestHandler handler, RoutedRequest request) throws Exception {
@@ -86,7 +86,7 @@ class CloudRequestHandlerTest {
   void a429IsRetriedAfterItsRetryAfterAndEachAttemptIsBilled() throws Exception {
     server.then(Reply.json(429, "openai/error-429.json").header("retry-after", "2"))
         .then(Reply.json(200, "openai/chat-completion.json"));
-    WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), Requests.cloud("h1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
+    WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), Fixtures.cloud("h1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
 
     assertThat(slept).containsExactly(Duration.ofSeconds(2)); // backoff ≤ 500 ms × jitter < Retry-After
     assertThat(outcome.costEvents()).extracting(CostEvent::getAttempt, CostEvent::getReason, CostEvent::getSuccess)
@@ -106,7 +106,7 @@ class CloudRequestHandlerTest {
     WorkOutcome outcome =
         serve(
             handler(List.of(model(HAIKU, p -> {}), model(SONNET, p -> {})), 3),
-            Requests.cloud("h2", TaskType.CODE_REVIEW, HAIKU, List.of(SONNET)));
+            Fixtures.cloud("h2", TaskType.CODE_REVIEW, HAIKU, List.of(SONNET)));
     assertThat(slept).isEmpty();
     assertThat(outcome.costEvents()).extracting(CostEvent::getModel).containsExactly(HAIKU, SONNET);
     assertThat(outcome.costEvents()).extracting(CostEvent::getReason).containsExactly(CostReason.PRIMARY, CostReason.FALLBACK);
@@ -120,7 +120,7 @@ class CloudRequestHandlerTest {
     server.then(Reply.json(503, "openai/error-503.json")).then(Reply.json(503, "openai/error-503.json"))
         .then(Reply.json(200, "openai/chat-completion.json"));
     WorkOutcome outcome =
-        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 2), Requests.cloud("h3", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 2), Fixtures.cloud("h3", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
     assertThat(outcome.costEvents()).extracting(CostEvent::getReason)
         .containsExactly(CostReason.PRIMARY, CostReason.RETRY, CostReason.FALLBACK);
     // full jitter at 0.5: retry 1 waits 0.5 × 500 ms
@@ -133,7 +133,7 @@ class CloudRequestHandlerTest {
     server.then(Reply.json(429, "openrouter/error-429.json").header("retry-after", "120"))
         .then(Reply.json(200, "openai/chat-completion.json"));
     WorkOutcome outcome =
-        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3), Requests.cloud("h4", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3), Fixtures.cloud("h4", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
     assertThat(slept).isEmpty();
     assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
     assertThat(outcome.result().get().getReasons()).anyMatch(r -> r.contains("Retry-After PT2M exceeds"));
@@ -148,11 +148,11 @@ class CloudRequestHandlerTest {
         }), model(DEEPSEEK, p -> {})), 2);
     server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"))
         .then(Reply.json(200, "openai/chat-completion.json"));
-    serve(handler, Requests.cloud("h5", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    serve(handler, Fixtures.cloud("h5", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
     int callsBefore = server.received().size();
 
     server.then(Reply.json(200, "openai/chat-completion.json"));
-    WorkOutcome outcome = serve(handler, Requests.cloud("h6", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    WorkOutcome outcome = serve(handler, Fixtures.cloud("h6", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
     assertThat(server.received()).hasSize(callsBefore + 1);
     assertThat(server.received().get(callsBefore).body()).contains(DEEPSEEK);
     assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
@@ -170,8 +170,8 @@ class CloudRequestHandlerTest {
           p.setCircuitOpenFor(Duration.ofMillis(100));
         })), 1);
     server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"));
-    serve(handler, Requests.cloud("o1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
-    serve(handler, Requests.cloud("o2", TaskType.IMPLEMENTATION, HAIKU, List.of()));
+    serve(handler, Fixtures.cloud("o1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
+    serve(handler, Fixtures.cloud("o2", TaskType.IMPLEMENTATION, HAIKU, List.of()));
     Thread.sleep(200); // past open-for: the next call finds the breaker HALF_OPEN (two trial calls)
 
     // the provider is back, a little slow: while the two trials run, two more requests arrive
@@ -181,7 +181,7 @@ class CloudRequestHandlerTest {
     try {
       for (int i = 0; i < 4; i++) {
         String id = "after-" + i;
-        outcomes.add(pool.submit(() -> serve(handler, Requests.cloud(id, TaskType.IMPLEMENTATION, HAIKU, List.of()))));
+        outcomes.add(pool.submit(() -> serve(handler, Fixtures.cloud(id, TaskType.IMPLEMENTATION, HAIKU, List.of()))));
       }
       for (var f : outcomes) {
         assertThat(f.get(10, TimeUnit.SECONDS).result().orElseThrow().getStatus()).isEqualTo(ResultStatus.COMPLETED);
@@ -196,8 +196,8 @@ class CloudRequestHandlerTest {
   void aModelOverItsRequestsPerMinuteIsSkippedWhenTheWaitIsTooLong() throws Exception {
     CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.setRequestsPerMinute(1L)), model(DEEPSEEK, p -> {})), 2);
     server.otherwise(r -> Reply.json(200, "openai/chat-completion.json"));
-    serve(handler, Requests.cloud("r1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
-    WorkOutcome second = serve(handler, Requests.cloud("r2", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    serve(handler, Fixtures.cloud("r1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    WorkOutcome second = serve(handler, Fixtures.cloud("r2", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
     assertThat(second.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
     assertThat(second.result().get().getReasons()).anyMatch(r -> r.contains("rpm/tpm budget"));
     assertThat(slept).isEmpty(); // a 60 s wait exceeds max-rate-limit-wait (1 s): no waiting
@@ -205,7 +205,7 @@ class CloudRequestHandlerTest {
 
   @Test
   void aSovereignRequestIsRefusedWithoutAnyCall() throws Exception {
-    RoutedRequest sovereign = Requests.routed("s1", TaskType.DEBUGGING, Tier.CLOUD, HAIKU, List.of(), true, false, false);
+    RoutedRequest sovereign = Fixtures.routed("s1", TaskType.DEBUGGING, Tier.CLOUD, HAIKU, List.of(), true, false, false);
     WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), sovereign);
     assertThat(server.received()).isEmpty();
     assertThat(outcome.costEvents()).isEmpty();
@@ -218,7 +218,7 @@ class CloudRequestHandlerTest {
     server.otherwise(r -> Reply.json(401, "openai/error-401.json"));
     WorkOutcome outcome =
         serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3),
-            Requests.cloud("f1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK, "no/such-model", "qwen3:8b")));
+            Fixtures.cloud("f1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK, "no/such-model", "qwen3:8b")));
     InferenceResult result = outcome.result().orElseThrow();
     assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
     assertThat(result.getErrorCode()).isEqualTo("unauthorized");
@@ -231,7 +231,7 @@ class CloudRequestHandlerTest {
   void aModelWithoutAKeyIsUnavailableNotSimulatedWhileOthersHaveKeys() throws Exception {
     CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.setApiKeyEnv("MISSING_KEY")), model(DEEPSEEK, p -> {})), 2);
     server.then(Reply.json(200, "openai/chat-completion.json"));
-    WorkOutcome outcome = serve(handler, Requests.cloud("k1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+    WorkOutcome outcome = serve(handler, Fixtures.cloud("k1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
     assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
     assertThat(outcome.result().get().getSimulated()).isFalse();
     assertThat(outcome.result().get().getReasons()).anyMatch(r -> r.contains("skipped " + HAIKU + ": not available"));

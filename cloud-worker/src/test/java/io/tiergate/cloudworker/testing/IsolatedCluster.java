@@ -18,12 +18,12 @@ import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.Tier;
-import io.tiergate.schemas.serde.AvroDeserializer;
-import io.tiergate.schemas.serde.AvroSerializer;
-import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topic;
+import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.kafka.TestTopics;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TierWorkerConfig;
+import io.tiergate.worker.kafka.TopicReader;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
 import io.tiergate.worker.work.WorkEnvironment;
@@ -37,17 +37,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Cloud workers on isolated topics of a real broker, calling a {@link FakeProvider} over HTTP:
@@ -74,19 +68,14 @@ public final class IsolatedCluster implements AutoCloseable {
     input = new Topic<>("cw-" + id + ".tier.cloud", RoutedRequest.class, Topic.Cleanup.DELETE);
     results = new Topic<>("cw-" + id + ".results", InferenceResult.class, Topic.Cleanup.DELETE);
     costs = new Topic<>("cw-" + id + ".costs", CostEvent.class, Topic.Cleanup.DELETE);
-    try (Admin admin = Admin.create(settings.base())) {
-      admin.createTopics(
-              List.of(
-                  new NewTopic(input.name(), partitions, (short) 1),
-                  new NewTopic(input.dlq(), 1, (short) 1),
-                  new NewTopic(results.name(), partitions, (short) 1),
-                  new NewTopic(costs.name(), partitions, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-      awaitLeaders(admin, List.of(input.name(), results.name(), costs.name()));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    TestTopics.create(
+        settings,
+        List.of(
+            new NewTopic(input.name(), partitions, (short) 1),
+            new NewTopic(input.dlq(), 1, (short) 1),
+            new NewTopic(results.name(), partitions, (short) 1),
+            new NewTopic(costs.name(), partitions, (short) 1)));
+    TestTopics.awaitLeaders(settings, List.of(input.name(), results.name(), costs.name()));
     deadLetters = new DeadLetters(settings, meters);
     inbound = new InboundRecords(new EventDecoder(settings), deadLetters);
     Map<String, Object> p = settings.base();
@@ -97,32 +86,7 @@ public final class IsolatedCluster implements AutoCloseable {
     // idempotence here: one in flight, and duplicates would show up in the results count
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-    producer = new KafkaProducer<>(p, new StringSerializer(), serializer(p));
-  }
-
-  /**
-   * Producing into a partition before its leader is known makes the idempotent producer retry into
-   * an out-of-order-sequence loop on a busy machine: wait until every partition has a leader.
-   */
-  private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      boolean ready =
-          admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
-              .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-      if (ready) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("partitions of " + topics + " have no leader after 30 s");
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static AvroSerializer<SpecificRecord> serializer(Map<String, Object> config) {
-    AvroSerializer s = new AvroSerializer<>();
-    s.configure(config, false);
-    return s;
+    producer = TestTopics.avroProducer(p);
   }
 
   /** The cloud handler for {@link #MODELS}, all OpenAI-compatible (streaming) on {@code provider}. */
@@ -141,12 +105,12 @@ public final class IsolatedCluster implements AutoCloseable {
       models.add(p);
     }
     CloudModels built =
-        CloudModels.build(models, BackendMode.AUTO, Requests.PRICES, new ApiKeySource(Map.of("KEY", "sk-it-key-0000")::get), http,
-            new SimulatedBackend(Requests.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
+        CloudModels.build(models, BackendMode.AUTO, Fixtures.PRICES, new ApiKeySource(Map.of("KEY", "sk-it-key-0000")::get), http,
+            new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
     RetryPolicy policy =
         new RetryPolicy(3, new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), Duration.ofSeconds(5), Duration.ofSeconds(5),
             Duration.ofMinutes(2));
-    return new CloudRequestHandler(built, policy, Requests.PRICES, d -> Thread.sleep(d.toMillis()), Math::random, meters);
+    return new CloudRequestHandler(built, policy, Fixtures.PRICES, d -> Thread.sleep(d.toMillis()), Math::random, meters);
   }
 
   public TierWorker start(String workerId, CloudRequestHandler handler, int maxInFlight) {
@@ -158,7 +122,7 @@ public final class IsolatedCluster implements AutoCloseable {
             .consumer(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500)
             .build();
     Map<Tier, Topic<RoutedRequest>> handOff = new EnumMap<>(Tier.class);
-    WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, workerId, Requests.PRICER).withTopics(results, costs, handOff);
+    WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, workerId, Fixtures.PRICER).withTopics(results, costs, handOff);
     TierWorker worker = new TierWorker(settings, config, env, handler, inbound, meters).start();
     workers.add(worker);
     return worker;
@@ -192,40 +156,9 @@ public final class IsolatedCluster implements AutoCloseable {
     pendingRequests.clear();
   }
 
-  public <V extends SpecificRecord> Reader<V> reader(Topic<V> topic) {
-    return new Reader<>(topic);
-  }
-
-  /** read_committed, from the beginning; call {@link #poll()} inside an await. */
-  public final class Reader<V extends SpecificRecord> implements AutoCloseable {
-    private final KafkaConsumer<String, V> consumer;
-    private final List<V> values = new ArrayList<>();
-
-    Reader(Topic<V> topic) {
-      Map<String, Object> c = settings.base();
-      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      c.put(SerdeConfig.VALUE_TYPE, topic.valueType());
-      AvroDeserializer<V> d = new AvroDeserializer<>();
-      d.configure(c, false);
-      consumer = new KafkaConsumer<>(c, new StringDeserializer(), d);
-      List<TopicPartition> parts =
-          consumer.partitionsFor(topic.name()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-    }
-
-    public List<V> poll() {
-      for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(100))) {
-        values.add(r.value());
-      }
-      return List.copyOf(values);
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
+  /** read_committed, from the beginning; call {@link TopicReader#poll()} inside an await. */
+  public <V extends SpecificRecord> TopicReader<V> reader(Topic<V> topic) {
+    return new TopicReader<>(settings, topic, true);
   }
 
   @Override

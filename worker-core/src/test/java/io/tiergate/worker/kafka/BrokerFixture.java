@@ -9,15 +9,10 @@ import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.Tier;
-import io.tiergate.schemas.serde.AvroDeserializer;
-import io.tiergate.schemas.serde.AvroSerializer;
-import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.testkit.TestBrokers;
 import io.tiergate.worker.work.AttemptPricer;
 import io.tiergate.worker.work.WorkEnvironment;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -27,19 +22,16 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Per-test isolated topics on the shared broker, a producer for requests, and readers. Public so
- * other modules' tests can copy the pattern.
+ * Per-test isolated topics on the shared broker, a producer for requests, and readers, for the
+ * worker runtime's tests. Its parts for other modules' tests ({@link TopicReader}, {@link TestTopics})
+ * are in worker-core's test-jar.
  */
 public final class BrokerFixture implements AutoCloseable {
 
@@ -63,32 +55,20 @@ public final class BrokerFixture implements AutoCloseable {
     localHandOff = new Topic<>("it-" + id + ".tier.local", RoutedRequest.class, Topic.Cleanup.DELETE);
     results = new Topic<>("it-" + id + ".results", InferenceResult.class, Topic.Cleanup.DELETE);
     costs = new Topic<>("it-" + id + ".costs", CostEvent.class, Topic.Cleanup.DELETE);
-    try (Admin admin = Admin.create(settings.base())) {
-      admin.createTopics(
-              List.of(
-                  new NewTopic(input.name(), partitions, (short) 1),
-                  new NewTopic(input.dlq(), 1, (short) 1),
-                  new NewTopic(cloudHandOff.name(), 1, (short) 1),
-                  new NewTopic(localHandOff.name(), 1, (short) 1),
-                  new NewTopic(results.name(), 2, (short) 1),
-                  new NewTopic(costs.name(), 2, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    TestTopics.create(
+        settings,
+        List.of(
+            new NewTopic(input.name(), partitions, (short) 1),
+            new NewTopic(input.dlq(), 1, (short) 1),
+            new NewTopic(cloudHandOff.name(), 1, (short) 1),
+            new NewTopic(localHandOff.name(), 1, (short) 1),
+            new NewTopic(results.name(), 2, (short) 1),
+            new NewTopic(costs.name(), 2, (short) 1)));
     deadLetters = new DeadLetters(settings, meters);
     inbound = new InboundRecords(new EventDecoder(settings), deadLetters);
     Map<String, Object> p = settings.base();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    producer = new KafkaProducer<>(p, new StringSerializer(), serializer(p));
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static AvroSerializer<SpecificRecord> serializer(Map<String, Object> config) {
-    AvroSerializer s = new AvroSerializer<>();
-    s.configure(config, false);
-    return s;
+    producer = TestTopics.avroProducer(p);
   }
 
   public WorkEnvironment environment(Tier tier, String workerId, AttemptPricer pricer) {
@@ -140,40 +120,9 @@ public final class BrokerFixture implements AutoCloseable {
     }
   }
 
-  public <V extends SpecificRecord> Reader<V> reader(Topic<V> topic, boolean readCommitted) {
-    return new Reader<>(topic, readCommitted);
-  }
-
-  /** Accumulates everything on a topic from the beginning; call {@link #poll()} inside an await. */
-  public final class Reader<V extends SpecificRecord> implements AutoCloseable {
-    private final KafkaConsumer<String, V> consumer;
-    private final List<V> values = new ArrayList<>();
-
-    Reader(Topic<V> topic, boolean readCommitted) {
-      Map<String, Object> c = settings.base();
-      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
-      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      c.put(SerdeConfig.VALUE_TYPE, topic.valueType());
-      AvroDeserializer<V> d = new AvroDeserializer<>();
-      d.configure(c, false);
-      consumer = new KafkaConsumer<>(c, new StringDeserializer(), d);
-      List<TopicPartition> parts =
-          consumer.partitionsFor(topic.name()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-    }
-
-    public List<V> poll() {
-      for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(100))) {
-        values.add(r.value());
-      }
-      return List.copyOf(values);
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
+  /** Everything on {@code topic} from the beginning: see {@link TopicReader}. */
+  public <V extends SpecificRecord> TopicReader<V> reader(Topic<V> topic, boolean readCommitted) {
+    return new TopicReader<>(settings, topic, readCommitted);
   }
 
   @Override

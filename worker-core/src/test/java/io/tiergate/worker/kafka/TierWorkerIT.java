@@ -125,8 +125,8 @@ class TierWorkerIT {
       kafka.send(request("req-" + i + (i % 10 == 0 ? "-flaky" : "")));
     }
     try (TierWorker worker = worker("w1", retryOnce(backend), kafka.config("w1").maxInFlight(4));
-        BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true);
-        BrokerFixture.Reader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
+        TopicReader<InferenceResult> results = kafka.reader(kafka.results, true);
+        TopicReader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= n && costs.poll().size() >= n + 4);
       await().atMost(Duration.ofSeconds(10)).until(() -> kafka.committedTotal() == n);
       // nothing more arrives
@@ -149,8 +149,8 @@ class TierWorkerIT {
     a.gate = new CountDownLatch(1);
     a.gated = Set.of("k-3", "k-4", "k-5");
     CountingBackend b = new CountingBackend(call -> Duration.ofMillis(5));
-    try (BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true);
-        BrokerFixture.Reader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
+    try (TopicReader<InferenceResult> results = kafka.reader(kafka.results, true);
+        TopicReader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
       TierWorker workerA = worker("a", retryOnce(a), kafka.config("a").maxInFlight(8));
       for (int i = 0; i < 3; i++) {
         kafka.send(request("k-" + i));
@@ -191,7 +191,7 @@ class TierWorkerIT {
     CountingBackend backend = new CountingBackend(call -> Duration.ZERO);
     // a dead member's session would hold its partitions for 45 s (the client default)
     TierWorkerConfig.Builder config = kafka.config("s1").consumer(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 45_000).staticMembership();
-    try (BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true)) {
+    try (TopicReader<InferenceResult> results = kafka.reader(kafka.results, true)) {
       TierWorker first = worker("s1", retryOnce(backend), config);
       kafka.send(request("s-1"));
       await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 1);
@@ -217,9 +217,9 @@ class TierWorkerIT {
   @Test
   void outputsOfATransactionThatNeverCommittedAreInvisibleToReadCommittedReaders() {
     CountingBackend backend = new CountingBackend(call -> Duration.ZERO);
-    try (BrokerFixture.Reader<CostEvent> committed = kafka.reader(kafka.costs, true);
-        BrokerFixture.Reader<CostEvent> uncommitted = kafka.reader(kafka.costs, false);
-        BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true)) {
+    try (TopicReader<CostEvent> committed = kafka.reader(kafka.costs, true);
+        TopicReader<CostEvent> uncommitted = kafka.reader(kafka.costs, false);
+        TopicReader<InferenceResult> results = kafka.reader(kafka.results, true)) {
       TierWorker first = worker("stable-id", retryOnce(backend), kafka.config("stable-id"));
       first.crashBeforeNextCommit();
       kafka.send(request("t-1"));
@@ -259,9 +259,9 @@ class TierWorkerIT {
                     kafka.settings, kafka.config("lw").build(), kafka.environment(Tier.LOCAL, "lw", Fixtures.PRICER),
                     escalateAlways, kafka.inbound, kafka.meters)
                 .start();
-        BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true);
-        BrokerFixture.Reader<RoutedRequest> cloud = kafka.reader(kafka.cloudHandOff, true);
-        BrokerFixture.Reader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
+        TopicReader<InferenceResult> results = kafka.reader(kafka.results, true);
+        TopicReader<RoutedRequest> cloud = kafka.reader(kafka.cloudHandOff, true);
+        TopicReader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 1 && cloud.poll().size() == 1);
       await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> cloud.poll().size() == 1);
 
@@ -290,7 +290,7 @@ class TierWorkerIT {
     }
     try (TierWorker worker =
             worker("slow", retryOnce(backend), kafka.config("slow").maxInFlight(2).consumer(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 1000));
-        BrokerFixture.Reader<InferenceResult> results = kafka.reader(kafka.results, true)) {
+        TopicReader<InferenceResult> results = kafka.reader(kafka.results, true)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 6);
       assertThat(backend.maxRunning.get()).isEqualTo(2);
       assertThat(kafka.meters.find("tiergate.worker.partitions.lost").counter()).isNull();

@@ -1,0 +1,69 @@
+package io.tiergate.worker.kafka;
+
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.schemas.serde.AvroSerializer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** A test's own topics on the shared test broker: creating them, and a producer of Avro values onto them. */
+public final class TestTopics {
+
+  private TestTopics() {}
+
+  public static void create(KafkaClientSettings settings, List<NewTopic> topics) {
+    try (Admin admin = Admin.create(settings.base())) {
+      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Producing into a partition before its leader is known makes the idempotent producer retry into
+   * an out-of-order-sequence loop on a busy machine: wait until every partition has a leader.
+   */
+  public static void awaitLeaders(KafkaClientSettings settings, List<String> topics) {
+    try (Admin admin = Admin.create(settings.base())) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        boolean ready =
+            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (ready) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+    throw new IllegalStateException("partitions of " + topics + " have no leader after 30 s");
+  }
+
+  /** String keys, Avro values (registry from {@code config}); the caller sets acks and the rest. */
+  public static KafkaProducer<String, SpecificRecord> avroProducer(Map<String, Object> config) {
+    return new KafkaProducer<>(config, new StringSerializer(), serializer(config));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static AvroSerializer<SpecificRecord> serializer(Map<String, Object> config) {
+    AvroSerializer s = new AvroSerializer<>();
+    s.configure(config, false);
+    return s;
+  }
+}
