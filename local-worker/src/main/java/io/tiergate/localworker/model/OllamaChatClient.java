@@ -1,7 +1,6 @@
 package io.tiergate.localworker.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,14 +59,7 @@ public final class OllamaChatClient implements LocalChatBackend {
   }
 
   ObjectNode body(LocalChatRequest request) {
-    ObjectNode body = WireJson.object();
-    body.put("model", request.model());
-    ArrayNode messages = body.putArray("messages");
-    if (request.systemPrompt() != null && !request.systemPrompt().isBlank()) {
-      messages.addObject().put("role", "system").put("content", request.systemPrompt());
-    }
-    messages.addObject().put("role", "user").put("content", request.prompt());
-    body.put("stream", settings.stream());
+    ObjectNode body = WireJson.chatBody(request, settings.stream());
     if (settings.think() != null) {
       body.put("think", settings.think());
     }
