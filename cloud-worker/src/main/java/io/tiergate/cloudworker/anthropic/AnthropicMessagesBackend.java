@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.cloudworker.config.ModelEndpoint;
-import io.tiergate.cloudworker.http.HttpErrors;
 import io.tiergate.cloudworker.http.ModelHttp;
 import io.tiergate.cloudworker.http.Redactor;
 import io.tiergate.cloudworker.http.SseReader;
@@ -17,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -56,24 +54,10 @@ public final class AnthropicMessagesBackend implements ModelBackend {
 
   @Override
   public ModelResponse call(ModelCall call) throws ModelCallException {
-    Map<String, String> headers = new LinkedHashMap<>(endpoint.extraHeaders());
-    headers.put("x-api-key", endpoint.apiKey().reveal());
-    headers.put("anthropic-version", API_VERSION);
-    headers.put("accept", endpoint.stream() ? "text/event-stream" : "application/json");
-    try (ModelHttp.Exchange exchange = http.post(endpoint.resolve("/v1/messages"), headers, requestBody(call), call.timeout())) {
-      try {
-        if (exchange.status() / 100 != 2) {
-          throw HttpErrors.toException(exchange.status(), exchange.headers(), exchange.readAll(), endpoint.apiKey().reveal(), clock);
-        }
-        return endpoint.stream() ? readStream(exchange) : readWhole(exchange);
-      } catch (IOException e) {
-        if (exchange.expired()) {
-          throw ModelCallException.timeout(endpoint.model() + " did not finish within " + call.timeout(), e);
-        }
-        throw ModelCallException.malformed(
-            endpoint.model() + ": connection dropped while reading the answer (" + Redactor.clean(e.getMessage(), null) + ")", e);
-      }
-    }
+    Map<String, String> auth = Map.of("x-api-key", endpoint.apiKey().reveal(), "anthropic-version", API_VERSION);
+    return http.call(
+        endpoint, "/v1/messages", auth, requestBody(call), call.timeout(), clock,
+        exchange -> endpoint.stream() ? readStream(exchange) : readWhole(exchange));
   }
 
   byte[] requestBody(ModelCall call) {

@@ -1,5 +1,6 @@
 package io.tiergate.cloudworker.http;
 
+import io.tiergate.cloudworker.config.ModelEndpoint;
 import io.tiergate.worker.backend.ModelCallException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -94,6 +97,43 @@ public final class ModelHttp implements AutoCloseable {
         response.body().close();
       } catch (IOException e) {
         // nothing left to read
+      }
+    }
+  }
+
+  /** Reads the body of a 2xx answer into a result. */
+  @FunctionalInterface
+  public interface AnswerReader<T> {
+    T read(Exchange exchange) throws IOException, ModelCallException;
+  }
+
+  /**
+   * One call of a model API: POSTs {@code json} to {@code path} of {@code endpoint} with the
+   * endpoint's extra headers, then {@code authHeaders}, then an {@code accept} matching
+   * {@link ModelEndpoint#stream()}, and reads a 2xx answer with {@code reader}. Any other status is
+   * {@link HttpErrors#toException} (typed, redacted, with the server's Retry-After, read on
+   * {@code clock}). A read that fails after the deadline closed the body is a timeout; any other read
+   * failure is MALFORMED (the connection dropped mid-answer).
+   */
+  public <T> T call(
+      ModelEndpoint endpoint, String path, Map<String, String> authHeaders, byte[] json, Duration timeout, Clock clock,
+      AnswerReader<T> reader)
+      throws ModelCallException {
+    Map<String, String> headers = new LinkedHashMap<>(endpoint.extraHeaders());
+    headers.putAll(authHeaders);
+    headers.put("accept", endpoint.stream() ? "text/event-stream" : "application/json");
+    try (Exchange exchange = post(endpoint.resolve(path), headers, json, timeout)) {
+      try {
+        if (exchange.status() / 100 != 2) {
+          throw HttpErrors.toException(exchange.status(), exchange.headers(), exchange.readAll(), endpoint.apiKey().reveal(), clock);
+        }
+        return reader.read(exchange);
+      } catch (IOException e) {
+        if (exchange.expired()) {
+          throw ModelCallException.timeout(endpoint.model() + " did not finish within " + timeout, e);
+        }
+        throw ModelCallException.malformed(
+            endpoint.model() + ": connection dropped while reading the answer (" + Redactor.clean(e.getMessage(), null) + ")", e);
       }
     }
   }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.cloudworker.config.ModelEndpoint;
-import io.tiergate.cloudworker.http.HttpErrors;
 import io.tiergate.cloudworker.http.ModelHttp;
 import io.tiergate.cloudworker.http.Redactor;
 import io.tiergate.cloudworker.http.SseReader;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -60,23 +58,10 @@ public final class OpenAiChatBackend implements ModelBackend {
   @Override
   public ModelResponse call(ModelCall call) throws ModelCallException {
     byte[] body = requestBody(call);
-    Map<String, String> headers = new LinkedHashMap<>(endpoint.extraHeaders());
-    headers.put("authorization", "Bearer " + endpoint.apiKey().reveal());
-    headers.put("accept", endpoint.stream() ? "text/event-stream" : "application/json");
-    try (ModelHttp.Exchange exchange = http.post(endpoint.resolve("/chat/completions"), headers, body, call.timeout())) {
-      try {
-        if (exchange.status() / 100 != 2) {
-          throw HttpErrors.toException(exchange.status(), exchange.headers(), exchange.readAll(), endpoint.apiKey().reveal(), clock);
-        }
-        return endpoint.stream() ? readStream(call, exchange) : readWhole(call, exchange);
-      } catch (IOException e) {
-        if (exchange.expired()) {
-          throw ModelCallException.timeout(endpoint.model() + " did not finish within " + call.timeout(), e);
-        }
-        throw ModelCallException.malformed(
-            endpoint.model() + ": connection dropped while reading the answer (" + Redactor.clean(e.getMessage(), null) + ")", e);
-      }
-    }
+    Map<String, String> auth = Map.of("authorization", "Bearer " + endpoint.apiKey().reveal());
+    return http.call(
+        endpoint, "/chat/completions", auth, body, call.timeout(), clock,
+        exchange -> endpoint.stream() ? readStream(call, exchange) : readWhole(call, exchange));
   }
 
   byte[] requestBody(ModelCall call) {

@@ -1,7 +1,9 @@
 package io.tiergate.localworker.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,6 +37,28 @@ final class HttpLines implements AutoCloseable {
 
   private HttpLines(EndpointSettings settings) {
     this.settings = settings;
+  }
+
+  /**
+   * POSTs {@code body} as JSON to {@code uri} and waits for a 2xx response head. Any other status is
+   * read to the end and thrown as {@link WireJson#statusError}; a 2xx exchange is the caller's to
+   * read and close.
+   */
+  static HttpLines postJson(HttpClient client, URI uri, String accept, ObjectNode body, EndpointSettings settings)
+      throws LocalModelException {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .header("Accept", accept)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(WireJson.bytes(body)))
+            .build();
+    HttpLines lines = open(client, request, settings);
+    if (lines.status() / 100 != 2) {
+      try (lines) {
+        throw WireJson.statusError(lines.status(), lines.remainingBody(), uri.toString(), lines.elapsed());
+      }
+    }
+    return lines;
   }
 
   /** Sends {@code request} and waits for the response head (status line and headers). */
@@ -80,6 +104,11 @@ final class HttpLines implements AutoCloseable {
       throw failure(f.error());
     }
     return (String) item;
+  }
+
+  /** A failure found in what the server sent, with the status it answered and the time so far. */
+  LocalModelException error(LocalModelException.Kind kind, String message) {
+    return new LocalModelException(kind, status, message, elapsed(), null);
   }
 
   /** The rest of the body (for error bodies and non-streamed answers). */

@@ -1,11 +1,9 @@
 package io.tiergate.localworker.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -54,29 +52,14 @@ public final class OllamaChatClient implements LocalChatBackend {
 
   @Override
   public LocalChatResponse chat(LocalChatRequest request) throws LocalModelException {
-    HttpRequest httpRequest =
-        HttpRequest.newBuilder(chatUri)
-            .header("Content-Type", "application/json")
-            .header("Accept", settings.stream() ? "application/x-ndjson" : "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(WireJson.bytes(body(request))))
-            .build();
-    try (HttpLines lines = HttpLines.open(http, httpRequest, settings)) {
-      if (lines.status() / 100 != 2) {
-        throw WireJson.statusError(lines.status(), lines.remainingBody(), chatUri.toString(), lines.elapsed());
-      }
+    String accept = settings.stream() ? "application/x-ndjson" : "application/json";
+    try (HttpLines lines = HttpLines.postJson(http, chatUri, accept, body(request), settings)) {
       return settings.stream() ? readStream(lines) : readSingle(lines);
     }
   }
 
   ObjectNode body(LocalChatRequest request) {
-    ObjectNode body = WireJson.object();
-    body.put("model", request.model());
-    ArrayNode messages = body.putArray("messages");
-    if (request.systemPrompt() != null && !request.systemPrompt().isBlank()) {
-      messages.addObject().put("role", "system").put("content", request.systemPrompt());
-    }
-    messages.addObject().put("role", "user").put("content", request.prompt());
-    body.put("stream", settings.stream());
+    ObjectNode body = WireJson.chatBody(request, settings.stream());
     if (settings.think() != null) {
       body.put("think", settings.think());
     }
@@ -101,9 +84,8 @@ public final class OllamaChatClient implements LocalChatBackend {
     JsonNode node = WireJson.parse(text, "Ollama /api/chat response", lines.status(), lines.elapsed());
     failOnError(node, lines);
     if (!node.path("done").asBoolean(false)) {
-      throw new LocalModelException(
-          LocalModelException.Kind.PROTOCOL, lines.status(),
-          "Ollama /api/chat response without \"done\": true: " + WireJson.abbreviate(text), lines.elapsed(), null);
+      throw lines.error(
+          LocalModelException.Kind.PROTOCOL, "Ollama /api/chat response without \"done\": true: " + WireJson.abbreviate(text));
     }
     String content = node.path("message").path("content").asText("");
     return response(node, content, lines.elapsed(), Optional.empty());
@@ -129,18 +111,15 @@ public final class OllamaChatClient implements LocalChatBackend {
         return response(chunk, content.toString(), lines.elapsed(), ttft);
       }
     }
-    throw new LocalModelException(
-        LocalModelException.Kind.PROTOCOL, lines.status(),
+    throw lines.error(
+        LocalModelException.Kind.PROTOCOL,
         "Ollama stream from " + chatUri + " ended before the final \"done\": true chunk (after "
-            + content.length() + " characters)",
-        lines.elapsed(), null);
+            + content.length() + " characters)");
   }
 
   private static void failOnError(JsonNode node, HttpLines lines) throws LocalModelException {
     if (node.hasNonNull("error")) {
-      throw new LocalModelException(
-          LocalModelException.Kind.SERVER_ERROR, lines.status(),
-          "Ollama reported an error: " + WireJson.errorMessage(node.toString()), lines.elapsed(), null);
+      throw lines.error(LocalModelException.Kind.SERVER_ERROR, "Ollama reported an error: " + WireJson.errorMessage(node.toString()));
     }
   }
 

@@ -1,11 +1,9 @@
 package io.tiergate.localworker.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -55,29 +53,14 @@ public final class OpenAiCompatibleChatClient implements LocalChatBackend {
 
   @Override
   public LocalChatResponse chat(LocalChatRequest request) throws LocalModelException {
-    HttpRequest httpRequest =
-        HttpRequest.newBuilder(chatUri)
-            .header("Content-Type", "application/json")
-            .header("Accept", settings.stream() ? "text/event-stream" : "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(WireJson.bytes(body(request))))
-            .build();
-    try (HttpLines lines = HttpLines.open(http, httpRequest, settings)) {
-      if (lines.status() / 100 != 2) {
-        throw WireJson.statusError(lines.status(), lines.remainingBody(), chatUri.toString(), lines.elapsed());
-      }
+    String accept = settings.stream() ? "text/event-stream" : "application/json";
+    try (HttpLines lines = HttpLines.postJson(http, chatUri, accept, body(request), settings)) {
       return settings.stream() ? readStream(request, lines) : readSingle(request, lines);
     }
   }
 
   ObjectNode body(LocalChatRequest request) {
-    ObjectNode body = WireJson.object();
-    body.put("model", request.model());
-    ArrayNode messages = body.putArray("messages");
-    if (request.systemPrompt() != null && !request.systemPrompt().isBlank()) {
-      messages.addObject().put("role", "system").put("content", request.systemPrompt());
-    }
-    messages.addObject().put("role", "user").put("content", request.prompt());
-    body.put("stream", settings.stream());
+    ObjectNode body = WireJson.chatBody(request, settings.stream());
     if (settings.stream()) {
       body.putObject("stream_options").put("include_usage", true);
     }
@@ -93,9 +76,7 @@ public final class OpenAiCompatibleChatClient implements LocalChatBackend {
     failOnError(node, lines);
     JsonNode choice = node.path("choices").path(0);
     if (choice.isMissingNode()) {
-      throw new LocalModelException(
-          LocalModelException.Kind.PROTOCOL, lines.status(),
-          "chat completion without choices: " + WireJson.abbreviate(text), lines.elapsed(), null);
+      throw lines.error(LocalModelException.Kind.PROTOCOL, "chat completion without choices: " + WireJson.abbreviate(text));
     }
     return response(
         request, node, choice.path("message").path("content").asText(""), choice.path("finish_reason").asText(""),
@@ -138,18 +119,15 @@ public final class OpenAiCompatibleChatClient implements LocalChatBackend {
         timings = chunk.get("timings");
       }
     }
-    throw new LocalModelException(
-        LocalModelException.Kind.PROTOCOL, lines.status(),
+    throw lines.error(
+        LocalModelException.Kind.PROTOCOL,
         "chat completion stream from " + chatUri + " ended without data: [DONE] (after "
-            + content.length() + " characters)",
-        lines.elapsed(), null);
+            + content.length() + " characters)");
   }
 
   private static void failOnError(JsonNode node, HttpLines lines) throws LocalModelException {
     if (node.hasNonNull("error") || "error".equals(node.path("object").asText())) {
-      throw new LocalModelException(
-          LocalModelException.Kind.SERVER_ERROR, lines.status(),
-          "the server reported an error: " + WireJson.errorMessage(node.toString()), lines.elapsed(), null);
+      throw lines.error(LocalModelException.Kind.SERVER_ERROR, "the server reported an error: " + WireJson.errorMessage(node.toString()));
     }
   }
 

@@ -3,6 +3,7 @@ package io.tiergate.localworker.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,6 +29,22 @@ final class WireJson {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The part of a chat request both local APIs share: {@code {"model", "messages": [{"role":
+   * "system"} if there is a system prompt, {"role": "user"}], "stream"}}.
+   */
+  static ObjectNode chatBody(LocalChatRequest request, boolean stream) {
+    ObjectNode body = object();
+    body.put("model", request.model());
+    ArrayNode messages = body.putArray("messages");
+    if (request.systemPrompt() != null && !request.systemPrompt().isBlank()) {
+      messages.addObject().put("role", "system").put("content", request.systemPrompt());
+    }
+    messages.addObject().put("role", "user").put("content", request.prompt());
+    body.put("stream", stream);
+    return body;
   }
 
   /** Parses one protocol message; anything that is not a JSON object is a protocol error. */
