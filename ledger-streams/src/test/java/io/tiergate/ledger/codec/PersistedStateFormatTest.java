@@ -10,6 +10,7 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import java.math.BigDecimal;
 import java.util.HexFormat;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,35 +41,29 @@ class PersistedStateFormatTest {
   private static final String EMPTY_TOTALS_V1 =
       "01" + "ffffffff".repeat(4) + "000000010000000009".repeat(4) + "0000000000000000".repeat(4);
 
-  private static String hex(byte[] bytes) {
-    return HexFormat.of().formatHex(bytes);
-  }
-
-  private static byte[] bytes(String hex) {
-    return HexFormat.of().parseHex(hex);
+  /** {@code value} writes exactly {@code v1}, and {@code v1} reads back as {@code value}. */
+  private static <T> void assertVersion1(T value, String v1, Function<T, byte[]> toBytes, Function<byte[], T> fromBytes) {
+    assertThat(HexFormat.of().formatHex(toBytes.apply(value))).isEqualTo(v1);
+    assertThat(fromBytes.apply(HexFormat.of().parseHex(v1))).isEqualTo(value);
   }
 
   @Test
   void scopedCostKeepsItsVersion1Bytes() {
-    assertThat(hex(ScopedCost.toBytes(COST))).isEqualTo(COST_V1);
-    assertThat(ScopedCost.fromBytes(bytes(COST_V1))).isEqualTo(COST);
+    assertVersion1(COST, COST_V1, ScopedCost::toBytes, ScopedCost::fromBytes);
   }
 
   @Test
   void aCostOnTheByScopeTopicIsTaggedThenKeepsItsVersion1Bytes() {
-    assertThat(hex(ScopeInput.toBytes(COST))).isEqualTo("01" + COST_V1);
-    assertThat(ScopeInput.fromBytes(bytes("01" + COST_V1))).isEqualTo(COST);
+    assertVersion1(COST, "01" + COST_V1, ScopeInput::toBytes, ScopeInput::fromBytes);
   }
 
   @Test
   void windowTotalsKeepTheirVersion1Bytes() {
-    assertThat(hex(WindowTotals.toBytes(TOTALS))).isEqualTo(TOTALS_V1);
-    assertThat(WindowTotals.fromBytes(bytes(TOTALS_V1))).isEqualTo(TOTALS);
+    assertVersion1(TOTALS, TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
   }
 
   @Test
   void emptyWindowTotalsKeepTheirVersion1Bytes() {
-    assertThat(hex(WindowTotals.toBytes(WindowTotals.empty()))).isEqualTo(EMPTY_TOTALS_V1);
-    assertThat(WindowTotals.fromBytes(bytes(EMPTY_TOTALS_V1))).isEqualTo(WindowTotals.empty());
+    assertVersion1(WindowTotals.empty(), EMPTY_TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
   }
 }
