@@ -29,7 +29,8 @@ public record ScopedCost(
     long latencyMs,
     long occurredAtMs) implements ScopeInput {
 
-  private static final int FORMAT_VERSION = 1;
+  private static final CostDimensions.Format<ScopedCost> FORMAT =
+      new CostDimensions.Format<>("ScopedCost", 1, ScopedCost::dimensions, ScopedCost::writeFields, ScopedCost::readFields);
 
   public ScopedCost {
     Objects.requireNonNull(scope, "scope");
@@ -68,35 +69,38 @@ public record ScopedCost(
     return reason == CostReason.RETRY || reason == CostReason.ESCALATION || reason == CostReason.FALLBACK;
   }
 
+  private CostDimensions dimensions() {
+    return new CostDimensions(scope, taskType, tier, model);
+  }
+
   public static byte[] toBytes(ScopedCost cost) {
-    return Binary.write(cost::writeTo);
+    return FORMAT.toBytes(cost);
   }
 
   public static ScopedCost fromBytes(byte[] data) {
-    return Binary.read(data, ScopedCost::readFrom);
+    return FORMAT.fromBytes(data);
   }
 
   void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    Binary.writeString(out, scope);
-    Binary.writeEnum(out, taskType);
-    Binary.writeEnum(out, tier);
-    Binary.writeString(out, model);
-    Binary.writeEnum(out, reason);
-    Binary.writeDecimal(out, costUsd);
-    out.writeLong(inputTokens);
-    out.writeLong(outputTokens);
-    out.writeLong(latencyMs);
-    out.writeLong(occurredAtMs);
+    FORMAT.write(this, out);
   }
 
   static ScopedCost readFrom(DataInput in) throws IOException {
-    Binary.checkVersion(in, FORMAT_VERSION, "ScopedCost");
+    return FORMAT.read(in);
+  }
+
+  private static void writeFields(ScopedCost cost, DataOutput out) throws IOException {
+    Binary.writeEnum(out, cost.reason);
+    Binary.writeDecimal(out, cost.costUsd);
+    out.writeLong(cost.inputTokens);
+    out.writeLong(cost.outputTokens);
+    out.writeLong(cost.latencyMs);
+    out.writeLong(cost.occurredAtMs);
+  }
+
+  private static ScopedCost readFields(CostDimensions d, DataInput in) throws IOException {
     return new ScopedCost(
-        Binary.readString(in),
-        Binary.readEnum(in, TaskType.class, TaskType.UNKNOWN),
-        Binary.readEnum(in, Tier.class, Tier.UNKNOWN),
-        Binary.readString(in),
+        d.scope(), d.taskType(), d.tier(), d.model(),
         Binary.readEnum(in, CostReason.class, CostReason.UNKNOWN),
         Binary.readDecimal(in),
         in.readLong(),

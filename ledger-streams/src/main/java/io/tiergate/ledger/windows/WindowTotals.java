@@ -1,6 +1,7 @@
 package io.tiergate.ledger.windows;
 
 import io.tiergate.ledger.codec.Binary;
+import io.tiergate.ledger.scope.CostDimensions;
 import io.tiergate.ledger.scope.ScopedCost;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.CostWindow;
@@ -33,7 +34,8 @@ public record WindowTotals(
     long requestCount,
     long latencySumMs) {
 
-  private static final int FORMAT_VERSION = 1;
+  private static final CostDimensions.Format<WindowTotals> FORMAT =
+      new CostDimensions.Format<>("WindowTotals", 1, WindowTotals::dimensions, WindowTotals::writeFields, WindowTotals::readFields);
 
   /** Before the first cost: the aggregator fills the dimensions from it. */
   public static WindowTotals empty() {
@@ -104,37 +106,32 @@ public record WindowTotals(
         .build();
   }
 
+  private CostDimensions dimensions() {
+    return new CostDimensions(scope, taskType, tier, model);
+  }
+
   public static byte[] toBytes(WindowTotals totals) {
-    return Binary.write(totals::writeTo);
+    return FORMAT.toBytes(totals);
   }
 
   public static WindowTotals fromBytes(byte[] data) {
-    return Binary.read(data, WindowTotals::readFrom);
+    return FORMAT.fromBytes(data);
   }
 
-  void writeTo(DataOutput out) throws IOException {
-    out.writeByte(FORMAT_VERSION);
-    Binary.writeString(out, scope);
-    Binary.writeEnum(out, taskType);
-    Binary.writeEnum(out, tier);
-    Binary.writeString(out, model);
-    Binary.writeDecimal(out, spendUsd);
-    Binary.writeDecimal(out, retryUsd);
-    Binary.writeDecimal(out, escalationUsd);
-    Binary.writeDecimal(out, fallbackUsd);
-    out.writeLong(inputTokens);
-    out.writeLong(outputTokens);
-    out.writeLong(requestCount);
-    out.writeLong(latencySumMs);
+  private static void writeFields(WindowTotals totals, DataOutput out) throws IOException {
+    Binary.writeDecimal(out, totals.spendUsd);
+    Binary.writeDecimal(out, totals.retryUsd);
+    Binary.writeDecimal(out, totals.escalationUsd);
+    Binary.writeDecimal(out, totals.fallbackUsd);
+    out.writeLong(totals.inputTokens);
+    out.writeLong(totals.outputTokens);
+    out.writeLong(totals.requestCount);
+    out.writeLong(totals.latencySumMs);
   }
 
-  static WindowTotals readFrom(DataInput in) throws IOException {
-    Binary.checkVersion(in, FORMAT_VERSION, "WindowTotals");
+  private static WindowTotals readFields(CostDimensions d, DataInput in) throws IOException {
     return new WindowTotals(
-        Binary.readString(in),
-        Binary.readEnum(in, TaskType.class, TaskType.UNKNOWN),
-        Binary.readEnum(in, Tier.class, Tier.UNKNOWN),
-        Binary.readString(in),
+        d.scope(), d.taskType(), d.tier(), d.model(),
         Binary.readDecimal(in),
         Binary.readDecimal(in),
         Binary.readDecimal(in),

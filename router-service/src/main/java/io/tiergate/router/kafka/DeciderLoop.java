@@ -22,18 +22,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,20 +49,19 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeciderLoop.class);
 
-  private final KafkaClientSettings client;
   private final RouterConfiguration config;
   private final InboundRecords inbound;
   private final RoutingPipeline pipeline;
   private final BudgetGate gate;
   private final AuditScan audit;
   private final Clock clock;
-  private final String clientId;
-  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final RestartingConsumer loop;
   private final Set<Integer> owned = new HashSet<>();
   /** Offsets processed and durable, committed synchronously on revocation and close. */
   private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
   private volatile Set<Integer> ownedView = Set.of();
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  /** The current session's consumer (used on the loop's thread only). */
+  private Consumer<String, byte[]> consumer;
 
   public DeciderLoop(
       KafkaClientSettings client,
@@ -76,67 +72,50 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
       AuditScan audit,
       Clock clock,
       String clientId) {
-    this.client = client;
     this.config = config;
     this.inbound = inbound;
     this.pipeline = pipeline;
     this.gate = gate;
     this.audit = audit;
     this.clock = clock;
-    this.clientId = clientId;
+    this.loop =
+        new RestartingConsumer(
+            "Router decider",
+            LOG,
+            () -> {
+              Map<String, Object> props = RestartingConsumer.consumerConfig(client, config.getDeciderGroupId(), clientId);
+              props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getMaxPollRecords());
+              return RestartingConsumer.newConsumer(props);
+            },
+            this::forgetAll);
   }
 
   @Override
   public void run() {
     // an unexpected failure (e.g. the audit scan timing out during a rebalance) must not stop
     // routing: start over with a fresh consumer, which rebuilds the reservations on assignment
-    while (running.get()) {
-      try {
-        consumeUntilStopped();
-      } catch (RuntimeException e) {
-        if (!running.get()) {
-          return;
-        }
-        LOG.error("Router decider failed, restarting in 1 s: {}", e.toString(), e);
-        pending.clear();
-        owned.clear();
-        alignLedgerOwnership(Set.of(), 1);
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    loop.run(this::consumeUntilStopped);
   }
 
-  private void consumeUntilStopped() {
-    Map<String, Object> props = client.base();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getDeciderGroupId());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getMaxPollRecords());
-    consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  /** After a failed session: nothing is owned or pending until the next assignment. */
+  private void forgetAll() {
+    pending.clear();
+    owned.clear();
+    alignLedgerOwnership(Set.of(), 1);
+  }
+
+  private void consumeUntilStopped(Consumer<String, byte[]> session) {
+    consumer = session;
     try {
       consumer.subscribe(List.of(Topics.ROUTING_BY_COST_CENTER.name()), new Rebalance());
-      while (running.get()) {
+      while (loop.running()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(config.getPollTimeout());
         if (!records.isEmpty()) {
           processBatch(records);
         }
       }
-    } catch (WakeupException e) {
-      if (running.get()) {
-        throw e;
-      }
     } finally {
-      try {
-        commitPendingSync(pending.keySet());
-      } finally {
-        consumer.close();
-      }
+      commitPendingSync(pending.keySet());
     }
   }
 
@@ -210,7 +189,7 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
       Thread.sleep(1000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      running.set(false);
+      loop.stop();
     }
   }
 
@@ -280,10 +259,6 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
 
   @Override
   public void close() {
-    running.set(false);
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
+    loop.close();
   }
 }

@@ -21,17 +21,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,18 +48,17 @@ public final class DeferredReleaser implements Runnable, AutoCloseable {
 
   private record Held(ClassifiedRequest request, int deferCount, long deferredAtMs) {}
 
-  private final KafkaClientSettings client;
   private final RouterConfiguration config;
   private final EventDecoder decoder;
   private final io.tiergate.platform.kafka.DeadLetters deadLetters;
   private final EventSink sink;
   private final BudgetBook budgets;
   private final Clock clock;
-  private final String clientId;
-  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final RestartingConsumer loop;
   private final Map<TopicPartition, TreeMap<Long, Held>> held = new HashMap<>();
   private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  /** The current session's consumer (used on the loop's thread only). */
+  private Consumer<String, byte[]> consumer;
 
   public DeferredReleaser(
       KafkaClientSettings client,
@@ -75,65 +69,45 @@ public final class DeferredReleaser implements Runnable, AutoCloseable {
       BudgetBook budgets,
       Clock clock,
       String clientId) {
-    this.client = client;
     this.config = config;
     this.decoder = decoder;
     this.deadLetters = deadLetters;
     this.sink = sink;
     this.budgets = budgets;
     this.clock = clock;
-    this.clientId = clientId;
+    this.loop =
+        new RestartingConsumer(
+            "Deferred releaser",
+            LOG,
+            () -> RestartingConsumer.newConsumer(RestartingConsumer.consumerConfig(client, config.getDeferredGroupId(), clientId)),
+            this::forgetAll);
   }
 
   @Override
   public void run() {
-    while (running.get()) {
-      try {
-        consumeUntilStopped();
-      } catch (RuntimeException e) {
-        if (!running.get()) {
-          return;
-        }
-        LOG.error("Deferred releaser failed, restarting in 1 s: {}", e.toString(), e);
-        held.clear();
-        nextOffset.clear();
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    loop.run(this::consumeUntilStopped);
   }
 
-  private void consumeUntilStopped() {
-    Map<String, Object> props = client.base();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.getDeferredGroupId());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    try {
-      consumer.subscribe(List.of(Topics.INFERENCE_DEFERRED.name()), new Rebalance());
-      while (running.get()) {
-        boolean took = false;
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          take(record);
-          took = true;
-        }
-        boolean released = releaseDue();
-        if (took || released) {
-          commit();
-        }
-        applyBackpressure();
+  /** After a failed session: the next one re-reads from the committed offsets. */
+  private void forgetAll() {
+    held.clear();
+    nextOffset.clear();
+  }
+
+  private void consumeUntilStopped(Consumer<String, byte[]> session) {
+    consumer = session;
+    consumer.subscribe(List.of(Topics.INFERENCE_DEFERRED.name()), new Rebalance());
+    while (loop.running()) {
+      boolean took = false;
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        take(record);
+        took = true;
       }
-    } catch (WakeupException e) {
-      if (running.get()) {
-        throw e;
+      boolean released = releaseDue();
+      if (took || released) {
+        commit();
       }
-    } finally {
-      consumer.close();
+      applyBackpressure();
     }
   }
 
@@ -264,10 +238,6 @@ public final class DeferredReleaser implements Runnable, AutoCloseable {
 
   @Override
   public void close() {
-    running.set(false);
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
+    loop.close();
   }
 }
