@@ -116,6 +116,17 @@ final class FaultStack implements AutoCloseable {
             Duration.ofSeconds(60));
   }
 
+  /** Stops the schema registry (its state file stays). */
+  void stopRegistry() {
+    registry.close();
+    registry = null;
+  }
+
+  /** Starts the registry again on the same port and state file. */
+  void startRegistry() {
+    registry = EmbeddedSchemaRegistry.start(REGISTRY_PORT, dataDir.resolve("registry.json"));
+  }
+
   /** SIGTERM: Kafka's controlled shutdown. */
   void stopBroker() {
     broker.close();

@@ -397,6 +397,53 @@ class FaultsIT {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // 3b. the schema registry goes away while services that have not cached the schemas yet need them
+
+  @Test
+  @Order(7)
+  void aSchemaRegistryOutageDelaysRequestsButDeadLettersNone() throws Exception {
+    String p = RUN + "registry-";
+    List<String> ccs = costCenters(p, 2);
+    // fresh JVMs: nothing cached, so every record they read needs the registry
+    for (String name : List.of("classifier", "local-1")) {
+      stack.stop(name);
+      stack.start(name, START);
+    }
+    List<String> ids;
+    long down;
+    try (PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), p)) {
+      stack.stopRegistry();
+      down = System.nanoTime();
+      try (Traffic.Load load = new Traffic.Load(upstream, p, ccs, 120, 4)) {
+        await("traffic sent while the registry is down").atMost(Duration.ofSeconds(60)).until(() -> load.sent() >= 24);
+        NUMBERS.put("registry.completedWhileDown", tracker.snapshot().completed());
+        assertThat(runKeysInDeadLetterTopics(p)).as("records of this run dead-lettered while the registry is down").isEmpty();
+        stack.startRegistry();
+        NUMBERS.put("registry.downMs", ms(down));
+        ids = load.stop();
+      }
+      long up = System.nanoTime();
+      awaitResults(tracker, ids, Duration.ofSeconds(180));
+      NUMBERS.put("registry.lastResultAfterUpMs", ms(up));
+    }
+    assertThat(runKeysInDeadLetterTopics(p)).as("records of this run dead-lettered").isEmpty();
+    assertExactlyOnceAndBilledOnce(p, ids, ccs, "registry");
+  }
+
+  /** Keys starting with {@code prefix} in any .dlq topic. */
+  private static List<String> runKeysInDeadLetterTopics(String prefix) {
+    List<String> keys = new ArrayList<>();
+    for (Topic<?> topic : Topics.ALL) {
+      for (ConsumerRecord<String, byte[]> r : scan.raw(topic.dlq(), Isolation.READ_UNCOMMITTED)) {
+        if (r.key() != null && r.key().startsWith(prefix)) {
+          keys.add(topic.dlq() + "/" + r.key());
+        }
+      }
+    }
+    return keys;
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // 4. a burst of 10x the remaining budget across two routers and two cloud workers
 
   private static final BigDecimal BURST_LIMIT_USD = new BigDecimal("0.060000000");
@@ -688,7 +735,7 @@ class FaultsIT {
   // 7. and 8. what the whole run left behind
 
   @Test
-  @Order(7)
+  @Order(8)
   void noSovereignOrSensitiveRequestEverReachedTheCloudTopic() {
     List<Decoded<RoutedRequest>> cloud = scan.decoded(Topics.TIER_CLOUD, Isolation.READ_UNCOMMITTED);
     List<RoutedRequest> routed = cloud.stream().flatMap(d -> d.value().stream()).toList();
@@ -733,7 +780,7 @@ class FaultsIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void theApiKeyNeverAppearsInLogsEventsMetricsOrTheDashboard() throws Exception {
     assertThat(cloudApi.authorizedCalls()).as("the key was configured and sent to the provider").isPositive();
     List<String> needles = List.of(API_KEY, API_KEY.substring(20, 40));
