@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,12 +148,22 @@ class EndToEndIT {
     }
   }
 
+  /**
+   * The global daily spend once the ledger has counted everything sent so far: positive and unchanged
+   * over two seconds (an earlier budget.status lags the cost events, and a budget cut computed from
+   * it would land past CONSERVE).
+   */
   private static BigDecimal awaitGlobalSpend(PipelineTracker tracker) {
-    await("a global budget status with spend").atMost(Duration.ofSeconds(30))
-        .until(() -> Optional.ofNullable(tracker.snapshot().statusByScope().get(Topics.GLOBAL_SCOPE))
-            .map(s -> s.getDailySpendUsd().signum() > 0).orElse(false));
-    BudgetStatus status = tracker.snapshot().statusByScope().get(Topics.GLOBAL_SCOPE);
-    return status.getDailySpendUsd();
+    AtomicReference<BigDecimal> previous = new AtomicReference<>();
+    await("the global spend settled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
+        .until(() -> {
+          BigDecimal now = Optional.ofNullable(tracker.snapshot().statusByScope().get(Topics.GLOBAL_SCOPE))
+              .map(BudgetStatus::getDailySpendUsd).orElse(null);
+          boolean settled = now != null && now.signum() > 0 && now.equals(previous.get());
+          previous.set(now);
+          return settled;
+        });
+    return previous.get();
   }
 
   private static Optional<BudgetLevel> levelOf(PipelineTracker tracker) {
