@@ -55,8 +55,10 @@ public class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "30",
-      description = "Seconds of traffic at the first rate before measuring, drained before the first measurement (default: ${DEFAULT-VALUE}).")
+      defaultValue = "90",
+      description =
+          "Seconds of traffic at the first rate before measuring, drained before the first measurement; the C2 compiler"
+              + " needs about a minute and a half on two cores (default: ${DEFAULT-VALUE}).")
   int warmupSeconds;
 
   @Option(names = "--p99-target-ms", defaultValue = "100", description = "p99 target for the 'maximum sustained rate' (default: ${DEFAULT-VALUE}).")
@@ -94,6 +96,10 @@ public class BenchCommand implements Callable<Integer> {
         base.with(stack.dataDir != null ? base.dataDir() : base.dataDir().resolve("bench"), base.bootstrap().isEmpty(), routing);
     System.err.println("[bench] starting broker, registry, classifier-service and router-service (full JIT) ...");
     prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    System.err.printf(
+        "[bench] plan: %d s warm-up, %d rates x %d s, up to %d search steps x %d s: at least %.1f min, plus backlog drains%n",
+        warmupSeconds, rates.size(), durationSeconds, searchSteps, durationSeconds,
+        (warmupSeconds + (rates.size() + searchSteps) * durationSeconds) / 60.0);
     try (LocalStack running = LocalStack.start(options, System.err, serviceEnv(), JvmProfile.STEADY_STATE);
         RequestSender s = new RequestSender(running.bootstrapServers(), running.registryUrl());
         RoutingTimestamps o = new RoutingTimestamps(running.bootstrapServers(), prefix)) {
