@@ -115,21 +115,21 @@ public final class CloudModels {
       for (ModelPrice price : prices.models()) {
         if (price.tier() == Tier.CLOUD) {
           ModelProperties p = byModel.getOrDefault(price.id(), defaults(price.id()));
-          serving.put(price.id(), simulatedModel(p, simulated));
+          serving.put(price.id(), simulatedModel(p, simulated, clock));
         }
       }
       return new CloudModels(serving, unavailable, true);
     }
     for (ModelProperties p : byModel.values()) {
       if (p.getApi() == ModelEndpoint.Api.SIMULATED) {
-        serving.put(p.getModel(), simulatedModel(p, simulated));
+        serving.put(p.getModel(), simulatedModel(p, simulated, clock));
       } else if (resolved.containsKey(p.getModel())) {
         ModelEndpoint endpoint = endpoint(p, resolved.get(p.getModel()));
         ModelBackend backend =
             p.getApi() == ModelEndpoint.Api.ANTHROPIC
                 ? new AnthropicMessagesBackend(endpoint, http, clock)
                 : new OpenAiChatBackend(endpoint, http, clock);
-        serving.put(p.getModel(), new ServingModel(endpoint, backend, limiter(p), breaker(p)));
+        serving.put(p.getModel(), new ServingModel(endpoint, backend, limiter(p), breaker(p, clock)));
       }
     }
     unavailable.addAll(missing);
@@ -142,12 +142,12 @@ public final class CloudModels {
     return p;
   }
 
-  private static ServingModel simulatedModel(ModelProperties p, SimulatedBackend simulated) {
+  private static ServingModel simulatedModel(ModelProperties p, SimulatedBackend simulated, Clock clock) {
     ModelEndpoint endpoint =
         new ModelEndpoint(
             p.getModel(), ModelEndpoint.Api.SIMULATED, null, p.getModel(), SimulatedBackend.PROVIDER, null, false,
             p.getDefaultMaxOutputTokens(), p.getTimeout(), Map.of());
-    return new ServingModel(endpoint, new ScaledRetryAfter(simulated), limiter(p), breaker(p));
+    return new ServingModel(endpoint, new ScaledRetryAfter(simulated), limiter(p), breaker(p, clock));
   }
 
   static ModelEndpoint endpoint(ModelProperties p, ApiKey key) {
@@ -167,7 +167,7 @@ public final class CloudModels {
    * Opens on server-side trouble only — 5xx, timeouts, broken answers. A 429 is the provider
    * pacing us (Retry-After handles it) and a 4xx is about the request, so neither opens it.
    */
-  static CircuitBreaker breaker(ModelProperties p) {
+  static CircuitBreaker breaker(ModelProperties p, Clock clock) {
     CircuitBreakerConfig config =
         CircuitBreakerConfig.custom()
             .failureRateThreshold(p.getCircuitFailureRatePercent())
@@ -176,6 +176,7 @@ public final class CloudModels {
             .waitDurationInOpenState(p.getCircuitOpenFor())
             .permittedNumberOfCallsInHalfOpenState(2)
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
+            .clock(clock) // the worker's clock times the open state too
             .ignoreException(CloudModels::ignoredByBreaker)
             .build();
     return CircuitBreaker.of("cloud-" + p.getModel(), config);

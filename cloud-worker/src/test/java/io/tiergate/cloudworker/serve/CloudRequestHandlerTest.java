@@ -28,6 +28,9 @@ import io.tiergate.worker.work.WorkEnvironment;
 import io.tiergate.worker.work.WorkOutcome;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,31 @@ class CloudRequestHandlerTest {
   final FakeProvider server = new FakeProvider();
   final ModelHttp http = new ModelHttp(Duration.ofSeconds(2));
   final List<Duration> slept = new ArrayList<>();
+  final AdvancingClock clock = new AdvancingClock();
+
+  /** The system clock, plus whatever a test has moved it on by (breakers time their open state on it). */
+  static final class AdvancingClock extends Clock {
+    private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
+
+    void advance(Duration by) {
+      ahead.accumulateAndGet(by, Duration::plus);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("UTC only");
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(ahead.get());
+    }
+  }
   final WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, "cw-test", Fixtures.PRICER);
 
   @AfterEach
@@ -71,7 +100,7 @@ class CloudRequestHandlerTest {
     CloudModels built =
         CloudModels.build(
             models, BackendMode.AUTO, Fixtures.PRICES, new ApiKeySource(Map.of("TEST_KEY", "sk-test-key-123456")::get), http,
-            new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults()), Clock.systemUTC());
+            new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults()), clock);
     RetryPolicy policy =
         new RetryPolicy(maxAttempts, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8)), Duration.ofSeconds(30),
             Duration.ofSeconds(1), Duration.ofMinutes(5));
@@ -172,7 +201,7 @@ class CloudRequestHandlerTest {
     server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"));
     serve(handler, Fixtures.cloud("o1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
     serve(handler, Fixtures.cloud("o2", TaskType.IMPLEMENTATION, HAIKU, List.of()));
-    Thread.sleep(200); // past open-for: the next call finds the breaker HALF_OPEN (two trial calls)
+    clock.advance(Duration.ofMillis(200)); // past open-for: the next call finds the breaker HALF_OPEN (two trial calls)
 
     // the provider is back, a little slow: while the two trials run, two more requests arrive
     server.otherwise(r -> Reply.json(200, "openai/chat-completion.json").delay(Duration.ofMillis(300)));
