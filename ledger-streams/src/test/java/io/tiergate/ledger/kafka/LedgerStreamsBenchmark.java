@@ -1,5 +1,7 @@
 package io.tiergate.ledger.kafka;
 
+import static org.awaitility.Awaitility.await;
+
 import io.tiergate.ledger.LedgerSettings;
 import io.tiergate.ledger.budget.ScopeSpend;
 import io.tiergate.ledger.metrics.LedgerMetrics;
@@ -30,6 +32,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,6 +44,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Ledger throughput with exactly-once on, on a real broker (in-JVM KRaft, its own, co-located on
@@ -73,10 +77,9 @@ public final class LedgerStreamsBenchmark {
         new TopicProvisioner(admin, topic -> partitions, (short) 1).ensureAll();
         // a producer that starts while leaders are still being elected can lose its first batches
         // (out-of-order sequence on the fresh topic); wait for every leader first
-        while (admin.describeTopics(List.of(Topics.INFERENCE_COSTS.name())).allTopicNames().get()
-            .get(Topics.INFERENCE_COSTS.name()).partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
-          Thread.sleep(100); // harness only
-        }
+        await("every inference.costs partition has a leader").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            .until(() -> admin.describeTopics(List.of(Topics.INFERENCE_COSTS.name())).allTopicNames().get()
+                .get(Topics.INFERENCE_COSTS.name()).partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
       }
 
       // 1. the input, produced up front
@@ -98,25 +101,28 @@ public final class LedgerStreamsBenchmark {
       long start = System.nanoTime();
       try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
         streams.start();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-          Thread.sleep(20); // harness only
-        }
+        await("the ledger running").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+            .until(() -> streams.state() == KafkaStreams.State.RUNNING);
         double runningAfter = (System.nanoTime() - start) / 1e9;
-        ScopeSpend global = null;
-        long lastReport = System.nanoTime();
-        while (global == null || global.lifetimeEvents() < produced.unique) {
-          Thread.sleep(100); // harness only
-          global = globalSpend(streams);
-          if (System.nanoTime() - start > 600_000_000_000L) {
-            diagnose(streams);
-            throw new IllegalStateException("Not everything counted after 10 minutes");
-          }
-          if (System.nanoTime() - lastReport > 5_000_000_000L) {
-            lastReport = System.nanoTime();
-            System.err.printf(Locale.ROOT, "%.0f s: %s, counted %d of %d%n", (lastReport - start) / 1e9, streams.state(),
-                global == null ? 0 : global.lifetimeEvents(), produced.unique);
-          }
+        AtomicReference<ScopeSpend> counted = new AtomicReference<>();
+        AtomicLong lastReport = new AtomicLong(System.nanoTime());
+        try {
+          await("everything counted").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
+              .until(() -> {
+                ScopeSpend now = globalSpend(streams);
+                counted.set(now);
+                if (System.nanoTime() - lastReport.get() > 5_000_000_000L) {
+                  lastReport.set(System.nanoTime());
+                  System.err.printf(Locale.ROOT, "%.0f s: %s, counted %d of %d%n", (lastReport.get() - start) / 1e9, streams.state(),
+                      now == null ? 0 : now.lifetimeEvents(), produced.unique);
+                }
+                return now != null && now.lifetimeEvents() >= produced.unique;
+              });
+        } catch (ConditionTimeoutException e) {
+          diagnose(streams);
+          throw new IllegalStateException("Not everything counted after 10 minutes", e);
         }
+        ScopeSpend global = counted.get();
         double seconds = (System.nanoTime() - start) / 1e9;
         double processing = seconds - runningAfter;
         boolean exact = global.lifetimeAllTiers().compareTo(produced.total) == 0 && global.lifetimeEvents() == produced.unique;

@@ -1,5 +1,7 @@
 package io.tiergate.worker.kafka;
 
+import static org.awaitility.Awaitility.await;
+
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.schemas.serde.AvroSerializer;
 import java.time.Duration;
@@ -36,23 +38,13 @@ public final class TestTopics {
    */
   public static void awaitLeaders(KafkaClientSettings settings, List<String> topics) {
     try (Admin admin = Admin.create(settings.base())) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        boolean ready =
-            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
-                .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-        if (ready) {
-          return;
-        }
-        Thread.sleep(100);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(e);
+      await("partitions of " + topics + " have a leader")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                  .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())));
     }
-    throw new IllegalStateException("partitions of " + topics + " have no leader after 30 s");
   }
 
   /** String keys, Avro values (registry from {@code config}); the caller sets acks and the rest. */
