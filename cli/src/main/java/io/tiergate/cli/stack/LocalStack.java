@@ -167,7 +167,8 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  static String tail(Path log, int lines) {
+  /** The last {@code lines} lines of a service's log, for an error message. */
+  public static String tail(Path log, int lines) {
     try (Stream<String> all = Files.lines(log)) {
       List<String> list = all.toList();
       return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
@@ -189,7 +190,8 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
+  /** Deletes a data dir and everything in it; nothing to do when it does not exist. */
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -2,24 +2,21 @@ package io.tiergate.e2e.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.ServiceProcess;
 import io.tiergate.cli.stack.ServiceSpec;
 import io.tiergate.schemas.registry.EmbeddedSchemaRegistry;
 import io.tiergate.schemas.topics.TopicProvisioner;
 import io.tiergate.testkit.BrokerProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -99,7 +96,7 @@ final class FaultStack implements AutoCloseable {
 
   /** A fresh broker and registry (the data dir is wiped), and every topic with its .dlq twin. */
   void startInfrastructure() {
-    deleteRecursively(dataDir);
+    LocalStack.deleteRecursively(dataDir);
     startBroker();
     registry = EmbeddedSchemaRegistry.start(REGISTRY_PORT, dataDir.resolve("registry.json"));
     try (Admin admin = admin()) {
@@ -199,7 +196,7 @@ final class FaultStack implements AutoCloseable {
             () -> {
               if (!i.process.alive()) {
                 throw new IllegalStateException(
-                    name + " exited; last lines of " + i.process.log() + ":\n" + tail(i.process.log(), 40));
+                    name + " exited; last lines of " + i.process.log() + ":\n" + LocalStack.tail(i.process.log(), 40));
               }
               return i.process.healthy();
             });
@@ -251,26 +248,6 @@ final class FaultStack implements AutoCloseable {
     }
     if (broker != null) {
       broker.close();
-    }
-  }
-
-  static String tail(Path log, int lines) {
-    try (Stream<String> all = Files.lines(log)) {
-      List<String> list = all.toList();
-      return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete " + dir, e);
     }
   }
 }
