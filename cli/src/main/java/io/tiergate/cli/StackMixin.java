@@ -34,6 +34,6 @@ public class StackMixin {
     Path data = dataDir != null ? dataDir.toAbsolutePath() : home.resolve(".tiergate");
     return new StackOptions(
         home, data, Optional.ofNullable(bootstrap), Optional.ofNullable(registryUrl), brokerPort, registryPort, partitions, fresh,
-        io.tiergate.cli.stack.ServiceSpec.ALL);
+        io.tiergate.cli.stack.ServiceSpec.ALL, 0);
   }
 }

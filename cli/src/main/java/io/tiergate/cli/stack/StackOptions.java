@@ -26,23 +26,9 @@ public record StackOptions(
     List<ServiceSpec> services,
     int servicePortOffset) {
 
-  /** Services on their default ports (8091-8095). */
-  public StackOptions(
-      Path home,
-      Path dataDir,
-      Optional<String> bootstrap,
-      Optional<String> registryUrl,
-      int brokerPort,
-      int registryPort,
-      int partitions,
-      boolean fresh,
-      List<ServiceSpec> services) {
-    this(home, dataDir, bootstrap, registryUrl, brokerPort, registryPort, partitions, fresh, services, 0);
-  }
-
   public static StackOptions defaults(Path home) {
     return new StackOptions(
-        home, home.resolve(".tiergate"), Optional.empty(), Optional.empty(), 9092, 8081, 3, false, ServiceSpec.ALL);
+        home, home.resolve(".tiergate"), Optional.empty(), Optional.empty(), 9092, 8081, 3, false, ServiceSpec.ALL, 0);
   }
 
   /** The same options with another data dir, freshness and set of services. */
