@@ -164,21 +164,28 @@ public class BenchCommand implements Callable<Integer> {
     double achieved = sentAt.length / ((System.nanoTime() - start) / 1e9);
     ObjectNode result = measure(runPrefix, sentAt, rate);
     result.put("achievedSendRate", Math.round(achieved * 10) / 10.0);
-    awaitBacklog(runPrefix, sentAt.length);
+    if (result.get("routed").asInt() < sentAt.length) {
+      // scored as incomplete: let the backlog drain so it does not slow the next run
+      int routed = awaitRouted(runPrefix, sentAt.length, BACKLOG_TIMEOUT_SECONDS, 5_000, true);
+      if (routed < sentAt.length) {
+        System.err.printf(
+            "[bench] %d requests still not routed after %d s more; the next run starts anyway%n", sentAt.length - routed, BACKLOG_TIMEOUT_SECONDS);
+      }
+    }
     return result;
   }
 
-  /** A run scored as incomplete still has a backlog: let it drain so it does not slow the next run. */
-  private void awaitBacklog(String runPrefix, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BACKLOG_TIMEOUT_SECONDS);
+  /** Polls until every request of the run is routed or the timeout passes; returns how many are. */
+  private int awaitRouted(String runPrefix, int count, long timeoutSeconds, long pollMs, boolean progress) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     int routed;
     while ((routed = routedCount(runPrefix, count)) < count && System.nanoTime() < deadline) {
-      System.err.printf("[bench] waiting for the backlog to drain before the next run: %d of %d routed%n", routed, count);
-      TimeUnit.SECONDS.sleep(5);
+      if (progress) {
+        System.err.printf("[bench] waiting for the backlog to drain before the next run: %d of %d routed%n", routed, count);
+      }
+      TimeUnit.MILLISECONDS.sleep(pollMs);
     }
-    if (routed < count) {
-      System.err.printf("[bench] %d requests still not routed after %d s more; the next run starts anyway%n", count - routed, BACKLOG_TIMEOUT_SECONDS);
-    }
+    return routed;
   }
 
   private int routedCount(String runPrefix, int count) {
@@ -212,25 +219,17 @@ public class BenchCommand implements Callable<Integer> {
   }
 
   private ObjectNode measure(String runPrefix, long[] sentAt, int rate) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_TIMEOUT_SECONDS);
+    awaitRouted(runPrefix, sentAt.length, DRAIN_TIMEOUT_SECONDS, 500, false);
     List<Long> routing = new ArrayList<>();
     List<Long> classifying = new ArrayList<>();
-    while (true) {
-      routing.clear();
-      classifying.clear();
-      for (int i = 0; i < sentAt.length; i++) {
-        RoutingTimestamps.Times t = observer.get(runPrefix + i);
-        if (t.routedAtMs() >= 0) {
-          routing.add(t.routedAtMs() - sentAt[i]);
-          if (t.classifiedAtMs() >= 0) {
-            classifying.add(t.classifiedAtMs() - sentAt[i]);
-          }
+    for (int i = 0; i < sentAt.length; i++) {
+      RoutingTimestamps.Times t = observer.get(runPrefix + i);
+      if (t.routedAtMs() >= 0) {
+        routing.add(t.routedAtMs() - sentAt[i]);
+        if (t.classifiedAtMs() >= 0) {
+          classifying.add(t.classifiedAtMs() - sentAt[i]);
         }
       }
-      if (routing.size() == sentAt.length || System.nanoTime() > deadline) {
-        break;
-      }
-      TimeUnit.MILLISECONDS.sleep(500);
     }
     Collections.sort(routing);
     Collections.sort(classifying);
