@@ -55,23 +55,22 @@ public class EventDecoder {
             });
   }
 
+  /** {@code topic-partition@offset}, as the errors name a record. */
+  private static String where(ConsumerRecord<?, ?> record) {
+    return record.topic() + "-" + record.partition() + "@" + record.offset();
+  }
+
   /** The registry could not be asked about a record's schema; the record itself may be fine. */
   public static final class RegistryUnavailableException extends RuntimeException {
     public RegistryUnavailableException(ConsumerRecord<?, ?> record, Throwable cause) {
-      super(
-          "Schema registry unavailable while decoding " + record.topic() + "-" + record.partition() + "@" + record.offset()
-              + " (it will be read again): " + cause.getMessage(),
-          cause);
+      super("Schema registry unavailable while decoding " + where(record) + " (it will be read again): " + cause.getMessage(), cause);
     }
   }
 
   /** A record that could not be decoded, with where it was. */
   public static final class DecodeException extends RuntimeException {
     public DecodeException(ConsumerRecord<?, ?> record, Throwable cause) {
-      super(
-          "Cannot decode record " + record.topic() + "-" + record.partition() + "@" + record.offset()
-              + ": " + cause.getMessage(),
-          cause);
+      super("Cannot decode record " + where(record) + ": " + cause.getMessage(), cause);
     }
   }
 }
