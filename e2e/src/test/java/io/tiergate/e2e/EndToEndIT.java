@@ -78,6 +78,8 @@ class EndToEndIT {
   void everyRequestGetsOneResultAndTheBudgetThrottlesDefersAndReleases() throws Exception {
     List<WorkloadItem> items = Workload.read(ROOT.resolve("workloads/reference.jsonl"));
     String prefix = "e2e-" + System.currentTimeMillis() + "-";
+    String ledgerUrl = stack.service("ledger-streams").orElseThrow().spec().baseUrl();
+    LedgerClient ledger = new LedgerClient(ledgerUrl);
     try (BudgetAdmin budgets = new BudgetAdmin(stack.bootstrapServers(), stack.registryUrl());
         PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), prefix);
         RequestSender sender = new RequestSender(stack.bootstrapServers(), stack.registryUrl())) {
@@ -89,7 +91,7 @@ class EndToEndIT {
           .until(() -> tracker.snapshot().completed() >= REQUESTS / 3);
 
       // cut the budget so what has been spent is 85% of it: CONSERVE
-      BigDecimal spent = awaitGlobalSpend(tracker);
+      BigDecimal spent = awaitGlobalSpend(ledger);
       BigDecimal tight = spent.divide(new BigDecimal("0.85"), 9, RoundingMode.HALF_EVEN);
       budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, tight, null).onExhausted(OnExhausted.DEFER));
       await("budget at CONSERVE or beyond").atMost(Duration.ofSeconds(30))
@@ -100,7 +102,7 @@ class EndToEndIT {
 
       // then below what has been spent: EXHAUSTED. The router's reservations keep spend from crossing
       // a limit by itself, so the test cuts the limit instead of waiting for an overshoot.
-      BigDecimal below = awaitGlobalSpend(tracker).multiply(new BigDecimal("0.9")).setScale(9, RoundingMode.HALF_EVEN);
+      BigDecimal below = awaitGlobalSpend(ledger).multiply(new BigDecimal("0.9")).setScale(9, RoundingMode.HALF_EVEN);
       budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, below, null).onExhausted(OnExhausted.DEFER));
       await("budget EXHAUSTED").atMost(Duration.ofSeconds(30))
           .until(() -> levelOf(tracker).filter(BudgetLevel.EXHAUSTED::equals).isPresent());
@@ -132,8 +134,6 @@ class EndToEndIT {
         }
       }
       BigDecimal expected = Money.usd(billed);
-      String ledgerUrl = stack.service("ledger-streams").orElseThrow().spec().baseUrl();
-      LedgerClient ledger = new LedgerClient(ledgerUrl);
       await("ledger total equals the billed total exactly").atMost(Duration.ofSeconds(30))
           .until(() -> ledger.totalUsd(Topics.GLOBAL_SCOPE).map(Money::usd).filter(expected::equals).isPresent());
 
@@ -149,16 +149,15 @@ class EndToEndIT {
   }
 
   /**
-   * The global daily spend once the ledger has counted everything sent so far: positive and unchanged
-   * over two seconds (an earlier budget.status lags the cost events, and a budget cut computed from
-   * it would land past CONSERVE).
+   * The global daily spend once the ledger has counted everything sent so far: read from the
+   * ledger's store (budget.status carries it only every few seconds, so a cut computed from a status
+   * could land past CONSERVE), positive and unchanged over two seconds.
    */
-  private static BigDecimal awaitGlobalSpend(PipelineTracker tracker) {
+  private static BigDecimal awaitGlobalSpend(LedgerClient ledger) {
     AtomicReference<BigDecimal> previous = new AtomicReference<>();
     await("the global spend settled").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
         .until(() -> {
-          BigDecimal now = Optional.ofNullable(tracker.snapshot().statusByScope().get(Topics.GLOBAL_SCOPE))
-              .map(BudgetStatus::getDailySpendUsd).orElse(null);
+          BigDecimal now = ledger.budgetSpendTodayUsd(Topics.GLOBAL_SCOPE).orElse(null);
           boolean settled = now != null && now.signum() > 0 && now.equals(previous.get());
           previous.set(now);
           return settled;

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -28,23 +30,42 @@ public final class LedgerClient {
    * does not answer or has counted nothing for the scope yet.
    */
   public Optional<BigDecimal> totalUsd(String scope) {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(baseUrl + "/ledger/totals")).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        return Optional.empty();
-      }
-      // {"totalUsd": "<global>", "costEvents": n, "scopes": [{"scope", "spendUsd", "budgetSpendUsd", "costEvents"}]}
-      JsonNode root = JSON.readTree(response.body());
+    // {"totalUsd": "<global>", "costEvents": n, "scopes": [{"scope", "spendUsd", "budgetSpendUsd", "costEvents"}]}
+    return get("/ledger/totals").flatMap(root -> {
       for (JsonNode s : root.path("scopes")) {
         if (scope.equals(s.path("scope").asText())) {
-          return Optional.of(new BigDecimal(s.path("spendUsd").asText()));
+          return decimal(s.path("spendUsd").asText());
         }
       }
       return Optional.empty();
-    } catch (IOException | NumberFormatException e) {
+    });
+  }
+
+  /**
+   * What {@code scope}'s daily budget counts as spent today, read from the ledger's store (budget.status
+   * only carries it every few seconds); empty when the ledger does not answer or knows no such scope.
+   */
+  public Optional<BigDecimal> budgetSpendTodayUsd(String scope) {
+    return get("/ledger/spend?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "&period=day")
+        .flatMap(root -> decimal(root.path("spendUsd").asText()));
+  }
+
+  private static Optional<BigDecimal> decimal(String text) {
+    try {
+      return Optional.of(new BigDecimal(text));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Optional<JsonNode> get(String path) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+    } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
