@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tiergate.classifier.classify.RequestClassifier;
 import io.tiergate.classifier.config.ClassifierSettings;
-import io.tiergate.classifier.train.TrainingData;
+import io.tiergate.classifier.train.EvaluationSets;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -17,26 +17,30 @@ import java.util.Locale;
 
 /**
  * Benchmark, not a test: CPU time per classification (everything the service does per request but
- * Kafka: limits, tokens, signals, model cascade, complexity, sensitive data), one thread, ONNX
- * Runtime on one intra-op thread (it computes in the calling thread, so the thread's CPU time is
- * the classification's). Reports mean, p50 and p99 CPU time of the calling thread, GC time per
- * classification (collector time, which the thread's CPU time does not include), wall time (inflated
- * by anything else running on the machine), the share of requests that consulted MiniLM, and
- * throughput per core (1 / mean CPU).
+ * Kafka: limits, tokens, signals, sensitive data, complexity, the task model with the sentence
+ * embedding), one thread, ONNX Runtime on one intra-op thread (it computes in the calling thread,
+ * so the thread's CPU time is the classification's). Requests go through the classifier one at a
+ * time ({@code batch 1}) or in batches as the service's listener hands them over a poll
+ * ({@code batch 16}, {@code batch 32}: one embedding call per batch). Reports, per request: mean,
+ * p50 and p99 CPU time (for a batch, its CPU divided by its size; the batch's own p99 is the
+ * latency a request in it waits), GC time (collector time, which the thread's CPU time does not
+ * include), wall time (inflated by anything else running on the machine), the share of requests
+ * whose prose was embedded, and throughput per core (1 / mean CPU).
  *
  * <pre>./mvnw -q -o -pl classifier-service test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.tiergate.classifier.ClassifierBenchmark [-Dexec.args="--rounds 3 --input FILE.jsonl"]</pre>
  *
- * Input: the held-out evaluation prompts of src/main/resources/training (the model never saw them,
- * so the fast model is as unsure as on live traffic: on its own training prompts it is overconfident
- * and would rarely embed), or a JSONL file of {"prompt": ...} lines.
+ * Input: the frozen evaluation sets' prompts (the model never saw them, so the fast model is as
+ * unsure as on live traffic: on its own training prompts it is overconfident and would rarely
+ * embed), or a JSONL file of {"prompt": ...} lines. The embedding cache is off: on distinct prompts
+ * it could only hit by chance.
  */
 public final class ClassifierBenchmark {
 
   private ClassifierBenchmark() {}
 
   public static void main(String[] args) throws IOException {
-    int rounds = 5;
+    int rounds = 3;
     Path input = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -49,18 +53,22 @@ public final class ClassifierBenchmark {
     System.out.printf(
         Locale.ROOT, "# classifier-service benchmark%n%n%d prompts (%s), %d measured rounds (configurations interleaved) after one warm-up pass each; "
             + "%d available processors, load average %.1f at start%n%n",
-        prompts.size(), input == null ? "held-out evaluation split" : input, rounds,
+        prompts.size(), input == null ? "frozen evaluation sets" : input, rounds,
         Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    System.out.println("| configuration | mean CPU | p50 CPU | p99 CPU | GC time / req | mean wall | embedded | throughput / core |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-    ClassifierSettings d = ClassifierSettings.DEFAULTS;
-    // the cache is off in the first three: on distinct prompts it could only hit by chance
-    ClassifierSettings cold = d.withEmbeddingCacheSize(0);
+    System.out.println("| configuration | batch | mean CPU / req | p50 CPU / req | p99 CPU / req | p99 CPU / batch | GC time / req | mean wall / req | embedded | throughput / core |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    ClassifierSettings cold = ClassifierSettings.DEFAULTS.withEmbeddingCacheSize(0);
+    RequestClassifier cascade = RequestClassifier.create(cold);
+    RequestClassifier always = RequestClassifier.create(cold.withEmbedding(true, 1.01));
+    String threshold = "embedding below p=" + cold.embeddingThreshold();
     List<Config> configs =
         List.of(
-            new Config("default, embedding cache off (threshold " + d.embeddingThreshold() + ")", RequestClassifier.create(cold)),
-            new Config("fast model only (embedding off)", RequestClassifier.create(cold.withEmbedding(false, 0))),
-            new Config("embedding always (threshold > 1)", RequestClassifier.create(cold.withEmbedding(true, 1.01))));
+            new Config("default (" + threshold + ")", cascade, 1),
+            new Config("default (" + threshold + ")", cascade, 16),
+            new Config("default (" + threshold + ")", cascade, 32),
+            new Config("embedding always", always, 1),
+            new Config("embedding always", always, 32),
+            new Config("fast model only (embedding off)", RequestClassifier.create(cold.withEmbedding(false, 0)), 1));
     for (Config c : configs) { // warm-up: JIT, ONNX sessions, tokenizer caches
       c.pass(prompts, false);
     }
@@ -71,42 +79,45 @@ public final class ClassifierBenchmark {
       }
     }
     configs.forEach(Config::print);
-    // the LRU cache of asks, from empty, one pass: what repeating asks in the input save
-    Config cached =
-        new Config(
-            "default with the embedding cache (" + d.embeddingCacheSize() + "), one pass from empty",
-            RequestClassifier.create(d));
-    cached.pass(prompts, true);
-    cached.print();
+    System.out.printf(
+        Locale.ROOT, "%nload average %.1f at the end%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
-  /** One classifier configuration and its measurements. */
+  /** One classifier configuration and batch size, and its measurements. */
   private static final class Config {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final String name;
     private final RequestClassifier classifier;
-    private final List<Long> cpu = new ArrayList<>();
+    private final int batch;
+    private final List<Long> perRequest = new ArrayList<>();
+    private final List<Long> perBatch = new ArrayList<>();
     private long embedded;
     private long wallNanos;
     private long gcMillis;
 
-    Config(String name, RequestClassifier classifier) {
+    Config(String name, RequestClassifier classifier, int batch) {
       this.name = name;
       this.classifier = classifier;
+      this.batch = batch;
     }
 
     void pass(List<String> prompts, boolean measure) {
       long wallStart = System.nanoTime();
       long gcStart = gcMillis();
-      for (String p : prompts) {
+      for (int from = 0; from < prompts.size(); from += batch) {
+        List<String> chunk = prompts.subList(from, Math.min(prompts.size(), from + batch));
         long start = THREADS.getCurrentThreadCpuTime();
-        RequestClassifier.Result result = classifier.classify(p, null, null);
+        List<RequestClassifier.Result> results =
+            classifier.complete(chunk.stream().map(p -> classifier.prepare(p, null, null)).toList());
         long used = THREADS.getCurrentThreadCpuTime() - start;
         if (measure) {
-          cpu.add(used);
-          if (result.source() == RequestClassifier.Source.EMBEDDING_MODEL) {
-            embedded++;
+          perBatch.add(used);
+          for (RequestClassifier.Result result : results) {
+            perRequest.add(used / chunk.size());
+            if (result.source() == RequestClassifier.Source.EMBEDDING_MODEL) {
+              embedded++;
+            }
           }
         }
       }
@@ -121,19 +132,22 @@ public final class ClassifierBenchmark {
     }
 
     void print() {
-      int n = cpu.size();
-      long[] sorted = cpu.stream().mapToLong(Long::longValue).sorted().toArray();
+      int n = perRequest.size();
+      long[] sorted = perRequest.stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] batches = perBatch.stream().mapToLong(Long::longValue).sorted().toArray();
       double meanMs = Arrays.stream(sorted).average().orElse(0) / 1e6;
       System.out.printf(
-          Locale.ROOT, "| %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.0f%% | %,.0f req/s |%n",
-          name, meanMs, sorted[n / 2] / 1e6, sorted[(int) Math.ceil(n * 0.99) - 1] / 1e6, (double) gcMillis / n,
-          wallNanos / 1e6 / n, 100.0 * embedded / n, 1000 / meanMs);
+          Locale.ROOT, "| %s | %d | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %.0f%% | %,.0f req/s |%n",
+          name, batch, meanMs, sorted[n / 2] / 1e6, sorted[(int) Math.ceil(n * 0.99) - 1] / 1e6,
+          batches[(int) Math.ceil(batches.length * 0.99) - 1] / 1e6, (double) gcMillis / n, wallNanos / 1e6 / n,
+          100.0 * embedded / n, 1000 / meanMs);
     }
   }
 
   private static List<String> labelledPrompts() {
     List<String> prompts = new ArrayList<>();
-    TrainingData.load(TrainingData.defaultDirectory()).eval().forEach(p -> prompts.add(p.prompt()));
+    EvaluationSets.all(EvaluationSets.load(EvaluationSets.defaultDirectory(), new ArrayList<>()))
+        .forEach(p -> prompts.add(p.prompt()));
     return prompts;
   }
 

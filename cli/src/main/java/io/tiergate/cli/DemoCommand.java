@@ -1,7 +1,9 @@
 package io.tiergate.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiergate.cli.demo.BrainReport;
 import io.tiergate.cli.demo.DemoReport;
 import io.tiergate.cli.demo.DemoReport.Sent;
 import io.tiergate.cli.demo.LedgerClient;
@@ -14,6 +16,11 @@ import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.StackOptions;
 import io.tiergate.ledger.cli.BudgetAdmin;
 import io.tiergate.ledger.cli.BudgetAdmin.BudgetRequest;
+import io.tiergate.router.policy.ModelCatalog;
+import io.tiergate.router.policy.RoutingTable;
+import io.tiergate.router.rules.DefaultRules;
+import io.tiergate.router.rules.RuleValidator;
+import io.tiergate.router.rules.RulesBook;
 import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetStatus;
@@ -154,8 +161,12 @@ public class DemoCommand implements Callable<Integer> {
       BigDecimal runTotal = costOf(states);
       LedgerClient ledger = new LedgerClient(running.service("ledger-streams").map(s -> s.spec().baseUrl()).orElse("http://127.0.0.1:8095"));
       Optional<BigDecimal> ledgerTotal = awaitLedger(ledger, runTotal);
-      ObjectNode numbers =
-          DemoReport.compute(sent, states, snapshot, new CostCalculator(PriceTable.loadDefault()), ledgerTotal, budgetUsd);
+      PriceTable prices = PriceTable.loadDefault();
+      CostCalculator costs = new CostCalculator(prices);
+      ObjectNode numbers = DemoReport.compute(sent, states, snapshot, costs, ledgerTotal, budgetUsd);
+      ModelCatalog catalog = new ModelCatalog(prices);
+      RoutingTable defaultTable = new RulesBook(DefaultRules.load(catalog), new RuleValidator(catalog)).current();
+      new BrainReport(catalog, defaultTable, costs).addTo(numbers, sent, states);
       summary(numbers, start);
       if (report != null) {
         JSON.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), numbers);
@@ -237,6 +248,19 @@ public class DemoCommand implements Callable<Integer> {
     out.printf("sovereign  %d sovereign or sensitive requests seen on a cloud topic%n", n.get("sovereignOnCloud").asInt());
     out.printf("ledger     $%s (%s)%n", n.get("ledgerTotalUsd").asText(),
         n.get("ledgerMatches").asBoolean() ? "matches the cost events exactly" : "DOES NOT match the cost events");
+    if (n.has("classifier")) {
+      JsonNode c = n.get("classifier");
+      out.printf("classifier %.2f%% of %d labelled requests typed right (%.2f%% of the %d the model decided); recall by type %s%n",
+          c.get("accuracyPct").asDouble(), c.get("labelled").asInt(), c.get("modelAccuracyPct").asDouble(),
+          c.get("modelDecided").asInt(), c.get("recallPctByType"));
+      if (c.get("sensitiveLabelled").asInt() + c.get("benignLabelled").asInt() > 0) {
+        out.printf("sensitive  recall %.2f%% of %d sensitive lines, %.2f%% of %d benign lines flagged%n",
+            c.get("sensitiveRecallPct").asDouble(), c.get("sensitiveLabelled").asInt(),
+            c.get("sensitiveFalsePositivePct").asDouble(), c.get("benignLabelled").asInt());
+      }
+      out.printf("oracle     $%s with every labelled request routed by its true labels; this run $%s (x%.3f)%n",
+          n.get("oracleCostUsd").asText(), n.get("labelledCostUsd").asText(), n.get("costToOracleRatio").asDouble());
+    }
   }
 
   private void writeResults(List<Sent> sent, Map<String, RequestState> states) throws IOException {

@@ -1,6 +1,8 @@
 package io.tiergate.classifier.classify;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +53,39 @@ public final class EmbeddingCache implements SentenceEmbedder {
       entries.put(text, vector);
     }
     return vector;
+  }
+
+  /** The misses of a batch are embedded in one call to the delegate. */
+  @Override
+  public List<float[]> embedAll(List<String> texts) {
+    float[][] out = new float[texts.size()][];
+    List<String> missing = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    synchronized (this) {
+      for (int i = 0; i < texts.size(); i++) {
+        float[] cached = entries.get(texts.get(i));
+        if (cached != null) {
+          hits++;
+          out[i] = cached;
+        } else {
+          missing.add(texts.get(i));
+          at.add(i);
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      long start = System.nanoTime();
+      List<float[]> vectors = delegate.embedAll(missing);
+      synchronized (this) {
+        misses += missing.size();
+        missNanos += System.nanoTime() - start;
+        for (int j = 0; j < missing.size(); j++) {
+          out[at.get(j)] = vectors.get(j);
+          entries.put(missing.get(j), vectors.get(j));
+        }
+      }
+    }
+    return List.of(out);
   }
 
   @Override

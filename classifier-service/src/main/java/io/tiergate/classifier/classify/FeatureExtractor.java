@@ -16,7 +16,7 @@ package io.tiergate.classifier.classify;
 public final class FeatureExtractor {
 
   /** Bump when the features change: a model trained on other features is refused at load. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Words of the ask used for n-grams: enough for any ask, bounded for pasted essays. */
   static final int MAX_WORDS = 400;

@@ -1,6 +1,7 @@
 package io.tiergate.classifier.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -27,10 +28,22 @@ public class ClassifierConfiguration {
 
   @PositiveOrZero private int embeddingCacheSize = ClassifierSettings.DEFAULTS.embeddingCacheSize();
 
+  @DecimalMin("0.0")
+  @DecimalMax("1.0")
+  private double uncertaintyMargin = ClassifierSettings.DEFAULTS.uncertaintyMargin();
+
   public ClassifierSettings toSettings() {
     return new ClassifierSettings(
         maxPromptTokens, maxPromptChars, tokenEncoding, embeddingEnabled, embeddingThreshold, embeddingThreads,
-        embeddingCacheSize);
+        embeddingCacheSize, uncertaintyMargin);
+  }
+
+  public double getUncertaintyMargin() {
+    return uncertaintyMargin;
+  }
+
+  public void setUncertaintyMargin(double uncertaintyMargin) {
+    this.uncertaintyMargin = uncertaintyMargin;
   }
 
   public int getMaxPromptTokens() {

@@ -24,7 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * inference.requests → classify → inference.classified, keyed by request id.
  *
- * <p>Per batch: each record is decoded and classified in offset order and its event sent; the
+ * <p>Per batch: each record is decoded, checked and scanned in offset order, then the task model
+ * runs once over the batch (one embedding call), and the events are sent in offset order; the
  * listener returns only when every send is acknowledged, and only then are the offsets committed,
  * so nothing is lost. The commit is asynchronous (one broker round trip less per batch on the
  * latency path): a commit lost to a crash or a rebalance only means the batch is classified again. One idempotent producer sends in poll order, so events of one key
@@ -61,33 +62,66 @@ public class InferenceRequestListener {
     this.metrics = metrics;
   }
 
+  /** A decoded request, checked and scanned, waiting for the batch's task model. */
+  private record Pending(ConsumerRecord<String, byte[]> record, InferenceRequest request, RequestClassifier.Prepared prepared) {}
+
   @Topic(Topics.Names.INFERENCE_REQUESTS)
   public void receive(List<ConsumerRecord<String, byte[]>> records) {
-    List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
+    long start = System.nanoTime();
+    List<Pending> pending = new ArrayList<>(records.size());
     for (ConsumerRecord<String, byte[]> record : records) {
-      inbound.process(Topics.INFERENCE_REQUESTS, record, request -> sends.add(classifyAndSend(request)));
+      inbound.process(Topics.INFERENCE_REQUESTS, record, request -> pending.add(new Pending(record, request, prepare(request))));
+    }
+    List<RequestClassifier.Result> results;
+    try {
+      results = classifier.complete(pending.stream().map(Pending::prepared).toList());
+    } catch (RuntimeException | StackOverflowError e) {
+      results = null; // one of the batch breaks the model: classify one at a time, dead-letter that one
+    }
+    List<CompletableFuture<?>> sends = new ArrayList<>(pending.size());
+    long nanosEach = pending.isEmpty() ? 0 : (System.nanoTime() - start) / pending.size();
+    for (int i = 0; i < pending.size(); i++) {
+      Pending p = pending.get(i);
+      if (results != null) {
+        metrics.record(results.get(i), nanosEach);
+        sends.add(send(p.request(), results.get(i)));
+      } else {
+        inbound.process(Topics.INFERENCE_REQUESTS, p.record(), request -> sends.add(send(request, completeAlone(p))));
+      }
     }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
   }
 
-  private CompletableFuture<?> classifyAndSend(InferenceRequest request) {
+  private RequestClassifier.Prepared prepare(InferenceRequest request) {
     if (request == null) {
       throw new InvalidInputException("tombstone: inference.requests carries requests, not deletes");
     }
     if (request.getRequestId().isBlank()) {
       throw new InvalidInputException("requestId is empty");
     }
-    long start = System.nanoTime();
-    RequestClassifier.Result result;
     try {
-      result = classifier.classify(request.getPrompt(), request.getSystemPrompt(), request.getTaskTypeHint());
+      return classifier.prepare(request.getPrompt(), request.getSystemPrompt(), request.getTaskTypeHint());
     } catch (InvalidInputException e) {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {
       // deterministic on this input: a retry would fail the same way and stall the partition
       throw new ClassificationFailedException(e);
     }
+  }
+
+  private RequestClassifier.Result completeAlone(Pending p) {
+    long start = System.nanoTime();
+    RequestClassifier.Result result;
+    try {
+      result = classifier.complete(List.of(p.prepared())).get(0);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new ClassificationFailedException(e);
+    }
     metrics.record(result, System.nanoTime() - start);
+    return result;
+  }
+
+  private CompletableFuture<?> send(InferenceRequest request, RequestClassifier.Result result) {
     ClassifiedRequest event =
         ClassifiedRequest.newBuilder()
             .setRequest(request)

@@ -40,6 +40,30 @@ final class ConfusionMatrix {
     return total() == 0 ? 0 : (double) correct() / total();
   }
 
+  /** Recall of each class in class order (NaN for a class with no examples). */
+  double[] recalls() {
+    double[] r = new double[classes.length];
+    for (int k = 0; k < classes.length; k++) {
+      int rowTotal = 0;
+      for (int j = 0; j < classes.length; j++) {
+        rowTotal += counts[k][j];
+      }
+      r[k] = rowTotal == 0 ? Double.NaN : (double) counts[k][k] / rowTotal;
+    }
+    return r;
+  }
+
+  /** The lowest recall over the classes that have examples. */
+  double minRecall() {
+    double min = 1;
+    for (double r : recalls()) {
+      if (!Double.isNaN(r)) {
+        min = Math.min(min, r);
+      }
+    }
+    return min;
+  }
+
   String markdown() {
     StringBuilder s = new StringBuilder("| true \\ predicted |");
     for (TaskType t : classes) {

@@ -1,153 +1,223 @@
 package io.tiergate.classifier.train;
 
 import io.tiergate.classifier.classify.EmbeddingCache;
-import io.tiergate.classifier.classify.MiniLmEmbedder;
+import io.tiergate.classifier.classify.OnnxSentenceEmbedder;
 import io.tiergate.classifier.classify.SentenceEmbedder;
 import io.tiergate.classifier.classify.TaskClassifier;
 import io.tiergate.classifier.classify.TaskModel;
 import io.tiergate.classifier.classify.TaskPrediction;
 import io.tiergate.classifier.config.ClassifierSettings;
-import io.tiergate.classifier.sensitive.SensitiveDataDetector;
-import io.tiergate.classifier.sensitive.SensitiveKind;
 import io.tiergate.classifier.train.ModelTrainer.Example;
+import io.tiergate.classifier.train.TrainingData.LabelledPrompt;
+import io.tiergate.schemas.cost.MinimumCapability;
 import io.tiergate.schemas.events.TaskType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * Measures the task classifier on the labelled data and prints a Markdown report: stratified
- * k-fold cross-validation on the training split, then the model trained on the whole training
- * split against the held-out evaluation split, each at several embedding thresholds (how often the
- * cascade embeds, and what that buys), with confusion matrices at the configured threshold.
+ * Measures the task classifier and prints a Markdown report: k-fold cross-validation on the training
+ * data, then the model trained on all of it against the frozen author-disjoint evaluation sets
+ * ({@link EvaluationSets}) and, optionally, a labelled workload; at several embedding thresholds and
+ * uncertainty margins, with confusion matrices at the configured ones.
  *
  * <pre>./mvnw -q -o -pl classifier-service compile exec:java -Dexec.mainClass=io.tiergate.classifier.train.Evaluate</pre>
  *
- * Options: {@code --data DIR} (default src/main/resources/training), {@code --threshold T},
- * {@code --workload FILE} (also score a labelled JSONL workload such as workloads/reference.jsonl,
- * lines with "prompt" and "expectedTaskType"), {@code --grid} (hyperparameter sweep by
- * cross-validation, training split only).
+ * Options: {@code --data DIR}, {@code --evaluation DIR}, {@code --threshold T}, {@code --margin M},
+ * {@code --workload FILE} (also score a labelled JSONL workload such as workloads/reference.jsonl),
+ * {@code --compare-embedders} (every supported embedding model: accuracy and CPU), {@code --grid}
+ * (hyperparameter sweep by cross-validation, training data only). Misclassified prompts are listed
+ * for the training data only: the frozen sets' errors are not looked at (docs/classifier.md).
  */
 public final class Evaluate {
 
   /** 0: the fast model alone; above 1: the full model always. */
-  static final double[] THRESHOLDS = {0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01};
+  static final double[] THRESHOLDS = {0.0, 0.7, 0.9, 1.01};
+
+  static final double[] MARGINS = {0.0, 0.1, 0.2, 0.3};
 
   private Evaluate() {}
 
+  /** One way of running the classifier: embedding threshold and uncertainty margin. */
+  record Setting(double threshold, double margin) implements Comparable<Setting> {
+    @Override
+    public int compareTo(Setting o) {
+      int c = Double.compare(threshold, o.threshold);
+      return c != 0 ? c : Double.compare(margin, o.margin);
+    }
+
+    String label() {
+      String t = threshold == 0 ? "fast only" : threshold > 1 ? "always" : String.valueOf(threshold);
+      return String.format(Locale.ROOT, "embedding %s, margin %.2f", t, margin);
+    }
+  }
+
   public static void main(String[] args) {
     Path dir = TrainingData.defaultDirectory();
-    double threshold = ClassifierSettings.DEFAULTS.embeddingThreshold();
+    Path evaluation = EvaluationSets.defaultDirectory();
+    ClassifierSettings defaults = ClassifierSettings.DEFAULTS;
+    Setting configured = new Setting(defaults.embeddingThreshold(), defaults.uncertaintyMargin());
     boolean grid = false;
+    boolean compare = false;
     Path workload = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data" -> dir = Path.of(args[++i]);
+        case "--evaluation" -> evaluation = Path.of(args[++i]);
         case "--workload" -> workload = Path.of(args[++i]);
-        case "--threshold" -> threshold = Double.parseDouble(args[++i]);
+        case "--threshold" -> configured = new Setting(Double.parseDouble(args[++i]), configured.margin());
+        case "--margin" -> configured = new Setting(configured.threshold(), Double.parseDouble(args[++i]));
         case "--grid" -> grid = true;
+        case "--compare-embedders" -> compare = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     TrainingData data = TrainingData.load(dir);
-    System.out.println(dataSummary(data));
-    EmbeddingCache embedder = new EmbeddingCache(new MiniLmEmbedder(1), Integer.MAX_VALUE);
-    if (grid) {
-      grid(data, embedder, threshold);
+    List<String> problems = new ArrayList<>(data.problems());
+    Map<String, List<LabelledPrompt>> sets = new LinkedHashMap<>(EvaluationSets.load(evaluation, problems));
+    if (workload != null) {
+      sets.put(workload.getFileName().toString(), ReferenceWorkload.load(workload));
+    }
+    System.out.println(dataSummary(data, sets, problems));
+    TrainingRecipe recipe = TrainingRecipe.DEFAULT;
+    if (compare) {
+      compareEmbedders(data, sets, recipe, configured);
       return;
     }
-    TrainingRecipe recipe = TrainingRecipe.DEFAULT;
-    System.out.println("Recipe: `" + recipe + "`, configured embedding threshold " + threshold + "\n");
-
+    EmbeddingCache embedder = embedder(recipe.embedder());
+    if (grid) {
+      grid(data, embedder, configured);
+      return;
+    }
+    System.out.println("Recipe: `" + recipe + "`; configured: " + configured.label() + "\n");
     long start = System.nanoTime();
     ModelTrainer trainer = new ModelTrainer(recipe, embedder);
     List<Example> train = trainer.prepare(data.train());
-    List<Example> eval = trainer.prepare(data.eval());
     System.out.printf(
-        Locale.ROOT, "Embedded %d asks in %.1f s (%.2f ms each, one thread)%n%n",
-        train.size() + eval.size(), (System.nanoTime() - start) / 1e9, embedder.meanMissMillis());
+        Locale.ROOT, "Embedded %d training prompts in %.1f s%n%n", train.size(), (System.nanoTime() - start) / 1e9);
+    List<Setting> settings = settings(configured);
 
-    System.out.printf(Locale.ROOT, "## %d-fold cross-validation on the training split (%d prompts)%n%n", recipe.folds(), train.size());
-    Results cv = crossValidate(train, recipe, embedder, threshold);
-    System.out.println(cv.thresholdTable());
-    System.out.printf(Locale.ROOT, "Confusion matrix, cascade at threshold %.2f (out-of-fold predictions):%n%n", threshold);
-    System.out.println(cv.matrix(threshold).markdown());
-    System.out.println(cv.routingImpact(threshold));
+    System.out.printf(Locale.ROOT, "## %d-fold cross-validation on the training data (%d prompts)%n%n", recipe.folds(), train.size());
+    Results cv = crossValidate(train, recipe, embedder, settings);
+    System.out.println(cv.settingsTable());
+    System.out.printf(Locale.ROOT, "Confusion matrix, %s (out-of-fold predictions):%n%n", configured.label());
+    System.out.println(cv.matrix(configured).markdown());
 
-    System.out.printf(Locale.ROOT, "## Held-out evaluation split (%d prompts, never trained on)%n%n", eval.size());
     TaskModel model = trainer.train(train, data.trainSha256());
-    Results held = new Results();
-    predictAll(model, eval, embedder, held, threshold);
-    System.out.println(held.thresholdTable());
-    System.out.printf(Locale.ROOT, "Confusion matrix, cascade at threshold %.2f:%n%n", threshold);
-    System.out.println(held.matrix(threshold).markdown());
-    System.out.println(held.routingImpact(threshold));
-    System.out.println("Misclassified held-out prompts at the configured threshold:\n");
-    System.out.println(held.misclassified(threshold));
-    if (workload != null) {
-      List<Example> reference = trainer.prepare(ReferenceWorkload.load(workload));
-      System.out.printf(
-          Locale.ROOT, "## Reference workload %s (%d prompts from another author's generator; hints ignored)%n%n",
-          workload.getFileName(), reference.size());
-      Results ref = new Results();
-      predictAll(model, reference, embedder, ref, threshold);
-      System.out.println(ref.thresholdTable());
-      System.out.printf(Locale.ROOT, "Confusion matrix, cascade at threshold %.2f:%n%n", threshold);
-      System.out.println(ref.matrix(threshold).markdown());
-      System.out.println(ref.routingImpact(threshold));
-      System.out.println(sensitiveSummary(reference));
+    for (Map.Entry<String, List<LabelledPrompt>> set : sets.entrySet()) {
+      List<Example> examples = trainer.prepare(set.getValue());
+      System.out.printf(Locale.ROOT, "## %s (%d prompts, never trained on)%n%n", set.getKey(), examples.size());
+      Results r = new Results();
+      predictAll(model, examples, embedder, r, settings);
+      System.out.println(r.settingsTable());
+      System.out.printf(Locale.ROOT, "Confusion matrix, %s:%n%n", configured.label());
+      System.out.println(r.matrix(configured).markdown());
     }
-    System.out.println("\nMisclassified training prompts in cross-validation (candidates for label review):\n");
-    System.out.println(cv.misclassified(threshold));
+    System.out.println("## Misclassified training prompts in cross-validation (candidates for label review)\n");
+    System.out.println(cv.misclassified(configured));
   }
 
-  static String dataSummary(TrainingData data) {
-    StringBuilder s = new StringBuilder("# Task classifier evaluation\n\n");
-    Map<TaskType, int[]> counts = new EnumMap<>(TaskType.class);
-    data.train().forEach(p -> counts.computeIfAbsent(p.taskType(), t -> new int[2])[0]++);
-    data.eval().forEach(p -> counts.computeIfAbsent(p.taskType(), t -> new int[2])[1]++);
-    s.append("| type | train | eval |\n|---|---:|---:|\n");
-    counts.forEach((t, c) -> s.append("| ").append(t).append(" | ").append(c[0]).append(" | ").append(c[1]).append(" |\n"));
-    s.append("| total | ").append(data.train().size()).append(" | ").append(data.eval().size()).append(" |\n\n");
-    s.append("Training data SHA-256: `").append(data.trainSha256()).append("`\n");
-    if (!data.problems().isEmpty()) {
-      s.append("\nProblems in the data files:\n");
-      data.problems().forEach(p -> s.append("- ").append(p).append('\n'));
+  static EmbeddingCache embedder(String name) {
+    return new EmbeddingCache(new OnnxSentenceEmbedder(OnnxSentenceEmbedder.Spec.named(name), 1, 128), Integer.MAX_VALUE);
+  }
+
+  static List<Setting> settings(Setting configured) {
+    List<Setting> out = new ArrayList<>();
+    for (double t : THRESHOLDS) {
+      out.add(new Setting(t, 0));
     }
-    List<String> leaks = Leakage.find(data.train(), data.eval());
-    if (!leaks.isEmpty()) {
-      s.append("\nNear-duplicates across train and eval (held-out numbers are optimistic for these):\n");
-      leaks.forEach(l -> s.append("- ").append(l).append('\n'));
+    for (double m : MARGINS) {
+      out.add(new Setting(configured.threshold(), m));
+    }
+    out.add(configured);
+    return out.stream().distinct().sorted().toList();
+  }
+
+  static String dataSummary(TrainingData data, Map<String, List<LabelledPrompt>> sets, List<String> problems) {
+    StringBuilder s = new StringBuilder("# Task classifier evaluation\n\n| type | training |");
+    sets.keySet().forEach(k -> s.append(' ').append(k).append(" |"));
+    s.append("\n|---|---:|").append("---:|".repeat(sets.size())).append('\n');
+    for (TaskType t : ModelTrainer.CLASSES) {
+      s.append("| ").append(t).append(" | ").append(data.train().stream().filter(p -> p.taskType() == t).count()).append(" |");
+      sets.values().forEach(v -> s.append(' ').append(v.stream().filter(p -> p.taskType() == t).count()).append(" |"));
+      s.append('\n');
+    }
+    s.append("| total | ").append(data.train().size()).append(" |");
+    sets.values().forEach(v -> s.append(' ').append(v.size()).append(" |"));
+    s.append("\n\nTraining data SHA-256: `").append(data.trainSha256()).append("`\n");
+    if (!problems.isEmpty()) {
+      s.append("\nProblems in the data files:\n");
+      problems.forEach(p -> s.append("- ").append(p).append('\n'));
+    }
+    for (Map.Entry<String, List<LabelledPrompt>> set : sets.entrySet()) {
+      List<String> leaks = Leakage.find(data.train(), set.getValue());
+      s.append(String.format(Locale.ROOT, "%nNear-duplicates of training prompts in %s: %d%n", set.getKey(), leaks.size()));
     }
     return s.toString();
   }
 
-  /** Lines with sensitive data and findings per kind, to compare with the workload's own count. */
-  static String sensitiveSummary(List<Example> examples) {
-    SensitiveDataDetector detector = new SensitiveDataDetector();
-    Map<SensitiveKind, Integer> kinds = new EnumMap<>(SensitiveKind.class);
-    int lines = 0;
-    for (Example e : examples) {
-      var found = detector.detect(e.source().prompt());
-      if (!found.isEmpty()) {
-        lines++;
+  /** Every supported embedding model with the default recipe: accuracy where it counts, and CPU. */
+  static void compareEmbedders(
+      TrainingData data, Map<String, List<LabelledPrompt>> sets, TrainingRecipe base, Setting configured) {
+    StringBuilder table = new StringBuilder("| embedding model | CV (training) |");
+    sets.keySet().forEach(k -> table.append(' ').append(k).append(" |"));
+    table.append(" ms/text single | ms/text batch 32 |\n|---|---:|").append("---:|".repeat(sets.size())).append("---:|---:|\n");
+    Setting always = new Setting(1.01, configured.margin());
+    for (OnnxSentenceEmbedder.Spec spec : OnnxSentenceEmbedder.Spec.all()) {
+      TrainingRecipe recipe = base.withEmbedder(spec.name());
+      OnnxSentenceEmbedder raw = new OnnxSentenceEmbedder(spec, 1, 128);
+      double[] cpu = embeddingCost(raw, data.train(), recipe.embeddingChars());
+      EmbeddingCache embedder = new EmbeddingCache(raw, Integer.MAX_VALUE);
+      ModelTrainer trainer = new ModelTrainer(recipe, embedder);
+      List<Example> train = trainer.prepare(data.train());
+      Results cv = crossValidate(train, recipe, embedder, List.of(always));
+      TaskModel model = trainer.train(train, data.trainSha256());
+      table.append("| ").append(spec.name()).append(String.format(Locale.ROOT, " | %.1f%% |", 100 * cv.matrix(always).accuracy()));
+      for (List<LabelledPrompt> set : sets.values()) {
+        Results r = new Results();
+        predictAll(model, trainer.prepare(set), embedder, r, List.of(always));
+        table.append(String.format(
+            Locale.ROOT, " %.1f%% (min recall %.0f%%) |", 100 * r.matrix(always).accuracy(), 100 * r.matrix(always).minRecall()));
       }
-      found.forEach(k -> kinds.merge(k, 1, Integer::sum));
+      table.append(String.format(Locale.ROOT, " %.2f | %.2f |%n", cpu[0], cpu[1]));
+      System.out.println("measured " + spec.name());
     }
-    return String.format(Locale.ROOT, "Sensitive data found in %d of %d prompts; lines per kind: %s%n", lines, examples.size(), kinds);
+    System.out.printf(Locale.ROOT, "## Embedding models (%s, every prompt embedded)%n%n%s%n", always.label(), table);
+  }
+
+  /** Mean wall ms per text (one thread), embedded one at a time and in batches of 32, after a warm-up. */
+  static double[] embeddingCost(SentenceEmbedder embedder, List<LabelledPrompt> prompts, int chars) {
+    List<String> texts = new ArrayList<>();
+    for (LabelledPrompt p : prompts.subList(0, Math.min(prompts.size(), 640))) {
+      String t = TaskClassifier.embeddingText(io.tiergate.classifier.classify.PromptSignals.scan(p.prompt()), chars);
+      if (!t.isEmpty()) {
+        texts.add(t);
+      }
+    }
+    for (int i = 0; i < 64; i++) {
+      embedder.embed(texts.get(i % texts.size()));
+    }
+    long start = System.nanoTime();
+    for (String t : texts) {
+      embedder.embed(t);
+    }
+    double single = (System.nanoTime() - start) / 1e6 / texts.size();
+    start = System.nanoTime();
+    for (int from = 0; from < texts.size(); from += 32) {
+      embedder.embedAll(texts.subList(from, Math.min(texts.size(), from + 32)));
+    }
+    double batched = (System.nanoTime() - start) / 1e6 / texts.size();
+    return new double[] {single, batched};
   }
 
   /** Out-of-fold predictions of a stratified k-fold split. */
-  static Results crossValidate(
-      List<Example> examples, TrainingRecipe recipe, SentenceEmbedder embedder, double configured) {
+  static Results crossValidate(List<Example> examples, TrainingRecipe recipe, SentenceEmbedder embedder, List<Setting> settings) {
     List<List<Example>> folds = stratifiedFolds(examples, recipe.folds(), recipe.seed());
     Results results = new Results();
     ModelTrainer trainer = new ModelTrainer(recipe, embedder);
@@ -158,7 +228,7 @@ public final class Evaluate {
           fit.addAll(folds.get(g));
         }
       }
-      predictAll(trainer.train(fit, "cv"), folds.get(f), embedder, results, configured);
+      predictAll(trainer.train(fit, "cv"), folds.get(f), embedder, results, settings);
     }
     return results;
   }
@@ -182,29 +252,24 @@ public final class Evaluate {
     return folds;
   }
 
-  static void predictAll(
-      TaskModel model, List<Example> examples, SentenceEmbedder embedder, Results into, double configured) {
-    SortedSet<Double> thresholds = new TreeSet<>();
-    for (double t : THRESHOLDS) {
-      thresholds.add(t);
-    }
-    thresholds.add(configured);
-    for (double t : thresholds) {
-      TaskClassifier classifier = new TaskClassifier(model, embedder, t);
-      for (Example e : examples) {
-        into.add(t, e, classifier.predict(e.signals()));
+  static void predictAll(TaskModel model, List<Example> examples, SentenceEmbedder embedder, Results into, List<Setting> settings) {
+    for (Setting s : settings) {
+      TaskClassifier classifier = new TaskClassifier(model, embedder, s.threshold(), s.margin());
+      List<TaskPrediction> predictions = classifier.predictAll(examples.stream().map(Example::signals).toList());
+      for (int i = 0; i < examples.size(); i++) {
+        into.add(s, examples.get(i), predictions.get(i));
       }
     }
   }
 
   /** One-at-a-time sweep around {@link TrainingRecipe#DEFAULT}, scored by cross-validation only. */
-  private static void grid(TrainingData data, SentenceEmbedder embedder, double threshold) {
+  private static void grid(TrainingData data, SentenceEmbedder embedder, Setting configured) {
     System.out.printf(
-        Locale.ROOT, "## Hyperparameter sweep around the default (cross-validation, training split only)%n%n"
-            + "| recipe | fast only | full always | cascade %.2f | embedded |%n|---|---:|---:|---:|---:|%n", threshold);
+        Locale.ROOT, "## Hyperparameter sweep around the default (cross-validation, training data only)%n%n"
+            + "| recipe | fast only | full always | %s | embedded |%n|---|---:|---:|---:|---:|%n", configured.label());
     TrainingRecipe d = TrainingRecipe.DEFAULT;
     List<TrainingRecipe> recipes = new ArrayList<>(List.of(d));
-    for (int docs : new int[] {1, 2, 4}) {
+    for (int docs : new int[] {2, 4}) {
       recipes.add(d.withMinDocuments(docs));
     }
     for (double l : new double[] {1e-4, 1e-3}) {
@@ -216,33 +281,36 @@ public final class Evaluate {
     for (float scale : new float[] {2f, 4f, 6f}) {
       recipes.add(d.withDenseScale(scale));
     }
-    for (int chars : new int[] {80, 150, 200}) {
+    for (int chars : new int[] {120, 300}) {
       recipes.add(d.withEmbeddingChars(chars));
     }
+    Setting fast = new Setting(0, 0);
+    Setting always = new Setting(1.01, 0);
+    Setting cascade = new Setting(configured.threshold(), 0);
     for (TrainingRecipe r : recipes) {
-      Results cv = crossValidate(new ModelTrainer(r, embedder).prepare(data.train()), r, embedder, threshold);
+      Results cv = crossValidate(new ModelTrainer(r, embedder).prepare(data.train()), r, embedder, List.of(fast, always, cascade));
       System.out.printf(
-          Locale.ROOT, "| `%s` | %.1f%% | %.1f%% | %.1f%% | %.0f%% |%n", r, 100 * cv.matrix(0).accuracy(),
-          100 * cv.matrix(1.01).accuracy(), 100 * cv.matrix(threshold).accuracy(), 100 * cv.embeddedShare(threshold));
+          Locale.ROOT, "| `%s` | %.1f%% | %.1f%% | %.1f%% | %.0f%% |%n", r, 100 * cv.matrix(fast).accuracy(),
+          100 * cv.matrix(always).accuracy(), 100 * cv.matrix(cascade).accuracy(), 100 * cv.embeddedShare(cascade));
     }
   }
 
-  /** Predictions per threshold. */
+  /** Predictions per setting. */
   static final class Results {
-    private final Map<Double, List<Example>> examples = new TreeMap<>();
-    private final Map<Double, List<TaskPrediction>> predictions = new TreeMap<>();
+    private final Map<Setting, List<Example>> examples = new TreeMap<>();
+    private final Map<Setting, List<TaskPrediction>> predictions = new TreeMap<>();
 
-    void add(double threshold, Example e, TaskPrediction p) {
-      examples.computeIfAbsent(threshold, t -> new ArrayList<>()).add(e);
-      predictions.computeIfAbsent(threshold, t -> new ArrayList<>()).add(p);
+    void add(Setting setting, Example e, TaskPrediction p) {
+      examples.computeIfAbsent(setting, t -> new ArrayList<>()).add(e);
+      predictions.computeIfAbsent(setting, t -> new ArrayList<>()).add(p);
     }
 
-    ConfusionMatrix matrix(double threshold) {
+    ConfusionMatrix matrix(Setting setting) {
       ConfusionMatrix m = new ConfusionMatrix(ModelTrainer.CLASSES);
-      List<Example> es = examples.get(threshold);
-      List<TaskPrediction> ps = predictions.get(threshold);
+      List<Example> es = examples.get(setting);
+      List<TaskPrediction> ps = predictions.get(setting);
       if (es == null) {
-        throw new IllegalArgumentException("threshold " + threshold + " was not evaluated; one of " + examples.keySet());
+        throw new IllegalArgumentException(setting + " was not evaluated; one of " + examples.keySet());
       }
       for (int i = 0; i < es.size(); i++) {
         m.add(es.get(i).label(), ModelTrainer.indexOf(ps.get(i).taskType()));
@@ -250,57 +318,48 @@ public final class Evaluate {
       return m;
     }
 
-    double embeddedShare(double threshold) {
-      List<TaskPrediction> ps = predictions.get(threshold);
+    double embeddedShare(Setting setting) {
+      List<TaskPrediction> ps = predictions.get(setting);
       return ps.stream().filter(TaskPrediction::embeddingUsed).count() / (double) ps.size();
     }
 
-    String thresholdTable() {
-      StringBuilder s = new StringBuilder("| embedding threshold | accuracy | embedded |\n|---|---:|---:|\n");
-      for (double t : examples.keySet()) {
-        String label = t == 0 ? "0 (fast model only)" : t > 1 ? "always (full model only)" : String.valueOf(t);
-        s.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.0f%% |%n", label, 100 * matrix(t).accuracy(), 100 * embeddedShare(t)));
+    /**
+     * Accuracy, the lowest per-type recall, how often the cascade embedded, and what the errors mean
+     * for routing: served at or above the true type's minimum tier, below it, and requests moved up
+     * by the uncertainty rule.
+     */
+    String settingsTable() {
+      StringBuilder s =
+          new StringBuilder(
+              "| setting | accuracy | min recall | embedded | at or above minimum tier | below | moved up (uncertain) |\n"
+                  + "|---|---:|---:|---:|---:|---:|---:|\n");
+      for (Setting setting : examples.keySet()) {
+        ConfusionMatrix m = matrix(setting);
+        List<Example> es = examples.get(setting);
+        List<TaskPrediction> ps = predictions.get(setting);
+        int atOrAbove = 0;
+        int uncertain = 0;
+        for (int i = 0; i < es.size(); i++) {
+          TaskType truth = es.get(i).source().taskType();
+          if (MinimumCapability.of(ps.get(i).taskType()).ordinal() >= MinimumCapability.of(truth).ordinal()) {
+            atOrAbove++;
+          }
+          if (ps.get(i).uncertain()) {
+            uncertain++;
+          }
+        }
+        s.append(String.format(
+            Locale.ROOT, "| %s | %.1f%% | %.0f%% | %.0f%% | %.1f%% | %.1f%% | %.1f%% |%n", setting.label(), 100 * m.accuracy(),
+            100 * m.minRecall(), 100 * embeddedShare(setting), 100.0 * atOrAbove / es.size(),
+            100.0 * (es.size() - atOrAbove) / es.size(), 100.0 * uncertain / es.size()));
       }
       return s.toString();
     }
 
-    /**
-     * What the errors cost in routing (DESIGN.md's minimum tiers: local types, then IMPLEMENTATION
-     * at standard, CODE_REVIEW and DEBUGGING at strong, ARCHITECTURE at frontier).
-     */
-    String routingImpact(double threshold) {
-      List<Example> es = examples.get(threshold);
-      List<TaskPrediction> ps = predictions.get(threshold);
-      int weaker = 0;
-      int stronger = 0;
-      for (int i = 0; i < es.size(); i++) {
-        int truth = minimumTierRank(es.get(i).source().taskType());
-        int predicted = minimumTierRank(ps.get(i).taskType());
-        if (predicted < truth) {
-          weaker++;
-        } else if (predicted > truth) {
-          stronger++;
-        }
-      }
-      return String.format(
-          Locale.ROOT, "Routing impact at threshold %.2f: %.1f%% of requests would get a weaker minimum tier than "
-              + "their true type needs, %.1f%% a stronger (costlier) one; the rest of the errors stay within a tier.%n",
-          threshold, 100.0 * weaker / es.size(), 100.0 * stronger / es.size());
-    }
-
-    private static int minimumTierRank(TaskType t) {
-      return switch (t) {
-        case IMPLEMENTATION -> 1;
-        case CODE_REVIEW, DEBUGGING -> 2;
-        case ARCHITECTURE -> 3;
-        default -> 0;
-      };
-    }
-
-    String misclassified(double threshold) {
+    String misclassified(Setting setting) {
       StringBuilder s = new StringBuilder();
-      List<Example> es = examples.get(threshold);
-      List<TaskPrediction> ps = predictions.get(threshold);
+      List<Example> es = examples.get(setting);
+      List<TaskPrediction> ps = predictions.get(setting);
       for (int i = 0; i < es.size(); i++) {
         Example e = es.get(i);
         TaskPrediction p = ps.get(i);
@@ -308,7 +367,7 @@ public final class Evaluate {
           String prompt = e.source().prompt().replaceAll("\\s+", " ");
           s.append(String.format(
               Locale.ROOT, "- `%s` labelled %s, predicted %s (%.2f%s): %s%n", e.source().source(), e.source().taskType(),
-              p.taskType(), p.confidence(), p.embeddingUsed() ? ", embedded" : "",
+              p.taskType(), p.confidence(), p.uncertain() ? ", uncertain" : "",
               prompt.length() > 110 ? prompt.substring(0, 110) + "…" : prompt));
         }
       }

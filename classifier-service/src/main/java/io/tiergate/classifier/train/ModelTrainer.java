@@ -36,16 +36,32 @@ final class ModelTrainer {
   record Example(LabelledPrompt source, PromptSignals signals, SparseFeatures features, float[] embedding, int label) {}
 
   List<Example> prepare(List<LabelledPrompt> prompts) {
+    List<PromptSignals> signals = prompts.stream().map(p -> PromptSignals.scan(p.prompt())).toList();
+    List<String> texts = new ArrayList<>();
+    for (PromptSignals s : signals) {
+      String text = TaskClassifier.embeddingText(s, recipe.embeddingChars());
+      if (!text.isEmpty()) {
+        texts.add(text);
+      }
+    }
+    List<float[]> vectors = new ArrayList<>(texts.size());
+    for (int from = 0; from < texts.size(); from += BATCH) {
+      vectors.addAll(embedder.embedAll(texts.subList(from, Math.min(texts.size(), from + BATCH))));
+    }
     List<Example> out = new ArrayList<>(prompts.size());
-    for (LabelledPrompt p : prompts) {
-      PromptSignals signals = PromptSignals.scan(p.prompt());
-      String ask = TaskClassifier.embeddingText(signals, recipe.embeddingChars());
-      // an ask-less prompt never reaches the full model at inference; a zero vector stands in
-      float[] embedding = ask.isEmpty() ? new float[embedder.dimensions()] : embedder.embed(ask);
-      out.add(new Example(p, signals, extractor.extract(signals), embedding, indexOf(p.taskType())));
+    int next = 0;
+    for (int i = 0; i < prompts.size(); i++) {
+      LabelledPrompt p = prompts.get(i);
+      boolean prose = !TaskClassifier.embeddingText(signals.get(i), recipe.embeddingChars()).isEmpty();
+      // a prompt without prose never reaches the full model at inference; a zero vector stands in
+      float[] embedding = prose ? vectors.get(next++) : new float[embedder.dimensions()];
+      out.add(new Example(p, signals.get(i), extractor.extract(signals.get(i)), embedding, indexOf(p.taskType())));
     }
     return out;
   }
+
+  /** Texts per embedding call while preparing. */
+  private static final int BATCH = 32;
 
   TaskModel train(List<Example> examples, String trainingDataSha256) {
     List<SparseFeatures> xs = examples.stream().map(Example::features).toList();

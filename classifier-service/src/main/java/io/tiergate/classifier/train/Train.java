@@ -1,7 +1,5 @@
 package io.tiergate.classifier.train;
 
-import io.tiergate.classifier.classify.EmbeddingCache;
-import io.tiergate.classifier.classify.MiniLmEmbedder;
 import io.tiergate.classifier.classify.TaskModel;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Trains the shipped task model on the training split (never the evaluation split) with
+ * Trains the shipped task model on the training data (never the frozen evaluation sets) with
  * {@link TrainingRecipe#DEFAULT} and writes it to {@code src/main/resources} + {@value TaskModel#RESOURCE}.
  * Deterministic: the same data gives the same weights.
  *
@@ -40,7 +38,7 @@ public final class Train {
       System.err.println("Skipped lines: " + data.problems());
     }
     long start = System.nanoTime();
-    ModelTrainer trainer = new ModelTrainer(TrainingRecipe.DEFAULT, new EmbeddingCache(new MiniLmEmbedder(1), Integer.MAX_VALUE));
+    ModelTrainer trainer = new ModelTrainer(TrainingRecipe.DEFAULT, Evaluate.embedder(TrainingRecipe.DEFAULT.embedder()));
     TaskModel model = trainer.train(trainer.prepare(data.train()), data.trainSha256());
     Files.createDirectories(out.getParent());
     try (OutputStream file = Files.newOutputStream(out)) {

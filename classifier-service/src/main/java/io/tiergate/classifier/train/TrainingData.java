@@ -17,13 +17,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The labelled prompts in {@code src/main/resources/training}: {@code train-*.jsonl} to fit on,
- * {@code eval-*.jsonl} held out. One JSON object per line, {@code {"prompt": "...", "taskType": "..."}}.
- * Lines that do not parse or name no task type are collected as problems, not silently dropped.
+ * The labelled prompts in {@code src/main/resources/training}: {@code train-*.jsonl}, all fitted on.
+ * One JSON object per line, {@code {"prompt": "...", "taskType": "..."}}. Lines that do not parse
+ * or name no task type are collected as problems, not silently dropped. The frozen evaluation sets
+ * live elsewhere ({@link EvaluationSets}) and are never trained on.
  *
  * @param problems "file:line: what is wrong", for the report
  */
-public record TrainingData(List<LabelledPrompt> train, List<LabelledPrompt> eval, List<String> problems, String trainSha256) {
+public record TrainingData(List<LabelledPrompt> train, List<String> problems, String trainSha256) {
 
   /** The source folder as seen from the project root or from the module. */
   public static Path defaultDirectory() {
@@ -37,13 +38,12 @@ public record TrainingData(List<LabelledPrompt> train, List<LabelledPrompt> eval
   public static TrainingData load(Path dir) {
     List<String> problems = new ArrayList<>();
     List<Path> trainFiles = files(dir, "train");
-    List<Path> evalFiles = files(dir, "eval");
-    return new TrainingData(read(trainFiles, problems), read(evalFiles, problems), problems, sha256(trainFiles));
+    return new TrainingData(read(trainFiles, problems), problems, sha256(trainFiles));
   }
 
-  private static List<Path> files(Path dir, String prefix) {
+  static List<Path> files(Path dir, String prefix) {
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("No training data folder at " + dir.toAbsolutePath());
+      throw new IllegalArgumentException("No data folder at " + dir.toAbsolutePath());
     }
     try (Stream<Path> list = Files.list(dir)) {
       return list.filter(p -> {
@@ -57,7 +57,7 @@ public record TrainingData(List<LabelledPrompt> train, List<LabelledPrompt> eval
     }
   }
 
-  private static List<LabelledPrompt> read(List<Path> files, List<String> problems) {
+  static List<LabelledPrompt> read(List<Path> files, List<String> problems) {
     ObjectMapper json = new ObjectMapper();
     List<LabelledPrompt> out = new ArrayList<>();
     for (Path file : files) {

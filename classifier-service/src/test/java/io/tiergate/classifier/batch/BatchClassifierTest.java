@@ -25,11 +25,11 @@ class BatchClassifierTest {
 
   @BeforeAll
   static void fastOnly() {
-    ClassifierSettings settings = new ClassifierSettings(2_000, 20_000, "cl100k_base", false, 0.7, 1, 0);
+    ClassifierSettings settings = new ClassifierSettings(2_000, 20_000, "cl100k_base", false, 0.7, 1, 0, 0.0);
     batch =
         new BatchClassifier(
             new RequestClassifier(
-                settings, new TaskClassifier(TaskModel.loadDefault(), null, 0.7), new TokenEstimator("cl100k_base"),
+                settings, new TaskClassifier(TaskModel.loadDefault(), null, 0.7, 0), new TokenEstimator("cl100k_base"),
                 new SensitiveDataDetector(), new ComplexityScorer(), false));
   }
 

@@ -27,7 +27,7 @@ class RequestClassifierTest {
   /** Fast model only (no ONNX): these tests are about the rules around the model. */
   private static RequestClassifier classifier(ClassifierSettings settings) {
     return new RequestClassifier(
-        settings, new TaskClassifier(model, null, settings.embeddingThreshold()), new TokenEstimator(settings.tokenEncoding()),
+        settings, new TaskClassifier(model, null, settings.embeddingThreshold(), 0), new TokenEstimator(settings.tokenEncoding()),
         new SensitiveDataDetector(), new ComplexityScorer(), false);
   }
 
@@ -74,7 +74,7 @@ class RequestClassifierTest {
     assertThat(c.getTokenEncoding()).isEqualTo("cl100k_base");
 
     RequestClassifier o200k =
-        classifier(new ClassifierSettings(32_000, 200_000, "o200k_base", false, 0.7, 1, 0));
+        classifier(new ClassifierSettings(32_000, 200_000, "o200k_base", false, 0.7, 1, 0, 0.0));
     assertThat(o200k.classify(prompt, null, null).classification().getTokenEncoding()).isEqualTo("o200k_base");
   }
 
@@ -103,7 +103,7 @@ class RequestClassifierTest {
 
   @Test
   void aPromptAboveTheTokenLimitIsRejectedWithTheLimitNamed() {
-    RequestClassifier small = classifier(new ClassifierSettings(100, 200_000, "cl100k_base", false, 0.7, 1, 0));
+    RequestClassifier small = classifier(new ClassifierSettings(100, 200_000, "cl100k_base", false, 0.7, 1, 0, 0.0));
     assertThat(small.classify("word ".repeat(90), null, null).classification().getEstimatedInputTokens()).isLessThanOrEqualTo(100);
     assertThatThrownBy(() -> small.classify("word ".repeat(60), "word ".repeat(60), null))
         .isInstanceOf(InvalidInputException.class)
@@ -113,7 +113,7 @@ class RequestClassifierTest {
 
   @Test
   void aPromptAboveTheCharacterLimitIsRejectedBeforeTokenizing() {
-    RequestClassifier small = classifier(new ClassifierSettings(1_000_000, 1_000, "cl100k_base", false, 0.7, 1, 0));
+    RequestClassifier small = classifier(new ClassifierSettings(1_000_000, 1_000, "cl100k_base", false, 0.7, 1, 0, 0.0));
     assertThatThrownBy(() -> small.classify("x".repeat(1_001), null, null))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("1001 characters")

@@ -18,6 +18,8 @@ class TaskClassifierTest {
     model = TaskModel.loadDefault();
   }
 
+  private static final String SHIPPED_EMBEDDER = TaskModel.loadDefault().embedderName();
+
   /** Stands in for MiniLM: counts calls, returns a fixed unit vector or fails on demand. */
   static final class FakeEmbedder implements SentenceEmbedder {
     final AtomicInteger calls = new AtomicInteger();
@@ -39,9 +41,10 @@ class TaskClassifierTest {
       return v;
     }
 
+    /** The shipped model's embedder name: the classifier refuses vectors of another model. */
     @Override
     public String name() {
-      return "fake";
+      return SHIPPED_EMBEDDER;
     }
   }
 
@@ -58,7 +61,7 @@ class TaskClassifierTest {
         "ARCHITECTURE | Should we split our monolith into microservices or keep a modular monolith? 4 teams, 30 engineers, one Postgres database, deploys are painful.",
       })
   void theShippedFastModelGetsClearCasesRight(TaskType expected, String prompt) {
-    TaskClassifier fastOnly = new TaskClassifier(model, null, 0);
+    TaskClassifier fastOnly = new TaskClassifier(model, null, 0, 0);
     TaskPrediction p = fastOnly.predict(PromptSignals.scan(prompt.replace("\\n", "\n")));
     assertThat(p.taskType()).isEqualTo(expected);
     assertThat(p.embeddingUsed()).isFalse();
@@ -68,7 +71,7 @@ class TaskClassifierTest {
   @Test
   void aConfidentFastAnswerSkipsTheEmbedding() {
     FakeEmbedder embedder = new FakeEmbedder();
-    TaskClassifier never = new TaskClassifier(model, embedder, 0.0);
+    TaskClassifier never = new TaskClassifier(model, embedder, 0.0, 0);
     never.predict(PromptSignals.scan("Summarize this article in two sentences."));
     assertThat(embedder.calls).hasValue(0);
   }
@@ -76,18 +79,18 @@ class TaskClassifierTest {
   @Test
   void anUnsureFastAnswerConsultsTheEmbedding() {
     FakeEmbedder embedder = new FakeEmbedder();
-    TaskClassifier always = new TaskClassifier(model, embedder, 1.01);
+    TaskClassifier always = new TaskClassifier(model, embedder, 1.01, 0);
     TaskPrediction p = always.predict(PromptSignals.scan("hmm, thoughts on this?"));
     assertThat(embedder.calls).hasValue(1);
     assertThat(p.embeddingUsed()).isTrue();
-    assertThat(p.evidence().get(0)).startsWith("model=fake+ngram-logreg p=").contains("(fast: ");
+    assertThat(p.evidence().get(0)).startsWith("model=" + SHIPPED_EMBEDDER + "+ngram-logreg p=").contains("(fast: ");
     assertThat(p.confidence()).isBetween(0.0, 1.0);
   }
 
   @Test
   void aPromptWithoutProseIsNeverEmbedded() {
     FakeEmbedder embedder = new FakeEmbedder();
-    TaskClassifier always = new TaskClassifier(model, embedder, 1.01);
+    TaskClassifier always = new TaskClassifier(model, embedder, 1.01, 0);
     TaskPrediction p = always.predict(PromptSignals.scan("```diff\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n```"));
     assertThat(embedder.calls).hasValue(0);
     assertThat(p.embeddingUsed()).isFalse();
@@ -97,26 +100,26 @@ class TaskClassifierTest {
   void anEmbeddingFailureFallsBackToTheFastAnswer() {
     FakeEmbedder embedder = new FakeEmbedder();
     embedder.fail = true;
-    TaskClassifier always = new TaskClassifier(model, embedder, 1.01);
+    TaskClassifier always = new TaskClassifier(model, embedder, 1.01, 0);
     TaskPrediction p = always.predict(PromptSignals.scan("Summarize this article in two sentences."));
     assertThat(p.embeddingUsed()).isFalse();
     assertThat(p.evidence()).contains("embedding-failed=IllegalStateException");
-    assertThat(p.taskType()).isEqualTo(new TaskClassifier(model, null, 0).predict(PromptSignals.scan("Summarize this article in two sentences.")).taskType());
+    assertThat(p.taskType()).isEqualTo(new TaskClassifier(model, null, 0, 0).predict(PromptSignals.scan("Summarize this article in two sentences.")).taskType());
   }
 
   @Test
   void evidenceNamesSignalsAndTheStrongestTerms() {
     TaskPrediction p =
-        new TaskClassifier(model, null, 0)
+        new TaskClassifier(model, null, 0, 0)
             .predict(PromptSignals.scan("Please review this PR:\n```java\nint x = 1;\nint y = 2;\nreturn x + y;\n```"));
     assertThat(p.evidence()).anySatisfy(e -> assertThat(e).startsWith("signals=").contains("code-fence"));
     assertThat(p.evidence()).anySatisfy(e -> assertThat(e).startsWith("terms="));
   }
 
   @Test
-  void theAskForTheEmbeddingIsTheFirstLineCutAtAWord() {
+  void theEmbeddedTextIsTheProseJoinedAndCutAtAWord() {
     PromptSignals s = PromptSignals.scan("Summarize the following report for the board in plain words\nline two");
-    assertThat(TaskClassifier.embeddingText(s, 200)).isEqualTo("Summarize the following report for the board in plain words");
+    assertThat(TaskClassifier.embeddingText(s, 200)).isEqualTo("Summarize the following report for the board in plain words line two");
     assertThat(TaskClassifier.embeddingText(s, 20)).isEqualTo("Summarize the");
     assertThat(TaskClassifier.embeddingText(PromptSignals.scan("```\ncode\n```"), 200)).isEmpty();
   }

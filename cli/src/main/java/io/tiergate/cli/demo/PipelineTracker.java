@@ -33,6 +33,8 @@ public final class PipelineTracker implements AutoCloseable {
     public long routedAtMs = -1;
     /** The policy rule that fired for the first routing (SOVEREIGNTY, BUDGET, LATENCY, TASK_TABLE, CAPACITY, ...). */
     public String rule;
+    /** The budget level the first routing decision saw. */
+    public BudgetLevel budgetLevel;
     public final Set<String> tiersSeen = new LinkedHashSet<>();
     public boolean deferred;
     public final List<InferenceResult> results = new ArrayList<>();
@@ -95,6 +97,7 @@ public final class PipelineTracker implements AutoCloseable {
       if (state.routedAtMs < 0 && routed.getAttempt() == 1) {
         state.routedAtMs = record.timestamp();
         state.rule = routed.getDecision().getRule();
+        state.budgetLevel = routed.getDecision().getBudgetLevel();
       }
       var request = routed.getClassified().getRequest();
       if (cloud && (request.getRequiresDataSovereignty() || routed.getClassified().getClassification().getContainsSensitiveData())) {

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Reads a workload file: JSONL with {@code prompt} and optional {@code costCenter},
- * {@code requiresDataSovereignty}, {@code latencyBudgetMs}, {@code taskTypeHint},
- * {@code expectedTaskType}. A bad line is an error naming the line: a demo on half a workload would
+ * {@code requiresDataSovereignty}, {@code latencyBudgetMs}, {@code taskTypeHint}, and the labels
+ * {@code label} (or {@code expectedTaskType}: the true task type) and {@code sensitive} (true/false). A bad line is an error naming the line: a demo on half a workload would
  * report numbers about something else.
  */
 public final class Workload {
@@ -55,13 +55,25 @@ public final class Workload {
       throw new IllegalArgumentException(file + ":" + line + ": \"prompt\" is missing or empty");
     }
     Optional<TaskType> expected = Optional.empty();
-    if (node.hasNonNull("expectedTaskType")) {
-      String name = node.get("expectedTaskType").asText();
-      try {
-        expected = Optional.of(TaskType.valueOf(name));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(file + ":" + line + ": unknown expectedTaskType \"" + name + "\"");
+    for (String field : new String[] {"label", "expectedTaskType"}) {
+      if (expected.isEmpty() && node.hasNonNull(field)) {
+        String name = node.get(field).asText();
+        try {
+          expected = Optional.of(TaskType.valueOf(name));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(file + ":" + line + ": unknown " + field + " \"" + name + "\"");
+        }
+        if (expected.get() == TaskType.UNKNOWN) {
+          throw new IllegalArgumentException(file + ":" + line + ": " + field + " UNKNOWN is not a label");
+        }
       }
+    }
+    Optional<Boolean> sensitive = Optional.empty();
+    if (node.hasNonNull("sensitive")) {
+      if (!node.get("sensitive").isBoolean()) {
+        throw new IllegalArgumentException(file + ":" + line + ": \"sensitive\" must be true or false");
+      }
+      sensitive = Optional.of(node.get("sensitive").asBoolean());
     }
     return new WorkloadItem(
         line,
@@ -70,6 +82,7 @@ public final class Workload {
         node.path("requiresDataSovereignty").asBoolean(false),
         node.hasNonNull("latencyBudgetMs") ? Optional.of(node.get("latencyBudgetMs").asLong()) : Optional.empty(),
         node.hasNonNull("taskTypeHint") ? Optional.of(node.get("taskTypeHint").asText()) : Optional.empty(),
-        expected);
+        expected,
+        sensitive);
   }
 }

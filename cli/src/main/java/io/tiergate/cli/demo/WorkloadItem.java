@@ -3,7 +3,10 @@ package io.tiergate.cli.demo;
 import io.tiergate.schemas.events.TaskType;
 import java.util.Optional;
 
-/** One line of a workload file (JSONL): a request to send, and what its type really is. */
+/**
+ * One line of a workload file (JSONL): a request to send, and, when the line is labelled, what its
+ * type really is and whether it really holds sensitive data (for the demo's classifier report).
+ */
 public record WorkloadItem(
     int line,
     String prompt,
@@ -11,4 +14,5 @@ public record WorkloadItem(
     boolean requiresDataSovereignty,
     Optional<Long> latencyBudgetMs,
     Optional<String> taskTypeHint,
-    Optional<TaskType> expectedTaskType) {}
+    Optional<TaskType> expectedTaskType,
+    Optional<Boolean> sensitive) {}
