@@ -43,7 +43,8 @@ import java.util.Optional;
  *       classifier got right costs what it really cost. One it got wrong is decided again with the
  *       true labels at the budget level its real decision saw: served by the model that really
  *       answered it, what it really cost; routed to another cloud model, that model's price for the
- *       tokens it really used; routed locally, the mean local cost of this run's local requests;
+ *       input tokens and the answer's length (a real backend's answer as long as it really was; a
+ *       simulated backend's as long as the simulator makes answers of the true type); routed locally, the mean local cost of this run's local requests;
  *       deferred or rejected, nothing.
  * </ul>
  *
@@ -166,7 +167,12 @@ public final class BrainReport {
     if (d.toEvent().getTier() == Tier.LOCAL) {
       return localMean;
     }
-    long output = result != null && result.getOutputTokens() > 0 ? result.getOutputTokens() : costs.prices().expectedOutputTokens(type);
+    // a real model's answer is as long as the request needs, whatever it was typed as; a simulated
+    // one is as long as the type it was given (SimulatedBackend), so the truth gets its type's length
+    long output =
+        result != null && !result.getSimulated() && result.getOutputTokens() > 0
+            ? result.getOutputTokens()
+            : costs.prices().expectedOutputTokens(type);
     return costs.cloud(
             policy.catalog().require(d.toEvent().getModel()), TokenUsage.of(c.getEstimatedInputTokens(), output), Optional.empty())
         .totalUsd();

@@ -124,6 +124,21 @@ class BrainReportTest {
   }
 
   @Test
+  void aSimulatedAnswerIsPricedAtTheTrueTypesSimulatedLength() {
+    // a review typed as a summary, answered by the simulated local model with a summary's length;
+    // the truth goes to sonnet with a review's simulated length: 1000 x $3/M + 800 x $15/M = $0.015
+    request("s1", Optional.of(TaskType.CODE_REVIEW), Optional.empty(), TaskType.SUMMARIZATION, false, Tier.LOCAL, "qwen3:8b", 250, "0.0001");
+    states.get("s1").results.set(0, InferenceResult.newBuilder(states.get("s1").results.get(0)).setSimulated(true).build());
+    ModelCatalog catalog = new ModelCatalog(PriceTable.loadDefault());
+    ObjectNode report = new ObjectMapper().createObjectNode();
+    new BrainReport(
+            catalog, new RulesBook(DefaultRules.load(catalog), new RuleValidator(catalog)).current(),
+            new CostCalculator(PriceTable.loadDefault()))
+        .addTo(report, sent, states);
+    assertThat(new BigDecimal(report.get("oracleCostUsd").asText())).isEqualByComparingTo("0.015");
+  }
+
+  @Test
   void anUnlabelledWorkloadAddsNothing() {
     request("u1", Optional.empty(), Optional.empty(), TaskType.CONVERSATION, false, Tier.LOCAL, "qwen3:8b", 300, "0.0002");
     ModelCatalog catalog = new ModelCatalog(PriceTable.loadDefault());
