@@ -3,6 +3,7 @@ package io.tiergate.worker.runtime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -70,6 +71,31 @@ public final class InFlightLedger<P, T> {
   public record Prefix<T>(List<T> items, long nextOffset) {
     public Prefix {
       items = List.copyOf(items);
+    }
+  }
+
+  /** The finished prefixes of some partitions: what one transaction publishes and commits. */
+  public record Committable<P, T>(Map<P, Prefix<T>> prefixes) {
+    public Committable {
+      prefixes = Collections.unmodifiableMap(new LinkedHashMap<>(prefixes));
+    }
+
+    public boolean isEmpty() {
+      return prefixes.isEmpty();
+    }
+
+    /** Every item, partition by partition, in offset order within each. */
+    public List<T> items() {
+      List<T> items = new ArrayList<>();
+      prefixes.values().forEach(p -> items.addAll(p.items()));
+      return items;
+    }
+
+    /** Per partition, the offset to commit. */
+    public Map<P, Long> nextOffsets() {
+      Map<P, Long> offsets = new LinkedHashMap<>();
+      prefixes.forEach((p, prefix) -> offsets.put(p, prefix.nextOffset()));
+      return offsets;
     }
   }
 
@@ -165,7 +191,7 @@ public final class InFlightLedger<P, T> {
    * tracked record is unfinished). Changes nothing: after a failed commit the same prefix (or a longer
    * one) is offered again; {@link #release} removes what was committed.
    */
-  public Map<P, Prefix<T>> committable(Collection<P> partitions) {
+  public Committable<P, T> committable(Collection<P> partitions) {
     Map<P, Prefix<T>> ready = new LinkedHashMap<>();
     for (P p : partitions) {
       List<T> items = new ArrayList<>();
@@ -181,12 +207,12 @@ public final class InFlightLedger<P, T> {
         ready.put(p, new Prefix<>(items, next));
       }
     }
-    return ready;
+    return new Committable<>(ready);
   }
 
   /** Stops tracking what {@code committed} covers (entries below each prefix's next offset). */
-  public void release(Map<P, Prefix<T>> committed) {
-    for (Map.Entry<P, Prefix<T>> c : committed.entrySet()) {
+  public void release(Committable<P, T> committed) {
+    for (Map.Entry<P, Prefix<T>> c : committed.prefixes().entrySet()) {
       Deque<Entry<P, T>> entries = byPartition.get(c.getKey());
       while (entries != null && !entries.isEmpty() && entries.peekFirst().offset < c.getValue().nextOffset()) {
         if (!entries.peekFirst().done) {

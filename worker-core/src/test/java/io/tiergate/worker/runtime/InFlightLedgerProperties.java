@@ -75,8 +75,8 @@ class InFlightLedgerProperties {
           log.finished.add(e.offset());
         }
       } else if (op < 9) {
-        Map<String, Prefix<Long>> ready = ledger.committable(PARTITIONS);
-        for (Map.Entry<String, Prefix<Long>> r : ready.entrySet()) {
+        InFlightLedger.Committable<String, Long> ready = ledger.committable(PARTITIONS);
+        for (Map.Entry<String, Prefix<Long>> r : ready.prefixes().entrySet()) {
           Log l = logs.get(r.getKey());
           List<Long> items = r.getValue().items();
           assertThat(l.finished).containsAll(items);

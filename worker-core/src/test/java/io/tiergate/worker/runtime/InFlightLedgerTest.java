@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tiergate.worker.runtime.InFlightLedger.Committable;
 import io.tiergate.worker.runtime.InFlightLedger.Entry;
 import io.tiergate.worker.runtime.InFlightLedger.Prefix;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,11 @@ class InFlightLedgerTest {
   }
 
   private Map<String, Prefix<String>> committableEverywhere() {
-    return ledger.committable(List.of(P0, P1));
+    return ledger.committable(List.of(P0, P1)).prefixes();
+  }
+
+  private Map<String, Prefix<String>> committable(String... partitions) {
+    return ledger.committable(List.of(partitions)).prefixes();
   }
 
   @Test
@@ -93,8 +97,8 @@ class InFlightLedgerTest {
     ledger.complete(p1.get(1));
 
     assertThat(committableEverywhere()).containsOnlyKeys(P0);
-    assertThat(ledger.committable(List.of(P1))).isEmpty();
-    assertThat(ledger.committable(List.of(P1, P0)).get(P0).nextOffset()).isEqualTo(1);
+    assertThat(committable(P1)).isEmpty();
+    assertThat(committable(P1, P0).get(P0).nextOffset()).isEqualTo(1);
   }
 
   @Test
@@ -102,16 +106,16 @@ class InFlightLedgerTest {
     running(P0, 0).forEach(ledger::complete);
     running(P1, 0).forEach(ledger::complete);
 
-    assertThat(ledger.committable(List.of(P1))).containsOnlyKeys(P1);
-    assertThat(ledger.committable(List.of())).isEmpty();
+    assertThat(committable(P1)).containsOnlyKeys(P1);
+    assertThat(committable()).isEmpty();
   }
 
   @Test
   void aPrefixIsOfferedAgainUntilReleasedAsAfterAnAbortedTransaction() {
     List<Entry<String, String>> e = running(P0, 0, 1, 2);
     ledger.complete(e.get(0));
-    Map<String, Prefix<String>> first = committableEverywhere();
-    assertThat(committableEverywhere()).isEqualTo(first);
+    Committable<String, String> first = ledger.committable(List.of(P0));
+    assertThat(ledger.committable(List.of(P0))).isEqualTo(first);
 
     ledger.complete(e.get(1)); // finished meanwhile: the retry covers more
     assertThat(committableEverywhere().get(P0).nextOffset()).isEqualTo(2);
@@ -123,7 +127,7 @@ class InFlightLedgerTest {
     List<Entry<String, String>> e = running(P0, 0, 1, 2, 3);
     ledger.complete(e.get(0));
     ledger.complete(e.get(1));
-    Map<String, Prefix<String>> committed = committableEverywhere();
+    Committable<String, String> committed = ledger.committable(List.of(P0, P1));
     ledger.complete(e.get(2)); // finished while the transaction ran: not covered by it
 
     ledger.release(committed);
@@ -131,7 +135,7 @@ class InFlightLedgerTest {
     assertThat(ledger.size()).isEqualTo(2);
     assertThat(committableEverywhere().get(P0)).isEqualTo(new Prefix<>(List.of("tier-0@2"), 3));
     ledger.complete(e.get(3));
-    ledger.release(committableEverywhere());
+    ledger.release(ledger.committable(List.of(P0)));
     assertThat(ledger.size()).isZero();
     assertThat(ledger.partitions()).isEmpty();
     assertThat(committableEverywhere()).isEmpty();
@@ -140,7 +144,7 @@ class InFlightLedgerTest {
   @Test
   void releasingWhatIsNotFinishedIsABug() {
     running(P0, 0, 1);
-    assertThatThrownBy(() -> ledger.release(Map.of(P0, new Prefix<>(List.of("x"), 1))))
+    assertThatThrownBy(() -> ledger.release(new Committable<>(Map.of(P0, new Prefix<>(List.of("x"), 1)))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("tier-0@0");
   }
@@ -161,7 +165,7 @@ class InFlightLedgerTest {
     // the revoked partition's waiting record never starts, its late completions change nothing
     assertThat(ledger.startUpTo(10)).isEmpty();
     p0.forEach(ledger::complete);
-    assertThat(ledger.committable(List.of(P0))).isEmpty();
+    assertThat(committable(P0)).isEmpty();
     ledger.complete(p1.get(0));
     assertThat(committableEverywhere()).containsOnlyKeys(P1);
   }
@@ -186,10 +190,10 @@ class InFlightLedgerTest {
     // the partition comes back (or was reset to its committed offset 5): the same offsets again
     List<Entry<String, String>> again = running(P0, 5, 6);
     ledger.complete(before.get(0)); // the old attempt at offset 5 finishes late
-    assertThat(ledger.committable(List.of(P0))).isEmpty();
+    assertThat(committable(P0)).isEmpty();
 
     ledger.complete(again.get(0));
-    assertThat(ledger.committable(List.of(P0)).get(P0).nextOffset()).isEqualTo(6);
+    assertThat(committable(P0).get(P0).nextOffset()).isEqualTo(6);
     assertThat(ledger.size()).isEqualTo(2);
   }
 
@@ -233,7 +237,7 @@ class InFlightLedgerTest {
     Entry<String, String> next = ledger.track(P0, 1, "request");
 
     assertThat(ledger.startUpTo(5)).containsExactly(next);
-    assertThat(ledger.committable(List.of(P0)).get(P0).nextOffset()).isEqualTo(1);
+    assertThat(committable(P0).get(P0).nextOffset()).isEqualTo(1);
   }
 
   @Test
@@ -245,7 +249,7 @@ class InFlightLedgerTest {
 
     ledger.complete(first);
     assertThat(ledger.startUpTo(5)).isEmpty();
-    assertThat(ledger.committable(List.of(P0)).get(P0).nextOffset()).isEqualTo(1);
+    assertThat(committable(P0).get(P0).nextOffset()).isEqualTo(1);
     assertThat(ledger.size()).isEqualTo(2);
     assertThat(ledger.items()).containsExactly("a", "b");
   }
@@ -260,10 +264,22 @@ class InFlightLedgerTest {
         pool.execute(() -> ledger.complete(entry));
       }
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> ledger.committable(Set.of(P0)).getOrDefault(P0, new Prefix<>(List.of(), -1)).nextOffset() == 8);
+          .until(() -> committable(P0).getOrDefault(P0, new Prefix<>(List.of(), -1)).nextOffset() == 8);
       assertThat(ledger.running()).isZero();
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void aCommittableListsItsItemsAndTheOffsetsToCommit() {
+    running(P0, 3, 4).forEach(ledger::complete);
+    running(P1, 9).forEach(ledger::complete);
+
+    Committable<String, String> ready = ledger.committable(List.of(P0, P1));
+    assertThat(ready.items()).containsExactly("tier-0@3", "tier-0@4", "tier-1@9");
+    assertThat(ready.nextOffsets()).containsExactly(Map.entry(P0, 5L), Map.entry(P1, 10L));
+    assertThat(ready.isEmpty()).isFalse();
+    assertThat(ledger.committable(List.of()).isEmpty()).isTrue();
   }
 }
