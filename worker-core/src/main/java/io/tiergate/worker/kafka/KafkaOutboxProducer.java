@@ -29,9 +29,6 @@ final class KafkaOutboxProducer implements TransactionalOutbox.Producer {
   private KafkaProducer<String, SpecificRecord> producer;
 
   /**
-   * Creates the producer, which fences an earlier one with the same transactional id and aborts its
-   * open transaction.
-   *
    * @param group the consumer's group metadata: offsets commit only while its generation is current
    *     (KIP-447), which fences a zombie instance
    */
@@ -39,7 +36,11 @@ final class KafkaOutboxProducer implements TransactionalOutbox.Producer {
     this.settings = settings;
     this.config = config;
     this.group = group;
-    this.producer = create();
+  }
+
+  @Override
+  public void open() {
+    producer = create();
   }
 
   @Override
@@ -86,7 +87,9 @@ final class KafkaOutboxProducer implements TransactionalOutbox.Producer {
 
   @Override
   public void close(Duration timeout) {
-    producer.close(timeout);
+    if (producer != null) {
+      producer.close(timeout);
+    }
   }
 
   private KafkaProducer<String, SpecificRecord> create() {
@@ -101,6 +104,7 @@ final class KafkaOutboxProducer implements TransactionalOutbox.Producer {
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15000);
     p.putAll(config.producerOverrides());
     KafkaProducer<String, SpecificRecord> created = new KafkaProducer<>(p, new StringSerializer(), avroSerializer(p));
+    // fences an earlier producer with the same transactional id and aborts its open transaction
     created.initTransactions();
     return created;
   }

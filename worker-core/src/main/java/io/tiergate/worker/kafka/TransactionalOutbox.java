@@ -43,6 +43,9 @@ final class TransactionalOutbox {
 
   /** The transactional producer as the outbox drives it; {@link KafkaOutboxProducer} is the real one. */
   interface Producer {
+    /** Starts the producer: fences an earlier one under the same transactional id, aborting its open transaction. */
+    void open();
+
     void begin();
 
     void send(Output<?> output);
@@ -59,6 +62,7 @@ final class TransactionalOutbox {
     /** Closes this producer at once and starts a new one under the same transactional id. */
     void replace();
 
+    /** Also when never opened. */
     void close(Duration timeout);
   }
 
@@ -74,6 +78,11 @@ final class TransactionalOutbox {
     this.workerId = workerId;
   }
 
+  /** On the thread that publishes, before the first transaction. */
+  void open() {
+    producer.open();
+  }
+
   /**
    * @throws RuntimeException anything that is not a Kafka error of the transaction (a serializer's
    *     bug, a producer that cannot be created again): the caller's loop recovers from it
@@ -86,6 +95,7 @@ final class TransactionalOutbox {
       }
       if (faults.killBeforeCommit()) {
         producer.flush();
+        LOG.warn("Worker {} killed by fault injection before committing a transaction", workerId);
         return Result.KILLED;
       }
       producer.sendOffsets(nextOffsets);
@@ -115,6 +125,11 @@ final class TransactionalOutbox {
     }
     metrics.transactionCommitted();
     return Result.COMMITTED;
+  }
+
+  /** Closes the producer at once and starts a new one (the poll loop recovering from an unexpected error). */
+  void replaceProducer() {
+    producer.replace();
   }
 
   /** At once after a kill (an open transaction stays open), else after the in-flight sends. */

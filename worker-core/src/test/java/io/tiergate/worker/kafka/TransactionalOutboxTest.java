@@ -61,6 +61,11 @@ class TransactionalOutboxTest {
     }
 
     @Override
+    public void open() {
+      step("open");
+    }
+
+    @Override
     public void begin() {
       step("begin");
     }
