@@ -1,11 +1,14 @@
-package io.tiergate.localworker.model;
+package io.tiergate.localworker.endpoint;
 
+import io.tiergate.worker.http.HttpEndpoint;
+import io.tiergate.worker.ollama.OllamaChatBackend;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How to talk to one local model server.
+ * How to talk to one local model server (the worker calls it through worker-core's HTTP backends,
+ * as {@link HttpEndpoint#localServer a local server}).
  *
  * @param baseUrl e.g. {@code http://127.0.0.1:11434} (not {@code localhost}: it may resolve to ::1
  *     while the server listens on IPv4 only)
@@ -16,7 +19,7 @@ import java.util.Objects;
  * @param numCtx Ollama {@code options.num_ctx}; null leaves the model default
  * @param firstByteTimeout until the response head arrives (covers queueing in the server and model load)
  * @param idleTimeout longest silence between two streamed lines
- * @param totalTimeout the whole call, first byte to last
+ * @param totalTimeout the whole call, first byte to last (the worker's call timeout for this endpoint)
  */
 public record EndpointSettings(
     String name,
@@ -48,12 +51,27 @@ public record EndpointSettings(
         Duration.ofSeconds(2), Duration.ofSeconds(120), Duration.ofSeconds(30), Duration.ofSeconds(300));
   }
 
-  /** {@code baseUrl} joined with {@code path} ("/api/chat"), whether or not the base ends with a slash. */
-  public URI resolve(String path) {
+  /**
+   * The endpoint as worker-core's backend for {@code api} calls it: Ollama at the base URL; an
+   * OpenAI-compatible server at the base URL's {@code /v1} (appended unless the base ends with it).
+   * The call's deadline is {@link #totalTimeout()} (the worker's call timeout for this endpoint).
+   */
+  public HttpEndpoint http(LocalApi api) {
+    URI base = api == LocalApi.OLLAMA ? baseUrl : openAiBase(baseUrl);
+    return HttpEndpoint.localServer(api.provider(), base, stream, firstByteTimeout, idleTimeout);
+  }
+
+  /** Ollama's request options from these settings. */
+  public OllamaChatBackend.Options ollamaOptions() {
+    return new OllamaChatBackend.Options(think, keepAlive, numCtx);
+  }
+
+  /** The base of an OpenAI-compatible server's API: {@code baseUrl}, ending in {@code /v1}. */
+  private static URI openAiBase(URI baseUrl) {
     String base = baseUrl.toString();
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);
     }
-    return URI.create(base + path);
+    return URI.create(base.endsWith("/v1") ? base : base + "/v1");
   }
 }

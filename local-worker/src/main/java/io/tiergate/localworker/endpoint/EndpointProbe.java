@@ -1,5 +1,6 @@
-package io.tiergate.localworker.model;
+package io.tiergate.localworker.endpoint;
 
+import io.tiergate.worker.http.Redactor;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,17 +23,13 @@ public final class EndpointProbe {
   }
 
   public Result probe(LocalApi api, URI baseUrl, Duration timeout) {
-    EndpointSettings s = EndpointSettings.defaults("probe", baseUrl);
-    URI uri =
-        api == LocalApi.OLLAMA
-            ? s.resolve("/api/version")
-            : s.resolve(baseUrl.getPath().endsWith("/v1") ? "/models" : "/v1/models");
+    URI uri = EndpointSettings.defaults("probe", baseUrl).http(api).resolve(api == LocalApi.OLLAMA ? "/api/version" : "/models");
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     try {
       HttpResponse<String> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
           .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       if (response.statusCode() / 100 == 2) {
-        return new Result(true, "GET " + uri + " -> " + response.statusCode() + " " + WireJson.abbreviate(response.body().strip()));
+        return new Result(true, "GET " + uri + " -> " + response.statusCode() + " " + Redactor.clean(response.body(), null));
       }
       return new Result(false, "GET " + uri + " -> HTTP " + response.statusCode());
     } catch (InterruptedException e) {

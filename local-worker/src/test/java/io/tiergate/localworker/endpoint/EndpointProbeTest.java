@@ -1,17 +1,18 @@
-package io.tiergate.localworker.model;
+package io.tiergate.localworker.endpoint;
 
-import static io.tiergate.localworker.testing.FakeModelServer.fixture;
+import static io.tiergate.worker.testing.FakeModelServer.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tiergate.localworker.testing.FakeModelServer;
-import io.tiergate.localworker.testing.FakeModelServer.Reply;
+import io.tiergate.worker.http.ModelHttp;
+import io.tiergate.worker.testing.FakeModelServer;
+import io.tiergate.worker.testing.FakeModelServer.Reply;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class EndpointProbeTest {
 
-  private final EndpointProbe probe = new EndpointProbe(LocalHttp.client(Duration.ofMillis(300)));
+  private final EndpointProbe probe = new EndpointProbe(ModelHttp.newClient(Duration.ofMillis(300)));
 
   @Test
   void ollamaAnswersOnApiVersion() {
