@@ -103,6 +103,7 @@ public final class ModelHttp {
     private volatile CompletableFuture<HttpResponse<Void>> pending;
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
+    private boolean ended;
     private int status = -1;
     private HttpHeaders headers;
 
@@ -150,8 +151,12 @@ public final class ModelHttp {
 
     /** The next line of the body (without its line break), or null at its end. */
     public String nextLine() throws ModelCallException {
+      if (ended) {
+        return null;
+      }
       Object item = poll(endpoint.idleTimeout(), "no data");
       if (item == END) {
+        ended = true;
         return null;
       }
       if (item instanceof Failure f) {
@@ -221,16 +226,25 @@ public final class ModelHttp {
       return t instanceof IOException || t instanceof RuntimeException ? t : error;
     }
 
-    /** Cancels the exchange (closes the connection) if it is still running. */
+    /**
+     * Cancels the exchange if its body was not read to the end: the body's subscription once it
+     * has one (which closes the connection), else the request itself. A body read to the end is
+     * left alone: its connection goes back to the client's pool, and cancelling the exchange then
+     * would close it under the next request.
+     */
     @Override
     public void close() {
+      if (ended) {
+        return;
+      }
       cancelled = true;
       Flow.Subscription s = subscription;
       if (s != null) {
         s.cancel();
+        return;
       }
       CompletableFuture<HttpResponse<Void>> p = pending;
-      if (p != null && !p.isDone()) {
+      if (p != null) {
         p.cancel(true);
       }
     }
