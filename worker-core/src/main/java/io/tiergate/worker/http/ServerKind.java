@@ -18,9 +18,10 @@ public enum ServerKind {
    *       are not; Anthropic's spend-cap 429 is not retryable ({@code spend_limit_reached});
    *   <li>an error object inside a 200 answer is typed by its numeric {@code code} like a status
    *       (429 {@code rate_limited}, other 4xx {@code http_<code>}, else {@code provider_error});
-   *   <li>never $0 by omission: an answer without usage is billed as estimated tokens (the
-   *       classifier's input estimate, output characters / 4), and so is a stream cut off before
-   *       its end.
+   *   <li>never $0 by omission: a chat completion without usage is billed as estimated tokens
+   *       (the classifier's input estimate, output characters / 4), and so is a stream cut off
+   *       before its end (an Anthropic message without usage is MALFORMED; a cut-off Anthropic
+   *       stream bills what its events reported).
    * </ul>
    */
   PROVIDER_API,
@@ -34,8 +35,8 @@ public enum ServerKind {
    *       {@code bad_request} (the request's fault, not the server's); 408 and 504 a timeout; any
    *       other status {@code http_<status>}, retryable — the server is unwell;
    *   <li>an error object inside a 200 answer (mid-stream) is {@code server_error}, retryable;
-   *   <li>usage the server did not report is 0; a stream cut off before its end bills nothing but
-   *       its time;
+   *   <li>usage the server did not report is 0; a stream cut off before its end reports no
+   *       tokens (the local worker bills its time either way);
    *   <li>an inline {@code <think>…</think>} block (a thinking model whose template ignored
    *       {@code think: false}) is removed from the answer.
    * </ul>
