@@ -1,7 +1,5 @@
 package io.tiergate.cloudworker;
 
-import io.tiergate.cloudworker.testing.FakeProvider;
-import io.tiergate.cloudworker.testing.FakeProvider.Reply;
 import io.tiergate.cloudworker.testing.IsolatedCluster;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
@@ -10,6 +8,8 @@ import io.tiergate.testkit.KafkaBroker;
 import io.tiergate.testkit.TestBrokers;
 import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.kafka.TopicReader;
+import io.tiergate.worker.testing.FakeProvider;
+import io.tiergate.worker.testing.FakeProvider.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

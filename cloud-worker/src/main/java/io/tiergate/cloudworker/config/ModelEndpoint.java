@@ -1,5 +1,6 @@
 package io.tiergate.cloudworker.config;
 
+import io.tiergate.worker.http.HttpEndpoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -55,10 +56,12 @@ public record ModelEndpoint(
     }
   }
 
-  /** {@code base + path}, tolerating a trailing slash on the base. */
-  public URI resolve(String path) {
-    String base = baseUrl.toString();
-    return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+  /**
+   * How worker-core's HTTP backends call it: a provider's API, with the key, the extra headers and
+   * the provider's name for the model; the deadline is each call's (at most {@link #timeout()}).
+   */
+  public HttpEndpoint http() {
+    return HttpEndpoint.providerApi(provider, baseUrl, remoteModel, apiKey.reveal(), extraHeaders, stream);
   }
 
   @Override

@@ -2,13 +2,11 @@ package io.tiergate.cloudworker.kafka;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.tiergate.cloudworker.config.ApiKeySource;
 import io.tiergate.cloudworker.config.CloudWorkerConfiguration;
 import io.tiergate.cloudworker.config.ModelProperties;
-import io.tiergate.cloudworker.http.ModelHttp;
 import io.tiergate.cloudworker.resilience.Backoff;
 import io.tiergate.cloudworker.resilience.RetryPolicy;
 import io.tiergate.cloudworker.serve.CloudModels;
@@ -16,6 +14,7 @@ import io.tiergate.cloudworker.serve.CloudRequestHandler;
 import io.tiergate.cloudworker.serve.ServingModel;
 import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.PriceTable;
+import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
 import io.tiergate.worker.work.AttemptPricer;
@@ -68,7 +67,6 @@ public class CloudWorkerFactory {
   }
 
   @Singleton
-  @Bean(preDestroy = "close")
   ModelHttp modelHttp(CloudWorkerConfiguration config) {
     return new ModelHttp(config.getConnectTimeout());
   }

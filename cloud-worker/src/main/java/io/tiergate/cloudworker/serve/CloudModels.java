@@ -2,22 +2,22 @@ package io.tiergate.cloudworker.serve;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.tiergate.cloudworker.anthropic.AnthropicMessagesBackend;
 import io.tiergate.cloudworker.config.ApiKey;
 import io.tiergate.cloudworker.config.ApiKeySource;
 import io.tiergate.cloudworker.config.CloudWorkerConfiguration.BackendMode;
 import io.tiergate.cloudworker.config.ModelEndpoint;
 import io.tiergate.cloudworker.config.ModelProperties;
-import io.tiergate.cloudworker.http.ModelHttp;
-import io.tiergate.cloudworker.openai.OpenAiChatBackend;
 import io.tiergate.cloudworker.resilience.ModelRateLimiter;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.worker.anthropic.AnthropicMessagesBackend;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.http.ModelHttp;
+import io.tiergate.worker.openai.OpenAiChatBackend;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import java.net.URI;
 import java.time.Clock;
@@ -127,8 +127,8 @@ public final class CloudModels {
         ModelEndpoint endpoint = endpoint(p, resolved.get(p.getModel()));
         ModelBackend backend =
             p.getApi() == ModelEndpoint.Api.ANTHROPIC
-                ? new AnthropicMessagesBackend(endpoint, http, clock)
-                : new OpenAiChatBackend(endpoint, http, clock);
+                ? new AnthropicMessagesBackend(http, endpoint.http(), endpoint.defaultMaxOutputTokens())
+                : new OpenAiChatBackend(http, endpoint.http());
         serving.put(p.getModel(), new ServingModel(endpoint, backend, limiter(p), breaker(p, clock)));
       }
     }

@@ -3,8 +3,6 @@ package io.tiergate.cloudworker.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tiergate.cloudworker.testing.FakeProvider;
-import io.tiergate.cloudworker.testing.FakeProvider.Reply;
 import io.tiergate.cloudworker.testing.IsolatedCluster;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
@@ -17,6 +15,8 @@ import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.kafka.KillSwitch;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TopicReader;
+import io.tiergate.worker.testing.FakeProvider;
+import io.tiergate.worker.testing.FakeProvider.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -7,11 +7,8 @@ import io.tiergate.cloudworker.config.ApiKeySource;
 import io.tiergate.cloudworker.config.CloudWorkerConfiguration.BackendMode;
 import io.tiergate.cloudworker.config.ModelEndpoint;
 import io.tiergate.cloudworker.config.ModelProperties;
-import io.tiergate.cloudworker.http.ModelHttp;
 import io.tiergate.cloudworker.resilience.Backoff;
 import io.tiergate.cloudworker.resilience.RetryPolicy;
-import io.tiergate.cloudworker.testing.FakeProvider;
-import io.tiergate.cloudworker.testing.FakeProvider.Reply;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.InferenceResult;
@@ -21,8 +18,11 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
+import io.tiergate.worker.testing.FakeProvider;
+import io.tiergate.worker.testing.FakeProvider.Reply;
 import io.tiergate.worker.work.Work;
 import io.tiergate.worker.work.WorkEnvironment;
 import io.tiergate.worker.work.WorkOutcome;
@@ -82,7 +82,6 @@ class CloudRequestHandlerTest {
   @AfterEach
   void stop() {
     server.close();
-    http.close();
   }
 
   ModelProperties model(String id, Consumer<ModelProperties> tweak) {

@@ -5,7 +5,6 @@ import io.tiergate.cloudworker.config.ApiKeySource;
 import io.tiergate.cloudworker.config.CloudWorkerConfiguration.BackendMode;
 import io.tiergate.cloudworker.config.ModelEndpoint;
 import io.tiergate.cloudworker.config.ModelProperties;
-import io.tiergate.cloudworker.http.ModelHttp;
 import io.tiergate.cloudworker.resilience.Backoff;
 import io.tiergate.cloudworker.resilience.RetryPolicy;
 import io.tiergate.cloudworker.serve.CloudModels;
@@ -20,6 +19,7 @@ import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.kafka.FaultInjection;
 import io.tiergate.worker.kafka.TestTopics;
 import io.tiergate.worker.kafka.TierWorker;
@@ -27,6 +27,7 @@ import io.tiergate.worker.kafka.TierWorkerConfig;
 import io.tiergate.worker.kafka.TopicReader;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
+import io.tiergate.worker.testing.FakeProvider;
 import io.tiergate.worker.work.WorkEnvironment;
 import java.net.URI;
 import java.time.Clock;
@@ -61,7 +62,6 @@ public final class IsolatedCluster implements AutoCloseable {
   public final Topic<CostEvent> costs;
   private final DeadLetters deadLetters;
   private final KafkaProducer<String, SpecificRecord> producer;
-  private final List<ModelHttp> clients = new ArrayList<>();
   private final List<TierWorker> workers = new ArrayList<>();
 
   public IsolatedCluster(String bootstrapServers, int partitions) {
@@ -93,7 +93,6 @@ public final class IsolatedCluster implements AutoCloseable {
   /** The cloud handler for {@link #MODELS}, all OpenAI-compatible (streaming) on {@code provider}. */
   public CloudRequestHandler handler(URI provider, boolean stream) {
     ModelHttp http = new ModelHttp(Duration.ofSeconds(2));
-    clients.add(http);
     List<ModelProperties> models = new ArrayList<>();
     for (String m : MODELS) {
       ModelProperties p = new ModelProperties(m.replace('/', '-').replace('.', '-'));
@@ -176,6 +175,5 @@ public final class IsolatedCluster implements AutoCloseable {
     }
     producer.close();
     deadLetters.close();
-    clients.forEach(ModelHttp::close);
   }
 }

@@ -3,6 +3,8 @@ package io.tiergate.localworker.capacity;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.tiergate.schemas.events.CircuitState;
+import io.tiergate.worker.backend.ModelCallException;
+import io.tiergate.worker.http.HttpErrors;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,6 +44,14 @@ public final class LocalCircuit {
       }
       onTransition.accept(map(e.getStateTransition().getToState()));
     });
+  }
+
+  /**
+   * Whether a failed call says the local server is unwell (counts towards opening the circuit): all
+   * but its refusal of one bad request ({@link HttpErrors#BAD_REQUEST}).
+   */
+  public static boolean countsAgainstServer(ModelCallException failure) {
+    return !(failure.kind() == ModelCallException.Kind.NON_RETRYABLE && HttpErrors.BAD_REQUEST.equals(failure.errorCode()));
   }
 
   public CircuitState state() {

@@ -1,8 +1,6 @@
 package io.tiergate.localworker.endpoint;
 
 import io.tiergate.localworker.cost.TcoOverride;
-import io.tiergate.localworker.model.EndpointSettings;
-import io.tiergate.localworker.model.LocalApi;
 import java.util.List;
 import java.util.Objects;
 

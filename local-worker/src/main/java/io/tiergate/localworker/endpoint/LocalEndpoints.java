@@ -1,13 +1,10 @@
 package io.tiergate.localworker.endpoint;
 
 import io.tiergate.localworker.cost.TcoOverride;
-import io.tiergate.localworker.model.EndpointProbe;
-import io.tiergate.localworker.model.LocalApi;
-import io.tiergate.localworker.model.LocalModelBackend;
-import io.tiergate.localworker.model.OllamaChatClient;
-import io.tiergate.localworker.model.OpenAiCompatibleChatClient;
 import io.tiergate.worker.backend.ModelBackend;
-import java.net.http.HttpClient;
+import io.tiergate.worker.http.ModelHttp;
+import io.tiergate.worker.ollama.OllamaChatBackend;
+import io.tiergate.worker.openai.OpenAiChatBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +52,7 @@ public final class LocalEndpoints {
       BackendMode mode,
       List<EndpointSpec> specs,
       String defaultEndpoint,
-      HttpClient http,
+      ModelHttp http,
       EndpointProbe probe,
       Duration probeTimeout,
       Supplier<ModelBackend> simulated) {
@@ -73,10 +70,7 @@ public final class LocalEndpoints {
         EndpointProbe.Result answer = probe.probe(api, spec.settings().baseUrl(), probeTimeout);
         boolean real = mode != BackendMode.AUTO || answer.reachable() || spec.explicitUrl();
         if (real) {
-          backend = new LocalModelBackend(
-              api == LocalApi.OLLAMA
-                  ? new OllamaChatClient(http, spec.settings())
-                  : new OpenAiCompatibleChatClient(http, spec.settings()));
+          backend = client(api, spec.settings(), http);
           description = backend.provider() + " at " + url;
           if (answer.reachable()) {
             LOG.info("Local endpoint {}: {} answers ({})", spec.name(), description, answer.detail());
@@ -97,6 +91,13 @@ public final class LocalEndpoints {
       endpoints.add(new LocalEndpoint(spec.name(), backend, description, spec.models(), spec.tco(), spec.settings().totalTimeout()));
     }
     return new LocalEndpoints(endpoints, defaultEndpoint);
+  }
+
+  /** worker-core's client for a local server speaking {@code api}, as {@code settings} configure it. */
+  public static ModelBackend client(LocalApi api, EndpointSettings settings, ModelHttp http) {
+    return api == LocalApi.OLLAMA
+        ? new OllamaChatBackend(http, settings.http(api), settings.ollamaOptions())
+        : new OpenAiChatBackend(http, settings.http(api));
   }
 
   /** The endpoint serving {@code model}: the first that lists it, else the default endpoint. */

@@ -8,7 +8,6 @@ import io.tiergate.localworker.endpoint.LocalEndpoints;
 import io.tiergate.localworker.escalation.EscalationPolicy;
 import io.tiergate.localworker.escalation.EscalationPolicy.Shortage;
 import io.tiergate.localworker.escalation.Verdict;
-import io.tiergate.localworker.model.LocalModelBackend;
 import io.tiergate.localworker.quality.OutputCheck;
 import io.tiergate.localworker.quality.OutputValidator;
 import io.tiergate.schemas.events.Tier;
@@ -125,7 +124,7 @@ public final class LocalRequestHandler implements RequestHandler {
       response = backend.call(call);
     } catch (ModelCallException e) {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      if (LocalModelBackend.countsAgainstServer(e)) {
+      if (LocalCircuit.countsAgainstServer(e)) {
         circuit.failure(took, e);
       } else {
         circuit.success(took);

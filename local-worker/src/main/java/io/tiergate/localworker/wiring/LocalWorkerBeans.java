@@ -10,19 +10,19 @@ import io.tiergate.localworker.config.LocalWorkerConfiguration;
 import io.tiergate.localworker.cost.LocalAttemptPricer;
 import io.tiergate.localworker.cost.LocalCostPricer;
 import io.tiergate.localworker.endpoint.BackendMode;
+import io.tiergate.localworker.endpoint.EndpointProbe;
+import io.tiergate.localworker.endpoint.EndpointSettings;
 import io.tiergate.localworker.endpoint.EndpointSpec;
 import io.tiergate.localworker.endpoint.LocalEndpoint;
 import io.tiergate.localworker.endpoint.LocalEndpoints;
 import io.tiergate.localworker.escalation.BudgetLevels;
 import io.tiergate.localworker.escalation.EscalationPolicy;
 import io.tiergate.localworker.health.LocalHealthReporter;
-import io.tiergate.localworker.model.EndpointProbe;
-import io.tiergate.localworker.model.EndpointSettings;
-import io.tiergate.localworker.model.LocalHttp;
 import io.tiergate.localworker.quality.OutputValidator;
 import io.tiergate.localworker.serve.LocalRequestHandler;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.CircuitState;
+import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
 import jakarta.inject.Provider;
@@ -66,8 +66,8 @@ public class LocalWorkerBeans {
             BackendMode.parse(config.getBackend()),
             specs,
             config.getDefaultEndpoint(),
-            LocalHttp.client(connect),
-            new EndpointProbe(LocalHttp.client(config.getProbeTimeout())),
+            new ModelHttp(connect),
+            new EndpointProbe(ModelHttp.newClient(config.getProbeTimeout())),
             config.getProbeTimeout(),
             () -> new SimulatedBackend(prices, seeded));
     for (LocalEndpoint e : endpoints.all()) {

@@ -1,18 +1,15 @@
 package io.tiergate.localworker.endpoint;
 
-import static io.tiergate.localworker.testing.FakeModelServer.fixture;
+import static io.tiergate.worker.testing.FakeModelServer.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tiergate.localworker.model.EndpointProbe;
-import io.tiergate.localworker.model.EndpointSettings;
-import io.tiergate.localworker.model.LocalApi;
-import io.tiergate.localworker.model.LocalHttp;
-import io.tiergate.localworker.testing.FakeModelServer;
-import io.tiergate.localworker.testing.FakeModelServer.Reply;
 import io.tiergate.schemas.cost.PriceTable;
+import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
+import io.tiergate.worker.testing.FakeModelServer;
+import io.tiergate.worker.testing.FakeModelServer.Reply;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +21,7 @@ class LocalEndpointsTest {
   private static final URI NOTHING_THERE = URI.create("http://127.0.0.1:1");
 
   private final FakeModelServer ollama = new FakeModelServer().on("GET", "/api/version", Reply.json(200, fixture("ollama/version.json")));
-  private final EndpointProbe probe = new EndpointProbe(LocalHttp.client(Duration.ofMillis(300)));
+  private final EndpointProbe probe = new EndpointProbe(ModelHttp.newClient(Duration.ofMillis(300)));
 
   @AfterEach
   void stop() {
@@ -33,7 +30,7 @@ class LocalEndpointsTest {
 
   private LocalEndpoints select(BackendMode mode, EndpointSpec... specs) {
     return LocalEndpoints.select(
-        mode, List.of(specs), "ollama", LocalHttp.client(Duration.ofMillis(300)), probe, Duration.ofMillis(300),
+        mode, List.of(specs), "ollama", new ModelHttp(Duration.ofMillis(300)), probe, Duration.ofMillis(300),
         () -> new SimulatedBackend(PriceTable.loadDefault(), SimulationSettings.defaults()));
   }
 

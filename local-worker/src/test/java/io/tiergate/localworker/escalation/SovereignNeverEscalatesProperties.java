@@ -3,7 +3,6 @@ package io.tiergate.localworker.escalation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiergate.localworker.escalation.EscalationPolicy.Shortage;
-import io.tiergate.localworker.model.LocalModelException;
 import io.tiergate.localworker.testing.Requests;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetLevel;
@@ -26,6 +25,9 @@ class SovereignNeverEscalatesProperties {
   private static final int CASES = 5_000;
   private static final List<String> MODELS =
       List.of("qwen3:8b", "deepseek/deepseek-chat", "anthropic/claude-opus-4.6", "unknown/model", "anthropic/claude-haiku-4.5");
+  /** Error codes of failed local calls, as LocalRequestHandler passes them on (LOCAL_ + the backend's code). */
+  private static final List<String> LOCAL_FAILURES =
+      List.of("LOCAL_MODEL_NOT_FOUND", "LOCAL_BAD_REQUEST", "LOCAL_HTTP_500", "LOCAL_TIMEOUT", "LOCAL_UNREACHABLE", "LOCAL_MALFORMED_RESPONSE");
 
   @Test
   void sovereignWorkNeverEscalatesAndExhaustedBudgetsNeverPayForEscalation() {
@@ -61,7 +63,7 @@ class SovereignNeverEscalatesProperties {
           switch (random.nextInt(3)) {
             case 0 -> policy.onShortage(request, Shortage.values()[random.nextInt(2)], "busy");
             case 1 -> policy.onLocalFailure(
-                request, "LOCAL_" + LocalModelException.Kind.values()[random.nextInt(LocalModelException.Kind.values().length)], "boom");
+                request, LOCAL_FAILURES.get(random.nextInt(LOCAL_FAILURES.size())), "boom");
             default -> policy.onQualityFailure(request, "not JSON");
           };
 

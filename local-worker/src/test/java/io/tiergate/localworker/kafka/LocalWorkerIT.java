@@ -1,6 +1,6 @@
 package io.tiergate.localworker.kafka;
 
-import static io.tiergate.localworker.testing.FakeModelServer.fixture;
+import static io.tiergate.worker.testing.FakeModelServer.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,8 +11,6 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.tiergate.localworker.escalation.BudgetLevels;
-import io.tiergate.localworker.testing.FakeModelServer;
-import io.tiergate.localworker.testing.FakeModelServer.Reply;
 import io.tiergate.localworker.testing.Requests;
 import io.tiergate.localworker.testing.TopicReader;
 import io.tiergate.platform.kafka.DeadLetters;
@@ -33,6 +31,8 @@ import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.testkit.TestBrokers;
+import io.tiergate.worker.testing.FakeModelServer;
+import io.tiergate.worker.testing.FakeModelServer.Reply;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
