@@ -9,8 +9,15 @@ import io.tiergate.classifier.classify.TaskPrediction;
 import io.tiergate.classifier.config.ClassifierSettings;
 import io.tiergate.classifier.train.ModelTrainer.Example;
 import io.tiergate.classifier.train.TrainingData.LabelledPrompt;
+import io.tiergate.classifier.tokens.TokenEstimator;
+import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.MinimumCapability;
+import io.tiergate.schemas.cost.ModelPrice;
+import io.tiergate.schemas.cost.PriceTable;
+import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.TaskType;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +47,7 @@ public final class Evaluate {
   /** 0: the fast model alone; above 1: the full model always. */
   static final double[] THRESHOLDS = {0.0, 0.7, 0.9, 1.01};
 
-  static final double[] MARGINS = {0.0, 0.1, 0.2, 0.3};
+  static final double[] MARGINS = {0.0, 0.05, 0.1, 0.15, 0.2, 0.3};
 
   private Evaluate() {}
 
@@ -308,6 +315,23 @@ public final class Evaluate {
     }
   }
 
+  /**
+   * What serving {@code truth}'s request as {@code served} is expected to cost: the price table's
+   * first model of {@code served}'s minimum capability class (local types: the local model's TCO),
+   * at the true type's expected output length. A proxy for the routing cost of errors, from the
+   * default routing table's shape (local types local; IMPLEMENTATION standard; review and debugging
+   * strong; architecture frontier).
+   */
+  static BigDecimal expectedCost(TaskType served, TaskType truth, long inputTokens) {
+    CapabilityClass wanted = MinimumCapability.of(served);
+    ModelPrice model =
+        COSTS.prices().models().stream().filter(m -> m.capabilityClass() == wanted).findFirst().orElseThrow();
+    return COSTS.estimate(model, truth, inputTokens);
+  }
+
+  private static final CostCalculator COSTS = new CostCalculator(PriceTable.loadDefault());
+  private static final TokenEstimator TOKENS = new TokenEstimator("cl100k_base");
+
   /** Predictions per setting. */
   static final class Results {
     private final Map<Setting, List<Example>> examples = new TreeMap<>();
@@ -344,16 +368,21 @@ public final class Evaluate {
     String settingsTable() {
       StringBuilder s =
           new StringBuilder(
-              "| setting | accuracy | min recall | embedded | at or above minimum tier | below | moved up (uncertain) |\n"
-                  + "|---|---:|---:|---:|---:|---:|---:|\n");
+              "| setting | accuracy | min recall | embedded | at or above minimum tier | below | moved up (uncertain) | expected cost vs true types |\n"
+                  + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Setting setting : examples.keySet()) {
         ConfusionMatrix m = matrix(setting);
         List<Example> es = examples.get(setting);
         List<TaskPrediction> ps = predictions.get(setting);
         int atOrAbove = 0;
         int uncertain = 0;
+        BigDecimal cost = BigDecimal.ZERO;
+        BigDecimal oracle = BigDecimal.ZERO;
         for (int i = 0; i < es.size(); i++) {
           TaskType truth = es.get(i).source().taskType();
+          long tokens = TOKENS.count(es.get(i).source().prompt());
+          cost = cost.add(expectedCost(ps.get(i).taskType(), truth, tokens));
+          oracle = oracle.add(expectedCost(truth, truth, tokens));
           if (MinimumCapability.of(ps.get(i).taskType()).ordinal() >= MinimumCapability.of(truth).ordinal()) {
             atOrAbove++;
           }
@@ -362,9 +391,10 @@ public final class Evaluate {
           }
         }
         s.append(String.format(
-            Locale.ROOT, "| %s | %.1f%% | %.0f%% | %.0f%% | %.1f%% | %.1f%% | %.1f%% |%n", setting.label(), 100 * m.accuracy(),
+            Locale.ROOT, "| %s | %.1f%% | %.0f%% | %.0f%% | %.1f%% | %.1f%% | %.1f%% | x%.3f |%n", setting.label(), 100 * m.accuracy(),
             100 * m.minRecall(), 100 * embeddedShare(setting), 100.0 * atOrAbove / es.size(),
-            100.0 * (es.size() - atOrAbove) / es.size(), 100.0 * uncertain / es.size()));
+            100.0 * (es.size() - atOrAbove) / es.size(), 100.0 * uncertain / es.size(),
+            cost.divide(oracle, 6, RoundingMode.HALF_EVEN).doubleValue()));
       }
       return s.toString();
     }
