@@ -57,7 +57,9 @@ public class KafkaClientSettings {
    * A consumer that assigns itself partitions and reads them from positions it chooses: no consumer
    * group, nothing committed. {@code read_committed} skips what open or aborted transactions wrote
    * (ledger-streams and the workers write transactionally). A position that retention removed
-   * under the reader restarts at the earliest record still there, never silently at the end.
+   * under the reader restarts at the earliest record still there, never silently at the end. A
+   * reader never creates a topic (a compacted one created by a reader's metadata request would get
+   * the broker's defaults): a topic that does not exist reads as empty.
    */
   public Map<String, Object> readerConfig(String clientId, boolean readCommitted) {
     Map<String, Object> config = base();
@@ -65,6 +67,7 @@ public class KafkaClientSettings {
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     return config;
   }
 

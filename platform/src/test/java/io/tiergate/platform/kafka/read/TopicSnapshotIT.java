@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +80,17 @@ class TopicSnapshotIT {
   void anEmptyTopicIsReadAtOnce() throws Exception {
     try (TestTopic topic = new TestTopic("snapshot.empty", 3, Topic.Cleanup.COMPACT, REGISTRY)) {
       assertThat(TopicSnapshot.readAll(settings, ReadSpec.of("snapshot-empty").topic(topic.topic.name()), TIMEOUT)).isEmpty();
+    }
+  }
+
+  @Test
+  void aTopicThatDoesNotExistReadsAsEmptyAndIsNotCreated() throws Exception {
+    String missing = "snapshot.missing." + UUID.randomUUID();
+
+    assertThat(TopicSnapshot.readAll(settings, ReadSpec.of("snapshot-missing").topic(missing), TIMEOUT)).isEmpty();
+
+    try (Admin admin = Admin.create(settings.base())) {
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(missing);
     }
   }
 
