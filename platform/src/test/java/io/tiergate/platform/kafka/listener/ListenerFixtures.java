@@ -42,8 +42,11 @@ final class ListenerFixtures {
     }
   }
 
-  /** Overrides the offset strategy, as the hot-path listeners do. */
-  @RetryingBatchListener(groupId = "platform-it-async", offsetStrategy = OffsetStrategy.ASYNC)
+  /** Overrides the offset strategy and the consumer count, as the hot-path listeners do. */
+  @RetryingBatchListener(
+      groupId = "${tiergate.platform-it.async-group}",
+      offsetStrategy = OffsetStrategy.ASYNC,
+      threadsValue = "${tiergate.platform-it.async-threads:1}")
   @Requires(property = ENABLED, value = "true")
   static class AsyncListener {
     final List<String> received = new CopyOnWriteArrayList<>();

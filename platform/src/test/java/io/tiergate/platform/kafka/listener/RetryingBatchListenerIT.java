@@ -47,6 +47,7 @@ class RetryingBatchListenerIT {
 
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String SYNC_GROUP = "platform-it-sync-" + RUN;
+  private static final String ASYNC_GROUP = "platform-it-async-" + RUN;
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   private final String bootstrap = TestBrokers.shared().bootstrapServers();
@@ -58,6 +59,8 @@ class RetryingBatchListenerIT {
     props.put("tiergate.schema-registry-url", "mock://listener-it-" + RUN);
     props.put("tiergate.topics.provision", "false");
     props.put("tiergate.platform-it.sync-group", SYNC_GROUP);
+    props.put("tiergate.platform-it.async-group", ASYNC_GROUP);
+    props.put("tiergate.platform-it.async-threads", "2");
     props.put("micronaut.server.port", "-1");
     props.put(ENABLED, String.valueOf(listeners));
     return props;
@@ -67,8 +70,12 @@ class RetryingBatchListenerIT {
   void recordsBeforeTheListenersStart() throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      // two partitions for the listener that runs two consumers
       List<NewTopic> missing =
-          List.of(SYNC_TOPIC, ASYNC_TOPIC).stream().filter(t -> !existing.contains(t)).map(t -> new NewTopic(t, 1, (short) 1)).toList();
+          Map.of(SYNC_TOPIC, 1, ASYNC_TOPIC, 2).entrySet().stream()
+              .filter(t -> !existing.contains(t.getKey()))
+              .map(t -> new NewTopic(t.getKey(), t.getValue(), (short) 1))
+              .toList();
       admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
     }
     send(SYNC_TOPIC, "early-" + RUN, FAIL_ONCE);
@@ -113,7 +120,7 @@ class RetryingBatchListenerIT {
     assertThat(errors.booleanValue("handleAllExceptions")).contains(true);
 
     AnnotationValue<KafkaListener> async = listenerAnnotation(context, ListenerFixtures.AsyncListener.class);
-    assertThat(async.stringValue("groupId")).contains("platform-it-async");
+    assertThat(async.stringValue("groupId")).contains(ASYNC_GROUP);
     assertThat(async.enumValue("offsetStrategy", OffsetStrategy.class)).contains(OffsetStrategy.ASYNC);
     assertThat(async.enumValue("offsetReset", OffsetReset.class)).contains(OffsetReset.EARLIEST);
   }
@@ -144,9 +151,13 @@ class RetryingBatchListenerIT {
   }
 
   @Test
-  void theAsyncListenerConsumesToo() {
+  void theAsyncListenerRunsTheConsumersItsThreadsValueAsksFor() throws Exception {
     ListenerFixtures.AsyncListener listener = context.getBean(ListenerFixtures.AsyncListener.class);
     await().atMost(DEADLINE).until(() -> listener.received.contains("early-async-" + RUN));
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      await("two members in " + ASYNC_GROUP).atMost(DEADLINE).until(() ->
+          admin.describeConsumerGroups(List.of(ASYNC_GROUP)).describedGroups().get(ASYNC_GROUP).get(30, TimeUnit.SECONDS).members().size() == 2);
+    }
   }
 
   @Test
