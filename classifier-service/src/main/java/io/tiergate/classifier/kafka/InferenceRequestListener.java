@@ -1,17 +1,12 @@
 package io.tiergate.classifier.kafka;
 
-import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
-import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
-import io.micronaut.configuration.kafka.annotation.KafkaListener;
-import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
-import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.env.Environment;
 import io.tiergate.classifier.classify.RequestClassifier;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.InvalidInputException;
+import io.tiergate.platform.kafka.RetryingBatchListener;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.topics.Topics;
@@ -34,19 +29,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * and the error strategy re-polls the batch from its first offset after a second, indefinitely,
  * rather than skip it (a re-run may publish a classification twice; consumers key by request id).
  */
-@Requires(notEnv = Environment.CLI)
-@KafkaListener(
+@RetryingBatchListener(
     groupId = "tiergate-classifier-service",
-    threadsValue = "${tiergate.classifier.listener-threads:1}", // consumers in this JVM, each its own partitions
-    offsetReset = OffsetReset.EARLIEST,
     offsetStrategy = OffsetStrategy.ASYNC,
-    batch = true,
-    errorStrategy =
-        @ErrorStrategy(
-            value = ErrorStrategyValue.RETRY_ON_ERROR,
-            retryDelay = "1s",
-            retryCount = Integer.MAX_VALUE,
-            handleAllExceptions = true)) // every failed attempt is logged, not retried silently
+    threadsValue = "${tiergate.classifier.listener-threads:1}") // consumers in this JVM, each its own partitions
 public class InferenceRequestListener {
 
   private final InboundRecords inbound;

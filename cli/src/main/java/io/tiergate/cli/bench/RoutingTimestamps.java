@@ -1,6 +1,9 @@
 package io.tiergate.cli.bench;
 
-import io.tiergate.cli.demo.TopicFollower;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.read.ReadSpec;
+import io.tiergate.platform.kafka.read.StartAt;
+import io.tiergate.platform.kafka.read.TopicFollower;
 import io.tiergate.schemas.topics.Topics;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +30,11 @@ public final class RoutingTimestamps implements AutoCloseable {
 
   public RoutingTimestamps(String bootstrap, String runPrefix) {
     this.runPrefix = runPrefix;
-    this.follower = new TopicFollower(bootstrap, "tiergate-bench-observer", false, TOPICS, List.of(), this, this::handle);
+    this.follower =
+        TopicFollower.start(
+            new KafkaClientSettings(bootstrap, null, "tiergate-bench"), // keys and timestamps only: no registry
+            ReadSpec.of("tiergate-bench-observer").readCommitted(false).topics(TOPICS, StartAt.end()).handleWhileHolding(this),
+            this::handle);
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {

@@ -1,5 +1,11 @@
 package io.tiergate.cli.demo;
 
+import io.tiergate.platform.kafka.EventDecoder;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.read.CompactedView;
+import io.tiergate.platform.kafka.read.ReadSpec;
+import io.tiergate.platform.kafka.read.StartAt;
+import io.tiergate.platform.kafka.read.TopicFollower;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.ClassifiedRequest;
@@ -48,8 +54,7 @@ public final class PipelineTracker implements AutoCloseable {
           Topics.TIER_CLOUD,
           Topics.INFERENCE_DEFERRED,
           Topics.INFERENCE_RESULTS,
-          Topics.INFERENCE_COSTS,
-          Topics.BUDGET_STATUS);
+          Topics.INFERENCE_COSTS);
 
   private final String runPrefix;
   private final Map<Class<?>, AvroDeserializer<?>> decoders = new HashMap<>();
@@ -58,6 +63,7 @@ public final class PipelineTracker implements AutoCloseable {
   private final Map<String, BudgetStatus> latestStatus = new HashMap<>();
   private int sovereignOnCloud;
   private final TopicFollower follower;
+  private final CompactedView statuses;
 
   public PipelineTracker(String bootstrap, String registryUrl, String runPrefix) {
     this.runPrefix = runPrefix;
@@ -66,10 +72,20 @@ public final class PipelineTracker implements AutoCloseable {
       d.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, topic.valueType()), false);
       decoders.put(topic.valueType(), d);
     }
+    KafkaClientSettings settings = new KafkaClientSettings(bootstrap, registryUrl, "tiergate-demo");
+    this.statuses = CompactedView.builder(settings, new EventDecoder(settings), "tiergate-demo-budget-status").topic(Topics.BUDGET_STATUS, this::status).start();
     this.follower =
-        new TopicFollower(
-            bootstrap, "tiergate-demo-tracker", true, FOLLOWED.stream().map(Topic::name).toList(),
-            List.of(Topics.BUDGET_STATUS.name()), this, this::handle);
+        TopicFollower.start(
+            settings,
+            ReadSpec.of("tiergate-demo-tracker").topics(FOLLOWED.stream().map(Topic::name).toList(), StartAt.end()).handleWhileHolding(this),
+            this::handle);
+  }
+
+  private synchronized void status(String scope, BudgetStatus status) {
+    if (status != null) {
+      levelsSeen.add(status.getLevel());
+      latestStatus.put(status.getScope(), status);
+    }
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
@@ -77,12 +93,6 @@ public final class PipelineTracker implements AutoCloseable {
       return;
     }
     String topic = record.topic();
-    if (topic.equals(Topics.BUDGET_STATUS.name())) {
-      BudgetStatus status = decode(Topics.BUDGET_STATUS, record);
-      levelsSeen.add(status.getLevel());
-      latestStatus.put(status.getScope(), status);
-      return;
-    }
     String key = record.key();
     if (key == null || !key.startsWith(runPrefix)) {
       return; // another run's traffic
@@ -121,6 +131,7 @@ public final class PipelineTracker implements AutoCloseable {
   /** A consistent copy of what is known now. */
   public synchronized Snapshot snapshot() {
     follower.check();
+    statuses.check();
     int classified = 0;
     int routed = 0;
     int completed = 0;
@@ -155,5 +166,6 @@ public final class PipelineTracker implements AutoCloseable {
   @Override
   public void close() {
     follower.close();
+    statuses.close();
   }
 }

@@ -2,29 +2,28 @@ package io.tiergate.ledger.cli;
 
 import io.tiergate.ledger.budget.BudgetConfigValidator;
 import io.tiergate.ledger.budget.InvalidBudgetConfigException;
+import io.tiergate.platform.kafka.EventDecoder;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.read.CompactedView;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.OnExhausted;
 import io.tiergate.schemas.money.Money;
-import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.AvroSerializer;
-import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topics;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -35,17 +34,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>{@link #set} checks the budget with the same rules as the ledger before sending, so a bad
  * budget fails here with the field named instead of landing in {@code budget.config.dlq}. {@link
  * #show} answers with the budget in force: the latest record of the scope that the ledger accepts
- * (a rejected record does not replace the previous budget there either).
+ * (a rejected record does not replace the previous budget there either). Both topics are read once,
+ * to their current end, as platform's {@link CompactedView}s (a schema registry outage is waited
+ * out, up to the timeout).
  */
 public final class BudgetAdmin implements AutoCloseable {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private final String bootstrapServers;
+  private final KafkaClientSettings settings;
+  private final EventDecoder decoder;
   private final BudgetConfigValidator validator;
   private final KafkaProducer<String, BudgetConfig> producer;
-  private final AvroDeserializer<BudgetConfig> configs;
-  private final AvroDeserializer<BudgetStatus> statuses;
 
   /** What {@code budget set} asks for; null thresholds/zone/onExhausted take the defaults. */
   public record BudgetRequest(
@@ -80,19 +80,16 @@ public final class BudgetAdmin implements AutoCloseable {
   }
 
   public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl, BigDecimal maxLimitUsd) {
-    this.bootstrapServers = bootstrapServers;
+    this.settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
+    this.decoder = new EventDecoder(settings);
     this.validator = new BudgetConfigValidator(maxLimitUsd);
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> config = settings.base();
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "tiergate-cli-budget-admin");
-    config.put(SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
     AvroSerializer<BudgetConfig> values = new AvroSerializer<>();
     values.configure(config, false);
     this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
-    this.configs = deserializer(BudgetConfig.class, schemaRegistryUrl);
-    this.statuses = deserializer(BudgetStatus.class, schemaRegistryUrl);
   }
 
   /**
@@ -133,22 +130,23 @@ public final class BudgetAdmin implements AutoCloseable {
   /** Every budget in force, by scope. */
   public Map<String, BudgetConfig> list() {
     Map<String, BudgetConfig> inForce = new TreeMap<>();
-    CompactedTopicReader.readAll(bootstrapServers, Topics.BUDGET_CONFIG.name(), TIMEOUT, (scope, bytes) -> {
-      if (scope == null) {
-        return;
-      }
-      if (bytes == null) {
-        inForce.remove(scope);
-        return;
-      }
-      try {
-        BudgetConfig config = configs.deserialize(Topics.BUDGET_CONFIG.name(), bytes);
-        validator.validate(scope, config);
-        inForce.put(scope, config);
-      } catch (SerializationException | InvalidBudgetConfigException rejected) {
-        // the ledger rejects it too (budget.config.dlq): the previous budget stays in force
-      }
-    });
+    CompactedView.builder(settings, decoder, readerId())
+        .topic(Topics.BUDGET_CONFIG, (scope, config) -> {
+          if (scope == null) {
+            return;
+          }
+          if (config == null) {
+            inForce.remove(scope);
+            return;
+          }
+          try {
+            validator.validate(scope, config);
+            inForce.put(scope, config);
+          } catch (InvalidBudgetConfigException rejected) {
+            // the ledger rejects it too (budget.config.dlq): the previous budget stays in force
+          }
+        })
+        .loadOnce(TIMEOUT); // an undecodable record is skipped too: the ledger dead-letters it
     return inForce;
   }
 
@@ -160,17 +158,23 @@ public final class BudgetAdmin implements AutoCloseable {
   /** The latest budget.status of every scope. */
   public Map<String, BudgetStatus> statuses() {
     Map<String, BudgetStatus> latest = new TreeMap<>();
-    CompactedTopicReader.readAll(bootstrapServers, Topics.BUDGET_STATUS.name(), TIMEOUT, (scope, bytes) -> {
-      if (scope == null) {
-        return;
-      }
-      if (bytes == null) {
-        latest.remove(scope);
-      } else {
-        latest.put(scope, statuses.deserialize(Topics.BUDGET_STATUS.name(), bytes));
-      }
-    });
+    CompactedView.builder(settings, decoder, readerId())
+        .topic(Topics.BUDGET_STATUS, (scope, status) -> {
+          if (scope == null) {
+            return;
+          }
+          if (status == null) {
+            latest.remove(scope);
+          } else {
+            latest.put(scope, status);
+          }
+        })
+        .loadOnce(TIMEOUT);
     return latest;
+  }
+
+  private static String readerId() {
+    return "tiergate-cli-" + UUID.randomUUID();
   }
 
   /** Human-readable lines for {@code budget show}. */
@@ -209,12 +213,6 @@ public final class BudgetAdmin implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("Cannot write " + Topics.BUDGET_CONFIG.name() + ": " + e.getMessage(), e);
     }
-  }
-
-  private static <T extends SpecificRecord> AvroDeserializer<T> deserializer(Class<T> type, String registryUrl) {
-    AvroDeserializer<T> deserializer = new AvroDeserializer<>();
-    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, type), false);
-    return deserializer;
   }
 
   @Override

@@ -1,74 +1,73 @@
 package io.tiergate.ledger.cli;
 
+import io.tiergate.platform.kafka.EventDecoder;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.read.ReadSpec;
+import io.tiergate.platform.kafka.read.StartAt;
+import io.tiergate.platform.kafka.read.TopicFollower;
 import io.tiergate.schemas.events.CostWindow;
 import io.tiergate.schemas.money.Money;
-import io.tiergate.schemas.serde.AvroDeserializer;
-import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows {@code cost.windows} for the CLI ({@code ./tiergate costs tail}), without Micronaut:
  * decoded {@link CostWindow}s, committed data only ({@code read_committed}, as the ledger writes
- * with exactly-once), no consumer group (partitions assigned, nothing committed). A record that
- * does not decode is skipped and counted ({@link #skipped()}), never fatal for a tail.
+ * with exactly-once), no consumer group (platform's {@link TopicFollower}: partitions assigned,
+ * nothing committed). A record that does not decode is skipped and counted ({@link #skipped()}),
+ * never fatal for a tail; a schema registry outage is waited out.
  */
 public final class CostWindowsTail implements AutoCloseable {
 
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final AvroDeserializer<CostWindow> windows;
-  private long skipped;
+  private final EventDecoder decoder;
+  private final BlockingQueue<CostWindow> windows = new LinkedBlockingQueue<>();
+  private final AtomicLong skipped = new AtomicLong();
+  private final TopicFollower follower;
 
   /**
    * @param fromBeginning true: everything still on the topic; false: only what is published from now
    */
   public CostWindowsTail(String bootstrapServers, String schemaRegistryUrl, boolean fromBeginning) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "tiergate-cli-costs-tail-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    this.windows = new AvroDeserializer<>();
-    windows.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl, SerdeConfig.VALUE_TYPE, CostWindow.class), false);
-    List<PartitionInfo> partitions = consumer.partitionsFor(Topics.COST_WINDOWS.name(), Duration.ofSeconds(30));
-    List<TopicPartition> assigned =
-        partitions == null ? List.of() : partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(assigned);
-    if (fromBeginning) {
-      consumer.seekToBeginning(assigned);
-    } else {
-      consumer.seekToEnd(assigned);
+    String clientId = "tiergate-cli-costs-tail-" + UUID.randomUUID();
+    KafkaClientSettings settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
+    this.decoder = new EventDecoder(settings);
+    ReadSpec spec = ReadSpec.of(clientId).topic(Topics.COST_WINDOWS, fromBeginning ? StartAt.beginning() : StartAt.end());
+    this.follower = TopicFollower.start(settings, spec, this::take);
+  }
+
+  private void take(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      return;
+    }
+    try {
+      windows.add(decoder.decode(Topics.COST_WINDOWS, record));
+    } catch (EventDecoder.DecodeException e) {
+      skipped.incrementAndGet();
     }
   }
 
   /** The windows published since the last poll (waits up to {@code timeout} for the first). */
   public List<CostWindow> poll(Duration timeout) {
+    follower.check();
     List<CostWindow> result = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-      if (record.value() == null) {
-        continue;
+    try {
+      CostWindow first = windows.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (first != null) {
+        result.add(first);
+        windows.drainTo(result);
       }
-      try {
-        result.add(windows.deserialize(record.topic(), record.value()));
-      } catch (SerializationException e) {
-        skipped++;
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return result;
   }
@@ -82,7 +81,7 @@ public final class CostWindowsTail implements AutoCloseable {
 
   /** Records that did not decode as CostWindow. */
   public long skipped() {
-    return skipped;
+    return skipped.get();
   }
 
   /** One line per window, e.g. {@code 2026-11-22T10:00:00Z HOUR ci-agents CODE_REVIEW/CLOUD model spend=… closed}. */
@@ -106,6 +105,6 @@ public final class CostWindowsTail implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close();
+    follower.close();
   }
 }

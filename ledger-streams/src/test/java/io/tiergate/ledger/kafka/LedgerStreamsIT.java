@@ -17,6 +17,9 @@ import io.tiergate.ledger.cli.CostWindowsTail;
 import io.tiergate.ledger.cli.CostsExport;
 import io.tiergate.ledger.support.CommittedReader;
 import io.tiergate.ledger.support.CostEventProducer;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.read.ReadSpec;
+import io.tiergate.platform.kafka.read.TopicSnapshot;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CostEvent;
@@ -44,8 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -265,19 +266,14 @@ class LedgerStreamsIT {
   }
 
   private List<String> deadLetterKeys() {
+    KafkaClientSettings client = new KafkaClientSettings(bootstrap, REGISTRY, "ledger-it");
     List<String> keys = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of("bootstrap.servers", bootstrap, "group.id", "dlq-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
-                "isolation.level", "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.BUDGET_CONFIG.dlq()));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8)));
-        return keys.contains(TEAM_B);
-      });
-    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      keys.clear();
+      TopicSnapshot.readAll(client, ReadSpec.of("dlq-" + UUID.randomUUID()).topic(Topics.BUDGET_CONFIG.dlq()), Duration.ofSeconds(30))
+          .forEach(r -> keys.add(r.key()));
+      return keys.contains(TEAM_B);
+    });
     return keys;
   }
 

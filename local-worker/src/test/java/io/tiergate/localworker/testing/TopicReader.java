@@ -1,51 +1,38 @@
 package io.tiergate.localworker.testing;
 
 import io.tiergate.platform.kafka.EventDecoder;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.read.ReadSpec;
+import io.tiergate.platform.kafka.read.TopicFollower;
 import io.tiergate.schemas.topics.Topic;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads a topic from the beginning, as a downstream service would (read_committed: the worker
- * publishes transactionally), keeping every record seen so a test can await a condition over them.
+ * publishes transactionally), keeping every record seen so a test can await a condition over them
+ * (platform's {@link TopicFollower}, in the background).
  */
 public final class TopicReader implements AutoCloseable {
 
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+  private final List<ConsumerRecord<String, byte[]>> seen = new CopyOnWriteArrayList<>();
+  private final TopicFollower follower;
 
   public TopicReader(String bootstrapServers, String topic) {
-    consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    String clientId = "reader-" + UUID.randomUUID();
+    follower =
+        TopicFollower.start(
+            new KafkaClientSettings(bootstrapServers, null, clientId), ReadSpec.of(clientId).topic(topic).readCommitted(true), seen::add);
   }
 
-  /** Polls once more and returns everything seen so far. */
-  public synchronized List<ConsumerRecord<String, byte[]>> records() {
-    consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+  /** Everything seen so far. */
+  public List<ConsumerRecord<String, byte[]>> records() {
+    follower.check();
     return List.copyOf(seen);
   }
 
@@ -76,6 +63,6 @@ public final class TopicReader implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close();
+    follower.close();
   }
 }

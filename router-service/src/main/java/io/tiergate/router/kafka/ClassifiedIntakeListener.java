@@ -1,15 +1,10 @@
 package io.tiergate.router.kafka;
 
-import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
-import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
-import io.micronaut.configuration.kafka.annotation.KafkaListener;
-import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
-import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.env.Environment;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.platform.kafka.RetryingBatchListener;
 import io.tiergate.router.route.RequestValidator;
 import io.tiergate.schemas.topics.Topics;
 import java.util.ArrayList;
@@ -27,13 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * {@code inference.classified.dlq}; offsets commit (asynchronously, off the latency path) after the
  * forwarded records are durable, so a lost commit only means a batch is forwarded again.
  */
-@Requires(notEnv = Environment.CLI)
-@KafkaListener(
-    groupId = "${tiergate.router.intake-group-id:tiergate-router-intake}",
-    batch = true,
-    offsetReset = OffsetReset.EARLIEST,
-    offsetStrategy = OffsetStrategy.ASYNC,
-    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR, retryDelay = "1s", retryCount = Integer.MAX_VALUE))
+@RetryingBatchListener(groupId = "${tiergate.router.intake-group-id:tiergate-router-intake}", offsetStrategy = OffsetStrategy.ASYNC)
 public class ClassifiedIntakeListener {
 
   private final InboundRecords inbound;

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -61,12 +60,7 @@ final class RestartingConsumer implements AutoCloseable {
    * and a new group starting from the earliest record.
    */
   static Map<String, Object> consumerConfig(KafkaClientSettings client, String groupId, String clientId) {
-    Map<String, Object> props = client.base();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    return props;
+    return client.groupConsumerConfig(groupId, clientId);
   }
 
   /** A consumer of String keys and raw values (decoded by the owner, undecodable ones to the .dlq). */

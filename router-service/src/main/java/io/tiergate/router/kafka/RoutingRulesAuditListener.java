@@ -1,14 +1,8 @@
 package io.tiergate.router.kafka;
 
-import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
-import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
-import io.micronaut.configuration.kafka.annotation.KafkaListener;
-import io.micronaut.configuration.kafka.annotation.OffsetReset;
-import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
-import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.env.Environment;
 import io.tiergate.platform.kafka.InboundRecords;
+import io.tiergate.platform.kafka.RetryingBatchListener;
 import io.tiergate.router.rules.InvalidRuleException;
 import io.tiergate.router.rules.RuleValidator;
 import io.tiergate.schemas.topics.Topics;
@@ -20,13 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * once per record: this consumer group reads each record once, while every router instance's state
  * feed reads the whole compacted topic and simply keeps the last good rule.
  */
-@Requires(notEnv = Environment.CLI)
-@KafkaListener(
-    groupId = "${tiergate.router.rules-audit-group-id:tiergate-router-rules-audit}",
-    batch = true,
-    offsetReset = OffsetReset.EARLIEST,
-    offsetStrategy = OffsetStrategy.SYNC,
-    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR, retryDelay = "1s", retryCount = Integer.MAX_VALUE))
+@RetryingBatchListener(groupId = "${tiergate.router.rules-audit-group-id:tiergate-router-rules-audit}")
 public class RoutingRulesAuditListener {
 
   private final InboundRecords inbound;
