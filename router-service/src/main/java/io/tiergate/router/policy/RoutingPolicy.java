@@ -9,6 +9,7 @@ import io.tiergate.schemas.events.OnExhausted;
 import io.tiergate.schemas.events.RoutingAction;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.policy.SovereigntyRule;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class RoutingPolicy {
     TaskType type = classification.getTaskType() == null ? TaskType.UNKNOWN : classification.getTaskType();
     RouteRule rule = table.rule(type);
     long inputTokens = Math.max(0, classification.getEstimatedInputTokens());
-    boolean sovereign = request.getRequiresDataSovereignty() || classification.getContainsSensitiveData();
+    boolean sovereign = SovereigntyRule.isSovereign(classified);
     String costCenter = request.getCostCenter();
     BudgetView.BudgetState budget = budgets.state(costCenter);
     ModelPrice localModel = localModelFor(rule, table);

@@ -16,7 +16,7 @@ import io.tiergate.router.rules.RulesBook;
 import io.tiergate.router.route.DecisionEvents;
 import io.tiergate.router.route.RecordingSink;
 import io.tiergate.router.route.SovereigntyGuard;
-import io.tiergate.router.route.SovereigntyViolationException;
+import io.tiergate.router.route.CloudSendRefusedException;
 import io.tiergate.router.route.TierPublisher;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.events.BudgetLevel;
@@ -191,7 +191,7 @@ class SovereigntyInvariantProperties {
           RecordingSink sink = new RecordingSink();
           SovereigntyGuard guard = new SovereigntyGuard(sink, () -> {});
           if (requiresSovereignty || sensitive || decisionSovereign) {
-            assertThatThrownBy(() -> guard.send(Topics.TIER_CLOUD, "k", routed, Map.of())).isInstanceOf(SovereigntyViolationException.class);
+            assertThatThrownBy(() -> guard.send(Topics.TIER_CLOUD, "k", routed, Map.of())).isInstanceOf(CloudSendRefusedException.class);
             assertThat(sink.sent()).isEmpty();
           } else {
             guard.send(Topics.TIER_CLOUD, "k", routed, Map.of());
