@@ -8,14 +8,14 @@ import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
-import io.tiergate.localworker.escalation.BudgetLevels;
+import io.tiergate.localworker.escalation.BudgetStatusCache;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.schemas.topics.Topics;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Keeps {@link BudgetLevels} current from the compacted {@code budget.status} (key = scope; a
+ * Keeps {@link BudgetStatusCache} current from the compacted {@code budget.status} (key = scope; a
  * tombstone removes the budget). Every instance needs every scope, so each reads the whole topic in
  * a group of its own, from the beginning.
  */
@@ -31,9 +31,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public class BudgetStatusListener {
 
   private final InboundRecords inbound;
-  private final BudgetLevels levels;
+  private final BudgetStatusCache levels;
 
-  public BudgetStatusListener(InboundRecords inbound, BudgetLevels levels) {
+  public BudgetStatusListener(InboundRecords inbound, BudgetStatusCache levels) {
     this.inbound = inbound;
     this.levels = levels;
   }

@@ -1,7 +1,7 @@
 package io.tiergate.localworker.serve;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tiergate.localworker.capacity.LocalCapacity;
+import io.tiergate.localworker.capacity.AdmissionQueue;
 import io.tiergate.localworker.capacity.LocalCircuit;
 import io.tiergate.localworker.endpoint.LocalEndpoint;
 import io.tiergate.localworker.endpoint.LocalEndpoints;
@@ -46,7 +46,7 @@ public final class LocalRequestHandler implements RequestHandler {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRequestHandler.class);
 
   private final LocalEndpoints endpoints;
-  private final LocalCapacity capacity;
+  private final AdmissionQueue capacity;
   private final LocalCircuit circuit;
   private final EscalationPolicy policy;
   private final OutputValidator validator;
@@ -55,7 +55,7 @@ public final class LocalRequestHandler implements RequestHandler {
 
   public LocalRequestHandler(
       LocalEndpoints endpoints,
-      LocalCapacity capacity,
+      AdmissionQueue capacity,
       LocalCircuit circuit,
       EscalationPolicy policy,
       OutputValidator validator,
@@ -78,7 +78,7 @@ public final class LocalRequestHandler implements RequestHandler {
         return handedOn.get();
       }
     }
-    Optional<LocalCapacity.Ticket> admitted = capacity.tryAdmit();
+    Optional<AdmissionQueue.Ticket> admitted = capacity.tryAdmit();
     if (admitted.isEmpty()) {
       Verdict verdict = policy.onShortage(work.request(), Shortage.QUEUE_FULL, queueDetail());
       Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
@@ -91,7 +91,7 @@ public final class LocalRequestHandler implements RequestHandler {
       }
       work.note("held back: " + verdict.reason());
     }
-    try (LocalCapacity.Ticket ticket = admitted.get()) {
+    try (AdmissionQueue.Ticket ticket = admitted.get()) {
       ticket.awaitStream();
       if (!circuit.tryAcquire()) {
         Verdict verdict = policy.onShortage(work.request(), Shortage.CIRCUIT_OPEN, circuitDetail());
