@@ -19,10 +19,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The routing policy of DESIGN.md, first match wins:
+ * The routing policy of docs/architecture.md ("Policy order"), first match wins:
  *
  * <ol>
- *   <li><b>SOVEREIGNTY</b>: {@code requiresDataSovereignty} or sensitive data → local, no cloud
+ *   <li><b>SOVEREIGNTY</b> ({@link io.tiergate.schemas.policy.SovereigntyRule}): {@code
+ *       requiresDataSovereignty} or sensitive data → local, no cloud
  *       fallback, whatever the table, budget, latency or capacity say;
  *   <li><b>BUDGET</b>: the more restrictive level of the cost center and the global scope (spend +
  *       reservations) constrains everything below it: CONSERVE moves BOILERPLATE/IMPLEMENTATION down
@@ -40,7 +41,7 @@ import java.util.Set;
  */
 public final class RoutingPolicy {
 
-  /** Work that DESIGN.md calls cheap-eligible: moves down a tier under CONSERVE. */
+  /** Work that docs/architecture.md calls cheap-eligible: moves down a tier under CONSERVE. */
   public static final Set<TaskType> CHEAP_ELIGIBLE = EnumSet.of(TaskType.BOILERPLATE, TaskType.IMPLEMENTATION);
 
   /** The only types that may use cloud under CRITICAL_ONLY. */

@@ -44,7 +44,8 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * The invariant of DESIGN.md: a sovereign or sensitive request never reaches a cloud topic — over
+ * The invariant of docs/architecture.md (policy 1): a sovereign or sensitive request never reaches
+ * a cloud topic — over
  * generated requests × budget levels (both scopes, every onExhausted, admission refusals) × rule
  * tables (random valid overrides, and hostile ones that send every type to cloud, including local
  * rules with threshold 0) × local health states. Checked on the decision and on what the publisher
