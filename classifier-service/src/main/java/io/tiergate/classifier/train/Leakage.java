@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Near-duplicate prompts across the training and evaluation splits (word-set Jaccard ≥ 0.7). */
+/** Near-duplicate prompts (word-set Jaccard ≥ 0.7) across two lists, or within one. */
 final class Leakage {
 
   static final double SIMILARITY = 0.7;
@@ -16,11 +16,17 @@ final class Leakage {
   private Leakage() {}
 
   static List<String> find(List<LabelledPrompt> train, List<LabelledPrompt> eval) {
+    return find(train, eval, false);
+  }
+
+  /** @param same {@code eval} is {@code train}: each pair once, a prompt never with itself */
+  static List<String> find(List<LabelledPrompt> train, List<LabelledPrompt> eval, boolean same) {
     List<Set<String>> trainWords = train.stream().map(p -> words(p.prompt())).toList();
     List<String> out = new ArrayList<>();
-    for (LabelledPrompt e : eval) {
-      Set<String> ew = words(e.prompt());
-      for (int i = 0; i < train.size(); i++) {
+    for (int k = 0; k < eval.size(); k++) {
+      LabelledPrompt e = eval.get(k);
+      Set<String> ew = same ? trainWords.get(k) : words(e.prompt());
+      for (int i = same ? k + 1 : 0; i < train.size(); i++) {
         double j = jaccard(ew, trainWords.get(i));
         if (j >= SIMILARITY) {
           out.add(String.format(

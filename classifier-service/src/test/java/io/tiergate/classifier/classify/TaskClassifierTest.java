@@ -2,7 +2,9 @@ package io.tiergate.classifier.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiergate.schemas.cost.MinimumCapability;
 import io.tiergate.schemas.events.TaskType;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,14 @@ class TaskClassifierTest {
   /** Stands in for MiniLM: counts calls, returns a fixed unit vector or fails on demand. */
   static final class FakeEmbedder implements SentenceEmbedder {
     final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger batches = new AtomicInteger();
     boolean fail;
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+      batches.incrementAndGet();
+      return SentenceEmbedder.super.embedAll(texts);
+    }
 
     @Override
     public int dimensions() {
@@ -114,6 +123,55 @@ class TaskClassifierTest {
             .predict(PromptSignals.scan("Please review this PR:\n```java\nint x = 1;\nint y = 2;\nreturn x + y;\n```"));
     assertThat(p.evidence()).anySatisfy(e -> assertThat(e).startsWith("signals=").contains("code-fence"));
     assertThat(p.evidence()).anySatisfy(e -> assertThat(e).startsWith("terms="));
+  }
+
+  private static final List<String> MIXED =
+      List.of(
+          "Summarize this meeting transcript in 3 bullet points:\nAnna: we ship on Friday.",
+          "why does this fail? summarize the cause\njava.lang.NullPointerException\n\tat a.B.c(B.java:1)",
+          "tag this ticket and tell me how to fix the null check",
+          "hmm, thoughts on this?",
+          "Write a DTO for Customer and review whether the fields make sense",
+          "Should this module live in core or in its own service?",
+          "extract the failing test names and explain the root cause");
+
+  @Test
+  void aWideUncertaintyMarginServesTheHigherMinimumTierAndSaysSo() {
+    TaskClassifier sure = new TaskClassifier(model, null, 0, 0);
+    TaskClassifier unsure = new TaskClassifier(model, null, 0, 1.0);
+    int moved = 0;
+    for (String prompt : MIXED) {
+      PromptSignals signals = PromptSignals.scan(prompt);
+      TaskPrediction plain = sure.predict(signals);
+      TaskPrediction careful = unsure.predict(signals);
+      assertThat(plain.uncertain()).isFalse();
+      assertThat(plain.taskType()).isEqualTo(plain.mostLikely());
+      assertThat(careful.mostLikely()).isEqualTo(plain.taskType());
+      assertThat(MinimumCapability.of(careful.taskType()).ordinal())
+          .isGreaterThanOrEqualTo(MinimumCapability.of(careful.mostLikely()).ordinal());
+      if (careful.uncertain()) {
+        moved++;
+        assertThat(careful.taskType()).isNotEqualTo(careful.mostLikely());
+        assertThat(careful.evidence())
+            .anySatisfy(e -> assertThat(e).startsWith("uncertain=" + careful.mostLikely()).contains("served as " + careful.taskType()));
+      } else {
+        assertThat(careful.taskType()).isEqualTo(careful.mostLikely());
+      }
+    }
+    assertThat(moved).as("a margin of 1 moves every prompt whose runner-up needs a higher tier").isPositive();
+  }
+
+  @Test
+  void aBatchGivesTheSameAnswersAsOneAtATimeWithOneEmbeddingCall() {
+    FakeEmbedder embedder = new FakeEmbedder();
+    TaskClassifier always = new TaskClassifier(model, embedder, 1.01, 0.2);
+    List<TaskPrediction> batch = always.predictAll(MIXED.stream().map(PromptSignals::scan).toList());
+    assertThat(embedder.batches).hasValue(1);
+    for (int i = 0; i < MIXED.size(); i++) {
+      TaskPrediction alone = always.predict(PromptSignals.scan(MIXED.get(i)));
+      assertThat(batch.get(i).taskType()).isEqualTo(alone.taskType());
+      assertThat(batch.get(i).confidence()).isEqualTo(alone.confidence());
+    }
   }
 
   @Test

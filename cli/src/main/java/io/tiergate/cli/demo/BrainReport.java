@@ -41,9 +41,11 @@ import java.util.Optional;
  *   <li>{@code oracleCostUsd}: what the same requests would have cost had each been routed with its
  *       true labels by the same routing policy code, table and budget level. A request the
  *       classifier got right costs what it really cost. One it got wrong is decided again with the
- *       true labels at the budget level its real decision saw: routed to the cloud, it costs the
- *       chosen model's price for the tokens it really used; routed locally, the mean local cost of
- *       this run's local requests; deferred or rejected, nothing.
+ *       true labels at the budget level its real decision saw: served by the model that really
+ *       answered it, what it really cost; routed to another cloud model, that model's price for the
+ *       input tokens and the answer's length (a real backend's answer as long as it really was; a
+ *       simulated backend's as long as the simulator makes answers of the true type); routed locally, the mean local cost of this run's local requests;
+ *       deferred or rejected, nothing.
  * </ul>
  *
  * Money is summed exactly. The reconstruction assumes the local tier had capacity and the budget
@@ -158,11 +160,19 @@ public final class BrainReport {
     if (d.toEvent().getAction() != RoutingAction.ROUTE) {
       return Money.ZERO;
     }
+    InferenceResult result = state.results.isEmpty() ? null : state.results.get(0);
+    if (result != null && result.getModel().equals(d.toEvent().getModel())) {
+      return real; // the truth would have been served by the same model
+    }
     if (d.toEvent().getTier() == Tier.LOCAL) {
       return localMean;
     }
-    InferenceResult result = state.results.isEmpty() ? null : state.results.get(0);
-    long output = result != null && result.getOutputTokens() > 0 ? result.getOutputTokens() : costs.prices().expectedOutputTokens(type);
+    // a real model's answer is as long as the request needs, whatever it was typed as; a simulated
+    // one is as long as the type it was given (SimulatedBackend), so the truth gets its type's length
+    long output =
+        result != null && !result.getSimulated() && result.getOutputTokens() > 0
+            ? result.getOutputTokens()
+            : costs.prices().expectedOutputTokens(type);
     return costs.cloud(
             policy.catalog().require(d.toEvent().getModel()), TokenUsage.of(c.getEstimatedInputTokens(), output), Optional.empty())
         .totalUsd();

@@ -14,6 +14,7 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.testkit.TestBrokers;
 import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.kafka.KillSwitch;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TopicReader;
 import java.time.Duration;
@@ -113,10 +114,11 @@ class CloudWorkerIT {
     cluster.flush();
     try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
         TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
-      TierWorker a = cluster.start("a", cluster.handler(provider.baseUrl(), true), 8);
+      KillSwitch killA = new KillSwitch();
+      TierWorker a = cluster.start("a", cluster.handler(provider.baseUrl(), true), 8, killA);
       await().atMost(Duration.ofSeconds(30)).until(() -> provider.received().size() == n);
 
-      a.crash(); // dies with all six model calls in flight
+      killA.kill(a); // dies with all six model calls in flight
       release.countDown(); // the provider answers A's calls: the tokens were spent, A never commits
 
       cluster.start("b", cluster.handler(otherProvider.baseUrl(), true), 8);

@@ -20,6 +20,7 @@ import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.kafka.FaultInjection;
 import io.tiergate.worker.kafka.TestTopics;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TierWorkerConfig;
@@ -114,6 +115,11 @@ public final class IsolatedCluster implements AutoCloseable {
   }
 
   public TierWorker start(String workerId, CloudRequestHandler handler, int maxInFlight) {
+    return start(workerId, handler, maxInFlight, FaultInjection.NONE);
+  }
+
+  /** As {@link #start(String, CloudRequestHandler, int)}, asking {@code faults} where to die (a {@code KillSwitch}). */
+  public TierWorker start(String workerId, CloudRequestHandler handler, int maxInFlight, FaultInjection faults) {
     TierWorkerConfig config =
         TierWorkerConfig.builder(workerId, "cw-" + id + "-group", input)
             .maxInFlight(maxInFlight)
@@ -123,7 +129,7 @@ public final class IsolatedCluster implements AutoCloseable {
             .build();
     Map<Tier, Topic<RoutedRequest>> handOff = new EnumMap<>(Tier.class);
     WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, workerId, Fixtures.PRICER).withTopics(results, costs, handOff);
-    TierWorker worker = new TierWorker(settings, config, env, handler, inbound, meters).start();
+    TierWorker worker = new TierWorker(settings, config, env, handler, inbound, meters, faults).start();
     workers.add(worker);
     return worker;
   }

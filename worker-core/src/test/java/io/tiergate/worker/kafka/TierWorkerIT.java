@@ -104,8 +104,13 @@ class TierWorkerIT {
   }
 
   private TierWorker worker(String workerId, RequestHandler handler, TierWorkerConfig.Builder config) {
+    return worker(workerId, handler, config, FaultInjection.NONE);
+  }
+
+  private TierWorker worker(String workerId, RequestHandler handler, TierWorkerConfig.Builder config, FaultInjection faults) {
     return new TierWorker(
-            kafka.settings, config.build(), kafka.environment(Tier.CLOUD, workerId, Fixtures.PRICER), handler, kafka.inbound, kafka.meters)
+            kafka.settings, config.build(), kafka.environment(Tier.CLOUD, workerId, Fixtures.PRICER), handler, kafka.inbound, kafka.meters,
+            faults)
         .start();
   }
 
@@ -151,7 +156,8 @@ class TierWorkerIT {
     CountingBackend b = new CountingBackend(call -> Duration.ofMillis(5));
     try (TopicReader<InferenceResult> results = kafka.reader(kafka.results, true);
         TopicReader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
-      TierWorker workerA = worker("a", retryOnce(a), kafka.config("a").maxInFlight(8));
+      KillSwitch killA = new KillSwitch();
+      TierWorker workerA = worker("a", retryOnce(a), kafka.config("a").maxInFlight(8), killA);
       for (int i = 0; i < 3; i++) {
         kafka.send(request("k-" + i));
       }
@@ -161,7 +167,7 @@ class TierWorkerIT {
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> a.running.get() == 3);
 
-      workerA.crash(); // dies with three model calls in flight
+      killA.kill(workerA); // dies with three model calls in flight
       a.gate.countDown(); // ...which now complete: the calls happened, their outcomes die with A
 
       try (TierWorker workerB = worker("b", retryOnce(b), kafka.config("b").maxInFlight(8))) {
@@ -192,12 +198,13 @@ class TierWorkerIT {
     // a dead member's session would hold its partitions for 45 s (the client default)
     TierWorkerConfig.Builder config = kafka.config("s1").consumer(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 45_000).staticMembership();
     try (TopicReader<InferenceResult> results = kafka.reader(kafka.results, true)) {
-      TierWorker first = worker("s1", retryOnce(backend), config);
+      KillSwitch killFirst = new KillSwitch();
+      TierWorker first = worker("s1", retryOnce(backend), config, killFirst);
       kafka.send(request("s-1"));
       await().atMost(Duration.ofSeconds(30)).until(() -> results.poll().size() == 1);
       assertThat(kafka.groupInstanceIds()).containsExactly("s1");
 
-      first.crash(); // no leave-group: the broker still counts the dead member in
+      killFirst.kill(first); // no leave-group: the broker still counts the dead member in
       assertThat(kafka.groupInstanceIds()).containsExactly("s1");
       kafka.send(request("s-2"));
 
@@ -220,8 +227,9 @@ class TierWorkerIT {
     try (TopicReader<CostEvent> committed = kafka.reader(kafka.costs, true);
         TopicReader<CostEvent> uncommitted = kafka.reader(kafka.costs, false);
         TopicReader<InferenceResult> results = kafka.reader(kafka.results, true)) {
-      TierWorker first = worker("stable-id", retryOnce(backend), kafka.config("stable-id"));
-      first.crashBeforeNextCommit();
+      KillSwitch killFirst = new KillSwitch();
+      killFirst.killBeforeNextCommit();
+      TierWorker first = worker("stable-id", retryOnce(backend), kafka.config("stable-id"), killFirst);
       kafka.send(request("t-1"));
       // the outputs reached the log, the commit never happened
       await().atMost(Duration.ofSeconds(30)).until(() -> uncommitted.poll().size() == 1);
