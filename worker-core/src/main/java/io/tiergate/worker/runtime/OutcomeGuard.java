@@ -94,7 +94,7 @@ public final class OutcomeGuard {
     return outcome == null ? WorkOutcome.none() : outcome;
   }
 
-  /** The runtime's own check of every hand-off, whatever the handler did (DESIGN.md policy 1). */
+  /** The runtime's own check of every hand-off, whatever the handler did (docs/architecture.md, policy 1). */
   private void requireNoSovereignRequestToTheCloud(Work work, WorkOutcome outcome) {
     if (outcome.handOff().isPresent()
         && Sovereignty.isSovereign(work.request())

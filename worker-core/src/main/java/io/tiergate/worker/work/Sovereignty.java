@@ -14,8 +14,9 @@ public final class Sovereignty {
   private Sovereignty() {}
 
   /**
-   * The shared predicate, for callers that still go through this class ({@code kafka.TierWorker}'s
-   * output guard); new code calls {@link SovereigntyRule#isSovereign(RoutedRequest)} directly.
+   * The shared predicate, for callers that still go through this class ({@code
+   * runtime.OutcomeGuard}, the runtime's output check); new code calls {@link
+   * SovereigntyRule#isSovereign(RoutedRequest)} directly.
    */
   public static boolean isSovereign(RoutedRequest request) {
     return SovereigntyRule.isSovereign(request);
