@@ -22,7 +22,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Routing overhead: sends requests at fixed rates through classifier and router on a real broker
@@ -44,6 +47,8 @@ public class BenchCommand implements Callable<Integer> {
   private static final long DRAIN_TIMEOUT_SECONDS = 60;
   /** How much longer an incomplete run's backlog may drain before the next run starts anyway. */
   private static final long BACKLOG_TIMEOUT_SECONDS = 300;
+
+  @Spec CommandSpec spec;
 
   @Mixin StackMixin stack;
 
@@ -89,6 +94,7 @@ public class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    checkOptions();
     StackOptions base = stack.toOptions();
     items = Workload.read(workload != null ? workload : base.home().resolve("workloads/reference.jsonl"));
     List<ServiceSpec> routing = ServiceSpec.ALL.subList(0, 2); // classifier-service, router-service
@@ -149,6 +155,29 @@ public class BenchCommand implements Callable<Integer> {
       out.println(JSON.writeValueAsString(summary));
     }
     return 0;
+  }
+
+  /** Values picocli's types accept but a run cannot use, rejected before anything starts. */
+  private void checkOptions() {
+    if (rates.isEmpty() || rates.stream().anyMatch(r -> r == null || r <= 0)) {
+      throw invalid("--rates", "every rate must be > 0 req/s, was " + rates);
+    }
+    if (durationSeconds <= 0) {
+      throw invalid("--duration", "must be > 0 seconds, was " + durationSeconds);
+    }
+    if (warmupSeconds < 0) {
+      throw invalid("--warmup", "must be >= 0 seconds, was " + warmupSeconds);
+    }
+    if (p99TargetMs <= 0) {
+      throw invalid("--p99-target-ms", "must be > 0, was " + p99TargetMs);
+    }
+    if (searchSteps < 0) {
+      throw invalid("--search-steps", "must be >= 0, was " + searchSteps);
+    }
+  }
+
+  private ParameterException invalid(String option, String problem) {
+    return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + problem);
   }
 
   private Map<String, String> serviceEnv() {

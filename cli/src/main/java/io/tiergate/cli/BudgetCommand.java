@@ -1,5 +1,6 @@
 package io.tiergate.cli;
 
+import io.tiergate.ledger.budget.InvalidBudgetConfigException;
 import io.tiergate.ledger.cli.BudgetAdmin;
 import io.tiergate.ledger.cli.BudgetAdmin.BudgetRequest;
 import io.tiergate.schemas.events.BudgetConfig;
@@ -9,8 +10,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code budget set|show|rm}: budgets on the compacted budget.config topic, and their live status. */
 @Command(name = "budget", mixinStandardHelpOptions = true, description = "Budgets per cost center and the global one.",
@@ -21,11 +25,13 @@ public class BudgetCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(name = "set", mixinStandardHelpOptions = true, description = "Set the budget of a scope (a cost center, or 'global').")
   static class Set implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin ClusterMixin cluster;
 
     @Parameters(index = "0", description = "Scope: a cost center or 'global'.")
@@ -51,15 +57,37 @@ public class BudgetCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (scope.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for positional parameter '<scope>': must not be empty");
+      }
       if (dailyUsd == null && monthlyUsd == null) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --daily-usd, --monthly-usd or both");
+        throw new ParameterException(spec.commandLine(), "give --daily-usd, --monthly-usd or both");
+      }
+      BudgetRequest request =
+          BudgetRequest.of(scope, dailyUsd, monthlyUsd).onExhausted(onExhausted).thresholds(conserve, critical).timezone(timezone);
+      try {
+        // the ledger's rules, before any broker is contacted, reported against the option that was given
+        BudgetAdmin.check(request, BudgetAdmin.DEFAULT_MAX_LIMIT_USD);
+      } catch (InvalidBudgetConfigException e) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for " + optionOf(e.field()) + ": " + e.problem());
       }
       try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
-        BudgetConfig written =
-            admin.set(BudgetRequest.of(scope, dailyUsd, monthlyUsd).onExhausted(onExhausted).thresholds(conserve, critical).timezone(timezone));
+        BudgetConfig written = admin.set(request);
         System.out.println(BudgetAdmin.describe(written, null));
       }
       return 0;
+    }
+
+    /** The option (or parameter) of this command that sets a BudgetConfig field. */
+    static String optionOf(String field) {
+      return switch (field) {
+        case "dailyLimitUsd" -> "option '--daily-usd'";
+        case "monthlyLimitUsd" -> "option '--monthly-usd'";
+        case "conserveThreshold" -> "option '--conserve-at'";
+        case "criticalThreshold" -> "option '--critical-at'";
+        case "timezone" -> "option '--timezone'";
+        default -> "positional parameter '<scope>'"; // key, scope
+      };
     }
   }
 
@@ -95,6 +123,8 @@ public class BudgetCommand implements Runnable {
 
   @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete the budget of a scope (a tombstone).")
   static class Remove implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin ClusterMixin cluster;
 
     @Parameters(index = "0", description = "Scope.")
@@ -102,6 +132,9 @@ public class BudgetCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (scope.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for positional parameter '<scope>': must not be empty");
+      }
       try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
         admin.remove(scope);
         System.out.println("budget removed: " + scope);

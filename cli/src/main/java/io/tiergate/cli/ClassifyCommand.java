@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code classify}: the classifier on JSONL, without a broker. */
 @Command(
@@ -24,6 +27,8 @@ import picocli.CommandLine.Option;
     })
 public class ClassifyCommand implements Callable<Integer> {
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--in", description = "Read from this file instead of stdin.")
   Path in;
 
@@ -32,6 +37,10 @@ public class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (in != null && !(Files.isRegularFile(in) && Files.isReadable(in))) {
+      // checked before the classifier's models load (seconds), with the option named
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--in': " + in + " is not a readable file");
+    }
     BatchClassifier classifier = BatchClassifier.createDefault();
     try (Reader reader = in == null ? new InputStreamReader(System.in, StandardCharsets.UTF_8) : Files.newBufferedReader(in, StandardCharsets.UTF_8);
         Writer writer = out == null ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8) : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {

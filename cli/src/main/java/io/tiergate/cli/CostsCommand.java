@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code costs tail|export}: the analysts' view of spend. */
 @Command(name = "costs", mixinStandardHelpOptions = true, description = "Cost windows: follow them, or export them as CSV.",
@@ -25,11 +28,13 @@ public class CostsCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(name = "tail", mixinStandardHelpOptions = true, description = "Print decoded cost.windows records as they are published (Ctrl-C stops).")
   static class Tail implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin ClusterMixin cluster;
 
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of new ones.")
@@ -40,6 +45,9 @@ public class CostsCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (max < 0) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option '--max': must be >= 0 (0: run until Ctrl-C), was " + max);
+      }
       AtomicBoolean running = new AtomicBoolean(true);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
       int[] seen = {0};
@@ -62,6 +70,8 @@ public class CostsCommand implements Runnable {
 
   @Command(name = "export", mixinStandardHelpOptions = true, description = "Daily cost windows between two dates as CSV (from the ledger's API).")
   static class Export implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin ClusterMixin cluster;
 
     @Option(names = "--from", required = true, description = "First day (YYYY-MM-DD, UTC).")
@@ -81,6 +91,9 @@ public class CostsCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      if (to.isBefore(from)) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option '--to': " + to + " is before --from " + from);
+      }
       CostsExport export = new CostsExport(cluster.ledgerUrl);
       try (Writer writer = out == null
           ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)

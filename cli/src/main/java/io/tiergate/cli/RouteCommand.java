@@ -15,7 +15,7 @@ public class RouteCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(name = "explain", mixinStandardHelpOptions = true,

@@ -18,7 +18,7 @@ public class RulesCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "The table in force: defaults and overrides.")
@@ -65,6 +65,8 @@ public class RulesCommand implements Runnable {
 
   @Command(name = "reset", mixinStandardHelpOptions = true, description = "Restore the default rule of one task type, or of all with --all.")
   static class Reset implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin ClusterMixin cluster;
 
     @Parameters(index = "0", arity = "0..1", description = "Task type to reset.")
@@ -76,7 +78,7 @@ public class RulesCommand implements Runnable {
     @Override
     public Integer call() {
       if (all == (taskType != null)) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give a task type or --all");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a task type or --all");
       }
       try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
         if (all) {

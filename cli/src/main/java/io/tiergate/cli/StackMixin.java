@@ -3,10 +3,16 @@ package io.tiergate.cli;
 import io.tiergate.cli.stack.StackOptions;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Options shared by the commands that run the local stack. */
 public class StackMixin {
+
+  /** The command this mixin belongs to (up, demo, bench), for error messages. */
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
 
   @Option(names = "--bootstrap", description = "Use this Kafka cluster instead of starting a broker (host:port).")
   String bootstrap;
@@ -29,11 +35,23 @@ public class StackMixin {
   @Option(names = "--fresh", description = "Delete the data dir first (start from an empty broker).")
   boolean fresh;
 
+  /** @throws ParameterException naming the option, for a port or partition count no broker could use */
   StackOptions toOptions() {
+    checkPort("--broker-port", brokerPort, 65_534); // the controller listens on the next port
+    checkPort("--registry-port", registryPort, 65_535);
+    if (partitions < 1) {
+      throw new ParameterException(command.commandLine(), "Invalid value for option '--partitions': must be >= 1, was " + partitions);
+    }
     Path home = Path.of(System.getProperty("tiergate.home", ".")).toAbsolutePath().normalize();
     Path data = dataDir != null ? dataDir.toAbsolutePath() : home.resolve(".tiergate");
     return new StackOptions(
         home, data, Optional.ofNullable(bootstrap), Optional.ofNullable(registryUrl), brokerPort, registryPort, partitions, fresh,
         io.tiergate.cli.stack.ServiceSpec.ALL, 0);
+  }
+
+  private void checkPort(String option, int port, int max) {
+    if (port < 1 || port > max) {
+      throw new ParameterException(command.commandLine(), "Invalid value for option '" + option + "': must be within 1.." + max + ", was " + port);
+    }
   }
 }

@@ -1,6 +1,12 @@
 package io.tiergate.cli;
 
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Entry point of {@code ./tiergate}. Plain picocli, no application context: the operator commands
@@ -21,6 +27,10 @@ public final class TiergateCli {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new TiergateCommand());
+    // picocli's own messages for these types end in the exception's class and text; an operator gets the format instead
+    cli.registerConverter(BigDecimal.class, TiergateCli::decimal);
+    cli.registerConverter(LocalDate.class, TiergateCli::date);
+    cli.registerConverter(URI.class, TiergateCli::uri);
     cli.setExecutionExceptionHandler(
         (e, command, parseResult) -> {
           // an operator gets the reason, not a stack trace; TIERGATE_DEBUG=1 shows the trace
@@ -35,5 +45,29 @@ public final class TiergateCli {
           return 2;
         });
     return cli;
+  }
+
+  static BigDecimal decimal(String value) {
+    try {
+      return new BigDecimal(value);
+    } catch (NumberFormatException e) {
+      throw new TypeConversionException("'" + value + "' is not a decimal number (e.g. 20 or 0.25)");
+    }
+  }
+
+  static LocalDate date(String value) {
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new TypeConversionException("'" + value + "' is not a date (YYYY-MM-DD)");
+    }
+  }
+
+  static URI uri(String value) {
+    try {
+      return new URI(value);
+    } catch (URISyntaxException e) {
+      throw new TypeConversionException("'" + value + "' is not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
+    }
   }
 }

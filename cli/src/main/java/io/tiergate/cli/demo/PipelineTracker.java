@@ -12,6 +12,7 @@ import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.policy.SovereigntyRule;
 import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topic;
@@ -109,8 +110,7 @@ public final class PipelineTracker implements AutoCloseable {
         state.rule = routed.getDecision().getRule();
         state.budgetLevel = routed.getDecision().getBudgetLevel();
       }
-      var request = routed.getClassified().getRequest();
-      if (cloud && (request.getRequiresDataSovereignty() || routed.getClassified().getClassification().getContainsSensitiveData())) {
+      if (cloud && SovereigntyRule.isSovereign(routed.getClassified())) {
         sovereignOnCloud++;
       }
     } else if (topic.equals(Topics.INFERENCE_DEFERRED.name())) {

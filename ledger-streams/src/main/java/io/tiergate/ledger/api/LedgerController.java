@@ -10,7 +10,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.tiergate.ledger.LedgerConfiguration;
-import io.tiergate.ledger.budget.BudgetLevels;
+import io.tiergate.ledger.budget.BudgetAssessor;
 import io.tiergate.ledger.kafka.LedgerStores;
 import java.util.List;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -30,7 +30,7 @@ public class LedgerController {
     this.queries =
         new LedgerQueries(
             stores,
-            new BudgetLevels(configuration.getAnomalyFactor(), configuration.getAnomalyMinRateUsdPerHour()),
+            new BudgetAssessor(configuration.getAnomalyFactor(), configuration.getAnomalyMinRateUsdPerHour()),
             System::currentTimeMillis);
   }
 

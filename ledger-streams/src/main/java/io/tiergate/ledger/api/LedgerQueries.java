@@ -1,7 +1,7 @@
 package io.tiergate.ledger.api;
 
 import io.tiergate.ledger.budget.BudgetAssessment;
-import io.tiergate.ledger.budget.BudgetLevels;
+import io.tiergate.ledger.budget.BudgetAssessor;
 import io.tiergate.ledger.budget.BudgetPolicy;
 import io.tiergate.ledger.budget.ScopeSpend;
 import io.tiergate.ledger.kafka.LedgerStores;
@@ -47,12 +47,12 @@ public final class LedgerQueries {
           .thenComparing(LedgerViews.Window::model);
 
   private final LedgerStores stores;
-  private final BudgetLevels levels;
+  private final BudgetAssessor assessor;
   private final LongSupplier clock;
 
-  public LedgerQueries(LedgerStores stores, BudgetLevels levels, LongSupplier clock) {
+  public LedgerQueries(LedgerStores stores, BudgetAssessor assessor, LongSupplier clock) {
     this.stores = stores;
-    this.levels = levels;
+    this.assessor = assessor;
     this.clock = clock;
   }
 
@@ -68,7 +68,7 @@ public final class LedgerQueries {
     ScopeSpend view = stored == null ? new ScopeSpend(scope) : stored.copy();
     long now = Math.max(clock.getAsLong(), view.lastEventAt());
     view.rollTo(now, policy.zone());
-    BudgetAssessment assessment = levels.assess(policy, view, now);
+    BudgetAssessment assessment = assessor.assess(policy, view, now);
     BigDecimal spend = day ? assessment.dailySpendUsd() : assessment.monthlySpendUsd();
     BigDecimal limit = day ? assessment.dailyLimitUsd() : assessment.monthlyLimitUsd();
     Double utilization =

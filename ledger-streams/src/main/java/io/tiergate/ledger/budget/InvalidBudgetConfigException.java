@@ -6,14 +6,21 @@ import io.tiergate.platform.kafka.InvalidInputException;
 public class InvalidBudgetConfigException extends InvalidInputException {
 
   private final String field;
+  private final String problem;
 
   public InvalidBudgetConfigException(String field, String problem) {
     super(field + ": " + problem);
     this.field = field;
+    this.problem = problem;
   }
 
   /** The BudgetConfig field (or "key") that is wrong. */
   public String field() {
     return field;
+  }
+
+  /** What is wrong with it, without the field's name. */
+  public String problem() {
+    return problem;
   }
 }

@@ -74,9 +74,12 @@ public final class BudgetAdmin implements AutoCloseable {
     }
   }
 
-  /** With the ledger's default maximum limit (1,000,000,000 USD). */
+  /** The ledger's default maximum limit (1,000,000,000 USD). */
+  public static final BigDecimal DEFAULT_MAX_LIMIT_USD = new BigDecimal("1000000000");
+
+  /** With the ledger's default maximum limit ({@link #DEFAULT_MAX_LIMIT_USD}). */
   public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl) {
-    this(bootstrapServers, schemaRegistryUrl, new BigDecimal("1000000000"));
+    this(bootstrapServers, schemaRegistryUrl, DEFAULT_MAX_LIMIT_USD);
   }
 
   public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl, BigDecimal maxLimitUsd) {
@@ -98,20 +101,35 @@ public final class BudgetAdmin implements AutoCloseable {
    * @throws InvalidBudgetConfigException naming the field, before anything is sent
    */
   public BudgetConfig set(BudgetRequest request) {
-    BudgetConfig config =
-        BudgetConfig.newBuilder()
-            .setScope(request.scope())
-            .setDailyLimitUsd(request.dailyLimitUsd() == null ? null : Money.usd(request.dailyLimitUsd()))
-            .setMonthlyLimitUsd(request.monthlyLimitUsd() == null ? null : Money.usd(request.monthlyLimitUsd()))
-            .setOnExhausted(request.onExhausted() == null ? OnExhausted.DEGRADE_LOCAL : request.onExhausted())
-            .setConserveThreshold(request.conserveThreshold() == null ? 0.8 : request.conserveThreshold())
-            .setCriticalThreshold(request.criticalThreshold() == null ? 0.95 : request.criticalThreshold())
-            .setTimezone(request.timezone() == null ? "UTC" : request.timezone())
-            .setUpdatedAt(Instant.now())
-            .build();
+    BudgetConfig config = configOf(request);
     validator.validate(request.scope(), config);
     send(request.scope(), config);
     return config;
+  }
+
+  /**
+   * The record {@link #set} would write for {@code request}, checked with the ledger's rules against
+   * {@code maxLimitUsd}; nothing is sent, no broker is needed.
+   *
+   * @throws InvalidBudgetConfigException naming the field
+   */
+  public static BudgetConfig check(BudgetRequest request, BigDecimal maxLimitUsd) {
+    BudgetConfig config = configOf(request);
+    new BudgetConfigValidator(maxLimitUsd).validate(request.scope(), config);
+    return config;
+  }
+
+  private static BudgetConfig configOf(BudgetRequest request) {
+    return BudgetConfig.newBuilder()
+        .setScope(request.scope())
+        .setDailyLimitUsd(request.dailyLimitUsd() == null ? null : Money.usd(request.dailyLimitUsd()))
+        .setMonthlyLimitUsd(request.monthlyLimitUsd() == null ? null : Money.usd(request.monthlyLimitUsd()))
+        .setOnExhausted(request.onExhausted() == null ? OnExhausted.DEGRADE_LOCAL : request.onExhausted())
+        .setConserveThreshold(request.conserveThreshold() == null ? 0.8 : request.conserveThreshold())
+        .setCriticalThreshold(request.criticalThreshold() == null ? 0.95 : request.criticalThreshold())
+        .setTimezone(request.timezone() == null ? "UTC" : request.timezone())
+        .setUpdatedAt(Instant.now())
+        .build();
   }
 
   /** Writes a tombstone for {@code scope}: the ledger forgets its budget (no limits from then on). */

@@ -1,7 +1,7 @@
 package io.tiergate.ledger.kafka;
 
 import io.tiergate.ledger.budget.BudgetAssessment;
-import io.tiergate.ledger.budget.BudgetLevels;
+import io.tiergate.ledger.budget.BudgetAssessor;
 import io.tiergate.ledger.budget.BudgetPolicy;
 import io.tiergate.ledger.budget.ScopeSpend;
 import io.tiergate.ledger.metrics.LedgerMetrics;
@@ -38,7 +38,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class BudgetTracker implements Processor<String, ScopeInput, String, BudgetStatus> {
 
-  private final BudgetLevels levels;
+  private final BudgetAssessor assessor;
   private final boolean localSpendCounts;
   private final Duration statusInterval;
   private final LedgerMetrics metrics;
@@ -48,11 +48,11 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
   private KeyValueStore<String, BudgetStatus> published;
 
   BudgetTracker(
-      BudgetLevels levels,
+      BudgetAssessor assessor,
       boolean localSpendCounts,
       Duration statusInterval,
       LedgerMetrics metrics) {
-    this.levels = levels;
+    this.assessor = assessor;
     this.localSpendCounts = localSpendCounts;
     this.statusInterval = statusInterval;
     this.metrics = metrics;
@@ -87,7 +87,7 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
     if (placement != ScopeSpend.Placement.RUNNING_DAY) {
       metrics.countedBeforeRunningPeriod(scope);
     }
-    BudgetAssessment assessment = levels.assess(policy, scopeSpend, now);
+    BudgetAssessment assessment = assessor.assess(policy, scopeSpend, now);
     BudgetStatus last = published.get(scope);
     if (last == null || changedMaterially(last, assessment)) {
       publish(policy, assessment, scopeSpend, now);
@@ -109,7 +109,7 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
     ScopeSpend scopeSpend = stored == null ? new ScopeSpend(scope) : stored;
     long now = Math.max(context.currentSystemTimeMs(), scopeSpend.lastEventAt());
     scopeSpend.rollTo(now, policy.zone());
-    publish(policy, levels.assess(policy, scopeSpend, now), scopeSpend, now);
+    publish(policy, assessor.assess(policy, scopeSpend, now), scopeSpend, now);
     if (stored != null) {
       spend.put(scope, scopeSpend);
     }
@@ -123,7 +123,7 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
       ScopeSpend view = stored == null ? new ScopeSpend(scope) : stored.copy();
       long now = Math.max(wallClockMs, view.lastEventAt());
       view.rollTo(now, policy.zone());
-      BudgetAssessment assessment = levels.assess(policy, view, now);
+      BudgetAssessment assessment = assessor.assess(policy, view, now);
       BudgetStatus last = published.get(scope);
       boolean spendChanged = stored != null && stored.dirty();
       if (spendChanged || last == null || changedMaterially(last, assessment)) {

@@ -2,7 +2,7 @@ package io.tiergate.ledger.kafka;
 
 import io.tiergate.ledger.LedgerSettings;
 import io.tiergate.ledger.budget.BudgetConfigValidator;
-import io.tiergate.ledger.budget.BudgetLevels;
+import io.tiergate.ledger.budget.BudgetAssessor;
 import io.tiergate.ledger.budget.InvalidBudgetConfigException;
 import io.tiergate.ledger.metrics.LedgerMetrics;
 import io.tiergate.ledger.scope.BudgetChange;
@@ -205,7 +205,7 @@ public final class LedgerTopology {
                 Repartitioned.<String, ScopeInput>as("by-scope").withKeySerde(strings).withValueSerde(InternalSerdes.scopeInput()))
             .process(
                 () -> new BudgetTracker(
-                    new BudgetLevels(settings.anomalyFactor(), settings.anomalyMinRateUsdPerHour()),
+                    new BudgetAssessor(settings.anomalyFactor(), settings.anomalyMinRateUsdPerHour()),
                     settings.budgetIncludesLocalSpend(),
                     settings.statusInterval(),
                     metrics),

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.tiergate.ledger.LedgerSettings;
-import io.tiergate.ledger.budget.BudgetLevels;
+import io.tiergate.ledger.budget.BudgetAssessor;
 import io.tiergate.ledger.support.LedgerDriver;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.TaskType;
@@ -25,7 +25,7 @@ class LedgerQueriesTest {
   private final AtomicLong clock = new AtomicLong(NOW.toEpochMilli());
 
   private LedgerQueries queries(LedgerDriver ledger) {
-    return new LedgerQueries(ledger.stores(), new BudgetLevels(new BigDecimal("3"), new BigDecimal("0.01")), clock::get);
+    return new LedgerQueries(ledger.stores(), new BudgetAssessor(new BigDecimal("3"), new BigDecimal("0.01")), clock::get);
   }
 
   @Test

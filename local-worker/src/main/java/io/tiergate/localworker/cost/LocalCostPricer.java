@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Prices a local call by total cost of ownership for the time it kept the machine busy
- * (DESIGN.md "Cost accounting": energy + hardware depreciation + maintenance), through the shared
- * {@link CostCalculator#local(Duration)}. Each endpoint may run on other hardware: it then gets a
- * calculator over the same price table with its own {@link LocalTco}.
+ * (docs/architecture.md, "Money rules": energy + hardware depreciation + maintenance), through the
+ * shared {@link CostCalculator#local(Duration)}. Each endpoint may run on other hardware: it then
+ * gets a calculator over the same price table with its own {@link LocalTco}.
  */
 public final class LocalCostPricer {
 

@@ -6,13 +6,15 @@ import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.policy.SovereigntyRule;
 import io.tiergate.schemas.topics.Topics;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * When local work goes to the cloud tier instead (DESIGN.md policy order, applied at the worker):
+ * When local work goes to the cloud tier instead (the policy order of docs/architecture.md, applied
+ * at the worker):
  *
  * <ol>
  *   <li><b>Sovereignty</b>: a request that requires data sovereignty, carries sensitive data, or was
@@ -47,9 +49,9 @@ public final class EscalationPolicy {
 
   private final PriceTable prices;
   private final String defaultCloudModel;
-  private final BudgetLevels budgets;
+  private final BudgetStatusCache budgets;
 
-  public EscalationPolicy(PriceTable prices, String defaultCloudModel, BudgetLevels budgets) {
+  public EscalationPolicy(PriceTable prices, String defaultCloudModel, BudgetStatusCache budgets) {
     ModelPrice fallback = prices.require(defaultCloudModel);
     if (fallback.tier() != Tier.CLOUD) {
       throw new IllegalArgumentException(
@@ -60,11 +62,12 @@ public final class EscalationPolicy {
     this.budgets = budgets;
   }
 
-  /** requiresDataSovereignty, sensitive data found by the classifier, or a sovereign routing decision. */
+  /**
+   * requiresDataSovereignty, sensitive data found by the classifier, or a sovereign routing decision:
+   * the shared {@link SovereigntyRule#isSovereign(RoutedRequest)}.
+   */
   public static boolean sovereign(RoutedRequest request) {
-    return request.getClassified().getRequest().getRequiresDataSovereignty()
-        || request.getClassified().getClassification().getContainsSensitiveData()
-        || request.getDecision().getSovereign();
+    return SovereigntyRule.isSovereign(request);
   }
 
   /** The local machine has no room (queue full) or its circuit is open. */

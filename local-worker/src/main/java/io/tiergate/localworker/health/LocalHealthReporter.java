@@ -2,7 +2,7 @@ package io.tiergate.localworker.health;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
-import io.tiergate.localworker.capacity.LocalCapacity;
+import io.tiergate.localworker.capacity.AdmissionQueue;
 import io.tiergate.localworker.capacity.LocalCircuit;
 import io.tiergate.localworker.config.LocalWorkerConfiguration;
 import io.tiergate.platform.kafka.EventPublisher;
@@ -24,14 +24,14 @@ import java.time.Duration;
 public class LocalHealthReporter implements AutoCloseable {
 
   private final WorkerHealthPublisher publisher;
-  private final LocalCapacity capacity;
+  private final AdmissionQueue capacity;
   private final LocalCircuit circuit;
   private final Duration checkEvery;
   private final Duration heartbeat;
   private volatile boolean started;
 
   public LocalHealthReporter(
-      EventPublisher events, LocalWorkerConfiguration config, LocalCapacity capacity, LocalCircuit circuit) {
+      EventPublisher events, LocalWorkerConfiguration config, AdmissionQueue capacity, LocalCircuit circuit) {
     this.publisher = new WorkerHealthPublisher(events, config.getWorkerId(), Tier.LOCAL);
     this.capacity = capacity;
     this.circuit = circuit;

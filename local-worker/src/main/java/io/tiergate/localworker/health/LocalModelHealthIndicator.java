@@ -5,7 +5,7 @@ import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.micronaut.management.health.indicator.annotation.Liveness;
-import io.tiergate.localworker.capacity.LocalCapacity;
+import io.tiergate.localworker.capacity.AdmissionQueue;
 import io.tiergate.localworker.capacity.LocalCircuit;
 import io.tiergate.localworker.endpoint.LocalEndpoint;
 import io.tiergate.localworker.endpoint.LocalEndpoints;
@@ -23,10 +23,10 @@ import org.reactivestreams.Publisher;
 public class LocalModelHealthIndicator implements HealthIndicator {
 
   private final LocalEndpoints endpoints;
-  private final LocalCapacity capacity;
+  private final AdmissionQueue capacity;
   private final LocalCircuit circuit;
 
-  public LocalModelHealthIndicator(LocalEndpoints endpoints, LocalCapacity capacity, LocalCircuit circuit) {
+  public LocalModelHealthIndicator(LocalEndpoints endpoints, AdmissionQueue capacity, LocalCircuit circuit) {
     this.endpoints = endpoints;
     this.capacity = capacity;
     this.circuit = circuit;

@@ -1,7 +1,7 @@
 package io.tiergate.localworker.serve;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tiergate.localworker.capacity.LocalCapacity;
+import io.tiergate.localworker.capacity.AdmissionQueue;
 import io.tiergate.localworker.capacity.LocalCircuit;
 import io.tiergate.localworker.endpoint.LocalEndpoint;
 import io.tiergate.localworker.endpoint.LocalEndpoints;
@@ -45,7 +45,7 @@ public final class LocalRequestHandler implements RequestHandler {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRequestHandler.class);
 
   private final LocalEndpoints endpoints;
-  private final LocalCapacity capacity;
+  private final AdmissionQueue capacity;
   private final LocalCircuit circuit;
   private final EscalationPolicy policy;
   private final OutputValidator validator;
@@ -54,7 +54,7 @@ public final class LocalRequestHandler implements RequestHandler {
 
   public LocalRequestHandler(
       LocalEndpoints endpoints,
-      LocalCapacity capacity,
+      AdmissionQueue capacity,
       LocalCircuit circuit,
       EscalationPolicy policy,
       OutputValidator validator,
@@ -77,7 +77,7 @@ public final class LocalRequestHandler implements RequestHandler {
         return handedOn.get();
       }
     }
-    Optional<LocalCapacity.Ticket> admitted = capacity.tryAdmit();
+    Optional<AdmissionQueue.Ticket> admitted = capacity.tryAdmit();
     if (admitted.isEmpty()) {
       Verdict verdict = policy.onShortage(work.request(), Shortage.QUEUE_FULL, queueDetail());
       Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
@@ -90,7 +90,7 @@ public final class LocalRequestHandler implements RequestHandler {
       }
       work.note("held back: " + verdict.reason());
     }
-    try (LocalCapacity.Ticket ticket = admitted.get()) {
+    try (AdmissionQueue.Ticket ticket = admitted.get()) {
       ticket.awaitStream();
       if (!circuit.tryAcquire()) {
         Verdict verdict = policy.onShortage(work.request(), Shortage.CIRCUIT_OPEN, circuitDetail());

@@ -3,7 +3,7 @@ package io.tiergate.localworker.wiring;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
-import io.tiergate.localworker.capacity.LocalCapacity;
+import io.tiergate.localworker.capacity.AdmissionQueue;
 import io.tiergate.localworker.capacity.LocalCircuit;
 import io.tiergate.localworker.config.LocalEndpointConfiguration;
 import io.tiergate.localworker.config.LocalWorkerConfiguration;
@@ -15,7 +15,7 @@ import io.tiergate.localworker.endpoint.EndpointSettings;
 import io.tiergate.localworker.endpoint.EndpointSpec;
 import io.tiergate.localworker.endpoint.LocalEndpoint;
 import io.tiergate.localworker.endpoint.LocalEndpoints;
-import io.tiergate.localworker.escalation.BudgetLevels;
+import io.tiergate.localworker.escalation.BudgetStatusCache;
 import io.tiergate.localworker.escalation.EscalationPolicy;
 import io.tiergate.localworker.health.LocalHealthReporter;
 import io.tiergate.localworker.quality.OutputValidator;
@@ -90,11 +90,11 @@ public class LocalWorkerBeans {
   }
 
   @Singleton
-  LocalCapacity localCapacity(LocalWorkerConfiguration config, MeterRegistry meters) {
-    LocalCapacity capacity = new LocalCapacity(config.getStreams(), config.getQueueLimit(), () -> {});
-    Gauge.builder("tiergate.local-worker.queue.depth", capacity, LocalCapacity::queueDepth)
+  AdmissionQueue admissionQueue(LocalWorkerConfiguration config, MeterRegistry meters) {
+    AdmissionQueue capacity = new AdmissionQueue(config.getStreams(), config.getQueueLimit(), () -> {});
+    Gauge.builder("tiergate.local-worker.queue.depth", capacity, AdmissionQueue::queueDepth)
         .description("requests waiting for a local stream").register(meters);
-    Gauge.builder("tiergate.local-worker.streams.running", capacity, LocalCapacity::running)
+    Gauge.builder("tiergate.local-worker.streams.running", capacity, AdmissionQueue::running)
         .description("local model calls running").register(meters);
     return capacity;
   }
@@ -111,14 +111,14 @@ public class LocalWorkerBeans {
   }
 
   @Singleton
-  EscalationPolicy escalationPolicy(PriceTable prices, LocalWorkerConfiguration config, BudgetLevels budgets) {
+  EscalationPolicy escalationPolicy(PriceTable prices, LocalWorkerConfiguration config, BudgetStatusCache budgets) {
     return new EscalationPolicy(prices, config.getDefaultCloudModel(), budgets);
   }
 
   @Singleton
   LocalRequestHandler localRequestHandler(
       LocalEndpoints endpoints,
-      LocalCapacity capacity,
+      AdmissionQueue capacity,
       LocalCircuit circuit,
       EscalationPolicy policy,
       LocalWorkerConfiguration config,

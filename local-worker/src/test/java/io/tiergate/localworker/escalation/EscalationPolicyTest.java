@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class EscalationPolicyTest {
 
-  private final BudgetLevels budgets = new BudgetLevels();
+  private final BudgetStatusCache budgets = new BudgetStatusCache();
   private final EscalationPolicy policy = new EscalationPolicy(PriceTable.loadDefault(), "anthropic/claude-haiku-4.5", budgets);
 
   private static RoutedRequest plain(TaskType type) {

@@ -48,7 +48,7 @@ class SovereignNeverEscalatesProperties {
               .decisionSovereign(decided)
               .fallbacks(List.of(MODELS.get(random.nextInt(MODELS.size())), MODELS.get(random.nextInt(MODELS.size()))))
               .build();
-      BudgetLevels budgets = new BudgetLevels();
+      BudgetStatusCache budgets = new BudgetStatusCache();
       BudgetLevel ccLevel = maybeLevel(random);
       BudgetLevel globalLevel = maybeLevel(random);
       if (ccLevel != null) {

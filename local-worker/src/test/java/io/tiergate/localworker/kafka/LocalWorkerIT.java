@@ -10,7 +10,7 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.tiergate.localworker.escalation.BudgetLevels;
+import io.tiergate.localworker.escalation.BudgetStatusCache;
 import io.tiergate.localworker.testing.Requests;
 import io.tiergate.localworker.testing.TopicReader;
 import io.tiergate.platform.kafka.DeadLetters;
@@ -79,7 +79,7 @@ class LocalWorkerIT implements TestPropertyProvider {
 
   @Inject EventPublisher publisher;
   @Inject EventDecoder decoder;
-  @Inject BudgetLevels budgets;
+  @Inject BudgetStatusCache budgets;
 
   @Inject
   @Client("/")

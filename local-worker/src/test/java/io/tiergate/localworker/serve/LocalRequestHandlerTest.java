@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tiergate.localworker.capacity.LocalCapacity;
+import io.tiergate.localworker.capacity.AdmissionQueue;
 import io.tiergate.localworker.capacity.LocalCircuit;
 import io.tiergate.localworker.cost.LocalAttemptPricer;
 import io.tiergate.localworker.cost.LocalCostPricer;
 import io.tiergate.localworker.cost.TcoOverride;
 import io.tiergate.localworker.endpoint.LocalEndpoint;
 import io.tiergate.localworker.endpoint.LocalEndpoints;
-import io.tiergate.localworker.escalation.BudgetLevels;
+import io.tiergate.localworker.escalation.BudgetStatusCache;
 import io.tiergate.localworker.escalation.EscalationPolicy;
 import io.tiergate.localworker.quality.OutputValidator;
 import io.tiergate.localworker.testing.Requests;
@@ -48,13 +48,13 @@ class LocalRequestHandlerTest {
   private static final BigDecimal FIXTURE_COST = new BigDecimal("0.000431505"); // see LocalCostPricerTest
 
   private final PriceTable prices = PriceTable.loadDefault();
-  private final BudgetLevels budgets = new BudgetLevels();
+  private final BudgetStatusCache budgets = new BudgetStatusCache();
   private final ScriptedBackend model = new ScriptedBackend(call -> answer("{\"invoice\": \"INV-2041\"}"));
   private final LocalEndpoints endpoints = new LocalEndpoints(
       List.of(new LocalEndpoint("ollama", model, "scripted", List.of(), TcoOverride.NONE, Duration.ofSeconds(5))), "ollama");
   private final WorkEnvironment env = WorkEnvironment.of(
       Tier.LOCAL, "local-test", new LocalAttemptPricer(prices, new LocalCostPricer(prices, Map.of()), m -> "ollama"));
-  private final LocalCapacity capacity = new LocalCapacity(1, 1, () -> {});
+  private final AdmissionQueue capacity = new AdmissionQueue(1, 1, () -> {});
   private final LocalCircuit circuit = new LocalCircuit("test", 3, Duration.ofMinutes(5), s -> {});
   private final EscalationPolicy policy = new EscalationPolicy(prices, "anthropic/claude-haiku-4.5", budgets);
 
@@ -150,9 +150,9 @@ class LocalRequestHandlerTest {
 
   @Test
   void fullQueueEscalatesNonSovereignWorkWithoutCallingTheModel() throws Exception {
-    LocalCapacity.Ticket running = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
     running.awaitStream();
-    LocalCapacity.Ticket queued = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
 
     WorkOutcome outcome = handle(Requests.local("f-1", TaskType.SUMMARIZATION).build());
 
@@ -168,9 +168,9 @@ class LocalRequestHandlerTest {
 
   @Test
   void fullQueueHoldsSovereignWorkBackUntilAPlaceFrees() throws Exception {
-    LocalCapacity.Ticket running = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
     running.awaitStream();
-    LocalCapacity.Ticket queued = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
     LocalRequestHandler patient = handler(Duration.ofSeconds(10));
 
     CompletableFuture<WorkOutcome> outcome = CompletableFuture.supplyAsync(() -> {
@@ -192,8 +192,8 @@ class LocalRequestHandlerTest {
 
   @Test
   void fullQueueFailsSovereignWorkClearlyWhenNoPlaceFrees() throws Exception {
-    LocalCapacity.Ticket running = capacity.tryAdmit().orElseThrow();
-    LocalCapacity.Ticket queued = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
 
     WorkOutcome outcome = handle(Requests.local("s-2", TaskType.EXTRACTION).decisionSovereign(true).build());
 

@@ -3,6 +3,7 @@ package io.tiergate.router.budget;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.policy.BudgetLevelRule;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -71,7 +72,7 @@ public final class BudgetBook {
 
   /** The level ledger-streams reported (UNKNOWN → EXHAUSTED); NORMAL when the scope has no budget. */
   public BudgetLevel reportedLevel(String scope) {
-    return status(scope).map(s -> BudgetLevels.known(s.getLevel())).orElse(BudgetLevel.NORMAL);
+    return status(scope).map(s -> BudgetLevelRule.known(s.getLevel())).orElse(BudgetLevel.NORMAL);
   }
 
   public Set<String> scopes() {

@@ -4,6 +4,7 @@ import io.tiergate.router.policy.BudgetView;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.OnExhausted;
+import io.tiergate.schemas.policy.BudgetLevelRule;
 import io.tiergate.schemas.topics.Topics;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -82,17 +83,17 @@ public final class BudgetGate implements BudgetView {
     BudgetStatus status = maybe.get();
     BigDecimal held = unscaledHeld.multiply(BigDecimal.valueOf(factor));
     Thresholds thresholds = book.thresholds(scope);
-    BudgetLevel reported = BudgetLevels.known(status.getLevel());
+    BudgetLevel reported = BudgetLevelRule.known(status.getLevel());
     BudgetLevel level = reported;
     List<String> parts = new ArrayList<>();
     if (status.getDailyLimitUsd() != null) {
       BigDecimal committed = status.getDailySpendUsd().add(held);
-      level = BudgetLevels.restrictive(level, BudgetLevels.fromUtilization(committed, status.getDailyLimitUsd(), thresholds));
+      level = BudgetLevelRule.mostRestrictive(level, levelOf(committed, status.getDailyLimitUsd(), thresholds));
       parts.add(period("daily", status.getDailySpendUsd(), held, status.getDailyLimitUsd(), factor));
     }
     if (status.getMonthlyLimitUsd() != null) {
       BigDecimal committed = status.getMonthlySpendUsd().add(held);
-      level = BudgetLevels.restrictive(level, BudgetLevels.fromUtilization(committed, status.getMonthlyLimitUsd(), thresholds));
+      level = BudgetLevelRule.mostRestrictive(level, levelOf(committed, status.getMonthlyLimitUsd(), thresholds));
       parts.add(period("monthly", status.getMonthlySpendUsd(), held, status.getMonthlyLimitUsd(), factor));
     }
     String summary =
@@ -102,11 +103,16 @@ public final class BudgetGate implements BudgetView {
     return new ScopeState(scope, level, status.getOnExhausted(), summary);
   }
 
+  /** The shared rule (docs/architecture.md, "Budget levels") applied to spend + what this instance holds. */
+  private static BudgetLevel levelOf(BigDecimal committed, BigDecimal limit, Thresholds thresholds) {
+    return BudgetLevelRule.levelOf(committed, limit, thresholds.conserve(), thresholds.critical());
+  }
+
   @Override
   public BudgetState state(String costCenter) {
     ScopeState own = scopeFor(costCenter, costCenter);
     ScopeState global = scopeFor(Topics.GLOBAL_SCOPE, costCenter);
-    BudgetLevel level = BudgetLevels.restrictive(own.level(), global.level());
+    BudgetLevel level = BudgetLevelRule.mostRestrictive(own.level(), global.level());
     ScopeState binding = own.level().ordinal() >= global.level().ordinal() ? own : global;
     OnExhausted onExhausted = own.level() == BudgetLevel.EXHAUSTED ? own.onExhausted() : global.onExhausted();
     return new BudgetState(level, binding.scope(), onExhausted, binding.summary());
@@ -125,7 +131,7 @@ public final class BudgetGate implements BudgetView {
     }
     BudgetStatus status = maybe.get();
     int factor = Topics.GLOBAL_SCOPE.equals(scope) ? globalShareDivisor : 1;
-    if (BudgetLevels.known(status.getLevel()) == BudgetLevel.EXHAUSTED) {
+    if (BudgetLevelRule.known(status.getLevel()) == BudgetLevel.EXHAUSTED) {
       return new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' is " + status.getLevel());
     }
     BigDecimal held = heldFor(scope, costCenter);

@@ -5,9 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tiergate.router.budget.BudgetGate;
-import io.tiergate.router.budget.BudgetLevels;
 import io.tiergate.router.budget.ReservationLedger;
 import io.tiergate.router.policy.Decision;
+import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.policy.BudgetLevelRule;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,10 +66,15 @@ public final class RouterMetrics {
     gate.book()
         .onNewScope(
             scope ->
-                Gauge.builder("tiergate.router.budget.level", gate, g -> BudgetLevels.gaugeValue(g.scope(scope).level()))
+                Gauge.builder("tiergate.router.budget.level", gate, g -> gaugeValue(g.scope(scope).level()))
                     .description("Effective budget level: 0 NORMAL, 1 CONSERVE, 2 CRITICAL_ONLY, 3 EXHAUSTED")
                     .tag("scope", scope)
                     .register(registry));
+  }
+
+  /** The level gauge's value: 0 NORMAL, 1 CONSERVE, 2 CRITICAL_ONLY, 3 EXHAUSTED (UNKNOWN reads as EXHAUSTED). */
+  static int gaugeValue(BudgetLevel level) {
+    return BudgetLevelRule.known(level).ordinal();
   }
 
   public void decided(Decision d, Duration took) {

@@ -9,6 +9,7 @@ import io.tiergate.schemas.events.OnExhausted;
 import io.tiergate.schemas.events.RoutingAction;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.policy.SovereigntyRule;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,10 +19,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The routing policy of DESIGN.md, first match wins:
+ * The routing policy of docs/architecture.md ("Policy order"), first match wins:
  *
  * <ol>
- *   <li><b>SOVEREIGNTY</b>: {@code requiresDataSovereignty} or sensitive data → local, no cloud
+ *   <li><b>SOVEREIGNTY</b> ({@link io.tiergate.schemas.policy.SovereigntyRule}): {@code
+ *       requiresDataSovereignty} or sensitive data → local, no cloud
  *       fallback, whatever the table, budget, latency or capacity say;
  *   <li><b>BUDGET</b>: the more restrictive level of the cost center and the global scope (spend +
  *       reservations) constrains everything below it: CONSERVE moves BOILERPLATE/IMPLEMENTATION down
@@ -39,7 +41,7 @@ import java.util.Set;
  */
 public final class RoutingPolicy {
 
-  /** Work that DESIGN.md calls cheap-eligible: moves down a tier under CONSERVE. */
+  /** Work that docs/architecture.md calls cheap-eligible: moves down a tier under CONSERVE. */
   public static final Set<TaskType> CHEAP_ELIGIBLE = EnumSet.of(TaskType.BOILERPLATE, TaskType.IMPLEMENTATION);
 
   /** The only types that may use cloud under CRITICAL_ONLY. */
@@ -76,7 +78,7 @@ public final class RoutingPolicy {
     TaskType type = classification.getTaskType() == null ? TaskType.UNKNOWN : classification.getTaskType();
     RouteRule rule = table.rule(type);
     long inputTokens = Math.max(0, classification.getEstimatedInputTokens());
-    boolean sovereign = request.getRequiresDataSovereignty() || classification.getContainsSensitiveData();
+    boolean sovereign = SovereigntyRule.isSovereign(classified);
     String costCenter = request.getCostCenter();
     BudgetView.BudgetState budget = budgets.state(costCenter);
     ModelPrice localModel = localModelFor(rule, table);

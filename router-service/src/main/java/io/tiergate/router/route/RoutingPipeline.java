@@ -16,7 +16,7 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * The router's main flow for one request (STYLE.md):
+ * The router's main flow for one request (docs/contributing.md, "Style"):
  *
  * <pre>
  *   decision = policy.decide(request, rules.current(), budgets, health.localCapacity(now))

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The default task-type table shipped with the service ({@value #RESOURCE}, DESIGN.md "Default
- * routing"), or an ops replacement file ({@code tiergate.router.rules-file}). It must name a local
+ * The default task-type table shipped with the service ({@value #RESOURCE}, docs/architecture.md
+ * "Task types and models"), or an ops replacement file ({@code tiergate.router.rules-file}). It must name a local
  * model and have a valid rule for every task type; otherwise the service does not start.
  */
 public final class DefaultRules {

@@ -16,7 +16,7 @@ import io.tiergate.router.rules.RulesBook;
 import io.tiergate.router.route.DecisionEvents;
 import io.tiergate.router.route.RecordingSink;
 import io.tiergate.router.route.SovereigntyGuard;
-import io.tiergate.router.route.SovereigntyViolationException;
+import io.tiergate.router.route.CloudSendRefusedException;
 import io.tiergate.router.route.TierPublisher;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.events.BudgetLevel;
@@ -44,7 +44,8 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * The invariant of DESIGN.md: a sovereign or sensitive request never reaches a cloud topic — over
+ * The invariant of docs/architecture.md (policy 1): a sovereign or sensitive request never reaches
+ * a cloud topic — over
  * generated requests × budget levels (both scopes, every onExhausted, admission refusals) × rule
  * tables (random valid overrides, and hostile ones that send every type to cloud, including local
  * rules with threshold 0) × local health states. Checked on the decision and on what the publisher
@@ -191,7 +192,7 @@ class SovereigntyInvariantProperties {
           RecordingSink sink = new RecordingSink();
           SovereigntyGuard guard = new SovereigntyGuard(sink, () -> {});
           if (requiresSovereignty || sensitive || decisionSovereign) {
-            assertThatThrownBy(() -> guard.send(Topics.TIER_CLOUD, "k", routed, Map.of())).isInstanceOf(SovereigntyViolationException.class);
+            assertThatThrownBy(() -> guard.send(Topics.TIER_CLOUD, "k", routed, Map.of())).isInstanceOf(CloudSendRefusedException.class);
             assertThat(sink.sent()).isEmpty();
           } else {
             guard.send(Topics.TIER_CLOUD, "k", routed, Map.of());

@@ -91,7 +91,7 @@ class TierPublisherTest {
       RoutedRequest routed = cloudRouted(req().sovereign((flags & 1) != 0).sensitive((flags & 2) != 0).build(), (flags & 4) != 0);
       SovereigntyGuard guard = new SovereigntyGuard(recorded, blocked::incrementAndGet);
       assertThatThrownBy(() -> guard.send(Topics.TIER_CLOUD, "k", routed, java.util.Map.of()))
-          .isInstanceOf(SovereigntyViolationException.class);
+          .isInstanceOf(CloudSendRefusedException.class);
     }
     assertThat(recorded.sent()).isEmpty();
     assertThat(blocked.get()).isEqualTo(7);
@@ -112,7 +112,7 @@ class TierPublisherTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     io.tiergate.schemas.topics.Topic<ClassifiedRequest> cloudAsClassified = (io.tiergate.schemas.topics.Topic) Topics.TIER_CLOUD;
     assertThatThrownBy(() -> guard.send(cloudAsClassified, "k", req().build(), java.util.Map.of()))
-        .isInstanceOf(SovereigntyViolationException.class);
+        .isInstanceOf(CloudSendRefusedException.class);
   }
 
   /** A hand-made cloud record, as a buggy policy might produce it. */

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The one cost model of tiergate (DESIGN.md "Cost accounting"), shared by the router's estimates
+ * The one cost model of tiergate (docs/architecture.md, "Money rules"), shared by the router's estimates
  * and the workers' bills so the two cannot drift apart.
  *
  * <ul>

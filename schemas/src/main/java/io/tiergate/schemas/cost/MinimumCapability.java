@@ -4,8 +4,9 @@ import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.TaskType;
 
 /**
- * The "minimum tier" column of DESIGN.md's task table as capability classes. A request is served
- * well when the class of the model that produced its final answer is at or above its type's minimum.
+ * The "minimum capability" column of the task table in docs/architecture.md ("Task types and
+ * models"). A request is served well when the class of the model that produced its final answer is
+ * at or above its type's minimum.
  */
 public final class MinimumCapability {
 

@@ -17,7 +17,8 @@ import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Every topic of DESIGN.md, in one place: services never write a topic name as a bare string.
+ * Every topic of docs/architecture.md ("Topics"), in one place: services never write a topic name
+ * as a bare string.
  * Partition counts are not here: they are configuration ({@code tiergate.topics.*}).
  */
 public final class Topics {

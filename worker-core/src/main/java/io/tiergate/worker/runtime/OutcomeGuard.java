@@ -1,8 +1,8 @@
 package io.tiergate.worker.runtime;
 
 import io.tiergate.platform.kafka.InvalidInputException;
+import io.tiergate.schemas.policy.SovereigntyRule;
 import io.tiergate.worker.work.RequestHandler;
-import io.tiergate.worker.work.Sovereignty;
 import io.tiergate.worker.work.SovereigntyViolationException;
 import io.tiergate.worker.work.Work;
 import io.tiergate.worker.work.WorkEnvironment;
@@ -94,10 +94,10 @@ public final class OutcomeGuard {
     return outcome == null ? WorkOutcome.none() : outcome;
   }
 
-  /** The runtime's own check of every hand-off, whatever the handler did (DESIGN.md policy 1). */
+  /** The runtime's own check of every hand-off, whatever the handler did (docs/architecture.md, policy 1). */
   private void requireNoSovereignRequestToTheCloud(Work work, WorkOutcome outcome) {
     if (outcome.handOff().isPresent()
-        && Sovereignty.isSovereign(work.request())
+        && SovereigntyRule.isSovereign(work.request())
         && env.isCloudTopic(outcome.handOff().get().topic().name())) {
       throw new SovereigntyViolationException(
           "sovereign request " + work.requestId() + " handed to " + outcome.handOff().get().topic().name());

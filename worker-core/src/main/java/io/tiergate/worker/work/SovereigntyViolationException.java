@@ -1,6 +1,10 @@
 package io.tiergate.worker.work;
 
-/** An attempt to send a sovereign request towards the cloud tier. Always a bug; never retried. */
+/**
+ * A worker attempted to hand a sovereign request towards the cloud tier (escalation, fallback).
+ * Always a bug; never retried. (The router's counterpart, refused at the cloud topic, is
+ * router-service's {@code CloudSendRefusedException}.)
+ */
 public class SovereigntyViolationException extends IllegalStateException {
 
   public SovereigntyViolationException(String message) {

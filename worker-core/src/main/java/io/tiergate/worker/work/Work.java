@@ -14,6 +14,7 @@ import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
+import io.tiergate.schemas.policy.SovereigntyRule;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
@@ -83,7 +84,7 @@ public final class Work {
   }
 
   public boolean sovereign() {
-    return Sovereignty.isSovereign(request);
+    return SovereigntyRule.isSovereign(request);
   }
 
   public WorkEnvironment environment() {
@@ -341,7 +342,7 @@ public final class Work {
   }
 
   private boolean isSovereign() {
-    return Sovereignty.isSovereign(request);
+    return SovereigntyRule.isSovereign(request);
   }
 
   private InferenceResult.Builder resultBuilder(ResultStatus status, String model, String provider, boolean simulated) {

@@ -9,18 +9,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class LocalCapacityTest {
+class AdmissionQueueTest {
 
   private final AtomicInteger changes = new AtomicInteger();
 
   @Test
   void oneStreamAndTwoQueuedAdmitThreeThenRefuse() throws Exception {
-    LocalCapacity capacity = new LocalCapacity(1, 2, changes::incrementAndGet);
+    AdmissionQueue capacity = new AdmissionQueue(1, 2, changes::incrementAndGet);
 
-    LocalCapacity.Ticket a = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket a = capacity.tryAdmit().orElseThrow();
     a.awaitStream();
-    LocalCapacity.Ticket b = capacity.tryAdmit().orElseThrow();
-    LocalCapacity.Ticket c = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket b = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket c = capacity.tryAdmit().orElseThrow();
 
     assertThat(capacity.tryAdmit()).isEmpty();
     assertThat(capacity.running()).isEqualTo(1);
@@ -36,10 +36,10 @@ class LocalCapacityTest {
 
   @Test
   void queuedTicketWaitsForTheStreamAndGetsItWhenItFrees() throws Exception {
-    LocalCapacity capacity = new LocalCapacity(1, 1, () -> {});
-    LocalCapacity.Ticket first = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue capacity = new AdmissionQueue(1, 1, () -> {});
+    AdmissionQueue.Ticket first = capacity.tryAdmit().orElseThrow();
     first.awaitStream();
-    LocalCapacity.Ticket second = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket second = capacity.tryAdmit().orElseThrow();
 
     CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
       try {
@@ -62,11 +62,11 @@ class LocalCapacityTest {
 
   @Test
   void heldBackWorkCountsInTheDepthAndIsAdmittedWhenAPlaceFrees() throws Exception {
-    LocalCapacity capacity = new LocalCapacity(1, 0, () -> {});
-    LocalCapacity.Ticket only = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue capacity = new AdmissionQueue(1, 0, () -> {});
+    AdmissionQueue.Ticket only = capacity.tryAdmit().orElseThrow();
     only.awaitStream();
 
-    CompletableFuture<Optional<LocalCapacity.Ticket>> heldBack = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Optional<AdmissionQueue.Ticket>> heldBack = CompletableFuture.supplyAsync(() -> {
       try {
         return capacity.admitWithin(Duration.ofSeconds(10));
       } catch (InterruptedException e) {
@@ -77,15 +77,15 @@ class LocalCapacityTest {
 
     only.close();
 
-    Optional<LocalCapacity.Ticket> admitted = heldBack.get();
+    Optional<AdmissionQueue.Ticket> admitted = heldBack.get();
     assertThat(admitted).isPresent();
     admitted.get().close();
   }
 
   @Test
   void heldBackWorkGivesUpAfterItsWait() throws Exception {
-    LocalCapacity capacity = new LocalCapacity(1, 0, () -> {});
-    LocalCapacity.Ticket only = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue capacity = new AdmissionQueue(1, 0, () -> {});
+    AdmissionQueue.Ticket only = capacity.tryAdmit().orElseThrow();
 
     assertThat(capacity.admitWithin(Duration.ofMillis(20))).isEmpty();
     assertThat(capacity.queueDepth()).isEqualTo(1); // the admitted ticket has not started streaming
@@ -95,13 +95,13 @@ class LocalCapacityTest {
 
   @Test
   void closingTwiceGivesBackOnce() throws Exception {
-    LocalCapacity capacity = new LocalCapacity(1, 0, () -> {});
-    LocalCapacity.Ticket t = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue capacity = new AdmissionQueue(1, 0, () -> {});
+    AdmissionQueue.Ticket t = capacity.tryAdmit().orElseThrow();
     t.awaitStream();
     t.close();
     t.close();
 
-    LocalCapacity.Ticket again = capacity.tryAdmit().orElseThrow();
+    AdmissionQueue.Ticket again = capacity.tryAdmit().orElseThrow();
     assertThat(capacity.tryAdmit()).isEmpty();
     again.close();
   }

@@ -1,30 +1,34 @@
 package io.tiergate.ledger.budget;
 
 import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.policy.BudgetLevelRule;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Objects;
 
 /**
- * The budget rule of DESIGN.md, as plain arithmetic on exact decimals. Per period with a limit L
- * and spend S (utilization u = S / L):
+ * Assesses one scope's budget: its level, utilization, burn-rate forecast and anomaly flag, as
+ * published on {@code budget.status}. Per period with a limit L and spend S the level is the shared
+ * rule ({@link BudgetLevelRule}, docs/architecture.md "Budget levels"), which the router applies as
+ * well:
  *
  * <pre>
- *   EXHAUSTED      S ≥ L                       (u ≥ 1; a zero limit is exhausted from the start)
+ *   EXHAUSTED      S ≥ L                       (a zero limit is exhausted from the start)
  *   CRITICAL_ONLY  S ≥ L × criticalThreshold   (default 0.95)
- *   CONSERVE       S ≥ L × conserveThreshold   (default 0.8), or the burn rate of the last hour
- *                  reaches L before the period ends
+ *   CONSERVE       S ≥ L × conserveThreshold   (default 0.8)
  *   NORMAL         otherwise, and for scopes without limits
  * </pre>
  *
- * The budget's level is the most restrictive over its periods (day, month).
+ * plus the ledger's own forecast: a NORMAL period becomes CONSERVE when the burn rate of the last
+ * hour reaches L before the period ends. The budget's level is the most restrictive over its periods
+ * (day, month).
  *
  * <p>Anomaly: the last hour's spend r (current minute and the 59 before) exceeds k × a, where a is
  * the average hourly spend over the 24 UTC clock hours [H − 25 h, H − 1 h) (H = start of the
  * current clock hour), provided the scope's history covers that whole window and r is at least the
  * noise floor. Compared exactly as r × 24 &gt; k × (spend in those 24 hours).
  */
-public final class BudgetLevels {
+public final class BudgetAssessor {
 
   private static final BigDecimal HOURS_IN_TRAILING_WINDOW = BigDecimal.valueOf(ScopeSpend.TRAILING_HOURS);
   private static final BigDecimal MS_PER_HOUR = BigDecimal.valueOf(ScopeSpend.HOUR_MS);
@@ -32,7 +36,7 @@ public final class BudgetLevels {
   private final BigDecimal anomalyFactor;
   private final BigDecimal anomalyMinRateUsdPerHour;
 
-  public BudgetLevels(BigDecimal anomalyFactor, BigDecimal anomalyMinRateUsdPerHour) {
+  public BudgetAssessor(BigDecimal anomalyFactor, BigDecimal anomalyMinRateUsdPerHour) {
     this.anomalyFactor = Objects.requireNonNull(anomalyFactor, "anomalyFactor");
     this.anomalyMinRateUsdPerHour = Objects.requireNonNull(anomalyMinRateUsdPerHour, "anomalyMinRateUsdPerHour");
   }
@@ -48,7 +52,7 @@ public final class BudgetLevels {
     PeriodState day = period(spend.dayBudgetSpend(), policy.dailyLimitUsd(), policy, burnRate, now, dayEnd);
     PeriodState month = period(spend.monthBudgetSpend(), policy.monthlyLimitUsd(), policy, burnRate, now, monthEnd);
 
-    BudgetLevel level = mostRestrictive(day.level, month.level);
+    BudgetLevel level = BudgetLevelRule.mostRestrictive(day.level, month.level);
     Long forecast = earliest(day.forecastAt, month.forecastAt);
     return new BudgetAssessment(
         policy.scope(),
@@ -80,18 +84,13 @@ public final class BudgetLevels {
         limit.signum() == 0
             ? 1.0
             : spent.divide(limit, MathContext.DECIMAL64).doubleValue();
-    if (spent.compareTo(limit) >= 0) {
-      return new PeriodState(BudgetLevel.EXHAUSTED, utilization, null);
+    BudgetLevel level = BudgetLevelRule.levelOf(spent, limit, policy.conserveThreshold(), policy.criticalThreshold());
+    if (level == BudgetLevel.EXHAUSTED) {
+      return new PeriodState(level, utilization, null);
     }
     Long forecastAt = forecast(spent, limit, burnRate, now, periodEnd);
-    BudgetLevel level;
-    if (spent.compareTo(limit.multiply(BigDecimal.valueOf(policy.criticalThreshold()))) >= 0) {
-      level = BudgetLevel.CRITICAL_ONLY;
-    } else if (spent.compareTo(limit.multiply(BigDecimal.valueOf(policy.conserveThreshold()))) >= 0
-        || forecastAt != null) {
-      level = BudgetLevel.CONSERVE;
-    } else {
-      level = BudgetLevel.NORMAL;
+    if (level == BudgetLevel.NORMAL && forecastAt != null) {
+      level = BudgetLevel.CONSERVE; // forecast to run out before the period ends
     }
     return new PeriodState(level, utilization, forecastAt);
   }
@@ -115,10 +114,6 @@ public final class BudgetLevels {
     }
     BigDecimal trailing = spend.trailingSpend(now);
     return lastHour.multiply(HOURS_IN_TRAILING_WINDOW).compareTo(anomalyFactor.multiply(trailing)) > 0;
-  }
-
-  private static BudgetLevel mostRestrictive(BudgetLevel a, BudgetLevel b) {
-    return a.ordinal() >= b.ordinal() ? a : b;
   }
 
   private static Long earliest(Long a, Long b) {

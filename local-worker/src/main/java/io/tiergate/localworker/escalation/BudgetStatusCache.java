@@ -7,11 +7,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The latest budget level per scope, from the compacted {@code budget.status} topic (key = scope).
- * A scope without a status has no budget: nothing restricts its cloud use.
+ * The local worker's copy of the compacted {@code budget.status} topic (key = scope): the latest
+ * level the ledger reported per scope, kept current by {@code kafka.BudgetStatusListener}. A scope
+ * without a status has no budget: nothing restricts its cloud use.
  */
 @Singleton
-public class BudgetLevels {
+public class BudgetStatusCache {
 
   private final Map<String, BudgetLevel> levels = new ConcurrentHashMap<>();
 

@@ -11,11 +11,11 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class BudgetLevelsTest {
+class BudgetAssessorTest {
 
   private static final long NOW = Instant.parse("2026-11-22T20:00:00Z").toEpochMilli();
   private static final long EARLIER_TODAY = Instant.parse("2026-11-22T01:00:00Z").toEpochMilli();
-  private final BudgetLevels levels = new BudgetLevels(new BigDecimal("3"), new BigDecimal("0.01"));
+  private final BudgetAssessor levels = new BudgetAssessor(new BigDecimal("3"), new BigDecimal("0.01"));
 
   @ParameterizedTest(name = "{0} of 100 USD with thresholds {1}/{2} → {3}")
   @CsvSource({

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * How much the local machine takes at once: {@code streams} calls run concurrently (a consumer GPU
+ * Admission to the local model, a bounded queue in front of a fixed number of streams: how much
+ * the local machine takes at once. {@code streams} calls run concurrently (a consumer GPU
  * serves one stream well; default 1), at most {@code queueLimit} more wait their turn. A request that
  * finds the queue full is either handed on (the caller's decision) or held back until a place frees.
  *
@@ -14,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * once, {@link Ticket#awaitStream()} then waits for a stream. The queue depth the router sees is
  * everything admitted or held back that is not running yet.
  */
-public final class LocalCapacity {
+public final class AdmissionQueue {
 
   private final int streams;
   private final int queueLimit;
@@ -26,7 +27,7 @@ public final class LocalCapacity {
   private int running;
   private int heldBack;
 
-  public LocalCapacity(int streams, int queueLimit, Runnable onChange) {
+  public AdmissionQueue(int streams, int queueLimit, Runnable onChange) {
     if (streams < 1 || queueLimit < 0) {
       throw new IllegalArgumentException("streams must be >= 1 and queueLimit >= 0, were " + streams + ", " + queueLimit);
     }
