@@ -1,0 +1,93 @@
+package io.tiergate.classifier.sensitive;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Context words near a position, found by reading the letter runs of a window and looking each up
+ * in a set: a handful of hash lookups instead of a regular expression with dozens of alternatives
+ * tried at every position (this runs once per number-shaped candidate).
+ */
+final class Words {
+
+  private Words() {}
+
+  /** Whether a word of {@code words} (lower case) lies in {@code [from, to)}; words cut by the window edges are read whole. */
+  static boolean anyIn(String text, int from, int to, Set<String> words) {
+    int f = Math.max(0, from);
+    int t = Math.min(text.length(), to);
+    while (f > 0 && f < text.length() && Character.isLetter(text.charAt(f)) && Character.isLetter(text.charAt(f - 1))) {
+      f--;
+    }
+    int i = f;
+    while (i < t) {
+      if (!Character.isLetter(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int s = i;
+      while (i < text.length() && (Character.isLetter(text.charAt(i)) || text.charAt(i) == '\'')) {
+        i++;
+      }
+      int e = i;
+      while (e > s && text.charAt(e - 1) == '\'') {
+        e--;
+      }
+      if (e - s <= 24 && words.contains(text.substring(s, e).toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Lower case, one char for one char: positions in the result are positions in {@code text}. */
+  static String lower(String text) {
+    char[] c = new char[text.length()];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = Character.toLowerCase(text.charAt(i));
+    }
+    return new String(c);
+  }
+
+  /** Whether {@code lower} contains one of {@code needles}. */
+  static boolean containsAny(String lower, String... needles) {
+    for (String n : needles) {
+      if (lower.contains(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sorted start positions of {@code needles} in {@code lower}, at most {@code max}. */
+  static int[] positions(String lower, String[] needles, int max) {
+    int[] out = new int[16];
+    int n = 0;
+    for (String needle : needles) {
+      for (int at = lower.indexOf(needle); at >= 0 && n < max; at = lower.indexOf(needle, at + 1)) {
+        if (n == out.length) {
+          out = java.util.Arrays.copyOf(out, out.length * 2);
+        }
+        out[n++] = at;
+      }
+    }
+    int[] result = java.util.Arrays.copyOf(out, n);
+    java.util.Arrays.sort(result);
+    return result;
+  }
+
+  /** Whether one of {@code marks} (any characters) occurs in {@code [from, to)}. */
+  static boolean markIn(String text, int from, int to, String... marks) {
+    int f = Math.max(0, from);
+    int t = Math.min(text.length(), to);
+    for (int i = f; i < t; i++) {
+      char c = text.charAt(i);
+      for (String mark : marks) {
+        if (c == mark.charAt(0) && i + mark.length() <= t && text.startsWith(mark, i)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
