@@ -116,6 +116,6 @@ final class Emails {
   }
 
   private static boolean userInfoChar(char c) {
-    return Character.isLetterOrDigit(c) || "._%+-:~!$&'()*,;=".indexOf(c) >= 0;
+    return Character.isLetterOrDigit(c) || "._%+-:~!$&'()*,;=#".indexOf(c) >= 0; // # too: raw passwords are pasted unencoded
   }
 }

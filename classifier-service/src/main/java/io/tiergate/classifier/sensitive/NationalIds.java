@@ -26,6 +26,9 @@ final class NationalIds {
 
   static boolean ssn(String text, Clusters clusters) {
     return clusters.any(SSN, 9, text, m -> {
+      if (Words.documentation(text, m.start())) {
+        return false;
+      }
       if (!Checksums.plausibleSsn(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)))) {
         return false;
       }
@@ -58,7 +61,8 @@ final class NationalIds {
   private static final Pattern ES_NIE = Pattern.compile("(?=[XYZ])(?<![A-Za-z0-9])([XYZ])-?(\\d{7})[- ]?([A-Z])(?![A-Za-z0-9])");
 
   static boolean spanishId(String text, Clusters clusters) {
-    return clusters.any(ES_DNI, 8, text, dni -> Checksums.spanishDni(dni.group(1), dni.group(2).charAt(0)))
+    return clusters.any(ES_DNI, 8, text, dni -> Checksums.spanishDni(dni.group(1), dni.group(2).charAt(0))
+            && !Words.documentation(text, dni.start()))
         || clusters.any(ES_NIE, 7, text, nie -> {
           String prefix = String.valueOf("XYZ".indexOf(nie.group(1).charAt(0)));
           return Checksums.spanishDni(prefix + nie.group(2), nie.group(3).charAt(0));
@@ -76,7 +80,8 @@ final class NationalIds {
    * numbers, so a valid one counts without a context word (docs/classifier.md).
    */
   static boolean germanTaxId(String text, Clusters clusters) {
-    return clusters.any(DE_TAX_ID, 11, text, m -> Checksums.germanTaxId(m.group(1) + m.group(3) + m.group(4) + m.group(5)));
+    return clusters.any(DE_TAX_ID, 11, text, m -> Checksums.germanTaxId(m.group(1) + m.group(3) + m.group(4) + m.group(5))
+        && !Words.documentation(text, m.start()));
   }
 
   // ---------------------------------------------------------------- French NIR
@@ -99,6 +104,7 @@ final class NationalIds {
       String compact = m.group(1) + m.group(2) + m.group(3) + m.group(4) + m.group(5) + m.group(6) + m.group(7);
       return monthOk
           && Checksums.frenchNir(compact)
+          && !Words.documentation(text, m.start())
           && (sex == '1' || sex == '2' || Phones.near(NIR_CONTEXT, text, m.start() - 48, m.start()));
     });
   }
@@ -115,6 +121,7 @@ final class NationalIds {
   /** 12 digits, first 2-9, Verhoeff; grouped 4-4-4 on its own, plain only after "Aadhaar"/"UID". */
   static boolean aadhaar(String text, Clusters clusters) {
     return clusters.any(AADHAAR_GROUPED, 12, text, g -> Checksums.aadhaar(g.group(1) + g.group(3) + g.group(4))
+            && !Words.documentation(text, g.start())
             && (Phones.near(AADHAAR_CONTEXT, text, g.start() - 48, g.start())
                 || !Phones.near(AADHAAR_OTHER, text, g.start() - 32, g.start())))
         || clusters.any(AADHAAR_PLAIN, 12, text, p -> Checksums.aadhaar(p.group())

@@ -55,7 +55,7 @@ final class Phones {
       Pattern.compile(
           "(?=[+(0-9])(?<![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_+\\-./#@$€£¥₹\\\\])(?<!\\d[ \\u00A0.\\-/])(\\+[ \\u00A0]?)?\\(?\\d{1,14}\\)?"
               + "(?:(?:[ \\u00A0]?[-./][ \\u00A0]?|[ \\u00A0]|(?<=\\)))\\(?\\d{1,12}\\)?){0,7}+"
-              + "(?![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_]|[-./:]\\p{N}|,\\d)");
+              + "(?![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_]|[-./]\\p{N}|:[\\p{L}\\p{N}]|,\\d)");
 
   /** Words that say a number is a phone number (several languages, and the usual abbreviations). */
   private static final Set<String> PHONE_WORDS =
@@ -63,7 +63,7 @@ final class Phones {
           "tel", "tél", "tfn", "ph", "phone", "phones", "telephone", "téléphone", "telefon", "telefono", "teléfono",
           "telefone", "telefoon", "telemóvel", "telemovel", "mobile", "mobil", "mobiel", "móvil", "movil", "mob", "cell",
           "cellphone", "cellulare", "celular", "handy", "portable", "gsm", "fax", "call", "calls", "called", "calling",
-          "ring", "sms", "whatsapp", "signal", "telegram", "viber", "contact", "reach", "dial", "anrufen", "rufnummer",
+          "ring", "sms", "whatsapp", "telegram", "viber", "contact", "reach", "dial", "anrufen", "rufnummer",
           "durchwahl", "erreichbar", "appeler", "joindre", "llamar", "llámame", "chiamare", "chiamami", "bellen",
           "bel", "ligar", "hotline", "helpline", "callback", "rückruf", "numer", "numerem", "numero", "número");
   /** Non-Latin phone words and symbols, found as substrings. */
@@ -143,6 +143,9 @@ final class Phones {
     }
     if (!plus && (SSN_SHAPE.matcher(candidate).matches() || singleDigitGroups(candidate) >= 2)) {
       return false; // "3 5 7 9 11 13 15" is a sequence, 123-45-6789 an SSN
+    }
+    if (Words.documentation(text, start)) {
+      return false; // "E.164, e.g. +15555550100": a format shown, not a number given
     }
     boolean phoneWord = phoneWord(text, start, end);
     if (!plus && !idd && !separated && candidate.indexOf('(') < 0 && !phoneWord) {

@@ -119,7 +119,7 @@ final class Secrets {
   /** Anything that may introduce a credential (lower case); without one of these, CREDENTIAL is not searched. */
   private static final String[] CREDENTIAL_HINTS = {
     "://", "pass", "pwd", "psw", "secret", "token", "key", "credential", "creds", "auth", "identified", "kennwort",
-    "contrase", "senha", "mot de passe", "mysql", "mariadb", "sshpass", "login", "curl"
+    "contrase", "senha", "mot de passe", "mysql", "mariadb", "sshpass", "login", "curl", "redis-cli", "jdbc:"
   };
 
   static boolean mayHoldCredential(String lower) {
@@ -129,7 +129,7 @@ final class Secrets {
   /** scheme://user:password@host — any scheme (postgres, mongodb+srv, redis, amqp, https, ftp, …). */
   private static final Pattern URL_USERINFO =
       Pattern.compile(
-          "(?i)(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}://([^\\s:/?#@\"'<>\\[\\]]{0,128}):([^\\s/?#@\"'<>]{1,256})@(?=[A-Za-z0-9\\[._-])");
+          "(?i)(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}://([^\\s:/?#@\"'<>\\[\\]]{0,128}):([^\\s/?@\"'<>]{1,256})@(?=[A-Za-z0-9\\[._-])");
 
   /** Oracle thin: jdbc:oracle:thin:user/password@host. */
   private static final Pattern ORACLE = Pattern.compile("(?i)jdbc:oracle:\\w+:([A-Za-z0-9_$#]{1,64})/([^\\s@\"']{1,128})@");
@@ -152,6 +152,7 @@ final class Secrets {
           "(?i)\\b(?:mysql(?:dump|admin)?|mariadb)\\b[^\\n]{0,200}?\\s-p([^\\s'\"-][^\\s'\"]{2,127}|'[^'\\n]{3,128}'|\"[^\"\\n]{3,128}\")"
               + "|\\b(?:docker|podman|helm|oras)\\s+(?:registry\\s+)?login\\b[^\\n]{0,200}?\\s(?:-p|--password)[\\s=]+([^\\s]{3,256})"
               + "|\\bsshpass\\s+-p\\s*([^\\s]{3,256})"
+              + "|\\bredis-cli\\b[^\\n]{0,200}?\\s(?:-a|--pass)\\s+([^\\s]{3,256})"
               + "|\\bidentified\\s+by\\s+(?:password\\s+)?'([^'\\n]{3,128})'"
               + "|\\bmachine\\s+\\S+\\s+login\\s+\\S+\\s+password\\s+(\\S{3,128})");
 
@@ -163,7 +164,8 @@ final class Secrets {
     return (lower.contains("://") || lower.contains("jdbc:oracle")) && urlCredential(text)
         || assignment(text, lower)
         || lower.contains("authorization") && authorizationHeader(text)
-        || Words.containsAny(lower, "curl", "mysql", "mariadb", "docker", "podman", "helm", "oras", "sshpass", "identified", "machine")
+        || Words.containsAny(lower, "curl", "mysql", "mariadb", "docker", "podman", "helm", "oras", "sshpass", "identified", "machine",
+            "redis-cli")
             && commandLine(text)
         || lower.contains("value:") && nameValuePair(text);
   }

@@ -85,13 +85,17 @@ public final class SensitiveDataDetector {
   }
 
   private static boolean hasCard(String text, Clusters clusters) {
-    return clusters.any(CARD, 13, text, m -> Checksums.paymentCard(m.group().replace(" ", "").replace("-", "")));
+    return clusters.any(CARD, 13, text, m -> Checksums.paymentCard(m.group().replace(" ", "").replace("-", ""))
+        && !Words.documentation(text, m.start()));
   }
 
   /** Registered length and mod 97; a trailing short word swallowed by the pattern is backed off. */
   private static boolean hasIban(String text) {
     Matcher m = IBAN.matcher(text);
     while (m.find()) {
+      if (Words.documentation(text, m.start())) {
+        continue; // "example IBAN: DE89 …"
+      }
       String candidate = m.group();
       for (int tries = 0; tries < 3; tries++) {
         if (Checksums.iban(candidate.replace(" ", ""))) {

@@ -14,6 +14,14 @@ final class Words {
 
   /** Whether a word of {@code words} (lower case) lies in {@code [from, to)}; words cut by the window edges are read whole. */
   static boolean anyIn(String text, int from, int to, Set<String> words) {
+    return anyIn(text, from, to, words, false);
+  }
+
+  /**
+   * As {@link #anyIn(String, int, int, Set)}; with {@code standalone}, words inside an address, a
+   * host name or an identifier (the "example" of jane@example.org, of test_user) do not count.
+   */
+  static boolean anyIn(String text, int from, int to, Set<String> words, boolean standalone) {
     int f = Math.max(0, from);
     int t = Math.min(text.length(), to);
     while (f > 0 && f < text.length() && Character.isLetter(text.charAt(f)) && Character.isLetter(text.charAt(f - 1))) {
@@ -33,11 +41,37 @@ final class Words {
       while (e > s && text.charAt(e - 1) == '\'') {
         e--;
       }
-      if (e - s <= 24 && words.contains(text.substring(s, e).toLowerCase(Locale.ROOT))) {
+      if (e - s <= 24 && (!standalone || standalone(text, s, e)) && words.contains(text.substring(s, e).toLowerCase(Locale.ROOT))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Words that introduce a documented example or test value: "Use the test card 4000 0000 0000 0002". */
+  private static final Set<String> DOCUMENTATION =
+      Set.of("test", "testing", "sandbox", "dummy", "fake", "example", "examples", "sample", "demo", "placeholder",
+          "fictitious", "fictional", "beispiel", "exemple", "ejemplo", "esempio", "voorbeeld", "testkarte");
+
+  /** The 24 characters before {@code start} introduce an example or test value ("test card", "e.g.", "example IBAN"). */
+  static boolean documentation(String text, int start) {
+    return anyIn(text, start - 24, start, DOCUMENTATION, true) || markIn(text, start - 24, start, "e.g.", "z.B.", "z. B.", "p.ex.");
+  }
+
+  private static boolean standalone(String text, int s, int e) {
+    if (s > 0 && "@./_-:".indexOf(text.charAt(s - 1)) >= 0) {
+      return false;
+    }
+    if (e < text.length()) {
+      char after = text.charAt(e);
+      if (after == '@' || after == '_' || after == '-' || Character.isDigit(after)) {
+        return false;
+      }
+      if ((after == '.' || after == '/') && e + 1 < text.length() && Character.isLetterOrDigit(text.charAt(e + 1))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Lower case, one char for one char: positions in the result are positions in {@code text}. */
