@@ -562,6 +562,19 @@ la("placeholder-connection", "docker run -p 8080:80 -e PASSWORD=$PASSWORD nginx 
 la("amount", "In 2023, 1,234,567 users signed up; in 2024, 2,345,678. Compute the growth and write a headline.")
 
 
+# =================================================================== fourth batch (written after a probe of unseen phrasings)
+s("Translate to English for the Monterrey team: 'Para dudas, llámame al +52 1 81 8123 4567, estoy en la oficina hasta las 6.'", "PHONE")
+s("Write a reminder email: the client's new IT contractor set our shared admin login to password=Password123! and nobody changed it since.", "CREDENTIAL")
+s("Why does this manifest fail validation?\n-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----\n(I shortened the key)", "PRIVATE_KEY")
+s("Extrae los datos del formulario: solicitante Pilar Ortega, DNI 12.345.678-Z, teléfono fijo pendiente.", "ES_DNI")
+s("Summarize the ER note: Date of Birth (DOB): 03-15-1982, patient John Smith, presents with shortness of breath.", "DATE_OF_BIRTH")
+la("doc-email", "Our signup form placeholder says john.smith@email.com - should we use something more obviously fake?")
+la("doc-email", "Fill the template footer: 'Questions? Write to contact@mycompany.com' - translate it to French.")
+la("placeholder-key", "The tutorial's settings.py has SECRET_KEY=your-secret-key; how do I generate a real one?")
+la("order-number", "Your order number is 123-456-7890 - please turn this into a polite shipping update email.")
+la("format-question", "Example: +1-555-555-5555 is shown in the UI as the phone format; is that a real number?")
+
+
 # =================================================================== serialize
 def main():
     here = os.path.dirname(os.path.abspath(__file__))

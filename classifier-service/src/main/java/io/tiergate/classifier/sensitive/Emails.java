@@ -30,7 +30,8 @@ final class Emails {
   private static final Set<String> PLACEHOLDER_TLDS = Set.of("example", "test", "invalid", "localhost");
   private static final Set<String> PLACEHOLDER_DOMAINS =
       Set.of("test.com", "domain.com", "company.com", "mydomain.com", "somedomain.com", "yourdomain.com",
-          "yourcompany.com", "email.example", "foo.com", "bar.com", "foobar.com", "acme.test", "sample.com");
+          "yourcompany.com", "email.example", "foo.com", "bar.com", "foobar.com", "acme.test", "sample.com", "email.com",
+          "mycompany.com", "company.org", "company.net", "domain.org", "domain.net", "domain.tld", "address.com");
   /** Local parts that stand for "an address goes here" or belong to no person. */
   private static final Set<String> PLACEHOLDER_LOCALS =
       Set.of("user", "username", "name", "email", "mail", "you", "your.name", "yourname", "your.email", "youremail",

@@ -57,11 +57,11 @@ final class NationalIds {
 
   // ---------------------------------------------------------------- Spanish DNI / NIE
 
-  private static final Pattern ES_DNI = Pattern.compile("(?=\\d)(?<![A-Za-z0-9-])(\\d{8})[- ]?([A-Z])(?![A-Za-z0-9])");
+  private static final Pattern ES_DNI = Pattern.compile("(?=\\d)(?<![A-Za-z0-9.-])(\\d{2}\\.?\\d{3}\\.?\\d{3})[- ]?([A-Z])(?![A-Za-z0-9])");
   private static final Pattern ES_NIE = Pattern.compile("(?=[XYZ])(?<![A-Za-z0-9])([XYZ])-?(\\d{7})[- ]?([A-Z])(?![A-Za-z0-9])");
 
   static boolean spanishId(String text, Clusters clusters) {
-    return clusters.any(ES_DNI, 8, text, dni -> Checksums.spanishDni(dni.group(1), dni.group(2).charAt(0))
+    return clusters.any(ES_DNI, 8, text, dni -> Checksums.spanishDni(dni.group(1).replace(".", ""), dni.group(2).charAt(0))
             && !Words.documentation(text, dni.start()))
         || clusters.any(ES_NIE, 7, text, nie -> {
           String prefix = String.valueOf("XYZ".indexOf(nie.group(1).charAt(0)));

@@ -101,7 +101,7 @@ final class Phones {
       Pattern.compile(
           "(?<!\\d)(?:(?:19|20)\\d{2}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\\d|3[01])"
               + "|(?:0?[1-9]|[12]\\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)\\d{2}"
-              + "|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])/(?:19|20)\\d{2})(?!\\d)");
+              + "|(?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|[12]\\d|3[01])\\1(?:19|20)\\d{2})(?!\\d)");
   private static final Pattern SHORT_DATE_INSIDE =
       Pattern.compile("(?<!\\d)(?:0?[1-9]|[12]\\d|3[01])([./])(?:0?[1-9]|1[0-2])\\1\\d{2}(?![\\d.])|(?<!\\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])/\\d{2}(?!\\d)");
   private static final Pattern IPV4 = Pattern.compile("(?<![\\d.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![\\d.]|\\.\\d)");
@@ -162,7 +162,10 @@ final class Phones {
       if (digits > 15 + (idd ? 3 : 0)) {
         return false;
       }
-      return library(candidate, idd && candidate.startsWith("011") ? "US" : "DE", Leniency.POSSIBLE, budget);
+      String region = idd && candidate.startsWith("011") ? "US" : "DE";
+      return library(candidate, region, Leniency.POSSIBLE, budget)
+          || (groups(candidate) >= 3 && knownCountryCode(candidate, region)); // +52 1 55 …: an old or new range the metadata does not know
+
     }
     if (digits > 13) {
       return false;
@@ -184,6 +187,30 @@ final class Phones {
     return Words.anyIn(text, start - 40, end + 16, PHONE_WORDS)
         || Words.markIn(text, start - 40, end + 16, PHONE_MARKS)
         || LETTER_LABEL.matcher(text.subSequence(Math.max(0, start - 6), start)).find();
+  }
+
+  private static int groups(String candidate) {
+    int groups = 0;
+    boolean inDigits = false;
+    for (int i = 0; i < candidate.length(); i++) {
+      boolean d = Character.isDigit(candidate.charAt(i));
+      if (d && !inDigits) {
+        groups++;
+      }
+      inDigits = d;
+    }
+    return groups;
+  }
+
+  /** The number parses with a country code in use and a national number of 7 to 12 digits. */
+  private static boolean knownCountryCode(String candidate, String region) {
+    try {
+      var number = UTIL.parse(candidate, region);
+      int nationalDigits = Long.toString(number.getNationalNumber()).length();
+      return !"ZZ".equals(UTIL.getRegionCodeForCountryCode(number.getCountryCode())) && nationalDigits >= 7 && nationalDigits <= 12;
+    } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+      return false;
+    }
   }
 
   /** A North American number read with its trunk 1 must show the 1 as its own group ("1 234 567 8901"). */

@@ -606,7 +606,7 @@ final class Secrets {
   private static final Pattern PRIVATE_KEY =
       Pattern.compile(
           "-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----"
-              + "(?:[ \\t]*(?:\\r?\\n|\\\\[rn])){1,4}[ \\t]*(?:(?:Proc-Type|Comment|Version):|[A-Za-z0-9+/=]{6})"
+              + "(?:[ \\t]*(?:\\r?\\n|\\\\[rn])){1,4}[ \\t]*(?:(?:Proc-Type|Comment|Version):|[A-Za-z0-9+/=]{6}|MII|MH[cQ]|MC4|b3Bl)"
               + "|-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----[ \\t]{1,4}[A-Za-z0-9+/=]{20}"
               + "|PuTTY-User-Key-File-\\d: [^\\n]{1,40}\\n(?:[^\\n]{0,200}\\n){0,6}?Private-Lines: \\d+");
 

@@ -28,8 +28,14 @@ final class Values {
   private static final Pattern PLACEHOLDER_INSIDE =
       Pattern.compile(
           "(?i)your|example|sample|placeholder|changeme|change[_-]me|redacted|dummy|replace|insert|put[_-]?here"
-              + "|goes[_-]?here|fill[_-]?in|enter[_-]|password|passwd|mysecret|secret[_-]?(?:here|value)|(?:key|token)[_-]?here"
+              + "|goes[_-]?here|fill[_-]?in|enter[_-]|secret[_-]?(?:here|value)|(?:key|token)[_-]?here"
               + "|xxxx|\\*\\*\\*|\\.\\.\\.|…|•••|####|____|(.)\\1{5,}");
+  /**
+   * Words that make a value a stand-in only while it stays simple: "password123" and
+   * "mysecretpassword" are what documentation writes, "Password123!" (three character classes) is
+   * what a person types into a form that demands it.
+   */
+  private static final Pattern WEAK_PLACEHOLDER_INSIDE = Pattern.compile("(?i)password|passwd|mysecret");
 
   /** Starts of references to a value kept elsewhere: ${VAR}, {{ var }}, $VAR, %VAR%, <token>, [secret]. */
   private static final Pattern REFERENCE =
@@ -54,7 +60,7 @@ final class Values {
     if (REFERENCE.matcher(value).find() || ENV_NAME.matcher(value).matches()) {
       return true;
     }
-    return PLACEHOLDER_INSIDE.matcher(value).find();
+    return PLACEHOLDER_INSIDE.matcher(value).find() || (WEAK_PLACEHOLDER_INSIDE.matcher(value).find() && classes(value) < 3);
   }
 
   /**

@@ -21,7 +21,8 @@ class SensitiveBirthDatesTest {
         "Jan de Vries, geboren op 17-06-1932 te Utrecht", "my mother, Rosa Lima, birthdate March 9, 1957",
         "Employee: Haruto Suzuki, DOB: 1992-04-18", "Patient Maria, DOB 12/03/1985", "my son Liam, born 04/05/2015",
         "Name: Oduya, Grace - DOB 12-Mar-1985", "Hi, I'm Tomasz and my date of birth is 7 Nov 1991",
-        "LAB REPORT  MRN 73009412  Chloe Ferreira  DOB 10.05.1965",
+        "LAB REPORT  MRN 73009412  Chloe Ferreira  DOB 10.05.1965", "Date of Birth (DOB): 03-15-1982, patient John Smith",
+        "Patient: Anna Kowalska, D.O.B. 15/03/1982",
       })
   void findsDatesOfBirthOfNamedPeople(String text) {
     assertThat(detector.detect(text)).contains(DATE_OF_BIRTH);

@@ -28,6 +28,7 @@ class SensitiveNationalIdsTest {
         "UK_NINO | nino=JG103759A",
         "ES_DNI | DNI 12345678Z",
         "ES_DNI | documento 12345678-Z",
+        "ES_DNI | DNI 12.345.678-Z",
         "ES_DNI | NIE X1234567L",
         "ES_DNI | NIE X-1234567-L",
         "DE_TAX_ID | Steuer-ID 86 095 742 719",

@@ -43,7 +43,8 @@ class SensitiveSecretsTest {
         "master_password = \"Rds!Prod2024x\"", "<password>kaSx&CTq2w48</password>",
         "proxy_set_header X-Api-Key 7db6d4d16260760007152457938b4124;", "API key: 3f8a9c2b7d1e4f6a8b0c2d4e6f8a1b3c",
         "contraseña: Kycc#7uACA74", "Das neue WLAN-Passwort lautet Kaffee-7731-Mond", "my password is Summer2024! and it fails",
-        "connect with user admin and password P4ss#Word!77x",
+        "connect with user admin and password P4ss#Word!77x", "password=Password123!", "DB_PASSWORD=Pr0d-DB-2024!",
+        "mysql://root:Sup3rS3cret@localhost:3306/app",
         "        - name: DB_PASSWORD\n          value: \"Kx8#mQ2vLp\"",
         "var cs = \\\"Password=Kx8mQ2vLp7;\\\"",
         // headers and command lines
@@ -59,7 +60,7 @@ class SensitiveSecretsTest {
 
   @Test
   void basicAuthIsDecodedAndJudged() {
-    String real = Base64.getEncoder().encodeToString("svc-reporting:Kx8#mQ2vLp".getBytes(StandardCharsets.UTF_8));
+    String real = Base64.getEncoder().encodeToString("admin:Password123!".getBytes(StandardCharsets.UTF_8));
     String placeholder = Base64.getEncoder().encodeToString("user:password".getBytes(StandardCharsets.UTF_8));
     assertThat(detector.detect("Authorization: Basic " + real)).contains(CREDENTIAL);
     assertThat(detector.detect("Authorization: Basic " + placeholder)).isEmpty();
@@ -83,7 +84,10 @@ class SensitiveSecretsTest {
         "My password is too weak according to the form", "the token is expired, request a new one",
         "Authorization: Bearer <token>", "Authorization: Bearer $TOKEN", "docker login -u bot --password-stdin",
         "mysql -u root -p", "SESSION_SECRET=keyboard cat", "routing_key: orders.created.v1",
-        "key_vault: kv-prod-weu-01", "secret_name: prod/db/credentials",
+        "key_vault: kv-prod-weu-01", "secret_name: prod/db/credentials", "password: password123",
+        "postgres://postgres:postgres@localhost:5432/postgres", "PGPASSWORD=$PGPASSWORD psql -h db",
+        "SECRET_KEY=your-secret-key", "token: ${{ secrets.GITHUB_TOKEN }}", "api_key: \"<YOUR_KEY>\"",
+        "docker run -e POSTGRES_PASSWORD=mysecretpassword -d postgres",
       })
   void ignoresPlaceholdersReferencesAndCode(String text) {
     assertThat(detector.detect(text)).doesNotContain(CREDENTIAL, API_KEY);
@@ -127,6 +131,8 @@ class SensitiveSecretsTest {
   @Test
   void aPemPrivateKeyNeedsABody() {
     assertThat(detector.detect("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n")).containsExactly(PRIVATE_KEY);
+    // a body shortened by hand still starts as every DER key does
+    assertThat(detector.detect("-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----")).containsExactly(PRIVATE_KEY);
     assertThat(detector.detect("{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0B\\n\"}"))
         .containsExactly(PRIVATE_KEY);
     assertThat(detector.detect("PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: ci\nPublic-Lines: 2\nAAAA\nAAAA\nPrivate-Lines: 1\nAAAA"))
