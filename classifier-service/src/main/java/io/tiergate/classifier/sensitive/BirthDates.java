@@ -20,7 +20,7 @@ final class BirthDates {
 
   private static final Pattern KEYWORD =
       Pattern.compile(
-          "(?iu)(?<!\\p{L})(?:d\\.?o\\.?b\\.?|date\\s+of\\s+birth|birth\\s?date|birthday|born(?:\\s+on)?|"
+          "(?i)(?<!\\p{L})(?:d\\.?o\\.?b\\.?|date\\s+of\\s+birth|birth\\s?date|birthday|born(?:\\s+on)?|"
               + "geb\\.|geboren(?:\\s+am)?|geburtsdatum|geburtstag|date\\s+de\\s+naissance|née?\\s+le|"
               + "fecha\\s+de\\s+nacimiento|f\\.\\s?nac\\.?|nacid[oa]\\s+el|data\\s+di\\s+nascita|nat[oa]\\s+il|"
               + "geboortedatum|geboren\\s+op|data\\s+de\\s+nascimento|nascid[oa]\\s+em|生年月日|जन्म\\s+तिथि)(?!\\p{L})");
@@ -45,13 +45,13 @@ final class BirthDates {
   /** "Name: Maria", "Patient: Okafor", "Mitarbeiterin: Schulz": a label, then a capitalised word. */
   private static final Pattern LABELLED_NAME =
       Pattern.compile(
-          "(?iu)(?<!\\p{L})(?:name|full\\s?name|first\\s?name|last\\s?name|surname|given\\s?name|patient|patientin|employee|"
+          "(?i)(?<!\\p{L})(?:name|full\\s?name|first\\s?name|last\\s?name|surname|given\\s?name|patient|patientin|employee|"
               + "customer|client|applicant|member|student|pupil|candidate|claimant|insured|policy\\s?holder|passenger|"
               + "guest|tenant|resident|beneficiary|account\\s?holder|cardholder|mitarbeiter(?:in)?|kunde|kundin|"
               + "versicherte[rn]?|vorname|nachname|nom|prénom|nombre|apellidos?|nome|cognome|naam|voornaam|achternaam|"
               + "paciente|empleado|dipendente|salarié|salariée|employé|employée)(?-i)[\"']?(?:\\s{0,2}[:=\\-–]\\s{0,2}|\\s)[\"']?\\p{Lu}[\\p{L}'’-]+"
               // kinship and self-introduction: "my son Liam", "I'm Tomasz", "je m'appelle Léa"
-              + "|(?iu)(?<!\\p{L})(?:son|daughter|wife|husband|partner|mother|father|mum|mom|dad|brother|sister|child|baby|"
+              + "|(?i)(?<!\\p{L})(?:son|daughter|wife|husband|partner|mother|father|mum|mom|dad|brother|sister|child|baby|"
               + "grandson|granddaughter|grandmother|grandfather|nephew|niece|sohn|tochter|frau|mann|mutter|vater|fils|fille|"
               + "hijo|hija|figlio|figlia|i'm|i am|my name is|je m'appelle|ich heiße|ich bin|me llamo|mi chiamo)(?-i)\\s\\p{Lu}\\p{Ll}+");
 
@@ -110,53 +110,58 @@ final class BirthDates {
     "nato il", "nata il", "geboorte", "geboren", "nascimento", "nascid", "生年月日", "जन्म"
   };
 
+  /** Birth words followed by a date looked at per text; a text of nothing but "DOB 01.01.1990" stays bounded. */
+  private static final int MAX_BIRTH_DATES = 4096;
+
   static boolean find(String text, String lower) {
     if (!Words.containsAny(lower, HINTS)) {
       return false;
     }
+    // windows around each birth word that has a date after it, merged; names are looked for in these only
+    List<int[]> windows = new ArrayList<>();
     Matcher k = KEYWORD.matcher(text);
-    List<int[]> names = null; // where the text names a person, computed once on the first birth date
-    while (k.find()) {
-      int dateFrom = k.end();
-      if (!Phones.near(DATE, text, dateFrom, dateFrom + 40)) {
+    int seen = 0;
+    while (k.find() && seen++ < MAX_BIRTH_DATES) {
+      if (!Phones.near(DATE, text, k.end(), k.end() + 40)) {
         continue;
       }
-      if (names == null) {
-        names = names(text);
-        if (names.isEmpty()) {
-          return false;
-        }
+      int from = Math.max(0, k.start() - 160);
+      int to = Math.min(text.length(), k.end() + 140);
+      int[] last = windows.isEmpty() ? null : windows.get(windows.size() - 1);
+      if (last != null && from <= last[1]) {
+        last[1] = Math.max(last[1], to);
+      } else {
+        windows.add(new int[] {from, to});
       }
-      int from = k.start() - 160;
-      int to = k.end() + 140;
-      for (int[] span : names) {
-        if (span[1] > from && span[0] < to) {
-          return true;
-        }
+    }
+    for (int[] w : windows) {
+      if (named(text, w[0], w[1])) {
+        return true;
       }
     }
     return false;
   }
 
-  /** Spans of person names in the whole text: labelled, titled, or capitalised words that are names. */
-  private static List<int[]> names(String text) {
-    List<int[]> spans = new ArrayList<>();
+  /** A person's name in {@code [from, to)}: labelled, titled, or capitalised words that are names. */
+  private static boolean named(String text, int from, int to) {
     for (Pattern p : List.of(LABELLED_NAME, TITLED_NAME)) {
-      Matcher m = p.matcher(text);
+      Matcher m = p.matcher(text).region(from, to);
+      m.useTransparentBounds(true);
       while (m.find()) {
         // "Name: John Doe": a label in front of a placeholder is no person
         if (!Phones.near(PLACEHOLDER_NAME, text, m.start(), m.end() + 24)) {
-          spans.add(new int[] {m.start(), m.end()});
+          return true;
         }
       }
     }
-    Matcher c = CAPITALISED.matcher(text);
+    Matcher c = CAPITALISED.matcher(text).region(from, to);
+    c.useTransparentBounds(true);
     while (c.find()) {
       if (personName(c.group())) {
-        spans.add(new int[] {c.start(), c.end()});
+        return true;
       }
     }
-    return spans;
+    return false;
   }
 
   private static boolean personName(String words) {

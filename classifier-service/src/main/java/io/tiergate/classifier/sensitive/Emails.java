@@ -68,8 +68,25 @@ final class Emails {
     return false;
   }
 
+  /** The address pattern, tried only around each '@' (64 characters before it, 260 after). */
   private static boolean plain(String text) {
     Matcher m = EMAIL.matcher(text);
+    m.useTransparentBounds(true);
+    m.useAnchoringBounds(false);
+    int searched = 0;
+    for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', Math.max(at + 1, searched))) {
+      int from = Math.max(searched, at - 64);
+      int to = Math.min(text.length(), at + 260);
+      searched = to;
+      m.region(from, to);
+      if (plainIn(text, m)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean plainIn(String text, Matcher m) {
     while (m.find()) {
       String local = m.group(1);
       String domain = m.group(2).toLowerCase(Locale.ROOT);

@@ -1,9 +1,11 @@
 package io.tiergate.classifier.sensitive;
 
+import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.Leniency;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
+import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -205,10 +207,10 @@ final class Phones {
   /** The number parses with a country code in use and a national number of 7 to 12 digits. */
   private static boolean knownCountryCode(String candidate, String region) {
     try {
-      var number = UTIL.parse(candidate, region);
+      Phonenumber.PhoneNumber number = UTIL.parse(candidate, region);
       int nationalDigits = Long.toString(number.getNationalNumber()).length();
       return !"ZZ".equals(UTIL.getRegionCodeForCountryCode(number.getCountryCode())) && nationalDigits >= 7 && nationalDigits <= 12;
-    } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+    } catch (NumberParseException e) {
       return false;
     }
   }
@@ -229,6 +231,15 @@ final class Phones {
     if (budget[0]-- <= 0) {
       return false;
     }
+    // parse and check first (a few µs); findNumbers (which also checks how the number is written) only for survivors
+    try {
+      Phonenumber.PhoneNumber parsed = UTIL.parse(candidate, region);
+      if (leniency == Leniency.POSSIBLE ? !UTIL.isPossibleNumber(parsed) : !UTIL.isValidNumber(parsed)) {
+        return false;
+      }
+    } catch (NumberParseException e) {
+      return false;
+    }
     for (PhoneNumberMatch match : UTIL.findNumbers(candidate, region, leniency, 2)) {
       // the whole candidate must be the number, not a part of it ("2024 0612345678" is not one number),
       // its country code one that a country uses, and a national number one a person could have
@@ -242,10 +253,16 @@ final class Phones {
     return false;
   }
 
-  /** "1.2.3456", "10.0.19041.1": dotted groups with a one-digit group are versions, not phones. */
+  /**
+   * "1.2.3456", "10.0.19041.1": dotted groups with a one-digit group are versions; "52.520008",
+   * "3.14159265": one dot between two groups is a decimal number. Neither is a phone.
+   */
   private static boolean dottedVersion(String candidate, boolean plus) {
     if (plus || candidate.indexOf('.') < 0) {
       return false;
+    }
+    if (candidate.indexOf('.') == candidate.lastIndexOf('.') && groups(candidate) == 2) {
+      return true;
     }
     for (String g : candidate.split("\\.")) {
       if (g.strip().length() == 1) {

@@ -161,29 +161,47 @@ final class Secrets {
       Pattern.compile("(?i)name:\\s{0,3}[\"']?([A-Za-z0-9_.-]{1,64})[\"']?[ \\t]*\\r?\\n[ \\t-]*value:[ \\t]*([^\\n]{1,256})");
 
   static boolean hasCredential(String text, String lower) {
-    return (lower.contains("://") || lower.contains("jdbc:oracle")) && urlCredential(text)
+    return urlCredential(text, lower)
         || assignment(text, lower)
-        || lower.contains("authorization") && authorizationHeader(text)
-        || Words.containsAny(lower, "curl", "mysql", "mariadb", "docker", "podman", "helm", "oras", "sshpass", "identified", "machine",
-            "redis-cli")
-            && commandLine(text)
-        || lower.contains("value:") && nameValuePair(text);
+        || authorizationHeader(text, lower)
+        || commandLine(text, lower)
+        || nameValuePair(text, lower);
   }
 
-  private static boolean urlCredential(String text) {
-    if (!text.contains("://") && !text.contains("jdbc:oracle")) {
+  private static boolean urlCredential(String text, String lower) {
+    return around(text, lower, new String[] {"://"}, 40, 600, URL_USERINFO, m -> realUrlPassword(m.group(1), m.group(2)))
+        || around(text, lower, new String[] {"jdbc:oracle"}, 0, 300, ORACLE, o -> realUrlPassword(o.group(1), o.group(2)));
+  }
+
+  /**
+   * Runs {@code pattern} only around the places where one of {@code triggers} (lower case) occurs:
+   * from {@code before} characters ahead of each to {@code after} behind it, overlapping windows
+   * merged. A pattern that would otherwise be tried at every position of a 2 KB prompt is tried over
+   * a few hundred characters.
+   */
+  private static boolean around(String text, String lower, String[] triggers, int before, int after, Pattern pattern,
+      java.util.function.Predicate<Matcher> accept) {
+    int[] at = Words.positions(lower, triggers, 1024);
+    if (at.length == 0) {
       return false;
     }
-    Matcher m = URL_USERINFO.matcher(text);
-    while (m.find()) {
-      if (realUrlPassword(m.group(1), m.group(2))) {
-        return true;
+    Matcher m = pattern.matcher(text);
+    m.useTransparentBounds(true);
+    m.useAnchoringBounds(false);
+    int i = 0;
+    while (i < at.length) {
+      int from = Math.max(0, at[i] - before);
+      int to = Math.min(text.length(), at[i] + after);
+      while (i + 1 < at.length && at[i + 1] - before <= to) {
+        i++;
+        to = Math.min(text.length(), at[i] + after);
       }
-    }
-    Matcher o = ORACLE.matcher(text);
-    while (o.find()) {
-      if (realUrlPassword(o.group(1), o.group(2))) {
-        return true;
+      i++;
+      m.region(from, to);
+      while (m.find()) {
+        if (accept.test(m)) {
+          return true;
+        }
       }
     }
     return false;
@@ -513,35 +531,21 @@ final class Secrets {
               + "|secret[_ -]?access[_ -]?key[\"']?\\s{0,3}(?:[:=]|=>)\\s{0,3}[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])");
 
   static boolean hasAwsSecret(String text, String lower) {
-    if (!lower.contains("secret")) {
-      return false;
-    }
-    Matcher m = AWS_SECRET_ASSIGNMENT.matcher(text);
-    while (m.find()) {
-      String v = m.group(1) != null ? m.group(1) : m.group(2);
-      if (awsSecret(v)) {
-        return true;
-      }
-    }
-    return false;
+    return around(text, lower, new String[] {"secret"}, 48, 120, AWS_SECRET_ASSIGNMENT,
+        m -> awsSecret(m.group(1) != null ? m.group(1) : m.group(2)));
   }
 
-  private static boolean authorizationHeader(String text) {
-    Matcher m = AUTH_HEADER.matcher(text);
-    while (m.find()) {
+  private static boolean authorizationHeader(String text, String lower) {
+    return around(text, lower, new String[] {"authorization"}, 0, 2100, AUTH_HEADER, m -> {
       String scheme = m.group(1).toLowerCase(Locale.ROOT);
       String token = m.group(2);
       if (scheme.equals("basic")) {
         String decoded = decodeBase64(token);
         int colon = decoded == null ? -1 : decoded.indexOf(':');
-        if (colon > 0 && realUrlPassword(decoded.substring(0, colon), decoded.substring(colon + 1))) {
-          return true;
-        }
-      } else if (!token.startsWith("eyJ") && !isProviderKey(token) && Values.randomSecret(token, 16)) {
-        return true;
+        return colon > 0 && realUrlPassword(decoded.substring(0, colon), decoded.substring(colon + 1));
       }
-    }
-    return false;
+      return !token.startsWith("eyJ") && !isProviderKey(token) && Values.randomSecret(token, 16);
+    });
   }
 
   private static String decodeBase64(String s) {
@@ -552,26 +556,24 @@ final class Secrets {
     }
   }
 
-  private static boolean commandLine(String text) {
-    Matcher c = CURL_USER.matcher(text);
-    while (c.find()) {
-      if (realUrlPassword(c.group(1), c.group(2))) {
-        return true;
-      }
-    }
-    Matcher m = CLI_PASSWORD.matcher(text);
-    while (m.find()) {
-      for (int g = 1; g <= m.groupCount(); g++) {
-        String v = m.group(g);
-        if (v != null) {
-          v = stripQuotes(v);
-          if (!Values.placeholder(v) && !isProviderKey(v) && v.length() >= 3) {
-            return true;
+  private static final String[] CLI_TRIGGERS = {
+    "mysql", "mariadb", "docker", "podman", "helm", "oras", "sshpass", "identified", "machine", "redis-cli"
+  };
+
+  private static boolean commandLine(String text, String lower) {
+    return around(text, lower, new String[] {"curl"}, 0, 400, CURL_USER, c -> realUrlPassword(c.group(1), c.group(2)))
+        || around(text, lower, CLI_TRIGGERS, 0, 400, CLI_PASSWORD, m -> {
+          for (int g = 1; g <= m.groupCount(); g++) {
+            String v = m.group(g);
+            if (v != null) {
+              v = stripQuotes(v);
+              if (!Values.placeholder(v) && !isProviderKey(v) && v.length() >= 3) {
+                return true;
+              }
+            }
           }
-        }
-      }
-    }
-    return false;
+          return false;
+        });
   }
 
   private static String stripQuotes(String v) {
@@ -581,24 +583,16 @@ final class Secrets {
     return v;
   }
 
-  private static boolean nameValuePair(String text) {
-    if (!text.contains("value:")) {
-      return false;
-    }
-    Matcher m = NAME_VALUE_PAIR.matcher(text);
-    while (m.find()) {
+  private static boolean nameValuePair(String text, String lower) {
+    return around(text, lower, new String[] {"value:"}, 120, 300, NAME_VALUE_PAIR, m -> {
       NameKind kind = nameKind(m.group(1));
       if (kind == null) {
-        continue;
+        return false;
       }
       String raw = m.group(2).strip();
       boolean quoted = raw.length() >= 2 && (raw.charAt(0) == '"' || raw.charAt(0) == '\'');
-      String v = quoted ? stripQuotes(raw) : raw;
-      if (realValue(v, quoted, kind)) {
-        return true;
-      }
-    }
-    return false;
+      return realValue(quoted ? stripQuotes(raw) : raw, quoted, kind);
+    });
   }
 
   // ---------------------------------------------------------------- private keys, JWT
