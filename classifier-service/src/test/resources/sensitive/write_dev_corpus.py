@@ -575,6 +575,15 @@ la("order-number", "Your order number is 123-456-7890 - please turn this into a 
 la("format-question", "Example: +1-555-555-5555 is shown in the UI as the phone format; is that a real number?")
 
 
+# =================================================================== fifth batch: 11-digit numbers that are no tax id (the Steuer-IdNr decision)
+la("order-number", "Customer number 40817735562 asked us to merge two accounts; draft the reply.")
+la("order-number", "Our order ids are eleven digits now, like 20240517331 and 20240517332 - is a bigint column fine?")
+la("identifier", "The SAP material number 10000004711 is blocked for procurement; explain the usual reasons.")
+la("identifier", "Parcel locker pickup codes 58204719363 and 58204719364 both failed at the station. Write a complaint.")
+la("identifier", "Shipment 31415926535 left the warehouse on Monday; tell the customer when to expect it.")
+la("identifier", "Bank transaction reference 71234098562 appears twice in the statement. What should accounting check?")
+
+
 # =================================================================== serialize
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
