@@ -102,8 +102,4 @@ final class Clusters {
     }
     return false;
   }
-
-  List<Region> regions() {
-    return regions;
-  }
 }

@@ -9,7 +9,6 @@ import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -319,9 +318,5 @@ final class Phones {
       }
     }
     return n;
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }
