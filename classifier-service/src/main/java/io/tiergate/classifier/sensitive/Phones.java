@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * like a phone number and rejects look-alikes (dates, IPs, versions, amounts, ids, runs without
  * separators and without a phone word nearby); only the survivors go to libphonenumber
  * ({@link PhoneNumberUtil#findNumbers} on the candidate), which knows every country's numbering plan:
- * with a + or 00 prefix the number must be possible for its country code; without one it must be
- * a valid number of one of the default regions.
+ * with a + or 00 prefix the number must be possible for its country code (or, written in three or
+ * more groups, have a country code in use and 7-12 national digits); without one it must be a
+ * valid number of a personal type in one of the default regions.
  */
 final class Phones {
 
@@ -166,7 +167,6 @@ final class Phones {
       String region = idd && candidate.startsWith("011") ? "US" : "DE";
       return library(candidate, region, Leniency.POSSIBLE, budget)
           || (groups(candidate) >= 3 && knownCountryCode(candidate, region)); // +52 1 55 …: an old or new range the metadata does not know
-
     }
     if (digits > 13) {
       return false;
