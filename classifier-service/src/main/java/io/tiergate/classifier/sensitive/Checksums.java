@@ -135,6 +135,120 @@ final class Checksums {
     return DNI_LETTERS.charAt(n % 23) == letter;
   }
 
+  /**
+   * German tax identification number (steuerliche Identifikationsnummer, 11 digits): no leading
+   * zero; in the first ten digits exactly one digit occurs twice or three times (three times not
+   * all side by side) and every other digit at most once; the eleventh digit is the ISO 7064
+   * MOD 11,10 check digit of the first ten.
+   */
+  static boolean germanTaxId(CharSequence d) {
+    if (d.length() != 11 || d.charAt(0) == '0' || !allDigits(d)) {
+      return false;
+    }
+    int[] counts = new int[10];
+    for (int i = 0; i < 10; i++) {
+      counts[d.charAt(i) - '0']++;
+    }
+    int repeated = 0;
+    boolean triple = false;
+    for (int c : counts) {
+      if (c > 3) {
+        return false;
+      }
+      if (c >= 2) {
+        repeated++;
+        triple |= c == 3;
+      }
+    }
+    if (repeated != 1) {
+      return false;
+    }
+    if (triple) {
+      for (int i = 0; i + 2 < 10; i++) {
+        if (d.charAt(i) == d.charAt(i + 1) && d.charAt(i) == d.charAt(i + 2)) {
+          return false;
+        }
+      }
+    }
+    int product = 10;
+    for (int i = 0; i < 10; i++) {
+      int sum = (d.charAt(i) - '0' + product) % 10;
+      if (sum == 0) {
+        sum = 10;
+      }
+      product = sum * 2 % 11;
+    }
+    int check = 11 - product;
+    if (check == 10) {
+      check = 0;
+    }
+    return check == d.charAt(10) - '0';
+  }
+
+  /**
+   * French social security number (NIR / numéro INSEE), 15 characters without separators: 13
+   * characters and a two-digit key {@code 97 - (n mod 97)}; the department may be 2A or 2B
+   * (Corsica), counted as 19 and 18 for the key.
+   */
+  static boolean frenchNir(String compact) {
+    if (compact.length() != 15) {
+      return false;
+    }
+    String body = compact.substring(0, 13);
+    String dept = body.substring(5, 7);
+    if (dept.equals("2A") || dept.equals("2a")) {
+      body = body.substring(0, 5) + "19" + body.substring(7);
+    } else if (dept.equals("2B") || dept.equals("2b")) {
+      body = body.substring(0, 5) + "18" + body.substring(7);
+    }
+    String key = compact.substring(13);
+    if (!allDigits(body) || !allDigits(key)) {
+      return false;
+    }
+    long n = Long.parseLong(body);
+    return 97 - n % 97 == Integer.parseInt(key);
+  }
+
+  private static final int[][] VERHOEFF_D = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5}, {2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
+    {3, 4, 0, 1, 2, 8, 9, 5, 6, 7}, {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+    {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3}, {8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
+    {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}
+  };
+  private static final int[][] VERHOEFF_P = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 5, 7, 6, 2, 8, 3, 0, 9, 4}, {5, 8, 0, 3, 7, 9, 6, 1, 4, 2},
+    {8, 9, 1, 6, 0, 4, 3, 5, 2, 7}, {9, 4, 5, 3, 1, 2, 6, 8, 7, 0}, {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+    {2, 7, 9, 3, 8, 0, 6, 4, 1, 5}, {7, 0, 4, 6, 9, 1, 3, 2, 5, 8}
+  };
+
+  /** Verhoeff check (dihedral group D5) over ASCII digits, the check digit last. */
+  static boolean verhoeff(CharSequence digits) {
+    if (digits.length() == 0 || !allDigits(digits)) {
+      return false;
+    }
+    int c = 0;
+    for (int i = 0; i < digits.length(); i++) {
+      int d = digits.charAt(digits.length() - 1 - i) - '0';
+      c = VERHOEFF_D[c][VERHOEFF_P[i % 8][d]];
+    }
+    return c == 0;
+  }
+
+  /** Indian Aadhaar number: 12 digits, the first 2-9, Verhoeff check digit last. */
+  static boolean aadhaar(CharSequence digits) {
+    return digits.length() == 12 && digits.charAt(0) >= '2' && digits.charAt(0) <= '9' && verhoeff(digits);
+  }
+
+  static boolean allDigits(CharSequence s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** US SSN ranges the SSA never issues: area 000, 666, 900-999; group 00; serial 0000. */
   static boolean plausibleSsn(int area, int group, int serial) {
     if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) {

@@ -51,7 +51,7 @@ class BatchClassifierTest {
         """
         {"id": "a", "prompt": "Review this diff for bugs:\\n```diff\\n--- a/x.py\\n+++ b/x.py\\n@@ -1 +1 @@\\n-return a\\n+return b\\n```"}
         {"id": "b", "prompt": "Write a haiku about Kafka.", "taskTypeHint": "conversation"}
-        {"id": "c", "prompt": "Email me at ann@example.com about the IBAN DE89 3704 0044 0532 0130 00"}
+        {"id": "c", "prompt": "Email me at ann.berger@gmx.at about the IBAN DE89 3704 0044 0532 0130 00"}
         """;
     List<JsonNode> out = run(batch, input);
     assertThat(out).extracting(n -> n.get("id").asText()).containsExactly("a", "b", "c");

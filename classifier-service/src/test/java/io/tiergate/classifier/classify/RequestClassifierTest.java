@@ -80,10 +80,10 @@ class RequestClassifierTest {
 
   @Test
   void sensitiveDataInTheSystemPromptCountsToo() {
-    Classification c = classifier.classify("Draft a reply to the customer.", "Customer: ann@example.com", null).classification();
+    Classification c = classifier.classify("Draft a reply to the customer.", "Customer: ann.berger@gmx.at", null).classification();
     assertThat(c.getContainsSensitiveData()).isTrue();
     assertThat(c.getSensitiveKinds()).containsExactly("EMAIL");
-    assertThat(String.join(" ", c.getEvidence())).doesNotContain("ann@example.com");
+    assertThat(String.join(" ", c.getEvidence())).doesNotContain("ann.berger@gmx.at");
   }
 
   @Test

@@ -28,7 +28,7 @@ final class Traffic {
           new Kind("IMPLEMENTATION", "Implement a bounded LRU cache in Java with O(1) get and put and unit tests.", false, false, true),
           new Kind("SUMMARIZATION", "Summarize: the deploy failed twice because the migration locked the orders table.", false, false, false),
           new Kind("CODE_REVIEW", "Review our payroll diff for correctness:\n+ salary = base * 1.1;", true, false, false),
-          new Kind("DEBUGGING", "Why does the job for jane.doe@example.com fail with a NullPointerException in BillingJob?", false, true, false),
+          new Kind("DEBUGGING", "Why does the job for jana.dvorak@posteo.de fail with a NullPointerException in BillingJob?", false, true, false),
           new Kind("EXTRACTION", "Extract invoice number and total as JSON: Invoice INV-2041, total 118.40 EUR.", false, false, false),
           new Kind("BOILERPLATE", "Write a Java record for a RefundCreated event with id, amount and reason.", false, false, false),
           new Kind("ARCHITECTURE", "Should the ledger own budget state or the router? Weigh consistency and latency.", false, false, true),
