@@ -110,6 +110,9 @@ final class BirthDates {
     "nato il", "nata il", "geboorte", "geboren", "nascimento", "nascid", "生年月日", "जन्म"
   };
 
+  /** Years that stand for "unknown" in records, not a birth: 1900 and before, 9999. */
+  private static final Pattern SENTINEL_YEAR = Pattern.compile("(?<!\\d)(?:1[0-8]\\d{2}|1900|9999)(?!\\d)");
+
   /** Birth words followed by a date looked at per text; a text of nothing but "DOB 01.01.1990" stays bounded. */
   private static final int MAX_BIRTH_DATES = 4096;
 
@@ -122,8 +125,8 @@ final class BirthDates {
     Matcher k = KEYWORD.matcher(text);
     int seen = 0;
     while (k.find() && seen++ < MAX_BIRTH_DATES) {
-      if (!Phones.near(DATE, text, k.end(), k.end() + 40)) {
-        continue;
+      if (!Phones.near(DATE, text, k.end(), k.end() + 40) || Phones.near(SENTINEL_YEAR, text, k.end(), k.end() + 40)) {
+        continue; // no date, or a "birthday unknown" sentinel such as 1900-01-01
       }
       int from = Math.max(0, k.start() - 160);
       int to = Math.min(text.length(), k.end() + 140);

@@ -118,13 +118,14 @@ final class NationalIds {
   private static final Pattern AADHAAR_OTHER =
       Pattern.compile("(?iu)(?<!\\p{L})(?:tracking|fedex|awb|shipment|order|invoice|card|account|acct)(?!\\p{L})|#");
 
-  /** 12 digits, first 2-9, Verhoeff; grouped 4-4-4 on its own, plain only after "Aadhaar"/"UID". */
+  /** 12 digits, first 2-9, Verhoeff; grouped 4-4-4 on its own, plain only after "Aadhaar"/"UID" (up to 240 characters before). */
   static boolean aadhaar(String text, Clusters clusters) {
     return clusters.any(AADHAAR_GROUPED, 12, text, g -> Checksums.aadhaar(g.group(1) + g.group(3) + g.group(4))
             && !Words.documentation(text, g.start())
             && (Phones.near(AADHAAR_CONTEXT, text, g.start() - 48, g.start())
                 || !Phones.near(AADHAAR_OTHER, text, g.start() - 32, g.start())))
         || clusters.any(AADHAAR_PLAIN, 12, text, p -> Checksums.aadhaar(p.group())
-            && Phones.near(AADHAAR_CONTEXT, text, p.start() - 48, p.start()));
+            // the word just before, or a table's or an INSERT's column name a few lines up
+            && Phones.near(AADHAAR_CONTEXT, text, p.start() - 240, p.start()));
   }
 }

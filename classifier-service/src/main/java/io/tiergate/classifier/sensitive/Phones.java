@@ -86,7 +86,8 @@ final class Phones {
           "coupon", "pin", "otp", "code", "amount", "total", "sum", "balance", "price", "cost", "salary", "revenue",
           "population", "rows", "count", "size", "bytes", "checksum", "crc", "hash", "offset", "seed", "nonce", "epoch",
           "timestamp", "ts", "duration", "latency", "steuer", "tax", "ssn", "nino", "insee", "nir", "aadhaar", "dni",
-          "kundennummer", "membership", "license", "licence", "permit", "passport");
+          "kundennummer", "membership", "license", "licence", "permit", "passport", "part", "model", "catalog",
+          "catalogue", "item", "firmware");
 
   private static final Pattern UNIT_AFTER =
       Pattern.compile(
@@ -116,9 +117,29 @@ final class Phones {
   private static final Pattern NANP_SHAPE =
       Pattern.compile("^(?:1[-. ])?(?:\\([2-9]\\d{2}\\) ?|[2-9]\\d{2}[-.])\\d{3}[-.]\\d{4}$");
 
+  /**
+   * Numbers written without their +: URL-encoded ({@code From=%2B61438271905}, a webhook's form body)
+   * or as E.164 digits under a sender/recipient key ({@code "from":"919845210376"}, WhatsApp's and
+   * Twilio's payloads).
+   */
+  private static final Pattern IMPLICIT_PLUS =
+      Pattern.compile(
+          "%2[Bb](\\d{8,15})(?!\\d)"
+              + "|(?i)[\"']?(?:from|to|phone|phone_number|mobile|msisdn|wa_id|caller|callee|recipient|sender)[\"']?"
+              + "[ \\t]{0,2}[:=][ \\t]{0,2}[\"']?(\\d{10,15})(?![\\d.])");
+
   /** Whether {@code text} holds a phone number; only its digit regions are scanned. */
   static boolean find(String text, Clusters clusters) {
     int[] budget = {MAX_LIBRARY_CALLS};
+    if (text.indexOf('%') >= 0 || text.indexOf(':') >= 0 || text.indexOf('=') >= 0) {
+      Matcher m = IMPLICIT_PLUS.matcher(text);
+      while (m.find() && budget[0] > 0) {
+        String digits = m.group(1) != null ? m.group(1) : m.group(2);
+        if (international("+" + digits, m.group(1) != null, budget)) {
+          return true;
+        }
+      }
+    }
     return clusters.any(CANDIDATE, 7, text, m -> {
       if (budget[0] <= 0) {
         return false;
@@ -148,6 +169,9 @@ final class Phones {
     }
     if (Words.documentation(text, start)) {
       return false; // "E.164, e.g. +15555550100": a format shown, not a number given
+    }
+    if (!plus && IBAN_HEAD.matcher(text.subSequence(Math.max(0, start - 40), start)).find()) {
+      return false; // the last groups of an IBAN
     }
     boolean phoneWord = phoneWord(text, start, end);
     if (!plus && !idd && !separated && candidate.indexOf('(') < 0 && !phoneWord) {
@@ -182,6 +206,23 @@ final class Phones {
     }
     return false;
   }
+
+  /** {@code number} (with its +) is possible ({@code possible}) or valid, for a country that has one. */
+  private static boolean international(String number, boolean possible, int[] budget) {
+    if (budget[0]-- <= 0) {
+      return false;
+    }
+    try {
+      Phonenumber.PhoneNumber parsed = UTIL.parse(number, "ZZ");
+      return !"ZZ".equals(UTIL.getRegionCodeForCountryCode(parsed.getCountryCode()))
+          && (possible ? UTIL.isPossibleNumber(parsed) : UTIL.isValidNumber(parsed));
+    } catch (NumberParseException e) {
+      return false;
+    }
+  }
+
+  /** The tail of an IBAN written in groups ("NL18 ABNA 4078 4819 56"): the digits after its letters. */
+  private static final Pattern IBAN_HEAD = Pattern.compile("[A-Z]{2}\\d{2}(?:[ \\u00A0]?[A-Z0-9]{4}){1,7}[ \\u00A0]?$");
 
   /** A phone word in the 40 characters before or 16 after the candidate, or a one-letter label ("M:"). */
   private static boolean phoneWord(String text, int start, int end) {

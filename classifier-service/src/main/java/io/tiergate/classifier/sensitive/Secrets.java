@@ -119,7 +119,7 @@ final class Secrets {
   /** Anything that may introduce a credential (lower case); without one of these, CREDENTIAL is not searched. */
   private static final String[] CREDENTIAL_HINTS = {
     "://", "pass", "pwd", "psw", "secret", "token", "key", "credential", "creds", "auth", "identified", "kennwort",
-    "contrase", "senha", "mot de passe", "mysql", "mariadb", "sshpass", "login", "curl", "redis-cli", "jdbc:"
+    "contrase", "senha", "mot de passe", "mysql", "mariadb", "sshpass", "login", "curl", "redis-cli", "jdbc:", "ldap"
   };
 
   static boolean mayHoldCredential(String lower) {
@@ -153,6 +153,7 @@ final class Secrets {
               + "|\\b(?:docker|podman|helm|oras)\\s+(?:registry\\s+)?login\\b[^\\n]{0,200}?\\s(?:-p|--password)[\\s=]+([^\\s]{3,256})"
               + "|\\bsshpass\\s+-p\\s*([^\\s]{3,256})"
               + "|\\bredis-cli\\b[^\\n]{0,200}?\\s(?:-a|--pass)\\s+([^\\s]{3,256})"
+              + "|\\bldap(?:search|modify|add|delete|whoami|passwd|compare)\\b[^\\n]{0,300}?\\s-w\\s+('[^'\\n]{3,128}'|\"[^\"\\n]{3,128}\"|[^\\s'\"]{3,128})"
               + "|\\bidentified\\s+by\\s+(?:password\\s+)?'([^'\\n]{3,128})'"
               + "|\\bmachine\\s+\\S+\\s+login\\s+\\S+\\s+password\\s+(\\S{3,128})");
 
@@ -348,6 +349,9 @@ final class Secrets {
         end++;
       }
       from = end;
+      if (start > 0 && text.charAt(start - 1) == ':') {
+        continue; // a segment of an ARN or URN (arn:aws:secretsmanager:…:secret:prod/db), not a name
+      }
       String name = text.substring(start, end);
       NameKind kind = nameKind(name);
       if (kind == null) {
@@ -434,6 +438,9 @@ final class Secrets {
       return false; // "<password>" at the very end
     }
     char q = text.charAt(at);
+    if (kind == NameKind.PASSWORD && APP_PASSWORD.matcher(text).region(at, Math.min(n, at + 20)).lookingAt()) {
+      return true; // a Google app password, four groups of four letters: SMTP_PASSWORD=qzvt mkpl xwhr bnae
+    }
     String value;
     boolean quoted;
     if (op.closeTag() != null) {
@@ -488,6 +495,8 @@ final class Secrets {
     }
     return realValue(value, quoted, kind);
   }
+
+  private static final Pattern APP_PASSWORD = Pattern.compile("[a-z]{4}(?: [a-z]{4}){3}(?![A-Za-z0-9])");
 
   /** indexOf that looks at most {@code limit} characters ahead: a value never runs past that. */
   private static int indexWithin(String text, String what, int from, int limit) {
@@ -557,7 +566,7 @@ final class Secrets {
   }
 
   private static final String[] CLI_TRIGGERS = {
-    "mysql", "mariadb", "docker", "podman", "helm", "oras", "sshpass", "identified", "machine", "redis-cli"
+    "mysql", "mariadb", "docker", "podman", "helm", "oras", "sshpass", "identified", "machine", "redis-cli", "ldap"
   };
 
   private static boolean commandLine(String text, String lower) {
@@ -601,7 +610,7 @@ final class Secrets {
       Pattern.compile(
           "-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----"
               + "(?:[ \\t]*(?:\\r?\\n|\\\\[rn])){1,4}[ \\t]*(?:(?:Proc-Type|Comment|Version):|[A-Za-z0-9+/=]{6}|MII|MH[cQ]|MC4|b3Bl)"
-              + "|-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----[ \\t]{1,4}[A-Za-z0-9+/=]{20}"
+              + "|-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----[ \\t]{0,4}[A-Za-z0-9+/=]{20}"
               + "|PuTTY-User-Key-File-\\d: [^\\n]{1,40}\\n(?:[^\\n]{0,200}\\n){0,6}?Private-Lines: \\d+");
 
   /** A PEM private key header followed by a body (a header alone is how documentation names the format). */

@@ -21,7 +21,7 @@ public final class SensitiveDataDetector {
 
   /** 13-19 digits, optionally in groups split by one kind of separator, not inside a longer run. */
   private static final Pattern CARD =
-      Pattern.compile("(?=\\d)(?<![\\d-])(?<!\\d[.,])\\d{4}(?:([ -]?)\\d{2,6})(?:\\1\\d{1,6}){1,3}(?![\\d-]|[.,]\\d)");
+      Pattern.compile("(?=\\d)(?<![\\d-])(?<!\\d\\.)\\d{4}(?:([ -]?)\\d{2,6})(?:\\1\\d{1,6}){1,3}(?![\\d-]|[.,]\\d)");
 
   private static final Pattern IBAN =
       Pattern.compile("(?=[A-Z]{2}\\d)(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])");
@@ -86,7 +86,27 @@ public final class SensitiveDataDetector {
 
   private static boolean hasCard(String text, Clusters clusters) {
     return clusters.any(CARD, 13, text, m -> Checksums.paymentCard(m.group().replace(" ", "").replace("-", ""))
-        && !Words.documentation(text, m.start()));
+        && !Words.documentation(text, m.start())
+        && !decimalPart(text, m.start()));
+  }
+
+  /**
+   * "1,4111111111111111" is a decimal with a comma; a card after a comma is a field of a CSV row
+   * ("23.40,5104…"): the comma follows a number with a decimal point, or the line has more fields.
+   */
+  private static boolean decimalPart(String text, int start) {
+    if (start < 2 || text.charAt(start - 1) != ',' || !Character.isDigit(text.charAt(start - 2))) {
+      return false;
+    }
+    int lineStart = text.lastIndexOf('\n', start) + 1;
+    int lineEnd = text.indexOf('\n', start);
+    String line = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd);
+    int i = start - 2;
+    while (i > lineStart && Character.isDigit(text.charAt(i - 1))) {
+      i--;
+    }
+    boolean afterDecimal = i > lineStart && text.charAt(i - 1) == '.';
+    return !afterDecimal && line.chars().filter(c -> c == ',').count() < 2;
   }
 
   /** Registered length and mod 97; a trailing short word swallowed by the pattern is backed off. */

@@ -22,7 +22,8 @@ final class Values {
           "string", "str", "text", "required", "optional", "true", "false", "yes", "no", "default", "test", "testing",
           "foo", "bar", "baz", "foobar", "qux", "admin", "root", "guest", "user", "username", "todo", "tbd", "fixme",
           "dummy", "fake", "sample", "example", "placeholder", "secretvalue", "mysecret", "mytoken", "mykey",
-          "value", "xxx", "abc", "abc123", "123", "1234", "12345", "123456", "letmein", "qwerty", "hunter2example");
+          "value", "xxx", "abc", "abc123", "123", "1234", "12345", "123456", "letmein", "qwerty", "hunter2example",
+          "open sesame", "aladdin");
 
   /** Words that anywhere inside a value mark it as hand-written documentation. */
   private static final Pattern PLACEHOLDER_INSIDE =
