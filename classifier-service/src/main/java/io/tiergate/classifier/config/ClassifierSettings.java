@@ -26,7 +26,7 @@ public record ClassifierSettings(
     double uncertaintyMargin) {
 
   public static final ClassifierSettings DEFAULTS =
-      new ClassifierSettings(32_000, 200_000, "cl100k_base", true, 0.7, 1, 4_096, 0.2);
+      new ClassifierSettings(32_000, 200_000, "cl100k_base", true, 0.7, 1, 4_096, 0.1);
 
   public ClassifierSettings {
     if (maxPromptTokens <= 0 || maxPromptChars <= 0 || embeddingThreads <= 0) {

@@ -27,7 +27,7 @@ public record TrainingRecipe(
     long seed) {
 
   public static final TrainingRecipe DEFAULT =
-      new TrainingRecipe("all-minilm-l6-v2-q", 3e-4, 1e-3, 3f, 3, 200, 5, 20261122L);
+      new TrainingRecipe("all-minilm-l6-v2-q", 1e-4, 3e-4, 2f, 3, 200, 5, 20261122L);
 
   public TrainingRecipe withEmbedder(String name) {
     return new TrainingRecipe(name, lambdaFast, lambdaFull, denseScale, minDocuments, embeddingChars, folds, seed);
