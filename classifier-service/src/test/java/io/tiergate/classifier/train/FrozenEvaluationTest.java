@@ -65,7 +65,7 @@ class FrozenEvaluationTest {
   }
 
   @Test
-  void taskTypeAccuracyIsAtLeast90PercentWithEveryTypeAt80() {
+  void taskTypeAccuracyIsAtLeast90PercentWithEveryTypeAt80OnEachSetAndAllTogether() {
     List<String> problems = new ArrayList<>();
     Map<String, List<LabelledPrompt>> sets = EvaluationSets.load(DIR, problems);
     assertThat(problems).isEmpty();
@@ -89,6 +89,8 @@ class FrozenEvaluationTest {
         }
       }
       System.out.println(set.getKey() + ": " + summary(perSet));
+      assertThat(accuracy(perSet)).as("accuracy on " + set.getKey()).isGreaterThanOrEqualTo(0.90);
+      perSet.forEach((type, c) -> assertThat((double) c[1] / c[0]).as("recall of " + type + " on " + set.getKey()).isGreaterThanOrEqualTo(0.80));
     }
     System.out.println("all frozen task-type sets: " + summary(all));
     assertThat(all).hasSize(9);
