@@ -41,6 +41,15 @@ final class Emails {
           "notification", "notify", "john.doe", "jane.doe", "johndoe", "janedoe",
           "john_doe", "jane_doe", "max.mustermann", "erika.mustermann", "first.last", "firstname.lastname",
           "firstname", "lastname", "first_last", "me", "xxx", "abc", "xyz", "a", "x");
+  /** Role and team mailboxes: they reach a function, not a person (personal data is a person's address). */
+  private static final Set<String> ROLE_LOCALS =
+      Set.of("billing", "accounts", "accounts-payable", "accountspayable", "accounts.payable", "payables", "ap", "ar",
+          "invoices", "invoice", "finance", "payouts", "payments", "payroll", "security", "hr", "people", "careers", "jobs",
+          "recruiting", "support", "help", "helpdesk", "servicedesk", "service", "customerservice", "customer.service",
+          "care", "info", "contact", "hello", "sales", "marketing", "press", "media", "pr", "legal", "privacy", "dpo",
+          "compliance", "admin", "administrator", "office", "team", "ops", "devops", "it", "noc", "soc", "abuse",
+          "webmaster", "hostmaster", "feedback", "orders", "returns", "refunds", "shipping", "procurement",
+          "purchasing", "partners", "investors", "ir", "events", "newsletter", "alerts", "reports", "reporting");
   private static final Pattern NUMBERED_PLACEHOLDER = Pattern.compile("(?:user|test|demo|sample|example|foo)[._-]?\\d{0,3}");
 
   /** jane.doe [at] gmail [dot] com, jane (at) gmail.com: written so that harvesters miss it, still an address. */
@@ -120,7 +129,7 @@ final class Emails {
         return true;
       }
     }
-    return PLACEHOLDER_LOCALS.contains(local) || NUMBERED_PLACEHOLDER.matcher(local).matches();
+    return PLACEHOLDER_LOCALS.contains(local) || ROLE_LOCALS.contains(local) || NUMBERED_PLACEHOLDER.matcher(local).matches();
   }
 
   /** The match starts inside the user info of a URL: scheme://[user[:password]]@. */

@@ -29,6 +29,14 @@ final class Phones {
 
   /** Regions whose national formats are tried; a leading 0 (trunk prefix) narrows the list. */
   static final List<String> REGIONS = List.of("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "BR", "JP", "AU", "MX");
+  /**
+   * More regions, tried only when a phone word is next to the number ("mobil 482 17 639" in Norway):
+   * without the word, their national formats would match too many ids.
+   */
+  static final List<String> MORE_REGIONS =
+      List.of("NO", "SE", "DK", "FI", "IS", "PL", "CZ", "SK", "AT", "CH", "BE", "LU", "PT", "IE", "GR", "TR", "RO", "HU",
+          "BG", "HR", "SI", "UA", "RU", "IL", "AE", "SA", "EG", "ZA", "NG", "KE", "CN", "KR", "TW", "HK", "SG", "MY",
+          "TH", "VN", "PH", "ID", "PK", "BD", "NZ", "CA", "AR", "CL", "CO", "PE");
   /** Regions where national numbers are written with a leading 0 (IT landlines keep theirs). */
   private static final List<String> TRUNK_ZERO = List.of("GB", "DE", "FR", "IT", "NL", "IN", "JP", "AU", "BR");
   /** Regions where national numbers start with 1-9. */
@@ -45,6 +53,9 @@ final class Phones {
   static {
     // load the metadata now, not on the first request
     for (String region : REGIONS) {
+      UTIL.getExampleNumber(region);
+    }
+    for (String region : MORE_REGIONS) {
       UTIL.getExampleNumber(region);
     }
   }
@@ -202,6 +213,13 @@ final class Phones {
     for (String region : regions) {
       if (library(candidate, region, Leniency.VALID, budget) && trunkGrouping(candidate, region)) {
         return true;
+      }
+    }
+    if (phoneWord) {
+      for (String region : MORE_REGIONS) {
+        if (library(candidate, region, Leniency.VALID, budget)) {
+          return true;
+        }
       }
     }
     return false;

@@ -119,7 +119,7 @@ final class Secrets {
   /** Anything that may introduce a credential (lower case); without one of these, CREDENTIAL is not searched. */
   private static final String[] CREDENTIAL_HINTS = {
     "://", "pass", "pwd", "psw", "secret", "token", "key", "credential", "creds", "auth", "identified", "kennwort",
-    "contrase", "senha", "mot de passe", "mysql", "mariadb", "sshpass", "login", "curl", "redis-cli", "jdbc:", "ldap"
+    "contrase", "senha", "mot de passe", "wachtwoord", "hasło", "haslo", "lösenord", "パスワード", "mysql", "mariadb", "sshpass", "login", "curl", "redis-cli", "jdbc:", "ldap"
   };
 
   static boolean mayHoldCredential(String lower) {
@@ -164,6 +164,7 @@ final class Secrets {
   static boolean hasCredential(String text, String lower) {
     return urlCredential(text, lower)
         || assignment(text, lower)
+        || passwordInProse(text, lower)
         || authorizationHeader(text, lower)
         || commandLine(text, lower)
         || nameValuePair(text, lower);
@@ -497,6 +498,31 @@ final class Secrets {
   }
 
   private static final Pattern APP_PASSWORD = Pattern.compile("[a-z]{4}(?: [a-z]{4}){3}(?![A-Za-z0-9])");
+
+  /** Password words of several languages, for {@link #passwordInProse}. */
+  private static final String[] PASSWORD_WORDS = {"password", "passwort", "kennwort", "contraseña", "contrasena", "senha", "mot de passe", "wachtwoord", "hasło", "haslo", "lösenord", "パスワード"};
+
+  /**
+   * "ho cambiato la password dell'account amministratore: ora è mK9#vL2qPz!e8Rt": a password word,
+   * then within 100 characters a token no prose contains: 10+ characters with lower case, upper case,
+   * digits and symbols, not a placeholder.
+   */
+  private static boolean passwordInProse(String text, String lower) {
+    for (int at : Words.positions(lower, PASSWORD_WORDS, 256)) {
+      int end = Math.min(text.length(), at + 100);
+      for (String token : text.substring(at, end).split("[\\s,;\"'`()<>\\[\\]{}]+")) {
+        String t = token;
+        while (!t.isEmpty() && ".:!?".indexOf(t.charAt(t.length() - 1)) >= 0 && Values.classes(t.substring(0, t.length() - 1)) >= 4) {
+          t = t.substring(0, t.length() - 1); // a sentence's full stop after the value
+        }
+        if (t.length() >= 10 && t.length() <= 64 && Values.classes(t) >= 4 && !Values.placeholder(t)
+            && t.indexOf('/') < 0 && t.indexOf('=') < 0 && !t.contains("://")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   /** indexOf that looks at most {@code limit} characters ahead: a value never runs past that. */
   private static int indexWithin(String text, String what, int from, int limit) {

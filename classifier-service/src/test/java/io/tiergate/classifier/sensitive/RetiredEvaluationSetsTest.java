@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The first two author-disjoint evaluation sets (retired-eval.HOW.md). Their misses were looked at
- * and fixed, so they are development data now, kept as a regression check; the number reported is
- * measured on the frozen set that replaced them (evaluation/, FrozenEvaluationTest). Two lines carry
+ * The first three author-disjoint evaluation sets (retired-eval.HOW.md, retired-eval-c.HOW.md), each
+ * frozen before it was measured. Their misses were looked at and fixed, so they are development data
+ * now, kept as a regression check; the number reported is measured on the frozen set that replaced
+ * them (evaluation/, FrozenEvaluationTest). Two lines of set A/B carry
  * Aadhaar numbers that fail the Verhoeff check (the author's table had a typo); both lines hold other
  * sensitive values, so their labels stand.
  */
@@ -25,7 +26,7 @@ class RetiredEvaluationSetsTest {
   private final SensitiveDataDetector detector = new SensitiveDataDetector();
 
   @ParameterizedTest
-  @ValueSource(strings = {"retired-eval-a.jsonl", "retired-eval-b.jsonl"})
+  @ValueSource(strings = {"retired-eval-a.jsonl", "retired-eval-b.jsonl", "retired-eval-c.jsonl"})
   void everySensitiveLineIsFlaggedAndAtMost3PercentOfLookAlikes(String file) throws IOException {
     int sensitive = 0;
     int benign = 0;
@@ -56,7 +57,7 @@ class RetiredEvaluationSetsTest {
     System.out.printf(
         Locale.ROOT, "%s: %d/%d sensitive lines flagged (missed lines %s), %d/%d look-alikes flagged%n", file,
         sensitive - missed.size(), sensitive, missed, flaggedBenign, benign);
-    assertThat(sensitive).isEqualTo(120);
+    assertThat(sensitive).isGreaterThanOrEqualTo(120);
     assertThat(missed).isEmpty();
     assertThat((double) flaggedBenign / benign).isLessThanOrEqualTo(0.03);
   }
