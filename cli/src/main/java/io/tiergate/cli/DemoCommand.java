@@ -24,7 +24,6 @@ import io.tiergate.router.rules.RulesBook;
 import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetStatus;
-import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.OnExhausted;
 import io.tiergate.schemas.money.Money;
@@ -209,9 +208,7 @@ public class DemoCommand implements Callable<Integer> {
   private static BigDecimal costOf(Map<String, RequestState> states) {
     BigDecimal total = Money.ZERO;
     for (RequestState s : states.values()) {
-      for (CostEvent c : s.costsByAttempt.values()) {
-        total = total.add(c.getCostUsd());
-      }
+      total = total.add(s.cost());
     }
     return total;
   }
@@ -277,13 +274,7 @@ public class DemoCommand implements Callable<Integer> {
         line.put("model", result == null ? null : result.getModel());
         line.put("rule", state == null ? null : state.rule);
         line.put("status", result != null ? result.getStatus().name() : state != null && state.deferred ? "DEFERRED" : "LOST");
-        BigDecimal cost = Money.ZERO;
-        if (state != null) {
-          for (CostEvent c : state.costsByAttempt.values()) {
-            cost = cost.add(c.getCostUsd());
-          }
-        }
-        line.put("costUsd", cost.toPlainString());
+        line.put("costUsd", (state == null ? Money.ZERO : state.cost()).toPlainString());
         line.put("attempts", result == null ? (state == null ? 0 : state.costsByAttempt.size()) : result.getAttempts());
         w.write(JSON.writeValueAsString(line));
         w.newLine();

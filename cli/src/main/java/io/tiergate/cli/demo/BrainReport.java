@@ -15,7 +15,6 @@ import io.tiergate.schemas.cost.TokenUsage;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.Classification;
 import io.tiergate.schemas.events.ClassifiedRequest;
-import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.OnExhausted;
 import io.tiergate.schemas.events.RoutingAction;
@@ -117,7 +116,7 @@ public final class BrainReport {
           benignFlagged += c.getContainsSensitiveData() ? 1 : 0;
         }
       }
-      BigDecimal real = costOf(state);
+      BigDecimal real = state.cost();
       actual = actual.add(real);
       oracle = oracle.add(oracleCost(state, truth, sensitive, real, localMean));
     }
@@ -184,19 +183,11 @@ public final class BrainReport {
     int n = 0;
     for (RequestState s : states.values()) {
       if (!s.results.isEmpty() && s.results.get(0).getTier() == Tier.LOCAL) {
-        sum = sum.add(costOf(s));
+        sum = sum.add(s.cost());
         n++;
       }
     }
     return n == 0 ? Money.ZERO : Money.usd(sum.divide(BigDecimal.valueOf(n), 12, RoundingMode.HALF_EVEN));
-  }
-
-  private static BigDecimal costOf(RequestState state) {
-    BigDecimal total = Money.ZERO;
-    for (CostEvent e : state.costsByAttempt.values()) {
-      total = total.add(e.getCostUsd());
-    }
-    return total;
   }
 
   private static double pct(int part, int whole) {

@@ -9,7 +9,6 @@ import io.tiergate.schemas.cost.MinimumCapability;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.TokenUsage;
 import io.tiergate.schemas.events.BudgetStatus;
-import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.money.Money;
@@ -63,9 +62,7 @@ public final class DemoReport {
         lost++;
         continue;
       }
-      for (CostEvent c : state.costsByAttempt.values()) {
-        total = total.add(c.getCostUsd());
-      }
+      total = total.add(state.cost());
       if (state.routedAtMs >= 0) {
         routingLatencies.add(state.routedAtMs - s.sentAtMs());
       }

@@ -12,6 +12,7 @@ import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.policy.SovereigntyRule;
 import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.SerdeConfig;
@@ -46,6 +47,15 @@ public final class PipelineTracker implements AutoCloseable {
     public boolean deferred;
     public final List<InferenceResult> results = new ArrayList<>();
     public final Map<Integer, CostEvent> costsByAttempt = new HashMap<>();
+
+    /** What this request cost: its cost events, one per attempt, summed exactly. */
+    public BigDecimal cost() {
+      BigDecimal total = Money.ZERO;
+      for (CostEvent c : costsByAttempt.values()) {
+        total = total.add(c.getCostUsd());
+      }
+      return total;
+    }
   }
 
   private static final List<Topic<?>> FOLLOWED =
@@ -142,7 +152,7 @@ public final class PipelineTracker implements AutoCloseable {
       if (!s.tiersSeen.isEmpty() || s.deferred || !s.results.isEmpty()) routed++;
       if (!s.results.isEmpty()) completed++;
       else if (s.deferred) deferredWaiting++;
-      for (CostEvent c : s.costsByAttempt.values()) spend = spend.add(c.getCostUsd());
+      spend = spend.add(s.cost());
     }
     return new Snapshot(classified, routed, completed, deferredWaiting, spend, Map.copyOf(latestStatus), Set.copyOf(levelsSeen), sovereignOnCloud);
   }
