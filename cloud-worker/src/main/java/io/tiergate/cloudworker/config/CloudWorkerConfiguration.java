@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import io.tiergate.platform.config.PropertyCheck;
+import io.tiergate.worker.kafka.TierWorkerConfig;
 import io.tiergate.worker.simulated.SimulationSettings;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import java.util.Optional;
 /**
  * {@code tiergate.cloud-worker.*}: the runtime, the backend choice, retries, the simulation and
  * health publishing. Bound and checked at start: a property left out takes its value from
- * {@link #DEFAULTS} (the simulation's from worker-core's {@link SimulationSettings#defaults()}), an
+ * {@link #DEFAULTS} (the simulation's from worker-core's {@link SimulationSettings#defaults()}, the
+ * drain and shutdown timeouts from its {@link TierWorkerConfig}), an
  * invalid one stops the start naming the property. Models are {@link ModelProperties}.
  *
  * @param enabled false: no worker runs (the runner's {@code @Requires} reads the property itself)
@@ -45,8 +47,9 @@ public record CloudWorkerConfiguration(
   /** The cloud worker's defaults: what a property left out gets. */
   public static final CloudWorkerConfiguration DEFAULTS =
       new CloudWorkerConfiguration(
-          true, null, "tiergate-cloud-worker", 32, BackendMode.AUTO, Duration.ofSeconds(10), Duration.ofSeconds(5),
-          Duration.ofSeconds(30), Retry.DEFAULTS, Simulation.DEFAULTS, Health.DEFAULTS);
+          true, null, "tiergate-cloud-worker", 32, BackendMode.AUTO, Duration.ofSeconds(10),
+          TierWorkerConfig.DEFAULT_REVOKE_DRAIN_TIMEOUT, TierWorkerConfig.DEFAULT_SHUTDOWN_TIMEOUT, Retry.DEFAULTS,
+          Simulation.DEFAULTS, Health.DEFAULTS);
 
   /** How models get their backend. */
   public enum BackendMode {
