@@ -1,43 +1,122 @@
 package io.tiergate.ledger;
 
+import io.micronaut.context.annotation.ConfigurationInject;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import io.tiergate.platform.config.PropertyCheck;
 import io.tiergate.schemas.cost.PriceTable;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.NotNull;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
-/** {@code tiergate.ledger.*}: see application.yml for the defaults and docs/ledger.md for meaning. */
-@ConfigurationProperties("tiergate.ledger")
-public class LedgerConfiguration {
+/**
+ * {@code tiergate.ledger.*}, bound and checked at start (docs/ledger.md, "Configuration"): a property
+ * left out takes its value from {@link #DEFAULTS}, the one place the ledger's defaults are written;
+ * an invalid value stops the start naming the property. The topology takes the plain
+ * {@link LedgerSettings} built from it ({@link #toSettings()}; {@link LedgerSettings#defaults()} is
+ * {@code DEFAULTS.toSettings()}).
+ *
+ * @param windowGrace how long after a window's end late cost events are still added (event time)
+ * @param hourRetention how long hourly windows stay queryable
+ * @param dayRetention how long daily windows stay queryable
+ * @param monthRetention how long monthly windows stay queryable
+ * @param dedupeRetention how long a seen (requestId, attempt) is remembered (event time)
+ * @param statusInterval wall-clock interval of budget.status emission while spend changes
+ * @param maxClockSkew cost events dated further than this into the future are rejected
+ * @param anomalyFactor k: anomaly when the last hour's spend exceeds k × the trailing hourly average
+ * @param anomalyMinRateUsdPerHour below this last-hour spend no anomaly is raised (noise floor)
+ * @param budgetIncludesLocalSpend whether local-tier (TCO) cost counts against budgets
+ * @param maxLimitUsd limits above this are "absurd" and the config is rejected
+ * @param repriceFromPriceTable re-price costs priced from a price table from their tokens (replays
+ *     after a price-table fix only)
+ * @param priceTable the price-table file used for re-pricing; null: the one bundled with the schemas module
+ */
+@Context
+@ConfigurationProperties(LedgerConfiguration.PREFIX)
+public record LedgerConfiguration(
+    Duration windowGrace,
+    Duration hourRetention,
+    Duration dayRetention,
+    Duration monthRetention,
+    Duration dedupeRetention,
+    Duration statusInterval,
+    Duration maxClockSkew,
+    BigDecimal anomalyFactor,
+    BigDecimal anomalyMinRateUsdPerHour,
+    boolean budgetIncludesLocalSpend,
+    BigDecimal maxLimitUsd,
+    boolean repriceFromPriceTable,
+    @Nullable String priceTable) {
 
-  @NotNull private Duration windowGrace = Duration.ofMinutes(5);
-  @NotNull private Duration hourRetention = Duration.ofDays(7);
-  @NotNull private Duration dayRetention = Duration.ofDays(100);
-  @NotNull private Duration monthRetention = Duration.ofDays(800);
-  @NotNull private Duration dedupeRetention = Duration.ofDays(7);
-  @NotNull private Duration statusInterval = Duration.ofSeconds(5);
-  @NotNull private Duration maxClockSkew = Duration.ofHours(1);
+  public static final String PREFIX = "tiergate.ledger";
 
-  @NotNull
-  @DecimalMin(value = "1", inclusive = false)
-  private BigDecimal anomalyFactor = new BigDecimal("3");
+  /** The ledger's defaults: what a property left out gets. */
+  public static final LedgerConfiguration DEFAULTS =
+      new LedgerConfiguration(
+          Duration.ofMinutes(5),
+          Duration.ofDays(7),
+          Duration.ofDays(100),
+          Duration.ofDays(800),
+          Duration.ofDays(7),
+          Duration.ofSeconds(5),
+          Duration.ofHours(1),
+          new BigDecimal("3"),
+          new BigDecimal("0.01"),
+          false,
+          new BigDecimal("1000000000"),
+          false,
+          null);
 
-  @NotNull
-  @DecimalMin("0")
-  private BigDecimal anomalyMinRateUsdPerHour = new BigDecimal("0.01");
+  public LedgerConfiguration {
+    PropertyCheck check = PropertyCheck.under(PREFIX);
+    check.notNegative("window-grace", windowGrace);
+    check.positive("hour-retention", hourRetention);
+    check.positive("day-retention", dayRetention);
+    check.positive("month-retention", monthRetention);
+    check.positive("dedupe-retention", dedupeRetention);
+    check.positive("status-interval", statusInterval);
+    check.notNegative("max-clock-skew", maxClockSkew);
+    check.greaterThan("anomaly-factor", anomalyFactor, BigDecimal.ONE);
+    check.notNegative("anomaly-min-rate-usd-per-hour", anomalyMinRateUsdPerHour);
+    check.greaterThan("max-limit-usd", maxLimitUsd, BigDecimal.ZERO);
+  }
 
-  private boolean budgetIncludesLocalSpend;
+  /** Binds {@code tiergate.ledger.*}; what is not set comes from {@link #DEFAULTS}. */
+  @ConfigurationInject
+  static LedgerConfiguration bind(
+      Optional<Duration> windowGrace,
+      Optional<Duration> hourRetention,
+      Optional<Duration> dayRetention,
+      Optional<Duration> monthRetention,
+      Optional<Duration> dedupeRetention,
+      Optional<Duration> statusInterval,
+      Optional<Duration> maxClockSkew,
+      Optional<BigDecimal> anomalyFactor,
+      Optional<BigDecimal> anomalyMinRateUsdPerHour,
+      Optional<Boolean> budgetIncludesLocalSpend,
+      Optional<BigDecimal> maxLimitUsd,
+      Optional<Boolean> repriceFromPriceTable,
+      Optional<String> priceTable) {
+    LedgerConfiguration d = DEFAULTS;
+    return new LedgerConfiguration(
+        windowGrace.orElse(d.windowGrace),
+        hourRetention.orElse(d.hourRetention),
+        dayRetention.orElse(d.dayRetention),
+        monthRetention.orElse(d.monthRetention),
+        dedupeRetention.orElse(d.dedupeRetention),
+        statusInterval.orElse(d.statusInterval),
+        maxClockSkew.orElse(d.maxClockSkew),
+        anomalyFactor.orElse(d.anomalyFactor),
+        anomalyMinRateUsdPerHour.orElse(d.anomalyMinRateUsdPerHour),
+        budgetIncludesLocalSpend.orElse(d.budgetIncludesLocalSpend),
+        maxLimitUsd.orElse(d.maxLimitUsd),
+        repriceFromPriceTable.orElse(d.repriceFromPriceTable),
+        PropertyCheck.text(priceTable).orElse(d.priceTable));
+  }
 
-  @NotNull
-  @DecimalMin(value = "0", inclusive = false)
-  private BigDecimal maxLimitUsd = new BigDecimal("1000000000");
-
-  private boolean repriceFromPriceTable;
-
-  private String priceTable;
-
+  /** What the topology needs: these values, RocksDB stores, and the re-pricing table when asked for. */
   public LedgerSettings toSettings() {
     return new LedgerSettings(
         windowGrace,
@@ -56,111 +135,6 @@ public class LedgerConfiguration {
   }
 
   private PriceTable prices() {
-    return priceTable == null || priceTable.isBlank() ? PriceTable.loadDefault() : PriceTable.load(Path.of(priceTable));
-  }
-
-  public boolean isRepriceFromPriceTable() {
-    return repriceFromPriceTable;
-  }
-
-  public void setRepriceFromPriceTable(boolean repriceFromPriceTable) {
-    this.repriceFromPriceTable = repriceFromPriceTable;
-  }
-
-  /** A price-table file for re-pricing; empty: the table bundled with the schemas module. */
-  public String getPriceTable() {
-    return priceTable;
-  }
-
-  public void setPriceTable(String priceTable) {
-    this.priceTable = priceTable;
-  }
-
-  public Duration getWindowGrace() {
-    return windowGrace;
-  }
-
-  public void setWindowGrace(Duration windowGrace) {
-    this.windowGrace = windowGrace;
-  }
-
-  public Duration getHourRetention() {
-    return hourRetention;
-  }
-
-  public void setHourRetention(Duration hourRetention) {
-    this.hourRetention = hourRetention;
-  }
-
-  public Duration getDayRetention() {
-    return dayRetention;
-  }
-
-  public void setDayRetention(Duration dayRetention) {
-    this.dayRetention = dayRetention;
-  }
-
-  public Duration getMonthRetention() {
-    return monthRetention;
-  }
-
-  public void setMonthRetention(Duration monthRetention) {
-    this.monthRetention = monthRetention;
-  }
-
-  public Duration getDedupeRetention() {
-    return dedupeRetention;
-  }
-
-  public void setDedupeRetention(Duration dedupeRetention) {
-    this.dedupeRetention = dedupeRetention;
-  }
-
-  public Duration getStatusInterval() {
-    return statusInterval;
-  }
-
-  public void setStatusInterval(Duration statusInterval) {
-    this.statusInterval = statusInterval;
-  }
-
-  public Duration getMaxClockSkew() {
-    return maxClockSkew;
-  }
-
-  public void setMaxClockSkew(Duration maxClockSkew) {
-    this.maxClockSkew = maxClockSkew;
-  }
-
-  public BigDecimal getAnomalyFactor() {
-    return anomalyFactor;
-  }
-
-  public void setAnomalyFactor(BigDecimal anomalyFactor) {
-    this.anomalyFactor = anomalyFactor;
-  }
-
-  public BigDecimal getAnomalyMinRateUsdPerHour() {
-    return anomalyMinRateUsdPerHour;
-  }
-
-  public void setAnomalyMinRateUsdPerHour(BigDecimal anomalyMinRateUsdPerHour) {
-    this.anomalyMinRateUsdPerHour = anomalyMinRateUsdPerHour;
-  }
-
-  public boolean isBudgetIncludesLocalSpend() {
-    return budgetIncludesLocalSpend;
-  }
-
-  public void setBudgetIncludesLocalSpend(boolean budgetIncludesLocalSpend) {
-    this.budgetIncludesLocalSpend = budgetIncludesLocalSpend;
-  }
-
-  public BigDecimal getMaxLimitUsd() {
-    return maxLimitUsd;
-  }
-
-  public void setMaxLimitUsd(BigDecimal maxLimitUsd) {
-    this.maxLimitUsd = maxLimitUsd;
+    return priceTable == null ? PriceTable.loadDefault() : PriceTable.load(Path.of(priceTable));
   }
 }

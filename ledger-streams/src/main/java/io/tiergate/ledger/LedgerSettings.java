@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Everything the topology needs to know, as one plain value (no Micronaut), so tests build the
- * topology directly. {@link LedgerConfiguration} maps {@code tiergate.ledger.*} onto it.
+ * topology directly. {@link LedgerConfiguration} ({@code tiergate.ledger.*}) builds it; its defaults
+ * are {@link LedgerConfiguration#DEFAULTS}'.
  *
  * @param windowGrace how long after a window's end late cost events are still added (event time)
  * @param hourRetention how long hourly windows stay queryable
@@ -59,22 +60,9 @@ public record LedgerSettings(
     }
   }
 
-  /** The defaults of application.yml, for tests and the benchmark. */
+  /** The service's defaults ({@link LedgerConfiguration#DEFAULTS}), for tests and the benchmark. */
   public static LedgerSettings defaults() {
-    return new LedgerSettings(
-        Duration.ofMinutes(5),
-        Duration.ofDays(7),
-        Duration.ofDays(100),
-        Duration.ofDays(800),
-        Duration.ofDays(7),
-        Duration.ofSeconds(5),
-        Duration.ofHours(1),
-        new BigDecimal("3"),
-        new BigDecimal("0.01"),
-        false,
-        new BigDecimal("1000000000"),
-        false,
-        null);
+    return LedgerConfiguration.DEFAULTS.toSettings();
   }
 
   public LedgerSettings withWindowGrace(Duration grace) {

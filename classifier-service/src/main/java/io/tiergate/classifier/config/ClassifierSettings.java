@@ -1,9 +1,16 @@
 package io.tiergate.classifier.config;
 
+import io.micronaut.context.annotation.ConfigurationInject;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import io.tiergate.platform.config.PropertyCheck;
+import java.util.Optional;
+
 /**
- * What the classifier needs to know, as plain values: built from {@code tiergate.classifier.*} in the
- * service ({@link ClassifierConfiguration}), or {@link #DEFAULTS} in batch mode without Micronaut.
- * The defaults here and in application.yml are the same (a test checks).
+ * {@code tiergate.classifier.*}: what the classifier needs to know, as plain values. The service
+ * binds it from configuration at start (a property left out takes its value from {@link #DEFAULTS});
+ * batch mode and tests use {@link #DEFAULTS} or construct it, without Micronaut. Either way the
+ * values are checked here, and a failure names the property.
  *
  * @param maxPromptTokens prompt + system prompt above this many tokens go to the dead-letter topic
  * @param maxPromptChars checked before tokenizing, so a huge prompt costs no tokenizer time
@@ -15,6 +22,8 @@ package io.tiergate.classifier.config;
  * @param uncertaintyMargin when the top two task types' probabilities are closer than this, the
  *     request is served as the one with the higher minimum tier (0: never)
  */
+@Context
+@ConfigurationProperties(ClassifierSettings.PREFIX)
 public record ClassifierSettings(
     int maxPromptTokens,
     int maxPromptChars,
@@ -25,22 +34,44 @@ public record ClassifierSettings(
     int embeddingCacheSize,
     double uncertaintyMargin) {
 
+  public static final String PREFIX = "tiergate.classifier";
+
+  /** The defaults: the service's, for every property left out, and batch mode's. */
   public static final ClassifierSettings DEFAULTS =
       new ClassifierSettings(32_000, 200_000, "cl100k_base", true, 0.7, 1, 4_096, 0.1);
 
   public ClassifierSettings {
-    if (maxPromptTokens <= 0 || maxPromptChars <= 0 || embeddingThreads <= 0) {
-      throw new IllegalArgumentException("limits and threads must be positive");
-    }
-    if (embeddingCacheSize < 0) {
-      throw new IllegalArgumentException("embedding cache size must be >= 0");
-    }
-    if (!(embeddingThreshold >= 0)) {
-      throw new IllegalArgumentException("embedding threshold must be >= 0");
-    }
-    if (!(uncertaintyMargin >= 0 && uncertaintyMargin <= 1)) {
-      throw new IllegalArgumentException("uncertainty margin must be between 0 and 1");
-    }
+    PropertyCheck check = PropertyCheck.under(PREFIX);
+    check.positive("max-prompt-tokens", maxPromptTokens);
+    check.positive("max-prompt-chars", maxPromptChars);
+    check.oneOf("token-encoding", tokenEncoding, "cl100k_base", "o200k_base");
+    check.atLeast("embedding-threshold", embeddingThreshold, 0);
+    check.positive("embedding-threads", embeddingThreads);
+    check.notNegative("embedding-cache-size", embeddingCacheSize);
+    check.between("uncertainty-margin", uncertaintyMargin, 0, 1);
+  }
+
+  /** Binds {@code tiergate.classifier.*}; what is not set comes from {@link #DEFAULTS}. */
+  @ConfigurationInject
+  static ClassifierSettings bind(
+      Optional<Integer> maxPromptTokens,
+      Optional<Integer> maxPromptChars,
+      Optional<String> tokenEncoding,
+      Optional<Boolean> embeddingEnabled,
+      Optional<Double> embeddingThreshold,
+      Optional<Integer> embeddingThreads,
+      Optional<Integer> embeddingCacheSize,
+      Optional<Double> uncertaintyMargin) {
+    ClassifierSettings d = DEFAULTS;
+    return new ClassifierSettings(
+        maxPromptTokens.orElse(d.maxPromptTokens),
+        maxPromptChars.orElse(d.maxPromptChars),
+        PropertyCheck.text(tokenEncoding).orElse(d.tokenEncoding),
+        embeddingEnabled.orElse(d.embeddingEnabled),
+        embeddingThreshold.orElse(d.embeddingThreshold),
+        embeddingThreads.orElse(d.embeddingThreads),
+        embeddingCacheSize.orElse(d.embeddingCacheSize),
+        uncertaintyMargin.orElse(d.uncertaintyMargin));
   }
 
   /** These settings with the embedding model off or on, and its threshold. */

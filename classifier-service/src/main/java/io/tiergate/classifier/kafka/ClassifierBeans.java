@@ -5,7 +5,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.tiergate.classifier.classify.RequestClassifier;
-import io.tiergate.classifier.config.ClassifierConfiguration;
+import io.tiergate.classifier.config.ClassifierSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +21,10 @@ public class ClassifierBeans {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifierBeans.class);
 
   @Context
-  RequestClassifier requestClassifier(ClassifierConfiguration configuration) {
+  RequestClassifier requestClassifier(ClassifierSettings settings) {
     long start = System.nanoTime();
-    RequestClassifier classifier = RequestClassifier.create(configuration.toSettings());
-    LOG.info(
-        "Classifier {} ready in {} ms ({})", classifier.version(), (System.nanoTime() - start) / 1_000_000,
-        configuration.toSettings());
+    RequestClassifier classifier = RequestClassifier.create(settings);
+    LOG.info("Classifier {} ready in {} ms ({})", classifier.version(), (System.nanoTime() - start) / 1_000_000, settings);
     return classifier;
   }
 }

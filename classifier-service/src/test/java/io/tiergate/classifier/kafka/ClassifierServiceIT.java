@@ -9,7 +9,6 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.tiergate.classifier.config.ClassifierConfiguration;
 import io.tiergate.classifier.config.ClassifierSettings;
 import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.platform.kafka.InvalidInputException;
@@ -65,7 +64,7 @@ class ClassifierServiceIT implements TestPropertyProvider {
   @Client("/")
   HttpClient http;
 
-  @Inject ClassifierConfiguration configuration;
+  @Inject ClassifierSettings configuration;
   @Inject MeterRegistry meters;
 
   private KafkaProducer<String, byte[]> producer;
@@ -217,7 +216,7 @@ class ClassifierServiceIT implements TestPropertyProvider {
   @Test
   void oversizeAndBlankPromptsAreDeadLetteredWithTheReason() {
     String prefix = "reject-" + UUID.randomUUID() + "-";
-    send(request(prefix + "big", "word ".repeat(configuration.getMaxPromptTokens() + 10), null));
+    send(request(prefix + "big", "word ".repeat(configuration.maxPromptTokens() + 10), null));
     send(request(prefix + "blank", "   ", null));
 
     List<ConsumerRecord<String, byte[]>> dead = readUntil(Topics.INFERENCE_REQUESTS.dlq(), prefix, seen -> seen.size() >= 2);
@@ -226,7 +225,7 @@ class ClassifierServiceIT implements TestPropertyProvider {
     assertThat(header(byKey.get(prefix + "big"), DeadLetters.ERROR_CLASS)).isEqualTo(InvalidInputException.class.getName());
     assertThat(header(byKey.get(prefix + "big"), DeadLetters.ERROR_MESSAGE))
         .startsWith("prompt too large")
-        .contains("tiergate.classifier.max-prompt-tokens=" + configuration.getMaxPromptTokens());
+        .contains("tiergate.classifier.max-prompt-tokens=" + configuration.maxPromptTokens());
     assertThat(header(byKey.get(prefix + "blank"), DeadLetters.ERROR_MESSAGE)).isEqualTo("prompt is empty");
     assertThat(meters.counter("tiergate.dlq.records", "topic", Topics.INFERENCE_REQUESTS.name()).count())
         .isGreaterThanOrEqualTo(2);
@@ -252,6 +251,6 @@ class ClassifierServiceIT implements TestPropertyProvider {
 
   @Test
   void theServiceDefaultsAreTheBatchDefaults() {
-    assertThat(configuration.toSettings()).isEqualTo(ClassifierSettings.DEFAULTS);
+    assertThat(configuration).isEqualTo(ClassifierSettings.DEFAULTS);
   }
 }

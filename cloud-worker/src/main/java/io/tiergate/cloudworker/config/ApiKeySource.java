@@ -24,8 +24,8 @@ public final class ApiKeySource {
   }
 
   public Optional<ApiKey> resolve(ModelProperties model) {
-    if (model.getApiKeyFile() != null && !model.getApiKeyFile().isBlank()) {
-      Path file = Path.of(model.getApiKeyFile());
+    if (model.apiKeyFile() != null && !model.apiKeyFile().isBlank()) {
+      Path file = Path.of(model.apiKeyFile());
       if (Files.isReadable(file)) {
         try {
           String key = Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -37,8 +37,8 @@ public final class ApiKeySource {
         }
       }
     }
-    if (model.getApiKeyEnv() != null && !model.getApiKeyEnv().isBlank()) {
-      String key = environment.apply(model.getApiKeyEnv());
+    if (model.apiKeyEnv() != null && !model.apiKeyEnv().isBlank()) {
+      String key = environment.apply(model.apiKeyEnv());
       if (key != null && !key.isBlank()) {
         return Optional.of(new ApiKey(key));
       }
@@ -49,11 +49,11 @@ public final class ApiKeySource {
   /** Where a model's key is looked for, for messages (names, never values). */
   public static String describe(ModelProperties model) {
     StringBuilder s = new StringBuilder();
-    if (model.getApiKeyFile() != null) {
-      s.append("file ").append(model.getApiKeyFile());
+    if (model.apiKeyFile() != null) {
+      s.append("file ").append(model.apiKeyFile());
     }
-    if (model.getApiKeyEnv() != null) {
-      s.append(s.length() > 0 ? " or " : "").append("env ").append(model.getApiKeyEnv());
+    if (model.apiKeyEnv() != null) {
+      s.append(s.length() > 0 ? " or " : "").append("env ").append(model.apiKeyEnv());
     }
     return s.length() == 0 ? "no api-key-env / api-key-file configured" : s.toString();
   }

@@ -1,17 +1,55 @@
 package io.tiergate.cloudworker.config;
 
+import io.micronaut.context.annotation.ConfigurationInject;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
+import io.tiergate.platform.config.PropertyCheck;
+import io.tiergate.worker.kafka.TierWorkerConfig;
+import io.tiergate.worker.simulated.SimulationSettings;
 import java.time.Duration;
+import java.util.Optional;
 
-/** {@code tiergate.cloud-worker.*}: the runtime, the backend choice, retries and the simulation. */
-@ConfigurationProperties("tiergate.cloud-worker")
-public class CloudWorkerConfiguration {
+/**
+ * {@code tiergate.cloud-worker.*}: the runtime, the backend choice, retries, the simulation and
+ * health publishing. Bound and checked at start: a property left out takes its value from
+ * {@link #DEFAULTS} (the simulation's from worker-core's {@link SimulationSettings#defaults()}, the
+ * drain and shutdown timeouts from its {@link TierWorkerConfig}), an
+ * invalid one stops the start naming the property. Models are {@link ModelProperties}.
+ *
+ * @param enabled false: no worker runs (the runner's {@code @Requires} reads the property itself)
+ * @param workerId null: {@code cloud-worker-<host>-<pid>}; set it stable per instance (pod name) so a
+ *     restart fences its predecessor's transaction at once
+ * @param groupId the consumer group on inference.tier.cloud
+ * @param maxInFlight concurrent requests per instance
+ * @param backend how models get their backend
+ * @param connectTimeout the model HTTP client's connect timeout
+ * @param revokeDrainTimeout how long a rebalance waits for the revoked partitions' requests
+ * @param shutdownTimeout how long a graceful stop waits for requests in flight
+ */
+@Context
+@ConfigurationProperties(CloudWorkerConfiguration.PREFIX)
+public record CloudWorkerConfiguration(
+    boolean enabled,
+    @Nullable String workerId,
+    String groupId,
+    int maxInFlight,
+    BackendMode backend,
+    Duration connectTimeout,
+    Duration revokeDrainTimeout,
+    Duration shutdownTimeout,
+    Retry retry,
+    Simulation simulation,
+    Health health) {
+
+  public static final String PREFIX = "tiergate.cloud-worker";
+
+  /** The cloud worker's defaults: what a property left out gets. */
+  public static final CloudWorkerConfiguration DEFAULTS =
+      new CloudWorkerConfiguration(
+          true, null, "tiergate-cloud-worker", 32, BackendMode.AUTO, Duration.ofSeconds(10),
+          TierWorkerConfig.DEFAULT_REVOKE_DRAIN_TIMEOUT, TierWorkerConfig.DEFAULT_SHUTDOWN_TIMEOUT, Retry.DEFAULTS,
+          Simulation.DEFAULTS, Health.DEFAULTS);
 
   /** How models get their backend. */
   public enum BackendMode {
@@ -23,261 +61,161 @@ public class CloudWorkerConfiguration {
     SIMULATED
   }
 
-  private boolean enabled = true;
-  @Nullable private String workerId;
-  @NotBlank private String groupId = "tiergate-cloud-worker";
-  @Positive private int maxInFlight = 32;
-  @NotNull private BackendMode backend = BackendMode.AUTO;
-  @NotNull private Duration connectTimeout = Duration.ofSeconds(10);
-  @NotNull private Duration revokeDrainTimeout = Duration.ofSeconds(5);
-  @NotNull private Duration shutdownTimeout = Duration.ofSeconds(30);
-  private Retry retry = new Retry();
-  private Simulation simulation = new Simulation();
-  private Health health = new Health();
-
-  public boolean isEnabled() {
-    return enabled;
+  public CloudWorkerConfiguration {
+    PropertyCheck check = PropertyCheck.under(PREFIX);
+    check.notBlank("group-id", groupId);
+    check.positive("max-in-flight", maxInFlight);
+    check.required("backend", backend);
+    check.positive("connect-timeout", connectTimeout);
+    check.notNegative("revoke-drain-timeout", revokeDrainTimeout);
+    check.notNegative("shutdown-timeout", shutdownTimeout);
+    check.required("retry", retry);
+    check.required("simulation", simulation);
+    check.required("health", health);
   }
 
-  public void setEnabled(boolean enabled) {
-    this.enabled = enabled;
+  /** Binds {@code tiergate.cloud-worker.*}; what is not set comes from {@link #DEFAULTS}. */
+  @ConfigurationInject
+  static CloudWorkerConfiguration bind(
+      Optional<Boolean> enabled,
+      Optional<String> workerId,
+      Optional<String> groupId,
+      Optional<Integer> maxInFlight,
+      Optional<BackendMode> backend,
+      Optional<Duration> connectTimeout,
+      Optional<Duration> revokeDrainTimeout,
+      Optional<Duration> shutdownTimeout,
+      Retry retry,
+      Simulation simulation,
+      Health health) {
+    CloudWorkerConfiguration d = DEFAULTS;
+    return new CloudWorkerConfiguration(
+        enabled.orElse(d.enabled),
+        PropertyCheck.text(workerId).orElse(d.workerId),
+        PropertyCheck.text(groupId).orElse(d.groupId),
+        maxInFlight.orElse(d.maxInFlight),
+        backend.orElse(d.backend),
+        connectTimeout.orElse(d.connectTimeout),
+        revokeDrainTimeout.orElse(d.revokeDrainTimeout),
+        shutdownTimeout.orElse(d.shutdownTimeout),
+        retry,
+        simulation,
+        health);
   }
 
-  @Nullable
-  public String getWorkerId() {
-    return workerId;
-  }
-
-  public void setWorkerId(@Nullable String workerId) {
-    this.workerId = workerId;
-  }
-
-  public String getGroupId() {
-    return groupId;
-  }
-
-  public void setGroupId(String groupId) {
-    this.groupId = groupId;
-  }
-
-  public int getMaxInFlight() {
-    return maxInFlight;
-  }
-
-  public void setMaxInFlight(int maxInFlight) {
-    this.maxInFlight = maxInFlight;
-  }
-
-  public BackendMode getBackend() {
-    return backend;
-  }
-
-  public void setBackend(BackendMode backend) {
-    this.backend = backend;
-  }
-
-  public Duration getConnectTimeout() {
-    return connectTimeout;
-  }
-
-  public void setConnectTimeout(Duration connectTimeout) {
-    this.connectTimeout = connectTimeout;
-  }
-
-  public Duration getRevokeDrainTimeout() {
-    return revokeDrainTimeout;
-  }
-
-  public void setRevokeDrainTimeout(Duration revokeDrainTimeout) {
-    this.revokeDrainTimeout = revokeDrainTimeout;
-  }
-
-  public Duration getShutdownTimeout() {
-    return shutdownTimeout;
-  }
-
-  public void setShutdownTimeout(Duration shutdownTimeout) {
-    this.shutdownTimeout = shutdownTimeout;
-  }
-
-  public Retry getRetry() {
-    return retry;
-  }
-
-  public void setRetry(Retry retry) {
-    this.retry = retry;
-  }
-
-  public Simulation getSimulation() {
-    return simulation;
-  }
-
-  public void setSimulation(Simulation simulation) {
-    this.simulation = simulation;
-  }
-
-  public Health getHealth() {
-    return health;
-  }
-
-  public void setHealth(Health health) {
-    this.health = health;
-  }
-
-  /** {@code tiergate.cloud-worker.retry.*} */
+  /**
+   * {@code tiergate.cloud-worker.retry.*}: retries per model (exponential backoff with full jitter,
+   * a server's Retry-After as a floor) and the request's overall deadline.
+   */
   @ConfigurationProperties("retry")
-  public static class Retry {
-    @Positive private int maxAttemptsPerModel = 3;
-    @NotNull private Duration backoffBase = Duration.ofMillis(500);
-    @NotNull private Duration backoffMax = Duration.ofSeconds(8);
-    @NotNull private Duration maxRetryAfter = Duration.ofSeconds(30);
-    @NotNull private Duration maxRateLimitWait = Duration.ofSeconds(30);
-    @NotNull private Duration requestDeadline = Duration.ofMinutes(5);
+  public record Retry(
+      int maxAttemptsPerModel,
+      Duration backoffBase,
+      Duration backoffMax,
+      Duration maxRetryAfter,
+      Duration maxRateLimitWait,
+      Duration requestDeadline) {
 
-    public int getMaxAttemptsPerModel() {
-      return maxAttemptsPerModel;
+    public static final Retry DEFAULTS =
+        new Retry(3, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5));
+
+    public Retry {
+      PropertyCheck check = PropertyCheck.under(PREFIX + ".retry");
+      check.positive("max-attempts-per-model", maxAttemptsPerModel);
+      check.notNegative("backoff-base", backoffBase);
+      check.notNegative("backoff-max", backoffMax);
+      if (backoffMax.compareTo(backoffBase) < 0) {
+        throw check.invalid(
+            "backoff-max", ">= " + check.key("backoff-base") + " (" + PropertyCheck.format(backoffBase) + ")",
+            PropertyCheck.format(backoffMax));
+      }
+      check.notNegative("max-retry-after", maxRetryAfter);
+      check.notNegative("max-rate-limit-wait", maxRateLimitWait);
+      check.positive("request-deadline", requestDeadline);
     }
 
-    public void setMaxAttemptsPerModel(int maxAttemptsPerModel) {
-      this.maxAttemptsPerModel = maxAttemptsPerModel;
-    }
-
-    public Duration getBackoffBase() {
-      return backoffBase;
-    }
-
-    public void setBackoffBase(Duration backoffBase) {
-      this.backoffBase = backoffBase;
-    }
-
-    public Duration getBackoffMax() {
-      return backoffMax;
-    }
-
-    public void setBackoffMax(Duration backoffMax) {
-      this.backoffMax = backoffMax;
-    }
-
-    public Duration getMaxRetryAfter() {
-      return maxRetryAfter;
-    }
-
-    public void setMaxRetryAfter(Duration maxRetryAfter) {
-      this.maxRetryAfter = maxRetryAfter;
-    }
-
-    public Duration getMaxRateLimitWait() {
-      return maxRateLimitWait;
-    }
-
-    public void setMaxRateLimitWait(Duration maxRateLimitWait) {
-      this.maxRateLimitWait = maxRateLimitWait;
-    }
-
-    public Duration getRequestDeadline() {
-      return requestDeadline;
-    }
-
-    public void setRequestDeadline(Duration requestDeadline) {
-      this.requestDeadline = requestDeadline;
+    @ConfigurationInject
+    static Retry bind(
+        Optional<Integer> maxAttemptsPerModel,
+        Optional<Duration> backoffBase,
+        Optional<Duration> backoffMax,
+        Optional<Duration> maxRetryAfter,
+        Optional<Duration> maxRateLimitWait,
+        Optional<Duration> requestDeadline) {
+      Retry d = DEFAULTS;
+      return new Retry(
+          maxAttemptsPerModel.orElse(d.maxAttemptsPerModel),
+          backoffBase.orElse(d.backoffBase),
+          backoffMax.orElse(d.backoffMax),
+          maxRetryAfter.orElse(d.maxRetryAfter),
+          maxRateLimitWait.orElse(d.maxRateLimitWait),
+          requestDeadline.orElse(d.requestDeadline));
     }
   }
 
-  /** {@code tiergate.cloud-worker.simulation.*}: see worker-core SimulationSettings. */
+  /** {@code tiergate.cloud-worker.simulation.*}: the simulated backend's knobs (worker-core {@link SimulationSettings}). */
   @ConfigurationProperties("simulation")
-  public static class Simulation {
-    private long seed = 42;
-    @DecimalMin("0.001")
-    private double speedUp = 1;
-    @DecimalMin("0")
-    @DecimalMax("1")
-    private double failureRate;
-    @DecimalMin("0")
-    @DecimalMax("1")
-    private double rateLimitRate;
-    private long retryAfterSeconds = 1;
-    @DecimalMin("0")
-    @DecimalMax("0.99")
-    private double outputJitter = 0.3;
+  public record Simulation(
+      long seed, double speedUp, double failureRate, double rateLimitRate, long retryAfterSeconds, double outputJitter) {
 
-    public long getSeed() {
-      return seed;
+    /** worker-core's defaults. */
+    public static final Simulation DEFAULTS = of(SimulationSettings.defaults());
+
+    public Simulation {
+      PropertyCheck check = PropertyCheck.under(PREFIX + ".simulation");
+      check.atLeast("speed-up", speedUp, 0.001);
+      check.between("failure-rate", failureRate, 0, 1);
+      check.between("rate-limit-rate", rateLimitRate, 0, 1);
+      if (failureRate + rateLimitRate > 1) {
+        throw check.invalid("failure-rate", "<= 1 - " + check.key("rate-limit-rate") + " (" + rateLimitRate + ")", failureRate);
+      }
+      check.notNegative("retry-after-seconds", retryAfterSeconds);
+      check.between("output-jitter", outputJitter, 0, 0.99);
     }
 
-    public void setSeed(long seed) {
-      this.seed = seed;
+    private static Simulation of(SimulationSettings s) {
+      return new Simulation(s.seed(), s.speedUp(), s.failureRate(), s.rateLimitRate(), s.retryAfterSeconds(), s.outputJitter());
     }
 
-    public double getSpeedUp() {
-      return speedUp;
+    @ConfigurationInject
+    static Simulation bind(
+        Optional<Long> seed,
+        Optional<Double> speedUp,
+        Optional<Double> failureRate,
+        Optional<Double> rateLimitRate,
+        Optional<Long> retryAfterSeconds,
+        Optional<Double> outputJitter) {
+      Simulation d = DEFAULTS;
+      return new Simulation(
+          seed.orElse(d.seed),
+          speedUp.orElse(d.speedUp),
+          failureRate.orElse(d.failureRate),
+          rateLimitRate.orElse(d.rateLimitRate),
+          retryAfterSeconds.orElse(d.retryAfterSeconds),
+          outputJitter.orElse(d.outputJitter));
     }
 
-    public void setSpeedUp(double speedUp) {
-      this.speedUp = speedUp;
-    }
-
-    public double getFailureRate() {
-      return failureRate;
-    }
-
-    public void setFailureRate(double failureRate) {
-      this.failureRate = failureRate;
-    }
-
-    public double getRateLimitRate() {
-      return rateLimitRate;
-    }
-
-    public void setRateLimitRate(double rateLimitRate) {
-      this.rateLimitRate = rateLimitRate;
-    }
-
-    public long getRetryAfterSeconds() {
-      return retryAfterSeconds;
-    }
-
-    public void setRetryAfterSeconds(long retryAfterSeconds) {
-      this.retryAfterSeconds = retryAfterSeconds;
-    }
-
-    public double getOutputJitter() {
-      return outputJitter;
-    }
-
-    public void setOutputJitter(double outputJitter) {
-      this.outputJitter = outputJitter;
+    public SimulationSettings toSettings() {
+      return new SimulationSettings(seed, speedUp, failureRate, rateLimitRate, retryAfterSeconds, outputJitter);
     }
   }
 
   /** {@code tiergate.cloud-worker.health.*}: worker.health publishing. */
   @ConfigurationProperties("health")
-  public static class Health {
-    private boolean publish = true;
-    @NotNull private Duration checkEvery = Duration.ofSeconds(1);
-    @NotNull private Duration heartbeat = Duration.ofSeconds(10);
+  public record Health(boolean publish, Duration checkEvery, Duration heartbeat) {
 
-    public boolean isPublish() {
-      return publish;
+    public static final Health DEFAULTS = new Health(true, Duration.ofSeconds(1), Duration.ofSeconds(10));
+
+    public Health {
+      PropertyCheck check = PropertyCheck.under(PREFIX + ".health");
+      check.positive("check-every", checkEvery);
+      check.positive("heartbeat", heartbeat);
     }
 
-    public void setPublish(boolean publish) {
-      this.publish = publish;
-    }
-
-    public Duration getCheckEvery() {
-      return checkEvery;
-    }
-
-    public void setCheckEvery(Duration checkEvery) {
-      this.checkEvery = checkEvery;
-    }
-
-    public Duration getHeartbeat() {
-      return heartbeat;
-    }
-
-    public void setHeartbeat(Duration heartbeat) {
-      this.heartbeat = heartbeat;
+    @ConfigurationInject
+    static Health bind(Optional<Boolean> publish, Optional<Duration> checkEvery, Optional<Duration> heartbeat) {
+      Health d = DEFAULTS;
+      return new Health(publish.orElse(d.publish), checkEvery.orElse(d.checkEvery), heartbeat.orElse(d.heartbeat));
     }
   }
 }

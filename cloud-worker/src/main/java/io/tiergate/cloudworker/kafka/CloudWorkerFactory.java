@@ -54,8 +54,8 @@ public class CloudWorkerFactory {
   @Singleton
   @Named("cloudWorkerId")
   String workerId(CloudWorkerConfiguration config) {
-    if (config.getWorkerId() != null && !config.getWorkerId().isBlank()) {
-      return config.getWorkerId();
+    if (config.workerId() != null) {
+      return config.workerId();
     }
     String host;
     try {
@@ -68,24 +68,21 @@ public class CloudWorkerFactory {
 
   @Singleton
   ModelHttp modelHttp(CloudWorkerConfiguration config) {
-    return new ModelHttp(config.getConnectTimeout());
+    return new ModelHttp(config.connectTimeout());
   }
 
   @Singleton
   CloudModels cloudModels(
       CloudWorkerConfiguration config, List<ModelProperties> models, PriceTable prices, ModelHttp http, MeterRegistry meters) {
-    CloudWorkerConfiguration.Simulation s = config.getSimulation();
-    SimulatedBackend simulated =
-        new SimulatedBackend(
-            prices,
-            new SimulationSettings(s.getSeed(), s.getSpeedUp(), s.getFailureRate(), s.getRateLimitRate(), s.getRetryAfterSeconds(), s.getOutputJitter()));
+    SimulationSettings simulation = config.simulation().toSettings();
+    SimulatedBackend simulated = new SimulatedBackend(prices, simulation);
     CloudModels built =
-        CloudModels.build(models, config.getBackend(), prices, ApiKeySource.fromProcessEnvironment(), http, simulated, Clock.systemUTC());
+        CloudModels.build(models, config.backend(), prices, ApiKeySource.fromProcessEnvironment(), http, simulated, Clock.systemUTC());
     if (built.allSimulated()) {
       LOG.warn(
           "SIMULATED CLOUD BACKEND: no cloud model has a real endpoint with an API key (backend={}); every cloud call is "
               + "simulated (speed-up {}x) and labelled simulated=true. Set e.g. OPENROUTER_API_KEY to call real models.",
-          config.getBackend(), s.getSpeedUp());
+          config.backend(), simulation.speedUp());
     }
     for (ServingModel m : built.all()) {
       LOG.info("cloud model {} -> {}", m.model(), m.simulated() ? "SIMULATED" : m.endpoint());
@@ -103,11 +100,11 @@ public class CloudWorkerFactory {
 
   @Singleton
   CloudRequestHandler handler(CloudWorkerConfiguration config, CloudModels models, PriceTable prices, MeterRegistry meters) {
-    CloudWorkerConfiguration.Retry r = config.getRetry();
+    CloudWorkerConfiguration.Retry r = config.retry();
     RetryPolicy policy =
         new RetryPolicy(
-            r.getMaxAttemptsPerModel(), new Backoff(r.getBackoffBase(), r.getBackoffMax()), r.getMaxRetryAfter(),
-            r.getMaxRateLimitWait(), r.getRequestDeadline());
+            r.maxAttemptsPerModel(), new Backoff(r.backoffBase(), r.backoffMax()), r.maxRetryAfter(), r.maxRateLimitWait(),
+            r.requestDeadline());
     return new CloudRequestHandler(
         models, policy, prices, d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000),
         () -> ThreadLocalRandom.current().nextDouble(), meters);

@@ -59,16 +59,16 @@ public class CloudWorkerRunner {
     this.config = config;
     this.models = models;
     TierWorkerConfig.Builder builder =
-        TierWorkerConfig.builder(workerId, config.getGroupId(), Topics.TIER_CLOUD)
-            .maxInFlight(config.getMaxInFlight())
-            .revokeDrainTimeout(config.getRevokeDrainTimeout())
-            .shutdownTimeout(config.getShutdownTimeout());
-    if (config.getWorkerId() != null && !config.getWorkerId().isBlank()) {
+        TierWorkerConfig.builder(workerId, config.groupId(), Topics.TIER_CLOUD)
+            .maxInFlight(config.maxInFlight())
+            .revokeDrainTimeout(config.revokeDrainTimeout())
+            .shutdownTimeout(config.shutdownTimeout());
+    if (config.workerId() != null) {
       builder.staticMembership(); // a configured id is stable across restarts; host-pid ids are not
     }
     TierWorkerConfig workerConfig = builder.build();
     this.worker = new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.CLOUD, workerId, pricer), handler, inbound, meters);
-    this.health = config.getHealth().isPublish() ? new WorkerHealthPublisher(publisher, workerId, Tier.CLOUD) : null;
+    this.health = config.health().publish() ? new WorkerHealthPublisher(publisher, workerId, Tier.CLOUD) : null;
     topicsProvisioned.ifPresent(t -> LOG.debug("topics provisioned before the worker starts"));
   }
 
@@ -76,7 +76,7 @@ public class CloudWorkerRunner {
   void start() {
     worker.start();
     if (health != null) {
-      health.start(this::snapshot, config.getHealth().getCheckEvery(), config.getHealth().getHeartbeat());
+      health.start(this::snapshot, config.health().checkEvery(), config.health().heartbeat());
     }
   }
 

@@ -83,26 +83,26 @@ public final class CloudModels {
       Clock clock) {
     Map<String, ModelProperties> byModel = new LinkedHashMap<>();
     for (ModelProperties p : configured) {
-      ModelPrice price = prices.require(p.getModel());
+      ModelPrice price = prices.require(p.model());
       if (price.tier() != Tier.CLOUD) {
         throw new IllegalArgumentException(
-            "tiergate.cloud-worker.models." + p.getName() + ": " + p.getModel() + " is a " + price.tier() + " model, not a cloud one");
+            "tiergate.cloud-worker.models." + p.name() + ": " + p.model() + " is a " + price.tier() + " model, not a cloud one");
       }
-      if (byModel.put(p.getModel(), p) != null) {
-        throw new IllegalArgumentException("tiergate.cloud-worker.models: " + p.getModel() + " is configured twice");
+      if (byModel.put(p.model(), p) != null) {
+        throw new IllegalArgumentException("tiergate.cloud-worker.models: " + p.model() + " is configured twice");
       }
     }
     Map<String, ApiKey> resolved = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     for (ModelProperties p : byModel.values()) {
-      if (p.getApi() == ModelEndpoint.Api.SIMULATED) {
+      if (p.api() == ModelEndpoint.Api.SIMULATED) {
         continue;
       }
       Optional<ApiKey> key = keys.resolve(p);
       if (key.isPresent()) {
-        resolved.put(p.getModel(), key.get());
+        resolved.put(p.model(), key.get());
       } else {
-        missing.add(p.getModel() + " (key from " + ApiKeySource.describe(p) + ")");
+        missing.add(p.model() + " (key from " + ApiKeySource.describe(p) + ")");
       }
     }
     if (mode == BackendMode.REAL && !missing.isEmpty()) {
@@ -121,15 +121,15 @@ public final class CloudModels {
       return new CloudModels(serving, unavailable, true);
     }
     for (ModelProperties p : byModel.values()) {
-      if (p.getApi() == ModelEndpoint.Api.SIMULATED) {
-        serving.put(p.getModel(), simulatedModel(p, simulated, clock));
-      } else if (resolved.containsKey(p.getModel())) {
-        ModelEndpoint endpoint = endpoint(p, resolved.get(p.getModel()));
+      if (p.api() == ModelEndpoint.Api.SIMULATED) {
+        serving.put(p.model(), simulatedModel(p, simulated, clock));
+      } else if (resolved.containsKey(p.model())) {
+        ModelEndpoint endpoint = endpoint(p, resolved.get(p.model()));
         ModelBackend backend =
-            p.getApi() == ModelEndpoint.Api.ANTHROPIC
+            p.api() == ModelEndpoint.Api.ANTHROPIC
                 ? new AnthropicMessagesBackend(http, endpoint.http(), endpoint.defaultMaxOutputTokens())
                 : new OpenAiChatBackend(http, endpoint.http());
-        serving.put(p.getModel(), new ServingModel(endpoint, backend, limiter(p), breaker(p, clock)));
+        serving.put(p.model(), new ServingModel(endpoint, backend, limiter(p), breaker(p, clock)));
       }
     }
     unavailable.addAll(missing);
@@ -137,30 +137,28 @@ public final class CloudModels {
   }
 
   private static ModelProperties defaults(String model) {
-    ModelProperties p = new ModelProperties(model);
-    p.setApi(ModelEndpoint.Api.SIMULATED);
-    return p;
+    return ModelProperties.builder(model).api(ModelEndpoint.Api.SIMULATED).build();
   }
 
   private static ServingModel simulatedModel(ModelProperties p, SimulatedBackend simulated, Clock clock) {
     ModelEndpoint endpoint =
         new ModelEndpoint(
-            p.getModel(), ModelEndpoint.Api.SIMULATED, null, p.getModel(), SimulatedBackend.PROVIDER, null, false,
-            p.getDefaultMaxOutputTokens(), p.getTimeout(), Map.of());
+            p.model(), ModelEndpoint.Api.SIMULATED, null, p.model(), SimulatedBackend.PROVIDER, null, false,
+            p.defaultMaxOutputTokens(), p.timeout(), Map.of());
     return new ServingModel(endpoint, new ScaledRetryAfter(simulated), limiter(p), breaker(p, clock));
   }
 
   static ModelEndpoint endpoint(ModelProperties p, ApiKey key) {
-    if (p.getBaseUrl() == null || p.getBaseUrl().isBlank()) {
-      throw new IllegalArgumentException("tiergate.cloud-worker.models." + p.getName() + ".base-url is missing");
+    if (p.baseUrl() == null) {
+      throw new IllegalArgumentException("tiergate.cloud-worker.models." + p.name() + ".base-url is missing");
     }
     return new ModelEndpoint(
-        p.getModel(), p.getApi(), URI.create(p.getBaseUrl()), p.getRemoteModel(), p.getProvider(), key, p.isStream(),
-        p.getDefaultMaxOutputTokens(), p.getTimeout(), p.getHeaders());
+        p.model(), p.api(), URI.create(p.baseUrl()), p.remoteModel(), p.provider(), key, p.stream(),
+        p.defaultMaxOutputTokens(), p.timeout(), p.headers());
   }
 
   static ModelRateLimiter limiter(ModelProperties p) {
-    return new ModelRateLimiter(p.getRequestsPerMinute(), p.getTokensPerMinute(), System::nanoTime);
+    return new ModelRateLimiter(p.requestsPerMinute(), p.tokensPerMinute(), System::nanoTime);
   }
 
   /**
@@ -170,16 +168,16 @@ public final class CloudModels {
   static CircuitBreaker breaker(ModelProperties p, Clock clock) {
     CircuitBreakerConfig config =
         CircuitBreakerConfig.custom()
-            .failureRateThreshold(p.getCircuitFailureRatePercent())
-            .minimumNumberOfCalls(p.getCircuitMinimumCalls())
-            .slidingWindowSize(Math.max(p.getCircuitMinimumCalls(), 20))
-            .waitDurationInOpenState(p.getCircuitOpenFor())
+            .failureRateThreshold(p.circuitFailureRatePercent())
+            .minimumNumberOfCalls(p.circuitMinimumCalls())
+            .slidingWindowSize(Math.max(p.circuitMinimumCalls(), 20))
+            .waitDurationInOpenState(p.circuitOpenFor())
             .permittedNumberOfCallsInHalfOpenState(2)
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
             .clock(clock) // the worker's clock times the open state too
             .ignoreException(CloudModels::ignoredByBreaker)
             .build();
-    return CircuitBreaker.of("cloud-" + p.getModel(), config);
+    return CircuitBreaker.of("cloud-" + p.model(), config);
   }
 
   static boolean ignoredByBreaker(Throwable t) {

@@ -25,13 +25,12 @@ class CloudModelsTest {
   final ModelHttp http = new ModelHttp(Duration.ofSeconds(1));
   final SimulatedBackend simulated = new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults());
 
-  static ModelProperties openRouter(String handle, String model) {
-    ModelProperties p = new ModelProperties(handle);
-    p.setModel(model);
-    p.setApi(ModelEndpoint.Api.OPENAI);
-    p.setBaseUrl("https://openrouter.ai/api/v1");
-    p.setApiKeyEnv("OPENROUTER_API_KEY");
-    return p;
+  static ModelProperties.Builder openRouter(String handle, String model) {
+    return ModelProperties.builder(handle)
+        .model(model)
+        .api(ModelEndpoint.Api.OPENAI)
+        .baseUrl("https://openrouter.ai/api/v1")
+        .apiKeyEnv("OPENROUTER_API_KEY");
   }
 
   CloudModels build(List<ModelProperties> models, BackendMode mode, Map<String, String> env) {
@@ -40,7 +39,7 @@ class CloudModelsTest {
 
   @Test
   void withoutAnyKeyEveryCloudModelOfThePriceTableIsSimulated() {
-    CloudModels models = build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5")), BackendMode.AUTO, Map.of());
+    CloudModels models = build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5").build()), BackendMode.AUTO, Map.of());
     assertThat(models.allSimulated()).isTrue();
     assertThat(models.all()).extracting(ServingModel::model)
         .containsExactlyInAnyOrder("deepseek/deepseek-chat", "anthropic/claude-haiku-4.5", "anthropic/claude-sonnet-4.6", "anthropic/claude-opus-4.6");
@@ -50,12 +49,14 @@ class CloudModelsTest {
 
   @Test
   void withAKeyModelsAreRealAndNeverSilentlySimulated() {
-    ModelProperties anthropic = openRouter("sonnet", "anthropic/claude-sonnet-4.6");
-    anthropic.setApi(ModelEndpoint.Api.ANTHROPIC);
-    anthropic.setBaseUrl("https://api.anthropic.com");
-    anthropic.setApiKeyEnv("ANTHROPIC_API_KEY");
+    ModelProperties anthropic =
+        openRouter("sonnet", "anthropic/claude-sonnet-4.6")
+            .api(ModelEndpoint.Api.ANTHROPIC)
+            .baseUrl("https://api.anthropic.com")
+            .apiKeyEnv("ANTHROPIC_API_KEY")
+            .build();
     CloudModels models =
-        build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5"), anthropic), BackendMode.AUTO, Map.of("OPENROUTER_API_KEY", "sk-or-v1-abc"));
+        build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5").build(), anthropic), BackendMode.AUTO, Map.of("OPENROUTER_API_KEY", "sk-or-v1-abc"));
     assertThat(models.allSimulated()).isFalse();
     assertThat(models.get("anthropic/claude-haiku-4.5")).get().satisfies(m -> {
       assertThat(m.simulated()).isFalse();
@@ -69,7 +70,7 @@ class CloudModelsTest {
 
   @Test
   void realModeFailsTheStartWhenAKeyIsMissing() {
-    assertThatThrownBy(() -> build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5")), BackendMode.REAL, Map.of()))
+    assertThatThrownBy(() -> build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5").build()), BackendMode.REAL, Map.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("anthropic/claude-haiku-4.5");
   }
@@ -77,7 +78,7 @@ class CloudModelsTest {
   @Test
   void simulatedModeSimulatesEvenWithKeys() {
     CloudModels models =
-        build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5")), BackendMode.SIMULATED, Map.of("OPENROUTER_API_KEY", "sk-or-v1-abc"));
+        build(List.of(openRouter("haiku", "anthropic/claude-haiku-4.5").build()), BackendMode.SIMULATED, Map.of("OPENROUTER_API_KEY", "sk-or-v1-abc"));
     assertThat(models.allSimulated()).isTrue();
     assertThat(models.all()).allMatch(ServingModel::simulated);
   }
@@ -86,15 +87,14 @@ class CloudModelsTest {
   void aKeyFileWinsOverTheEnvironmentAndBadModelsFailFast(@TempDir Path dir) throws Exception {
     Path keyFile = dir.resolve("key");
     Files.writeString(keyFile, "sk-or-v1-from-file\n");
-    ModelProperties p = openRouter("haiku", "anthropic/claude-haiku-4.5");
-    p.setApiKeyFile(keyFile.toString());
+    ModelProperties p = openRouter("haiku", "anthropic/claude-haiku-4.5").apiKeyFile(keyFile.toString()).build();
     assertThat(new ApiKeySource(Map.of("OPENROUTER_API_KEY", "sk-env")::get).resolve(p)).get().satisfies(k -> {
       assertThat(k.reveal()).isEqualTo("sk-or-v1-from-file");
       assertThat(k.toString()).isEqualTo("[redacted]");
     });
-    assertThatThrownBy(() -> build(List.of(openRouter("x", "no/such-model")), BackendMode.AUTO, Map.of()))
+    assertThatThrownBy(() -> build(List.of(openRouter("x", "no/such-model").build()), BackendMode.AUTO, Map.of()))
         .hasMessageContaining("no/such-model");
-    assertThatThrownBy(() -> build(List.of(openRouter("local", "qwen3:8b")), BackendMode.AUTO, Map.of()))
+    assertThatThrownBy(() -> build(List.of(openRouter("local", "qwen3:8b").build()), BackendMode.AUTO, Map.of()))
         .hasMessageContaining("not a cloud one");
   }
 }

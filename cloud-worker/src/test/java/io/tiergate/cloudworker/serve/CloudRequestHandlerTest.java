@@ -84,15 +84,16 @@ class CloudRequestHandlerTest {
     server.close();
   }
 
-  ModelProperties model(String id, Consumer<ModelProperties> tweak) {
-    ModelProperties p = new ModelProperties(id.replace('/', '-'));
-    p.setModel(id);
-    p.setApi(ModelEndpoint.Api.OPENAI);
-    p.setBaseUrl(server.baseUrl().toString());
-    p.setApiKeyEnv("TEST_KEY");
-    p.setStream(false);
+  ModelProperties model(String id, Consumer<ModelProperties.Builder> tweak) {
+    ModelProperties.Builder p =
+        ModelProperties.builder(id.replace('/', '-'))
+            .model(id)
+            .api(ModelEndpoint.Api.OPENAI)
+            .baseUrl(server.baseUrl().toString())
+            .apiKeyEnv("TEST_KEY")
+            .stream(false);
     tweak.accept(p);
-    return p;
+    return p.build();
   }
 
   CloudRequestHandler handler(List<ModelProperties> models, int maxAttempts) {
@@ -171,8 +172,8 @@ class CloudRequestHandlerTest {
   void anOpenCircuitSkipsTheModelWithoutCallingIt() throws Exception {
     CloudRequestHandler handler =
         handler(List.of(model(HAIKU, p -> {
-          p.setCircuitMinimumCalls(2);
-          p.setCircuitOpenFor(Duration.ofMinutes(5));
+          p.circuitMinimumCalls(2);
+          p.circuitOpenFor(Duration.ofMinutes(5));
         }), model(DEEPSEEK, p -> {})), 2);
     server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"))
         .then(Reply.json(200, "openai/chat-completion.json"));
@@ -194,8 +195,8 @@ class CloudRequestHandlerTest {
   void requestsThatFindAHalfOpenCircuitsTrialsTakenWaitForTheVerdictInsteadOfFailing() throws Exception {
     CloudRequestHandler handler =
         handler(List.of(model(HAIKU, p -> {
-          p.setCircuitMinimumCalls(2);
-          p.setCircuitOpenFor(Duration.ofMillis(100));
+          p.circuitMinimumCalls(2);
+          p.circuitOpenFor(Duration.ofMillis(100));
         })), 1);
     server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"));
     serve(handler, Fixtures.cloud("o1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
@@ -222,7 +223,7 @@ class CloudRequestHandlerTest {
 
   @Test
   void aModelOverItsRequestsPerMinuteIsSkippedWhenTheWaitIsTooLong() throws Exception {
-    CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.setRequestsPerMinute(1L)), model(DEEPSEEK, p -> {})), 2);
+    CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.requestsPerMinute(1L)), model(DEEPSEEK, p -> {})), 2);
     server.otherwise(r -> Reply.json(200, "openai/chat-completion.json"));
     serve(handler, Fixtures.cloud("r1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
     WorkOutcome second = serve(handler, Fixtures.cloud("r2", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
@@ -257,7 +258,7 @@ class CloudRequestHandlerTest {
 
   @Test
   void aModelWithoutAKeyIsUnavailableNotSimulatedWhileOthersHaveKeys() throws Exception {
-    CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.setApiKeyEnv("MISSING_KEY")), model(DEEPSEEK, p -> {})), 2);
+    CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.apiKeyEnv("MISSING_KEY")), model(DEEPSEEK, p -> {})), 2);
     server.then(Reply.json(200, "openai/chat-completion.json"));
     WorkOutcome outcome = serve(handler, Fixtures.cloud("k1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
     assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);

@@ -95,14 +95,15 @@ public final class IsolatedCluster implements AutoCloseable {
     ModelHttp http = new ModelHttp(Duration.ofSeconds(2));
     List<ModelProperties> models = new ArrayList<>();
     for (String m : MODELS) {
-      ModelProperties p = new ModelProperties(m.replace('/', '-').replace('.', '-'));
-      p.setModel(m);
-      p.setApi(ModelEndpoint.Api.OPENAI);
-      p.setBaseUrl(provider.toString());
-      p.setApiKeyEnv("KEY");
-      p.setStream(stream);
-      p.setTimeout(Duration.ofSeconds(30));
-      models.add(p);
+      models.add(
+          ModelProperties.builder(m.replace('/', '-').replace('.', '-'))
+              .model(m)
+              .api(ModelEndpoint.Api.OPENAI)
+              .baseUrl(provider.toString())
+              .apiKeyEnv("KEY")
+              .stream(stream)
+              .timeout(Duration.ofSeconds(30))
+              .build());
     }
     CloudModels built =
         CloudModels.build(models, BackendMode.AUTO, Fixtures.PRICES, new ApiKeySource(Map.of("KEY", "sk-it-key-0000")::get), http,

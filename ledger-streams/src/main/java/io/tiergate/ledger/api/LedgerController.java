@@ -30,7 +30,7 @@ public class LedgerController {
     this.queries =
         new LedgerQueries(
             stores,
-            new BudgetAssessor(configuration.getAnomalyFactor(), configuration.getAnomalyMinRateUsdPerHour()),
+            new BudgetAssessor(configuration.anomalyFactor(), configuration.anomalyMinRateUsdPerHour()),
             System::currentTimeMillis);
   }
 

@@ -1,6 +1,8 @@
 package io.tiergate.ledger.cli;
 
+import io.tiergate.ledger.LedgerConfiguration;
 import io.tiergate.ledger.budget.BudgetConfigValidator;
+import io.tiergate.ledger.budget.BudgetPolicy;
 import io.tiergate.ledger.budget.InvalidBudgetConfigException;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.KafkaClientSettings;
@@ -74,8 +76,8 @@ public final class BudgetAdmin implements AutoCloseable {
     }
   }
 
-  /** The ledger's default maximum limit (1,000,000,000 USD). */
-  public static final BigDecimal DEFAULT_MAX_LIMIT_USD = new BigDecimal("1000000000");
+  /** The ledger's default maximum limit ({@code tiergate.ledger.max-limit-usd}). */
+  public static final BigDecimal DEFAULT_MAX_LIMIT_USD = LedgerConfiguration.DEFAULTS.maxLimitUsd();
 
   /** With the ledger's default maximum limit ({@link #DEFAULT_MAX_LIMIT_USD}). */
   public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl) {
@@ -125,8 +127,8 @@ public final class BudgetAdmin implements AutoCloseable {
         .setDailyLimitUsd(request.dailyLimitUsd() == null ? null : Money.usd(request.dailyLimitUsd()))
         .setMonthlyLimitUsd(request.monthlyLimitUsd() == null ? null : Money.usd(request.monthlyLimitUsd()))
         .setOnExhausted(request.onExhausted() == null ? OnExhausted.DEGRADE_LOCAL : request.onExhausted())
-        .setConserveThreshold(request.conserveThreshold() == null ? 0.8 : request.conserveThreshold())
-        .setCriticalThreshold(request.criticalThreshold() == null ? 0.95 : request.criticalThreshold())
+        .setConserveThreshold(request.conserveThreshold() == null ? BudgetPolicy.DEFAULT_CONSERVE : request.conserveThreshold())
+        .setCriticalThreshold(request.criticalThreshold() == null ? BudgetPolicy.DEFAULT_CRITICAL : request.criticalThreshold())
         .setTimezone(request.timezone() == null ? "UTC" : request.timezone())
         .setUpdatedAt(Instant.now())
         .build();

@@ -32,11 +32,11 @@ public class LocalHealthReporter implements AutoCloseable {
 
   public LocalHealthReporter(
       EventPublisher events, LocalWorkerConfiguration config, AdmissionQueue capacity, LocalCircuit circuit) {
-    this.publisher = new WorkerHealthPublisher(events, config.getWorkerId(), Tier.LOCAL);
+    this.publisher = new WorkerHealthPublisher(events, config.workerId(), Tier.LOCAL);
     this.capacity = capacity;
     this.circuit = circuit;
-    this.checkEvery = config.getHealthCheckEvery();
-    this.heartbeat = config.getHealthHeartbeat();
+    this.checkEvery = config.healthCheckEvery();
+    this.heartbeat = config.healthHeartbeat();
   }
 
   public HealthSnapshot snapshot() {

@@ -44,12 +44,12 @@ public class LocalTierWorker implements AutoCloseable {
       MeterRegistry meters,
       LocalHealthReporter health) {
     TierWorkerConfig workerConfig =
-        TierWorkerConfig.builder(config.getWorkerId(), config.getGroupId(), inputTopic(config.getInputTopic()))
-            .maxInFlight(config.getMaxInFlight())
+        TierWorkerConfig.builder(config.workerId(), config.groupId(), inputTopic(config.inputTopic()))
+            .maxInFlight(config.maxInFlight())
             .staticMembership() // worker-id is configured (default local-worker-1): stable across restarts
             .build();
     this.worker =
-        new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.LOCAL, config.getWorkerId(), pricer), handler, inbound, meters);
+        new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.LOCAL, config.workerId(), pricer), handler, inbound, meters);
     this.health = health;
   }
 

@@ -9,7 +9,6 @@ import io.tiergate.localworker.config.LocalEndpointConfiguration;
 import io.tiergate.localworker.config.LocalWorkerConfiguration;
 import io.tiergate.localworker.cost.LocalAttemptPricer;
 import io.tiergate.localworker.cost.LocalCostPricer;
-import io.tiergate.localworker.endpoint.BackendMode;
 import io.tiergate.localworker.endpoint.EndpointProbe;
 import io.tiergate.localworker.endpoint.EndpointSettings;
 import io.tiergate.localworker.endpoint.EndpointSpec;
@@ -41,8 +40,8 @@ public class LocalWorkerBeans {
 
   @Singleton
   PriceTable priceTable(LocalWorkerConfiguration config) {
-    String file = config.getPriceTable();
-    return file == null || file.isBlank() ? PriceTable.loadDefault() : PriceTable.load(Path.of(file));
+    String file = config.priceTable();
+    return file == null ? PriceTable.loadDefault() : PriceTable.load(Path.of(file));
   }
 
   @Singleton
@@ -50,26 +49,20 @@ public class LocalWorkerBeans {
       LocalWorkerConfiguration config, List<LocalEndpointConfiguration> configured, PriceTable prices, MeterRegistry meters) {
     List<EndpointSpec> specs =
         configured.isEmpty()
-            ? List.of(new EndpointSpec(config.getDefaultEndpoint(), null, false, List.of(),
-                EndpointSettings.defaults(config.getDefaultEndpoint(), URI.create(EndpointSettings.DEFAULT_OLLAMA_URL)), null))
+            ? List.of(new EndpointSpec(config.defaultEndpoint(), null, false, List.of(),
+                EndpointSettings.defaults(config.defaultEndpoint(), URI.create(EndpointSettings.DEFAULT_OLLAMA_URL)), null))
             : configured.stream().map(LocalEndpointConfiguration::toSpec).toList();
     Duration connect = specs.stream().map(s -> s.settings().connectTimeout()).max(Duration::compareTo).orElse(Duration.ofSeconds(2));
-    SimulationSettings simulation =
-        SimulationSettings.defaults()
-            .withSpeedUp(config.getSimulationSpeedUp())
-            .withFailures(config.getSimulationFailureRate(), 0.0);
-    SimulationSettings seeded =
-        new SimulationSettings(config.getSimulationSeed(), simulation.speedUp(), simulation.failureRate(),
-            simulation.rateLimitRate(), simulation.retryAfterSeconds(), simulation.outputJitter());
+    SimulationSettings simulation = config.simulation();
     LocalEndpoints endpoints =
         LocalEndpoints.select(
-            BackendMode.parse(config.getBackend()),
+            config.backend(),
             specs,
-            config.getDefaultEndpoint(),
+            config.defaultEndpoint(),
             new ModelHttp(connect),
-            new EndpointProbe(ModelHttp.newClient(config.getProbeTimeout())),
-            config.getProbeTimeout(),
-            () -> new SimulatedBackend(prices, seeded));
+            new EndpointProbe(ModelHttp.newClient(config.probeTimeout())),
+            config.probeTimeout(),
+            () -> new SimulatedBackend(prices, simulation));
     for (LocalEndpoint e : endpoints.all()) {
       Gauge.builder("tiergate.local-worker.backend.simulated", e, x -> x.simulated() ? 1 : 0)
           .tag("endpoint", e.name())
@@ -91,7 +84,7 @@ public class LocalWorkerBeans {
 
   @Singleton
   AdmissionQueue admissionQueue(LocalWorkerConfiguration config, MeterRegistry meters) {
-    AdmissionQueue capacity = new AdmissionQueue(config.getStreams(), config.getQueueLimit(), () -> {});
+    AdmissionQueue capacity = new AdmissionQueue(config.streams(), config.queueLimit(), () -> {});
     Gauge.builder("tiergate.local-worker.queue.depth", capacity, AdmissionQueue::queueDepth)
         .description("requests waiting for a local stream").register(meters);
     Gauge.builder("tiergate.local-worker.streams.running", capacity, AdmissionQueue::running)
@@ -103,7 +96,7 @@ public class LocalWorkerBeans {
   LocalCircuit localCircuit(LocalWorkerConfiguration config, Provider<LocalHealthReporter> health, MeterRegistry meters) {
     LocalCircuit circuit =
         new LocalCircuit(
-            "local-model", config.getCircuitFailureThreshold(), config.getCircuitOpenDuration(),
+            "local-model", config.circuitFailureThreshold(), config.circuitOpenDuration(),
             state -> health.get().publishNow());
     Gauge.builder("tiergate.local-worker.circuit.open", circuit, c -> c.state() == CircuitState.CLOSED ? 0 : c.state() == CircuitState.HALF_OPEN ? 0.5 : 1)
         .description("0 closed, 0.5 half-open, 1 open").register(meters);
@@ -112,7 +105,7 @@ public class LocalWorkerBeans {
 
   @Singleton
   EscalationPolicy escalationPolicy(PriceTable prices, LocalWorkerConfiguration config, BudgetStatusCache budgets) {
-    return new EscalationPolicy(prices, config.getDefaultCloudModel(), budgets);
+    return new EscalationPolicy(prices, config.defaultCloudModel(), budgets);
   }
 
   @Singleton
@@ -123,6 +116,6 @@ public class LocalWorkerBeans {
       EscalationPolicy policy,
       LocalWorkerConfiguration config,
       MeterRegistry meters) {
-    return new LocalRequestHandler(endpoints, capacity, circuit, policy, new OutputValidator(), config.getHoldMaxWait(), meters);
+    return new LocalRequestHandler(endpoints, capacity, circuit, policy, new OutputValidator(), config.holdMaxWait(), meters);
   }
 }

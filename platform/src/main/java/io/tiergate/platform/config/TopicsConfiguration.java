@@ -1,49 +1,43 @@
 package io.tiergate.platform.config;
 
+import io.micronaut.context.annotation.ConfigurationInject;
 import io.micronaut.context.annotation.ConfigurationProperties;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Positive;
-import java.util.HashMap;
+import io.micronaut.context.annotation.Context;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * {@code tiergate.topics.*}: partition counts and replication, so scale-out is configuration.
- * {@code partitions} maps a topic name to its count; others get {@code default-partitions}.
+ * {@code tiergate.topics.*}: partition counts and replication of the topics a service creates, so
+ * scale-out is configuration (docs/architecture.md, "Flow"). Created and checked at start.
+ *
+ * @param defaultPartitions partitions of every topic {@code partitions} does not name
+ * @param replicationFactor replicas of every topic (1 on a one-broker cluster)
+ * @param partitions partitions per topic name
  */
-@ConfigurationProperties("tiergate.topics")
-public class TopicsConfiguration {
+@Context
+@ConfigurationProperties(TopicsConfiguration.PREFIX)
+public record TopicsConfiguration(int defaultPartitions, short replicationFactor, Map<String, Integer> partitions) {
 
-  @Positive private int defaultPartitions = 3;
+  public static final String PREFIX = "tiergate.topics";
 
-  @Min(1)
-  @Max(32767)
-  private short replicationFactor = 1;
+  /** The defaults: what a property left out gets. */
+  public static final TopicsConfiguration DEFAULTS = new TopicsConfiguration(3, (short) 1, Map.of());
 
-  private Map<String, @Positive Integer> partitions = new HashMap<>();
-
-  public int getDefaultPartitions() {
-    return defaultPartitions;
+  public TopicsConfiguration {
+    PropertyCheck check = PropertyCheck.under(PREFIX);
+    check.positive("default-partitions", defaultPartitions);
+    check.positive("replication-factor", replicationFactor);
+    partitions = Map.copyOf(check.required("partitions", partitions));
+    partitions.forEach((topic, count) -> check.positive("partitions." + topic, check.required("partitions." + topic, count)));
   }
 
-  public void setDefaultPartitions(int defaultPartitions) {
-    this.defaultPartitions = defaultPartitions;
-  }
-
-  public short getReplicationFactor() {
-    return replicationFactor;
-  }
-
-  public void setReplicationFactor(short replicationFactor) {
-    this.replicationFactor = replicationFactor;
-  }
-
-  public Map<String, Integer> getPartitions() {
-    return partitions;
-  }
-
-  public void setPartitions(Map<String, Integer> partitions) {
-    this.partitions = partitions;
+  @ConfigurationInject
+  static TopicsConfiguration bind(
+      Optional<Integer> defaultPartitions, Optional<Short> replicationFactor, Optional<Map<String, Integer>> partitions) {
+    return new TopicsConfiguration(
+        defaultPartitions.orElse(DEFAULTS.defaultPartitions),
+        replicationFactor.orElse(DEFAULTS.replicationFactor),
+        partitions.orElse(DEFAULTS.partitions));
   }
 
   public int partitionsFor(String topic) {

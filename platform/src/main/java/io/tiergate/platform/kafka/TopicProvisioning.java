@@ -34,7 +34,7 @@ public class TopicProvisioning {
   void provision() {
     try (Admin admin = Admin.create(settings.base())) {
       List<String> created =
-          new TopicProvisioner(admin, topics::partitionsFor, topics.getReplicationFactor()).ensureAll();
+          new TopicProvisioner(admin, topics::partitionsFor, topics.replicationFactor()).ensureAll();
       if (!created.isEmpty()) {
         LOG.info("Created topics {}", created);
       }

@@ -3,6 +3,7 @@ package io.tiergate.router.cli;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.router.budget.BudgetGate;
 import io.tiergate.router.budget.ReservationLedger;
+import io.tiergate.router.config.RouterConfiguration;
 import io.tiergate.router.policy.Decision;
 import io.tiergate.router.policy.LocalCapacity;
 import io.tiergate.router.policy.ModelCatalog;
@@ -154,7 +155,7 @@ public final class RouteExplainer {
   public Explanation explain(Query query) {
     RouterState state = RouterState.read(client, catalog, defaults, timeout);
     Clock clock = Clock.systemUTC();
-    ReservationLedger none = new ReservationLedger(Duration.ofMinutes(5), Duration.ZERO, Duration.ZERO, state.budgets::lastReceivedAtMs);
+    ReservationLedger none = new ReservationLedger(RouterConfiguration.DEFAULTS.reservationTimeout(), Duration.ZERO, Duration.ZERO, state.budgets::lastReceivedAtMs);
     BudgetGate gate = new BudgetGate(state.budgets, none, clock::millis);
     LocalCapacity local = state.health.localCapacity(clock.millis());
     RoutingTable table = state.rules.current();

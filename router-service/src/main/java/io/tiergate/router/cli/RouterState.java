@@ -3,7 +3,7 @@ package io.tiergate.router.cli;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.router.budget.BudgetBook;
-import io.tiergate.router.budget.Thresholds;
+import io.tiergate.router.config.RouterConfiguration;
 import io.tiergate.router.health.HealthBoard;
 import io.tiergate.router.kafka.StateFeed;
 import io.tiergate.router.policy.ModelCatalog;
@@ -35,8 +35,9 @@ final class RouterState {
 
   static RouterState read(KafkaClientSettings client, ModelCatalog catalog, DefaultRules.Table defaults, Duration timeout) {
     RulesBook rules = new RulesBook(defaults, new RuleValidator(catalog));
-    BudgetBook budgets = new BudgetBook(Thresholds.DEFAULT);
-    HealthBoard health = new HealthBoard(Duration.ofSeconds(60), Duration.ofSeconds(10));
+    RouterConfiguration router = RouterConfiguration.DEFAULTS; // what a router runs with unless configured
+    BudgetBook budgets = new BudgetBook(router.defaultThresholds());
+    HealthBoard health = new HealthBoard(router.healthStaleness(), router.localAverageService());
     new StateFeed(
             client, "tiergate-cli-state-" + System.nanoTime(), new EventDecoder(client), rules, budgets, health, null,
             Duration.ZERO, Duration.ofMillis(200), Clock.systemUTC())

@@ -1,184 +1,144 @@
 package io.tiergate.router.config;
 
+import io.micronaut.context.annotation.ConfigurationInject;
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import io.tiergate.platform.config.PropertyCheck;
 import io.tiergate.router.budget.Thresholds;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * {@code tiergate.router.*}. A plain bean as well: tests and the CLI create one with {@code new} and
- * set what they need; the defaults are the service's defaults (also in application.yml).
+ * {@code tiergate.router.*}, bound and checked at start: a property left out takes its value from
+ * {@link #DEFAULTS}, the one place the router's defaults are written (the CLI's one-shot readers
+ * use them too); an invalid value stops the start naming the property. The intake and rules-audit
+ * listeners' group ids ({@code intake-group-id}, {@code rules-audit-group-id}) are read by their
+ * annotations, with their defaults there.
+ *
+ * @param deciderGroupId consumer group of the deciders on routing.by-cost-center (the partition owner decides a cost center)
+ * @param deferredGroupId consumer group of the releaser of inference.deferred
+ * @param reservationTimeout an open reservation is dropped when no cost event arrived within this
+ *     (queue wait + call time); also how far back the audit and costs are read on a rebuild
+ * @param settleHold a settled cost stays counted until a budget.status arrives at least this much later...
+ * @param settleTimeout ...or this much time passed (the ledger is assumed to have counted it)
+ * @param healthStaleness worker.health records older than this are ignored
+ * @param localAverageService average time the local model takes per queued request (queue wait = depth × this)
+ * @param deferMinHold a deferred request is held at least this long (doubling with each re-deferral)...
+ * @param deferMaxHold ...up to this
+ * @param defaultConserveThreshold CONSERVE threshold of budgets without a budget.config record
+ * @param defaultCriticalThreshold CRITICAL_ONLY threshold of budgets without a budget.config record
+ * @param pollTimeout the deciders' and releaser's poll timeout
+ * @param maxPollRecords records a decider takes per poll
+ * @param startupTimeout how long start-up waits for the compacted state topics to be read to their end
+ * @param rulesFile an ops replacement for the default routing-rules file; null: the shipped one
  */
-@ConfigurationProperties("tiergate.router")
-public class RouterConfiguration {
+@Context
+@ConfigurationProperties(RouterConfiguration.PREFIX)
+public record RouterConfiguration(
+    String deciderGroupId,
+    String deferredGroupId,
+    Duration reservationTimeout,
+    Duration settleHold,
+    Duration settleTimeout,
+    Duration healthStaleness,
+    Duration localAverageService,
+    Duration deferMinHold,
+    Duration deferMaxHold,
+    double defaultConserveThreshold,
+    double defaultCriticalThreshold,
+    Duration pollTimeout,
+    int maxPollRecords,
+    Duration startupTimeout,
+    @Nullable String rulesFile) {
 
-  /** Consumer group of the deciders on routing.by-cost-center (the partition owner decides a cost center). */
-  @NotBlank private String deciderGroupId = "tiergate-router";
+  public static final String PREFIX = "tiergate.router";
 
-  /** Consumer group of the releaser of inference.deferred. */
-  @NotBlank private String deferredGroupId = "tiergate-router-deferred";
+  /** The router's defaults: what a property left out gets. */
+  public static final RouterConfiguration DEFAULTS =
+      new RouterConfiguration(
+          "tiergate-router",
+          "tiergate-router-deferred",
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(60),
+          Thresholds.DEFAULT.conserve(),
+          Thresholds.DEFAULT.critical(),
+          Duration.ofMillis(100),
+          500,
+          Duration.ofSeconds(60),
+          null);
 
-  /** An open reservation is dropped when no cost event arrived within this (queue wait + call time). */
-  @NotNull private Duration reservationTimeout = Duration.ofMinutes(5);
+  public RouterConfiguration {
+    PropertyCheck check = PropertyCheck.under(PREFIX);
+    check.notBlank("decider-group-id", deciderGroupId);
+    check.notBlank("deferred-group-id", deferredGroupId);
+    check.positive("reservation-timeout", reservationTimeout);
+    check.notNegative("settle-hold", settleHold);
+    check.notNegative("settle-timeout", settleTimeout);
+    check.positive("health-staleness", healthStaleness);
+    check.notNegative("local-average-service", localAverageService);
+    check.positive("defer-min-hold", deferMinHold);
+    check.positive("defer-max-hold", deferMaxHold);
+    if (deferMaxHold.compareTo(deferMinHold) < 0) {
+      throw check.invalid("defer-max-hold", ">= " + check.key("defer-min-hold") + " (" + PropertyCheck.format(deferMinHold) + ")",
+          PropertyCheck.format(deferMaxHold));
+    }
+    check.between("default-conserve-threshold", defaultConserveThreshold, 0, 1);
+    check.between("default-critical-threshold", defaultCriticalThreshold, 0, 1);
+    if (!(defaultConserveThreshold > 0 && defaultConserveThreshold <= defaultCriticalThreshold)) {
+      throw check.invalid(
+          "default-conserve-threshold", "> 0 and <= " + check.key("default-critical-threshold") + " (" + defaultCriticalThreshold + ")",
+          defaultConserveThreshold);
+    }
+    check.positive("poll-timeout", pollTimeout);
+    check.positive("max-poll-records", maxPollRecords);
+    check.positive("startup-timeout", startupTimeout);
+  }
 
-  /** A settled cost stays counted until a budget.status arrives at least this much later. */
-  @NotNull private Duration settleHold = Duration.ofSeconds(2);
+  /** Binds {@code tiergate.router.*}; what is not set comes from {@link #DEFAULTS}. */
+  @ConfigurationInject
+  static RouterConfiguration bind(
+      Optional<String> deciderGroupId,
+      Optional<String> deferredGroupId,
+      Optional<Duration> reservationTimeout,
+      Optional<Duration> settleHold,
+      Optional<Duration> settleTimeout,
+      Optional<Duration> healthStaleness,
+      Optional<Duration> localAverageService,
+      Optional<Duration> deferMinHold,
+      Optional<Duration> deferMaxHold,
+      Optional<Double> defaultConserveThreshold,
+      Optional<Double> defaultCriticalThreshold,
+      Optional<Duration> pollTimeout,
+      Optional<Integer> maxPollRecords,
+      Optional<Duration> startupTimeout,
+      Optional<String> rulesFile) {
+    RouterConfiguration d = DEFAULTS;
+    return new RouterConfiguration(
+        PropertyCheck.text(deciderGroupId).orElse(d.deciderGroupId),
+        PropertyCheck.text(deferredGroupId).orElse(d.deferredGroupId),
+        reservationTimeout.orElse(d.reservationTimeout),
+        settleHold.orElse(d.settleHold),
+        settleTimeout.orElse(d.settleTimeout),
+        healthStaleness.orElse(d.healthStaleness),
+        localAverageService.orElse(d.localAverageService),
+        deferMinHold.orElse(d.deferMinHold),
+        deferMaxHold.orElse(d.deferMaxHold),
+        defaultConserveThreshold.orElse(d.defaultConserveThreshold),
+        defaultCriticalThreshold.orElse(d.defaultCriticalThreshold),
+        pollTimeout.orElse(d.pollTimeout),
+        maxPollRecords.orElse(d.maxPollRecords),
+        startupTimeout.orElse(d.startupTimeout),
+        PropertyCheck.text(rulesFile).orElse(d.rulesFile));
+  }
 
-  /** ...or this much time passed (the ledger is assumed to have counted it). */
-  @NotNull private Duration settleTimeout = Duration.ofSeconds(30);
-
-  /** worker.health records older than this are ignored. */
-  @NotNull private Duration healthStaleness = Duration.ofSeconds(60);
-
-  /** Average time the local model takes per queued request (queue wait = depth × this). */
-  @NotNull private Duration localAverageService = Duration.ofSeconds(10);
-
-  /** A deferred request is held at least this long (doubling with each re-deferral)... */
-  @NotNull private Duration deferMinHold = Duration.ofSeconds(1);
-
-  /** ...up to this. */
-  @NotNull private Duration deferMaxHold = Duration.ofSeconds(60);
-
-  /** Thresholds of budgets without a budget.config record. */
-  @DecimalMin("0.0") @DecimalMax("1.0") private double defaultConserveThreshold = 0.8;
-
-  @DecimalMin("0.0") @DecimalMax("1.0") private double defaultCriticalThreshold = 0.95;
-
-  @NotNull private Duration pollTimeout = Duration.ofMillis(100);
-
-  @Positive private int maxPollRecords = 500;
-
-  /** How long start-up waits for the compacted state topics to be read to their end. */
-  @NotNull private Duration startupTimeout = Duration.ofSeconds(60);
-
-  /** An ops replacement for the default routing-rules file (optional). */
-  private String rulesFile;
-
+  /** The thresholds of budgets without a budget.config record. */
   public Thresholds defaultThresholds() {
     return new Thresholds(defaultConserveThreshold, defaultCriticalThreshold);
-  }
-
-  public String getDeciderGroupId() {
-    return deciderGroupId;
-  }
-
-  public void setDeciderGroupId(String deciderGroupId) {
-    this.deciderGroupId = deciderGroupId;
-  }
-
-  public String getDeferredGroupId() {
-    return deferredGroupId;
-  }
-
-  public void setDeferredGroupId(String deferredGroupId) {
-    this.deferredGroupId = deferredGroupId;
-  }
-
-  public Duration getReservationTimeout() {
-    return reservationTimeout;
-  }
-
-  public void setReservationTimeout(Duration reservationTimeout) {
-    this.reservationTimeout = reservationTimeout;
-  }
-
-  public Duration getSettleHold() {
-    return settleHold;
-  }
-
-  public void setSettleHold(Duration settleHold) {
-    this.settleHold = settleHold;
-  }
-
-  public Duration getSettleTimeout() {
-    return settleTimeout;
-  }
-
-  public void setSettleTimeout(Duration settleTimeout) {
-    this.settleTimeout = settleTimeout;
-  }
-
-  public Duration getHealthStaleness() {
-    return healthStaleness;
-  }
-
-  public void setHealthStaleness(Duration healthStaleness) {
-    this.healthStaleness = healthStaleness;
-  }
-
-  public Duration getLocalAverageService() {
-    return localAverageService;
-  }
-
-  public void setLocalAverageService(Duration localAverageService) {
-    this.localAverageService = localAverageService;
-  }
-
-  public Duration getDeferMinHold() {
-    return deferMinHold;
-  }
-
-  public void setDeferMinHold(Duration deferMinHold) {
-    this.deferMinHold = deferMinHold;
-  }
-
-  public Duration getDeferMaxHold() {
-    return deferMaxHold;
-  }
-
-  public void setDeferMaxHold(Duration deferMaxHold) {
-    this.deferMaxHold = deferMaxHold;
-  }
-
-  public double getDefaultConserveThreshold() {
-    return defaultConserveThreshold;
-  }
-
-  public void setDefaultConserveThreshold(double defaultConserveThreshold) {
-    this.defaultConserveThreshold = defaultConserveThreshold;
-  }
-
-  public double getDefaultCriticalThreshold() {
-    return defaultCriticalThreshold;
-  }
-
-  public void setDefaultCriticalThreshold(double defaultCriticalThreshold) {
-    this.defaultCriticalThreshold = defaultCriticalThreshold;
-  }
-
-  public Duration getPollTimeout() {
-    return pollTimeout;
-  }
-
-  public void setPollTimeout(Duration pollTimeout) {
-    this.pollTimeout = pollTimeout;
-  }
-
-  public int getMaxPollRecords() {
-    return maxPollRecords;
-  }
-
-  public void setMaxPollRecords(int maxPollRecords) {
-    this.maxPollRecords = maxPollRecords;
-  }
-
-  public Duration getStartupTimeout() {
-    return startupTimeout;
-  }
-
-  public void setStartupTimeout(Duration startupTimeout) {
-    this.startupTimeout = startupTimeout;
-  }
-
-  public String getRulesFile() {
-    return rulesFile;
-  }
-
-  public void setRulesFile(String rulesFile) {
-    this.rulesFile = rulesFile;
   }
 }

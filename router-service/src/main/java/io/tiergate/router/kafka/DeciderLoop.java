@@ -83,8 +83,8 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
             "Router decider",
             LOG,
             () -> {
-              Map<String, Object> props = RestartingConsumer.consumerConfig(client, config.getDeciderGroupId(), clientId);
-              props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getMaxPollRecords());
+              Map<String, Object> props = RestartingConsumer.consumerConfig(client, config.deciderGroupId(), clientId);
+              props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
               return RestartingConsumer.newConsumer(props);
             },
             this::forgetAll);
@@ -109,7 +109,7 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
     try {
       consumer.subscribe(List.of(Topics.ROUTING_BY_COST_CENTER.name()), new Rebalance());
       while (loop.running()) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(config.getPollTimeout());
+        ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
         if (!records.isEmpty()) {
           processBatch(records);
         }
@@ -231,7 +231,7 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
         return;
       }
       long now = clock.millis();
-      var past = audit.cloudDecisionsSince(now - config.getReservationTimeout().toMillis(), Duration.ofSeconds(60));
+      var past = audit.cloudDecisionsSince(now - config.reservationTimeout().toMillis(), Duration.ofSeconds(60));
       int rebuilt = gate.ledger().rebuild(fresh, past, now);
       LOG.info(
           "Deciding routing.by-cost-center partitions {} of {} (global budget share 1/{}); rebuilt {} open reservations from {} recent cloud decisions",

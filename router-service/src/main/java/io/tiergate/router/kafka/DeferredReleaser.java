@@ -79,7 +79,7 @@ public final class DeferredReleaser implements Runnable, AutoCloseable {
         new RestartingConsumer(
             "Deferred releaser",
             LOG,
-            () -> RestartingConsumer.newConsumer(RestartingConsumer.consumerConfig(client, config.getDeferredGroupId(), clientId)),
+            () -> RestartingConsumer.newConsumer(RestartingConsumer.consumerConfig(client, config.deferredGroupId(), clientId)),
             this::forgetAll);
   }
 
@@ -169,8 +169,8 @@ public final class DeferredReleaser implements Runnable, AutoCloseable {
   }
 
   private boolean releasable(Held h, long now) {
-    long hold = config.getDeferMinHold().toMillis() << Math.min(20, h.deferCount() - 1);
-    hold = Math.min(hold, config.getDeferMaxHold().toMillis());
+    long hold = config.deferMinHold().toMillis() << Math.min(20, h.deferCount() - 1);
+    hold = Math.min(hold, config.deferMaxHold().toMillis());
     if (now - h.deferredAtMs() < hold) {
       return false;
     }

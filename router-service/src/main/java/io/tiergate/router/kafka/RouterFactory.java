@@ -31,7 +31,7 @@ public class RouterFactory {
 
   @Singleton
   DefaultRules.Table defaultRules(ModelCatalog catalog, RouterConfiguration config) {
-    String file = config.getRulesFile();
+    String file = config.rulesFile();
     return file == null || file.isBlank() ? DefaultRules.load(catalog) : DefaultRules.load(Path.of(file), catalog);
   }
 

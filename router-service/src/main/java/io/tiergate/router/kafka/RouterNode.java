@@ -64,9 +64,9 @@ public final class RouterNode implements AutoCloseable {
     String id = client.applicationName() + "-" + INSTANCES.incrementAndGet();
     this.rules = new RulesBook(defaults, new RuleValidator(catalog));
     this.budgets = new BudgetBook(config.defaultThresholds());
-    this.health = new HealthBoard(config.getHealthStaleness(), config.getLocalAverageService());
+    this.health = new HealthBoard(config.healthStaleness(), config.localAverageService());
     ReservationLedger ledger =
-        new ReservationLedger(config.getReservationTimeout(), config.getSettleHold(), config.getSettleTimeout(), budgets::lastReceivedAtMs);
+        new ReservationLedger(config.reservationTimeout(), config.settleHold(), config.settleTimeout(), budgets::lastReceivedAtMs);
     this.gate = new BudgetGate(budgets, ledger, clock::millis);
     this.metrics = new RouterMetrics(registry);
     metrics.bind(gate, clock::millis);
@@ -75,7 +75,7 @@ public final class RouterNode implements AutoCloseable {
         new RoutingPipeline(
             new RoutingPolicy(catalog), rules::current, gate, health::localCapacity, new TierPublisher(sink), metrics, clock);
     this.feed =
-        new StateFeed(client, id + "-state", decoder, rules, budgets, health, ledger, config.getReservationTimeout(), config.getPollTimeout(), clock);
+        new StateFeed(client, id + "-state", decoder, rules, budgets, health, ledger, config.reservationTimeout(), config.pollTimeout(), clock);
     InboundRecords inbound = new InboundRecords(decoder, deadLetters);
     this.decider =
         new DeciderLoop(client, config, inbound, pipeline, gate, new AuditScan(client, decoder, id + "-audit-scan"), clock, id + "-decider");
@@ -86,8 +86,8 @@ public final class RouterNode implements AutoCloseable {
   public void start() {
     feed.start();
     try {
-      if (!feed.awaitCaughtUp(config.getStartupTimeout())) {
-        throw new IllegalStateException("Router state topics not read within " + config.getStartupTimeout());
+      if (!feed.awaitCaughtUp(config.startupTimeout())) {
+        throw new IllegalStateException("Router state topics not read within " + config.startupTimeout());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -56,6 +56,12 @@ public record TierWorkerConfig(
     producerOverrides = Map.copyOf(producerOverrides);
   }
 
+  /** How long a rebalance waits for the revoked partitions' requests unless configured. */
+  public static final Duration DEFAULT_REVOKE_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long a graceful stop waits for requests in flight unless configured. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
   public static Builder builder(String workerId, String groupId, Topic<RoutedRequest> inputTopic) {
     return new Builder(workerId, groupId, inputTopic);
   }
@@ -70,8 +76,8 @@ public record TierWorkerConfig(
     private final String groupId;
     private final Topic<RoutedRequest> inputTopic;
     private int maxInFlight = 16;
-    private Duration revokeDrainTimeout = Duration.ofSeconds(5);
-    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private Duration revokeDrainTimeout = DEFAULT_REVOKE_DRAIN_TIMEOUT;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration pollTimeout = Duration.ofMillis(200);
     private String transactionalIdPrefix;
     private final Map<String, Object> consumerOverrides = new HashMap<>();
