@@ -39,13 +39,13 @@ class ClassifierSettingsTest {
     assertThat(settings.embeddingThreshold()).isEqualTo(0.7);
     assertThat(settings.embeddingThreads()).isEqualTo(1);
     assertThat(settings.embeddingCacheSize()).isEqualTo(4_096);
-    assertThat(settings.uncertaintyMargin()).isEqualTo(0.2);
+    assertThat(settings.uncertaintyMargin()).isEqualTo(0.1);
   }
 
   @Test
   void aSetPropertyOverridesItsDefaultOnly() {
     ClassifierSettings settings = start(Map.of("tiergate.classifier.embedding-cache-size", "0", "tiergate.classifier.token-encoding", "o200k_base"));
-    assertThat(settings).isEqualTo(new ClassifierSettings(32_000, 200_000, "o200k_base", true, 0.7, 1, 0, 0.2));
+    assertThat(settings).isEqualTo(new ClassifierSettings(32_000, 200_000, "o200k_base", true, 0.7, 1, 0, 0.1));
   }
 
   @Test
