@@ -35,251 +35,282 @@ import picocli.CommandLine.Spec;
  * between the rates that held it and the rates that did not.
  */
 @Command(
-    name = "bench",
-    mixinStandardHelpOptions = true,
-    description = "Measure routing overhead (request produced -> decision on the tier topic) at fixed rates; prints JSON.")
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Measure routing overhead (request produced -> decision on the tier topic) at fixed rates; prints JSON.")
 public class BenchCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** The search stops when the bracket is this narrow (req/s). */
-  private static final int SEARCH_RESOLUTION = 25;
-  /** How long a run's backlog may take to drain before the run is scored as incomplete. */
-  private static final long DRAIN_TIMEOUT_SECONDS = 60;
-  /** How much longer an incomplete run's backlog may drain before the next run starts anyway. */
-  private static final long BACKLOG_TIMEOUT_SECONDS = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The search stops when the bracket is this narrow (req/s). */
+    private static final int SEARCH_RESOLUTION = 25;
+    /** How long a run's backlog may take to drain before the run is scored as incomplete. */
+    private static final long DRAIN_TIMEOUT_SECONDS = 60;
+    /** How much longer an incomplete run's backlog may drain before the next run starts anyway. */
+    private static final long BACKLOG_TIMEOUT_SECONDS = 300;
 
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Mixin StackMixin stack;
+    @Mixin
+    StackMixin stack;
 
-  @Option(names = "--rates", split = ",", defaultValue = "250,500,1000,2000", description = "Rates to measure, req/s (default: ${DEFAULT-VALUE}).")
-  List<Integer> rates;
+    @Option(
+            names = "--rates",
+            split = ",",
+            defaultValue = "250,500,1000,2000",
+            description = "Rates to measure, req/s (default: ${DEFAULT-VALUE}).")
+    List<Integer> rates;
 
-  @Option(names = "--duration", defaultValue = "20", description = "Seconds of traffic per rate (default: ${DEFAULT-VALUE}).")
-  int durationSeconds;
+    @Option(
+            names = "--duration",
+            defaultValue = "20",
+            description = "Seconds of traffic per rate (default: ${DEFAULT-VALUE}).")
+    int durationSeconds;
 
-  @Option(
-      names = "--warmup",
-      defaultValue = "90",
-      description =
-          "Seconds of traffic at the first rate before measuring, drained before the first measurement; the C2 compiler"
-              + " needs about a minute and a half on two cores (default: ${DEFAULT-VALUE}).")
-  int warmupSeconds;
+    @Option(
+            names = "--warmup",
+            defaultValue = "90",
+            description =
+                    "Seconds of traffic at the first rate before measuring, drained before the first measurement; the C2 compiler"
+                            + " needs about a minute and a half on two cores (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
 
-  @Option(names = "--p99-target-ms", defaultValue = "100", description = "p99 target for the 'maximum sustained rate' (default: ${DEFAULT-VALUE}).")
-  long p99TargetMs;
+    @Option(
+            names = "--p99-target-ms",
+            defaultValue = "100",
+            description = "p99 target for the 'maximum sustained rate' (default: ${DEFAULT-VALUE}).")
+    long p99TargetMs;
 
-  @Option(
-      names = "--search-steps",
-      defaultValue = "3",
-      description = "Extra rates tried, bisecting between the highest rate within the p99 target and the lowest above it (default: ${DEFAULT-VALUE}).")
-  int searchSteps;
+    @Option(
+            names = "--search-steps",
+            defaultValue = "3",
+            description =
+                    "Extra rates tried, bisecting between the highest rate within the p99 target and the lowest above it (default: ${DEFAULT-VALUE}).")
+    int searchSteps;
 
-  @Option(
-      names = "--classifier-cache",
-      description =
-          "Keep the classifier's embedding cache on. Off by default: the workload's prompts repeat, and a cache would"
-              + " answer every repeat, so the benchmark measures prompts the classifier has never seen.")
-  boolean classifierCache;
+    @Option(
+            names = "--classifier-cache",
+            description =
+                    "Keep the classifier's embedding cache on. Off by default: the workload's prompts repeat, and a cache would"
+                            + " answer every repeat, so the benchmark measures prompts the classifier has never seen.")
+    boolean classifierCache;
 
-  @Option(names = "--workload", description = "JSONL workload the prompts come from (default: workloads/reference.jsonl).")
-  Path workload;
+    @Option(
+            names = "--workload",
+            description = "JSONL workload the prompts come from (default: workloads/reference.jsonl).")
+    Path workload;
 
-  private final PrintStream out = System.out;
-  private List<WorkloadItem> items;
-  private RequestSender sender;
-  private RoutingTimestamps observer;
-  private String prefix;
-  private int runs;
+    private final PrintStream out = System.out;
+    private List<WorkloadItem> items;
+    private RequestSender sender;
+    private RoutingTimestamps observer;
+    private String prefix;
+    private int runs;
 
-  @Override
-  public Integer call() throws IOException, InterruptedException {
-    checkOptions();
-    StackOptions base = stack.toOptions();
-    items = Workload.read(workload != null ? workload : base.home().resolve("workloads/reference.jsonl"));
-    List<ServiceSpec> routing = ServiceSpec.ALL.subList(0, 2); // classifier-service, router-service
-    StackOptions options =
-        base.with(stack.dataDir != null ? base.dataDir() : base.dataDir().resolve("bench"), base.bootstrap().isEmpty(), routing);
-    System.err.println("[bench] starting broker, registry, classifier-service and router-service (full JIT) ...");
-    prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    System.err.printf(
-        "[bench] plan: %d s warm-up, %d rates x %d s, up to %d search steps x %d s: at least %.1f min, plus backlog drains%n",
-        warmupSeconds, rates.size(), durationSeconds, searchSteps, durationSeconds,
-        (warmupSeconds + (rates.size() + searchSteps) * durationSeconds) / 60.0);
-    try (LocalStack running = LocalStack.start(options, System.err, serviceEnv(), JvmProfile.STEADY_STATE);
-        RequestSender s = new RequestSender(running.bootstrapServers(), running.registryUrl());
-        RoutingTimestamps o = new RoutingTimestamps(running.bootstrapServers(), prefix)) {
-      sender = s;
-      observer = o;
-      if (warmupSeconds > 0) {
-        System.err.printf("[bench] warm-up: %d s at %d req/s, then its backlog drains ...%n", warmupSeconds, rates.get(0));
-        ObjectNode warm = run(rates.get(0), warmupSeconds);
-        System.err.printf("[bench] warm-up done: %s%n", JSON.writeValueAsString(warm));
-      }
-      int sustained = 0;
-      int failing = Integer.MAX_VALUE;
-      for (int rate : rates) {
-        ObjectNode result = run(rate, durationSeconds);
-        out.println(JSON.writeValueAsString(result));
-        if (withinTarget(result)) {
-          sustained = Math.max(sustained, rate);
-        } else {
-          failing = Math.min(failing, rate);
-        }
-      }
-      int lo = sustained;
-      int hi = failing;
-      for (int step = 0; step < searchSteps && hi != Integer.MAX_VALUE && hi - lo > SEARCH_RESOLUTION; step++) {
-        int mid = Math.max(SEARCH_RESOLUTION, (lo + hi) / 2 / SEARCH_RESOLUTION * SEARCH_RESOLUTION);
-        if (mid <= lo || mid >= hi) {
-          break;
-        }
-        System.err.printf("[bench] search %d of %d: the limit lies between %d and %d req/s%n", step + 1, searchSteps, lo, hi);
-        ObjectNode result = run(mid, durationSeconds);
-        result.put("search", true);
-        out.println(JSON.writeValueAsString(result));
-        if (withinTarget(result)) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
-      ObjectNode summary = JSON.createObjectNode();
-      summary.put("maxSustainedRateWithinP99Target", lo);
-      if (hi != Integer.MAX_VALUE) {
-        summary.put("lowestRateOverTarget", hi);
-      }
-      summary.put("p99TargetMs", p99TargetMs);
-      summary.put("partitions", options.partitions());
-      summary.put("cores", Runtime.getRuntime().availableProcessors());
-      out.println(JSON.writeValueAsString(summary));
-    }
-    return 0;
-  }
-
-  /** Values picocli's types accept but a run cannot use, rejected before anything starts. */
-  private void checkOptions() {
-    if (rates.isEmpty() || rates.stream().anyMatch(r -> r == null || r <= 0)) {
-      throw invalid("--rates", "every rate must be > 0 req/s, was " + rates);
-    }
-    if (durationSeconds <= 0) {
-      throw invalid("--duration", "must be > 0 seconds, was " + durationSeconds);
-    }
-    if (warmupSeconds < 0) {
-      throw invalid("--warmup", "must be >= 0 seconds, was " + warmupSeconds);
-    }
-    if (p99TargetMs <= 0) {
-      throw invalid("--p99-target-ms", "must be > 0, was " + p99TargetMs);
-    }
-    if (searchSteps < 0) {
-      throw invalid("--search-steps", "must be >= 0, was " + searchSteps);
-    }
-  }
-
-  private ParameterException invalid(String option, String problem) {
-    return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + problem);
-  }
-
-  private Map<String, String> serviceEnv() {
-    return classifierCache ? Map.of() : Map.of("TIERGATE_CLASSIFIER_EMBEDDING_CACHE_SIZE", "0");
-  }
-
-  /** Sends at {@code rate} for {@code seconds}, waits for the backlog to drain, scores the run. */
-  private ObjectNode run(int rate, int seconds) throws InterruptedException {
-    System.err.printf("[bench] %d req/s for %d s ...%n", rate, seconds);
-    String runPrefix = prefix + "run" + (++runs) + "-";
-    long start = System.nanoTime();
-    long[] sentAt = send(runPrefix, rate, seconds);
-    double achieved = sentAt.length / ((System.nanoTime() - start) / 1e9);
-    ObjectNode result = measure(runPrefix, sentAt, rate);
-    result.put("achievedSendRate", Math.round(achieved * 10) / 10.0);
-    if (result.get("routed").asInt() < sentAt.length) {
-      // scored as incomplete: let the backlog drain so it does not slow the next run
-      int routed = awaitRouted(runPrefix, sentAt.length, BACKLOG_TIMEOUT_SECONDS, 5_000, true);
-      if (routed < sentAt.length) {
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        checkOptions();
+        StackOptions base = stack.toOptions();
+        items = Workload.read(workload != null ? workload : base.home().resolve("workloads/reference.jsonl"));
+        List<ServiceSpec> routing = ServiceSpec.ALL.subList(0, 2); // classifier-service, router-service
+        StackOptions options = base.with(
+                stack.dataDir != null ? base.dataDir() : base.dataDir().resolve("bench"),
+                base.bootstrap().isEmpty(),
+                routing);
+        System.err.println("[bench] starting broker, registry, classifier-service and router-service (full JIT) ...");
+        prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         System.err.printf(
-            "[bench] %d requests still not routed after %d s more; the next run starts anyway%n", sentAt.length - routed, BACKLOG_TIMEOUT_SECONDS);
-      }
-    }
-    return result;
-  }
-
-  /** Polls until every request of the run is routed or the timeout passes; returns how many are. */
-  private int awaitRouted(String runPrefix, int count, long timeoutSeconds, long pollMs, boolean progress) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    int routed;
-    while ((routed = routedCount(runPrefix, count)) < count && System.nanoTime() < deadline) {
-      if (progress) {
-        System.err.printf("[bench] waiting for the backlog to drain before the next run: %d of %d routed%n", routed, count);
-      }
-      TimeUnit.MILLISECONDS.sleep(pollMs);
-    }
-    return routed;
-  }
-
-  private int routedCount(String runPrefix, int count) {
-    int routed = 0;
-    for (int i = 0; i < count; i++) {
-      if (observer.get(runPrefix + i).routedAtMs() >= 0) {
-        routed++;
-      }
-    }
-    return routed;
-  }
-
-  private boolean withinTarget(ObjectNode result) {
-    return result.get("p99Ms").asLong() <= p99TargetMs && result.get("routed").asInt() == result.get("sent").asInt();
-  }
-
-  /** Sends {@code rate * seconds} requests on an even schedule; returns each one's produce time (ms). */
-  private long[] send(String runPrefix, int rate, int seconds) throws InterruptedException {
-    long[] sentAt = new long[rate * seconds];
-    long start = System.nanoTime();
-    long interval = 1_000_000_000L / rate;
-    for (int i = 0; i < sentAt.length; i++) {
-      long wait = start + i * interval - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-      sentAt[i] = sender.send(runPrefix + i, items.get(i % items.size()));
-    }
-    sender.flush();
-    return sentAt;
-  }
-
-  private ObjectNode measure(String runPrefix, long[] sentAt, int rate) throws InterruptedException {
-    awaitRouted(runPrefix, sentAt.length, DRAIN_TIMEOUT_SECONDS, 500, false);
-    List<Long> routing = new ArrayList<>();
-    List<Long> classifying = new ArrayList<>();
-    for (int i = 0; i < sentAt.length; i++) {
-      RoutingTimestamps.Times t = observer.get(runPrefix + i);
-      if (t.routedAtMs() >= 0) {
-        routing.add(t.routedAtMs() - sentAt[i]);
-        if (t.classifiedAtMs() >= 0) {
-          classifying.add(t.classifiedAtMs() - sentAt[i]);
+                "[bench] plan: %d s warm-up, %d rates x %d s, up to %d search steps x %d s: at least %.1f min, plus backlog drains%n",
+                warmupSeconds,
+                rates.size(),
+                durationSeconds,
+                searchSteps,
+                durationSeconds,
+                (warmupSeconds + (rates.size() + searchSteps) * durationSeconds) / 60.0);
+        try (LocalStack running = LocalStack.start(options, System.err, serviceEnv(), JvmProfile.STEADY_STATE);
+                RequestSender s = new RequestSender(running.bootstrapServers(), running.registryUrl());
+                RoutingTimestamps o = new RoutingTimestamps(running.bootstrapServers(), prefix)) {
+            sender = s;
+            observer = o;
+            if (warmupSeconds > 0) {
+                System.err.printf(
+                        "[bench] warm-up: %d s at %d req/s, then its backlog drains ...%n",
+                        warmupSeconds, rates.get(0));
+                ObjectNode warm = run(rates.get(0), warmupSeconds);
+                System.err.printf("[bench] warm-up done: %s%n", JSON.writeValueAsString(warm));
+            }
+            int sustained = 0;
+            int failing = Integer.MAX_VALUE;
+            for (int rate : rates) {
+                ObjectNode result = run(rate, durationSeconds);
+                out.println(JSON.writeValueAsString(result));
+                if (withinTarget(result)) {
+                    sustained = Math.max(sustained, rate);
+                } else {
+                    failing = Math.min(failing, rate);
+                }
+            }
+            int lo = sustained;
+            int hi = failing;
+            for (int step = 0; step < searchSteps && hi != Integer.MAX_VALUE && hi - lo > SEARCH_RESOLUTION; step++) {
+                int mid = Math.max(SEARCH_RESOLUTION, (lo + hi) / 2 / SEARCH_RESOLUTION * SEARCH_RESOLUTION);
+                if (mid <= lo || mid >= hi) {
+                    break;
+                }
+                System.err.printf(
+                        "[bench] search %d of %d: the limit lies between %d and %d req/s%n",
+                        step + 1, searchSteps, lo, hi);
+                ObjectNode result = run(mid, durationSeconds);
+                result.put("search", true);
+                out.println(JSON.writeValueAsString(result));
+                if (withinTarget(result)) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            ObjectNode summary = JSON.createObjectNode();
+            summary.put("maxSustainedRateWithinP99Target", lo);
+            if (hi != Integer.MAX_VALUE) {
+                summary.put("lowestRateOverTarget", hi);
+            }
+            summary.put("p99TargetMs", p99TargetMs);
+            summary.put("partitions", options.partitions());
+            summary.put("cores", Runtime.getRuntime().availableProcessors());
+            out.println(JSON.writeValueAsString(summary));
         }
-      }
+        return 0;
     }
-    Collections.sort(routing);
-    Collections.sort(classifying);
-    ObjectNode result = JSON.createObjectNode();
-    result.put("rate", rate);
-    result.put("p50Ms", percentile(routing, 50));
-    result.put("p99Ms", percentile(routing, 99));
-    result.put("maxMs", routing.isEmpty() ? 0 : routing.get(routing.size() - 1));
-    // the first stage of the two: request produced -> classification published
-    result.put("classifiedP50Ms", percentile(classifying, 50));
-    result.put("classifiedP99Ms", percentile(classifying, 99));
-    result.put("sent", sentAt.length);
-    result.put("routed", routing.size());
-    return result;
-  }
 
-  private static long percentile(List<Long> sorted, int p) {
-    if (sorted.isEmpty()) {
-      return 0;
+    /** Values picocli's types accept but a run cannot use, rejected before anything starts. */
+    private void checkOptions() {
+        if (rates.isEmpty() || rates.stream().anyMatch(r -> r == null || r <= 0)) {
+            throw invalid("--rates", "every rate must be > 0 req/s, was " + rates);
+        }
+        if (durationSeconds <= 0) {
+            throw invalid("--duration", "must be > 0 seconds, was " + durationSeconds);
+        }
+        if (warmupSeconds < 0) {
+            throw invalid("--warmup", "must be >= 0 seconds, was " + warmupSeconds);
+        }
+        if (p99TargetMs <= 0) {
+            throw invalid("--p99-target-ms", "must be > 0, was " + p99TargetMs);
+        }
+        if (searchSteps < 0) {
+            throw invalid("--search-steps", "must be >= 0, was " + searchSteps);
+        }
     }
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-  }
+
+    private ParameterException invalid(String option, String problem) {
+        return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + problem);
+    }
+
+    private Map<String, String> serviceEnv() {
+        return classifierCache ? Map.of() : Map.of("TIERGATE_CLASSIFIER_EMBEDDING_CACHE_SIZE", "0");
+    }
+
+    /** Sends at {@code rate} for {@code seconds}, waits for the backlog to drain, scores the run. */
+    private ObjectNode run(int rate, int seconds) throws InterruptedException {
+        System.err.printf("[bench] %d req/s for %d s ...%n", rate, seconds);
+        String runPrefix = prefix + "run" + (++runs) + "-";
+        long start = System.nanoTime();
+        long[] sentAt = send(runPrefix, rate, seconds);
+        double achieved = sentAt.length / ((System.nanoTime() - start) / 1e9);
+        ObjectNode result = measure(runPrefix, sentAt, rate);
+        result.put("achievedSendRate", Math.round(achieved * 10) / 10.0);
+        if (result.get("routed").asInt() < sentAt.length) {
+            // scored as incomplete: let the backlog drain so it does not slow the next run
+            int routed = awaitRouted(runPrefix, sentAt.length, BACKLOG_TIMEOUT_SECONDS, 5_000, true);
+            if (routed < sentAt.length) {
+                System.err.printf(
+                        "[bench] %d requests still not routed after %d s more; the next run starts anyway%n",
+                        sentAt.length - routed, BACKLOG_TIMEOUT_SECONDS);
+            }
+        }
+        return result;
+    }
+
+    /** Polls until every request of the run is routed or the timeout passes; returns how many are. */
+    private int awaitRouted(String runPrefix, int count, long timeoutSeconds, long pollMs, boolean progress)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        int routed;
+        while ((routed = routedCount(runPrefix, count)) < count && System.nanoTime() < deadline) {
+            if (progress) {
+                System.err.printf(
+                        "[bench] waiting for the backlog to drain before the next run: %d of %d routed%n",
+                        routed, count);
+            }
+            TimeUnit.MILLISECONDS.sleep(pollMs);
+        }
+        return routed;
+    }
+
+    private int routedCount(String runPrefix, int count) {
+        int routed = 0;
+        for (int i = 0; i < count; i++) {
+            if (observer.get(runPrefix + i).routedAtMs() >= 0) {
+                routed++;
+            }
+        }
+        return routed;
+    }
+
+    private boolean withinTarget(ObjectNode result) {
+        return result.get("p99Ms").asLong() <= p99TargetMs
+                && result.get("routed").asInt() == result.get("sent").asInt();
+    }
+
+    /** Sends {@code rate * seconds} requests on an even schedule; returns each one's produce time (ms). */
+    private long[] send(String runPrefix, int rate, int seconds) throws InterruptedException {
+        long[] sentAt = new long[rate * seconds];
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / rate;
+        for (int i = 0; i < sentAt.length; i++) {
+            long wait = start + i * interval - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            sentAt[i] = sender.send(runPrefix + i, items.get(i % items.size()));
+        }
+        sender.flush();
+        return sentAt;
+    }
+
+    private ObjectNode measure(String runPrefix, long[] sentAt, int rate) throws InterruptedException {
+        awaitRouted(runPrefix, sentAt.length, DRAIN_TIMEOUT_SECONDS, 500, false);
+        List<Long> routing = new ArrayList<>();
+        List<Long> classifying = new ArrayList<>();
+        for (int i = 0; i < sentAt.length; i++) {
+            RoutingTimestamps.Times t = observer.get(runPrefix + i);
+            if (t.routedAtMs() >= 0) {
+                routing.add(t.routedAtMs() - sentAt[i]);
+                if (t.classifiedAtMs() >= 0) {
+                    classifying.add(t.classifiedAtMs() - sentAt[i]);
+                }
+            }
+        }
+        Collections.sort(routing);
+        Collections.sort(classifying);
+        ObjectNode result = JSON.createObjectNode();
+        result.put("rate", rate);
+        result.put("p50Ms", percentile(routing, 50));
+        result.put("p99Ms", percentile(routing, 99));
+        result.put("maxMs", routing.isEmpty() ? 0 : routing.get(routing.size() - 1));
+        // the first stage of the two: request produced -> classification published
+        result.put("classifiedP50Ms", percentile(classifying, 50));
+        result.put("classifiedP99Ms", percentile(classifying, 99));
+        result.put("sent", sentAt.length);
+        result.put("routed", routing.size());
+        return result;
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
 }

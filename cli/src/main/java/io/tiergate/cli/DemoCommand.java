@@ -53,232 +53,306 @@ import picocli.CommandLine.Option;
  * summary, optionally write a JSON report and per-request results, and shut everything down.
  */
 @Command(
-    name = "demo",
-    mixinStandardHelpOptions = true,
-    description = "Run the whole pipeline on this machine: a real Kafka broker, the five services and a workload, with live progress and a cost summary.")
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the whole pipeline on this machine: a real Kafka broker, the five services and a workload, with live progress and a cost summary.")
 public class DemoCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Mixin StackMixin stack;
+    @Mixin
+    StackMixin stack;
 
-  @Option(names = "--workload", description = "JSONL workload (default: workloads/reference.jsonl).")
-  Path workload;
+    @Option(names = "--workload", description = "JSONL workload (default: workloads/reference.jsonl).")
+    Path workload;
 
-  @Option(names = "--requests", defaultValue = "300", description = "How many requests to send; the workload is cycled if shorter (default: ${DEFAULT-VALUE}).")
-  int requests;
+    @Option(
+            names = "--requests",
+            defaultValue = "300",
+            description = "How many requests to send; the workload is cycled if shorter (default: ${DEFAULT-VALUE}).")
+    int requests;
 
-  @Option(names = "--rate", defaultValue = "25", description = "Requests per second (default: ${DEFAULT-VALUE}).")
-  double rate;
+    @Option(names = "--rate", defaultValue = "25", description = "Requests per second (default: ${DEFAULT-VALUE}).")
+    double rate;
 
-  @Option(names = "--budget-usd", defaultValue = "1.00", description = "Daily limit of the global demo budget in USD (default: ${DEFAULT-VALUE}).")
-  BigDecimal budgetUsd;
+    @Option(
+            names = "--budget-usd",
+            defaultValue = "1.00",
+            description = "Daily limit of the global demo budget in USD (default: ${DEFAULT-VALUE}).")
+    BigDecimal budgetUsd;
 
-  @Option(names = "--on-exhausted", defaultValue = "DEGRADE_LOCAL", description = "What the budget does when exhausted: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  OnExhausted onExhausted;
+    @Option(
+            names = "--on-exhausted",
+            defaultValue = "DEGRADE_LOCAL",
+            description = "What the budget does when exhausted: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OnExhausted onExhausted;
 
-  @Option(names = "--report", description = "Write the run's numbers as JSON to this file.")
-  Path report;
+    @Option(names = "--report", description = "Write the run's numbers as JSON to this file.")
+    Path report;
 
-  @Option(names = "--results", description = "Write one JSON line per request, in workload order, to this file.")
-  Path results;
+    @Option(names = "--results", description = "Write one JSON line per request, in workload order, to this file.")
+    Path results;
 
-  @Option(names = "--drain-timeout", defaultValue = "180", description = "Seconds to wait for the last results after sending (default: ${DEFAULT-VALUE}).")
-  int drainTimeoutSeconds;
+    @Option(
+            names = "--drain-timeout",
+            defaultValue = "180",
+            description = "Seconds to wait for the last results after sending (default: ${DEFAULT-VALUE}).")
+    int drainTimeoutSeconds;
 
-  @Option(names = "--sim-speed-up", defaultValue = "200", description = "Simulated model backends run this many times faster than the model profiles they imitate, so a demo takes minutes, not hours; real backends are unaffected (default: ${DEFAULT-VALUE}).")
-  double simSpeedUp;
+    @Option(
+            names = "--sim-speed-up",
+            defaultValue = "200",
+            description =
+                    "Simulated model backends run this many times faster than the model profiles they imitate, so a demo takes minutes, not hours; real backends are unaffected (default: ${DEFAULT-VALUE}).")
+    double simSpeedUp;
 
-  @Option(names = "--keep-data", description = "Keep the demo's broker data from earlier runs (default: start empty, so budgets start at zero spend).")
-  boolean keepData;
+    @Option(
+            names = "--keep-data",
+            description =
+                    "Keep the demo's broker data from earlier runs (default: start empty, so budgets start at zero spend).")
+    boolean keepData;
 
-  private final PrintStream out = System.out;
+    private final PrintStream out = System.out;
 
-  @Override
-  public Integer call() throws IOException, InterruptedException {
-    if (requests <= 0 || rate <= 0 || budgetUsd.signum() < 0) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--requests and --rate must be > 0 and --budget-usd >= 0");
-    }
-    StackOptions base = stack.toOptions();
-    Path workloadFile = workload != null ? workload : base.home().resolve("workloads/reference.jsonl");
-    List<WorkloadItem> items = Workload.read(workloadFile);
-    StackOptions options =
-        base.with(
-            stack.dataDir != null ? base.dataDir() : base.dataDir().resolve("demo"),
-            base.fresh() || (!keepData && base.bootstrap().isEmpty()),
-            base.services());
-    out.printf("[demo] workload %s: %d requests, sending %d at %.1f/s with a global daily budget of $%s (%s when exhausted)%n",
-        workloadFile, items.size(), requests, rate, budgetUsd.toPlainString(), onExhausted);
-
-    LocalStack running =
-        LocalStack.start(options, out, Map.of("TIERGATE_SIMULATION_SPEED_UP", String.valueOf(simSpeedUp)));
-    Thread stopper = new Thread(running::close, "tiergate-demo-stop");
-    Runtime.getRuntime().addShutdownHook(stopper);
-    try {
-      return run(running, items);
-    } finally {
-      out.println("[demo] stopping the services and the broker ...");
-      running.close();
-      Runtime.getRuntime().removeShutdownHook(stopper);
-      out.println("[demo] stopped");
-    }
-  }
-
-  private int run(LocalStack running, List<WorkloadItem> items) throws IOException, InterruptedException {
-    String runId = UUID.randomUUID().toString().substring(0, 8);
-    String prefix = "demo-" + runId + "-";
-    try (BudgetAdmin budgets = new BudgetAdmin(running.bootstrapServers(), running.registryUrl());
-        PipelineTracker tracker = new PipelineTracker(running.bootstrapServers(), running.registryUrl(), prefix);
-        RequestSender sender = new RequestSender(running.bootstrapServers(), running.registryUrl())) {
-      budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, budgetUsd, null).onExhausted(onExhausted));
-      out.printf("[demo] budget set: global daily limit $%s%n", budgetUsd.toPlainString());
-
-      List<Sent> sent = new ArrayList<>(requests);
-      long start = System.nanoTime();
-      long nextProgress = start;
-      long intervalNanos = (long) (1_000_000_000L / rate);
-      for (int i = 0; i < requests; i++) {
-        long due = start + i * intervalNanos;
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (requests <= 0 || rate <= 0 || budgetUsd.signum() < 0) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--requests and --rate must be > 0 and --budget-usd >= 0");
         }
-        WorkloadItem item = items.get(i % items.size());
-        String requestId = prefix + (i + 1);
-        sent.add(new Sent(item, requestId, sender.send(requestId, item)));
-        if (System.nanoTime() >= nextProgress) {
-          progress(start, sent.size(), tracker.snapshot());
-          nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        StackOptions base = stack.toOptions();
+        Path workloadFile = workload != null ? workload : base.home().resolve("workloads/reference.jsonl");
+        List<WorkloadItem> items = Workload.read(workloadFile);
+        StackOptions options = base.with(
+                stack.dataDir != null ? base.dataDir() : base.dataDir().resolve("demo"),
+                base.fresh() || (!keepData && base.bootstrap().isEmpty()),
+                base.services());
+        out.printf(
+                "[demo] workload %s: %d requests, sending %d at %.1f/s with a global daily budget of $%s (%s when exhausted)%n",
+                workloadFile, items.size(), requests, rate, budgetUsd.toPlainString(), onExhausted);
+
+        LocalStack running =
+                LocalStack.start(options, out, Map.of("TIERGATE_SIMULATION_SPEED_UP", String.valueOf(simSpeedUp)));
+        Thread stopper = new Thread(running::close, "tiergate-demo-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            return run(running, items);
+        } finally {
+            out.println("[demo] stopping the services and the broker ...");
+            running.close();
+            Runtime.getRuntime().removeShutdownHook(stopper);
+            out.println("[demo] stopped");
         }
-      }
-      sender.flush();
-      out.printf("[demo] all %d requests sent; waiting for results ...%n", sent.size());
-
-      PipelineTracker.Snapshot snapshot = drain(tracker, start, sent.size());
-      Map<String, RequestState> states = tracker.requests();
-      BigDecimal runTotal = costOf(states);
-      LedgerClient ledger = new LedgerClient(running.service("ledger-streams").map(s -> s.spec().baseUrl()).orElse("http://127.0.0.1:8095"));
-      Optional<BigDecimal> ledgerTotal = awaitLedger(ledger, runTotal);
-      PriceTable prices = PriceTable.loadDefault();
-      CostCalculator costs = new CostCalculator(prices);
-      ObjectNode numbers = DemoReport.compute(sent, states, snapshot, costs, ledgerTotal, budgetUsd);
-      ModelCatalog catalog = new ModelCatalog(prices);
-      RoutingTable defaultTable = new RulesBook(DefaultRules.load(catalog), new RuleValidator(catalog)).current();
-      new BrainReport(catalog, defaultTable, costs).addTo(numbers, sent, states);
-      summary(numbers, start);
-      if (report != null) {
-        JSON.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), numbers);
-        out.printf("[demo] report written to %s%n", report.toAbsolutePath());
-      }
-      if (results != null) {
-        writeResults(sent, states);
-        out.printf("[demo] per-request results written to %s%n", results.toAbsolutePath());
-      }
-      return numbers.get("lost").asInt() == 0 && numbers.get("duplicated").asInt() == 0 ? 0 : 1;
     }
-  }
 
-  private PipelineTracker.Snapshot drain(PipelineTracker tracker, long start, int sent) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainTimeoutSeconds);
-    PipelineTracker.Snapshot snapshot = tracker.snapshot();
-    while (snapshot.completed() + snapshot.deferredWaiting() < sent && System.nanoTime() < deadline) {
-      TimeUnit.SECONDS.sleep(2);
-      snapshot = tracker.snapshot();
-      progress(start, sent, snapshot);
-    }
-    if (snapshot.completed() + snapshot.deferredWaiting() < sent) {
-      out.printf("[demo] gave up waiting after %d s: %d requests have no result%n",
-          drainTimeoutSeconds, sent - snapshot.completed() - snapshot.deferredWaiting());
-    }
-    return snapshot;
-  }
+    private int run(LocalStack running, List<WorkloadItem> items) throws IOException, InterruptedException {
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        String prefix = "demo-" + runId + "-";
+        try (BudgetAdmin budgets = new BudgetAdmin(running.bootstrapServers(), running.registryUrl());
+                PipelineTracker tracker =
+                        new PipelineTracker(running.bootstrapServers(), running.registryUrl(), prefix);
+                RequestSender sender = new RequestSender(running.bootstrapServers(), running.registryUrl())) {
+            budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, budgetUsd, null).onExhausted(onExhausted));
+            out.printf("[demo] budget set: global daily limit $%s%n", budgetUsd.toPlainString());
 
-  /** The ledger commits with exactly-once, a little behind the workers: wait for it to catch up. */
-  private Optional<BigDecimal> awaitLedger(LedgerClient ledger, BigDecimal expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    Optional<BigDecimal> total = ledger.totalUsd(Topics.GLOBAL_SCOPE);
-    while ((total.isEmpty() || total.get().compareTo(expected) != 0) && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(500);
-      total = ledger.totalUsd(Topics.GLOBAL_SCOPE);
-    }
-    return total;
-  }
+            List<Sent> sent = new ArrayList<>(requests);
+            long start = System.nanoTime();
+            long nextProgress = start;
+            long intervalNanos = (long) (1_000_000_000L / rate);
+            for (int i = 0; i < requests; i++) {
+                long due = start + i * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                WorkloadItem item = items.get(i % items.size());
+                String requestId = prefix + (i + 1);
+                sent.add(new Sent(item, requestId, sender.send(requestId, item)));
+                if (System.nanoTime() >= nextProgress) {
+                    progress(start, sent.size(), tracker.snapshot());
+                    nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                }
+            }
+            sender.flush();
+            out.printf("[demo] all %d requests sent; waiting for results ...%n", sent.size());
 
-  private static BigDecimal costOf(Map<String, RequestState> states) {
-    BigDecimal total = Money.ZERO;
-    for (RequestState s : states.values()) {
-      total = total.add(s.cost());
+            PipelineTracker.Snapshot snapshot = drain(tracker, start, sent.size());
+            Map<String, RequestState> states = tracker.requests();
+            BigDecimal runTotal = costOf(states);
+            LedgerClient ledger = new LedgerClient(running.service("ledger-streams")
+                    .map(s -> s.spec().baseUrl())
+                    .orElse("http://127.0.0.1:8095"));
+            Optional<BigDecimal> ledgerTotal = awaitLedger(ledger, runTotal);
+            PriceTable prices = PriceTable.loadDefault();
+            CostCalculator costs = new CostCalculator(prices);
+            ObjectNode numbers = DemoReport.compute(sent, states, snapshot, costs, ledgerTotal, budgetUsd);
+            ModelCatalog catalog = new ModelCatalog(prices);
+            RoutingTable defaultTable = new RulesBook(DefaultRules.load(catalog), new RuleValidator(catalog)).current();
+            new BrainReport(catalog, defaultTable, costs).addTo(numbers, sent, states);
+            summary(numbers, start);
+            if (report != null) {
+                JSON.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), numbers);
+                out.printf("[demo] report written to %s%n", report.toAbsolutePath());
+            }
+            if (results != null) {
+                writeResults(sent, states);
+                out.printf("[demo] per-request results written to %s%n", results.toAbsolutePath());
+            }
+            return numbers.get("lost").asInt() == 0 && numbers.get("duplicated").asInt() == 0 ? 0 : 1;
+        }
     }
-    return total;
-  }
 
-  private void progress(long start, int sent, PipelineTracker.Snapshot s) {
-    BudgetStatus global = s.statusByScope().get(Topics.GLOBAL_SCOPE);
-    out.printf(
-        "[demo] %4ds  sent %d  classified %d  routed %d  completed %d  deferred %d  | spend $%s | global budget %s%n",
-        Duration.ofNanos(System.nanoTime() - start).toSeconds(),
-        sent,
-        s.classified(),
-        s.routed(),
-        s.completed(),
-        s.deferredWaiting(),
-        Money.usd(s.spendUsd()).stripTrailingZeros().toPlainString(),
-        global == null ? "NORMAL (no status yet)" : global.getLevel() + String.format(" (%.0f%% used)", 100 * global.getUtilization()));
-  }
-
-  private void summary(ObjectNode n, long start) {
-    out.println();
-    out.println("== tiergate demo summary ==");
-    out.printf("requests   %d sent, %d completed, %d deferred, %d lost, %d duplicated (%d s)%n",
-        n.get("requests").asInt(), n.get("completed").asInt(), n.get("deferred").asInt(), n.get("lost").asInt(),
-        n.get("duplicated").asInt(), Duration.ofNanos(System.nanoTime() - start).toSeconds());
-    out.printf("tiers      %s, by routing rule %s%n", n.get("byTier"), n.get("byRoutingRule"));
-    out.printf("cost       $%s vs $%s all on %s: %.2f%% cheaper%n",
-        n.get("totalCostUsd").asText(), n.get("baselineAllFrontierCostUsd").asText(), n.get("baselineModel").asText(),
-        n.get("costReductionPct").asDouble());
-    out.printf("quality    %.2f%% served at or above their task type's minimum tier%n", n.get("servedAtOrAboveMinimumTierPct").asDouble());
-    out.printf("budget     levels seen %s, overshoot $%s%n", n.get("budgetLevelsSeen"), n.get("budgetOvershootUsd").asText());
-    out.printf("routing    p50 %d ms, p99 %d ms (request produced -> tier topic)%n",
-        n.get("routingLatencyMs").get("p50").asLong(), n.get("routingLatencyMs").get("p99").asLong());
-    out.printf("backends   %s%n", n.get("backends"));
-    out.printf("sovereign  %d sovereign or sensitive requests seen on a cloud topic%n", n.get("sovereignOnCloud").asInt());
-    out.printf("ledger     $%s (%s)%n", n.get("ledgerTotalUsd").asText(),
-        n.get("ledgerMatches").asBoolean() ? "matches the cost events exactly" : "DOES NOT match the cost events");
-    if (n.has("classifier")) {
-      JsonNode c = n.get("classifier");
-      out.printf("classifier %.2f%% of %d labelled requests typed right (%.2f%% of the %d the model decided); recall by type %s%n",
-          c.get("accuracyPct").asDouble(), c.get("labelled").asInt(), c.get("modelAccuracyPct").asDouble(),
-          c.get("modelDecided").asInt(), c.get("recallPctByType"));
-      if (c.get("sensitiveLabelled").asInt() + c.get("benignLabelled").asInt() > 0) {
-        out.printf("sensitive  recall %.2f%% of %d sensitive lines, %.2f%% of %d benign lines flagged%n",
-            c.get("sensitiveRecallPct").asDouble(), c.get("sensitiveLabelled").asInt(),
-            c.get("sensitiveFalsePositivePct").asDouble(), c.get("benignLabelled").asInt());
-      }
-      out.printf("oracle     $%s with every labelled request routed by its true labels; this run $%s (x%.3f)%n",
-          n.get("oracleCostUsd").asText(), n.get("labelledCostUsd").asText(), n.get("costToOracleRatio").asDouble());
+    private PipelineTracker.Snapshot drain(PipelineTracker tracker, long start, int sent) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainTimeoutSeconds);
+        PipelineTracker.Snapshot snapshot = tracker.snapshot();
+        while (snapshot.completed() + snapshot.deferredWaiting() < sent && System.nanoTime() < deadline) {
+            TimeUnit.SECONDS.sleep(2);
+            snapshot = tracker.snapshot();
+            progress(start, sent, snapshot);
+        }
+        if (snapshot.completed() + snapshot.deferredWaiting() < sent) {
+            out.printf(
+                    "[demo] gave up waiting after %d s: %d requests have no result%n",
+                    drainTimeoutSeconds, sent - snapshot.completed() - snapshot.deferredWaiting());
+        }
+        return snapshot;
     }
-  }
 
-  private void writeResults(List<Sent> sent, Map<String, RequestState> states) throws IOException {
-    try (BufferedWriter w = Files.newBufferedWriter(results, StandardCharsets.UTF_8)) {
-      for (Sent s : sent) {
-        RequestState state = states.get(s.requestId());
-        Map<String, Object> line = new java.util.LinkedHashMap<>();
-        line.put("line", s.item().line());
-        line.put("requestId", s.requestId());
-        InferenceResult result = state == null || state.results.isEmpty() ? null : state.results.get(0);
-        line.put("taskType", state != null && state.classified != null ? state.classified.getClassification().getTaskType().name() : null);
-        line.put("containsSensitiveData", state != null && state.classified != null && state.classified.getClassification().getContainsSensitiveData());
-        line.put("tier", result == null ? null : result.getTier().name());
-        line.put("model", result == null ? null : result.getModel());
-        line.put("rule", state == null ? null : state.rule);
-        line.put("status", result != null ? result.getStatus().name() : state != null && state.deferred ? "DEFERRED" : "LOST");
-        line.put("costUsd", (state == null ? Money.ZERO : state.cost()).toPlainString());
-        line.put("attempts", result == null ? (state == null ? 0 : state.costsByAttempt.size()) : result.getAttempts());
-        w.write(JSON.writeValueAsString(line));
-        w.newLine();
-      }
+    /** The ledger commits with exactly-once, a little behind the workers: wait for it to catch up. */
+    private Optional<BigDecimal> awaitLedger(LedgerClient ledger, BigDecimal expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Optional<BigDecimal> total = ledger.totalUsd(Topics.GLOBAL_SCOPE);
+        while ((total.isEmpty() || total.get().compareTo(expected) != 0) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(500);
+            total = ledger.totalUsd(Topics.GLOBAL_SCOPE);
+        }
+        return total;
     }
-  }
+
+    private static BigDecimal costOf(Map<String, RequestState> states) {
+        BigDecimal total = Money.ZERO;
+        for (RequestState s : states.values()) {
+            total = total.add(s.cost());
+        }
+        return total;
+    }
+
+    private void progress(long start, int sent, PipelineTracker.Snapshot s) {
+        BudgetStatus global = s.statusByScope().get(Topics.GLOBAL_SCOPE);
+        out.printf(
+                "[demo] %4ds  sent %d  classified %d  routed %d  completed %d  deferred %d  | spend $%s | global budget %s%n",
+                Duration.ofNanos(System.nanoTime() - start).toSeconds(),
+                sent,
+                s.classified(),
+                s.routed(),
+                s.completed(),
+                s.deferredWaiting(),
+                Money.usd(s.spendUsd()).stripTrailingZeros().toPlainString(),
+                global == null
+                        ? "NORMAL (no status yet)"
+                        : global.getLevel() + String.format(" (%.0f%% used)", 100 * global.getUtilization()));
+    }
+
+    private void summary(ObjectNode n, long start) {
+        out.println();
+        out.println("== tiergate demo summary ==");
+        out.printf(
+                "requests   %d sent, %d completed, %d deferred, %d lost, %d duplicated (%d s)%n",
+                n.get("requests").asInt(),
+                n.get("completed").asInt(),
+                n.get("deferred").asInt(),
+                n.get("lost").asInt(),
+                n.get("duplicated").asInt(),
+                Duration.ofNanos(System.nanoTime() - start).toSeconds());
+        out.printf("tiers      %s, by routing rule %s%n", n.get("byTier"), n.get("byRoutingRule"));
+        out.printf(
+                "cost       $%s vs $%s all on %s: %.2f%% cheaper%n",
+                n.get("totalCostUsd").asText(),
+                n.get("baselineAllFrontierCostUsd").asText(),
+                n.get("baselineModel").asText(),
+                n.get("costReductionPct").asDouble());
+        out.printf(
+                "quality    %.2f%% served at or above their task type's minimum tier%n",
+                n.get("servedAtOrAboveMinimumTierPct").asDouble());
+        out.printf(
+                "budget     levels seen %s, overshoot $%s%n",
+                n.get("budgetLevelsSeen"), n.get("budgetOvershootUsd").asText());
+        out.printf(
+                "routing    p50 %d ms, p99 %d ms (request produced -> tier topic)%n",
+                n.get("routingLatencyMs").get("p50").asLong(),
+                n.get("routingLatencyMs").get("p99").asLong());
+        out.printf("backends   %s%n", n.get("backends"));
+        out.printf(
+                "sovereign  %d sovereign or sensitive requests seen on a cloud topic%n",
+                n.get("sovereignOnCloud").asInt());
+        out.printf(
+                "ledger     $%s (%s)%n",
+                n.get("ledgerTotalUsd").asText(),
+                n.get("ledgerMatches").asBoolean()
+                        ? "matches the cost events exactly"
+                        : "DOES NOT match the cost events");
+        if (n.has("classifier")) {
+            JsonNode c = n.get("classifier");
+            out.printf(
+                    "classifier %.2f%% of %d labelled requests typed right (%.2f%% of the %d the model decided); recall by type %s%n",
+                    c.get("accuracyPct").asDouble(),
+                    c.get("labelled").asInt(),
+                    c.get("modelAccuracyPct").asDouble(),
+                    c.get("modelDecided").asInt(),
+                    c.get("recallPctByType"));
+            if (c.get("sensitiveLabelled").asInt() + c.get("benignLabelled").asInt() > 0) {
+                out.printf(
+                        "sensitive  recall %.2f%% of %d sensitive lines, %.2f%% of %d benign lines flagged%n",
+                        c.get("sensitiveRecallPct").asDouble(),
+                        c.get("sensitiveLabelled").asInt(),
+                        c.get("sensitiveFalsePositivePct").asDouble(),
+                        c.get("benignLabelled").asInt());
+            }
+            out.printf(
+                    "oracle     $%s with every labelled request routed by its true labels; this run $%s (x%.3f)%n",
+                    n.get("oracleCostUsd").asText(),
+                    n.get("labelledCostUsd").asText(),
+                    n.get("costToOracleRatio").asDouble());
+        }
+    }
+
+    private void writeResults(List<Sent> sent, Map<String, RequestState> states) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(results, StandardCharsets.UTF_8)) {
+            for (Sent s : sent) {
+                RequestState state = states.get(s.requestId());
+                Map<String, Object> line = new java.util.LinkedHashMap<>();
+                line.put("line", s.item().line());
+                line.put("requestId", s.requestId());
+                InferenceResult result = state == null || state.results.isEmpty() ? null : state.results.get(0);
+                line.put(
+                        "taskType",
+                        state != null && state.classified != null
+                                ? state.classified
+                                        .getClassification()
+                                        .getTaskType()
+                                        .name()
+                                : null);
+                line.put(
+                        "containsSensitiveData",
+                        state != null
+                                && state.classified != null
+                                && state.classified.getClassification().getContainsSensitiveData());
+                line.put("tier", result == null ? null : result.getTier().name());
+                line.put("model", result == null ? null : result.getModel());
+                line.put("rule", state == null ? null : state.rule);
+                line.put(
+                        "status",
+                        result != null
+                                ? result.getStatus().name()
+                                : state != null && state.deferred ? "DEFERRED" : "LOST");
+                line.put("costUsd", (state == null ? Money.ZERO : state.cost()).toPlainString());
+                line.put(
+                        "attempts",
+                        result == null ? (state == null ? 0 : state.costsByAttempt.size()) : result.getAttempts());
+                w.write(JSON.writeValueAsString(line));
+                w.newLine();
+            }
+        }
+    }
 }

@@ -15,59 +15,61 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class TiergateCli {
 
-  private TiergateCli() {}
+    private TiergateCli() {}
 
-  public static void main(String[] args) {
-    // the service modules on this classpath bring their own logback.xml; the CLI's is quiet and on stderr
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "tiergate-cli-logback.xml");
+    public static void main(String[] args) {
+        // the service modules on this classpath bring their own logback.xml; the CLI's is quiet and on stderr
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "tiergate-cli-logback.xml");
+        }
+        System.exit(commandLine().execute(args));
     }
-    System.exit(commandLine().execute(args));
-  }
 
-  static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new TiergateCommand());
-    // picocli's own messages for these types end in the exception's class and text; an operator gets the format instead
-    cli.registerConverter(BigDecimal.class, TiergateCli::decimal);
-    cli.registerConverter(LocalDate.class, TiergateCli::date);
-    cli.registerConverter(URI.class, TiergateCli::uri);
-    cli.setExecutionExceptionHandler(
-        (e, command, parseResult) -> {
-          // an operator gets the reason, not a stack trace; TIERGATE_DEBUG=1 shows the trace
-          command.getErr().println("tiergate: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-          if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
-            command.getErr().println(
-                "tiergate: no Kafka broker answered. Is tiergate running (./tiergate up)? Otherwise pass --bootstrap host:port.");
-          }
-          if (System.getenv("TIERGATE_DEBUG") != null) {
-            e.printStackTrace(command.getErr());
-          }
-          return 2;
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new TiergateCommand());
+        // picocli's own messages for these types end in the exception's class and text; an operator gets the format
+        // instead
+        cli.registerConverter(BigDecimal.class, TiergateCli::decimal);
+        cli.registerConverter(LocalDate.class, TiergateCli::date);
+        cli.registerConverter(URI.class, TiergateCli::uri);
+        cli.setExecutionExceptionHandler((e, command, parseResult) -> {
+            // an operator gets the reason, not a stack trace; TIERGATE_DEBUG=1 shows the trace
+            command.getErr().println("tiergate: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+                command.getErr()
+                        .println(
+                                "tiergate: no Kafka broker answered. Is tiergate running (./tiergate up)? Otherwise pass --bootstrap host:port.");
+            }
+            if (System.getenv("TIERGATE_DEBUG") != null) {
+                e.printStackTrace(command.getErr());
+            }
+            return 2;
         });
-    return cli;
-  }
-
-  static BigDecimal decimal(String value) {
-    try {
-      return new BigDecimal(value);
-    } catch (NumberFormatException e) {
-      throw new TypeConversionException("'" + value + "' is not a decimal number (e.g. 20 or 0.25)");
+        return cli;
     }
-  }
 
-  static LocalDate date(String value) {
-    try {
-      return LocalDate.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new TypeConversionException("'" + value + "' is not a date (YYYY-MM-DD)");
+    static BigDecimal decimal(String value) {
+        try {
+            return new BigDecimal(value);
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a decimal number (e.g. 20 or 0.25)");
+        }
     }
-  }
 
-  static URI uri(String value) {
-    try {
-      return new URI(value);
-    } catch (URISyntaxException e) {
-      throw new TypeConversionException("'" + value + "' is not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
+    static LocalDate date(String value) {
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new TypeConversionException("'" + value + "' is not a date (YYYY-MM-DD)");
+        }
     }
-  }
+
+    static URI uri(String value) {
+        try {
+            return new URI(value);
+        } catch (URISyntaxException e) {
+            throw new TypeConversionException(
+                    "'" + value + "' is not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
+        }
+    }
 }

@@ -4,17 +4,28 @@ import picocli.CommandLine.Command;
 
 /** The root command: {@code ./tiergate --help} lists what it can do. */
 @Command(
-    name = "tiergate",
-    mixinStandardHelpOptions = true,
-    version = "tiergate 0.1.0",
-    description = "Routes LLM inference between a local model and cloud models over Kafka, accounts every call's true cost and throttles cloud spend before budgets run dry.",
-    subcommands = {DemoCommand.class, UpCommand.class, BenchCommand.class, ClassifyCommand.class, RouteCommand.class, RulesCommand.class, BudgetCommand.class, CostsCommand.class})
+        name = "tiergate",
+        mixinStandardHelpOptions = true,
+        version = "tiergate 0.1.0",
+        description =
+                "Routes LLM inference between a local model and cloud models over Kafka, accounts every call's true cost and throttles cloud spend before budgets run dry.",
+        subcommands = {
+            DemoCommand.class,
+            UpCommand.class,
+            BenchCommand.class,
+            ClassifyCommand.class,
+            RouteCommand.class,
+            RulesCommand.class,
+            BudgetCommand.class,
+            CostsCommand.class
+        })
 public class TiergateCommand implements Runnable {
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
 }

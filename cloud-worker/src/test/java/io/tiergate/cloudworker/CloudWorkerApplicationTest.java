@@ -35,60 +35,74 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CloudWorkerApplicationTest implements TestPropertyProvider {
 
-  @Inject
-  @Client("/")
-  HttpClient http;
+    @Inject
+    @Client("/")
+    HttpClient http;
 
-  @Inject EventPublisher publisher;
-  @Inject KafkaClientSettings settings;
+    @Inject
+    EventPublisher publisher;
 
-  @Override
-  public Map<String, String> getProperties() {
-    return Map.of(
-        "kafka.bootstrap.servers", TestBrokers.shared().bootstrapServers(),
-        "tiergate.schema-registry-url", "mock://cloud-worker-app-" + UUID.randomUUID(),
-        "micronaut.server.port", "-1",
-        "tiergate.cloud-worker.backend", "simulated",
-        "tiergate.cloud-worker.simulation.speed-up", "200",
-        "tiergate.cloud-worker.worker-id", "cloud-app-test",
-        "tiergate.cloud-worker.group-id", "cloud-app-test-" + UUID.randomUUID());
-  }
+    @Inject
+    KafkaClientSettings settings;
 
-  @Test
-  void theServiceServesTheCloudTopicSimulatedAndReportsHealthAndMetrics() {
-    String id = "app-" + UUID.randomUUID();
-    publisher.send(Topics.TIER_CLOUD, id, Fixtures.cloud(id, TaskType.CODE_REVIEW, "anthropic/claude-sonnet-4.6", List.of())).join();
-
-    Map<String, Object> c = settings.base();
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(SerdeConfig.VALUE_TYPE, InferenceResult.class);
-    AvroDeserializer<InferenceResult> d = new AvroDeserializer<>();
-    d.configure(c, false);
-    List<InferenceResult> mine = new ArrayList<>();
-    try (KafkaConsumer<String, InferenceResult> consumer = new KafkaConsumer<>(c, new StringDeserializer(), d)) {
-      List<TopicPartition> parts =
-          consumer.partitionsFor(Topics.INFERENCE_RESULTS.name()).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.key().equals(id)) {
-            mine.add(r.value());
-          }
-        });
-        return !mine.isEmpty();
-      });
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of(
+                "kafka.bootstrap.servers", TestBrokers.shared().bootstrapServers(),
+                "tiergate.schema-registry-url", "mock://cloud-worker-app-" + UUID.randomUUID(),
+                "micronaut.server.port", "-1",
+                "tiergate.cloud-worker.backend", "simulated",
+                "tiergate.cloud-worker.simulation.speed-up", "200",
+                "tiergate.cloud-worker.worker-id", "cloud-app-test",
+                "tiergate.cloud-worker.group-id", "cloud-app-test-" + UUID.randomUUID());
     }
-    InferenceResult result = mine.get(0);
-    assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
-    assertThat(result.getSimulated()).isTrue();
-    assertThat(result.getProvider()).isEqualTo("simulated");
-    assertThat(result.getTotalCostUsd()).isPositive();
 
-    String health = http.toBlocking().retrieve("/health");
-    assertThat(health).contains("\"status\":\"UP\"").contains("cloud-worker").contains("SIMULATED");
-    String metrics = http.toBlocking().retrieve("/prometheus");
-    assertThat(metrics).contains("tiergate_worker_requests_total").contains("simulated=\"true\"")
-        .contains("tiergate_cloud_worker_circuit_open");
-  }
+    @Test
+    void theServiceServesTheCloudTopicSimulatedAndReportsHealthAndMetrics() {
+        String id = "app-" + UUID.randomUUID();
+        publisher
+                .send(
+                        Topics.TIER_CLOUD,
+                        id,
+                        Fixtures.cloud(id, TaskType.CODE_REVIEW, "anthropic/claude-sonnet-4.6", List.of()))
+                .join();
+
+        Map<String, Object> c = settings.base();
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(SerdeConfig.VALUE_TYPE, InferenceResult.class);
+        AvroDeserializer<InferenceResult> d = new AvroDeserializer<>();
+        d.configure(c, false);
+        List<InferenceResult> mine = new ArrayList<>();
+        try (KafkaConsumer<String, InferenceResult> consumer = new KafkaConsumer<>(c, new StringDeserializer(), d)) {
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.INFERENCE_RESULTS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.key().equals(id)) {
+                        mine.add(r.value());
+                    }
+                });
+                return !mine.isEmpty();
+            });
+        }
+        InferenceResult result = mine.get(0);
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(result.getSimulated()).isTrue();
+        assertThat(result.getProvider()).isEqualTo("simulated");
+        assertThat(result.getTotalCostUsd()).isPositive();
+
+        String health = http.toBlocking().retrieve("/health");
+        assertThat(health)
+                .contains("\"status\":\"UP\"")
+                .contains("cloud-worker")
+                .contains("SIMULATED");
+        String metrics = http.toBlocking().retrieve("/prometheus");
+        assertThat(metrics)
+                .contains("tiergate_worker_requests_total")
+                .contains("simulated=\"true\"")
+                .contains("tiergate_cloud_worker_circuit_open");
+    }
 }

@@ -44,199 +44,220 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardPageTest {
 
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Path DASHBOARD = ROOT.resolve("ledger-streams/src/main/resources/dashboard");
-  private static final Path LEDGER_VIEWS =
-      ROOT.resolve("ledger-streams/src/main/java/io/tiergate/ledger/api/LedgerViews.java");
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path DASHBOARD = ROOT.resolve("ledger-streams/src/main/resources/dashboard");
+    private static final Path LEDGER_VIEWS =
+            ROOT.resolve("ledger-streams/src/main/java/io/tiergate/ledger/api/LedgerViews.java");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  // ---------- the page against canned answers ----------
+    // ---------- the page against canned answers ----------
 
-  @Test
-  void showsExactlyWhatTheLedgerApiAnswers() {
-    requireChromium();
-    JsonNode status = fixture("status.json");
-    JsonNode totals = fixture("totals.json");
-    JsonNode windows = fixture("windows.json");
-    try (LedgerStub ledger = new LedgerStub()) {
-      DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
+    @Test
+    void showsExactlyWhatTheLedgerApiAnswers() {
+        requireChromium();
+        JsonNode status = fixture("status.json");
+        JsonNode totals = fixture("totals.json");
+        JsonNode windows = fixture("windows.json");
+        try (LedgerStub ledger = new LedgerStub()) {
+            DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
 
-      assertThat(page.loaded()).as("%s", page).isTrue();
-      assertThat(page.error()).isEmpty();
-      assertThat(page.refreshes()).isPositive();
-      assertThat(ledger.requests()).contains("/ledger/status", "/ledger/totals", "/ledger/windows?scope=global&kind=DAY");
+            assertThat(page.loaded()).as("%s", page).isTrue();
+            assertThat(page.error()).isEmpty();
+            assertThat(page.refreshes()).isPositive();
+            assertThat(ledger.requests())
+                    .contains("/ledger/status", "/ledger/totals", "/ledger/windows?scope=global&kind=DAY");
 
-      // headline: the exact global total; a double would print 123456789.12345679
-      assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal("123456789.123456789"));
-      assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal(totals.get("totalUsd").asText()));
-      assertThat(page.costEvents("global")).isEqualTo(totals.get("costEvents").asLong());
+            // headline: the exact global total; a double would print 123456789.12345679
+            assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal("123456789.123456789"));
+            assertThat(page.totalUsd("global"))
+                    .isEqualTo(new BigDecimal(totals.get("totalUsd").asText()));
+            assertThat(page.costEvents("global"))
+                    .isEqualTo(totals.get("costEvents").asLong());
 
-      // spend per cost center, every scope of /ledger/totals
-      Map<String, BigDecimal> spendByScope = new LinkedHashMap<>();
-      for (JsonNode scope : totals.get("scopes")) {
-        String name = scope.get("scope").asText();
-        spendByScope.put(name, new BigDecimal(scope.get("spendUsd").asText()));
-        assertThat(page.value("cost-centers", name, "totalUsd")).contains(scope.get("spendUsd").asText());
-        assertThat(page.budgetSpendUsd(name)).isEqualTo(new BigDecimal(scope.get("budgetSpendUsd").asText()));
-        assertThat(page.value("cost-centers", name, "costEvents")).contains(scope.get("costEvents").asText());
-        if (!name.equals("global")) {
-          assertThat(page.totalUsd(name)).isEqualTo(new BigDecimal(scope.get("spendUsd").asText()));
-          assertThat(page.costEvents(name)).isEqualTo(scope.get("costEvents").asLong());
+            // spend per cost center, every scope of /ledger/totals
+            Map<String, BigDecimal> spendByScope = new LinkedHashMap<>();
+            for (JsonNode scope : totals.get("scopes")) {
+                String name = scope.get("scope").asText();
+                spendByScope.put(name, new BigDecimal(scope.get("spendUsd").asText()));
+                assertThat(page.value("cost-centers", name, "totalUsd"))
+                        .contains(scope.get("spendUsd").asText());
+                assertThat(page.budgetSpendUsd(name))
+                        .isEqualTo(new BigDecimal(scope.get("budgetSpendUsd").asText()));
+                assertThat(page.value("cost-centers", name, "costEvents"))
+                        .contains(scope.get("costEvents").asText());
+                if (!name.equals("global")) {
+                    assertThat(page.totalUsd(name))
+                            .isEqualTo(new BigDecimal(scope.get("spendUsd").asText()));
+                    assertThat(page.costEvents(name))
+                            .isEqualTo(scope.get("costEvents").asLong());
+                }
+            }
+            assertThat(page.spendByScope()).isEqualTo(spendByScope);
+            assertThat(page.costCenterScopes()).first().isEqualTo("global");
+            assertThat(page.text("cost-centers", "r&d <lab>", "totalUsd")).isEqualTo("3.000000001");
+
+            // budgets: level, utilisation, forecast per scope, nulls shown as absent
+            assertThat(page.budgetScopes()).containsExactlyInAnyOrder("global", "data-eng", "r&d <lab>", "team-review");
+            for (JsonNode s : status) {
+                String scope = s.get("scope").asText();
+                assertThat(page.budget(scope))
+                        .isEqualTo(new DashboardPage.Budget(
+                                scope,
+                                s.get("level").asText(),
+                                s.get("utilization").asDouble(),
+                                money(s, "dailySpendUsd"),
+                                money(s, "dailyLimitUsd"),
+                                money(s, "monthlySpendUsd"),
+                                money(s, "monthlyLimitUsd"),
+                                money(s, "burnRateUsdPerHour"),
+                                s.get("forecastExhaustionAt").isNull()
+                                        ? null
+                                        : s.get("forecastExhaustionAt").asText(),
+                                s.get("onExhausted").asText(),
+                                s.get("anomaly").asBoolean()));
+                assertThat(page.cssClass("budgets", scope, "level").split(" "))
+                        .contains("level-" + s.get("level").asText());
+            }
+            assertThat(page.levelOf("global")).isEqualTo("CONSERVE");
+            assertThat(page.levelOf("team-review")).isEqualTo("CRITICAL_ONLY");
+            assertThat(page.utilizationOf("global")).isEqualTo(0.8123456789);
+            assertThat(page.forecastExhaustionAt("global")).contains("2026-11-22T11:47:09.412Z");
+            assertThat(page.forecastExhaustionAt("data-eng")).isEmpty();
+            assertThat(page.budget("data-eng").dailyLimitUsd()).isNull();
+
+            // routing distribution and spend per model: exact sums over the global DAY windows
+            Map<String, Long> requestsByTier = new TreeMap<>();
+            Map<String, Long> requestsByTask = new TreeMap<>();
+            Map<String, Long> requestsByModel = new TreeMap<>();
+            Map<String, BigDecimal> spendByTier = new TreeMap<>();
+            Map<String, BigDecimal> spendByTask = new TreeMap<>();
+            Map<String, BigDecimal> spendByModel = new TreeMap<>();
+            for (JsonNode w : windows) {
+                if (!w.get("scope").asText().equals("global")) {
+                    continue; // the page shows the global scope only, whatever else an answer carries
+                }
+                long requests = w.get("requestCount").asLong();
+                BigDecimal spend = new BigDecimal(w.get("spendUsd").asText());
+                requestsByTier.merge(w.get("tier").asText(), requests, Long::sum);
+                requestsByTask.merge(w.get("taskType").asText(), requests, Long::sum);
+                requestsByModel.merge(w.get("model").asText(), requests, Long::sum);
+                spendByTier.merge(w.get("tier").asText(), spend, BigDecimal::add);
+                spendByTask.merge(w.get("taskType").asText(), spend, BigDecimal::add);
+                spendByModel.merge(w.get("model").asText(), spend, BigDecimal::add);
+            }
+            assertThat(page.requestsByTier())
+                    .isEqualTo(requestsByTier)
+                    .containsEntry("LOCAL", 38L)
+                    .containsEntry("CLOUD", 13L);
+            assertThat(page.requestsByTaskType()).isEqualTo(requestsByTask).containsEntry("CLASSIFICATION", 33L);
+            assertThat(page.requestsByModel()).isEqualTo(requestsByModel);
+            assertThat(page.spendByTier()).isEqualTo(spendByTier);
+            assertThat(page.spendByTaskType()).isEqualTo(spendByTask);
+            assertThat(page.spendByModel()).isEqualTo(spendByModel);
+            // 0.1 + 0.2 (+ a nano-dollar) in floating point would not print like this
+            assertThat(page.spendByTier().get("LOCAL")).isEqualTo(new BigDecimal("0.300000001"));
+            assertThat(page.spendByModel().get("anthropic/claude-sonnet-4.6"))
+                    .isEqualTo(new BigDecimal("123456786.123456781"));
+            assertThat(page.value("models", "anthropic/claude-sonnet-4.6", "reworkUsd"))
+                    .contains("0.023456782");
+            assertThat(page.value("models", "qwen3:8b", "inputTokens")).contains("4500");
+            assertThat(page.value("models", "qwen3:8b", "tier")).contains("LOCAL");
         }
-      }
-      assertThat(page.spendByScope()).isEqualTo(spendByScope);
-      assertThat(page.costCenterScopes()).first().isEqualTo("global");
-      assertThat(page.text("cost-centers", "r&d <lab>", "totalUsd")).isEqualTo("3.000000001");
+    }
 
-      // budgets: level, utilisation, forecast per scope, nulls shown as absent
-      assertThat(page.budgetScopes()).containsExactlyInAnyOrder("global", "data-eng", "r&d <lab>", "team-review");
-      for (JsonNode s : status) {
-        String scope = s.get("scope").asText();
-        assertThat(page.budget(scope))
-            .isEqualTo(
-                new DashboardPage.Budget(
-                    scope,
-                    s.get("level").asText(),
-                    s.get("utilization").asDouble(),
-                    money(s, "dailySpendUsd"),
-                    money(s, "dailyLimitUsd"),
-                    money(s, "monthlySpendUsd"),
-                    money(s, "monthlyLimitUsd"),
-                    money(s, "burnRateUsdPerHour"),
-                    s.get("forecastExhaustionAt").isNull() ? null : s.get("forecastExhaustionAt").asText(),
-                    s.get("onExhausted").asText(),
-                    s.get("anomaly").asBoolean()));
-        assertThat(page.cssClass("budgets", scope, "level").split(" ")).contains("level-" + s.get("level").asText());
-      }
-      assertThat(page.levelOf("global")).isEqualTo("CONSERVE");
-      assertThat(page.levelOf("team-review")).isEqualTo("CRITICAL_ONLY");
-      assertThat(page.utilizationOf("global")).isEqualTo(0.8123456789);
-      assertThat(page.forecastExhaustionAt("global")).contains("2026-11-22T11:47:09.412Z");
-      assertThat(page.forecastExhaustionAt("data-eng")).isEmpty();
-      assertThat(page.budget("data-eng").dailyLimitUsd()).isNull();
+    @Test
+    void showsTheLatestAnswerAsItPolls() {
+        requireChromium();
+        try (LedgerStub ledger = new LedgerStub()) {
+            // the n-th totals answer says n dollars; the page polls one after the other, every 2 s
+            ledger.answer("/ledger/totals", call -> Reply.json(totalsOf(call + ".000000000")));
+            DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
 
-      // routing distribution and spend per model: exact sums over the global DAY windows
-      Map<String, Long> requestsByTier = new TreeMap<>();
-      Map<String, Long> requestsByTask = new TreeMap<>();
-      Map<String, Long> requestsByModel = new TreeMap<>();
-      Map<String, BigDecimal> spendByTier = new TreeMap<>();
-      Map<String, BigDecimal> spendByTask = new TreeMap<>();
-      Map<String, BigDecimal> spendByModel = new TreeMap<>();
-      for (JsonNode w : windows) {
-        if (!w.get("scope").asText().equals("global")) {
-          continue; // the page shows the global scope only, whatever else an answer carries
+            assertThat(page.refreshes()).as("%s", page).isGreaterThanOrEqualTo(3);
+            assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal(page.refreshes() + ".000000000"));
+            assertThat(page.refreshedAt()).isPresent();
         }
-        long requests = w.get("requestCount").asLong();
-        BigDecimal spend = new BigDecimal(w.get("spendUsd").asText());
-        requestsByTier.merge(w.get("tier").asText(), requests, Long::sum);
-        requestsByTask.merge(w.get("taskType").asText(), requests, Long::sum);
-        requestsByModel.merge(w.get("model").asText(), requests, Long::sum);
-        spendByTier.merge(w.get("tier").asText(), spend, BigDecimal::add);
-        spendByTask.merge(w.get("taskType").asText(), spend, BigDecimal::add);
-        spendByModel.merge(w.get("model").asText(), spend, BigDecimal::add);
-      }
-      assertThat(page.requestsByTier()).isEqualTo(requestsByTier).containsEntry("LOCAL", 38L).containsEntry("CLOUD", 13L);
-      assertThat(page.requestsByTaskType()).isEqualTo(requestsByTask).containsEntry("CLASSIFICATION", 33L);
-      assertThat(page.requestsByModel()).isEqualTo(requestsByModel);
-      assertThat(page.spendByTier()).isEqualTo(spendByTier);
-      assertThat(page.spendByTaskType()).isEqualTo(spendByTask);
-      assertThat(page.spendByModel()).isEqualTo(spendByModel);
-      // 0.1 + 0.2 (+ a nano-dollar) in floating point would not print like this
-      assertThat(page.spendByTier().get("LOCAL")).isEqualTo(new BigDecimal("0.300000001"));
-      assertThat(page.spendByModel().get("anthropic/claude-sonnet-4.6")).isEqualTo(new BigDecimal("123456786.123456781"));
-      assertThat(page.value("models", "anthropic/claude-sonnet-4.6", "reworkUsd")).contains("0.023456782");
-      assertThat(page.value("models", "qwen3:8b", "inputTokens")).contains("4500");
-      assertThat(page.value("models", "qwen3:8b", "tier")).contains("LOCAL");
     }
-  }
 
-  @Test
-  void showsTheLatestAnswerAsItPolls() {
-    requireChromium();
-    try (LedgerStub ledger = new LedgerStub()) {
-      // the n-th totals answer says n dollars; the page polls one after the other, every 2 s
-      ledger.answer("/ledger/totals", call -> Reply.json(totalsOf(call + ".000000000")));
-      DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
+    @Test
+    void showsAnErrorBannerWhileTheLedgerIsNotQueryable() {
+        requireChromium();
+        try (LedgerStub ledger = new LedgerStub()) {
+            ledger.answer(
+                    "/ledger/status",
+                    call -> Reply.json(503, "{\"error\":\"ledger state is not queryable yet: rebalancing\"}"));
+            DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
 
-      assertThat(page.refreshes()).as("%s", page).isGreaterThanOrEqualTo(3);
-      assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal(page.refreshes() + ".000000000"));
-      assertThat(page.refreshedAt()).isPresent();
+            assertThat(page.loaded()).isFalse();
+            assertThat(page.error())
+                    .hasValueSatisfying(e -> assertThat(e)
+                            .contains("/ledger/status", "503", "ledger state is not queryable yet: rebalancing"));
+            assertThatThrownBy(() -> page.totalUsd("global"))
+                    .isInstanceOf(NoSuchElementException.class)
+                    .hasMessageContaining("not loaded")
+                    .hasMessageContaining("not queryable yet");
+        }
     }
-  }
 
-  @Test
-  void showsAnErrorBannerWhileTheLedgerIsNotQueryable() {
-    requireChromium();
-    try (LedgerStub ledger = new LedgerStub()) {
-      ledger.answer(
-          "/ledger/status",
-          call -> Reply.json(503, "{\"error\":\"ledger state is not queryable yet: rebalancing\"}"));
-      DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
+    @Test
+    void keepsTheLastGoodNumbersAndSaysSoWhenTheLedgerFailsLater() {
+        requireChromium();
+        try (LedgerStub ledger = new LedgerStub()) {
+            ledger.answer(
+                    "/ledger/windows",
+                    call -> call == 1
+                            ? Reply.json(200, fixtureText("windows.json"))
+                            : Reply.text(500, "Internal Server Error"));
+            DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
 
-      assertThat(page.loaded()).isFalse();
-      assertThat(page.error()).hasValueSatisfying(
-          e -> assertThat(e).contains("/ledger/status", "503", "ledger state is not queryable yet: rebalancing"));
-      assertThatThrownBy(() -> page.totalUsd("global"))
-          .isInstanceOf(NoSuchElementException.class)
-          .hasMessageContaining("not loaded")
-          .hasMessageContaining("not queryable yet");
+            assertThat(page.loaded()).isTrue();
+            assertThat(page.refreshes()).isEqualTo(1);
+            assertThat(page.error())
+                    .hasValueSatisfying(e -> assertThat(e).contains("500", "showing the last good data"));
+            assertThat(page.requestsByTier()).containsEntry("LOCAL", 38L);
+            assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal("123456789.123456789"));
+        }
     }
-  }
 
-  @Test
-  void keepsTheLastGoodNumbersAndSaysSoWhenTheLedgerFailsLater() {
-    requireChromium();
-    try (LedgerStub ledger = new LedgerStub()) {
-      ledger.answer(
-          "/ledger/windows",
-          call -> call == 1 ? Reply.json(200, fixtureText("windows.json")) : Reply.text(500, "Internal Server Error"));
-      DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
+    @Test
+    void recoversWhenTheLedgerAnswersAgain() {
+        requireChromium();
+        try (LedgerStub ledger = new LedgerStub()) {
+            ledger.answer(
+                    "/ledger/totals",
+                    call -> call == 1
+                            ? Reply.text(503, "Service Unavailable")
+                            : Reply.json(200, fixtureText("totals.json")));
+            DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
 
-      assertThat(page.loaded()).isTrue();
-      assertThat(page.refreshes()).isEqualTo(1);
-      assertThat(page.error()).hasValueSatisfying(e -> assertThat(e).contains("500", "showing the last good data"));
-      assertThat(page.requestsByTier()).containsEntry("LOCAL", 38L);
-      assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal("123456789.123456789"));
+            assertThat(page.loaded()).isTrue();
+            assertThat(page.error()).isEmpty();
+            assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal("123456789.123456789"));
+        }
     }
-  }
 
-  @Test
-  void recoversWhenTheLedgerAnswersAgain() {
-    requireChromium();
-    try (LedgerStub ledger = new LedgerStub()) {
-      ledger.answer(
-          "/ledger/totals",
-          call -> call == 1 ? Reply.text(503, "Service Unavailable") : Reply.json(200, fixtureText("totals.json")));
-      DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
+    // ---------- no Chromium needed ----------
 
-      assertThat(page.loaded()).isTrue();
-      assertThat(page.error()).isEmpty();
-      assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal("123456789.123456789"));
+    /** The canned answers have exactly the fields of the ledger's JSON views, so the stub cannot drift from the API. */
+    @Test
+    void cannedAnswersHaveTheLedgerApiShapes() throws IOException {
+        Map<String, List<String>> views = recordComponents(Files.readString(LEDGER_VIEWS));
+        assertThat(fieldNames(fixture("status.json").get(0))).isEqualTo(views.get("Status"));
+        assertThat(fieldNames(fixture("windows.json").get(0))).isEqualTo(views.get("Window"));
+        assertThat(fieldNames(fixture("totals.json"))).isEqualTo(views.get("Totals"));
+        assertThat(fieldNames(fixture("totals.json").get("scopes").get(0))).isEqualTo(views.get("ScopeTotal"));
+        for (String file : List.of("status.json", "windows.json")) {
+            for (JsonNode row : fixture(file)) {
+                assertThat(fieldNames(row))
+                        .as(file)
+                        .isEqualTo(fieldNames(fixture(file).get(0)));
+            }
+        }
     }
-  }
 
-  // ---------- no Chromium needed ----------
-
-  /** The canned answers have exactly the fields of the ledger's JSON views, so the stub cannot drift from the API. */
-  @Test
-  void cannedAnswersHaveTheLedgerApiShapes() throws IOException {
-    Map<String, List<String>> views = recordComponents(Files.readString(LEDGER_VIEWS));
-    assertThat(fieldNames(fixture("status.json").get(0))).isEqualTo(views.get("Status"));
-    assertThat(fieldNames(fixture("windows.json").get(0))).isEqualTo(views.get("Window"));
-    assertThat(fieldNames(fixture("totals.json"))).isEqualTo(views.get("Totals"));
-    assertThat(fieldNames(fixture("totals.json").get("scopes").get(0))).isEqualTo(views.get("ScopeTotal"));
-    for (String file : List.of("status.json", "windows.json")) {
-      for (JsonNode row : fixture(file)) {
-        assertThat(fieldNames(row)).as(file).isEqualTo(fieldNames(fixture(file).get(0)));
-      }
-    }
-  }
-
-  @Test
-  void readsTheAttributesAsChromiumSerialisesThem() {
-    DashboardPage page =
-        DashboardPage.parse(
-            """
+    @Test
+    void readsTheAttributesAsChromiumSerialisesThem() {
+        DashboardPage page = DashboardPage.parse("""
             <!DOCTYPE html><html><head></head>
             <!-- <td data-section="budgets" data-scope="x" data-field="level" data-value="NOT-ME">x</td> -->
             <body data-loaded="true" data-refreshes="3" data-refreshed-at="2026-11-22T10:00:00.500Z">
@@ -250,179 +271,181 @@ class DashboardPageTest {
             <span data-section="headline" data-scope="global" data-field="totalUsd" data-value="0.300000000">0.300000000</span>
             </body></html>
             """);
-    assertThat(page.loaded()).isTrue();
-    assertThat(page.refreshes()).isEqualTo(3);
-    assertThat(page.error()).isEmpty();
-    assertThat(page.levelOf("r&d <lab>")).isEqualTo("EXHAUSTED");
-    assertThat(page.value("budgets", "r&d <lab>", "dailyLimitUsd")).isEmpty();
-    assertThat(page.text("budgets", "r&d <lab>", "dailyLimitUsd")).isEqualTo("—");
-    assertThat(page.budgetScopes()).containsExactly("r&d <lab>");
-    assertThat(page.requestsByTier()).containsExactly(Map.entry("LOCAL", 7L));
-    assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal("0.300000000")).isNotEqualTo(new BigDecimal("0.3"));
+        assertThat(page.loaded()).isTrue();
+        assertThat(page.refreshes()).isEqualTo(3);
+        assertThat(page.error()).isEmpty();
+        assertThat(page.levelOf("r&d <lab>")).isEqualTo("EXHAUSTED");
+        assertThat(page.value("budgets", "r&d <lab>", "dailyLimitUsd")).isEmpty();
+        assertThat(page.text("budgets", "r&d <lab>", "dailyLimitUsd")).isEqualTo("—");
+        assertThat(page.budgetScopes()).containsExactly("r&d <lab>");
+        assertThat(page.requestsByTier()).containsExactly(Map.entry("LOCAL", 7L));
+        assertThat(page.totalUsd("global"))
+                .isEqualTo(new BigDecimal("0.300000000"))
+                .isNotEqualTo(new BigDecimal("0.3"));
 
-    DashboardPage failing =
-        DashboardPage.parse(
-            "<body data-loaded=\"false\"><div id=\"error-banner\" data-field=\"error\">Ledger API unavailable — GET"
-                + " /ledger/status → 503: not &quot;ready&quot;</div></body>");
-    assertThat(failing.error()).contains("Ledger API unavailable — GET /ledger/status → 503: not \"ready\"");
-    assertThatThrownBy(failing::requestsByTier).hasMessageContaining("has not loaded");
-  }
-
-  // ---------- helpers ----------
-
-  private static void requireChromium() {
-    assumeTrue(
-        DashboardPage.chromiumAvailable(),
-        DashboardPage.CHROMIUM + " is not installed, skipping the headless-Chromium dashboard test (.ci/run installs the chromium package)");
-  }
-
-  private static BigDecimal money(JsonNode node, String field) {
-    return node.get(field).isNull() ? null : new BigDecimal(node.get(field).asText());
-  }
-
-  private static String totalsOf(String totalUsd) {
-    ObjectNode totals = JSON.createObjectNode();
-    totals.put("totalUsd", totalUsd);
-    totals.put("costEvents", 1);
-    ObjectNode global = totals.putArray("scopes").addObject();
-    global.put("scope", "global");
-    global.put("spendUsd", totalUsd);
-    global.put("budgetSpendUsd", totalUsd);
-    global.put("costEvents", 1);
-    return totals.toString();
-  }
-
-  private static JsonNode fixture(String name) {
-    try {
-      return JSON.readTree(fixtureText(name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String fixtureText(String name) {
-    try (InputStream in = DashboardPageTest.class.getResourceAsStream("/dashboard-stub/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing test resource dashboard-stub/" + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static List<String> fieldNames(JsonNode node) {
-    List<String> names = new ArrayList<>();
-    Iterator<String> it = node.fieldNames();
-    it.forEachRemaining(names::add);
-    return names;
-  }
-
-  /** {@code record Name(Type a, Type b)} → {Name: [a, b]}, from the source of LedgerViews. */
-  private static Map<String, List<String>> recordComponents(String source) {
-    Map<String, List<String>> result = new LinkedHashMap<>();
-    Matcher record = Pattern.compile("record\\s+(\\w+)\\s*\\(([^)]*)\\)").matcher(source);
-    while (record.find()) {
-      List<String> components = new ArrayList<>();
-      for (String component : record.group(2).replaceAll("<[^>]*>", "").split(",")) {
-        String[] words = component.trim().split("\\s+");
-        components.add(words[words.length - 1]);
-      }
-      result.put(record.group(1), components);
-    }
-    return result;
-  }
-
-  /** A reply of the stub: status, content type, body. */
-  record Reply(int status, String contentType, String body) {
-    static Reply json(String body) {
-      return json(200, body);
+        DashboardPage failing = DashboardPage.parse(
+                "<body data-loaded=\"false\"><div id=\"error-banner\" data-field=\"error\">Ledger API unavailable — GET"
+                        + " /ledger/status → 503: not &quot;ready&quot;</div></body>");
+        assertThat(failing.error()).contains("Ledger API unavailable — GET /ledger/status → 503: not \"ready\"");
+        assertThatThrownBy(failing::requestsByTier).hasMessageContaining("has not loaded");
     }
 
-    static Reply json(int status, String body) {
-      return new Reply(status, "application/json", body);
+    // ---------- helpers ----------
+
+    private static void requireChromium() {
+        assumeTrue(
+                DashboardPage.chromiumAvailable(),
+                DashboardPage.CHROMIUM
+                        + " is not installed, skipping the headless-Chromium dashboard test (.ci/run installs the chromium package)");
     }
 
-    static Reply text(int status, String body) {
-      return new Reply(status, "text/plain", body);
-    }
-  }
-
-  /** The ledger's HTTP API as canned answers, plus the real dashboard files, on a JDK HttpServer. */
-  static final class LedgerStub implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
-    private final Map<String, IntFunction<Reply>> answers = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    private final List<String> requests = new CopyOnWriteArrayList<>();
-
-    LedgerStub() {
-      answers.put("/ledger/status", call -> Reply.json(fixtureText("status.json")));
-      answers.put("/ledger/totals", call -> Reply.json(fixtureText("totals.json")));
-      answers.put("/ledger/windows", call -> Reply.json(fixtureText("windows.json")));
-      try {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      server.createContext("/ledger/", this::ledger);
-      server.createContext("/dashboard/", this::dashboard);
-      server.setExecutor(executor);
-      server.start();
+    private static BigDecimal money(JsonNode node, String field) {
+        return node.get(field).isNull() ? null : new BigDecimal(node.get(field).asText());
     }
 
-    void answer(String path, IntFunction<Reply> reply) {
-      answers.put(path, reply);
+    private static String totalsOf(String totalUsd) {
+        ObjectNode totals = JSON.createObjectNode();
+        totals.put("totalUsd", totalUsd);
+        totals.put("costEvents", 1);
+        ObjectNode global = totals.putArray("scopes").addObject();
+        global.put("scope", "global");
+        global.put("spendUsd", totalUsd);
+        global.put("budgetSpendUsd", totalUsd);
+        global.put("costEvents", 1);
+        return totals.toString();
     }
 
-    URI dashboardUrl() {
-      return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/dashboard/");
+    private static JsonNode fixture(String name) {
+        try {
+            return JSON.readTree(fixtureText(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    List<String> requests() {
-      return List.copyOf(requests);
+    private static String fixtureText(String name) {
+        try (InputStream in = DashboardPageTest.class.getResourceAsStream("/dashboard-stub/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource dashboard-stub/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private void ledger(HttpExchange exchange) throws IOException {
-      String path = exchange.getRequestURI().getPath();
-      String query = exchange.getRequestURI().getRawQuery();
-      requests.add(query == null ? path : path + "?" + query);
-      IntFunction<Reply> answer = answers.get(path);
-      Reply reply =
-          answer == null
-              ? Reply.json(404, "{\"error\":\"no such endpoint\"}")
-              : answer.apply(calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet());
-      send(exchange, reply.status(), reply.contentType(), reply.body().getBytes(StandardCharsets.UTF_8));
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        Iterator<String> it = node.fieldNames();
+        it.forEachRemaining(names::add);
+        return names;
     }
 
-    private void dashboard(HttpExchange exchange) throws IOException {
-      String name = exchange.getRequestURI().getPath().substring("/dashboard/".length());
-      Path file = DASHBOARD.resolve(name.isEmpty() ? "index.html" : name).normalize();
-      if (!file.startsWith(DASHBOARD) || !Files.isRegularFile(file)) {
-        send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      String type =
-          file.toString().endsWith(".html") ? "text/html; charset=utf-8"
-              : file.toString().endsWith(".js") ? "application/javascript; charset=utf-8"
-              : file.toString().endsWith(".css") ? "text/css; charset=utf-8"
-              : "application/octet-stream";
-      send(exchange, 200, type, Files.readAllBytes(file));
+    /** {@code record Name(Type a, Type b)} → {Name: [a, b]}, from the source of LedgerViews. */
+    private static Map<String, List<String>> recordComponents(String source) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        Matcher record = Pattern.compile("record\\s+(\\w+)\\s*\\(([^)]*)\\)").matcher(source);
+        while (record.find()) {
+            List<String> components = new ArrayList<>();
+            for (String component : record.group(2).replaceAll("<[^>]*>", "").split(",")) {
+                String[] words = component.trim().split("\\s+");
+                components.add(words[words.length - 1]);
+            }
+            result.put(record.group(1), components);
+        }
+        return result;
     }
 
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-      exchange.getResponseHeaders().set("Content-Type", type);
-      exchange.getResponseHeaders().set("Cache-Control", "no-store");
-      exchange.sendResponseHeaders(status, body.length);
-      try (var out = exchange.getResponseBody()) {
-        out.write(body);
-      }
+    /** A reply of the stub: status, content type, body. */
+    record Reply(int status, String contentType, String body) {
+        static Reply json(String body) {
+            return json(200, body);
+        }
+
+        static Reply json(int status, String body) {
+            return new Reply(status, "application/json", body);
+        }
+
+        static Reply text(int status, String body) {
+            return new Reply(status, "text/plain", body);
+        }
     }
 
-    @Override
-    public void close() {
-      server.stop(0);
-      executor.shutdownNow();
+    /** The ledger's HTTP API as canned answers, plus the real dashboard files, on a JDK HttpServer. */
+    static final class LedgerStub implements AutoCloseable {
+        private final HttpServer server;
+        private final ExecutorService executor = Executors.newFixedThreadPool(4);
+        private final Map<String, IntFunction<Reply>> answers = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        private final List<String> requests = new CopyOnWriteArrayList<>();
+
+        LedgerStub() {
+            answers.put("/ledger/status", call -> Reply.json(fixtureText("status.json")));
+            answers.put("/ledger/totals", call -> Reply.json(fixtureText("totals.json")));
+            answers.put("/ledger/windows", call -> Reply.json(fixtureText("windows.json")));
+            try {
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server.createContext("/ledger/", this::ledger);
+            server.createContext("/dashboard/", this::dashboard);
+            server.setExecutor(executor);
+            server.start();
+        }
+
+        void answer(String path, IntFunction<Reply> reply) {
+            answers.put(path, reply);
+        }
+
+        URI dashboardUrl() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/dashboard/");
+        }
+
+        List<String> requests() {
+            return List.copyOf(requests);
+        }
+
+        private void ledger(HttpExchange exchange) throws IOException {
+            String path = exchange.getRequestURI().getPath();
+            String query = exchange.getRequestURI().getRawQuery();
+            requests.add(query == null ? path : path + "?" + query);
+            IntFunction<Reply> answer = answers.get(path);
+            Reply reply = answer == null
+                    ? Reply.json(404, "{\"error\":\"no such endpoint\"}")
+                    : answer.apply(calls.computeIfAbsent(path, p -> new AtomicInteger())
+                            .incrementAndGet());
+            send(exchange, reply.status(), reply.contentType(), reply.body().getBytes(StandardCharsets.UTF_8));
+        }
+
+        private void dashboard(HttpExchange exchange) throws IOException {
+            String name = exchange.getRequestURI().getPath().substring("/dashboard/".length());
+            Path file = DASHBOARD.resolve(name.isEmpty() ? "index.html" : name).normalize();
+            if (!file.startsWith(DASHBOARD) || !Files.isRegularFile(file)) {
+                send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String type = file.toString().endsWith(".html")
+                    ? "text/html; charset=utf-8"
+                    : file.toString().endsWith(".js")
+                            ? "application/javascript; charset=utf-8"
+                            : file.toString().endsWith(".css") ? "text/css; charset=utf-8" : "application/octet-stream";
+            send(exchange, 200, type, Files.readAllBytes(file));
+        }
+
+        private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+            exchange.getResponseHeaders().set("Content-Type", type);
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(status, body.length);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            executor.shutdownNow();
+        }
     }
-  }
 }

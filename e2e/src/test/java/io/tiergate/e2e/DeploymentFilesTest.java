@@ -19,46 +19,53 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentFilesTest {
 
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-  @Test
-  void composeFileIsValid() throws Exception {
-    assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs it)");
-    Result result = run("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(), "config", "-q");
-    assertThat(result.exitCode()).as(result.output()).isZero();
-  }
-
-  @Test
-  void prometheusConfigIsValid() throws Exception {
-    assumeTrue(onPath("promtool"), "promtool is not installed (.ci/run installs the prometheus package)");
-    Result result = run("promtool", "check", "config", ROOT.resolve("deploy/prometheus.yml").toString());
-    assertThat(result.exitCode()).as(result.output()).isZero();
-  }
-
-  @Test
-  void everyServiceIsInComposeAndScrapedOnItsPort() throws IOException {
-    String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
-    String prometheus = Files.readString(ROOT.resolve("deploy/prometheus.yml"));
-    for (ServiceSpec service : ServiceSpec.ALL) {
-      assertThat(compose).contains("MODULE: " + service.module() + ", MAIN_CLASS: " + service.mainClass());
-      assertThat(compose).contains("\"" + service.port() + ":" + service.port() + "\"");
-      assertThat(prometheus).contains("\"" + service.module() + ":" + service.port() + "\"");
-      String yml = Files.readString(ROOT.resolve(service.module()).resolve("src/main/resources/application.yml"));
-      assertThat(yml).as(service.module() + " application.yml").contains("${" + service.portVariable() + ":" + service.port() + "}");
+    @Test
+    void composeFileIsValid() throws Exception {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs it)");
+        Result result =
+                run("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(), "config", "-q");
+        assertThat(result.exitCode()).as(result.output()).isZero();
     }
-  }
 
-  private static boolean onPath(String tool) {
-    return List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-  }
+    @Test
+    void prometheusConfigIsValid() throws Exception {
+        assumeTrue(onPath("promtool"), "promtool is not installed (.ci/run installs the prometheus package)");
+        Result result = run(
+                "promtool",
+                "check",
+                "config",
+                ROOT.resolve("deploy/prometheus.yml").toString());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
 
-  private record Result(int exitCode, String output) {}
+    @Test
+    void everyServiceIsInComposeAndScrapedOnItsPort() throws IOException {
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        String prometheus = Files.readString(ROOT.resolve("deploy/prometheus.yml"));
+        for (ServiceSpec service : ServiceSpec.ALL) {
+            assertThat(compose).contains("MODULE: " + service.module() + ", MAIN_CLASS: " + service.mainClass());
+            assertThat(compose).contains("\"" + service.port() + ":" + service.port() + "\"");
+            assertThat(prometheus).contains("\"" + service.module() + ":" + service.port() + "\"");
+            String yml = Files.readString(ROOT.resolve(service.module()).resolve("src/main/resources/application.yml"));
+            assertThat(yml)
+                    .as(service.module() + " application.yml")
+                    .contains("${" + service.portVariable() + ":" + service.port() + "}");
+        }
+    }
 
-  private static Result run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Result(p.exitValue(), output);
-  }
+    private static boolean onPath(String tool) {
+        return List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
+    }
+
+    private record Result(int exitCode, String output) {}
+
+    private static Result run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), output);
+    }
 }

@@ -5,11 +5,11 @@ import java.util.Map;
 /** Environment for the services in tests: simulated model backends, sped up so a run takes seconds. */
 final class SimulatedBackends {
 
-  private SimulatedBackends() {}
+    private SimulatedBackends() {}
 
-  static Map<String, String> env() {
-    return Map.of(
-        "TIERGATE_LOCAL_BACKEND", "simulated",
-        "TIERGATE_SIMULATION_SPEED_UP", "50");
-  }
+    static Map<String, String> env() {
+        return Map.of(
+                "TIERGATE_LOCAL_BACKEND", "simulated",
+                "TIERGATE_SIMULATION_SPEED_UP", "50");
+    }
 }

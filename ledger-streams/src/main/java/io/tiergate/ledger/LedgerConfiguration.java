@@ -36,105 +36,104 @@ import java.util.Optional;
 @Context
 @ConfigurationProperties(LedgerConfiguration.PREFIX)
 public record LedgerConfiguration(
-    Duration windowGrace,
-    Duration hourRetention,
-    Duration dayRetention,
-    Duration monthRetention,
-    Duration dedupeRetention,
-    Duration statusInterval,
-    Duration maxClockSkew,
-    BigDecimal anomalyFactor,
-    BigDecimal anomalyMinRateUsdPerHour,
-    boolean budgetIncludesLocalSpend,
-    BigDecimal maxLimitUsd,
-    boolean repriceFromPriceTable,
-    @Nullable String priceTable) {
+        Duration windowGrace,
+        Duration hourRetention,
+        Duration dayRetention,
+        Duration monthRetention,
+        Duration dedupeRetention,
+        Duration statusInterval,
+        Duration maxClockSkew,
+        BigDecimal anomalyFactor,
+        BigDecimal anomalyMinRateUsdPerHour,
+        boolean budgetIncludesLocalSpend,
+        BigDecimal maxLimitUsd,
+        boolean repriceFromPriceTable,
+        @Nullable String priceTable) {
 
-  public static final String PREFIX = "tiergate.ledger";
+    public static final String PREFIX = "tiergate.ledger";
 
-  /** The ledger's defaults: what a property left out gets. */
-  public static final LedgerConfiguration DEFAULTS =
-      new LedgerConfiguration(
-          Duration.ofMinutes(5),
-          Duration.ofDays(7),
-          Duration.ofDays(100),
-          Duration.ofDays(800),
-          Duration.ofDays(7),
-          Duration.ofSeconds(5),
-          Duration.ofHours(1),
-          new BigDecimal("3"),
-          new BigDecimal("0.01"),
-          false,
-          new BigDecimal("1000000000"),
-          false,
-          null);
+    /** The ledger's defaults: what a property left out gets. */
+    public static final LedgerConfiguration DEFAULTS = new LedgerConfiguration(
+            Duration.ofMinutes(5),
+            Duration.ofDays(7),
+            Duration.ofDays(100),
+            Duration.ofDays(800),
+            Duration.ofDays(7),
+            Duration.ofSeconds(5),
+            Duration.ofHours(1),
+            new BigDecimal("3"),
+            new BigDecimal("0.01"),
+            false,
+            new BigDecimal("1000000000"),
+            false,
+            null);
 
-  public LedgerConfiguration {
-    PropertyCheck check = PropertyCheck.under(PREFIX);
-    check.notNegative("window-grace", windowGrace);
-    check.positive("hour-retention", hourRetention);
-    check.positive("day-retention", dayRetention);
-    check.positive("month-retention", monthRetention);
-    check.positive("dedupe-retention", dedupeRetention);
-    check.positive("status-interval", statusInterval);
-    check.notNegative("max-clock-skew", maxClockSkew);
-    check.greaterThan("anomaly-factor", anomalyFactor, BigDecimal.ONE);
-    check.notNegative("anomaly-min-rate-usd-per-hour", anomalyMinRateUsdPerHour);
-    check.greaterThan("max-limit-usd", maxLimitUsd, BigDecimal.ZERO);
-  }
+    public LedgerConfiguration {
+        PropertyCheck check = PropertyCheck.under(PREFIX);
+        check.notNegative("window-grace", windowGrace);
+        check.positive("hour-retention", hourRetention);
+        check.positive("day-retention", dayRetention);
+        check.positive("month-retention", monthRetention);
+        check.positive("dedupe-retention", dedupeRetention);
+        check.positive("status-interval", statusInterval);
+        check.notNegative("max-clock-skew", maxClockSkew);
+        check.greaterThan("anomaly-factor", anomalyFactor, BigDecimal.ONE);
+        check.notNegative("anomaly-min-rate-usd-per-hour", anomalyMinRateUsdPerHour);
+        check.greaterThan("max-limit-usd", maxLimitUsd, BigDecimal.ZERO);
+    }
 
-  /** Binds {@code tiergate.ledger.*}; what is not set comes from {@link #DEFAULTS}. */
-  @ConfigurationInject
-  static LedgerConfiguration bind(
-      Optional<Duration> windowGrace,
-      Optional<Duration> hourRetention,
-      Optional<Duration> dayRetention,
-      Optional<Duration> monthRetention,
-      Optional<Duration> dedupeRetention,
-      Optional<Duration> statusInterval,
-      Optional<Duration> maxClockSkew,
-      Optional<BigDecimal> anomalyFactor,
-      Optional<BigDecimal> anomalyMinRateUsdPerHour,
-      Optional<Boolean> budgetIncludesLocalSpend,
-      Optional<BigDecimal> maxLimitUsd,
-      Optional<Boolean> repriceFromPriceTable,
-      Optional<String> priceTable) {
-    LedgerConfiguration d = DEFAULTS;
-    return new LedgerConfiguration(
-        windowGrace.orElse(d.windowGrace),
-        hourRetention.orElse(d.hourRetention),
-        dayRetention.orElse(d.dayRetention),
-        monthRetention.orElse(d.monthRetention),
-        dedupeRetention.orElse(d.dedupeRetention),
-        statusInterval.orElse(d.statusInterval),
-        maxClockSkew.orElse(d.maxClockSkew),
-        anomalyFactor.orElse(d.anomalyFactor),
-        anomalyMinRateUsdPerHour.orElse(d.anomalyMinRateUsdPerHour),
-        budgetIncludesLocalSpend.orElse(d.budgetIncludesLocalSpend),
-        maxLimitUsd.orElse(d.maxLimitUsd),
-        repriceFromPriceTable.orElse(d.repriceFromPriceTable),
-        PropertyCheck.text(priceTable).orElse(d.priceTable));
-  }
+    /** Binds {@code tiergate.ledger.*}; what is not set comes from {@link #DEFAULTS}. */
+    @ConfigurationInject
+    static LedgerConfiguration bind(
+            Optional<Duration> windowGrace,
+            Optional<Duration> hourRetention,
+            Optional<Duration> dayRetention,
+            Optional<Duration> monthRetention,
+            Optional<Duration> dedupeRetention,
+            Optional<Duration> statusInterval,
+            Optional<Duration> maxClockSkew,
+            Optional<BigDecimal> anomalyFactor,
+            Optional<BigDecimal> anomalyMinRateUsdPerHour,
+            Optional<Boolean> budgetIncludesLocalSpend,
+            Optional<BigDecimal> maxLimitUsd,
+            Optional<Boolean> repriceFromPriceTable,
+            Optional<String> priceTable) {
+        LedgerConfiguration d = DEFAULTS;
+        return new LedgerConfiguration(
+                windowGrace.orElse(d.windowGrace),
+                hourRetention.orElse(d.hourRetention),
+                dayRetention.orElse(d.dayRetention),
+                monthRetention.orElse(d.monthRetention),
+                dedupeRetention.orElse(d.dedupeRetention),
+                statusInterval.orElse(d.statusInterval),
+                maxClockSkew.orElse(d.maxClockSkew),
+                anomalyFactor.orElse(d.anomalyFactor),
+                anomalyMinRateUsdPerHour.orElse(d.anomalyMinRateUsdPerHour),
+                budgetIncludesLocalSpend.orElse(d.budgetIncludesLocalSpend),
+                maxLimitUsd.orElse(d.maxLimitUsd),
+                repriceFromPriceTable.orElse(d.repriceFromPriceTable),
+                PropertyCheck.text(priceTable).orElse(d.priceTable));
+    }
 
-  /** What the topology needs: these values, RocksDB stores, and the re-pricing table when asked for. */
-  public LedgerSettings toSettings() {
-    return new LedgerSettings(
-        windowGrace,
-        hourRetention,
-        dayRetention,
-        monthRetention,
-        dedupeRetention,
-        statusInterval,
-        maxClockSkew,
-        anomalyFactor,
-        anomalyMinRateUsdPerHour,
-        budgetIncludesLocalSpend,
-        maxLimitUsd,
-        false,
-        repriceFromPriceTable ? prices() : null);
-  }
+    /** What the topology needs: these values, RocksDB stores, and the re-pricing table when asked for. */
+    public LedgerSettings toSettings() {
+        return new LedgerSettings(
+                windowGrace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                dedupeRetention,
+                statusInterval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                budgetIncludesLocalSpend,
+                maxLimitUsd,
+                false,
+                repriceFromPriceTable ? prices() : null);
+    }
 
-  private PriceTable prices() {
-    return priceTable == null ? PriceTable.loadDefault() : PriceTable.load(Path.of(priceTable));
-  }
+    private PriceTable prices() {
+        return priceTable == null ? PriceTable.loadDefault() : PriceTable.load(Path.of(priceTable));
+    }
 }

@@ -27,71 +27,143 @@ import java.util.Objects;
  *     with this table (replays after a price-table fix); null: costs count as reported
  */
 public record LedgerSettings(
-    Duration windowGrace,
-    Duration hourRetention,
-    Duration dayRetention,
-    Duration monthRetention,
-    Duration dedupeRetention,
-    Duration statusInterval,
-    Duration maxClockSkew,
-    BigDecimal anomalyFactor,
-    BigDecimal anomalyMinRateUsdPerHour,
-    boolean budgetIncludesLocalSpend,
-    BigDecimal maxLimitUsd,
-    boolean inMemoryStores,
-    PriceTable repricing) {
+        Duration windowGrace,
+        Duration hourRetention,
+        Duration dayRetention,
+        Duration monthRetention,
+        Duration dedupeRetention,
+        Duration statusInterval,
+        Duration maxClockSkew,
+        BigDecimal anomalyFactor,
+        BigDecimal anomalyMinRateUsdPerHour,
+        boolean budgetIncludesLocalSpend,
+        BigDecimal maxLimitUsd,
+        boolean inMemoryStores,
+        PriceTable repricing) {
 
-  public LedgerSettings {
-    Objects.requireNonNull(windowGrace, "windowGrace");
-    Objects.requireNonNull(hourRetention, "hourRetention");
-    Objects.requireNonNull(dayRetention, "dayRetention");
-    Objects.requireNonNull(monthRetention, "monthRetention");
-    Objects.requireNonNull(dedupeRetention, "dedupeRetention");
-    Objects.requireNonNull(statusInterval, "statusInterval");
-    Objects.requireNonNull(maxClockSkew, "maxClockSkew");
-    Objects.requireNonNull(anomalyFactor, "anomalyFactor");
-    Objects.requireNonNull(anomalyMinRateUsdPerHour, "anomalyMinRateUsdPerHour");
-    Objects.requireNonNull(maxLimitUsd, "maxLimitUsd");
-    if (windowGrace.isNegative()) {
-      throw new IllegalArgumentException("windowGrace must not be negative");
+    public LedgerSettings {
+        Objects.requireNonNull(windowGrace, "windowGrace");
+        Objects.requireNonNull(hourRetention, "hourRetention");
+        Objects.requireNonNull(dayRetention, "dayRetention");
+        Objects.requireNonNull(monthRetention, "monthRetention");
+        Objects.requireNonNull(dedupeRetention, "dedupeRetention");
+        Objects.requireNonNull(statusInterval, "statusInterval");
+        Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+        Objects.requireNonNull(anomalyFactor, "anomalyFactor");
+        Objects.requireNonNull(anomalyMinRateUsdPerHour, "anomalyMinRateUsdPerHour");
+        Objects.requireNonNull(maxLimitUsd, "maxLimitUsd");
+        if (windowGrace.isNegative()) {
+            throw new IllegalArgumentException("windowGrace must not be negative");
+        }
+        if (statusInterval.isZero() || statusInterval.isNegative()) {
+            throw new IllegalArgumentException("statusInterval must be positive");
+        }
     }
-    if (statusInterval.isZero() || statusInterval.isNegative()) {
-      throw new IllegalArgumentException("statusInterval must be positive");
+
+    /** The service's defaults ({@link LedgerConfiguration#DEFAULTS}), for tests and the benchmark. */
+    public static LedgerSettings defaults() {
+        return LedgerConfiguration.DEFAULTS.toSettings();
     }
-  }
 
-  /** The service's defaults ({@link LedgerConfiguration#DEFAULTS}), for tests and the benchmark. */
-  public static LedgerSettings defaults() {
-    return LedgerConfiguration.DEFAULTS.toSettings();
-  }
+    public LedgerSettings withWindowGrace(Duration grace) {
+        return new LedgerSettings(
+                grace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                dedupeRetention,
+                statusInterval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                budgetIncludesLocalSpend,
+                maxLimitUsd,
+                inMemoryStores,
+                repricing);
+    }
 
-  public LedgerSettings withWindowGrace(Duration grace) {
-    return new LedgerSettings(grace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores, repricing);
-  }
+    public LedgerSettings withBudgetIncludesLocalSpend(boolean include) {
+        return new LedgerSettings(
+                windowGrace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                dedupeRetention,
+                statusInterval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                include,
+                maxLimitUsd,
+                inMemoryStores,
+                repricing);
+    }
 
-  public LedgerSettings withBudgetIncludesLocalSpend(boolean include) {
-    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, include, maxLimitUsd, inMemoryStores, repricing);
-  }
+    public LedgerSettings withInMemoryStores(boolean inMemory) {
+        return new LedgerSettings(
+                windowGrace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                dedupeRetention,
+                statusInterval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                budgetIncludesLocalSpend,
+                maxLimitUsd,
+                inMemory,
+                repricing);
+    }
 
-  public LedgerSettings withInMemoryStores(boolean inMemory) {
-    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemory, repricing);
-  }
+    public LedgerSettings withRepricing(PriceTable prices) {
+        return new LedgerSettings(
+                windowGrace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                dedupeRetention,
+                statusInterval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                budgetIncludesLocalSpend,
+                maxLimitUsd,
+                inMemoryStores,
+                prices);
+    }
 
-  public LedgerSettings withRepricing(PriceTable prices) {
-    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores, prices);
-  }
+    public LedgerSettings withStatusInterval(Duration interval) {
+        return new LedgerSettings(
+                windowGrace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                dedupeRetention,
+                interval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                budgetIncludesLocalSpend,
+                maxLimitUsd,
+                inMemoryStores,
+                repricing);
+    }
 
-  public LedgerSettings withStatusInterval(Duration interval) {
-    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, dedupeRetention,
-        interval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores, repricing);
-  }
-
-  public LedgerSettings withDedupeRetention(Duration retention) {
-    return new LedgerSettings(windowGrace, hourRetention, dayRetention, monthRetention, retention,
-        statusInterval, maxClockSkew, anomalyFactor, anomalyMinRateUsdPerHour, budgetIncludesLocalSpend, maxLimitUsd, inMemoryStores, repricing);
-  }
+    public LedgerSettings withDedupeRetention(Duration retention) {
+        return new LedgerSettings(
+                windowGrace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                retention,
+                statusInterval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                budgetIncludesLocalSpend,
+                maxLimitUsd,
+                inMemoryStores,
+                repricing);
+    }
 }

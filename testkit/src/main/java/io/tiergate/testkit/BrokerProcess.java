@@ -21,159 +21,162 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BrokerProcess implements KafkaBroker {
 
-  /** Where and how to run the broker. */
-  public record Settings(Path dataDir, String host, int brokerPort, int controllerPort, String classpath) {
-    public static Settings defaults(Path dataDir) {
-      return new Settings(dataDir, "127.0.0.1", 9092, 9093, System.getProperty("java.class.path"));
-    }
-  }
-
-  private final Settings settings;
-  private final Process process;
-
-  private BrokerProcess(Settings settings, Process process) {
-    this.settings = settings;
-    this.process = process;
-  }
-
-  /** Formats storage if needed, starts the broker and waits until its port accepts connections. */
-  public static BrokerProcess start(Settings settings, Duration timeout) {
-    try {
-      Files.createDirectories(settings.dataDir());
-      if (portOpen(settings.host(), settings.brokerPort())) {
-        throw new IllegalStateException(
-            "Port " + settings.brokerPort() + " on " + settings.host()
-                + " is already in use: another broker is running there. Stop it, or pass"
-                + " --bootstrap " + settings.host() + ":" + settings.brokerPort() + " to use it.");
-      }
-      Path properties = writeServerProperties(settings);
-      Path logDir = settings.dataDir().resolve("logs");
-      if (!Files.exists(logDir.resolve("meta.properties"))) {
-        String clusterId = clusterId(runTool(settings, List.of("kafka.tools.StorageTool", "random-uuid")));
-        runTool(
-            settings,
-            List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()));
-      }
-      List<String> command = java(settings);
-      command.add("kafka.Kafka");
-      command.add(properties.toString());
-      Path log = settings.dataDir().resolve("broker.log");
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
-      BrokerProcess broker = new BrokerProcess(settings, process);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!portOpen(settings.host(), settings.brokerPort())) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(
-              "Kafka broker exited with code " + process.exitValue() + "; see " + log);
+    /** Where and how to run the broker. */
+    public record Settings(Path dataDir, String host, int brokerPort, int controllerPort, String classpath) {
+        public static Settings defaults(Path dataDir) {
+            return new Settings(dataDir, "127.0.0.1", 9092, 9093, System.getProperty("java.class.path"));
         }
-        if (System.nanoTime() > deadline) {
-          broker.close();
-          throw new IllegalStateException("Kafka broker did not open its port within " + timeout + "; see " + log);
+    }
+
+    private final Settings settings;
+    private final Process process;
+
+    private BrokerProcess(Settings settings, Process process) {
+        this.settings = settings;
+        this.process = process;
+    }
+
+    /** Formats storage if needed, starts the broker and waits until its port accepts connections. */
+    public static BrokerProcess start(Settings settings, Duration timeout) {
+        try {
+            Files.createDirectories(settings.dataDir());
+            if (portOpen(settings.host(), settings.brokerPort())) {
+                throw new IllegalStateException("Port " + settings.brokerPort() + " on " + settings.host()
+                        + " is already in use: another broker is running there. Stop it, or pass"
+                        + " --bootstrap " + settings.host() + ":" + settings.brokerPort() + " to use it.");
+            }
+            Path properties = writeServerProperties(settings);
+            Path logDir = settings.dataDir().resolve("logs");
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                String clusterId = clusterId(runTool(settings, List.of("kafka.tools.StorageTool", "random-uuid")));
+                runTool(
+                        settings,
+                        List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()));
+            }
+            List<String> command = java(settings);
+            command.add("kafka.Kafka");
+            command.add(properties.toString());
+            Path log = settings.dataDir().resolve("broker.log");
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            BrokerProcess broker = new BrokerProcess(settings, process);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!portOpen(settings.host(), settings.brokerPort())) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(
+                            "Kafka broker exited with code " + process.exitValue() + "; see " + log);
+                }
+                if (System.nanoTime() > deadline) {
+                    broker.close();
+                    throw new IllegalStateException(
+                            "Kafka broker did not open its port within " + timeout + "; see " + log);
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the Kafka broker process", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting the Kafka broker", e);
         }
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-      return broker;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start the Kafka broker process", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while starting the Kafka broker", e);
     }
-  }
 
-  static Path writeServerProperties(Settings s) throws IOException {
-    Properties p = new Properties();
-    p.setProperty("process.roles", "broker,controller");
-    p.setProperty("node.id", "1");
-    p.setProperty("controller.quorum.voters", "1@" + s.host() + ":" + s.controllerPort());
-    p.setProperty("listeners", "PLAINTEXT://" + s.host() + ":" + s.brokerPort() + ",CONTROLLER://" + s.host() + ":" + s.controllerPort());
-    p.setProperty("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + s.brokerPort());
-    p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.setProperty("log.dirs", s.dataDir().resolve("logs").toAbsolutePath().toString());
-    p.setProperty("offsets.topic.replication.factor", "1");
-    p.setProperty("transaction.state.log.replication.factor", "1");
-    p.setProperty("transaction.state.log.min.isr", "1");
-    p.setProperty("group.initial.rebalance.delay.ms", "0");
-    p.setProperty("auto.create.topics.enable", "false");
-    p.setProperty("num.partitions", "3");
-    Path file = s.dataDir().resolve("server.properties");
-    try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(out, "generated by tiergate: single-node KRaft broker for the embedded default");
+    static Path writeServerProperties(Settings s) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@" + s.host() + ":" + s.controllerPort());
+        p.setProperty(
+                "listeners",
+                "PLAINTEXT://" + s.host() + ":" + s.brokerPort() + ",CONTROLLER://" + s.host() + ":"
+                        + s.controllerPort());
+        p.setProperty("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + s.brokerPort());
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", s.dataDir().resolve("logs").toAbsolutePath().toString());
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "false");
+        p.setProperty("num.partitions", "3");
+        Path file = s.dataDir().resolve("server.properties");
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(out, "generated by tiergate: single-node KRaft broker for the embedded default");
+        }
+        return file;
     }
-    return file;
-  }
 
-  /** The id StorageTool printed: its output may carry log lines too, the id is a 22-character base64url token. */
-  static String clusterId(String toolOutput) {
-    java.util.regex.Matcher id = java.util.regex.Pattern.compile("(?m)^([A-Za-z0-9_-]{22})\\s*$").matcher(toolOutput);
-    if (!id.find()) {
-      throw new IllegalStateException("Kafka StorageTool printed no cluster id: " + toolOutput);
+    /** The id StorageTool printed: its output may carry log lines too, the id is a 22-character base64url token. */
+    static String clusterId(String toolOutput) {
+        java.util.regex.Matcher id =
+                java.util.regex.Pattern.compile("(?m)^([A-Za-z0-9_-]{22})\\s*$").matcher(toolOutput);
+        if (!id.find()) {
+            throw new IllegalStateException("Kafka StorageTool printed no cluster id: " + toolOutput);
+        }
+        return id.group(1);
     }
-    return id.group(1);
-  }
 
-  private static String runTool(Settings settings, List<String> args) throws IOException, InterruptedException {
-    List<String> command = java(settings);
-    command.addAll(args);
-    Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!tool.waitFor(60, TimeUnit.SECONDS) || tool.exitValue() != 0) {
-      throw new IllegalStateException("Kafka " + args + " failed: " + output);
+    private static String runTool(Settings settings, List<String> args) throws IOException, InterruptedException {
+        List<String> command = java(settings);
+        command.addAll(args);
+        Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!tool.waitFor(60, TimeUnit.SECONDS) || tool.exitValue() != 0) {
+            throw new IllegalStateException("Kafka " + args + " failed: " + output);
+        }
+        return output;
     }
-    return output;
-  }
 
-  private static List<String> java(Settings settings) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms256m");
-    command.add("-Xmx1g");
-    command.add("-Dlog4j2.level=WARN");
-    command.add("-cp");
-    command.add(settings.classpath());
-    return command;
-  }
-
-  static boolean portOpen(String host, int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
+    private static List<String> java(Settings settings) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xms256m");
+        command.add("-Xmx1g");
+        command.add("-Dlog4j2.level=WARN");
+        command.add("-cp");
+        command.add(settings.classpath());
+        return command;
     }
-  }
 
-  @Override
-  public String bootstrapServers() {
-    return settings.host() + ":" + settings.brokerPort();
-  }
-
-  @Override
-  public String description() {
-    return "Kafka broker process (KRaft), data in " + settings.dataDir();
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** SIGTERM, then wait for Kafka's controlled shutdown; SIGKILL only if it hangs. */
-  @Override
-  public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+    static boolean portOpen(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
-  }
+
+    @Override
+    public String bootstrapServers() {
+        return settings.host() + ":" + settings.brokerPort();
+    }
+
+    @Override
+    public String description() {
+        return "Kafka broker process (KRaft), data in " + settings.dataDir();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, then wait for Kafka's controlled shutdown; SIGKILL only if it hangs. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
 }

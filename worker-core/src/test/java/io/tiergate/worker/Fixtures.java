@@ -24,68 +24,69 @@ import java.util.Map;
  */
 public final class Fixtures {
 
-  public static final PriceTable PRICES = PriceTable.loadDefault();
-  public static final PriceTablePricer PRICER = new PriceTablePricer(new CostCalculator(PRICES));
+    public static final PriceTable PRICES = PriceTable.loadDefault();
+    public static final PriceTablePricer PRICER = new PriceTablePricer(new CostCalculator(PRICES));
 
-  private Fixtures() {}
+    private Fixtures() {}
 
-  public static RoutedRequest cloud(String id, TaskType type, String model, List<String> fallbacks) {
-    return routed(id, type, Tier.CLOUD, model, fallbacks, false, false, false);
-  }
+    public static RoutedRequest cloud(String id, TaskType type, String model, List<String> fallbacks) {
+        return routed(id, type, Tier.CLOUD, model, fallbacks, false, false, false);
+    }
 
-  public static RoutedRequest local(String id, TaskType type, List<String> fallbacks) {
-    return routed(id, type, Tier.LOCAL, "qwen3:8b", fallbacks, false, false, false);
-  }
+    public static RoutedRequest local(String id, TaskType type, List<String> fallbacks) {
+        return routed(id, type, Tier.LOCAL, "qwen3:8b", fallbacks, false, false, false);
+    }
 
-  public static RoutedRequest routed(
-      String id,
-      TaskType type,
-      Tier tier,
-      String model,
-      List<String> fallbacks,
-      boolean requiresSovereignty,
-      boolean sensitive,
-      boolean decisionSovereign) {
-    Instant now = Instant.parse("2026-11-22T10:00:00Z");
-    InferenceRequest request =
-        InferenceRequest.newBuilder()
-            .setRequestId(id)
-            .setPrompt("Summarise the incident report for " + id)
-            .setSystemPrompt("You are terse.")
-            .setCostCenter("team-a")
-            .setRequiresDataSovereignty(requiresSovereignty)
-            .setCreatedAt(now)
-            .setAttributes(Map.of())
-            .build();
-    Classification classification =
-        Classification.newBuilder()
-            .setTaskType(type)
-            .setConfidence(0.9)
-            .setEstimatedInputTokens(1200)
-            .setComplexity(0.4)
-            .setContainsSensitiveData(sensitive)
-            .build();
-    RoutingDecision decision =
-        RoutingDecision.newBuilder()
-            .setRequestId(id)
-            .setCostCenter("team-a")
-            .setTaskType(type)
-            .setAction(RoutingAction.ROUTE)
-            .setTier(tier)
-            .setModel(model)
-            .setCapabilityClass(PRICES.model(model).map(m -> m.capabilityClass()).orElse(CapabilityClass.UNKNOWN))
-            .setFallbackModels(fallbacks)
-            .setEstimatedCostUsd(Money.usd("0.001"))
-            .setBudgetLevel(BudgetLevel.NORMAL)
-            .setRule("TASK_TABLE")
-            .setRationale("test")
-            .setSovereign(decisionSovereign)
-            .setDecidedAt(now)
-            .build();
-    return RoutedRequest.newBuilder()
-        .setClassified(
-            ClassifiedRequest.newBuilder().setRequest(request).setClassification(classification).setClassifiedAt(now).build())
-        .setDecision(decision)
-        .build();
-  }
+    public static RoutedRequest routed(
+            String id,
+            TaskType type,
+            Tier tier,
+            String model,
+            List<String> fallbacks,
+            boolean requiresSovereignty,
+            boolean sensitive,
+            boolean decisionSovereign) {
+        Instant now = Instant.parse("2026-11-22T10:00:00Z");
+        InferenceRequest request = InferenceRequest.newBuilder()
+                .setRequestId(id)
+                .setPrompt("Summarise the incident report for " + id)
+                .setSystemPrompt("You are terse.")
+                .setCostCenter("team-a")
+                .setRequiresDataSovereignty(requiresSovereignty)
+                .setCreatedAt(now)
+                .setAttributes(Map.of())
+                .build();
+        Classification classification = Classification.newBuilder()
+                .setTaskType(type)
+                .setConfidence(0.9)
+                .setEstimatedInputTokens(1200)
+                .setComplexity(0.4)
+                .setContainsSensitiveData(sensitive)
+                .build();
+        RoutingDecision decision = RoutingDecision.newBuilder()
+                .setRequestId(id)
+                .setCostCenter("team-a")
+                .setTaskType(type)
+                .setAction(RoutingAction.ROUTE)
+                .setTier(tier)
+                .setModel(model)
+                .setCapabilityClass(
+                        PRICES.model(model).map(m -> m.capabilityClass()).orElse(CapabilityClass.UNKNOWN))
+                .setFallbackModels(fallbacks)
+                .setEstimatedCostUsd(Money.usd("0.001"))
+                .setBudgetLevel(BudgetLevel.NORMAL)
+                .setRule("TASK_TABLE")
+                .setRationale("test")
+                .setSovereign(decisionSovereign)
+                .setDecidedAt(now)
+                .build();
+        return RoutedRequest.newBuilder()
+                .setClassified(ClassifiedRequest.newBuilder()
+                        .setRequest(request)
+                        .setClassification(classification)
+                        .setClassifiedAt(now)
+                        .build())
+                .setDecision(decision)
+                .build();
+    }
 }

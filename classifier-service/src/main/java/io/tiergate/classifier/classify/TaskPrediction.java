@@ -15,4 +15,9 @@ import java.util.List;
  * @param evidence what the decision rested on (model, probability, signals, strongest terms)
  */
 public record TaskPrediction(
-    TaskType taskType, double confidence, TaskType mostLikely, boolean uncertain, boolean embeddingUsed, List<String> evidence) {}
+        TaskType taskType,
+        double confidence,
+        TaskType mostLikely,
+        boolean uncertain,
+        boolean embeddingUsed,
+        List<String> evidence) {}

@@ -12,25 +12,25 @@ import java.util.Optional;
  */
 public final class TaskTypeHint {
 
-  private TaskTypeHint() {}
+    private TaskTypeHint() {}
 
-  /** The task type the hint names, if it names one. */
-  public static Optional<TaskType> parse(String hint) {
-    if (hint == null || hint.isBlank()) {
-      return Optional.empty();
+    /** The task type the hint names, if it names one. */
+    public static Optional<TaskType> parse(String hint) {
+        if (hint == null || hint.isBlank()) {
+            return Optional.empty();
+        }
+        String name = hint.strip().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
+        for (TaskType t : TaskType.values()) {
+            if (t != TaskType.UNKNOWN && t.name().equals(name)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
-    String name = hint.strip().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
-    for (TaskType t : TaskType.values()) {
-      if (t != TaskType.UNKNOWN && t.name().equals(name)) {
-        return Optional.of(t);
-      }
-    }
-    return Optional.empty();
-  }
 
-  /** The hint as it may appear in evidence: at most 40 printable characters. */
-  public static String quoted(String hint) {
-    String printable = hint.strip().replaceAll("[^\\x20-\\x7E]", "?");
-    return "'" + (printable.length() > 40 ? printable.substring(0, 40) + "…" : printable) + "'";
-  }
+    /** The hint as it may appear in evidence: at most 40 printable characters. */
+    public static String quoted(String hint) {
+        String printable = hint.strip().replaceAll("[^\\x20-\\x7E]", "?");
+        return "'" + (printable.length() > 40 ? printable.substring(0, 40) + "…" : printable) + "'";
+    }
 }

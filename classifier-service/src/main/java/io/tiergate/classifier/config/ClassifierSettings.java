@@ -25,73 +25,91 @@ import java.util.Optional;
 @Context
 @ConfigurationProperties(ClassifierSettings.PREFIX)
 public record ClassifierSettings(
-    int maxPromptTokens,
-    int maxPromptChars,
-    String tokenEncoding,
-    boolean embeddingEnabled,
-    double embeddingThreshold,
-    int embeddingThreads,
-    int embeddingCacheSize,
-    double uncertaintyMargin) {
+        int maxPromptTokens,
+        int maxPromptChars,
+        String tokenEncoding,
+        boolean embeddingEnabled,
+        double embeddingThreshold,
+        int embeddingThreads,
+        int embeddingCacheSize,
+        double uncertaintyMargin) {
 
-  public static final String PREFIX = "tiergate.classifier";
+    public static final String PREFIX = "tiergate.classifier";
 
-  /** The defaults: the service's, for every property left out, and batch mode's. */
-  public static final ClassifierSettings DEFAULTS =
-      new ClassifierSettings(32_000, 200_000, "cl100k_base", true, 0.7, 1, 4_096, 0.1);
+    /** The defaults: the service's, for every property left out, and batch mode's. */
+    public static final ClassifierSettings DEFAULTS =
+            new ClassifierSettings(32_000, 200_000, "cl100k_base", true, 0.7, 1, 4_096, 0.1);
 
-  public ClassifierSettings {
-    PropertyCheck check = PropertyCheck.under(PREFIX);
-    check.positive("max-prompt-tokens", maxPromptTokens);
-    check.positive("max-prompt-chars", maxPromptChars);
-    check.oneOf("token-encoding", tokenEncoding, "cl100k_base", "o200k_base");
-    check.atLeast("embedding-threshold", embeddingThreshold, 0);
-    check.positive("embedding-threads", embeddingThreads);
-    check.notNegative("embedding-cache-size", embeddingCacheSize);
-    check.between("uncertainty-margin", uncertaintyMargin, 0, 1);
-  }
+    public ClassifierSettings {
+        PropertyCheck check = PropertyCheck.under(PREFIX);
+        check.positive("max-prompt-tokens", maxPromptTokens);
+        check.positive("max-prompt-chars", maxPromptChars);
+        check.oneOf("token-encoding", tokenEncoding, "cl100k_base", "o200k_base");
+        check.atLeast("embedding-threshold", embeddingThreshold, 0);
+        check.positive("embedding-threads", embeddingThreads);
+        check.notNegative("embedding-cache-size", embeddingCacheSize);
+        check.between("uncertainty-margin", uncertaintyMargin, 0, 1);
+    }
 
-  /** Binds {@code tiergate.classifier.*}; what is not set comes from {@link #DEFAULTS}. */
-  @ConfigurationInject
-  static ClassifierSettings bind(
-      Optional<Integer> maxPromptTokens,
-      Optional<Integer> maxPromptChars,
-      Optional<String> tokenEncoding,
-      Optional<Boolean> embeddingEnabled,
-      Optional<Double> embeddingThreshold,
-      Optional<Integer> embeddingThreads,
-      Optional<Integer> embeddingCacheSize,
-      Optional<Double> uncertaintyMargin) {
-    ClassifierSettings d = DEFAULTS;
-    return new ClassifierSettings(
-        maxPromptTokens.orElse(d.maxPromptTokens),
-        maxPromptChars.orElse(d.maxPromptChars),
-        PropertyCheck.text(tokenEncoding).orElse(d.tokenEncoding),
-        embeddingEnabled.orElse(d.embeddingEnabled),
-        embeddingThreshold.orElse(d.embeddingThreshold),
-        embeddingThreads.orElse(d.embeddingThreads),
-        embeddingCacheSize.orElse(d.embeddingCacheSize),
-        uncertaintyMargin.orElse(d.uncertaintyMargin));
-  }
+    /** Binds {@code tiergate.classifier.*}; what is not set comes from {@link #DEFAULTS}. */
+    @ConfigurationInject
+    static ClassifierSettings bind(
+            Optional<Integer> maxPromptTokens,
+            Optional<Integer> maxPromptChars,
+            Optional<String> tokenEncoding,
+            Optional<Boolean> embeddingEnabled,
+            Optional<Double> embeddingThreshold,
+            Optional<Integer> embeddingThreads,
+            Optional<Integer> embeddingCacheSize,
+            Optional<Double> uncertaintyMargin) {
+        ClassifierSettings d = DEFAULTS;
+        return new ClassifierSettings(
+                maxPromptTokens.orElse(d.maxPromptTokens),
+                maxPromptChars.orElse(d.maxPromptChars),
+                PropertyCheck.text(tokenEncoding).orElse(d.tokenEncoding),
+                embeddingEnabled.orElse(d.embeddingEnabled),
+                embeddingThreshold.orElse(d.embeddingThreshold),
+                embeddingThreads.orElse(d.embeddingThreads),
+                embeddingCacheSize.orElse(d.embeddingCacheSize),
+                uncertaintyMargin.orElse(d.uncertaintyMargin));
+    }
 
-  /** These settings with the embedding model off or on, and its threshold. */
-  public ClassifierSettings withEmbedding(boolean enabled, double threshold) {
-    return new ClassifierSettings(
-        maxPromptTokens, maxPromptChars, tokenEncoding, enabled, threshold, embeddingThreads, embeddingCacheSize,
-        uncertaintyMargin);
-  }
+    /** These settings with the embedding model off or on, and its threshold. */
+    public ClassifierSettings withEmbedding(boolean enabled, double threshold) {
+        return new ClassifierSettings(
+                maxPromptTokens,
+                maxPromptChars,
+                tokenEncoding,
+                enabled,
+                threshold,
+                embeddingThreads,
+                embeddingCacheSize,
+                uncertaintyMargin);
+    }
 
-  /** These settings with another embedding cache size (0: none). */
-  public ClassifierSettings withEmbeddingCacheSize(int size) {
-    return new ClassifierSettings(
-        maxPromptTokens, maxPromptChars, tokenEncoding, embeddingEnabled, embeddingThreshold, embeddingThreads, size,
-        uncertaintyMargin);
-  }
+    /** These settings with another embedding cache size (0: none). */
+    public ClassifierSettings withEmbeddingCacheSize(int size) {
+        return new ClassifierSettings(
+                maxPromptTokens,
+                maxPromptChars,
+                tokenEncoding,
+                embeddingEnabled,
+                embeddingThreshold,
+                embeddingThreads,
+                size,
+                uncertaintyMargin);
+    }
 
-  /** These settings with another uncertainty margin (0: always the most likely type). */
-  public ClassifierSettings withUncertaintyMargin(double margin) {
-    return new ClassifierSettings(
-        maxPromptTokens, maxPromptChars, tokenEncoding, embeddingEnabled, embeddingThreshold, embeddingThreads,
-        embeddingCacheSize, margin);
-  }
+    /** These settings with another uncertainty margin (0: always the most likely type). */
+    public ClassifierSettings withUncertaintyMargin(double margin) {
+        return new ClassifierSettings(
+                maxPromptTokens,
+                maxPromptChars,
+                tokenEncoding,
+                embeddingEnabled,
+                embeddingThreshold,
+                embeddingThreads,
+                embeddingCacheSize,
+                margin);
+    }
 }

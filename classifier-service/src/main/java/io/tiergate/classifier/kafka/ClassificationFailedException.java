@@ -9,8 +9,8 @@ import io.tiergate.platform.kafka.InvalidInputException;
  */
 public final class ClassificationFailedException extends InvalidInputException {
 
-  public ClassificationFailedException(Throwable cause) {
-    super("classification failed: " + cause);
-    initCause(cause);
-  }
+    public ClassificationFailedException(Throwable cause) {
+        super("classification failed: " + cause);
+        initCause(cause);
+    }
 }

@@ -18,13 +18,17 @@ import org.slf4j.LoggerFactory;
 @Requires(notEnv = Environment.CLI)
 public class ClassifierBeans {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ClassifierBeans.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ClassifierBeans.class);
 
-  @Context
-  RequestClassifier requestClassifier(ClassifierSettings settings) {
-    long start = System.nanoTime();
-    RequestClassifier classifier = RequestClassifier.create(settings);
-    LOG.info("Classifier {} ready in {} ms ({})", classifier.version(), (System.nanoTime() - start) / 1_000_000, settings);
-    return classifier;
-  }
+    @Context
+    RequestClassifier requestClassifier(ClassifierSettings settings) {
+        long start = System.nanoTime();
+        RequestClassifier classifier = RequestClassifier.create(settings);
+        LOG.info(
+                "Classifier {} ready in {} ms ({})",
+                classifier.version(),
+                (System.nanoTime() - start) / 1_000_000,
+                settings);
+        return classifier;
+    }
 }

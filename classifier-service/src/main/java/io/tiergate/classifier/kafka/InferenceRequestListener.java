@@ -30,90 +30,95 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * rather than skip it (a re-run may publish a classification twice; consumers key by request id).
  */
 @RetryingBatchListener(
-    groupId = "tiergate-classifier-service",
-    offsetStrategy = OffsetStrategy.ASYNC,
-    threadsValue = "${tiergate.classifier.listener-threads:1}") // consumers in this JVM, each its own partitions
+        groupId = "tiergate-classifier-service",
+        offsetStrategy = OffsetStrategy.ASYNC,
+        threadsValue = "${tiergate.classifier.listener-threads:1}") // consumers in this JVM, each its own partitions
 public class InferenceRequestListener {
 
-  private final InboundRecords inbound;
-  private final RequestClassifier classifier;
-  private final EventPublisher publisher;
-  private final ClassifierMetrics metrics;
+    private final InboundRecords inbound;
+    private final RequestClassifier classifier;
+    private final EventPublisher publisher;
+    private final ClassifierMetrics metrics;
 
-  public InferenceRequestListener(
-      InboundRecords inbound, RequestClassifier classifier, EventPublisher publisher, ClassifierMetrics metrics) {
-    this.inbound = inbound;
-    this.classifier = classifier;
-    this.publisher = publisher;
-    this.metrics = metrics;
-  }
+    public InferenceRequestListener(
+            InboundRecords inbound, RequestClassifier classifier, EventPublisher publisher, ClassifierMetrics metrics) {
+        this.inbound = inbound;
+        this.classifier = classifier;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
 
-  /** A decoded request, checked and scanned, waiting for the batch's task model. */
-  private record Pending(ConsumerRecord<String, byte[]> record, InferenceRequest request, RequestClassifier.Prepared prepared) {}
+    /** A decoded request, checked and scanned, waiting for the batch's task model. */
+    private record Pending(
+            ConsumerRecord<String, byte[]> record, InferenceRequest request, RequestClassifier.Prepared prepared) {}
 
-  @Topic(Topics.Names.INFERENCE_REQUESTS)
-  public void receive(List<ConsumerRecord<String, byte[]>> records) {
-    long start = System.nanoTime();
-    List<Pending> pending = new ArrayList<>(records.size());
-    for (ConsumerRecord<String, byte[]> record : records) {
-      inbound.process(Topics.INFERENCE_REQUESTS, record, request -> pending.add(new Pending(record, request, prepare(request))));
+    @Topic(Topics.Names.INFERENCE_REQUESTS)
+    public void receive(List<ConsumerRecord<String, byte[]>> records) {
+        long start = System.nanoTime();
+        List<Pending> pending = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            inbound.process(
+                    Topics.INFERENCE_REQUESTS,
+                    record,
+                    request -> pending.add(new Pending(record, request, prepare(request))));
+        }
+        List<RequestClassifier.Result> results;
+        try {
+            results =
+                    classifier.complete(pending.stream().map(Pending::prepared).toList());
+        } catch (RuntimeException | StackOverflowError e) {
+            results = null; // one of the batch breaks the model: classify one at a time, dead-letter that one
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>(pending.size());
+        long nanosEach = pending.isEmpty() ? 0 : (System.nanoTime() - start) / pending.size();
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            if (results != null) {
+                metrics.record(results.get(i), nanosEach);
+                sends.add(send(p.request(), results.get(i)));
+            } else {
+                inbound.process(
+                        Topics.INFERENCE_REQUESTS, p.record(), request -> sends.add(send(request, completeAlone(p))));
+            }
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     }
-    List<RequestClassifier.Result> results;
-    try {
-      results = classifier.complete(pending.stream().map(Pending::prepared).toList());
-    } catch (RuntimeException | StackOverflowError e) {
-      results = null; // one of the batch breaks the model: classify one at a time, dead-letter that one
-    }
-    List<CompletableFuture<?>> sends = new ArrayList<>(pending.size());
-    long nanosEach = pending.isEmpty() ? 0 : (System.nanoTime() - start) / pending.size();
-    for (int i = 0; i < pending.size(); i++) {
-      Pending p = pending.get(i);
-      if (results != null) {
-        metrics.record(results.get(i), nanosEach);
-        sends.add(send(p.request(), results.get(i)));
-      } else {
-        inbound.process(Topics.INFERENCE_REQUESTS, p.record(), request -> sends.add(send(request, completeAlone(p))));
-      }
-    }
-    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-  }
 
-  private RequestClassifier.Prepared prepare(InferenceRequest request) {
-    if (request == null) {
-      throw new InvalidInputException("tombstone: inference.requests carries requests, not deletes");
+    private RequestClassifier.Prepared prepare(InferenceRequest request) {
+        if (request == null) {
+            throw new InvalidInputException("tombstone: inference.requests carries requests, not deletes");
+        }
+        if (request.getRequestId().isBlank()) {
+            throw new InvalidInputException("requestId is empty");
+        }
+        try {
+            return classifier.prepare(request.getPrompt(), request.getSystemPrompt(), request.getTaskTypeHint());
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // deterministic on this input: a retry would fail the same way and stall the partition
+            throw new ClassificationFailedException(e);
+        }
     }
-    if (request.getRequestId().isBlank()) {
-      throw new InvalidInputException("requestId is empty");
-    }
-    try {
-      return classifier.prepare(request.getPrompt(), request.getSystemPrompt(), request.getTaskTypeHint());
-    } catch (InvalidInputException e) {
-      throw e;
-    } catch (RuntimeException | StackOverflowError e) {
-      // deterministic on this input: a retry would fail the same way and stall the partition
-      throw new ClassificationFailedException(e);
-    }
-  }
 
-  private RequestClassifier.Result completeAlone(Pending p) {
-    long start = System.nanoTime();
-    RequestClassifier.Result result;
-    try {
-      result = classifier.complete(List.of(p.prepared())).get(0);
-    } catch (RuntimeException | StackOverflowError e) {
-      throw new ClassificationFailedException(e);
+    private RequestClassifier.Result completeAlone(Pending p) {
+        long start = System.nanoTime();
+        RequestClassifier.Result result;
+        try {
+            result = classifier.complete(List.of(p.prepared())).get(0);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new ClassificationFailedException(e);
+        }
+        metrics.record(result, System.nanoTime() - start);
+        return result;
     }
-    metrics.record(result, System.nanoTime() - start);
-    return result;
-  }
 
-  private CompletableFuture<?> send(InferenceRequest request, RequestClassifier.Result result) {
-    ClassifiedRequest event =
-        ClassifiedRequest.newBuilder()
-            .setRequest(request)
-            .setClassification(result.classification())
-            .setClassifiedAt(Instant.now())
-            .build();
-    return publisher.send(Topics.INFERENCE_CLASSIFIED, request.getRequestId(), event);
-  }
+    private CompletableFuture<?> send(InferenceRequest request, RequestClassifier.Result result) {
+        ClassifiedRequest event = ClassifiedRequest.newBuilder()
+                .setRequest(request)
+                .setClassification(result.classification())
+                .setClassifiedAt(Instant.now())
+                .build();
+        return publisher.send(Topics.INFERENCE_CLASSIFIED, request.getRequestId(), event);
+    }
 }

@@ -16,170 +16,491 @@ import java.util.regex.Pattern;
  */
 final class BirthDates {
 
-  private BirthDates() {}
+    private BirthDates() {}
 
-  private static final Pattern KEYWORD =
-      Pattern.compile(
-          "(?i)(?<!\\p{L})(?:d\\.?o\\.?b\\.?|date\\s+of\\s+birth|birth\\s?date|birthday|born(?:\\s+on)?|"
-              + "geb\\.|geboren(?:\\s+am)?|geburtsdatum|geburtstag|date\\s+de\\s+naissance|née?\\s+le|"
-              + "fecha\\s+de\\s+nacimiento|f\\.\\s?nac\\.?|nacid[oa]\\s+el|data\\s+di\\s+nascita|nat[oa]\\s+il|"
-              + "geboortedatum|geboren\\s+op|data\\s+de\\s+nascimento|nascid[oa]\\s+em|生年月日|जन्म\\s+तिथि)(?!\\p{L})");
+    private static final Pattern KEYWORD = Pattern.compile(
+            "(?i)(?<!\\p{L})(?:d\\.?o\\.?b\\.?|date\\s+of\\s+birth|birth\\s?date|birthday|born(?:\\s+on)?|"
+                    + "geb\\.|geboren(?:\\s+am)?|geburtsdatum|geburtstag|date\\s+de\\s+naissance|née?\\s+le|"
+                    + "fecha\\s+de\\s+nacimiento|f\\.\\s?nac\\.?|nacid[oa]\\s+el|data\\s+di\\s+nascita|nat[oa]\\s+il|"
+                    + "geboortedatum|geboren\\s+op|data\\s+de\\s+nascimento|nascid[oa]\\s+em|生年月日|जन्म\\s+तिथि)(?!\\p{L})");
 
-  private static final String MONTHS =
-      "jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar)?|févr(?:ier)?|fevr(?:ier)?|fev(?:ereiro)?|mar(?:ch|s|zo|ço)?|"
-          + "märz|maart|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|mayo|maggio|maio|mei|jun(?:e|i|io|ho)?|juin|"
-          + "giu(?:gno)?|jul(?:y|i|io|ho)?|juil(?:let)?|lug(?:lio)?|aug(?:ust|ustus)?|août|aout|ago(?:sto)?|"
-          + "sep(?:t|tember|tembre|tiembre|tembro)?|set(?:tembre|embro)?|oct(?:ober|obre|ubre)?|okt(?:ober)?|"
-          + "ott(?:obre)?|out(?:ubro)?|nov(?:ember|embre|iembre|embro)?|dec(?:ember)?|dez(?:ember|embro)?|"
-          + "déc(?:embre)?|dic(?:iembre|embre)?|enero|ene|gennaio|gen|januari|februari|juni|juli|augustus|oktober";
+    private static final String MONTHS =
+            "jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar)?|févr(?:ier)?|fevr(?:ier)?|fev(?:ereiro)?|mar(?:ch|s|zo|ço)?|"
+                    + "märz|maart|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|mayo|maggio|maio|mei|jun(?:e|i|io|ho)?|juin|"
+                    + "giu(?:gno)?|jul(?:y|i|io|ho)?|juil(?:let)?|lug(?:lio)?|aug(?:ust|ustus)?|août|aout|ago(?:sto)?|"
+                    + "sep(?:t|tember|tembre|tiembre|tembro)?|set(?:tembre|embro)?|oct(?:ober|obre|ubre)?|okt(?:ober)?|"
+                    + "ott(?:obre)?|out(?:ubro)?|nov(?:ember|embre|iembre|embro)?|dec(?:ember)?|dez(?:ember|embro)?|"
+                    + "déc(?:embre)?|dic(?:iembre|embre)?|enero|ene|gennaio|gen|januari|februari|juni|juli|augustus|oktober";
 
-  private static final Pattern DATE =
-      Pattern.compile(
-          "(?iu)(?<!\\d)(?:0?[1-9]|[12]\\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)?\\d{2}(?!\\d)"
-              + "|(?<!\\d)(?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|[12]\\d|3[01])\\1(?:19|20)?\\d{2}(?!\\d)"
-              + "|(?<!\\d)(?:19|20)\\d{2}[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\\d|3[01])(?!\\d)"
-              + "|(?<!\\d)(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th|er|º|\\.)?(?:\\s{0,2}|-)(?:de\\s+|of\\s+)?(?:" + MONTHS + ")\\.?,?(?:\\s{0,2}|-)(?:de\\s+)?(?:19|20)?\\d{2}(?!\\d)"
-              + "|(?<!\\p{L})(?:" + MONTHS + ")\\.?\\s{1,2}(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s{1,2}(?:19|20)\\d{2}(?!\\d)"
-              + "|(?:19|20)\\d{2}年\\d{1,2}月\\d{1,2}日");
+    private static final Pattern DATE =
+            Pattern.compile("(?iu)(?<!\\d)(?:0?[1-9]|[12]\\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)?\\d{2}(?!\\d)"
+                    + "|(?<!\\d)(?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|[12]\\d|3[01])\\1(?:19|20)?\\d{2}(?!\\d)"
+                    + "|(?<!\\d)(?:19|20)\\d{2}[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\\d|3[01])(?!\\d)"
+                    + "|(?<!\\d)(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th|er|º|\\.)?(?:\\s{0,2}|-)(?:de\\s+|of\\s+)?(?:"
+                    + MONTHS + ")\\.?,?(?:\\s{0,2}|-)(?:de\\s+)?(?:19|20)?\\d{2}(?!\\d)"
+                    + "|(?<!\\p{L})(?:" + MONTHS
+                    + ")\\.?\\s{1,2}(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s{1,2}(?:19|20)\\d{2}(?!\\d)"
+                    + "|(?:19|20)\\d{2}年\\d{1,2}月\\d{1,2}日");
 
-  /** "Name: Maria", "Patient: Okafor", "Mitarbeiterin: Schulz": a label, then a capitalised word. */
-  private static final Pattern LABELLED_NAME =
-      Pattern.compile(
-          "(?i)(?<!\\p{L})(?:name|full\\s?name|first\\s?name|last\\s?name|surname|given\\s?name|patient|patientin|employee|"
-              + "customer|client|applicant|member|student|pupil|candidate|claimant|insured|policy\\s?holder|passenger|"
-              + "guest|tenant|resident|beneficiary|account\\s?holder|cardholder|mitarbeiter(?:in)?|kunde|kundin|"
-              + "versicherte[rn]?|vorname|nachname|nom|prénom|nombre|apellidos?|nome|cognome|naam|voornaam|achternaam|"
-              + "paciente|empleado|dipendente|salarié|salariée|employé|employée)(?-i)[\"']?(?:\\s{0,2}[:=\\-–]\\s{0,2}|\\s)[\"']?\\p{Lu}[\\p{L}'’-]+"
-              // kinship and self-introduction: "my son Liam", "I'm Tomasz", "je m'appelle Léa"
-              + "|(?i)(?<!\\p{L})(?:son|daughter|wife|husband|partner|mother|father|mum|mom|dad|brother|sister|child|baby|"
-              + "grandson|granddaughter|grandmother|grandfather|nephew|niece|sohn|tochter|frau|mann|mutter|vater|fils|fille|"
-              + "hijo|hija|figlio|figlia|i'm|i am|my name is|je m'appelle|ich heiße|ich bin|me llamo|mi chiamo)(?-i)\\s\\p{Lu}\\p{Ll}+");
+    /** "Name: Maria", "Patient: Okafor", "Mitarbeiterin: Schulz": a label, then a capitalised word. */
+    private static final Pattern LABELLED_NAME = Pattern.compile(
+            "(?i)(?<!\\p{L})(?:name|full\\s?name|first\\s?name|last\\s?name|surname|given\\s?name|patient|patientin|employee|"
+                    + "customer|client|applicant|member|student|pupil|candidate|claimant|insured|policy\\s?holder|passenger|"
+                    + "guest|tenant|resident|beneficiary|account\\s?holder|cardholder|mitarbeiter(?:in)?|kunde|kundin|"
+                    + "versicherte[rn]?|vorname|nachname|nom|prénom|nombre|apellidos?|nome|cognome|naam|voornaam|achternaam|"
+                    + "paciente|empleado|dipendente|salarié|salariée|employé|employée)(?-i)[\"']?(?:\\s{0,2}[:=\\-–]\\s{0,2}|\\s)[\"']?\\p{Lu}[\\p{L}'’-]+"
+                    // kinship and self-introduction: "my son Liam", "I'm Tomasz", "je m'appelle Léa"
+                    + "|(?i)(?<!\\p{L})(?:son|daughter|wife|husband|partner|mother|father|mum|mom|dad|brother|sister|child|baby|"
+                    + "grandson|granddaughter|grandmother|grandfather|nephew|niece|sohn|tochter|frau|mann|mutter|vater|fils|fille|"
+                    + "hijo|hija|figlio|figlia|i'm|i am|my name is|je m'appelle|ich heiße|ich bin|me llamo|mi chiamo)(?-i)\\s\\p{Lu}\\p{Ll}+");
 
-  private static final Pattern TITLED_NAME =
-      Pattern.compile(
-          "(?<!\\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\\.ra|Dhr|Mevr|Shri|Smt)\\.?\\s{1,2}\\p{Lu}[\\p{L}'’-]+");
+    private static final Pattern TITLED_NAME = Pattern.compile(
+            "(?<!\\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\\.ra|Dhr|Mevr|Shri|Smt)\\.?\\s{1,2}\\p{Lu}[\\p{L}'’-]+");
 
-  /** Two or three capitalised words, or "SURNAME, Given". */
-  private static final Pattern CAPITALISED =
-      Pattern.compile(
-          "(?<!\\p{L})(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}\\p{Ll}+)?)(?:\\s(?:(?:van|von|de|da|del|der|di|le|la|du|dos|bin|al)\\s)?(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}\\p{Ll}+)?)){1,2}(?!\\p{L})"
-              + "|(?<!\\p{L})\\p{Lu}{2,}(?:-\\p{Lu}{2,})?,\\s?\\p{Lu}\\p{Ll}+");
+    /** Two or three capitalised words, or "SURNAME, Given". */
+    private static final Pattern CAPITALISED = Pattern.compile(
+            "(?<!\\p{L})(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}\\p{Ll}+)?)(?:\\s(?:(?:van|von|de|da|del|der|di|le|la|du|dos|bin|al)\\s)?(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}\\p{Ll}+)?)){1,2}(?!\\p{L})"
+                    + "|(?<!\\p{L})\\p{Lu}{2,}(?:-\\p{Lu}{2,})?,\\s?\\p{Lu}\\p{Ll}+");
 
-  private static final Set<String> PARTICLES = Set.of("van", "von", "de", "da", "del", "der", "di", "le", "la", "du", "dos", "bin", "al");
+    private static final Set<String> PARTICLES =
+            Set.of("van", "von", "de", "da", "del", "der", "di", "le", "la", "du", "dos", "bin", "al");
 
-  /** Placeholder names: not a person. */
-  private static final Pattern PLACEHOLDER_NAME = Pattern.compile("(?i)\\b(?:doe|mustermann|musterfrau|dupont-exemple|nachname|lastname|surname)\\b");
+    /** Placeholder names: not a person. */
+    private static final Pattern PLACEHOLDER_NAME =
+            Pattern.compile("(?i)\\b(?:doe|mustermann|musterfrau|dupont-exemple|nachname|lastname|surname)\\b");
 
-  /** Capitalised words that are not names (sentence starts, form labels, places, organisations, months). */
-  private static final Set<String> NOT_NAMES =
-      Set.copyOf(java.util.List.of(
-          "the", "this", "that", "these", "those", "a", "an", "and", "or", "of", "for", "to", "in", "on", "at", "by", "with",
-          "from", "as", "is", "was", "are", "be", "it", "its", "if", "then", "when", "please", "dear", "hi", "hello",
-          "hey", "thanks", "thank", "best", "regards", "kind", "sincerely", "cheers", "date", "birth", "born", "dob",
-          "name", "full", "first", "last", "patient", "employee", "customer", "client", "member", "user", "account",
-          "record", "records", "form", "field", "fields", "report", "summary", "note", "notes", "ticket", "request",
-          "order", "invoice", "email", "phone", "address", "mobile", "insurance", "number", "age", "sex", "gender",
-          "male", "female", "status", "type", "id", "new", "york", "san", "los", "las", "united", "states", "kingdom",
-          "street", "road", "avenue", "city", "county", "hospital", "clinic", "department", "team", "inc", "ltd",
-          "gmbh", "llc", "company", "corp", "group", "bank", "university", "school", "policy", "data", "table",
-          "column", "database", "schema", "api", "json", "sql", "python", "java", "javascript", "typescript", "excel",
-          "csv", "pdf", "html", "test", "tests", "example", "sample", "validation", "rule", "rules", "error", "value",
-          "format", "string", "input", "output", "required", "optional", "use", "using", "add", "write", "create",
-          "update", "delete", "check", "make", "get", "set", "show", "list", "find", "convert", "parse", "store",
-          "save", "extract", "classify", "summarize", "translate", "draft", "review", "fix", "explain", "help",
-          "human", "resources", "hr", "personnel", "staff", "onboarding", "payroll", "contract", "employment",
-          "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-          "geburtsdatum", "geboren", "geb", "herr", "frau", "mr", "mrs", "ms", "dr", "der", "die", "das", "und",
-          "le", "la", "les", "et", "de", "du", "el", "los", "y", "il", "lo", "e", "het", "een", "en", "o", "os", "as",
-          "north", "south", "east", "west", "central", "general", "medical", "health", "care", "service", "services",
-          "support", "sales", "marketing", "engineering", "finance", "legal", "office", "manager", "director",
-          "lead", "senior", "junior", "intern", "project", "product", "customer", "success", "unit", "ward", "room",
-          "floor", "building", "campus", "site", "europe", "america", "asia", "africa", "australia", "germany",
-          "france", "spain", "italy", "india", "brazil", "japan", "mexico", "netherlands", "england", "london",
-          "paris", "berlin", "madrid", "rome", "mumbai", "delhi", "tokyo", "sydney", "toronto", "chicago", "boston",
-          "nationality", "citizenship", "place", "country", "marital", "single", "married", "blood", "allergies",
-          "diagnosis", "medication", "visit", "admission", "discharge", "emergency", "contact", "relationship",
-          "next", "kin", "start", "end", "employee's", "applicant", "passport", "license", "driver", "identity",
-          "card", "social", "security", "tax", "file", "upload", "document", "documents", "attached", "attachment",
-          "re", "fw", "fwd", "subject", "cc", "bcc", "sent", "received"));
+    /** Capitalised words that are not names (sentence starts, form labels, places, organisations, months). */
+    private static final Set<String> NOT_NAMES = Set.copyOf(java.util.List.of(
+            "the",
+            "this",
+            "that",
+            "these",
+            "those",
+            "a",
+            "an",
+            "and",
+            "or",
+            "of",
+            "for",
+            "to",
+            "in",
+            "on",
+            "at",
+            "by",
+            "with",
+            "from",
+            "as",
+            "is",
+            "was",
+            "are",
+            "be",
+            "it",
+            "its",
+            "if",
+            "then",
+            "when",
+            "please",
+            "dear",
+            "hi",
+            "hello",
+            "hey",
+            "thanks",
+            "thank",
+            "best",
+            "regards",
+            "kind",
+            "sincerely",
+            "cheers",
+            "date",
+            "birth",
+            "born",
+            "dob",
+            "name",
+            "full",
+            "first",
+            "last",
+            "patient",
+            "employee",
+            "customer",
+            "client",
+            "member",
+            "user",
+            "account",
+            "record",
+            "records",
+            "form",
+            "field",
+            "fields",
+            "report",
+            "summary",
+            "note",
+            "notes",
+            "ticket",
+            "request",
+            "order",
+            "invoice",
+            "email",
+            "phone",
+            "address",
+            "mobile",
+            "insurance",
+            "number",
+            "age",
+            "sex",
+            "gender",
+            "male",
+            "female",
+            "status",
+            "type",
+            "id",
+            "new",
+            "york",
+            "san",
+            "los",
+            "las",
+            "united",
+            "states",
+            "kingdom",
+            "street",
+            "road",
+            "avenue",
+            "city",
+            "county",
+            "hospital",
+            "clinic",
+            "department",
+            "team",
+            "inc",
+            "ltd",
+            "gmbh",
+            "llc",
+            "company",
+            "corp",
+            "group",
+            "bank",
+            "university",
+            "school",
+            "policy",
+            "data",
+            "table",
+            "column",
+            "database",
+            "schema",
+            "api",
+            "json",
+            "sql",
+            "python",
+            "java",
+            "javascript",
+            "typescript",
+            "excel",
+            "csv",
+            "pdf",
+            "html",
+            "test",
+            "tests",
+            "example",
+            "sample",
+            "validation",
+            "rule",
+            "rules",
+            "error",
+            "value",
+            "format",
+            "string",
+            "input",
+            "output",
+            "required",
+            "optional",
+            "use",
+            "using",
+            "add",
+            "write",
+            "create",
+            "update",
+            "delete",
+            "check",
+            "make",
+            "get",
+            "set",
+            "show",
+            "list",
+            "find",
+            "convert",
+            "parse",
+            "store",
+            "save",
+            "extract",
+            "classify",
+            "summarize",
+            "translate",
+            "draft",
+            "review",
+            "fix",
+            "explain",
+            "help",
+            "human",
+            "resources",
+            "hr",
+            "personnel",
+            "staff",
+            "onboarding",
+            "payroll",
+            "contract",
+            "employment",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "geburtsdatum",
+            "geboren",
+            "geb",
+            "herr",
+            "frau",
+            "mr",
+            "mrs",
+            "ms",
+            "dr",
+            "der",
+            "die",
+            "das",
+            "und",
+            "le",
+            "la",
+            "les",
+            "et",
+            "de",
+            "du",
+            "el",
+            "los",
+            "y",
+            "il",
+            "lo",
+            "e",
+            "het",
+            "een",
+            "en",
+            "o",
+            "os",
+            "as",
+            "north",
+            "south",
+            "east",
+            "west",
+            "central",
+            "general",
+            "medical",
+            "health",
+            "care",
+            "service",
+            "services",
+            "support",
+            "sales",
+            "marketing",
+            "engineering",
+            "finance",
+            "legal",
+            "office",
+            "manager",
+            "director",
+            "lead",
+            "senior",
+            "junior",
+            "intern",
+            "project",
+            "product",
+            "customer",
+            "success",
+            "unit",
+            "ward",
+            "room",
+            "floor",
+            "building",
+            "campus",
+            "site",
+            "europe",
+            "america",
+            "asia",
+            "africa",
+            "australia",
+            "germany",
+            "france",
+            "spain",
+            "italy",
+            "india",
+            "brazil",
+            "japan",
+            "mexico",
+            "netherlands",
+            "england",
+            "london",
+            "paris",
+            "berlin",
+            "madrid",
+            "rome",
+            "mumbai",
+            "delhi",
+            "tokyo",
+            "sydney",
+            "toronto",
+            "chicago",
+            "boston",
+            "nationality",
+            "citizenship",
+            "place",
+            "country",
+            "marital",
+            "single",
+            "married",
+            "blood",
+            "allergies",
+            "diagnosis",
+            "medication",
+            "visit",
+            "admission",
+            "discharge",
+            "emergency",
+            "contact",
+            "relationship",
+            "next",
+            "kin",
+            "start",
+            "end",
+            "employee's",
+            "applicant",
+            "passport",
+            "license",
+            "driver",
+            "identity",
+            "card",
+            "social",
+            "security",
+            "tax",
+            "file",
+            "upload",
+            "document",
+            "documents",
+            "attached",
+            "attachment",
+            "re",
+            "fw",
+            "fwd",
+            "subject",
+            "cc",
+            "bcc",
+            "sent",
+            "received"));
 
-  /** Substrings (lower case) without which no {@link #KEYWORD} can match: a cheap gate. */
-  private static final String[] HINTS = {
-    "dob", "d.o.b", "birth", "born", "geb", "naissance", "né", "née", "nacimiento", "nac.", "nacid", "nascita",
-    "nato il", "nata il", "geboorte", "geboren", "nascimento", "nascid", "生年月日", "जन्म"
-  };
+    /** Substrings (lower case) without which no {@link #KEYWORD} can match: a cheap gate. */
+    private static final String[] HINTS = {
+        "dob",
+        "d.o.b",
+        "birth",
+        "born",
+        "geb",
+        "naissance",
+        "né",
+        "née",
+        "nacimiento",
+        "nac.",
+        "nacid",
+        "nascita",
+        "nato il",
+        "nata il",
+        "geboorte",
+        "geboren",
+        "nascimento",
+        "nascid",
+        "生年月日",
+        "जन्म"
+    };
 
-  /** Years that stand for "unknown" in records, not a birth: 1900 and before, 9999. */
-  private static final Pattern SENTINEL_YEAR = Pattern.compile("(?<!\\d)(?:1[0-8]\\d{2}|1900|9999)(?!\\d)");
+    /** Years that stand for "unknown" in records, not a birth: 1900 and before, 9999. */
+    private static final Pattern SENTINEL_YEAR = Pattern.compile("(?<!\\d)(?:1[0-8]\\d{2}|1900|9999)(?!\\d)");
 
-  /** Birth words followed by a date looked at per text; a text of nothing but "DOB 01.01.1990" stays bounded. */
-  private static final int MAX_BIRTH_DATES = 4096;
+    /** Birth words followed by a date looked at per text; a text of nothing but "DOB 01.01.1990" stays bounded. */
+    private static final int MAX_BIRTH_DATES = 4096;
 
-  static boolean find(String text, String lower) {
-    if (!Words.containsAny(lower, HINTS)) {
-      return false;
-    }
-    // windows around each birth word that has a date after it, merged; names are looked for in these only
-    List<int[]> windows = new ArrayList<>();
-    Matcher k = KEYWORD.matcher(text);
-    int seen = 0;
-    while (k.find() && seen++ < MAX_BIRTH_DATES) {
-      if (!Phones.near(DATE, text, k.end(), k.end() + 40) || Phones.near(SENTINEL_YEAR, text, k.end(), k.end() + 40)) {
-        continue; // no date, or a "birthday unknown" sentinel such as 1900-01-01
-      }
-      int from = Math.max(0, k.start() - 160);
-      int to = Math.min(text.length(), k.end() + 140);
-      int[] last = windows.isEmpty() ? null : windows.get(windows.size() - 1);
-      if (last != null && from <= last[1]) {
-        last[1] = Math.max(last[1], to);
-      } else {
-        windows.add(new int[] {from, to});
-      }
-    }
-    for (int[] w : windows) {
-      if (named(text, w[0], w[1])) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A person's name in {@code [from, to)}: labelled, titled, or capitalised words that are names. */
-  private static boolean named(String text, int from, int to) {
-    for (Pattern p : List.of(LABELLED_NAME, TITLED_NAME)) {
-      Matcher m = p.matcher(text).region(from, to);
-      m.useTransparentBounds(true);
-      while (m.find()) {
-        // "Name: John Doe": a label in front of a placeholder is no person
-        if (!Phones.near(PLACEHOLDER_NAME, text, m.start(), m.end() + 24)) {
-          return true;
+    static boolean find(String text, String lower) {
+        if (!Words.containsAny(lower, HINTS)) {
+            return false;
         }
-      }
-    }
-    Matcher c = CAPITALISED.matcher(text).region(from, to);
-    c.useTransparentBounds(true);
-    while (c.find()) {
-      if (personName(c.group())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean personName(String words) {
-    if (PLACEHOLDER_NAME.matcher(words).find()) {
-      return false;
-    }
-    for (String w : words.split("[\\s,]+")) {
-      String lw = w.toLowerCase(Locale.ROOT);
-      if (PARTICLES.contains(w)) {
-        continue; // Jan de Vries, Ludwig van Beethoven
-      }
-      if (NOT_NAMES.contains(lw) || lw.length() < 2) {
+        // windows around each birth word that has a date after it, merged; names are looked for in these only
+        List<int[]> windows = new ArrayList<>();
+        Matcher k = KEYWORD.matcher(text);
+        int seen = 0;
+        while (k.find() && seen++ < MAX_BIRTH_DATES) {
+            if (!Phones.near(DATE, text, k.end(), k.end() + 40)
+                    || Phones.near(SENTINEL_YEAR, text, k.end(), k.end() + 40)) {
+                continue; // no date, or a "birthday unknown" sentinel such as 1900-01-01
+            }
+            int from = Math.max(0, k.start() - 160);
+            int to = Math.min(text.length(), k.end() + 140);
+            int[] last = windows.isEmpty() ? null : windows.get(windows.size() - 1);
+            if (last != null && from <= last[1]) {
+                last[1] = Math.max(last[1], to);
+            } else {
+                windows.add(new int[] {from, to});
+            }
+        }
+        for (int[] w : windows) {
+            if (named(text, w[0], w[1])) {
+                return true;
+            }
+        }
         return false;
-      }
     }
-    return true;
-  }
+
+    /** A person's name in {@code [from, to)}: labelled, titled, or capitalised words that are names. */
+    private static boolean named(String text, int from, int to) {
+        for (Pattern p : List.of(LABELLED_NAME, TITLED_NAME)) {
+            Matcher m = p.matcher(text).region(from, to);
+            m.useTransparentBounds(true);
+            while (m.find()) {
+                // "Name: John Doe": a label in front of a placeholder is no person
+                if (!Phones.near(PLACEHOLDER_NAME, text, m.start(), m.end() + 24)) {
+                    return true;
+                }
+            }
+        }
+        Matcher c = CAPITALISED.matcher(text).region(from, to);
+        c.useTransparentBounds(true);
+        while (c.find()) {
+            if (personName(c.group())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean personName(String words) {
+        if (PLACEHOLDER_NAME.matcher(words).find()) {
+            return false;
+        }
+        for (String w : words.split("[\\s,]+")) {
+            String lw = w.toLowerCase(Locale.ROOT);
+            if (PARTICLES.contains(w)) {
+                continue; // Jan de Vries, Ludwig van Beethoven
+            }
+            if (NOT_NAMES.contains(lw) || lw.length() < 2) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -13,136 +13,269 @@ import java.util.regex.Pattern;
  */
 final class Emails {
 
-  private Emails() {}
+    private Emails() {}
 
-  private static final Pattern EMAIL =
-      Pattern.compile(
-          "(?=[A-Za-z0-9._%+-])(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}"
-              + "([A-Za-z]{2,24}))(?![A-Za-z0-9-])(:?)");
-  /** File extensions that follow '@' in asset names (icon@2x.png), not top-level domains here. */
-  private static final Set<String> FILE_EXTENSIONS =
-      Set.of("png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "ts", "tsx", "jsx", "css",
-          "scss", "map", "json", "yaml", "yml", "xml", "html", "txt", "lock", "java", "kt", "class", "jar");
-  /** Kotlin labels (this@Outer.member) look like local parts. */
-  private static final Set<String> CODE_LABELS = Set.of("this", "super", "return", "break", "continue");
+    private static final Pattern EMAIL = Pattern.compile(
+            "(?=[A-Za-z0-9._%+-])(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}"
+                    + "([A-Za-z]{2,24}))(?![A-Za-z0-9-])(:?)");
+    /** File extensions that follow '@' in asset names (icon@2x.png), not top-level domains here. */
+    private static final Set<String> FILE_EXTENSIONS = Set.of(
+            "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "mjs", "ts", "tsx", "jsx", "css", "scss", "map",
+            "json", "yaml", "yml", "xml", "html", "txt", "lock", "java", "kt", "class", "jar");
+    /** Kotlin labels (this@Outer.member) look like local parts. */
+    private static final Set<String> CODE_LABELS = Set.of("this", "super", "return", "break", "continue");
 
-  /** Reserved for documentation and testing (RFC 2606, RFC 6761) or obviously so. */
-  private static final Set<String> PLACEHOLDER_TLDS = Set.of("example", "test", "invalid", "localhost");
-  private static final Set<String> PLACEHOLDER_DOMAINS =
-      Set.of("test.com", "domain.com", "company.com", "mydomain.com", "somedomain.com", "yourdomain.com",
-          "yourcompany.com", "email.example", "foo.com", "bar.com", "foobar.com", "acme.test", "sample.com", "email.com",
-          "mycompany.com", "company.org", "company.net", "domain.org", "domain.net", "domain.tld", "address.com");
-  /** Local parts that stand for "an address goes here" or belong to no person. */
-  private static final Set<String> PLACEHOLDER_LOCALS =
-      Set.of("user", "username", "name", "email", "mail", "you", "your.name", "yourname", "your.email", "youremail",
-          "your_email", "your-email", "someone", "somebody", "anyone", "foo", "bar", "baz", "foobar", "test", "testing",
-          "tester", "example", "sample", "demo", "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
-          "do_not_reply", "mailer-daemon", "postmaster", "bounce", "bounces", "notifications",
-          "notification", "notify", "john.doe", "jane.doe", "johndoe", "janedoe",
-          "john_doe", "jane_doe", "max.mustermann", "erika.mustermann", "first.last", "firstname.lastname",
-          "firstname", "lastname", "first_last", "me", "xxx", "abc", "xyz", "a", "x");
-  /** Role and team mailboxes: they reach a function, not a person (personal data is a person's address). */
-  private static final Set<String> ROLE_LOCALS =
-      Set.of("billing", "accounts", "accounts-payable", "accountspayable", "accounts.payable", "payables", "ap", "ar",
-          "invoices", "invoice", "finance", "payouts", "payments", "payroll", "security", "hr", "people", "careers", "jobs",
-          "recruiting", "support", "help", "helpdesk", "servicedesk", "service", "customerservice", "customer.service",
-          "care", "info", "contact", "hello", "sales", "marketing", "press", "media", "pr", "legal", "privacy", "dpo",
-          "compliance", "admin", "administrator", "office", "team", "ops", "devops", "it", "noc", "soc", "abuse",
-          "webmaster", "hostmaster", "feedback", "orders", "returns", "refunds", "shipping", "procurement",
-          "purchasing", "partners", "investors", "ir", "events", "newsletter", "alerts", "reports", "reporting");
-  private static final Pattern NUMBERED_PLACEHOLDER = Pattern.compile("(?:user|test|demo|sample|example|foo)[._-]?\\d{0,3}");
+    /** Reserved for documentation and testing (RFC 2606, RFC 6761) or obviously so. */
+    private static final Set<String> PLACEHOLDER_TLDS = Set.of("example", "test", "invalid", "localhost");
 
-  /** jane.doe [at] gmail [dot] com, jane (at) gmail.com: written so that harvesters miss it, still an address. */
-  private static final Pattern OBFUSCATED =
-      Pattern.compile(
-          "(?i)(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64})\\s?[\\[({]\\s?at\\s?[\\])}]\\s?([A-Za-z0-9-]{1,63}(?:(?:\\s?[\\[({]\\s?dot\\s?[\\])}]\\s?|\\.)[A-Za-z0-9-]{1,63}){1,4})");
+    private static final Set<String> PLACEHOLDER_DOMAINS = Set.of(
+            "test.com",
+            "domain.com",
+            "company.com",
+            "mydomain.com",
+            "somedomain.com",
+            "yourdomain.com",
+            "yourcompany.com",
+            "email.example",
+            "foo.com",
+            "bar.com",
+            "foobar.com",
+            "acme.test",
+            "sample.com",
+            "email.com",
+            "mycompany.com",
+            "company.org",
+            "company.net",
+            "domain.org",
+            "domain.net",
+            "domain.tld",
+            "address.com");
+    /** Local parts that stand for "an address goes here" or belong to no person. */
+    private static final Set<String> PLACEHOLDER_LOCALS = Set.of(
+            "user",
+            "username",
+            "name",
+            "email",
+            "mail",
+            "you",
+            "your.name",
+            "yourname",
+            "your.email",
+            "youremail",
+            "your_email",
+            "your-email",
+            "someone",
+            "somebody",
+            "anyone",
+            "foo",
+            "bar",
+            "baz",
+            "foobar",
+            "test",
+            "testing",
+            "tester",
+            "example",
+            "sample",
+            "demo",
+            "noreply",
+            "no-reply",
+            "no_reply",
+            "donotreply",
+            "do-not-reply",
+            "do_not_reply",
+            "mailer-daemon",
+            "postmaster",
+            "bounce",
+            "bounces",
+            "notifications",
+            "notification",
+            "notify",
+            "john.doe",
+            "jane.doe",
+            "johndoe",
+            "janedoe",
+            "john_doe",
+            "jane_doe",
+            "max.mustermann",
+            "erika.mustermann",
+            "first.last",
+            "firstname.lastname",
+            "firstname",
+            "lastname",
+            "first_last",
+            "me",
+            "xxx",
+            "abc",
+            "xyz",
+            "a",
+            "x");
+    /** Role and team mailboxes: they reach a function, not a person (personal data is a person's address). */
+    private static final Set<String> ROLE_LOCALS = Set.of(
+            "billing",
+            "accounts",
+            "accounts-payable",
+            "accountspayable",
+            "accounts.payable",
+            "payables",
+            "ap",
+            "ar",
+            "invoices",
+            "invoice",
+            "finance",
+            "payouts",
+            "payments",
+            "payroll",
+            "security",
+            "hr",
+            "people",
+            "careers",
+            "jobs",
+            "recruiting",
+            "support",
+            "help",
+            "helpdesk",
+            "servicedesk",
+            "service",
+            "customerservice",
+            "customer.service",
+            "care",
+            "info",
+            "contact",
+            "hello",
+            "sales",
+            "marketing",
+            "press",
+            "media",
+            "pr",
+            "legal",
+            "privacy",
+            "dpo",
+            "compliance",
+            "admin",
+            "administrator",
+            "office",
+            "team",
+            "ops",
+            "devops",
+            "it",
+            "noc",
+            "soc",
+            "abuse",
+            "webmaster",
+            "hostmaster",
+            "feedback",
+            "orders",
+            "returns",
+            "refunds",
+            "shipping",
+            "procurement",
+            "purchasing",
+            "partners",
+            "investors",
+            "ir",
+            "events",
+            "newsletter",
+            "alerts",
+            "reports",
+            "reporting");
 
-  private static final Pattern OBFUSCATED_AT = Pattern.compile("(?i)[\\[({]\\s?at\\s?[\\])}]");
+    private static final Pattern NUMBERED_PLACEHOLDER =
+            Pattern.compile("(?:user|test|demo|sample|example|foo)[._-]?\\d{0,3}");
 
-  static boolean find(String text, String lower) {
-    if (text.indexOf('@') >= 0 && plain(text)) {
-      return true;
+    /** jane.doe [at] gmail [dot] com, jane (at) gmail.com: written so that harvesters miss it, still an address. */
+    private static final Pattern OBFUSCATED = Pattern.compile(
+            "(?i)(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64})\\s?[\\[({]\\s?at\\s?[\\])}]\\s?([A-Za-z0-9-]{1,63}(?:(?:\\s?[\\[({]\\s?dot\\s?[\\])}]\\s?|\\.)[A-Za-z0-9-]{1,63}){1,4})");
+
+    private static final Pattern OBFUSCATED_AT = Pattern.compile("(?i)[\\[({]\\s?at\\s?[\\])}]");
+
+    static boolean find(String text, String lower) {
+        if (text.indexOf('@') >= 0 && plain(text)) {
+            return true;
+        }
+        if (!Words.containsAny(lower, "[at", "(at", "{at", "[ at", "( at")
+                || !OBFUSCATED_AT.matcher(text).find()) {
+            return false;
+        }
+        Matcher o = OBFUSCATED.matcher(text);
+        while (o.find()) {
+            String domain = o.group(2).toLowerCase(Locale.ROOT).replaceAll("\\s?[\\[({]\\s?dot\\s?[\\])}]\\s?", ".");
+            String tld = domain.substring(domain.lastIndexOf('.') + 1);
+            if (tld.matches("[a-z]{2,24}") && !placeholder(o.group(1).toLowerCase(Locale.ROOT), domain, tld)) {
+                return true;
+            }
+        }
+        return false;
     }
-    if (!Words.containsAny(lower, "[at", "(at", "{at", "[ at", "( at") || !OBFUSCATED_AT.matcher(text).find()) {
-      return false;
-    }
-    Matcher o = OBFUSCATED.matcher(text);
-    while (o.find()) {
-      String domain = o.group(2).toLowerCase(Locale.ROOT).replaceAll("\\s?[\\[({]\\s?dot\\s?[\\])}]\\s?", ".");
-      String tld = domain.substring(domain.lastIndexOf('.') + 1);
-      if (tld.matches("[a-z]{2,24}") && !placeholder(o.group(1).toLowerCase(Locale.ROOT), domain, tld)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  /** The address pattern, tried only around each '@' (64 characters before it, 260 after). */
-  private static boolean plain(String text) {
-    Matcher m = EMAIL.matcher(text);
-    m.useTransparentBounds(true);
-    m.useAnchoringBounds(false);
-    int searched = 0;
-    for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', Math.max(at + 1, searched))) {
-      int from = Math.max(searched, at - 64);
-      int to = Math.min(text.length(), at + 260);
-      searched = to;
-      m.region(from, to);
-      if (plainIn(text, m)) {
-        return true;
-      }
+    /** The address pattern, tried only around each '@' (64 characters before it, 260 after). */
+    private static boolean plain(String text) {
+        Matcher m = EMAIL.matcher(text);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        int searched = 0;
+        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', Math.max(at + 1, searched))) {
+            int from = Math.max(searched, at - 64);
+            int to = Math.min(text.length(), at + 260);
+            searched = to;
+            m.region(from, to);
+            if (plainIn(text, m)) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 
-  private static boolean plainIn(String text, Matcher m) {
-    while (m.find()) {
-      String local = m.group(1);
-      String domain = m.group(2).toLowerCase(Locale.ROOT);
-      String tld = m.group(3).toLowerCase(Locale.ROOT);
-      boolean scpRemote = !m.group(4).isEmpty(); // git@github.com:org/repo.git is a host login, not an address
-      if (scpRemote || FILE_EXTENSIONS.contains(tld) || CODE_LABELS.contains(local)) {
-        continue;
-      }
-      if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
-        continue;
-      }
-      if (urlUserInfo(text, m.start())) {
-        continue; // https://user@host, postgres://app:pw@db: credentials, judged as such
-      }
-      if (placeholder(local.toLowerCase(Locale.ROOT), domain, tld)) {
-        continue;
-      }
-      return true;
+    private static boolean plainIn(String text, Matcher m) {
+        while (m.find()) {
+            String local = m.group(1);
+            String domain = m.group(2).toLowerCase(Locale.ROOT);
+            String tld = m.group(3).toLowerCase(Locale.ROOT);
+            boolean scpRemote = !m.group(4).isEmpty(); // git@github.com:org/repo.git is a host login, not an address
+            if (scpRemote || FILE_EXTENSIONS.contains(tld) || CODE_LABELS.contains(local)) {
+                continue;
+            }
+            if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+                continue;
+            }
+            if (urlUserInfo(text, m.start())) {
+                continue; // https://user@host, postgres://app:pw@db: credentials, judged as such
+            }
+            if (placeholder(local.toLowerCase(Locale.ROOT), domain, tld)) {
+                continue;
+            }
+            return true;
+        }
+        return false;
     }
-    return false;
-  }
 
-  private static boolean placeholder(String local, String domain, String tld) {
-    if (PLACEHOLDER_TLDS.contains(tld) || PLACEHOLDER_DOMAINS.contains(domain)) {
-      return true;
+    private static boolean placeholder(String local, String domain, String tld) {
+        if (PLACEHOLDER_TLDS.contains(tld) || PLACEHOLDER_DOMAINS.contains(domain)) {
+            return true;
+        }
+        // example.com, example.org, example.net, mail.example.com, example.co.uk, example.de
+        String[] labels = domain.split("\\.");
+        for (int i = 0; i < labels.length - 1; i++) {
+            if (labels[i].equals("example") || labels[i].startsWith("your")) {
+                return true;
+            }
+        }
+        return PLACEHOLDER_LOCALS.contains(local)
+                || ROLE_LOCALS.contains(local)
+                || NUMBERED_PLACEHOLDER.matcher(local).matches();
     }
-    // example.com, example.org, example.net, mail.example.com, example.co.uk, example.de
-    String[] labels = domain.split("\\.");
-    for (int i = 0; i < labels.length - 1; i++) {
-      if (labels[i].equals("example") || labels[i].startsWith("your")) {
-        return true;
-      }
-    }
-    return PLACEHOLDER_LOCALS.contains(local) || ROLE_LOCALS.contains(local) || NUMBERED_PLACEHOLDER.matcher(local).matches();
-  }
 
-  /** The match starts inside the user info of a URL: scheme://[user[:password]]@. */
-  private static boolean urlUserInfo(String text, int start) {
-    int from = Math.max(0, start - 200);
-    int i = start - 1;
-    while (i >= from && userInfoChar(text.charAt(i))) {
-      i--;
+    /** The match starts inside the user info of a URL: scheme://[user[:password]]@. */
+    private static boolean urlUserInfo(String text, int start) {
+        int from = Math.max(0, start - 200);
+        int i = start - 1;
+        while (i >= from && userInfoChar(text.charAt(i))) {
+            i--;
+        }
+        return i >= 1 && text.charAt(i) == '/' && text.charAt(i - 1) == '/';
     }
-    return i >= 1 && text.charAt(i) == '/' && text.charAt(i - 1) == '/';
-  }
 
-  private static boolean userInfoChar(char c) {
-    return Character.isLetterOrDigit(c) || "._%+-:~!$&'()*,;=#".indexOf(c) >= 0; // # too: raw passwords are pasted unencoded
-  }
+    private static boolean userInfoChar(char c) {
+        return Character.isLetterOrDigit(c)
+                || "._%+-:~!$&'()*,;=#".indexOf(c) >= 0; // # too: raw passwords are pasted unencoded
+    }
 }

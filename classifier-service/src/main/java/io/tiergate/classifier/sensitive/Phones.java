@@ -23,359 +23,561 @@ import java.util.regex.Pattern;
  */
 final class Phones {
 
-  private Phones() {}
+    private Phones() {}
 
-  private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
 
-  /** Regions whose national formats are tried; a leading 0 (trunk prefix) narrows the list. */
-  static final List<String> REGIONS = List.of("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "BR", "JP", "AU", "MX");
-  /**
-   * More regions, tried only when a phone word is next to the number ("mobil 482 17 639" in Norway):
-   * without the word, their national formats would match too many ids.
-   */
-  static final List<String> MORE_REGIONS =
-      List.of("NO", "SE", "DK", "FI", "IS", "PL", "CZ", "SK", "AT", "CH", "BE", "LU", "PT", "IE", "GR", "TR", "RO", "HU",
-          "BG", "HR", "SI", "UA", "RU", "IL", "AE", "SA", "EG", "ZA", "NG", "KE", "CN", "KR", "TW", "HK", "SG", "MY",
-          "TH", "VN", "PH", "ID", "PK", "BD", "NZ", "CA", "AR", "CL", "CO", "PE");
-  /** Regions where national numbers are written with a leading 0 (IT landlines keep theirs). */
-  private static final List<String> TRUNK_ZERO = List.of("GB", "DE", "FR", "IT", "NL", "IN", "JP", "AU", "BR");
-  /** Regions where national numbers start with 1-9. */
-  private static final List<String> NO_TRUNK = List.of("US", "ES", "IT", "IN", "BR", "MX");
+    /** Regions whose national formats are tried; a leading 0 (trunk prefix) narrows the list. */
+    static final List<String> REGIONS = List.of("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "BR", "JP", "AU", "MX");
+    /**
+     * More regions, tried only when a phone word is next to the number ("mobil 482 17 639" in Norway):
+     * without the word, their national formats would match too many ids.
+     */
+    static final List<String> MORE_REGIONS = List.of(
+            "NO", "SE", "DK", "FI", "IS", "PL", "CZ", "SK", "AT", "CH", "BE", "LU", "PT", "IE", "GR", "TR", "RO", "HU",
+            "BG", "HR", "SI", "UA", "RU", "IL", "AE", "SA", "EG", "ZA", "NG", "KE", "CN", "KR", "TW", "HK", "SG", "MY",
+            "TH", "VN", "PH", "ID", "PK", "BD", "NZ", "CA", "AR", "CL", "CO", "PE");
+    /** Regions where national numbers are written with a leading 0 (IT landlines keep theirs). */
+    private static final List<String> TRUNK_ZERO = List.of("GB", "DE", "FR", "IT", "NL", "IN", "JP", "AU", "BR");
+    /** Regions where national numbers start with 1-9. */
+    private static final List<String> NO_TRUNK = List.of("US", "ES", "IT", "IN", "BR", "MX");
 
-  /** Number types a person can be reached on (not shared-cost, premium, toll-free or UAN service lines). */
-  private static final Set<PhoneNumberType> PERSONAL_TYPES =
-      EnumSet.of(PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE,
-          PhoneNumberType.VOIP, PhoneNumberType.PERSONAL_NUMBER, PhoneNumberType.PAGER);
+    /** Number types a person can be reached on (not shared-cost, premium, toll-free or UAN service lines). */
+    private static final Set<PhoneNumberType> PERSONAL_TYPES = EnumSet.of(
+            PhoneNumberType.FIXED_LINE,
+            PhoneNumberType.MOBILE,
+            PhoneNumberType.FIXED_LINE_OR_MOBILE,
+            PhoneNumberType.VOIP,
+            PhoneNumberType.PERSONAL_NUMBER,
+            PhoneNumberType.PAGER);
 
-  /** libphonenumber calls per text: a hostile text full of phone-shaped groups stays bounded. */
-  static final int MAX_LIBRARY_CALLS = 200;
+    /** libphonenumber calls per text: a hostile text full of phone-shaped groups stays bounded. */
+    static final int MAX_LIBRARY_CALLS = 200;
 
-  static {
-    // load the metadata now, not on the first request
-    for (String region : REGIONS) {
-      UTIL.getExampleNumber(region);
-    }
-    for (String region : MORE_REGIONS) {
-      UTIL.getExampleNumber(region);
-    }
-  }
-
-  /**
-   * Digit groups with separators (space, no-break space, - . /, parentheses), optionally after +.
-   * Not glued to letters, paths, versions, amounts or longer numbers.
-   */
-  private static final Pattern CANDIDATE =
-      Pattern.compile(
-          "(?=[+(0-9])(?<![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_+\\-./#@$€£¥₹\\\\])(?<!\\d[ \\u00A0.\\-/])(\\+[ \\u00A0]?)?\\(?\\d{1,14}\\)?"
-              + "(?:(?:[ \\u00A0]?[-./][ \\u00A0]?|[ \\u00A0]|(?<=\\)))\\(?\\d{1,12}\\)?){0,7}+"
-              + "(?![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_]|[-./]\\p{N}|:[\\p{L}\\p{N}]|,\\d)");
-
-  /** Words that say a number is a phone number (several languages, and the usual abbreviations). */
-  private static final Set<String> PHONE_WORDS =
-      Set.of(
-          "tel", "tél", "tfn", "ph", "phone", "phones", "telephone", "téléphone", "telefon", "telefono", "teléfono",
-          "telefone", "telefoon", "telemóvel", "telemovel", "mobile", "mobil", "mobiel", "móvil", "movil", "mob", "cell",
-          "cellphone", "cellulare", "celular", "handy", "portable", "gsm", "fax", "call", "calls", "called", "calling",
-          "ring", "sms", "whatsapp", "telegram", "viber", "contact", "reach", "dial", "anrufen", "rufnummer",
-          "durchwahl", "erreichbar", "appeler", "joindre", "llamar", "llámame", "chiamare", "chiamami", "bellen",
-          "bel", "ligar", "hotline", "helpline", "callback", "rückruf", "numer", "numerem", "numero", "número");
-  /** Non-Latin phone words and symbols, found as substrings. */
-  private static final String[] PHONE_MARKS = {"電話", "携帯", "फ़ोन", "फोन", "मोबाइल", "☎", "📞", "📱", "she's at", "he's at", "I'm at"};
-  /** "M: 0612…", "T. 030…", "Tel.:": a one-letter label and a colon just before the number. */
-  private static final Pattern LETTER_LABEL = Pattern.compile("(?<![\\p{L}\\p{N}])[MTPCFHWOmtpcfhwo]\\.?[ \\u00A0]?:[ \\u00A0]?$");
-
-  /** Words that say a number is something else: an order, an invoice, a tracking or account number. */
-  private static final Set<String> OTHER_NUMBER_WORDS =
-      Set.of(
-          "order", "orders", "bestellung", "bestellnummer", "commande", "pedido", "ordine", "bestelling", "invoice",
-          "rechnung", "facture", "factura", "fattura", "factuur", "ticket", "incident", "ref", "reference", "referenz",
-          "réf", "tracking", "sendung", "sendungsnummer", "shipment", "parcel", "package", "awb", "isbn", "issn", "ean",
-          "upc", "gtin", "sku", "article", "artikel", "serial", "sn", "imei", "iccid", "imsi", "mac", "uuid", "id", "pid",
-          "uid", "gid", "build", "version", "release", "commit", "port", "zip", "postcode", "plz", "account", "acct",
-          "konto", "compte", "cuenta", "conto", "iban", "bic", "blz", "routing", "aba", "transaction", "txn", "payment",
-          "batch", "policy", "claim", "vin", "container", "booking", "reservation", "pnr", "confirmation", "voucher",
-          "coupon", "pin", "otp", "code", "amount", "total", "sum", "balance", "price", "cost", "salary", "revenue",
-          "population", "rows", "count", "size", "bytes", "checksum", "crc", "hash", "offset", "seed", "nonce", "epoch",
-          "timestamp", "ts", "duration", "latency", "steuer", "tax", "ssn", "nino", "insee", "nir", "aadhaar", "dni",
-          "kundennummer", "membership", "license", "licence", "permit", "passport", "part", "model", "catalog",
-          "catalogue", "item", "firmware");
-
-  private static final Pattern UNIT_AFTER =
-      Pattern.compile(
-          "(?i)^[ \\u00A0]?(?:%|‰|€|\\$|£|¥|₹|usd|eur|gbp|chf|jpy|inr|brl|mxn|aud|ms|µs|us|ns|sec|secs|seconds|s|min|mins|"
-              + "h|hrs|hours|days|kb|mb|gb|tb|kib|mib|gib|bytes|b|px|pt|km|kg|g|m|mm|cm|ft|mi|lbs|users|rows|records|"
-              + "requests|reqs|items|tokens|points|pts|views|downloads|times|x|hz|khz|mhz|ghz|rpm|qps|rps|ops|"
-              + "euro|euros|dollars|pounds|rupees|reais|pesos|yen|lakh|crore|mio|mrd|bn|k)(?!\\p{L})");
-
-  private static final Pattern CURRENCY_BEFORE =
-      Pattern.compile("(?i)(?:[$€£¥₹]|usd|eur|gbp|chf|inr|brl|mxn|rs\\.?|r\\$)[ \\u00A0]?$");
-
-  /** A date anywhere in the candidate ("11. 2024-05-06" is a list item and a date, "02.05.24 18" a receipt's date). */
-  private static final Pattern DATE_INSIDE =
-      Pattern.compile(
-          "(?<!\\d)(?:(?:19|20)\\d{2}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\\d|3[01])"
-              + "|(?:0?[1-9]|[12]\\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)\\d{2}"
-              + "|(?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|[12]\\d|3[01])\\1(?:19|20)\\d{2})(?!\\d)");
-  private static final Pattern SHORT_DATE_INSIDE =
-      Pattern.compile("(?<!\\d)(?:0?[1-9]|[12]\\d|3[01])([./])(?:0?[1-9]|1[0-2])\\1\\d{2}(?![\\d.])|(?<!\\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])/\\d{2}(?!\\d)");
-  private static final Pattern IPV4 = Pattern.compile("(?<![\\d.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![\\d.]|\\.\\d)");
-  /** International call prefix written instead of +: 00 (most of the world) or 011 (North America), then a country code. */
-  private static final Pattern IDD = Pattern.compile("(?:00|011)[ \\u00A0]?[1-9]");
-  /** 123-45-6789, 123 45 6789: a US SSN's grouping, never a phone's. */
-  private static final Pattern SSN_SHAPE = Pattern.compile("^\\d{3}([- ])\\d{2}\\1\\d{4}$");
-  private static final Pattern LOCAL_NANP = Pattern.compile("[2-9]\\d{2}-\\d{4}");
-  /** (NXX) NXX-XXXX, NXX-NXX-XXXX, NXX.NXX.XXXX, 1-NXX-NXX-XXXX: the North American shape (555 numbers too). */
-  private static final Pattern NANP_SHAPE =
-      Pattern.compile("^(?:1[-. ])?(?:\\([2-9]\\d{2}\\) ?|[2-9]\\d{2}[-.])\\d{3}[-.]\\d{4}$");
-
-  /**
-   * Numbers written without their +: URL-encoded ({@code From=%2B61438271905}, a webhook's form body)
-   * or as E.164 digits under a sender/recipient key ({@code "from":"919845210376"}, WhatsApp's and
-   * Twilio's payloads).
-   */
-  private static final Pattern IMPLICIT_PLUS =
-      Pattern.compile(
-          "%2[Bb](\\d{8,15})(?!\\d)"
-              + "|(?i)[\"']?(?:from|to|phone|phone_number|mobile|msisdn|wa_id|caller|callee|recipient|sender)[\"']?"
-              + "[ \\t]{0,2}[:=][ \\t]{0,2}[\"']?(\\d{10,15})(?![\\d.])");
-
-  /** Whether {@code text} holds a phone number; only its digit regions are scanned. */
-  static boolean find(String text, Clusters clusters) {
-    int[] budget = {MAX_LIBRARY_CALLS};
-    if (text.indexOf('%') >= 0 || text.indexOf(':') >= 0 || text.indexOf('=') >= 0) {
-      Matcher m = IMPLICIT_PLUS.matcher(text);
-      while (m.find() && budget[0] > 0) {
-        String digits = m.group(1) != null ? m.group(1) : m.group(2);
-        if (international("+" + digits, m.group(1) != null, budget)) {
-          return true;
+    static {
+        // load the metadata now, not on the first request
+        for (String region : REGIONS) {
+            UTIL.getExampleNumber(region);
         }
-      }
-    }
-    return clusters.any(CANDIDATE, 7, text, m -> {
-      if (budget[0] <= 0) {
-        return false;
-      }
-      String candidate = m.group();
-      int digits = countDigits(candidate);
-      if (digits >= 8 && digits <= 18 && phone(text, m.start(), m.end(), candidate, m.group(1) != null, digits, budget)) {
-        return true;
-      }
-      // "call me at 555-0147": a North American number without its area code, next to a phone word
-      return digits == 7 && LOCAL_NANP.matcher(candidate).matches() && phoneWord(text, m.start(), m.end());
-    });
-  }
-
-  private static boolean phone(String text, int start, int end, String candidate, boolean plus, int digits, int[] budget) {
-    boolean separated = hasSeparator(candidate);
-    boolean idd = !plus && IDD.matcher(candidate).lookingAt();
-    // shapes of other things, judged on the candidate alone (cheapest first)
-    if (!plus && !idd && (DATE_INSIDE.matcher(candidate).find() || SHORT_DATE_INSIDE.matcher(candidate).find())) {
-      return false;
-    }
-    if (IPV4.matcher(candidate).find() || dottedVersion(candidate, plus)) {
-      return false;
-    }
-    if (!plus && (SSN_SHAPE.matcher(candidate).matches() || singleDigitGroups(candidate) >= 2)) {
-      return false; // "3 5 7 9 11 13 15" is a sequence, 123-45-6789 an SSN
-    }
-    if (Words.documentation(text, start)) {
-      return false; // "E.164, e.g. +15555550100": a format shown, not a number given
-    }
-    if (!plus && IBAN_HEAD.matcher(text.subSequence(Math.max(0, start - 40), start)).find()) {
-      return false; // the last groups of an IBAN
-    }
-    boolean phoneWord = phoneWord(text, start, end);
-    if (!plus && !idd && !separated && candidate.indexOf('(') < 0 && !phoneWord) {
-      return false; // a bare digit run is an id, a timestamp or an amount unless a phone word says otherwise
-    }
-    if (UNIT_AFTER.matcher(text.subSequence(end, Math.min(text.length(), end + 12))).find()
-        || CURRENCY_BEFORE.matcher(text.subSequence(Math.max(0, start - 5), start)).find()) {
-      return false;
-    }
-    if (!plus && !phoneWord && (Words.anyIn(text, start - 32, start, OTHER_NUMBER_WORDS) || Words.markIn(text, start - 32, start, "#", "№", "n°", "nº"))) {
-      return false;
-    }
-    if (plus || idd) {
-      if (digits > 15 + (idd ? 3 : 0)) {
-        return false;
-      }
-      String region = idd && candidate.startsWith("011") ? "US" : "DE";
-      return library(candidate, region, Leniency.POSSIBLE, budget)
-          || (groups(candidate) >= 3 && knownCountryCode(candidate, region)); // +52 1 55 …: an old or new range the metadata does not know
-    }
-    if (digits > 13) {
-      return false;
-    }
-    if (NANP_SHAPE.matcher(candidate).matches()) {
-      return true;
-    }
-    List<String> regions = candidate.replace("(", "").startsWith("0") ? TRUNK_ZERO : NO_TRUNK;
-    for (String region : regions) {
-      if (library(candidate, region, Leniency.VALID, budget) && trunkGrouping(candidate, region)) {
-        return true;
-      }
-    }
-    if (phoneWord) {
-      for (String region : MORE_REGIONS) {
-        if (library(candidate, region, Leniency.VALID, budget)) {
-          return true;
+        for (String region : MORE_REGIONS) {
+            UTIL.getExampleNumber(region);
         }
-      }
     }
-    return false;
-  }
 
-  /** {@code number} (with its +) is possible ({@code possible}) or valid, for a country that has one. */
-  private static boolean international(String number, boolean possible, int[] budget) {
-    if (budget[0]-- <= 0) {
-      return false;
-    }
-    try {
-      Phonenumber.PhoneNumber parsed = UTIL.parse(number, "ZZ");
-      return !"ZZ".equals(UTIL.getRegionCodeForCountryCode(parsed.getCountryCode()))
-          && (possible ? UTIL.isPossibleNumber(parsed) : UTIL.isValidNumber(parsed));
-    } catch (NumberParseException e) {
-      return false;
-    }
-  }
+    /**
+     * Digit groups with separators (space, no-break space, - . /, parentheses), optionally after +.
+     * Not glued to letters, paths, versions, amounts or longer numbers.
+     */
+    private static final Pattern CANDIDATE = Pattern.compile(
+            "(?=[+(0-9])(?<![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_+\\-./#@$€£¥₹\\\\])(?<!\\d[ \\u00A0.\\-/])(\\+[ \\u00A0]?)?\\(?\\d{1,14}\\)?"
+                    + "(?:(?:[ \\u00A0]?[-./][ \\u00A0]?|[ \\u00A0]|(?<=\\)))\\(?\\d{1,12}\\)?){0,7}+"
+                    + "(?![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_]|[-./]\\p{N}|:[\\p{L}\\p{N}]|,\\d)");
 
-  /** The tail of an IBAN written in groups ("NL18 ABNA 4078 4819 56"): the digits after its letters. */
-  private static final Pattern IBAN_HEAD = Pattern.compile("[A-Z]{2}\\d{2}(?:[ \\u00A0]?[A-Z0-9]{4}){1,7}[ \\u00A0]?$");
+    /** Words that say a number is a phone number (several languages, and the usual abbreviations). */
+    private static final Set<String> PHONE_WORDS = Set.of(
+            "tel",
+            "tél",
+            "tfn",
+            "ph",
+            "phone",
+            "phones",
+            "telephone",
+            "téléphone",
+            "telefon",
+            "telefono",
+            "teléfono",
+            "telefone",
+            "telefoon",
+            "telemóvel",
+            "telemovel",
+            "mobile",
+            "mobil",
+            "mobiel",
+            "móvil",
+            "movil",
+            "mob",
+            "cell",
+            "cellphone",
+            "cellulare",
+            "celular",
+            "handy",
+            "portable",
+            "gsm",
+            "fax",
+            "call",
+            "calls",
+            "called",
+            "calling",
+            "ring",
+            "sms",
+            "whatsapp",
+            "telegram",
+            "viber",
+            "contact",
+            "reach",
+            "dial",
+            "anrufen",
+            "rufnummer",
+            "durchwahl",
+            "erreichbar",
+            "appeler",
+            "joindre",
+            "llamar",
+            "llámame",
+            "chiamare",
+            "chiamami",
+            "bellen",
+            "bel",
+            "ligar",
+            "hotline",
+            "helpline",
+            "callback",
+            "rückruf",
+            "numer",
+            "numerem",
+            "numero",
+            "número");
+    /** Non-Latin phone words and symbols, found as substrings. */
+    private static final String[] PHONE_MARKS = {
+        "電話", "携帯", "फ़ोन", "फोन", "मोबाइल", "☎", "📞", "📱", "she's at", "he's at", "I'm at"
+    };
+    /** "M: 0612…", "T. 030…", "Tel.:": a one-letter label and a colon just before the number. */
+    private static final Pattern LETTER_LABEL =
+            Pattern.compile("(?<![\\p{L}\\p{N}])[MTPCFHWOmtpcfhwo]\\.?[ \\u00A0]?:[ \\u00A0]?$");
 
-  /** A phone word in the 40 characters before or 16 after the candidate, or a one-letter label ("M:"). */
-  private static boolean phoneWord(String text, int start, int end) {
-    return Words.anyIn(text, start - 40, end + 16, PHONE_WORDS)
-        || Words.markIn(text, start - 40, end + 16, PHONE_MARKS)
-        || LETTER_LABEL.matcher(text.subSequence(Math.max(0, start - 6), start)).find();
-  }
+    /** Words that say a number is something else: an order, an invoice, a tracking or account number. */
+    private static final Set<String> OTHER_NUMBER_WORDS = Set.of(
+            "order",
+            "orders",
+            "bestellung",
+            "bestellnummer",
+            "commande",
+            "pedido",
+            "ordine",
+            "bestelling",
+            "invoice",
+            "rechnung",
+            "facture",
+            "factura",
+            "fattura",
+            "factuur",
+            "ticket",
+            "incident",
+            "ref",
+            "reference",
+            "referenz",
+            "réf",
+            "tracking",
+            "sendung",
+            "sendungsnummer",
+            "shipment",
+            "parcel",
+            "package",
+            "awb",
+            "isbn",
+            "issn",
+            "ean",
+            "upc",
+            "gtin",
+            "sku",
+            "article",
+            "artikel",
+            "serial",
+            "sn",
+            "imei",
+            "iccid",
+            "imsi",
+            "mac",
+            "uuid",
+            "id",
+            "pid",
+            "uid",
+            "gid",
+            "build",
+            "version",
+            "release",
+            "commit",
+            "port",
+            "zip",
+            "postcode",
+            "plz",
+            "account",
+            "acct",
+            "konto",
+            "compte",
+            "cuenta",
+            "conto",
+            "iban",
+            "bic",
+            "blz",
+            "routing",
+            "aba",
+            "transaction",
+            "txn",
+            "payment",
+            "batch",
+            "policy",
+            "claim",
+            "vin",
+            "container",
+            "booking",
+            "reservation",
+            "pnr",
+            "confirmation",
+            "voucher",
+            "coupon",
+            "pin",
+            "otp",
+            "code",
+            "amount",
+            "total",
+            "sum",
+            "balance",
+            "price",
+            "cost",
+            "salary",
+            "revenue",
+            "population",
+            "rows",
+            "count",
+            "size",
+            "bytes",
+            "checksum",
+            "crc",
+            "hash",
+            "offset",
+            "seed",
+            "nonce",
+            "epoch",
+            "timestamp",
+            "ts",
+            "duration",
+            "latency",
+            "steuer",
+            "tax",
+            "ssn",
+            "nino",
+            "insee",
+            "nir",
+            "aadhaar",
+            "dni",
+            "kundennummer",
+            "membership",
+            "license",
+            "licence",
+            "permit",
+            "passport",
+            "part",
+            "model",
+            "catalog",
+            "catalogue",
+            "item",
+            "firmware");
 
-  private static int groups(String candidate) {
-    int groups = 0;
-    boolean inDigits = false;
-    for (int i = 0; i < candidate.length(); i++) {
-      boolean d = Character.isDigit(candidate.charAt(i));
-      if (d && !inDigits) {
-        groups++;
-      }
-      inDigits = d;
-    }
-    return groups;
-  }
+    private static final Pattern UNIT_AFTER = Pattern.compile(
+            "(?i)^[ \\u00A0]?(?:%|‰|€|\\$|£|¥|₹|usd|eur|gbp|chf|jpy|inr|brl|mxn|aud|ms|µs|us|ns|sec|secs|seconds|s|min|mins|"
+                    + "h|hrs|hours|days|kb|mb|gb|tb|kib|mib|gib|bytes|b|px|pt|km|kg|g|m|mm|cm|ft|mi|lbs|users|rows|records|"
+                    + "requests|reqs|items|tokens|points|pts|views|downloads|times|x|hz|khz|mhz|ghz|rpm|qps|rps|ops|"
+                    + "euro|euros|dollars|pounds|rupees|reais|pesos|yen|lakh|crore|mio|mrd|bn|k)(?!\\p{L})");
 
-  /** The number parses with a country code in use and a national number of 7 to 12 digits. */
-  private static boolean knownCountryCode(String candidate, String region) {
-    try {
-      Phonenumber.PhoneNumber number = UTIL.parse(candidate, region);
-      int nationalDigits = Long.toString(number.getNationalNumber()).length();
-      return !"ZZ".equals(UTIL.getRegionCodeForCountryCode(number.getCountryCode())) && nationalDigits >= 7 && nationalDigits <= 12;
-    } catch (NumberParseException e) {
-      return false;
-    }
-  }
+    private static final Pattern CURRENCY_BEFORE =
+            Pattern.compile("(?i)(?:[$€£¥₹]|usd|eur|gbp|chf|inr|brl|mxn|rs\\.?|r\\$)[ \\u00A0]?$");
 
-  /** A North American number read with its trunk 1 must show the 1 as its own group ("1 234 567 8901"). */
-  private static boolean trunkGrouping(String candidate, String region) {
-    if (!region.equals("US")) {
-      return true;
-    }
-    String d = candidate.replaceAll("\\D", "");
-    if (d.length() == 11 && d.charAt(0) == '1') {
-      return candidate.startsWith("1 ") || candidate.startsWith("1-") || candidate.startsWith("1.") || candidate.startsWith("1(");
-    }
-    return true;
-  }
+    /** A date anywhere in the candidate ("11. 2024-05-06" is a list item and a date, "02.05.24 18" a receipt's date). */
+    private static final Pattern DATE_INSIDE =
+            Pattern.compile("(?<!\\d)(?:(?:19|20)\\d{2}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\\d|3[01])"
+                    + "|(?:0?[1-9]|[12]\\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)\\d{2}"
+                    + "|(?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|[12]\\d|3[01])\\1(?:19|20)\\d{2})(?!\\d)");
 
-  private static boolean library(String candidate, String region, Leniency leniency, int[] budget) {
-    if (budget[0]-- <= 0) {
-      return false;
-    }
-    // parse and check first (a few µs); findNumbers (which also checks how the number is written) only for survivors
-    try {
-      Phonenumber.PhoneNumber parsed = UTIL.parse(candidate, region);
-      if (leniency == Leniency.POSSIBLE ? !UTIL.isPossibleNumber(parsed) : !UTIL.isValidNumber(parsed)) {
-        return false;
-      }
-    } catch (NumberParseException e) {
-      return false;
-    }
-    for (PhoneNumberMatch match : UTIL.findNumbers(candidate, region, leniency, 2)) {
-      // the whole candidate must be the number, not a part of it ("2024 0612345678" is not one number),
-      // its country code one that a country uses, and a national number one a person could have
-      // (a Brazilian shared-cost 4003-xxxx line in an access log's "400 35836" is not)
-      if (countDigits(match.rawString()) >= countDigits(candidate) - 1
-          && !"ZZ".equals(UTIL.getRegionCodeForCountryCode(match.number().getCountryCode()))
-          && (leniency == Leniency.POSSIBLE || PERSONAL_TYPES.contains(UTIL.getNumberType(match.number())))) {
-        return true;
-      }
-    }
-    return false;
-  }
+    private static final Pattern SHORT_DATE_INSIDE = Pattern.compile(
+            "(?<!\\d)(?:0?[1-9]|[12]\\d|3[01])([./])(?:0?[1-9]|1[0-2])\\1\\d{2}(?![\\d.])|(?<!\\d)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])/\\d{2}(?!\\d)");
+    private static final Pattern IPV4 =
+            Pattern.compile("(?<![\\d.])\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?![\\d.]|\\.\\d)");
+    /** International call prefix written instead of +: 00 (most of the world) or 011 (North America), then a country code. */
+    private static final Pattern IDD = Pattern.compile("(?:00|011)[ \\u00A0]?[1-9]");
+    /** 123-45-6789, 123 45 6789: a US SSN's grouping, never a phone's. */
+    private static final Pattern SSN_SHAPE = Pattern.compile("^\\d{3}([- ])\\d{2}\\1\\d{4}$");
 
-  /**
-   * "1.2.3456", "10.0.19041.1": dotted groups with a one-digit group are versions; "52.520008",
-   * "3.14159265": one dot between two groups is a decimal number. Neither is a phone.
-   */
-  private static boolean dottedVersion(String candidate, boolean plus) {
-    if (plus || candidate.indexOf('.') < 0) {
-      return false;
-    }
-    if (candidate.indexOf('.') == candidate.lastIndexOf('.') && groups(candidate) == 2) {
-      return true;
-    }
-    for (String g : candidate.split("\\.")) {
-      if (g.strip().length() == 1) {
-        return true;
-      }
-    }
-    return false;
-  }
+    private static final Pattern LOCAL_NANP = Pattern.compile("[2-9]\\d{2}-\\d{4}");
+    /** (NXX) NXX-XXXX, NXX-NXX-XXXX, NXX.NXX.XXXX, 1-NXX-NXX-XXXX: the North American shape (555 numbers too). */
+    private static final Pattern NANP_SHAPE =
+            Pattern.compile("^(?:1[-. ])?(?:\\([2-9]\\d{2}\\) ?|[2-9]\\d{2}[-.])\\d{3}[-.]\\d{4}$");
 
-  private static int singleDigitGroups(String candidate) {
-    int groups = 0;
-    int run = 0;
-    for (int i = 0; i <= candidate.length(); i++) {
-      if (i < candidate.length() && Character.isDigit(candidate.charAt(i))) {
-        run++;
-      } else {
-        if (run == 1) {
-          groups++;
+    /**
+     * Numbers written without their +: URL-encoded ({@code From=%2B61438271905}, a webhook's form body)
+     * or as E.164 digits under a sender/recipient key ({@code "from":"919845210376"}, WhatsApp's and
+     * Twilio's payloads).
+     */
+    private static final Pattern IMPLICIT_PLUS = Pattern.compile("%2[Bb](\\d{8,15})(?!\\d)"
+            + "|(?i)[\"']?(?:from|to|phone|phone_number|mobile|msisdn|wa_id|caller|callee|recipient|sender)[\"']?"
+            + "[ \\t]{0,2}[:=][ \\t]{0,2}[\"']?(\\d{10,15})(?![\\d.])");
+
+    /** Whether {@code text} holds a phone number; only its digit regions are scanned. */
+    static boolean find(String text, Clusters clusters) {
+        int[] budget = {MAX_LIBRARY_CALLS};
+        if (text.indexOf('%') >= 0 || text.indexOf(':') >= 0 || text.indexOf('=') >= 0) {
+            Matcher m = IMPLICIT_PLUS.matcher(text);
+            while (m.find() && budget[0] > 0) {
+                String digits = m.group(1) != null ? m.group(1) : m.group(2);
+                if (international("+" + digits, m.group(1) != null, budget)) {
+                    return true;
+                }
+            }
         }
-        run = 0;
-      }
+        return clusters.any(CANDIDATE, 7, text, m -> {
+            if (budget[0] <= 0) {
+                return false;
+            }
+            String candidate = m.group();
+            int digits = countDigits(candidate);
+            if (digits >= 8
+                    && digits <= 18
+                    && phone(text, m.start(), m.end(), candidate, m.group(1) != null, digits, budget)) {
+                return true;
+            }
+            // "call me at 555-0147": a North American number without its area code, next to a phone word
+            return digits == 7 && LOCAL_NANP.matcher(candidate).matches() && phoneWord(text, m.start(), m.end());
+        });
     }
-    return groups;
-  }
 
-  private static boolean hasSeparator(String candidate) {
-    for (int i = 0; i < candidate.length(); i++) {
-      char c = candidate.charAt(i);
-      if (c < '0' || c > '9') {
+    private static boolean phone(
+            String text, int start, int end, String candidate, boolean plus, int digits, int[] budget) {
+        boolean separated = hasSeparator(candidate);
+        boolean idd = !plus && IDD.matcher(candidate).lookingAt();
+        // shapes of other things, judged on the candidate alone (cheapest first)
+        if (!plus
+                && !idd
+                && (DATE_INSIDE.matcher(candidate).find()
+                        || SHORT_DATE_INSIDE.matcher(candidate).find())) {
+            return false;
+        }
+        if (IPV4.matcher(candidate).find() || dottedVersion(candidate, plus)) {
+            return false;
+        }
+        if (!plus && (SSN_SHAPE.matcher(candidate).matches() || singleDigitGroups(candidate) >= 2)) {
+            return false; // "3 5 7 9 11 13 15" is a sequence, 123-45-6789 an SSN
+        }
+        if (Words.documentation(text, start)) {
+            return false; // "E.164, e.g. +15555550100": a format shown, not a number given
+        }
+        if (!plus
+                && IBAN_HEAD
+                        .matcher(text.subSequence(Math.max(0, start - 40), start))
+                        .find()) {
+            return false; // the last groups of an IBAN
+        }
+        boolean phoneWord = phoneWord(text, start, end);
+        if (!plus && !idd && !separated && candidate.indexOf('(') < 0 && !phoneWord) {
+            return false; // a bare digit run is an id, a timestamp or an amount unless a phone word says otherwise
+        }
+        if (UNIT_AFTER
+                        .matcher(text.subSequence(end, Math.min(text.length(), end + 12)))
+                        .find()
+                || CURRENCY_BEFORE
+                        .matcher(text.subSequence(Math.max(0, start - 5), start))
+                        .find()) {
+            return false;
+        }
+        if (!plus
+                && !phoneWord
+                && (Words.anyIn(text, start - 32, start, OTHER_NUMBER_WORDS)
+                        || Words.markIn(text, start - 32, start, "#", "№", "n°", "nº"))) {
+            return false;
+        }
+        if (plus || idd) {
+            if (digits > 15 + (idd ? 3 : 0)) {
+                return false;
+            }
+            String region = idd && candidate.startsWith("011") ? "US" : "DE";
+            return library(candidate, region, Leniency.POSSIBLE, budget)
+                    || (groups(candidate) >= 3
+                            && knownCountryCode(
+                                    candidate, region)); // +52 1 55 …: an old or new range the metadata does not know
+        }
+        if (digits > 13) {
+            return false;
+        }
+        if (NANP_SHAPE.matcher(candidate).matches()) {
+            return true;
+        }
+        List<String> regions = candidate.replace("(", "").startsWith("0") ? TRUNK_ZERO : NO_TRUNK;
+        for (String region : regions) {
+            if (library(candidate, region, Leniency.VALID, budget) && trunkGrouping(candidate, region)) {
+                return true;
+            }
+        }
+        if (phoneWord) {
+            for (String region : MORE_REGIONS) {
+                if (library(candidate, region, Leniency.VALID, budget)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code number} (with its +) is possible ({@code possible}) or valid, for a country that has one. */
+    private static boolean international(String number, boolean possible, int[] budget) {
+        if (budget[0]-- <= 0) {
+            return false;
+        }
+        try {
+            Phonenumber.PhoneNumber parsed = UTIL.parse(number, "ZZ");
+            return !"ZZ".equals(UTIL.getRegionCodeForCountryCode(parsed.getCountryCode()))
+                    && (possible ? UTIL.isPossibleNumber(parsed) : UTIL.isValidNumber(parsed));
+        } catch (NumberParseException e) {
+            return false;
+        }
+    }
+
+    /** The tail of an IBAN written in groups ("NL18 ABNA 4078 4819 56"): the digits after its letters. */
+    private static final Pattern IBAN_HEAD =
+            Pattern.compile("[A-Z]{2}\\d{2}(?:[ \\u00A0]?[A-Z0-9]{4}){1,7}[ \\u00A0]?$");
+
+    /** A phone word in the 40 characters before or 16 after the candidate, or a one-letter label ("M:"). */
+    private static boolean phoneWord(String text, int start, int end) {
+        return Words.anyIn(text, start - 40, end + 16, PHONE_WORDS)
+                || Words.markIn(text, start - 40, end + 16, PHONE_MARKS)
+                || LETTER_LABEL
+                        .matcher(text.subSequence(Math.max(0, start - 6), start))
+                        .find();
+    }
+
+    private static int groups(String candidate) {
+        int groups = 0;
+        boolean inDigits = false;
+        for (int i = 0; i < candidate.length(); i++) {
+            boolean d = Character.isDigit(candidate.charAt(i));
+            if (d && !inDigits) {
+                groups++;
+            }
+            inDigits = d;
+        }
+        return groups;
+    }
+
+    /** The number parses with a country code in use and a national number of 7 to 12 digits. */
+    private static boolean knownCountryCode(String candidate, String region) {
+        try {
+            Phonenumber.PhoneNumber number = UTIL.parse(candidate, region);
+            int nationalDigits = Long.toString(number.getNationalNumber()).length();
+            return !"ZZ".equals(UTIL.getRegionCodeForCountryCode(number.getCountryCode()))
+                    && nationalDigits >= 7
+                    && nationalDigits <= 12;
+        } catch (NumberParseException e) {
+            return false;
+        }
+    }
+
+    /** A North American number read with its trunk 1 must show the 1 as its own group ("1 234 567 8901"). */
+    private static boolean trunkGrouping(String candidate, String region) {
+        if (!region.equals("US")) {
+            return true;
+        }
+        String d = candidate.replaceAll("\\D", "");
+        if (d.length() == 11 && d.charAt(0) == '1') {
+            return candidate.startsWith("1 ")
+                    || candidate.startsWith("1-")
+                    || candidate.startsWith("1.")
+                    || candidate.startsWith("1(");
+        }
         return true;
-      }
     }
-    return false;
-  }
 
-  static boolean near(Pattern words, String text, int from, int to) {
-    int f = Math.max(0, from);
-    int t = Math.min(text.length(), to);
-    if (f >= t) {
-      return false;
+    private static boolean library(String candidate, String region, Leniency leniency, int[] budget) {
+        if (budget[0]-- <= 0) {
+            return false;
+        }
+        // parse and check first (a few µs); findNumbers (which also checks how the number is written) only for
+        // survivors
+        try {
+            Phonenumber.PhoneNumber parsed = UTIL.parse(candidate, region);
+            if (leniency == Leniency.POSSIBLE ? !UTIL.isPossibleNumber(parsed) : !UTIL.isValidNumber(parsed)) {
+                return false;
+            }
+        } catch (NumberParseException e) {
+            return false;
+        }
+        for (PhoneNumberMatch match : UTIL.findNumbers(candidate, region, leniency, 2)) {
+            // the whole candidate must be the number, not a part of it ("2024 0612345678" is not one number),
+            // its country code one that a country uses, and a national number one a person could have
+            // (a Brazilian shared-cost 4003-xxxx line in an access log's "400 35836" is not)
+            if (countDigits(match.rawString()) >= countDigits(candidate) - 1
+                    && !"ZZ"
+                            .equals(UTIL.getRegionCodeForCountryCode(
+                                    match.number().getCountryCode()))
+                    && (leniency == Leniency.POSSIBLE || PERSONAL_TYPES.contains(UTIL.getNumberType(match.number())))) {
+                return true;
+            }
+        }
+        return false;
     }
-    Matcher m = words.matcher(text);
-    m.region(f, t);
-    m.useTransparentBounds(true);
-    return m.find();
-  }
 
-  static int countDigits(CharSequence s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
-        n++;
-      }
+    /**
+     * "1.2.3456", "10.0.19041.1": dotted groups with a one-digit group are versions; "52.520008",
+     * "3.14159265": one dot between two groups is a decimal number. Neither is a phone.
+     */
+    private static boolean dottedVersion(String candidate, boolean plus) {
+        if (plus || candidate.indexOf('.') < 0) {
+            return false;
+        }
+        if (candidate.indexOf('.') == candidate.lastIndexOf('.') && groups(candidate) == 2) {
+            return true;
+        }
+        for (String g : candidate.split("\\.")) {
+            if (g.strip().length() == 1) {
+                return true;
+            }
+        }
+        return false;
     }
-    return n;
-  }
+
+    private static int singleDigitGroups(String candidate) {
+        int groups = 0;
+        int run = 0;
+        for (int i = 0; i <= candidate.length(); i++) {
+            if (i < candidate.length() && Character.isDigit(candidate.charAt(i))) {
+                run++;
+            } else {
+                if (run == 1) {
+                    groups++;
+                }
+                run = 0;
+            }
+        }
+        return groups;
+    }
+
+    private static boolean hasSeparator(String candidate) {
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (c < '0' || c > '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean near(Pattern words, String text, int from, int to) {
+        int f = Math.max(0, from);
+        int t = Math.min(text.length(), to);
+        if (f >= t) {
+            return false;
+        }
+        Matcher m = words.matcher(text);
+        m.region(f, t);
+        m.useTransparentBounds(true);
+        return m.find();
+    }
+
+    static int countDigits(CharSequence s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                n++;
+            }
+        }
+        return n;
+    }
 }

@@ -19,115 +19,119 @@ import java.util.regex.Pattern;
  */
 public final class SensitiveDataDetector {
 
-  /** 13-19 digits, optionally in groups split by one kind of separator, not inside a longer run. */
-  private static final Pattern CARD =
-      Pattern.compile("(?=\\d)(?<![\\d-])(?<!\\d\\.)\\d{4}(?:([ -]?)\\d{2,6})(?:\\1\\d{1,6}){1,3}(?![\\d-]|[.,]\\d)");
+    /** 13-19 digits, optionally in groups split by one kind of separator, not inside a longer run. */
+    private static final Pattern CARD = Pattern.compile(
+            "(?=\\d)(?<![\\d-])(?<!\\d\\.)\\d{4}(?:([ -]?)\\d{2,6})(?:\\1\\d{1,6}){1,3}(?![\\d-]|[.,]\\d)");
 
-  private static final Pattern IBAN =
-      Pattern.compile("(?=[A-Z]{2}\\d)(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])");
+    private static final Pattern IBAN = Pattern.compile(
+            "(?=[A-Z]{2}\\d)(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])");
 
-  /** The kinds found in {@code text}, in {@link SensitiveKind} order; empty when none. */
-  public Set<SensitiveKind> detect(String text) {
-    EnumSet<SensitiveKind> kinds = EnumSet.noneOf(SensitiveKind.class);
-    if (text == null || text.isEmpty()) {
-      return kinds;
-    }
-    // cheap pre-checks keep the common prompt (no '@', few digits, no key prefix) at a few microseconds
-    int digits = Phones.countDigits(text);
-    String lower = Words.lower(text);
-    Clusters clusters = Clusters.of(text);
-    if (Emails.find(text, lower)) {
-      kinds.add(SensitiveKind.EMAIL);
-    }
-    if (digits >= 7 && Phones.find(text, clusters)) {
-      kinds.add(SensitiveKind.PHONE);
-    }
-    if (digits >= 4 && BirthDates.find(text, lower)) {
-      kinds.add(SensitiveKind.DATE_OF_BIRTH);
-    }
-    if (digits >= 2 && hasIban(text)) {
-      kinds.add(SensitiveKind.IBAN);
-    }
-    if (digits >= 13 && hasCard(text, clusters)) {
-      kinds.add(SensitiveKind.CREDIT_CARD);
-    }
-    if (digits >= 9 && NationalIds.ssn(text, clusters)) {
-      kinds.add(SensitiveKind.US_SSN);
-    }
-    if (digits >= 6 && NationalIds.nino(text, clusters)) {
-      kinds.add(SensitiveKind.UK_NINO);
-    }
-    if (digits >= 7 && NationalIds.spanishId(text, clusters)) {
-      kinds.add(SensitiveKind.ES_DNI);
-    }
-    if (digits >= 11 && NationalIds.germanTaxId(text, clusters)) {
-      kinds.add(SensitiveKind.DE_TAX_ID);
-    }
-    if (digits >= 13 && NationalIds.frenchNir(text, clusters)) {
-      kinds.add(SensitiveKind.FR_NIR);
-    }
-    if (digits >= 12 && NationalIds.aadhaar(text, clusters)) {
-      kinds.add(SensitiveKind.IN_AADHAAR);
-    }
-    if ((Secrets.hasProviderHint(text) && Secrets.hasProviderKey(text)) || Secrets.hasAwsSecret(text, lower)) {
-      kinds.add(SensitiveKind.API_KEY);
-    }
-    if (Secrets.mayHoldCredential(lower) && Secrets.hasCredential(text, lower)) {
-      kinds.add(SensitiveKind.CREDENTIAL);
-    }
-    if (Secrets.hasPrivateKey(text)) {
-      kinds.add(SensitiveKind.PRIVATE_KEY);
-    }
-    if (Secrets.hasJwt(text)) {
-      kinds.add(SensitiveKind.JWT);
-    }
-    return kinds;
-  }
-
-  private static boolean hasCard(String text, Clusters clusters) {
-    return clusters.any(CARD, 13, text, m -> Checksums.paymentCard(m.group().replace(" ", "").replace("-", ""))
-        && !Words.documentation(text, m.start())
-        && !decimalPart(text, m.start()));
-  }
-
-  /**
-   * "1,4111111111111111" is a decimal with a comma; a card after a comma is a field of a CSV row
-   * ("23.40,5104…"): the comma follows a number with a decimal point, or the line has more fields.
-   */
-  private static boolean decimalPart(String text, int start) {
-    if (start < 2 || text.charAt(start - 1) != ',' || !Character.isDigit(text.charAt(start - 2))) {
-      return false;
-    }
-    int lineStart = text.lastIndexOf('\n', start) + 1;
-    int lineEnd = text.indexOf('\n', start);
-    String line = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd);
-    int i = start - 2;
-    while (i > lineStart && Character.isDigit(text.charAt(i - 1))) {
-      i--;
-    }
-    boolean afterDecimal = i > lineStart && text.charAt(i - 1) == '.';
-    return !afterDecimal && line.chars().filter(c -> c == ',').count() < 2;
-  }
-
-  /** Registered length and mod 97; a trailing short word swallowed by the pattern is backed off. */
-  private static boolean hasIban(String text) {
-    Matcher m = IBAN.matcher(text);
-    while (m.find()) {
-      if (Words.documentation(text, m.start())) {
-        continue; // "example IBAN: DE89 …"
-      }
-      String candidate = m.group();
-      for (int tries = 0; tries < 3; tries++) {
-        if (Checksums.iban(candidate.replace(" ", ""))) {
-          return true;
+    /** The kinds found in {@code text}, in {@link SensitiveKind} order; empty when none. */
+    public Set<SensitiveKind> detect(String text) {
+        EnumSet<SensitiveKind> kinds = EnumSet.noneOf(SensitiveKind.class);
+        if (text == null || text.isEmpty()) {
+            return kinds;
         }
-        int space = candidate.lastIndexOf(' ');
-        if (space < 0) {
-          break;
+        // cheap pre-checks keep the common prompt (no '@', few digits, no key prefix) at a few microseconds
+        int digits = Phones.countDigits(text);
+        String lower = Words.lower(text);
+        Clusters clusters = Clusters.of(text);
+        if (Emails.find(text, lower)) {
+            kinds.add(SensitiveKind.EMAIL);
         }
-        candidate = candidate.substring(0, space);
-      }
+        if (digits >= 7 && Phones.find(text, clusters)) {
+            kinds.add(SensitiveKind.PHONE);
+        }
+        if (digits >= 4 && BirthDates.find(text, lower)) {
+            kinds.add(SensitiveKind.DATE_OF_BIRTH);
+        }
+        if (digits >= 2 && hasIban(text)) {
+            kinds.add(SensitiveKind.IBAN);
+        }
+        if (digits >= 13 && hasCard(text, clusters)) {
+            kinds.add(SensitiveKind.CREDIT_CARD);
+        }
+        if (digits >= 9 && NationalIds.ssn(text, clusters)) {
+            kinds.add(SensitiveKind.US_SSN);
+        }
+        if (digits >= 6 && NationalIds.nino(text, clusters)) {
+            kinds.add(SensitiveKind.UK_NINO);
+        }
+        if (digits >= 7 && NationalIds.spanishId(text, clusters)) {
+            kinds.add(SensitiveKind.ES_DNI);
+        }
+        if (digits >= 11 && NationalIds.germanTaxId(text, clusters)) {
+            kinds.add(SensitiveKind.DE_TAX_ID);
+        }
+        if (digits >= 13 && NationalIds.frenchNir(text, clusters)) {
+            kinds.add(SensitiveKind.FR_NIR);
+        }
+        if (digits >= 12 && NationalIds.aadhaar(text, clusters)) {
+            kinds.add(SensitiveKind.IN_AADHAAR);
+        }
+        if ((Secrets.hasProviderHint(text) && Secrets.hasProviderKey(text)) || Secrets.hasAwsSecret(text, lower)) {
+            kinds.add(SensitiveKind.API_KEY);
+        }
+        if (Secrets.mayHoldCredential(lower) && Secrets.hasCredential(text, lower)) {
+            kinds.add(SensitiveKind.CREDENTIAL);
+        }
+        if (Secrets.hasPrivateKey(text)) {
+            kinds.add(SensitiveKind.PRIVATE_KEY);
+        }
+        if (Secrets.hasJwt(text)) {
+            kinds.add(SensitiveKind.JWT);
+        }
+        return kinds;
     }
-    return false;
-  }
+
+    private static boolean hasCard(String text, Clusters clusters) {
+        return clusters.any(
+                CARD,
+                13,
+                text,
+                m -> Checksums.paymentCard(m.group().replace(" ", "").replace("-", ""))
+                        && !Words.documentation(text, m.start())
+                        && !decimalPart(text, m.start()));
+    }
+
+    /**
+     * "1,4111111111111111" is a decimal with a comma; a card after a comma is a field of a CSV row
+     * ("23.40,5104…"): the comma follows a number with a decimal point, or the line has more fields.
+     */
+    private static boolean decimalPart(String text, int start) {
+        if (start < 2 || text.charAt(start - 1) != ',' || !Character.isDigit(text.charAt(start - 2))) {
+            return false;
+        }
+        int lineStart = text.lastIndexOf('\n', start) + 1;
+        int lineEnd = text.indexOf('\n', start);
+        String line = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd);
+        int i = start - 2;
+        while (i > lineStart && Character.isDigit(text.charAt(i - 1))) {
+            i--;
+        }
+        boolean afterDecimal = i > lineStart && text.charAt(i - 1) == '.';
+        return !afterDecimal && line.chars().filter(c -> c == ',').count() < 2;
+    }
+
+    /** Registered length and mod 97; a trailing short word swallowed by the pattern is backed off. */
+    private static boolean hasIban(String text) {
+        Matcher m = IBAN.matcher(text);
+        while (m.find()) {
+            if (Words.documentation(text, m.start())) {
+                continue; // "example IBAN: DE89 …"
+            }
+            String candidate = m.group();
+            for (int tries = 0; tries < 3; tries++) {
+                if (Checksums.iban(candidate.replace(" ", ""))) {
+                    return true;
+                }
+                int space = candidate.lastIndexOf(' ');
+                if (space < 0) {
+                    break;
+                }
+                candidate = candidate.substring(0, space);
+            }
+        }
+        return false;
+    }
 }

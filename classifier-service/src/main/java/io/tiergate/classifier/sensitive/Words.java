@@ -10,118 +10,142 @@ import java.util.Set;
  */
 final class Words {
 
-  private Words() {}
+    private Words() {}
 
-  /** Whether a word of {@code words} (lower case) lies in {@code [from, to)}; words cut by the window edges are read whole. */
-  static boolean anyIn(String text, int from, int to, Set<String> words) {
-    return anyIn(text, from, to, words, false);
-  }
-
-  /**
-   * As {@link #anyIn(String, int, int, Set)}; with {@code standalone}, words inside an address, a
-   * host name or an identifier (the "example" of jane@example.org, of test_user) do not count.
-   */
-  static boolean anyIn(String text, int from, int to, Set<String> words, boolean standalone) {
-    int f = Math.max(0, from);
-    int t = Math.min(text.length(), to);
-    while (f > 0 && f < text.length() && Character.isLetter(text.charAt(f)) && Character.isLetter(text.charAt(f - 1))) {
-      f--;
+    /** Whether a word of {@code words} (lower case) lies in {@code [from, to)}; words cut by the window edges are read whole. */
+    static boolean anyIn(String text, int from, int to, Set<String> words) {
+        return anyIn(text, from, to, words, false);
     }
-    int i = f;
-    while (i < t) {
-      if (!Character.isLetter(text.charAt(i))) {
-        i++;
-        continue;
-      }
-      int s = i;
-      while (i < text.length() && (Character.isLetter(text.charAt(i)) || text.charAt(i) == '\'')) {
-        i++;
-      }
-      int e = i;
-      while (e > s && text.charAt(e - 1) == '\'') {
-        e--;
-      }
-      if (e - s <= 24 && (!standalone || standalone(text, s, e)) && words.contains(text.substring(s, e).toLowerCase(Locale.ROOT))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  /** Words that introduce a documented example or test value: "Use the test card 4000 0000 0000 0002". */
-  private static final Set<String> DOCUMENTATION =
-      Set.of("test", "testing", "sandbox", "dummy", "fake", "example", "examples", "sample", "demo", "placeholder",
-          "fictitious", "fictional", "beispiel", "exemple", "ejemplo", "esempio", "voorbeeld", "testkarte");
-
-  /** The 24 characters before {@code start} introduce an example or test value ("test card", "e.g.", "example IBAN"). */
-  static boolean documentation(String text, int start) {
-    return anyIn(text, start - 24, start, DOCUMENTATION, true) || markIn(text, start - 24, start, "e.g.", "z.B.", "z. B.", "p.ex.");
-  }
-
-  private static boolean standalone(String text, int s, int e) {
-    if (s > 0 && "@./_-:".indexOf(text.charAt(s - 1)) >= 0) {
-      return false;
-    }
-    if (e < text.length()) {
-      char after = text.charAt(e);
-      if (after == '@' || after == '_' || after == '-' || Character.isDigit(after)) {
-        return false;
-      }
-      if ((after == '.' || after == '/') && e + 1 < text.length() && Character.isLetterOrDigit(text.charAt(e + 1))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Lower case, one char for one char: positions in the result are positions in {@code text}. */
-  static String lower(String text) {
-    char[] c = new char[text.length()];
-    for (int i = 0; i < c.length; i++) {
-      c[i] = Character.toLowerCase(text.charAt(i));
-    }
-    return new String(c);
-  }
-
-  /** Whether {@code lower} contains one of {@code needles}. */
-  static boolean containsAny(String lower, String... needles) {
-    for (String n : needles) {
-      if (lower.contains(n)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Sorted start positions of {@code needles} in {@code lower}, at most {@code max}. */
-  static int[] positions(String lower, String[] needles, int max) {
-    int[] out = new int[16];
-    int n = 0;
-    for (String needle : needles) {
-      for (int at = lower.indexOf(needle); at >= 0 && n < max; at = lower.indexOf(needle, at + 1)) {
-        if (n == out.length) {
-          out = java.util.Arrays.copyOf(out, out.length * 2);
+    /**
+     * As {@link #anyIn(String, int, int, Set)}; with {@code standalone}, words inside an address, a
+     * host name or an identifier (the "example" of jane@example.org, of test_user) do not count.
+     */
+    static boolean anyIn(String text, int from, int to, Set<String> words, boolean standalone) {
+        int f = Math.max(0, from);
+        int t = Math.min(text.length(), to);
+        while (f > 0
+                && f < text.length()
+                && Character.isLetter(text.charAt(f))
+                && Character.isLetter(text.charAt(f - 1))) {
+            f--;
         }
-        out[n++] = at;
-      }
-    }
-    int[] result = java.util.Arrays.copyOf(out, n);
-    java.util.Arrays.sort(result);
-    return result;
-  }
-
-  /** Whether one of {@code marks} (any characters) occurs in {@code [from, to)}. */
-  static boolean markIn(String text, int from, int to, String... marks) {
-    int f = Math.max(0, from);
-    int t = Math.min(text.length(), to);
-    for (int i = f; i < t; i++) {
-      char c = text.charAt(i);
-      for (String mark : marks) {
-        if (c == mark.charAt(0) && i + mark.length() <= t && text.startsWith(mark, i)) {
-          return true;
+        int i = f;
+        while (i < t) {
+            if (!Character.isLetter(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int s = i;
+            while (i < text.length() && (Character.isLetter(text.charAt(i)) || text.charAt(i) == '\'')) {
+                i++;
+            }
+            int e = i;
+            while (e > s && text.charAt(e - 1) == '\'') {
+                e--;
+            }
+            if (e - s <= 24
+                    && (!standalone || standalone(text, s, e))
+                    && words.contains(text.substring(s, e).toLowerCase(Locale.ROOT))) {
+                return true;
+            }
         }
-      }
+        return false;
     }
-    return false;
-  }
+
+    /** Words that introduce a documented example or test value: "Use the test card 4000 0000 0000 0002". */
+    private static final Set<String> DOCUMENTATION = Set.of(
+            "test",
+            "testing",
+            "sandbox",
+            "dummy",
+            "fake",
+            "example",
+            "examples",
+            "sample",
+            "demo",
+            "placeholder",
+            "fictitious",
+            "fictional",
+            "beispiel",
+            "exemple",
+            "ejemplo",
+            "esempio",
+            "voorbeeld",
+            "testkarte");
+
+    /** The 24 characters before {@code start} introduce an example or test value ("test card", "e.g.", "example IBAN"). */
+    static boolean documentation(String text, int start) {
+        return anyIn(text, start - 24, start, DOCUMENTATION, true)
+                || markIn(text, start - 24, start, "e.g.", "z.B.", "z. B.", "p.ex.");
+    }
+
+    private static boolean standalone(String text, int s, int e) {
+        if (s > 0 && "@./_-:".indexOf(text.charAt(s - 1)) >= 0) {
+            return false;
+        }
+        if (e < text.length()) {
+            char after = text.charAt(e);
+            if (after == '@' || after == '_' || after == '-' || Character.isDigit(after)) {
+                return false;
+            }
+            if ((after == '.' || after == '/')
+                    && e + 1 < text.length()
+                    && Character.isLetterOrDigit(text.charAt(e + 1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lower case, one char for one char: positions in the result are positions in {@code text}. */
+    static String lower(String text) {
+        char[] c = new char[text.length()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = Character.toLowerCase(text.charAt(i));
+        }
+        return new String(c);
+    }
+
+    /** Whether {@code lower} contains one of {@code needles}. */
+    static boolean containsAny(String lower, String... needles) {
+        for (String n : needles) {
+            if (lower.contains(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sorted start positions of {@code needles} in {@code lower}, at most {@code max}. */
+    static int[] positions(String lower, String[] needles, int max) {
+        int[] out = new int[16];
+        int n = 0;
+        for (String needle : needles) {
+            for (int at = lower.indexOf(needle); at >= 0 && n < max; at = lower.indexOf(needle, at + 1)) {
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, out.length * 2);
+                }
+                out[n++] = at;
+            }
+        }
+        int[] result = java.util.Arrays.copyOf(out, n);
+        java.util.Arrays.sort(result);
+        return result;
+    }
+
+    /** Whether one of {@code marks} (any characters) occurs in {@code [from, to)}. */
+    static boolean markIn(String text, int from, int to, String... marks) {
+        int f = Math.max(0, from);
+        int t = Math.min(text.length(), to);
+        for (int i = f; i < t; i++) {
+            char c = text.charAt(i);
+            for (String mark : marks) {
+                if (c == mark.charAt(0) && i + mark.length() <= t && text.startsWith(mark, i)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

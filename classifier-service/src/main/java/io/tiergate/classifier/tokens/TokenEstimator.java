@@ -13,26 +13,24 @@ import java.util.stream.Collectors;
  */
 public final class TokenEstimator {
 
-  private final Encoding encoding;
+    private final Encoding encoding;
 
-  /** @throws IllegalArgumentException for an encoding name jtokkit does not know */
-  public TokenEstimator(String encodingName) {
-    EncodingType type =
-        EncodingType.fromName(encodingName)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "Unknown token encoding '" + encodingName + "'; one of "
-                            + Arrays.stream(EncodingType.values()).map(EncodingType::getName).collect(Collectors.joining(", "))));
-    this.encoding = Encodings.newLazyEncodingRegistry().getEncoding(type);
-  }
+    /** @throws IllegalArgumentException for an encoding name jtokkit does not know */
+    public TokenEstimator(String encodingName) {
+        EncodingType type = EncodingType.fromName(encodingName)
+                .orElseThrow(() -> new IllegalArgumentException("Unknown token encoding '" + encodingName + "'; one of "
+                        + Arrays.stream(EncodingType.values())
+                                .map(EncodingType::getName)
+                                .collect(Collectors.joining(", "))));
+        this.encoding = Encodings.newLazyEncodingRegistry().getEncoding(type);
+    }
 
-  /** The encoding's name as reported in {@code Classification.tokenEncoding}. */
-  public String encodingName() {
-    return encoding.getName();
-  }
+    /** The encoding's name as reported in {@code Classification.tokenEncoding}. */
+    public String encodingName() {
+        return encoding.getName();
+    }
 
-  public int count(String text) {
-    return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
-  }
+    public int count(String text) {
+        return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+    }
 }

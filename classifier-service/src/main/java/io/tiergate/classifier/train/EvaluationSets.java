@@ -17,28 +17,28 @@ import java.util.Map;
  */
 public final class EvaluationSets {
 
-  private EvaluationSets() {}
+    private EvaluationSets() {}
 
-  /** The folder as seen from the project root or from the module. */
-  public static Path defaultDirectory() {
-    Path fromRoot = Path.of("classifier-service", "evaluation");
-    return Files.isDirectory(fromRoot) ? fromRoot : Path.of("evaluation");
-  }
-
-  /** Each set by its name ("task-type-a"), in name order; problems of the files go to {@code problems}. */
-  public static Map<String, List<LabelledPrompt>> load(Path dir, List<String> problems) {
-    Map<String, List<LabelledPrompt>> sets = new LinkedHashMap<>();
-    for (Path file : TrainingData.files(dir, "task-type-")) {
-      String name = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
-      sets.put(name, TrainingData.read(List.of(file), problems));
+    /** The folder as seen from the project root or from the module. */
+    public static Path defaultDirectory() {
+        Path fromRoot = Path.of("classifier-service", "evaluation");
+        return Files.isDirectory(fromRoot) ? fromRoot : Path.of("evaluation");
     }
-    return sets;
-  }
 
-  /** All sets together. */
-  public static List<LabelledPrompt> all(Map<String, List<LabelledPrompt>> sets) {
-    List<LabelledPrompt> out = new ArrayList<>();
-    sets.values().forEach(out::addAll);
-    return out;
-  }
+    /** Each set by its name ("task-type-a"), in name order; problems of the files go to {@code problems}. */
+    public static Map<String, List<LabelledPrompt>> load(Path dir, List<String> problems) {
+        Map<String, List<LabelledPrompt>> sets = new LinkedHashMap<>();
+        for (Path file : TrainingData.files(dir, "task-type-")) {
+            String name = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+            sets.put(name, TrainingData.read(List.of(file), problems));
+        }
+        return sets;
+    }
+
+    /** All sets together. */
+    public static List<LabelledPrompt> all(Map<String, List<LabelledPrompt>> sets) {
+        List<LabelledPrompt> out = new ArrayList<>();
+        sets.values().forEach(out::addAll);
+        return out;
+    }
 }

@@ -14,26 +14,27 @@ import java.util.List;
 /** A labelled workload file (workloads/reference.jsonl): "prompt" and "expectedTaskType" per line. */
 final class ReferenceWorkload {
 
-  private ReferenceWorkload() {}
+    private ReferenceWorkload() {}
 
-  static List<LabelledPrompt> load(Path file) {
-    ObjectMapper json = new ObjectMapper();
-    List<LabelledPrompt> out = new ArrayList<>();
-    try {
-      List<String> lines = Files.readAllLines(file);
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).isBlank()) {
-          continue;
+    static List<LabelledPrompt> load(Path file) {
+        ObjectMapper json = new ObjectMapper();
+        List<LabelledPrompt> out = new ArrayList<>();
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                JsonNode node = json.readTree(lines.get(i));
+                var type = TaskTypeHint.parse(node.path("expectedTaskType").asText(null));
+                if (node.hasNonNull("prompt") && type.isPresent()) {
+                    out.add(new LabelledPrompt(
+                            node.get("prompt").asText(), type.get(), file.getFileName() + ":" + (i + 1)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        JsonNode node = json.readTree(lines.get(i));
-        var type = TaskTypeHint.parse(node.path("expectedTaskType").asText(null));
-        if (node.hasNonNull("prompt") && type.isPresent()) {
-          out.add(new LabelledPrompt(node.get("prompt").asText(), type.get(), file.getFileName() + ":" + (i + 1)));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+        return out;
     }
-    return out;
-  }
 }

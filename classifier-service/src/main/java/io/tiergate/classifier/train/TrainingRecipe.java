@@ -17,43 +17,50 @@ import java.util.Locale;
  * @param seed fold assignment seed
  */
 public record TrainingRecipe(
-    String embedder,
-    double lambdaFast,
-    double lambdaFull,
-    float denseScale,
-    int minDocuments,
-    int embeddingChars,
-    int folds,
-    long seed) {
+        String embedder,
+        double lambdaFast,
+        double lambdaFull,
+        float denseScale,
+        int minDocuments,
+        int embeddingChars,
+        int folds,
+        long seed) {
 
-  public static final TrainingRecipe DEFAULT =
-      new TrainingRecipe("all-minilm-l6-v2-q", 1e-4, 3e-4, 2f, 3, 200, 5, 20261122L);
+    public static final TrainingRecipe DEFAULT =
+            new TrainingRecipe("all-minilm-l6-v2-q", 1e-4, 3e-4, 2f, 3, 200, 5, 20261122L);
 
-  public TrainingRecipe withEmbedder(String name) {
-    return new TrainingRecipe(name, lambdaFast, lambdaFull, denseScale, minDocuments, embeddingChars, folds, seed);
-  }
+    public TrainingRecipe withEmbedder(String name) {
+        return new TrainingRecipe(name, lambdaFast, lambdaFull, denseScale, minDocuments, embeddingChars, folds, seed);
+    }
 
-  public TrainingRecipe withLambdas(double fast, double full) {
-    return new TrainingRecipe(embedder, fast, full, denseScale, minDocuments, embeddingChars, folds, seed);
-  }
+    public TrainingRecipe withLambdas(double fast, double full) {
+        return new TrainingRecipe(embedder, fast, full, denseScale, minDocuments, embeddingChars, folds, seed);
+    }
 
-  public TrainingRecipe withDenseScale(float scale) {
-    return new TrainingRecipe(embedder, lambdaFast, lambdaFull, scale, minDocuments, embeddingChars, folds, seed);
-  }
+    public TrainingRecipe withDenseScale(float scale) {
+        return new TrainingRecipe(embedder, lambdaFast, lambdaFull, scale, minDocuments, embeddingChars, folds, seed);
+    }
 
-  public TrainingRecipe withMinDocuments(int documents) {
-    return new TrainingRecipe(embedder, lambdaFast, lambdaFull, denseScale, documents, embeddingChars, folds, seed);
-  }
+    public TrainingRecipe withMinDocuments(int documents) {
+        return new TrainingRecipe(embedder, lambdaFast, lambdaFull, denseScale, documents, embeddingChars, folds, seed);
+    }
 
-  public TrainingRecipe withEmbeddingChars(int chars) {
-    return new TrainingRecipe(embedder, lambdaFast, lambdaFull, denseScale, minDocuments, chars, folds, seed);
-  }
+    public TrainingRecipe withEmbeddingChars(int chars) {
+        return new TrainingRecipe(embedder, lambdaFast, lambdaFull, denseScale, minDocuments, chars, folds, seed);
+    }
 
-  @Override
-  public String toString() {
-    return String.format(
-        Locale.ROOT,
-        "embedder=%s lambdaFast=%g lambdaFull=%g denseScale=%s minDocuments=%d embeddingChars=%d folds=%d seed=%d",
-        embedder, lambdaFast, lambdaFull, denseScale, minDocuments, embeddingChars, folds, seed);
-  }
+    @Override
+    public String toString() {
+        return String.format(
+                Locale.ROOT,
+                "embedder=%s lambdaFast=%g lambdaFull=%g denseScale=%s minDocuments=%d embeddingChars=%d folds=%d seed=%d",
+                embedder,
+                lambdaFast,
+                lambdaFull,
+                denseScale,
+                minDocuments,
+                embeddingChars,
+                folds,
+                seed);
+    }
 }

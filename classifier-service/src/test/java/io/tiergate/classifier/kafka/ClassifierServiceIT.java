@@ -57,200 +57,228 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClassifierServiceIT implements TestPropertyProvider {
 
-  private static final String REGISTRY = "mock://classifier-it-" + UUID.randomUUID();
-  private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String REGISTRY = "mock://classifier-it-" + UUID.randomUUID();
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  @Inject
-  @Client("/")
-  HttpClient http;
+    @Inject
+    @Client("/")
+    HttpClient http;
 
-  @Inject ClassifierSettings configuration;
-  @Inject MeterRegistry meters;
+    @Inject
+    ClassifierSettings configuration;
 
-  private KafkaProducer<String, byte[]> producer;
-  private AvroSerializer<InferenceRequest> requests;
-  private AvroDeserializer<ClassifiedRequest> classified;
+    @Inject
+    MeterRegistry meters;
 
-  @Override
-  public Map<String, String> getProperties() {
-    return Map.of(
-        "kafka.bootstrap.servers", TestBrokers.shared().bootstrapServers(),
-        "tiergate.schema-registry-url", REGISTRY,
-        "micronaut.server.port", "-1");
-  }
+    private KafkaProducer<String, byte[]> producer;
+    private AvroSerializer<InferenceRequest> requests;
+    private AvroDeserializer<ClassifiedRequest> classified;
 
-  @BeforeAll
-  void clients() {
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.shared().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"),
-            new StringSerializer(), new ByteArraySerializer());
-    requests = new AvroSerializer<>();
-    requests.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY), false);
-    classified = new AvroDeserializer<>();
-    classified.configure(
-        Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY, SerdeConfig.VALUE_TYPE, ClassifiedRequest.class), false);
-  }
-
-  @AfterAll
-  void close() {
-    producer.close();
-  }
-
-  private static InferenceRequest request(String id, String prompt, String hint) {
-    return InferenceRequest.newBuilder()
-        .setRequestId(id)
-        .setPrompt(prompt)
-        .setTaskTypeHint(hint)
-        .setCreatedAt(Instant.now())
-        .build();
-  }
-
-  private void send(String key, byte[] value) {
-    try {
-      producer.send(new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), key, value)).get();
-    } catch (Exception e) {
-      throw new AssertionError("send failed", e);
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of(
+                "kafka.bootstrap.servers",
+                TestBrokers.shared().bootstrapServers(),
+                "tiergate.schema-registry-url",
+                REGISTRY,
+                "micronaut.server.port",
+                "-1");
     }
-  }
 
-  private void send(InferenceRequest request) {
-    send(request.getRequestId(), requests.serialize(Topics.INFERENCE_REQUESTS.name(), request));
-  }
+    @BeforeAll
+    void clients() {
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestBrokers.shared().bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        requests = new AvroSerializer<>();
+        requests.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY), false);
+        classified = new AvroDeserializer<>();
+        classified.configure(
+                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY, SerdeConfig.VALUE_TYPE, ClassifiedRequest.class),
+                false);
+    }
 
-  /** Every record of {@code topic} whose key starts with {@code prefix}, read from the beginning until {@code until} holds. */
-  private List<ConsumerRecord<String, byte[]>> readUntil(
-      String topic, String prefix, java.util.function.Predicate<List<ConsumerRecord<String, byte[]>>> until) {
-    List<ConsumerRecord<String, byte[]>> seen = new CopyOnWriteArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBrokers.shared().bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-            new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      await().atMost(DEADLINE).until(() -> {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.key() != null && r.key().startsWith(prefix)) {
-            seen.add(r);
-          }
+    @AfterAll
+    void close() {
+        producer.close();
+    }
+
+    private static InferenceRequest request(String id, String prompt, String hint) {
+        return InferenceRequest.newBuilder()
+                .setRequestId(id)
+                .setPrompt(prompt)
+                .setTaskTypeHint(hint)
+                .setCreatedAt(Instant.now())
+                .build();
+    }
+
+    private void send(String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), key, value))
+                    .get();
+        } catch (Exception e) {
+            throw new AssertionError("send failed", e);
         }
-        return until.test(seen);
-      });
-    }
-    return seen;
-  }
-
-  private static String header(ConsumerRecord<?, ?> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-  }
-
-  @Test
-  void eachRequestIsClassifiedOnceKeyedByRequestIdInOrderPerKey() {
-    String prefix = "order-" + UUID.randomUUID() + "-";
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      String id = prefix + i;
-      ids.add(id);
-      send(request(id, "Summarize this thread in one sentence:\nAnn: ship Friday\nBo: QA needs Monday (" + i + ")", null));
-    }
-    // one request id sent three times: its events must come out in the order sent
-    String repeated = prefix + "repeated";
-    for (int v = 1; v <= 3; v++) {
-      send(request(repeated, "version " + v + ": review this diff\n```diff\n-a\n+b\n```", "CODE_REVIEW"));
     }
 
-    List<ConsumerRecord<String, byte[]>> out =
-        readUntil(Topics.INFERENCE_CLASSIFIED.name(), prefix, seen -> seen.size() >= ids.size() + 3);
-    assertThat(out).hasSize(ids.size() + 3);
-    Map<String, List<ClassifiedRequest>> byKey =
-        out.stream().collect(Collectors.groupingBy(
-            ConsumerRecord::key, java.util.LinkedHashMap::new,
-            Collectors.mapping(r -> classified.deserialize(r.topic(), r.value()), Collectors.toList())));
-    for (String id : ids) {
-      assertThat(byKey.get(id)).as(id).hasSize(1);
-      ClassifiedRequest event = byKey.get(id).get(0);
-      assertThat(event.getRequest().getRequestId()).isEqualTo(id);
-      assertThat(event.getClassification().getEstimatedInputTokens()).isPositive();
-      assertThat(event.getClassification().getTokenEncoding()).isEqualTo("cl100k_base");
-      assertThat(event.getClassification().getConfidence()).isBetween(0.0, 1.0);
-      assertThat(event.getClassifiedAt()).isNotNull();
+    private void send(InferenceRequest request) {
+        send(request.getRequestId(), requests.serialize(Topics.INFERENCE_REQUESTS.name(), request));
     }
-    assertThat(byKey.get(repeated))
-        .extracting(e -> e.getRequest().getPrompt().substring(0, 9))
-        .containsExactly("version 1", "version 2", "version 3");
-    assertThat(byKey.get(repeated)).allSatisfy(e -> {
-      assertThat(e.getClassification().getTaskType()).isEqualTo(TaskType.CODE_REVIEW);
-      assertThat(e.getClassification().getHintUsed()).isTrue();
-    });
-  }
 
-  @Test
-  void garbageGoesToTheDeadLetterTopicWithErrorHeadersAndTheNextRecordIsStillProcessed() {
-    String key = "garbage-" + UUID.randomUUID();
-    byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
-    send(key, garbage);
-    // same key, so same partition: this record comes after the garbage
-    send(request(key, "Is this message spam? Answer SPAM or HAM.\n\"Win a free cruise now!\"", null));
+    /** Every record of {@code topic} whose key starts with {@code prefix}, read from the beginning until {@code until} holds. */
+    private List<ConsumerRecord<String, byte[]>> readUntil(
+            String topic, String prefix, java.util.function.Predicate<List<ConsumerRecord<String, byte[]>>> until) {
+        List<ConsumerRecord<String, byte[]>> seen = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestBrokers.shared().bootstrapServers(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(DEADLINE).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && r.key().startsWith(prefix)) {
+                        seen.add(r);
+                    }
+                }
+                return until.test(seen);
+            });
+        }
+        return seen;
+    }
 
-    List<ConsumerRecord<String, byte[]>> dead = readUntil(Topics.INFERENCE_REQUESTS.dlq(), key, seen -> !seen.isEmpty());
-    ConsumerRecord<String, byte[]> letter = dead.get(0);
-    assertThat(letter.value()).isEqualTo(garbage);
-    assertThat(header(letter, DeadLetters.ERROR_CLASS)).contains("DecodeException");
-    assertThat(header(letter, DeadLetters.ERROR_MESSAGE)).contains("Cannot decode record");
-    assertThat(header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.INFERENCE_REQUESTS.name());
-    assertThat(header(letter, DeadLetters.SOURCE_PARTITION)).isNotNull();
-    assertThat(header(letter, DeadLetters.SOURCE_OFFSET)).isNotNull();
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
 
-    List<ConsumerRecord<String, byte[]>> out = readUntil(Topics.INFERENCE_CLASSIFIED.name(), key, seen -> !seen.isEmpty());
-    assertThat(classified.deserialize(out.get(0).topic(), out.get(0).value()).getRequest().getRequestId()).isEqualTo(key);
-  }
+    @Test
+    void eachRequestIsClassifiedOnceKeyedByRequestIdInOrderPerKey() {
+        String prefix = "order-" + UUID.randomUUID() + "-";
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String id = prefix + i;
+            ids.add(id);
+            send(request(
+                    id,
+                    "Summarize this thread in one sentence:\nAnn: ship Friday\nBo: QA needs Monday (" + i + ")",
+                    null));
+        }
+        // one request id sent three times: its events must come out in the order sent
+        String repeated = prefix + "repeated";
+        for (int v = 1; v <= 3; v++) {
+            send(request(repeated, "version " + v + ": review this diff\n```diff\n-a\n+b\n```", "CODE_REVIEW"));
+        }
 
-  @Test
-  void oversizeAndBlankPromptsAreDeadLetteredWithTheReason() {
-    String prefix = "reject-" + UUID.randomUUID() + "-";
-    send(request(prefix + "big", "word ".repeat(configuration.maxPromptTokens() + 10), null));
-    send(request(prefix + "blank", "   ", null));
+        List<ConsumerRecord<String, byte[]>> out =
+                readUntil(Topics.INFERENCE_CLASSIFIED.name(), prefix, seen -> seen.size() >= ids.size() + 3);
+        assertThat(out).hasSize(ids.size() + 3);
+        Map<String, List<ClassifiedRequest>> byKey = out.stream()
+                .collect(Collectors.groupingBy(
+                        ConsumerRecord::key,
+                        java.util.LinkedHashMap::new,
+                        Collectors.mapping(r -> classified.deserialize(r.topic(), r.value()), Collectors.toList())));
+        for (String id : ids) {
+            assertThat(byKey.get(id)).as(id).hasSize(1);
+            ClassifiedRequest event = byKey.get(id).get(0);
+            assertThat(event.getRequest().getRequestId()).isEqualTo(id);
+            assertThat(event.getClassification().getEstimatedInputTokens()).isPositive();
+            assertThat(event.getClassification().getTokenEncoding()).isEqualTo("cl100k_base");
+            assertThat(event.getClassification().getConfidence()).isBetween(0.0, 1.0);
+            assertThat(event.getClassifiedAt()).isNotNull();
+        }
+        assertThat(byKey.get(repeated))
+                .extracting(e -> e.getRequest().getPrompt().substring(0, 9))
+                .containsExactly("version 1", "version 2", "version 3");
+        assertThat(byKey.get(repeated)).allSatisfy(e -> {
+            assertThat(e.getClassification().getTaskType()).isEqualTo(TaskType.CODE_REVIEW);
+            assertThat(e.getClassification().getHintUsed()).isTrue();
+        });
+    }
 
-    List<ConsumerRecord<String, byte[]>> dead = readUntil(Topics.INFERENCE_REQUESTS.dlq(), prefix, seen -> seen.size() >= 2);
-    Map<String, ConsumerRecord<String, byte[]>> byKey =
-        dead.stream().collect(Collectors.toMap(ConsumerRecord::key, r -> r, (a, b) -> a));
-    assertThat(header(byKey.get(prefix + "big"), DeadLetters.ERROR_CLASS)).isEqualTo(InvalidInputException.class.getName());
-    assertThat(header(byKey.get(prefix + "big"), DeadLetters.ERROR_MESSAGE))
-        .startsWith("prompt too large")
-        .contains("tiergate.classifier.max-prompt-tokens=" + configuration.maxPromptTokens());
-    assertThat(header(byKey.get(prefix + "blank"), DeadLetters.ERROR_MESSAGE)).isEqualTo("prompt is empty");
-    assertThat(meters.counter("tiergate.dlq.records", "topic", Topics.INFERENCE_REQUESTS.name()).count())
-        .isGreaterThanOrEqualTo(2);
-  }
+    @Test
+    void garbageGoesToTheDeadLetterTopicWithErrorHeadersAndTheNextRecordIsStillProcessed() {
+        String key = "garbage-" + UUID.randomUUID();
+        byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+        send(key, garbage);
+        // same key, so same partition: this record comes after the garbage
+        send(request(key, "Is this message spam? Answer SPAM or HAM.\n\"Win a free cruise now!\"", null));
 
-  @Test
-  void healthIsUpAndPrometheusShowsTheClassifierMeters() {
-    String id = "metrics-" + UUID.randomUUID();
-    send(request(id, "Write a Java record for a Customer with id, name and email.", null));
-    readUntil(Topics.INFERENCE_CLASSIFIED.name(), id, seen -> !seen.isEmpty());
+        List<ConsumerRecord<String, byte[]>> dead =
+                readUntil(Topics.INFERENCE_REQUESTS.dlq(), key, seen -> !seen.isEmpty());
+        ConsumerRecord<String, byte[]> letter = dead.get(0);
+        assertThat(letter.value()).isEqualTo(garbage);
+        assertThat(header(letter, DeadLetters.ERROR_CLASS)).contains("DecodeException");
+        assertThat(header(letter, DeadLetters.ERROR_MESSAGE)).contains("Cannot decode record");
+        assertThat(header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.INFERENCE_REQUESTS.name());
+        assertThat(header(letter, DeadLetters.SOURCE_PARTITION)).isNotNull();
+        assertThat(header(letter, DeadLetters.SOURCE_OFFSET)).isNotNull();
 
-    HttpResponse<String> health = http.toBlocking().exchange("/health", String.class);
-    assertThat(health.code()).isEqualTo(200);
-    assertThat(health.body()).contains("\"status\":\"UP\"");
+        List<ConsumerRecord<String, byte[]>> out =
+                readUntil(Topics.INFERENCE_CLASSIFIED.name(), key, seen -> !seen.isEmpty());
+        assertThat(classified
+                        .deserialize(out.get(0).topic(), out.get(0).value())
+                        .getRequest()
+                        .getRequestId())
+                .isEqualTo(key);
+    }
 
-    String prometheus = http.toBlocking().retrieve("/prometheus");
-    assertThat(prometheus)
-        .contains("tiergate_classifier_classifications_total{")
-        .contains("tiergate_classifier_confidence_count")
-        .contains("tiergate_classifier_latency_seconds_bucket{")
-        .contains("source=\"");
-  }
+    @Test
+    void oversizeAndBlankPromptsAreDeadLetteredWithTheReason() {
+        String prefix = "reject-" + UUID.randomUUID() + "-";
+        send(request(prefix + "big", "word ".repeat(configuration.maxPromptTokens() + 10), null));
+        send(request(prefix + "blank", "   ", null));
 
-  @Test
-  void theServiceDefaultsAreTheBatchDefaults() {
-    assertThat(configuration).isEqualTo(ClassifierSettings.DEFAULTS);
-  }
+        List<ConsumerRecord<String, byte[]>> dead =
+                readUntil(Topics.INFERENCE_REQUESTS.dlq(), prefix, seen -> seen.size() >= 2);
+        Map<String, ConsumerRecord<String, byte[]>> byKey =
+                dead.stream().collect(Collectors.toMap(ConsumerRecord::key, r -> r, (a, b) -> a));
+        assertThat(header(byKey.get(prefix + "big"), DeadLetters.ERROR_CLASS))
+                .isEqualTo(InvalidInputException.class.getName());
+        assertThat(header(byKey.get(prefix + "big"), DeadLetters.ERROR_MESSAGE))
+                .startsWith("prompt too large")
+                .contains("tiergate.classifier.max-prompt-tokens=" + configuration.maxPromptTokens());
+        assertThat(header(byKey.get(prefix + "blank"), DeadLetters.ERROR_MESSAGE))
+                .isEqualTo("prompt is empty");
+        assertThat(meters.counter("tiergate.dlq.records", "topic", Topics.INFERENCE_REQUESTS.name())
+                        .count())
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void healthIsUpAndPrometheusShowsTheClassifierMeters() {
+        String id = "metrics-" + UUID.randomUUID();
+        send(request(id, "Write a Java record for a Customer with id, name and email.", null));
+        readUntil(Topics.INFERENCE_CLASSIFIED.name(), id, seen -> !seen.isEmpty());
+
+        HttpResponse<String> health = http.toBlocking().exchange("/health", String.class);
+        assertThat(health.code()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"");
+
+        String prometheus = http.toBlocking().retrieve("/prometheus");
+        assertThat(prometheus)
+                .contains("tiergate_classifier_classifications_total{")
+                .contains("tiergate_classifier_confidence_count")
+                .contains("tiergate_classifier_latency_seconds_bucket{")
+                .contains("source=\"");
+    }
+
+    @Test
+    void theServiceDefaultsAreTheBatchDefaults() {
+        assertThat(configuration).isEqualTo(ClassifierSettings.DEFAULTS);
+    }
 }

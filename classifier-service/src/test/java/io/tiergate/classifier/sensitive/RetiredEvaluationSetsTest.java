@@ -23,42 +23,48 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RetiredEvaluationSetsTest {
 
-  private final SensitiveDataDetector detector = new SensitiveDataDetector();
+    private final SensitiveDataDetector detector = new SensitiveDataDetector();
 
-  @ParameterizedTest
-  @ValueSource(strings = {"retired-eval-a.jsonl", "retired-eval-b.jsonl", "retired-eval-c.jsonl"})
-  void everySensitiveLineIsFlaggedAndAtMost3PercentOfLookAlikes(String file) throws IOException {
-    int sensitive = 0;
-    int benign = 0;
-    int flaggedBenign = 0;
-    List<Integer> missed = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    try (InputStream in = getClass().getResourceAsStream("/sensitive/" + file)) {
-      assertThat(in).as(file).isNotNull();
-      int n = 0;
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        n++;
-        if (line.isBlank()) {
-          continue;
+    @ParameterizedTest
+    @ValueSource(strings = {"retired-eval-a.jsonl", "retired-eval-b.jsonl", "retired-eval-c.jsonl"})
+    void everySensitiveLineIsFlaggedAndAtMost3PercentOfLookAlikes(String file) throws IOException {
+        int sensitive = 0;
+        int benign = 0;
+        int flaggedBenign = 0;
+        List<Integer> missed = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        try (InputStream in = getClass().getResourceAsStream("/sensitive/" + file)) {
+            assertThat(in).as(file).isNotNull();
+            int n = 0;
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node = json.readTree(line);
+                boolean found = !detector.detect(node.get("prompt").asText()).isEmpty();
+                if (node.get("sensitive").asBoolean()) {
+                    sensitive++;
+                    if (!found) {
+                        missed.add(n);
+                    }
+                } else {
+                    benign++;
+                    flaggedBenign += found ? 1 : 0;
+                }
+            }
         }
-        JsonNode node = json.readTree(line);
-        boolean found = !detector.detect(node.get("prompt").asText()).isEmpty();
-        if (node.get("sensitive").asBoolean()) {
-          sensitive++;
-          if (!found) {
-            missed.add(n);
-          }
-        } else {
-          benign++;
-          flaggedBenign += found ? 1 : 0;
-        }
-      }
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d/%d sensitive lines flagged (missed lines %s), %d/%d look-alikes flagged%n",
+                file,
+                sensitive - missed.size(),
+                sensitive,
+                missed,
+                flaggedBenign,
+                benign);
+        assertThat(sensitive).isGreaterThanOrEqualTo(120);
+        assertThat(missed).isEmpty();
+        assertThat((double) flaggedBenign / benign).isLessThanOrEqualTo(0.03);
     }
-    System.out.printf(
-        Locale.ROOT, "%s: %d/%d sensitive lines flagged (missed lines %s), %d/%d look-alikes flagged%n", file,
-        sensitive - missed.size(), sensitive, missed, flaggedBenign, benign);
-    assertThat(sensitive).isGreaterThanOrEqualTo(120);
-    assertThat(missed).isEmpty();
-    assertThat((double) flaggedBenign / benign).isLessThanOrEqualTo(0.03);
-  }
 }

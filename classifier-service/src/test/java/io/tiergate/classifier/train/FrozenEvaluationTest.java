@@ -33,120 +33,145 @@ import org.junit.jupiter.api.Test;
  */
 class FrozenEvaluationTest {
 
-  private static final Path DIR = EvaluationSets.defaultDirectory();
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static RequestClassifier classifier;
+    private static final Path DIR = EvaluationSets.defaultDirectory();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static RequestClassifier classifier;
 
-  @BeforeAll
-  static void shippedModelWithDefaults() {
-    // the cache is off: every prompt is embedded (or not) on its own merits
-    classifier = RequestClassifier.create(ClassifierSettings.DEFAULTS.withEmbeddingCacheSize(0));
-  }
+    @BeforeAll
+    static void shippedModelWithDefaults() {
+        // the cache is off: every prompt is embedded (or not) on its own merits
+        classifier = RequestClassifier.create(ClassifierSettings.DEFAULTS.withEmbeddingCacheSize(0));
+    }
 
-  @Test
-  void theFrozenSetsAreExactlyTheRecordedBytes() throws Exception {
-    Map<String, String> recorded = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(DIR.resolve("FROZEN.sha256"), StandardCharsets.UTF_8)) {
-      if (!line.isBlank()) {
-        String[] parts = line.trim().split("\\s+");
-        recorded.put(parts[1], parts[0]);
-      }
-    }
-    List<String> present;
-    try (Stream<Path> files = Files.list(DIR)) {
-      present = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).sorted().toList();
-    }
-    assertThat(recorded.keySet()).as("every evaluation file is frozen").containsExactlyInAnyOrderElementsOf(present);
-    for (Map.Entry<String, String> e : recorded.entrySet()) {
-      byte[] bytes = Files.readAllBytes(DIR.resolve(e.getKey()));
-      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-      assertThat(sha).as(e.getKey() + " changed after it was frozen").isEqualTo(e.getValue());
-    }
-  }
-
-  @Test
-  void taskTypeAccuracyIsAtLeast90PercentWithEveryTypeAt80OnEachSetAndAllTogether() {
-    List<String> problems = new ArrayList<>();
-    Map<String, List<LabelledPrompt>> sets = EvaluationSets.load(DIR, problems);
-    assertThat(problems).isEmpty();
-    assertThat(sets).isNotEmpty();
-    Map<TaskType, int[]> all = new EnumMap<>(TaskType.class);
-    for (Map.Entry<String, List<LabelledPrompt>> set : sets.entrySet()) {
-      Map<TaskType, int[]> perSet = new EnumMap<>(TaskType.class);
-      List<LabelledPrompt> prompts = set.getValue();
-      for (int from = 0; from < prompts.size(); from += 32) {
-        List<LabelledPrompt> chunk = prompts.subList(from, Math.min(prompts.size(), from + 32));
-        List<RequestClassifier.Result> results =
-            classifier.complete(chunk.stream().map(p -> classifier.prepare(p.prompt(), null, null)).toList());
-        for (int i = 0; i < chunk.size(); i++) {
-          TaskType truth = chunk.get(i).taskType();
-          boolean right = results.get(i).classification().getTaskType() == truth;
-          for (Map<TaskType, int[]> counts : List.of(perSet, all)) {
-            int[] c = counts.computeIfAbsent(truth, t -> new int[2]);
-            c[0]++;
-            c[1] += right ? 1 : 0;
-          }
+    @Test
+    void theFrozenSetsAreExactlyTheRecordedBytes() throws Exception {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(DIR.resolve("FROZEN.sha256"), StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                String[] parts = line.trim().split("\\s+");
+                recorded.put(parts[1], parts[0]);
+            }
         }
-      }
-      System.out.println(set.getKey() + ": " + summary(perSet));
-      assertThat(accuracy(perSet)).as("accuracy on " + set.getKey()).isGreaterThanOrEqualTo(0.90);
-      perSet.forEach((type, c) -> assertThat((double) c[1] / c[0]).as("recall of " + type + " on " + set.getKey()).isGreaterThanOrEqualTo(0.80));
-    }
-    System.out.println("all frozen task-type sets: " + summary(all));
-    assertThat(all).hasSize(9);
-    assertThat(accuracy(all)).as("accuracy on the frozen sets").isGreaterThanOrEqualTo(0.90);
-    all.forEach((type, c) -> assertThat((double) c[1] / c[0]).as("recall of " + type).isGreaterThanOrEqualTo(0.80));
-  }
-
-  /**
-   * The target (issue 12) is recall ≥ 99% with ≤ 3% of look-alikes flagged; on the frozen set D the
-   * detector reaches 95.0% (190/200) with 3.5% (7/200) flagged, so the target is not met yet
-   * (docs/classifier.md). This test holds that measured level as a floor against regressions; it
-   * moves to the target only with a detector that reaches it on a fresh set.
-   */
-  @Test
-  void sensitiveRecallAndLookAlikesHoldTheirMeasuredLevel() throws IOException {
-    int sensitive = 0;
-    int found = 0;
-    int benign = 0;
-    int flagged = 0;
-    List<Path> files;
-    try (Stream<Path> list = Files.list(DIR)) {
-      files = list.filter(p -> p.getFileName().toString().matches("sensitive-.*\\.jsonl")).sorted().toList();
-    }
-    assertThat(files).isNotEmpty();
-    for (Path file : files) {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (line.isBlank()) {
-          continue;
+        List<String> present;
+        try (Stream<Path> files = Files.list(DIR)) {
+            present = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jsonl"))
+                    .sorted()
+                    .toList();
         }
-        JsonNode node = JSON.readTree(line);
-        Classification c = classifier.classify(node.get("prompt").asText(), null, null).classification();
-        if (node.get("sensitive").asBoolean()) {
-          sensitive++;
-          found += c.getContainsSensitiveData() ? 1 : 0;
-        } else {
-          benign++;
-          flagged += c.getContainsSensitiveData() ? 1 : 0;
+        assertThat(recorded.keySet())
+                .as("every evaluation file is frozen")
+                .containsExactlyInAnyOrderElementsOf(present);
+        for (Map.Entry<String, String> e : recorded.entrySet()) {
+            byte[] bytes = Files.readAllBytes(DIR.resolve(e.getKey()));
+            String sha = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            assertThat(sha).as(e.getKey() + " changed after it was frozen").isEqualTo(e.getValue());
         }
-      }
     }
-    System.out.printf(
-        Locale.ROOT, "sensitive: recall %d/%d (%.1f%%), look-alikes flagged %d/%d (%.1f%%)%n", found, sensitive,
-        100.0 * found / sensitive, flagged, benign, 100.0 * flagged / benign);
-    assertThat((double) found / sensitive).as("sensitive recall (target 0.99, not met yet)").isGreaterThanOrEqualTo(0.95);
-    assertThat((double) flagged / benign).as("look-alikes flagged (target 0.03, not met yet)").isLessThanOrEqualTo(0.035);
-  }
 
-  private static double accuracy(Map<TaskType, int[]> counts) {
-    int n = counts.values().stream().mapToInt(c -> c[0]).sum();
-    int right = counts.values().stream().mapToInt(c -> c[1]).sum();
-    return (double) right / n;
-  }
+    @Test
+    void taskTypeAccuracyIsAtLeast90PercentWithEveryTypeAt80OnEachSetAndAllTogether() {
+        List<String> problems = new ArrayList<>();
+        Map<String, List<LabelledPrompt>> sets = EvaluationSets.load(DIR, problems);
+        assertThat(problems).isEmpty();
+        assertThat(sets).isNotEmpty();
+        Map<TaskType, int[]> all = new EnumMap<>(TaskType.class);
+        for (Map.Entry<String, List<LabelledPrompt>> set : sets.entrySet()) {
+            Map<TaskType, int[]> perSet = new EnumMap<>(TaskType.class);
+            List<LabelledPrompt> prompts = set.getValue();
+            for (int from = 0; from < prompts.size(); from += 32) {
+                List<LabelledPrompt> chunk = prompts.subList(from, Math.min(prompts.size(), from + 32));
+                List<RequestClassifier.Result> results = classifier.complete(chunk.stream()
+                        .map(p -> classifier.prepare(p.prompt(), null, null))
+                        .toList());
+                for (int i = 0; i < chunk.size(); i++) {
+                    TaskType truth = chunk.get(i).taskType();
+                    boolean right = results.get(i).classification().getTaskType() == truth;
+                    for (Map<TaskType, int[]> counts : List.of(perSet, all)) {
+                        int[] c = counts.computeIfAbsent(truth, t -> new int[2]);
+                        c[0]++;
+                        c[1] += right ? 1 : 0;
+                    }
+                }
+            }
+            System.out.println(set.getKey() + ": " + summary(perSet));
+            assertThat(accuracy(perSet)).as("accuracy on " + set.getKey()).isGreaterThanOrEqualTo(0.90);
+            perSet.forEach((type, c) -> assertThat((double) c[1] / c[0])
+                    .as("recall of " + type + " on " + set.getKey())
+                    .isGreaterThanOrEqualTo(0.80));
+        }
+        System.out.println("all frozen task-type sets: " + summary(all));
+        assertThat(all).hasSize(9);
+        assertThat(accuracy(all)).as("accuracy on the frozen sets").isGreaterThanOrEqualTo(0.90);
+        all.forEach((type, c) ->
+                assertThat((double) c[1] / c[0]).as("recall of " + type).isGreaterThanOrEqualTo(0.80));
+    }
 
-  private static String summary(Map<TaskType, int[]> counts) {
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "accuracy %.1f%%; recall", 100 * accuracy(counts)));
-    counts.forEach((t, c) -> s.append(String.format(Locale.ROOT, " %s %d/%d", t, c[1], c[0])));
-    return s.toString();
-  }
+    /**
+     * The target (issue 12) is recall ≥ 99% with ≤ 3% of look-alikes flagged; on the frozen set D the
+     * detector reaches 95.0% (190/200) with 3.5% (7/200) flagged, so the target is not met yet
+     * (docs/classifier.md). This test holds that measured level as a floor against regressions; it
+     * moves to the target only with a detector that reaches it on a fresh set.
+     */
+    @Test
+    void sensitiveRecallAndLookAlikesHoldTheirMeasuredLevel() throws IOException {
+        int sensitive = 0;
+        int found = 0;
+        int benign = 0;
+        int flagged = 0;
+        List<Path> files;
+        try (Stream<Path> list = Files.list(DIR)) {
+            files = list.filter(p -> p.getFileName().toString().matches("sensitive-.*\\.jsonl"))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path file : files) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node = JSON.readTree(line);
+                Classification c = classifier
+                        .classify(node.get("prompt").asText(), null, null)
+                        .classification();
+                if (node.get("sensitive").asBoolean()) {
+                    sensitive++;
+                    found += c.getContainsSensitiveData() ? 1 : 0;
+                } else {
+                    benign++;
+                    flagged += c.getContainsSensitiveData() ? 1 : 0;
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "sensitive: recall %d/%d (%.1f%%), look-alikes flagged %d/%d (%.1f%%)%n",
+                found,
+                sensitive,
+                100.0 * found / sensitive,
+                flagged,
+                benign,
+                100.0 * flagged / benign);
+        assertThat((double) found / sensitive)
+                .as("sensitive recall (target 0.99, not met yet)")
+                .isGreaterThanOrEqualTo(0.95);
+        assertThat((double) flagged / benign)
+                .as("look-alikes flagged (target 0.03, not met yet)")
+                .isLessThanOrEqualTo(0.035);
+    }
+
+    private static double accuracy(Map<TaskType, int[]> counts) {
+        int n = counts.values().stream().mapToInt(c -> c[0]).sum();
+        int right = counts.values().stream().mapToInt(c -> c[1]).sum();
+        return (double) right / n;
+    }
+
+    private static String summary(Map<TaskType, int[]> counts) {
+        StringBuilder s =
+                new StringBuilder(String.format(Locale.ROOT, "accuracy %.1f%%; recall", 100 * accuracy(counts)));
+        counts.forEach((t, c) -> s.append(String.format(Locale.ROOT, " %s %d/%d", t, c[1], c[0])));
+        return s.toString();
+    }
 }

@@ -52,158 +52,167 @@ import java.util.Optional;
  */
 public final class BrainReport {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RoutingPolicy policy;
-  private final RoutingTable table;
-  private final CostCalculator costs;
+    private final RoutingPolicy policy;
+    private final RoutingTable table;
+    private final CostCalculator costs;
 
-  public BrainReport(ModelCatalog catalog, RoutingTable table, CostCalculator costs) {
-    this.policy = new RoutingPolicy(catalog);
-    this.table = table;
-    this.costs = costs;
-  }
+    public BrainReport(ModelCatalog catalog, RoutingTable table, CostCalculator costs) {
+        this.policy = new RoutingPolicy(catalog);
+        this.table = table;
+        this.costs = costs;
+    }
 
-  /**
-   * Adds {@code classifier} (accuracy, per-type recall, sensitive recall and false positives),
-   * {@code oracleCostUsd} and {@code costToOracleRatio} to {@code report}; nothing when no line is
-   * labelled.
-   */
-  public void addTo(ObjectNode report, List<Sent> sent, Map<String, RequestState> states) {
-    Map<TaskType, int[]> byType = new EnumMap<>(TaskType.class); // [requests, correct]
-    int labelled = 0;
-    int correct = 0;
-    int modelDecided = 0;
-    int modelCorrect = 0;
-    int sensitiveLines = 0;
-    int sensitiveFound = 0;
-    int benignLines = 0;
-    int benignFlagged = 0;
-    BigDecimal actual = Money.ZERO;
-    BigDecimal oracle = Money.ZERO;
-    BigDecimal localMean = meanLocalCost(states);
-    for (Sent s : sent) {
-      RequestState state = states.get(s.requestId());
-      if (state == null || state.classified == null) {
-        continue;
-      }
-      Classification c = state.classified.getClassification();
-      Optional<TaskType> truth = s.item().expectedTaskType();
-      Optional<Boolean> sensitive = s.item().sensitive();
-      if (truth.isEmpty() && sensitive.isEmpty()) {
-        continue;
-      }
-      if (truth.isPresent()) {
-        labelled++;
-        int[] t = byType.computeIfAbsent(truth.get(), k -> new int[2]);
-        t[0]++;
-        boolean right = c.getTaskType() == truth.get();
-        if (right) {
-          correct++;
-          t[1]++;
+    /**
+     * Adds {@code classifier} (accuracy, per-type recall, sensitive recall and false positives),
+     * {@code oracleCostUsd} and {@code costToOracleRatio} to {@code report}; nothing when no line is
+     * labelled.
+     */
+    public void addTo(ObjectNode report, List<Sent> sent, Map<String, RequestState> states) {
+        Map<TaskType, int[]> byType = new EnumMap<>(TaskType.class); // [requests, correct]
+        int labelled = 0;
+        int correct = 0;
+        int modelDecided = 0;
+        int modelCorrect = 0;
+        int sensitiveLines = 0;
+        int sensitiveFound = 0;
+        int benignLines = 0;
+        int benignFlagged = 0;
+        BigDecimal actual = Money.ZERO;
+        BigDecimal oracle = Money.ZERO;
+        BigDecimal localMean = meanLocalCost(states);
+        for (Sent s : sent) {
+            RequestState state = states.get(s.requestId());
+            if (state == null || state.classified == null) {
+                continue;
+            }
+            Classification c = state.classified.getClassification();
+            Optional<TaskType> truth = s.item().expectedTaskType();
+            Optional<Boolean> sensitive = s.item().sensitive();
+            if (truth.isEmpty() && sensitive.isEmpty()) {
+                continue;
+            }
+            if (truth.isPresent()) {
+                labelled++;
+                int[] t = byType.computeIfAbsent(truth.get(), k -> new int[2]);
+                t[0]++;
+                boolean right = c.getTaskType() == truth.get();
+                if (right) {
+                    correct++;
+                    t[1]++;
+                }
+                if (!c.getHintUsed()) {
+                    modelDecided++;
+                    modelCorrect += right ? 1 : 0;
+                }
+            }
+            if (sensitive.isPresent()) {
+                if (sensitive.get()) {
+                    sensitiveLines++;
+                    sensitiveFound += c.getContainsSensitiveData() ? 1 : 0;
+                } else {
+                    benignLines++;
+                    benignFlagged += c.getContainsSensitiveData() ? 1 : 0;
+                }
+            }
+            BigDecimal real = state.cost();
+            actual = actual.add(real);
+            oracle = oracle.add(oracleCost(state, truth, sensitive, real, localMean));
         }
-        if (!c.getHintUsed()) {
-          modelDecided++;
-          modelCorrect += right ? 1 : 0;
+        if (labelled == 0 && sensitiveLines + benignLines == 0) {
+            return;
         }
-      }
-      if (sensitive.isPresent()) {
-        if (sensitive.get()) {
-          sensitiveLines++;
-          sensitiveFound += c.getContainsSensitiveData() ? 1 : 0;
-        } else {
-          benignLines++;
-          benignFlagged += c.getContainsSensitiveData() ? 1 : 0;
+        ObjectNode brain = report.putObject("classifier");
+        brain.put("labelled", labelled);
+        brain.put("accuracyPct", pct(correct, labelled));
+        brain.put("modelDecided", modelDecided);
+        brain.put("modelAccuracyPct", pct(modelCorrect, modelDecided));
+        ObjectNode types = brain.putObject("recallPctByType");
+        byType.forEach((type, n) -> types.put(type.name(), pct(n[1], n[0])));
+        brain.put("sensitiveLabelled", sensitiveLines);
+        brain.put("sensitiveRecallPct", pct(sensitiveFound, sensitiveLines));
+        brain.put("benignLabelled", benignLines);
+        brain.put("sensitiveFalsePositivePct", pct(benignFlagged, benignLines));
+        report.put("labelledCostUsd", Money.usd(actual).toPlainString());
+        report.put("oracleCostUsd", Money.usd(oracle).toPlainString());
+        report.put(
+                "costToOracleRatio",
+                oracle.signum() == 0
+                        ? 0.0
+                        : actual.divide(oracle, 6, RoundingMode.HALF_EVEN).doubleValue());
+    }
+
+    private BigDecimal oracleCost(
+            RequestState state,
+            Optional<TaskType> truth,
+            Optional<Boolean> sensitive,
+            BigDecimal real,
+            BigDecimal localMean) {
+        Classification c = state.classified.getClassification();
+        TaskType type = truth.orElse(c.getTaskType());
+        boolean isSensitive = sensitive.orElse(c.getContainsSensitiveData());
+        if (type == c.getTaskType() && isSensitive == c.getContainsSensitiveData()) {
+            return real; // routed as the truth would have been
         }
-      }
-      BigDecimal real = state.cost();
-      actual = actual.add(real);
-      oracle = oracle.add(oracleCost(state, truth, sensitive, real, localMean));
-    }
-    if (labelled == 0 && sensitiveLines + benignLines == 0) {
-      return;
-    }
-    ObjectNode brain = report.putObject("classifier");
-    brain.put("labelled", labelled);
-    brain.put("accuracyPct", pct(correct, labelled));
-    brain.put("modelDecided", modelDecided);
-    brain.put("modelAccuracyPct", pct(modelCorrect, modelDecided));
-    ObjectNode types = brain.putObject("recallPctByType");
-    byType.forEach((type, n) -> types.put(type.name(), pct(n[1], n[0])));
-    brain.put("sensitiveLabelled", sensitiveLines);
-    brain.put("sensitiveRecallPct", pct(sensitiveFound, sensitiveLines));
-    brain.put("benignLabelled", benignLines);
-    brain.put("sensitiveFalsePositivePct", pct(benignFlagged, benignLines));
-    report.put("labelledCostUsd", Money.usd(actual).toPlainString());
-    report.put("oracleCostUsd", Money.usd(oracle).toPlainString());
-    report.put(
-        "costToOracleRatio",
-        oracle.signum() == 0 ? 0.0 : actual.divide(oracle, 6, RoundingMode.HALF_EVEN).doubleValue());
-  }
-
-  private BigDecimal oracleCost(
-      RequestState state, Optional<TaskType> truth, Optional<Boolean> sensitive, BigDecimal real, BigDecimal localMean) {
-    Classification c = state.classified.getClassification();
-    TaskType type = truth.orElse(c.getTaskType());
-    boolean isSensitive = sensitive.orElse(c.getContainsSensitiveData());
-    if (type == c.getTaskType() && isSensitive == c.getContainsSensitiveData()) {
-      return real; // routed as the truth would have been
-    }
-    ClassifiedRequest asTruth =
-        ClassifiedRequest.newBuilder(state.classified)
-            .setClassification(
-                Classification.newBuilder(c).setTaskType(type).setContainsSensitiveData(isSensitive).build())
-            .build();
-    BudgetLevel level = state.budgetLevel == null ? BudgetLevel.NORMAL : state.budgetLevel;
-    Decision d = policy.decide(asTruth, table, new FixedLevel(level), LocalCapacity.unknown(), Instant.now());
-    if (d.toEvent().getAction() != RoutingAction.ROUTE) {
-      return Money.ZERO;
-    }
-    InferenceResult result = state.results.isEmpty() ? null : state.results.get(0);
-    if (result != null && result.getModel().equals(d.toEvent().getModel())) {
-      return real; // the truth would have been served by the same model
-    }
-    if (d.toEvent().getTier() == Tier.LOCAL) {
-      return localMean;
-    }
-    // a real model's answer is as long as the request needs, whatever it was typed as; a simulated
-    // one is as long as the type it was given (SimulatedBackend), so the truth gets its type's length
-    long output =
-        result != null && !result.getSimulated() && result.getOutputTokens() > 0
-            ? result.getOutputTokens()
-            : costs.prices().expectedOutputTokens(type);
-    return costs.cloud(
-            policy.catalog().require(d.toEvent().getModel()), TokenUsage.of(c.getEstimatedInputTokens(), output), Optional.empty())
-        .totalUsd();
-  }
-
-  /** Mean cost of this run's requests whose answer came from the local tier. */
-  private static BigDecimal meanLocalCost(Map<String, RequestState> states) {
-    BigDecimal sum = Money.ZERO;
-    int n = 0;
-    for (RequestState s : states.values()) {
-      if (!s.results.isEmpty() && s.results.get(0).getTier() == Tier.LOCAL) {
-        sum = sum.add(s.cost());
-        n++;
-      }
-    }
-    return n == 0 ? Money.ZERO : Money.usd(sum.divide(BigDecimal.valueOf(n), 12, RoundingMode.HALF_EVEN));
-  }
-
-  private static double pct(int part, int whole) {
-    return whole == 0 ? 0.0 : Math.round(10_000.0 * part / whole) / 100.0;
-  }
-
-  /** The budget as the real decision saw it: its level, and every estimate admitted. */
-  private record FixedLevel(BudgetLevel level) implements BudgetView {
-    @Override
-    public BudgetState state(String costCenter) {
-      return new BudgetState(level, "global", OnExhausted.DEGRADE_LOCAL, "level " + level + " (as seen by the real decision)");
+        ClassifiedRequest asTruth = ClassifiedRequest.newBuilder(state.classified)
+                .setClassification(Classification.newBuilder(c)
+                        .setTaskType(type)
+                        .setContainsSensitiveData(isSensitive)
+                        .build())
+                .build();
+        BudgetLevel level = state.budgetLevel == null ? BudgetLevel.NORMAL : state.budgetLevel;
+        Decision d = policy.decide(asTruth, table, new FixedLevel(level), LocalCapacity.unknown(), Instant.now());
+        if (d.toEvent().getAction() != RoutingAction.ROUTE) {
+            return Money.ZERO;
+        }
+        InferenceResult result = state.results.isEmpty() ? null : state.results.get(0);
+        if (result != null && result.getModel().equals(d.toEvent().getModel())) {
+            return real; // the truth would have been served by the same model
+        }
+        if (d.toEvent().getTier() == Tier.LOCAL) {
+            return localMean;
+        }
+        // a real model's answer is as long as the request needs, whatever it was typed as; a simulated
+        // one is as long as the type it was given (SimulatedBackend), so the truth gets its type's length
+        long output = result != null && !result.getSimulated() && result.getOutputTokens() > 0
+                ? result.getOutputTokens()
+                : costs.prices().expectedOutputTokens(type);
+        return costs.cloud(
+                        policy.catalog().require(d.toEvent().getModel()),
+                        TokenUsage.of(c.getEstimatedInputTokens(), output),
+                        Optional.empty())
+                .totalUsd();
     }
 
-    @Override
-    public Admission admit(String costCenter, BigDecimal estimatedUsd) {
-      return Admission.ok();
+    /** Mean cost of this run's requests whose answer came from the local tier. */
+    private static BigDecimal meanLocalCost(Map<String, RequestState> states) {
+        BigDecimal sum = Money.ZERO;
+        int n = 0;
+        for (RequestState s : states.values()) {
+            if (!s.results.isEmpty() && s.results.get(0).getTier() == Tier.LOCAL) {
+                sum = sum.add(s.cost());
+                n++;
+            }
+        }
+        return n == 0 ? Money.ZERO : Money.usd(sum.divide(BigDecimal.valueOf(n), 12, RoundingMode.HALF_EVEN));
     }
-  }
+
+    private static double pct(int part, int whole) {
+        return whole == 0 ? 0.0 : Math.round(10_000.0 * part / whole) / 100.0;
+    }
+
+    /** The budget as the real decision saw it: its level, and every estimate admitted. */
+    private record FixedLevel(BudgetLevel level) implements BudgetView {
+        @Override
+        public BudgetState state(String costCenter) {
+            return new BudgetState(
+                    level, "global", OnExhausted.DEGRADE_LOCAL, "level " + level + " (as seen by the real decision)");
+        }
+
+        @Override
+        public Admission admit(String costCenter, BigDecimal estimatedUsd) {
+            return Admission.ok();
+        }
+    }
 }

@@ -16,60 +16,62 @@ import java.util.Optional;
 /** Reads spend back from ledger-streams' interactive-query API. */
 public final class LedgerClient {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final String baseUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String baseUrl;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  public LedgerClient(String baseUrl) {
-    this.baseUrl = baseUrl;
-  }
+    public LedgerClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
 
-  /**
-   * Everything the ledger has counted for {@code scope} (all tiers), exact; empty when the ledger
-   * does not answer or has counted nothing for the scope yet.
-   */
-  public Optional<BigDecimal> totalUsd(String scope) {
-    // {"totalUsd": "<global>", "costEvents": n, "scopes": [{"scope", "spendUsd", "budgetSpendUsd", "costEvents"}]}
-    return get("/ledger/totals").flatMap(root -> {
-      for (JsonNode s : root.path("scopes")) {
-        if (scope.equals(s.path("scope").asText())) {
-          return decimal(s.path("spendUsd").asText());
+    /**
+     * Everything the ledger has counted for {@code scope} (all tiers), exact; empty when the ledger
+     * does not answer or has counted nothing for the scope yet.
+     */
+    public Optional<BigDecimal> totalUsd(String scope) {
+        // {"totalUsd": "<global>", "costEvents": n, "scopes": [{"scope", "spendUsd", "budgetSpendUsd", "costEvents"}]}
+        return get("/ledger/totals").flatMap(root -> {
+            for (JsonNode s : root.path("scopes")) {
+                if (scope.equals(s.path("scope").asText())) {
+                    return decimal(s.path("spendUsd").asText());
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * What {@code scope}'s daily budget counts as spent today, read from the ledger's store (budget.status
+     * only carries it every few seconds); empty when the ledger does not answer or knows no such scope.
+     */
+    public Optional<BigDecimal> budgetSpendTodayUsd(String scope) {
+        return get("/ledger/spend?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "&period=day")
+                .flatMap(root -> decimal(root.path("spendUsd").asText()));
+    }
+
+    private static Optional<BigDecimal> decimal(String text) {
+        try {
+            return Optional.of(new BigDecimal(text));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
-      }
-      return Optional.empty();
-    });
-  }
-
-  /**
-   * What {@code scope}'s daily budget counts as spent today, read from the ledger's store (budget.status
-   * only carries it every few seconds); empty when the ledger does not answer or knows no such scope.
-   */
-  public Optional<BigDecimal> budgetSpendTodayUsd(String scope) {
-    return get("/ledger/spend?scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "&period=day")
-        .flatMap(root -> decimal(root.path("spendUsd").asText()));
-  }
-
-  private static Optional<BigDecimal> decimal(String text) {
-    try {
-      return Optional.of(new BigDecimal(text));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
     }
-  }
 
-  private Optional<JsonNode> get(String path) {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
+    private Optional<JsonNode> get(String path) {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
-  }
 }

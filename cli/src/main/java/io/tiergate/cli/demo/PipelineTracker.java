@@ -35,147 +35,160 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class PipelineTracker implements AutoCloseable {
 
-  /** What happened to one request. */
-  public static final class RequestState {
-    public ClassifiedRequest classified;
-    public long routedAtMs = -1;
-    /** The policy rule that fired for the first routing (SOVEREIGNTY, BUDGET, LATENCY, TASK_TABLE, CAPACITY, ...). */
-    public String rule;
-    /** The budget level the first routing decision saw. */
-    public BudgetLevel budgetLevel;
-    public final Set<String> tiersSeen = new LinkedHashSet<>();
-    public boolean deferred;
-    public final List<InferenceResult> results = new ArrayList<>();
-    public final Map<Integer, CostEvent> costsByAttempt = new HashMap<>();
+    /** What happened to one request. */
+    public static final class RequestState {
+        public ClassifiedRequest classified;
+        public long routedAtMs = -1;
+        /** The policy rule that fired for the first routing (SOVEREIGNTY, BUDGET, LATENCY, TASK_TABLE, CAPACITY, ...). */
+        public String rule;
+        /** The budget level the first routing decision saw. */
+        public BudgetLevel budgetLevel;
 
-    /** What this request cost: its cost events, one per attempt, summed exactly. */
-    public BigDecimal cost() {
-      BigDecimal total = Money.ZERO;
-      for (CostEvent c : costsByAttempt.values()) {
-        total = total.add(c.getCostUsd());
-      }
-      return total;
+        public final Set<String> tiersSeen = new LinkedHashSet<>();
+        public boolean deferred;
+        public final List<InferenceResult> results = new ArrayList<>();
+        public final Map<Integer, CostEvent> costsByAttempt = new HashMap<>();
+
+        /** What this request cost: its cost events, one per attempt, summed exactly. */
+        public BigDecimal cost() {
+            BigDecimal total = Money.ZERO;
+            for (CostEvent c : costsByAttempt.values()) {
+                total = total.add(c.getCostUsd());
+            }
+            return total;
+        }
     }
-  }
 
-  private static final List<Topic<?>> FOLLOWED =
-      List.of(
-          Topics.INFERENCE_CLASSIFIED,
-          Topics.TIER_LOCAL,
-          Topics.TIER_CLOUD,
-          Topics.INFERENCE_DEFERRED,
-          Topics.INFERENCE_RESULTS,
-          Topics.INFERENCE_COSTS);
+    private static final List<Topic<?>> FOLLOWED = List.of(
+            Topics.INFERENCE_CLASSIFIED,
+            Topics.TIER_LOCAL,
+            Topics.TIER_CLOUD,
+            Topics.INFERENCE_DEFERRED,
+            Topics.INFERENCE_RESULTS,
+            Topics.INFERENCE_COSTS);
 
-  private final String runPrefix;
-  private final Map<Class<?>, AvroDeserializer<?>> decoders = new HashMap<>();
-  private final Map<String, RequestState> requests = new HashMap<>();
-  private final Set<BudgetLevel> levelsSeen = new LinkedHashSet<>();
-  private final Map<String, BudgetStatus> latestStatus = new HashMap<>();
-  private int sovereignOnCloud;
-  private final TopicFollower follower;
-  private final CompactedView statuses;
+    private final String runPrefix;
+    private final Map<Class<?>, AvroDeserializer<?>> decoders = new HashMap<>();
+    private final Map<String, RequestState> requests = new HashMap<>();
+    private final Set<BudgetLevel> levelsSeen = new LinkedHashSet<>();
+    private final Map<String, BudgetStatus> latestStatus = new HashMap<>();
+    private int sovereignOnCloud;
+    private final TopicFollower follower;
+    private final CompactedView statuses;
 
-  public PipelineTracker(String bootstrap, String registryUrl, String runPrefix) {
-    this.runPrefix = runPrefix;
-    for (Topic<?> topic : FOLLOWED) {
-      AvroDeserializer<?> d = new AvroDeserializer<>();
-      d.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, topic.valueType()), false);
-      decoders.put(topic.valueType(), d);
+    public PipelineTracker(String bootstrap, String registryUrl, String runPrefix) {
+        this.runPrefix = runPrefix;
+        for (Topic<?> topic : FOLLOWED) {
+            AvroDeserializer<?> d = new AvroDeserializer<>();
+            d.configure(
+                    Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, topic.valueType()),
+                    false);
+            decoders.put(topic.valueType(), d);
+        }
+        KafkaClientSettings settings = new KafkaClientSettings(bootstrap, registryUrl, "tiergate-demo");
+        this.statuses = CompactedView.builder(settings, new EventDecoder(settings), "tiergate-demo-budget-status")
+                .topic(Topics.BUDGET_STATUS, this::status)
+                .start();
+        this.follower = TopicFollower.start(
+                settings,
+                ReadSpec.of("tiergate-demo-tracker")
+                        .topics(FOLLOWED.stream().map(Topic::name).toList(), StartAt.end())
+                        .handleWhileHolding(this),
+                this::handle);
     }
-    KafkaClientSettings settings = new KafkaClientSettings(bootstrap, registryUrl, "tiergate-demo");
-    this.statuses = CompactedView.builder(settings, new EventDecoder(settings), "tiergate-demo-budget-status").topic(Topics.BUDGET_STATUS, this::status).start();
-    this.follower =
-        TopicFollower.start(
-            settings,
-            ReadSpec.of("tiergate-demo-tracker").topics(FOLLOWED.stream().map(Topic::name).toList(), StartAt.end()).handleWhileHolding(this),
-            this::handle);
-  }
 
-  private synchronized void status(String scope, BudgetStatus status) {
-    if (status != null) {
-      levelsSeen.add(status.getLevel());
-      latestStatus.put(status.getScope(), status);
+    private synchronized void status(String scope, BudgetStatus status) {
+        if (status != null) {
+            levelsSeen.add(status.getLevel());
+            latestStatus.put(status.getScope(), status);
+        }
     }
-  }
 
-  private void handle(ConsumerRecord<String, byte[]> record) {
-    if (record.value() == null) {
-      return;
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        String topic = record.topic();
+        String key = record.key();
+        if (key == null || !key.startsWith(runPrefix)) {
+            return; // another run's traffic
+        }
+        RequestState state = requests.computeIfAbsent(key, k -> new RequestState());
+        if (topic.equals(Topics.INFERENCE_CLASSIFIED.name())) {
+            state.classified = decode(Topics.INFERENCE_CLASSIFIED, record);
+        } else if (topic.equals(Topics.TIER_LOCAL.name()) || topic.equals(Topics.TIER_CLOUD.name())) {
+            RoutedRequest routed = decode(Topics.TIER_LOCAL, record);
+            boolean cloud = topic.equals(Topics.TIER_CLOUD.name());
+            state.tiersSeen.add(cloud ? "CLOUD" : "LOCAL");
+            if (state.routedAtMs < 0 && routed.getAttempt() == 1) {
+                state.routedAtMs = record.timestamp();
+                state.rule = routed.getDecision().getRule();
+                state.budgetLevel = routed.getDecision().getBudgetLevel();
+            }
+            if (cloud && SovereigntyRule.isSovereign(routed.getClassified())) {
+                sovereignOnCloud++;
+            }
+        } else if (topic.equals(Topics.INFERENCE_DEFERRED.name())) {
+            state.deferred = true;
+        } else if (topic.equals(Topics.INFERENCE_RESULTS.name())) {
+            state.results.add(decode(Topics.INFERENCE_RESULTS, record));
+        } else if (topic.equals(Topics.INFERENCE_COSTS.name())) {
+            CostEvent cost = decode(Topics.INFERENCE_COSTS, record);
+            state.costsByAttempt.putIfAbsent(cost.getAttempt(), cost);
+        }
     }
-    String topic = record.topic();
-    String key = record.key();
-    if (key == null || !key.startsWith(runPrefix)) {
-      return; // another run's traffic
+
+    @SuppressWarnings("unchecked")
+    private <V extends SpecificRecord> V decode(Topic<V> topic, ConsumerRecord<String, byte[]> record) {
+        return ((AvroDeserializer<V>) decoders.get(topic.valueType())).deserialize(record.topic(), record.value());
     }
-    RequestState state = requests.computeIfAbsent(key, k -> new RequestState());
-    if (topic.equals(Topics.INFERENCE_CLASSIFIED.name())) {
-      state.classified = decode(Topics.INFERENCE_CLASSIFIED, record);
-    } else if (topic.equals(Topics.TIER_LOCAL.name()) || topic.equals(Topics.TIER_CLOUD.name())) {
-      RoutedRequest routed = decode(Topics.TIER_LOCAL, record);
-      boolean cloud = topic.equals(Topics.TIER_CLOUD.name());
-      state.tiersSeen.add(cloud ? "CLOUD" : "LOCAL");
-      if (state.routedAtMs < 0 && routed.getAttempt() == 1) {
-        state.routedAtMs = record.timestamp();
-        state.rule = routed.getDecision().getRule();
-        state.budgetLevel = routed.getDecision().getBudgetLevel();
-      }
-      if (cloud && SovereigntyRule.isSovereign(routed.getClassified())) {
-        sovereignOnCloud++;
-      }
-    } else if (topic.equals(Topics.INFERENCE_DEFERRED.name())) {
-      state.deferred = true;
-    } else if (topic.equals(Topics.INFERENCE_RESULTS.name())) {
-      state.results.add(decode(Topics.INFERENCE_RESULTS, record));
-    } else if (topic.equals(Topics.INFERENCE_COSTS.name())) {
-      CostEvent cost = decode(Topics.INFERENCE_COSTS, record);
-      state.costsByAttempt.putIfAbsent(cost.getAttempt(), cost);
+
+    /** A consistent copy of what is known now. */
+    public synchronized Snapshot snapshot() {
+        follower.check();
+        statuses.check();
+        int classified = 0;
+        int routed = 0;
+        int completed = 0;
+        int deferredWaiting = 0;
+        BigDecimal spend = BigDecimal.ZERO;
+        for (RequestState s : requests.values()) {
+            if (s.classified != null) classified++;
+            if (!s.tiersSeen.isEmpty() || s.deferred || !s.results.isEmpty()) routed++;
+            if (!s.results.isEmpty()) completed++;
+            else if (s.deferred) deferredWaiting++;
+            spend = spend.add(s.cost());
+        }
+        return new Snapshot(
+                classified,
+                routed,
+                completed,
+                deferredWaiting,
+                spend,
+                Map.copyOf(latestStatus),
+                Set.copyOf(levelsSeen),
+                sovereignOnCloud);
     }
-  }
 
-  @SuppressWarnings("unchecked")
-  private <V extends SpecificRecord> V decode(Topic<V> topic, ConsumerRecord<String, byte[]> record) {
-    return ((AvroDeserializer<V>) decoders.get(topic.valueType())).deserialize(record.topic(), record.value());
-  }
+    /** Progress counters at one moment. */
+    public record Snapshot(
+            int classified,
+            int routed,
+            int completed,
+            int deferredWaiting,
+            BigDecimal spendUsd,
+            Map<String, BudgetStatus> statusByScope,
+            Set<BudgetLevel> levelsSeen,
+            int sovereignOnCloud) {}
 
-  /** A consistent copy of what is known now. */
-  public synchronized Snapshot snapshot() {
-    follower.check();
-    statuses.check();
-    int classified = 0;
-    int routed = 0;
-    int completed = 0;
-    int deferredWaiting = 0;
-    BigDecimal spend = BigDecimal.ZERO;
-    for (RequestState s : requests.values()) {
-      if (s.classified != null) classified++;
-      if (!s.tiersSeen.isEmpty() || s.deferred || !s.results.isEmpty()) routed++;
-      if (!s.results.isEmpty()) completed++;
-      else if (s.deferred) deferredWaiting++;
-      spend = spend.add(s.cost());
+    /** The per-request facts (a copy of the map; call after the run has drained). */
+    public synchronized Map<String, RequestState> requests() {
+        return Map.copyOf(requests);
     }
-    return new Snapshot(classified, routed, completed, deferredWaiting, spend, Map.copyOf(latestStatus), Set.copyOf(levelsSeen), sovereignOnCloud);
-  }
 
-  /** Progress counters at one moment. */
-  public record Snapshot(
-      int classified,
-      int routed,
-      int completed,
-      int deferredWaiting,
-      BigDecimal spendUsd,
-      Map<String, BudgetStatus> statusByScope,
-      Set<BudgetLevel> levelsSeen,
-      int sovereignOnCloud) {}
-
-  /** The per-request facts (a copy of the map; call after the run has drained). */
-  public synchronized Map<String, RequestState> requests() {
-    return Map.copyOf(requests);
-  }
-
-  @Override
-  public void close() {
-    follower.close();
-    statuses.close();
-  }
+    @Override
+    public void close() {
+        follower.close();
+        statuses.close();
+    }
 }

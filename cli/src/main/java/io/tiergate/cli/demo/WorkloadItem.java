@@ -8,11 +8,11 @@ import java.util.Optional;
  * type really is and whether it really holds sensitive data (for the demo's classifier report).
  */
 public record WorkloadItem(
-    int line,
-    String prompt,
-    String costCenter,
-    boolean requiresDataSovereignty,
-    Optional<Long> latencyBudgetMs,
-    Optional<String> taskTypeHint,
-    Optional<TaskType> expectedTaskType,
-    Optional<Boolean> sensitive) {}
+        int line,
+        String prompt,
+        String costCenter,
+        boolean requiresDataSovereignty,
+        Optional<Long> latencyBudgetMs,
+        Optional<String> taskTypeHint,
+        Optional<TaskType> expectedTaskType,
+        Optional<Boolean> sensitive) {}

@@ -26,179 +26,189 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class LocalStack implements AutoCloseable {
 
-  private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(180);
 
-  private final StackOptions options;
-  private final PrintStream out;
-  private final JvmProfile jvm;
-  private BrokerProcess broker;
-  private EmbeddedSchemaRegistry registry;
-  private String bootstrap;
-  private String registryUrl;
-  private final List<ServiceProcess> services = new ArrayList<>();
+    private final StackOptions options;
+    private final PrintStream out;
+    private final JvmProfile jvm;
+    private BrokerProcess broker;
+    private EmbeddedSchemaRegistry registry;
+    private String bootstrap;
+    private String registryUrl;
+    private final List<ServiceProcess> services = new ArrayList<>();
 
-  private LocalStack(StackOptions options, PrintStream out, JvmProfile jvm) {
-    this.options = options;
-    this.out = out;
-    this.jvm = jvm;
-  }
-
-  /** Starts everything with {@link JvmProfile#QUICK_START} service JVMs. */
-  public static LocalStack start(StackOptions options, PrintStream out, Map<String, String> serviceEnv) {
-    return start(options, out, serviceEnv, JvmProfile.QUICK_START);
-  }
-
-  /** Starts everything; on failure stops what was started and rethrows. */
-  public static LocalStack start(StackOptions options, PrintStream out, Map<String, String> serviceEnv, JvmProfile jvm) {
-    LocalStack stack = new LocalStack(options, out, jvm);
-    try {
-      stack.startAll(serviceEnv);
-      return stack;
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
+    private LocalStack(StackOptions options, PrintStream out, JvmProfile jvm) {
+        this.options = options;
+        this.out = out;
+        this.jvm = jvm;
     }
-  }
 
-  private void startAll(Map<String, String> serviceEnv) {
-    if (options.fresh()) {
-      deleteRecursively(options.dataDir());
+    /** Starts everything with {@link JvmProfile#QUICK_START} service JVMs. */
+    public static LocalStack start(StackOptions options, PrintStream out, Map<String, String> serviceEnv) {
+        return start(options, out, serviceEnv, JvmProfile.QUICK_START);
     }
-    long t0 = System.nanoTime();
-    if (options.bootstrap().isPresent()) {
-      bootstrap = options.bootstrap().get();
-      out.printf("[stack] using the Kafka cluster at %s%n", bootstrap);
-    } else {
-      out.printf("[stack] starting Kafka broker (KRaft, data in %s) ...%n", options.dataDir().resolve("kafka"));
-      var defaults = BrokerProcess.Settings.defaults(options.dataDir().resolve("kafka"));
-      broker =
-          BrokerProcess.start(
-              new BrokerProcess.Settings(
-                  defaults.dataDir(), defaults.host(), options.brokerPort(), options.brokerPort() + 1, defaults.classpath()),
-              Duration.ofSeconds(60));
-      bootstrap = broker.bootstrapServers();
-      out.printf("[stack] Kafka broker up at %s (%d ms)%n", bootstrap, elapsedMs(t0));
-    }
-    if (options.registryUrl().isPresent()) {
-      registryUrl = options.registryUrl().get();
-      out.printf("[stack] using the schema registry at %s%n", registryUrl);
-    } else {
-      registry = EmbeddedSchemaRegistry.start(options.registryPort(), options.dataDir().resolve("registry.json"));
-      registryUrl = "http://127.0.0.1:" + options.registryPort();
-      out.printf("[stack] schema registry (Confluent REST API) at %s%n", registryUrl);
-    }
-    provisionTopics();
-    Map<String, String> env = new java.util.HashMap<>(serviceEnv);
-    env.put("KAFKA_BOOTSTRAP", bootstrap);
-    env.put("SCHEMA_REGISTRY_URL", registryUrl);
-    env.put("TIERGATE_PARTITIONS", String.valueOf(options.partitions()));
-    Path logs = options.dataDir().resolve("logs");
-    long t1 = System.nanoTime();
-    for (ServiceSpec service : options.services()) {
-      ServiceSpec spec = service.onPort(service.port() + options.servicePortOffset());
-      services.add(
-          ServiceProcess.start(options.home(), spec, env, logs, jvm.options()));
-    }
-    out.printf("[stack] starting %d services (logs in %s) ...%n", services.size(), logs);
-    awaitHealthy(t1);
-  }
 
-  private void provisionTopics() {
-    try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      List<String> created = new TopicProvisioner(admin, t -> options.partitions(), (short) 1).ensureAll();
-      out.printf("[stack] topics ready (%d created)%n", created.size());
-    }
-  }
-
-  private void awaitHealthy(long since) {
-    long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
-    List<ServiceProcess> pending = new ArrayList<>(services);
-    while (!pending.isEmpty()) {
-      for (var it = pending.iterator(); it.hasNext(); ) {
-        ServiceProcess s = it.next();
-        if (!s.alive()) {
-          throw new IllegalStateException(
-              s.spec().module() + " exited during start-up; last lines of " + s.log() + ":\n" + tail(s.log(), 30));
+    /** Starts everything; on failure stops what was started and rethrows. */
+    public static LocalStack start(
+            StackOptions options, PrintStream out, Map<String, String> serviceEnv, JvmProfile jvm) {
+        LocalStack stack = new LocalStack(options, out, jvm);
+        try {
+            stack.startAll(serviceEnv);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
         }
-        if (s.healthy()) {
-          out.printf("[stack]   %-18s UP  %s/health  %s/prometheus  (%d ms)%n", s.spec().module(), s.spec().baseUrl(), s.spec().baseUrl(), elapsedMs(since));
-          it.remove();
+    }
+
+    private void startAll(Map<String, String> serviceEnv) {
+        if (options.fresh()) {
+            deleteRecursively(options.dataDir());
         }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "Services not healthy after " + SERVICE_START_TIMEOUT.toSeconds() + " s: "
-                + pending.stream().map(s -> s.spec().module() + " (see " + s.log() + ")").toList());
-      }
-      pause(250);
+        long t0 = System.nanoTime();
+        if (options.bootstrap().isPresent()) {
+            bootstrap = options.bootstrap().get();
+            out.printf("[stack] using the Kafka cluster at %s%n", bootstrap);
+        } else {
+            out.printf(
+                    "[stack] starting Kafka broker (KRaft, data in %s) ...%n",
+                    options.dataDir().resolve("kafka"));
+            var defaults = BrokerProcess.Settings.defaults(options.dataDir().resolve("kafka"));
+            broker = BrokerProcess.start(
+                    new BrokerProcess.Settings(
+                            defaults.dataDir(),
+                            defaults.host(),
+                            options.brokerPort(),
+                            options.brokerPort() + 1,
+                            defaults.classpath()),
+                    Duration.ofSeconds(60));
+            bootstrap = broker.bootstrapServers();
+            out.printf("[stack] Kafka broker up at %s (%d ms)%n", bootstrap, elapsedMs(t0));
+        }
+        if (options.registryUrl().isPresent()) {
+            registryUrl = options.registryUrl().get();
+            out.printf("[stack] using the schema registry at %s%n", registryUrl);
+        } else {
+            registry = EmbeddedSchemaRegistry.start(
+                    options.registryPort(), options.dataDir().resolve("registry.json"));
+            registryUrl = "http://127.0.0.1:" + options.registryPort();
+            out.printf("[stack] schema registry (Confluent REST API) at %s%n", registryUrl);
+        }
+        provisionTopics();
+        Map<String, String> env = new java.util.HashMap<>(serviceEnv);
+        env.put("KAFKA_BOOTSTRAP", bootstrap);
+        env.put("SCHEMA_REGISTRY_URL", registryUrl);
+        env.put("TIERGATE_PARTITIONS", String.valueOf(options.partitions()));
+        Path logs = options.dataDir().resolve("logs");
+        long t1 = System.nanoTime();
+        for (ServiceSpec service : options.services()) {
+            ServiceSpec spec = service.onPort(service.port() + options.servicePortOffset());
+            services.add(ServiceProcess.start(options.home(), spec, env, logs, jvm.options()));
+        }
+        out.printf("[stack] starting %d services (logs in %s) ...%n", services.size(), logs);
+        awaitHealthy(t1);
     }
-  }
 
-  public String bootstrapServers() {
-    return bootstrap;
-  }
-
-  public String registryUrl() {
-    return registryUrl;
-  }
-
-  public List<ServiceProcess> services() {
-    return List.copyOf(services);
-  }
-
-  public Optional<ServiceProcess> service(String module) {
-    return services.stream().filter(s -> s.spec().module().equals(module)).findFirst();
-  }
-
-  /** Stops services (reverse order), then the registry, then the broker. */
-  @Override
-  public void close() {
-    List<ServiceProcess> reversed = new ArrayList<>(services);
-    java.util.Collections.reverse(reversed);
-    reversed.parallelStream().forEach(ServiceProcess::close);
-    services.clear();
-    if (registry != null) {
-      registry.close();
-      registry = null;
+    private void provisionTopics() {
+        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<String> created = new TopicProvisioner(admin, t -> options.partitions(), (short) 1).ensureAll();
+            out.printf("[stack] topics ready (%d created)%n", created.size());
+        }
     }
-    if (broker != null) {
-      broker.close();
-      broker = null;
-    }
-  }
 
-  /** The last {@code lines} lines of a service's log, for an error message. */
-  public static String tail(Path log, int lines) {
-    try (Stream<String> all = Files.lines(log)) {
-      List<String> list = all.toList();
-      return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(no log: " + e.getMessage() + ")";
+    private void awaitHealthy(long since) {
+        long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
+        List<ServiceProcess> pending = new ArrayList<>(services);
+        while (!pending.isEmpty()) {
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                ServiceProcess s = it.next();
+                if (!s.alive()) {
+                    throw new IllegalStateException(s.spec().module() + " exited during start-up; last lines of "
+                            + s.log() + ":\n" + tail(s.log(), 30));
+                }
+                if (s.healthy()) {
+                    out.printf(
+                            "[stack]   %-18s UP  %s/health  %s/prometheus  (%d ms)%n",
+                            s.spec().module(), s.spec().baseUrl(), s.spec().baseUrl(), elapsedMs(since));
+                    it.remove();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "Services not healthy after " + SERVICE_START_TIMEOUT.toSeconds() + " s: "
+                                + pending.stream()
+                                        .map(s -> s.spec().module() + " (see " + s.log() + ")")
+                                        .toList());
+            }
+            pause(250);
+        }
     }
-  }
 
-  private static long elapsedMs(long since) {
-    return (System.nanoTime() - since) / 1_000_000;
-  }
+    public String bootstrapServers() {
+        return bootstrap;
+    }
 
-  private static void pause(long ms) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for services", e);
+    public String registryUrl() {
+        return registryUrl;
     }
-  }
 
-  /** Deletes a data dir and everything in it; nothing to do when it does not exist. */
-  public static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
+    public List<ServiceProcess> services() {
+        return List.copyOf(services);
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete " + dir, e);
+
+    public Optional<ServiceProcess> service(String module) {
+        return services.stream().filter(s -> s.spec().module().equals(module)).findFirst();
     }
-  }
+
+    /** Stops services (reverse order), then the registry, then the broker. */
+    @Override
+    public void close() {
+        List<ServiceProcess> reversed = new ArrayList<>(services);
+        java.util.Collections.reverse(reversed);
+        reversed.parallelStream().forEach(ServiceProcess::close);
+        services.clear();
+        if (registry != null) {
+            registry.close();
+            registry = null;
+        }
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    /** The last {@code lines} lines of a service's log, for an error message. */
+    public static String tail(Path log, int lines) {
+        try (Stream<String> all = Files.lines(log)) {
+            List<String> list = all.toList();
+            return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static long elapsedMs(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    private static void pause(long ms) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for services", e);
+        }
+    }
+
+    /** Deletes a data dir and everything in it; nothing to do when it does not exist. */
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
+    }
 }

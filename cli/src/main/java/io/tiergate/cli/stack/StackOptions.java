@@ -15,25 +15,43 @@ import java.util.Optional;
  * @param servicePortOffset added to each service's HTTP port, so two stacks can run on one machine
  */
 public record StackOptions(
-    Path home,
-    Path dataDir,
-    Optional<String> bootstrap,
-    Optional<String> registryUrl,
-    int brokerPort,
-    int registryPort,
-    int partitions,
-    boolean fresh,
-    List<ServiceSpec> services,
-    int servicePortOffset) {
+        Path home,
+        Path dataDir,
+        Optional<String> bootstrap,
+        Optional<String> registryUrl,
+        int brokerPort,
+        int registryPort,
+        int partitions,
+        boolean fresh,
+        List<ServiceSpec> services,
+        int servicePortOffset) {
 
-  public static StackOptions defaults(Path home) {
-    return new StackOptions(
-        home, home.resolve(".tiergate"), Optional.empty(), Optional.empty(), 9092, 8081, 3, false, ServiceSpec.ALL, 0);
-  }
+    public static StackOptions defaults(Path home) {
+        return new StackOptions(
+                home,
+                home.resolve(".tiergate"),
+                Optional.empty(),
+                Optional.empty(),
+                9092,
+                8081,
+                3,
+                false,
+                ServiceSpec.ALL,
+                0);
+    }
 
-  /** The same options with another data dir, freshness and set of services. */
-  public StackOptions with(Path dataDir, boolean fresh, List<ServiceSpec> services) {
-    return new StackOptions(
-        home, dataDir, bootstrap, registryUrl, brokerPort, registryPort, partitions, fresh, services, servicePortOffset);
-  }
+    /** The same options with another data dir, freshness and set of services. */
+    public StackOptions with(Path dataDir, boolean fresh, List<ServiceSpec> services) {
+        return new StackOptions(
+                home,
+                dataDir,
+                bootstrap,
+                registryUrl,
+                brokerPort,
+                registryPort,
+                partitions,
+                fresh,
+                services,
+                servicePortOffset);
+    }
 }

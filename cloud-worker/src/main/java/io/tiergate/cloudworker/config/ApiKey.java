@@ -5,22 +5,22 @@ import java.util.Objects;
 /** An API key that never prints itself: toString, logs and exceptions see "[redacted]". */
 public final class ApiKey {
 
-  private final String value;
+    private final String value;
 
-  public ApiKey(String value) {
-    this.value = Objects.requireNonNull(value, "value").strip();
-    if (this.value.isEmpty()) {
-      throw new IllegalArgumentException("empty API key");
+    public ApiKey(String value) {
+        this.value = Objects.requireNonNull(value, "value").strip();
+        if (this.value.isEmpty()) {
+            throw new IllegalArgumentException("empty API key");
+        }
     }
-  }
 
-  /** For the Authorization / x-api-key header only. */
-  public String reveal() {
-    return value;
-  }
+    /** For the Authorization / x-api-key header only. */
+    public String reveal() {
+        return value;
+    }
 
-  @Override
-  public String toString() {
-    return "[redacted]";
-  }
+    @Override
+    public String toString() {
+        return "[redacted]";
+    }
 }

@@ -17,36 +17,44 @@ import java.util.Map;
 @Requires(beans = CloudWorkerRunner.class)
 public class CloudWorkerHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
 
-  private final CloudWorkerRunner runner;
-  private final CloudModels models;
+    private final CloudWorkerRunner runner;
+    private final CloudModels models;
 
-  public CloudWorkerHealthIndicator(CloudWorkerRunner runner, CloudModels models) {
-    this.runner = runner;
-    this.models = models;
-  }
-
-  @Override
-  protected Map<String, Object> getHealthInformation() {
-    boolean running = runner.worker().running();
-    healthStatus = running ? HealthStatus.UP : HealthStatus.DOWN;
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("running", running);
-    info.put("simulated", models.allSimulated());
-    info.put("inFlight", runner.worker().inFlight());
-    info.put("maxInFlight", runner.worker().maxInFlight());
-    info.put("partitions", runner.worker().assignment().stream().map(Object::toString).sorted().toList());
-    info.put("circuit", runner.circuit().name());
-    Map<String, String> perModel = new LinkedHashMap<>();
-    for (ServingModel m : models.all()) {
-      perModel.put(m.model(), (m.simulated() ? "SIMULATED" : m.endpoint().provider()) + ", circuit " + m.breaker().getState());
+    public CloudWorkerHealthIndicator(CloudWorkerRunner runner, CloudModels models) {
+        this.runner = runner;
+        this.models = models;
     }
-    info.put("models", perModel);
-    info.put("unavailable", models.unavailable());
-    return info;
-  }
 
-  @Override
-  protected String getName() {
-    return "cloud-worker";
-  }
+    @Override
+    protected Map<String, Object> getHealthInformation() {
+        boolean running = runner.worker().running();
+        healthStatus = running ? HealthStatus.UP : HealthStatus.DOWN;
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("running", running);
+        info.put("simulated", models.allSimulated());
+        info.put("inFlight", runner.worker().inFlight());
+        info.put("maxInFlight", runner.worker().maxInFlight());
+        info.put(
+                "partitions",
+                runner.worker().assignment().stream()
+                        .map(Object::toString)
+                        .sorted()
+                        .toList());
+        info.put("circuit", runner.circuit().name());
+        Map<String, String> perModel = new LinkedHashMap<>();
+        for (ServingModel m : models.all()) {
+            perModel.put(
+                    m.model(),
+                    (m.simulated() ? "SIMULATED" : m.endpoint().provider()) + ", circuit "
+                            + m.breaker().getState());
+        }
+        info.put("models", perModel);
+        info.put("unavailable", models.unavailable());
+        return info;
+    }
+
+    @Override
+    protected String getName() {
+        return "cloud-worker";
+    }
 }

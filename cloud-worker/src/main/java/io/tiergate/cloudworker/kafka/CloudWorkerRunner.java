@@ -38,80 +38,83 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "tiergate.cloud-worker.enabled", notEquals = "false")
 public class CloudWorkerRunner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CloudWorkerRunner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CloudWorkerRunner.class);
 
-  private final TierWorker worker;
-  private final WorkerHealthPublisher health;
-  private final CloudWorkerConfiguration config;
-  private final CloudModels models;
+    private final TierWorker worker;
+    private final WorkerHealthPublisher health;
+    private final CloudWorkerConfiguration config;
+    private final CloudModels models;
 
-  public CloudWorkerRunner(
-      CloudWorkerConfiguration config,
-      @Named("cloudWorkerId") String workerId,
-      KafkaClientSettings settings,
-      InboundRecords inbound,
-      EventPublisher publisher,
-      MeterRegistry meters,
-      CloudModels models,
-      CloudRequestHandler handler,
-      AttemptPricer pricer,
-      Optional<TopicProvisioning> topicsProvisioned) {
-    this.config = config;
-    this.models = models;
-    TierWorkerConfig.Builder builder =
-        TierWorkerConfig.builder(workerId, config.groupId(), Topics.TIER_CLOUD)
-            .maxInFlight(config.maxInFlight())
-            .revokeDrainTimeout(config.revokeDrainTimeout())
-            .shutdownTimeout(config.shutdownTimeout());
-    if (config.workerId() != null) {
-      builder.staticMembership(); // a configured id is stable across restarts; host-pid ids are not
-    }
-    TierWorkerConfig workerConfig = builder.build();
-    this.worker = new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.CLOUD, workerId, pricer), handler, inbound, meters);
-    this.health = config.health().publish() ? new WorkerHealthPublisher(publisher, workerId, Tier.CLOUD) : null;
-    topicsProvisioned.ifPresent(t -> LOG.debug("topics provisioned before the worker starts"));
-  }
-
-  @PostConstruct
-  void start() {
-    worker.start();
-    if (health != null) {
-      health.start(this::snapshot, config.health().checkEvery(), config.health().heartbeat());
-    }
-  }
-
-  /** In flight vs. the bound; circuit OPEN only when every model's breaker is open. */
-  HealthSnapshot snapshot() {
-    return new HealthSnapshot(worker.inFlight(), worker.maxInFlight(), circuit());
-  }
-
-  public CircuitState circuit() {
-    boolean anyClosed = false;
-    boolean anyHalfOpen = false;
-    for (ServingModel m : models.all()) {
-      switch (m.breaker().getState()) {
-        case CLOSED, DISABLED, METRICS_ONLY -> anyClosed = true;
-        case HALF_OPEN -> anyHalfOpen = true;
-        default -> {
-          // OPEN, FORCED_OPEN
+    public CloudWorkerRunner(
+            CloudWorkerConfiguration config,
+            @Named("cloudWorkerId") String workerId,
+            KafkaClientSettings settings,
+            InboundRecords inbound,
+            EventPublisher publisher,
+            MeterRegistry meters,
+            CloudModels models,
+            CloudRequestHandler handler,
+            AttemptPricer pricer,
+            Optional<TopicProvisioning> topicsProvisioned) {
+        this.config = config;
+        this.models = models;
+        TierWorkerConfig.Builder builder = TierWorkerConfig.builder(workerId, config.groupId(), Topics.TIER_CLOUD)
+                .maxInFlight(config.maxInFlight())
+                .revokeDrainTimeout(config.revokeDrainTimeout())
+                .shutdownTimeout(config.shutdownTimeout());
+        if (config.workerId() != null) {
+            builder.staticMembership(); // a configured id is stable across restarts; host-pid ids are not
         }
-      }
+        TierWorkerConfig workerConfig = builder.build();
+        this.worker = new TierWorker(
+                settings, workerConfig, WorkEnvironment.of(Tier.CLOUD, workerId, pricer), handler, inbound, meters);
+        this.health = config.health().publish() ? new WorkerHealthPublisher(publisher, workerId, Tier.CLOUD) : null;
+        topicsProvisioned.ifPresent(t -> LOG.debug("topics provisioned before the worker starts"));
     }
-    if (anyClosed) {
-      return CircuitState.CLOSED;
-    }
-    return anyHalfOpen ? CircuitState.HALF_OPEN : CircuitState.OPEN;
-  }
 
-  public TierWorker worker() {
-    return worker;
-  }
-
-  @PreDestroy
-  void stop() {
-    worker.close();
-    if (health != null) {
-      health.close();
+    @PostConstruct
+    void start() {
+        worker.start();
+        if (health != null) {
+            health.start(
+                    this::snapshot,
+                    config.health().checkEvery(),
+                    config.health().heartbeat());
+        }
     }
-  }
+
+    /** In flight vs. the bound; circuit OPEN only when every model's breaker is open. */
+    HealthSnapshot snapshot() {
+        return new HealthSnapshot(worker.inFlight(), worker.maxInFlight(), circuit());
+    }
+
+    public CircuitState circuit() {
+        boolean anyClosed = false;
+        boolean anyHalfOpen = false;
+        for (ServingModel m : models.all()) {
+            switch (m.breaker().getState()) {
+                case CLOSED, DISABLED, METRICS_ONLY -> anyClosed = true;
+                case HALF_OPEN -> anyHalfOpen = true;
+                default -> {
+                    // OPEN, FORCED_OPEN
+                }
+            }
+        }
+        if (anyClosed) {
+            return CircuitState.CLOSED;
+        }
+        return anyHalfOpen ? CircuitState.HALF_OPEN : CircuitState.OPEN;
+    }
+
+    public TierWorker worker() {
+        return worker;
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.close();
+        if (health != null) {
+            health.close();
+        }
+    }
 }

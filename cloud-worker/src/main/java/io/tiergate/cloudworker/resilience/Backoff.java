@@ -11,17 +11,17 @@ import java.util.function.DoubleSupplier;
  */
 public record Backoff(Duration base, Duration max) {
 
-  public Backoff {
-    if (base.isNegative() || max.compareTo(base) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 <= base <= max");
+    public Backoff {
+        if (base.isNegative() || max.compareTo(base) < 0) {
+            throw new IllegalArgumentException("backoff needs 0 <= base <= max");
+        }
     }
-  }
 
-  /** Wait before retry number {@code retry} (1 = the first retry). */
-  public Duration delay(int retry, Optional<Duration> retryAfter, DoubleSupplier random) {
-    long cap = base.toMillis() << Math.min(20, Math.max(0, retry - 1));
-    long ceiling = Math.min(max.toMillis(), cap);
-    Duration jittered = Duration.ofMillis(Math.round(random.getAsDouble() * ceiling));
-    return retryAfter.filter(ra -> ra.compareTo(jittered) > 0).orElse(jittered);
-  }
+    /** Wait before retry number {@code retry} (1 = the first retry). */
+    public Duration delay(int retry, Optional<Duration> retryAfter, DoubleSupplier random) {
+        long cap = base.toMillis() << Math.min(20, Math.max(0, retry - 1));
+        long ceiling = Math.min(max.toMillis(), cap);
+        Duration jittered = Duration.ofMillis(Math.round(random.getAsDouble() * ceiling));
+        return retryAfter.filter(ra -> ra.compareTo(jittered) > 0).orElse(jittered);
+    }
 }

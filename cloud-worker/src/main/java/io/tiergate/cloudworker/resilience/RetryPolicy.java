@@ -11,11 +11,15 @@ import java.time.Duration;
  * @param requestDeadline the whole request (all attempts, waits and fallbacks) must end within it
  */
 public record RetryPolicy(
-    int maxAttemptsPerModel, Backoff backoff, Duration maxRetryAfter, Duration maxRateLimitWait, Duration requestDeadline) {
+        int maxAttemptsPerModel,
+        Backoff backoff,
+        Duration maxRetryAfter,
+        Duration maxRateLimitWait,
+        Duration requestDeadline) {
 
-  public RetryPolicy {
-    if (maxAttemptsPerModel < 1) {
-      throw new IllegalArgumentException("max-attempts-per-model must be >= 1");
+    public RetryPolicy {
+        if (maxAttemptsPerModel < 1) {
+            throw new IllegalArgumentException("max-attempts-per-model must be >= 1");
+        }
     }
-  }
 }

@@ -45,180 +45,200 @@ import java.util.Optional;
  */
 public final class CloudModels {
 
-  private final Map<String, ServingModel> models;
-  private final List<String> unavailable;
-  private final boolean allSimulated;
+    private final Map<String, ServingModel> models;
+    private final List<String> unavailable;
+    private final boolean allSimulated;
 
-  private CloudModels(Map<String, ServingModel> models, List<String> unavailable, boolean allSimulated) {
-    this.models = Map.copyOf(models);
-    this.unavailable = List.copyOf(unavailable);
-    this.allSimulated = allSimulated;
-  }
-
-  public Optional<ServingModel> get(String model) {
-    return Optional.ofNullable(models.get(model));
-  }
-
-  public Collection<ServingModel> all() {
-    return models.values();
-  }
-
-  /** Configured models this worker cannot call, with why (for logs and health). */
-  public List<String> unavailable() {
-    return unavailable;
-  }
-
-  /** True when every model is simulated because no real endpoint has a key (or mode SIMULATED). */
-  public boolean allSimulated() {
-    return allSimulated;
-  }
-
-  public static CloudModels build(
-      Collection<ModelProperties> configured,
-      BackendMode mode,
-      PriceTable prices,
-      ApiKeySource keys,
-      ModelHttp http,
-      SimulatedBackend simulated,
-      Clock clock) {
-    Map<String, ModelProperties> byModel = new LinkedHashMap<>();
-    for (ModelProperties p : configured) {
-      ModelPrice price = prices.require(p.model());
-      if (price.tier() != Tier.CLOUD) {
-        throw new IllegalArgumentException(
-            "tiergate.cloud-worker.models." + p.name() + ": " + p.model() + " is a " + price.tier() + " model, not a cloud one");
-      }
-      if (byModel.put(p.model(), p) != null) {
-        throw new IllegalArgumentException("tiergate.cloud-worker.models: " + p.model() + " is configured twice");
-      }
+    private CloudModels(Map<String, ServingModel> models, List<String> unavailable, boolean allSimulated) {
+        this.models = Map.copyOf(models);
+        this.unavailable = List.copyOf(unavailable);
+        this.allSimulated = allSimulated;
     }
-    Map<String, ApiKey> resolved = new LinkedHashMap<>();
-    List<String> missing = new ArrayList<>();
-    for (ModelProperties p : byModel.values()) {
-      if (p.api() == ModelEndpoint.Api.SIMULATED) {
-        continue;
-      }
-      Optional<ApiKey> key = keys.resolve(p);
-      if (key.isPresent()) {
-        resolved.put(p.model(), key.get());
-      } else {
-        missing.add(p.model() + " (key from " + ApiKeySource.describe(p) + ")");
-      }
+
+    public Optional<ServingModel> get(String model) {
+        return Optional.ofNullable(models.get(model));
     }
-    if (mode == BackendMode.REAL && !missing.isEmpty()) {
-      throw new IllegalStateException("tiergate.cloud-worker.backend=real but no API key for: " + missing);
+
+    public Collection<ServingModel> all() {
+        return models.values();
     }
-    boolean simulateAll = mode == BackendMode.SIMULATED || (mode == BackendMode.AUTO && resolved.isEmpty());
-    Map<String, ServingModel> serving = new LinkedHashMap<>();
-    List<String> unavailable = new ArrayList<>();
-    if (simulateAll) {
-      for (ModelPrice price : prices.models()) {
-        if (price.tier() == Tier.CLOUD) {
-          ModelProperties p = byModel.getOrDefault(price.id(), defaults(price.id()));
-          serving.put(price.id(), simulatedModel(p, simulated, clock));
+
+    /** Configured models this worker cannot call, with why (for logs and health). */
+    public List<String> unavailable() {
+        return unavailable;
+    }
+
+    /** True when every model is simulated because no real endpoint has a key (or mode SIMULATED). */
+    public boolean allSimulated() {
+        return allSimulated;
+    }
+
+    public static CloudModels build(
+            Collection<ModelProperties> configured,
+            BackendMode mode,
+            PriceTable prices,
+            ApiKeySource keys,
+            ModelHttp http,
+            SimulatedBackend simulated,
+            Clock clock) {
+        Map<String, ModelProperties> byModel = new LinkedHashMap<>();
+        for (ModelProperties p : configured) {
+            ModelPrice price = prices.require(p.model());
+            if (price.tier() != Tier.CLOUD) {
+                throw new IllegalArgumentException("tiergate.cloud-worker.models." + p.name() + ": " + p.model()
+                        + " is a " + price.tier() + " model, not a cloud one");
+            }
+            if (byModel.put(p.model(), p) != null) {
+                throw new IllegalArgumentException(
+                        "tiergate.cloud-worker.models: " + p.model() + " is configured twice");
+            }
         }
-      }
-      return new CloudModels(serving, unavailable, true);
-    }
-    for (ModelProperties p : byModel.values()) {
-      if (p.api() == ModelEndpoint.Api.SIMULATED) {
-        serving.put(p.model(), simulatedModel(p, simulated, clock));
-      } else if (resolved.containsKey(p.model())) {
-        ModelEndpoint endpoint = endpoint(p, resolved.get(p.model()));
-        ModelBackend backend =
-            p.api() == ModelEndpoint.Api.ANTHROPIC
-                ? new AnthropicMessagesBackend(http, endpoint.http(), endpoint.defaultMaxOutputTokens())
-                : new OpenAiChatBackend(http, endpoint.http());
-        serving.put(p.model(), new ServingModel(endpoint, backend, limiter(p), breaker(p, clock)));
-      }
-    }
-    unavailable.addAll(missing);
-    return new CloudModels(serving, unavailable, false);
-  }
-
-  private static ModelProperties defaults(String model) {
-    return ModelProperties.builder(model).api(ModelEndpoint.Api.SIMULATED).build();
-  }
-
-  private static ServingModel simulatedModel(ModelProperties p, SimulatedBackend simulated, Clock clock) {
-    ModelEndpoint endpoint =
-        new ModelEndpoint(
-            p.model(), ModelEndpoint.Api.SIMULATED, null, p.model(), SimulatedBackend.PROVIDER, null, false,
-            p.defaultMaxOutputTokens(), p.timeout(), Map.of());
-    return new ServingModel(endpoint, new ScaledRetryAfter(simulated), limiter(p), breaker(p, clock));
-  }
-
-  static ModelEndpoint endpoint(ModelProperties p, ApiKey key) {
-    if (p.baseUrl() == null) {
-      throw new IllegalArgumentException("tiergate.cloud-worker.models." + p.name() + ".base-url is missing");
-    }
-    return new ModelEndpoint(
-        p.model(), p.api(), URI.create(p.baseUrl()), p.remoteModel(), p.provider(), key, p.stream(),
-        p.defaultMaxOutputTokens(), p.timeout(), p.headers());
-  }
-
-  static ModelRateLimiter limiter(ModelProperties p) {
-    return new ModelRateLimiter(p.requestsPerMinute(), p.tokensPerMinute(), System::nanoTime);
-  }
-
-  /**
-   * Opens on server-side trouble only — 5xx, timeouts, broken answers. A 429 is the provider
-   * pacing us (Retry-After handles it) and a 4xx is about the request, so neither opens it.
-   */
-  static CircuitBreaker breaker(ModelProperties p, Clock clock) {
-    CircuitBreakerConfig config =
-        CircuitBreakerConfig.custom()
-            .failureRateThreshold(p.circuitFailureRatePercent())
-            .minimumNumberOfCalls(p.circuitMinimumCalls())
-            .slidingWindowSize(Math.max(p.circuitMinimumCalls(), 20))
-            .waitDurationInOpenState(p.circuitOpenFor())
-            .permittedNumberOfCallsInHalfOpenState(2)
-            .automaticTransitionFromOpenToHalfOpenEnabled(false)
-            .clock(clock) // the worker's clock times the open state too
-            .ignoreException(CloudModels::ignoredByBreaker)
-            .build();
-    return CircuitBreaker.of("cloud-" + p.model(), config);
-  }
-
-  static boolean ignoredByBreaker(Throwable t) {
-    if (t instanceof ModelCallException e) {
-      return e.kind() == ModelCallException.Kind.NON_RETRYABLE || e.httpStatus().orElse(0) == 429;
-    }
-    return false;
-  }
-
-  /**
-   * The simulated backend's Retry-After is modelled time; divide it by the speed-up like every
-   * other simulated duration, so a sped-up demo does not wait real seconds on a simulated 429.
-   */
-  static final class ScaledRetryAfter implements ModelBackend {
-    private final SimulatedBackend delegate;
-
-    ScaledRetryAfter(SimulatedBackend delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String provider() {
-      return delegate.provider();
-    }
-
-    @Override
-    public boolean simulated() {
-      return true;
-    }
-
-    @Override
-    public ModelResponse call(ModelCall call) throws ModelCallException {
-      try {
-        return delegate.call(call);
-      } catch (ModelCallException e) {
-        if (e.retryAfter().isEmpty()) {
-          throw e;
+        Map<String, ApiKey> resolved = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (ModelProperties p : byModel.values()) {
+            if (p.api() == ModelEndpoint.Api.SIMULATED) {
+                continue;
+            }
+            Optional<ApiKey> key = keys.resolve(p);
+            if (key.isPresent()) {
+                resolved.put(p.model(), key.get());
+            } else {
+                missing.add(p.model() + " (key from " + ApiKeySource.describe(p) + ")");
+            }
         }
-        Duration scaled = Duration.ofNanos(Math.round(e.retryAfter().get().toNanos() / delegate.settings().speedUp()));
-        throw ModelCallException.retryable(e.errorCode(), e.getMessage(), e.httpStatus().isPresent() ? e.httpStatus().getAsInt() : null, scaled);
-      }
+        if (mode == BackendMode.REAL && !missing.isEmpty()) {
+            throw new IllegalStateException("tiergate.cloud-worker.backend=real but no API key for: " + missing);
+        }
+        boolean simulateAll = mode == BackendMode.SIMULATED || (mode == BackendMode.AUTO && resolved.isEmpty());
+        Map<String, ServingModel> serving = new LinkedHashMap<>();
+        List<String> unavailable = new ArrayList<>();
+        if (simulateAll) {
+            for (ModelPrice price : prices.models()) {
+                if (price.tier() == Tier.CLOUD) {
+                    ModelProperties p = byModel.getOrDefault(price.id(), defaults(price.id()));
+                    serving.put(price.id(), simulatedModel(p, simulated, clock));
+                }
+            }
+            return new CloudModels(serving, unavailable, true);
+        }
+        for (ModelProperties p : byModel.values()) {
+            if (p.api() == ModelEndpoint.Api.SIMULATED) {
+                serving.put(p.model(), simulatedModel(p, simulated, clock));
+            } else if (resolved.containsKey(p.model())) {
+                ModelEndpoint endpoint = endpoint(p, resolved.get(p.model()));
+                ModelBackend backend = p.api() == ModelEndpoint.Api.ANTHROPIC
+                        ? new AnthropicMessagesBackend(http, endpoint.http(), endpoint.defaultMaxOutputTokens())
+                        : new OpenAiChatBackend(http, endpoint.http());
+                serving.put(p.model(), new ServingModel(endpoint, backend, limiter(p), breaker(p, clock)));
+            }
+        }
+        unavailable.addAll(missing);
+        return new CloudModels(serving, unavailable, false);
     }
-  }
+
+    private static ModelProperties defaults(String model) {
+        return ModelProperties.builder(model).api(ModelEndpoint.Api.SIMULATED).build();
+    }
+
+    private static ServingModel simulatedModel(ModelProperties p, SimulatedBackend simulated, Clock clock) {
+        ModelEndpoint endpoint = new ModelEndpoint(
+                p.model(),
+                ModelEndpoint.Api.SIMULATED,
+                null,
+                p.model(),
+                SimulatedBackend.PROVIDER,
+                null,
+                false,
+                p.defaultMaxOutputTokens(),
+                p.timeout(),
+                Map.of());
+        return new ServingModel(endpoint, new ScaledRetryAfter(simulated), limiter(p), breaker(p, clock));
+    }
+
+    static ModelEndpoint endpoint(ModelProperties p, ApiKey key) {
+        if (p.baseUrl() == null) {
+            throw new IllegalArgumentException("tiergate.cloud-worker.models." + p.name() + ".base-url is missing");
+        }
+        return new ModelEndpoint(
+                p.model(),
+                p.api(),
+                URI.create(p.baseUrl()),
+                p.remoteModel(),
+                p.provider(),
+                key,
+                p.stream(),
+                p.defaultMaxOutputTokens(),
+                p.timeout(),
+                p.headers());
+    }
+
+    static ModelRateLimiter limiter(ModelProperties p) {
+        return new ModelRateLimiter(p.requestsPerMinute(), p.tokensPerMinute(), System::nanoTime);
+    }
+
+    /**
+     * Opens on server-side trouble only — 5xx, timeouts, broken answers. A 429 is the provider
+     * pacing us (Retry-After handles it) and a 4xx is about the request, so neither opens it.
+     */
+    static CircuitBreaker breaker(ModelProperties p, Clock clock) {
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .failureRateThreshold(p.circuitFailureRatePercent())
+                .minimumNumberOfCalls(p.circuitMinimumCalls())
+                .slidingWindowSize(Math.max(p.circuitMinimumCalls(), 20))
+                .waitDurationInOpenState(p.circuitOpenFor())
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(clock) // the worker's clock times the open state too
+                .ignoreException(CloudModels::ignoredByBreaker)
+                .build();
+        return CircuitBreaker.of("cloud-" + p.model(), config);
+    }
+
+    static boolean ignoredByBreaker(Throwable t) {
+        if (t instanceof ModelCallException e) {
+            return e.kind() == ModelCallException.Kind.NON_RETRYABLE
+                    || e.httpStatus().orElse(0) == 429;
+        }
+        return false;
+    }
+
+    /**
+     * The simulated backend's Retry-After is modelled time; divide it by the speed-up like every
+     * other simulated duration, so a sped-up demo does not wait real seconds on a simulated 429.
+     */
+    static final class ScaledRetryAfter implements ModelBackend {
+        private final SimulatedBackend delegate;
+
+        ScaledRetryAfter(SimulatedBackend delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String provider() {
+            return delegate.provider();
+        }
+
+        @Override
+        public boolean simulated() {
+            return true;
+        }
+
+        @Override
+        public ModelResponse call(ModelCall call) throws ModelCallException {
+            try {
+                return delegate.call(call);
+            } catch (ModelCallException e) {
+                if (e.retryAfter().isEmpty()) {
+                    throw e;
+                }
+                Duration scaled = Duration.ofNanos(Math.round(
+                        e.retryAfter().get().toNanos() / delegate.settings().speedUp()));
+                throw ModelCallException.retryable(
+                        e.errorCode(),
+                        e.getMessage(),
+                        e.httpStatus().isPresent() ? e.httpStatus().getAsInt() : null,
+                        scaled);
+            }
+        }
+    }
 }

@@ -32,104 +32,122 @@ import org.junit.jupiter.api.Test;
 
 class CloudWorkerIT {
 
-  private static final String HAIKU = "anthropic/claude-haiku-4.5";
-  private static final String DEEPSEEK = "deepseek/deepseek-chat";
-  /** The request id in a provider call's body, from the prompt {@link Fixtures#routed} writes. */
-  private static final Pattern ID = Pattern.compile("incident report for ([\\w-]+)");
+    private static final String HAIKU = "anthropic/claude-haiku-4.5";
+    private static final String DEEPSEEK = "deepseek/deepseek-chat";
+    /** The request id in a provider call's body, from the prompt {@link Fixtures#routed} writes. */
+    private static final Pattern ID = Pattern.compile("incident report for ([\\w-]+)");
 
-  private final IsolatedCluster cluster = new IsolatedCluster(TestBrokers.shared().bootstrapServers(), 3);
-  private final FakeProvider provider = new FakeProvider();
-  private final FakeProvider otherProvider = new FakeProvider();
+    private final IsolatedCluster cluster =
+            new IsolatedCluster(TestBrokers.shared().bootstrapServers(), 3);
+    private final FakeProvider provider = new FakeProvider();
+    private final FakeProvider otherProvider = new FakeProvider();
 
-  @AfterEach
-  void close() {
-    cluster.close();
-    provider.close();
-    otherProvider.close();
-  }
+    @AfterEach
+    void close() {
+        cluster.close();
+        provider.close();
+        otherProvider.close();
+    }
 
-  private static String requestId(FakeProvider.Received r) {
-    Matcher m = ID.matcher(r.body());
-    return m.find() ? m.group(1) : "?";
-  }
+    private static String requestId(FakeProvider.Received r) {
+        Matcher m = ID.matcher(r.body());
+        return m.find() ? m.group(1) : "?";
+    }
 
-  private static Map<String, Long> perAttempt(List<CostEvent> costs) {
-    return costs.stream().collect(Collectors.groupingBy(c -> c.getRequestId() + "#" + c.getAttempt(), Collectors.counting()));
-  }
+    private static Map<String, Long> perAttempt(List<CostEvent> costs) {
+        return costs.stream()
+                .collect(Collectors.groupingBy(c -> c.getRequestId() + "#" + c.getAttempt(), Collectors.counting()));
+    }
 
-  @Test
-  void twoInstancesPublishExactlyOneResultPerRequestAndOneCostEventPerAttempt() {
-    // every 5th request is rate limited once (429, Retry-After 0) before it answers
-    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    provider.otherwise(r -> {
-      String id = requestId(r);
-      int n = calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-      if (id.endsWith("0") || id.endsWith("5")) {
-        if (n == 1) {
-          return Reply.json(429, "openai/error-429.json").header("retry-after", "0");
+    @Test
+    void twoInstancesPublishExactlyOneResultPerRequestAndOneCostEventPerAttempt() {
+        // every 5th request is rate limited once (429, Retry-After 0) before it answers
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        provider.otherwise(r -> {
+            String id = requestId(r);
+            int n = calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            if (id.endsWith("0") || id.endsWith("5")) {
+                if (n == 1) {
+                    return Reply.json(429, "openai/error-429.json").header("retry-after", "0");
+                }
+            }
+            return Reply.sse("openai/chat-completion-stream.sse").betweenEvents(Duration.ofMillis(2));
+        });
+        int n = 40;
+        for (int i = 0; i < n; i++) {
+            cluster.send(Fixtures.cloud("two-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of(HAIKU)));
         }
-      }
-      return Reply.sse("openai/chat-completion-stream.sse").betweenEvents(Duration.ofMillis(2));
-    });
-    int n = 40;
-    for (int i = 0; i < n; i++) {
-      cluster.send(Fixtures.cloud("two-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of(HAIKU)));
+        cluster.flush();
+        cluster.start("a", cluster.handler(provider.baseUrl(), true), 8);
+        cluster.start("b", cluster.handler(provider.baseUrl(), true), 8);
+        try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
+                TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> results.poll().size() >= n && costs.poll().size() >= n + 8);
+            await().during(Duration.ofMillis(700))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> costs.poll().size() == n + 8);
+
+            List<InferenceResult> all = results.poll();
+            assertThat(all).hasSize(n);
+            assertThat(all.stream().map(InferenceResult::getRequestId).distinct())
+                    .hasSize(n);
+            assertThat(all).allMatch(r -> r.getStatus() == ResultStatus.COMPLETED && !r.getSimulated());
+            assertThat(perAttempt(costs.poll()))
+                    .hasSize(n + 8)
+                    .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+            List<CostEvent> retried = costs.poll().stream()
+                    .filter(c -> c.getReason() == CostReason.RETRY)
+                    .toList();
+            assertThat(retried).hasSize(8).allMatch(c -> c.getAttempt() == 2 && c.getSuccess());
+            // priced from the streamed usage chunk: 0.000614200 each (see OpenAiChatBackendTest)
+            assertThat(all).allMatch(r -> r.getTotalCostUsd().equals(Money.usd("0.000614200")));
+        }
     }
-    cluster.flush();
-    cluster.start("a", cluster.handler(provider.baseUrl(), true), 8);
-    cluster.start("b", cluster.handler(provider.baseUrl(), true), 8);
-    try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
-        TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= n && costs.poll().size() >= n + 8);
-      await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> costs.poll().size() == n + 8);
 
-      List<InferenceResult> all = results.poll();
-      assertThat(all).hasSize(n);
-      assertThat(all.stream().map(InferenceResult::getRequestId).distinct()).hasSize(n);
-      assertThat(all).allMatch(r -> r.getStatus() == ResultStatus.COMPLETED && !r.getSimulated());
-      assertThat(perAttempt(costs.poll())).hasSize(n + 8).allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
-      List<CostEvent> retried = costs.poll().stream().filter(c -> c.getReason() == CostReason.RETRY).toList();
-      assertThat(retried).hasSize(8).allMatch(c -> c.getAttempt() == 2 && c.getSuccess());
-      // priced from the streamed usage chunk: 0.000614200 each (see OpenAiChatBackendTest)
-      assertThat(all).allMatch(r -> r.getTotalCostUsd().equals(Money.usd("0.000614200")));
+    @Test
+    void aWorkerKilledMidFlightIsReplacedAndEveryRequestIsBilledOnce() {
+        CountDownLatch release = new CountDownLatch(1);
+        provider.otherwise(r -> {
+            try {
+                release.await(30, TimeUnit.SECONDS); // A's calls hang until A is dead
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Reply.sse("openai/chat-completion-stream.sse");
+        });
+        otherProvider.otherwise(r -> Reply.sse("openai/chat-completion-stream.sse"));
+        int n = 6;
+        for (int i = 0; i < n; i++) {
+            cluster.send(Fixtures.cloud("kill-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of()));
+        }
+        cluster.flush();
+        try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
+                TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
+            KillSwitch killA = new KillSwitch();
+            TierWorker a = cluster.start("a", cluster.handler(provider.baseUrl(), true), 8, killA);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> provider.received().size() == n);
+
+            killA.kill(a); // dies with all six model calls in flight
+            release.countDown(); // the provider answers A's calls: the tokens were spent, A never commits
+
+            cluster.start("b", cluster.handler(otherProvider.baseUrl(), true), 8);
+            await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= n);
+            await().during(Duration.ofMillis(700))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> costs.poll().size() == n);
+
+            assertThat(results.poll())
+                    .extracting(InferenceResult::getRequestId)
+                    .doesNotHaveDuplicates()
+                    .hasSize(n);
+            assertThat(perAttempt(costs.poll()))
+                    .hasSize(n)
+                    .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+            // the honest part (docs/delivery.md): each request reached a model twice, and is billed once
+            assertThat(provider.received()).hasSize(n);
+            assertThat(otherProvider.received()).hasSize(n);
+        }
     }
-  }
-
-  @Test
-  void aWorkerKilledMidFlightIsReplacedAndEveryRequestIsBilledOnce() {
-    CountDownLatch release = new CountDownLatch(1);
-    provider.otherwise(r -> {
-      try {
-        release.await(30, TimeUnit.SECONDS); // A's calls hang until A is dead
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Reply.sse("openai/chat-completion-stream.sse");
-    });
-    otherProvider.otherwise(r -> Reply.sse("openai/chat-completion-stream.sse"));
-    int n = 6;
-    for (int i = 0; i < n; i++) {
-      cluster.send(Fixtures.cloud("kill-" + i, TaskType.BOILERPLATE, DEEPSEEK, List.of()));
-    }
-    cluster.flush();
-    try (TopicReader<InferenceResult> results = cluster.reader(cluster.results);
-        TopicReader<CostEvent> costs = cluster.reader(cluster.costs)) {
-      KillSwitch killA = new KillSwitch();
-      TierWorker a = cluster.start("a", cluster.handler(provider.baseUrl(), true), 8, killA);
-      await().atMost(Duration.ofSeconds(30)).until(() -> provider.received().size() == n);
-
-      killA.kill(a); // dies with all six model calls in flight
-      release.countDown(); // the provider answers A's calls: the tokens were spent, A never commits
-
-      cluster.start("b", cluster.handler(otherProvider.baseUrl(), true), 8);
-      await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= n);
-      await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> costs.poll().size() == n);
-
-      assertThat(results.poll()).extracting(InferenceResult::getRequestId).doesNotHaveDuplicates().hasSize(n);
-      assertThat(perAttempt(costs.poll())).hasSize(n).allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
-      // the honest part (docs/delivery.md): each request reached a model twice, and is billed once
-      assertThat(provider.received()).hasSize(n);
-      assertThat(otherProvider.received()).hasSize(n);
-    }
-  }
 }

@@ -45,224 +45,259 @@ import org.junit.jupiter.api.Test;
 
 class CloudRequestHandlerTest {
 
-  static final String HAIKU = "anthropic/claude-haiku-4.5";
-  static final String SONNET = "anthropic/claude-sonnet-4.6";
-  static final String DEEPSEEK = "deepseek/deepseek-chat";
+    static final String HAIKU = "anthropic/claude-haiku-4.5";
+    static final String SONNET = "anthropic/claude-sonnet-4.6";
+    static final String DEEPSEEK = "deepseek/deepseek-chat";
 
-  final FakeProvider server = new FakeProvider();
-  final ModelHttp http = new ModelHttp(Duration.ofSeconds(2));
-  final List<Duration> slept = new ArrayList<>();
-  final AdvancingClock clock = new AdvancingClock();
+    final FakeProvider server = new FakeProvider();
+    final ModelHttp http = new ModelHttp(Duration.ofSeconds(2));
+    final List<Duration> slept = new ArrayList<>();
+    final AdvancingClock clock = new AdvancingClock();
 
-  /** The system clock, plus whatever a test has moved it on by (breakers time their open state on it). */
-  static final class AdvancingClock extends Clock {
-    private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
+    /** The system clock, plus whatever a test has moved it on by (breakers time their open state on it). */
+    static final class AdvancingClock extends Clock {
+        private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
 
-    void advance(Duration by) {
-      ahead.accumulateAndGet(by, Duration::plus);
+        void advance(Duration by) {
+            ahead.accumulateAndGet(by, Duration::plus);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(ahead.get());
+        }
     }
 
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
+    final WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, "cw-test", Fixtures.PRICER);
+
+    @AfterEach
+    void stop() {
+        server.close();
     }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
+    ModelProperties model(String id, Consumer<ModelProperties.Builder> tweak) {
+        ModelProperties.Builder p = ModelProperties.builder(id.replace('/', '-'))
+                .model(id)
+                .api(ModelEndpoint.Api.OPENAI)
+                .baseUrl(server.baseUrl().toString())
+                .apiKeyEnv("TEST_KEY")
+                .stream(false);
+        tweak.accept(p);
+        return p.build();
     }
 
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(ahead.get());
+    CloudRequestHandler handler(List<ModelProperties> models, int maxAttempts) {
+        CloudModels built = CloudModels.build(
+                models,
+                BackendMode.AUTO,
+                Fixtures.PRICES,
+                new ApiKeySource(Map.of("TEST_KEY", "sk-test-key-123456")::get),
+                http,
+                new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults()),
+                clock);
+        RetryPolicy policy = new RetryPolicy(
+                maxAttempts,
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8)),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(5));
+        return new CloudRequestHandler(
+                built, policy, Fixtures.PRICES, slept::add, () -> 0.5, new SimpleMeterRegistry());
     }
-  }
-  final WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, "cw-test", Fixtures.PRICER);
 
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
-  ModelProperties model(String id, Consumer<ModelProperties.Builder> tweak) {
-    ModelProperties.Builder p =
-        ModelProperties.builder(id.replace('/', '-'))
-            .model(id)
-            .api(ModelEndpoint.Api.OPENAI)
-            .baseUrl(server.baseUrl().toString())
-            .apiKeyEnv("TEST_KEY")
-            .stream(false);
-    tweak.accept(p);
-    return p.build();
-  }
-
-  CloudRequestHandler handler(List<ModelProperties> models, int maxAttempts) {
-    CloudModels built =
-        CloudModels.build(
-            models, BackendMode.AUTO, Fixtures.PRICES, new ApiKeySource(Map.of("TEST_KEY", "sk-test-key-123456")::get), http,
-            new SimulatedBackend(Fixtures.PRICES, SimulationSettings.defaults()), clock);
-    RetryPolicy policy =
-        new RetryPolicy(maxAttempts, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8)), Duration.ofSeconds(30),
-            Duration.ofSeconds(1), Duration.ofMinutes(5));
-    return new CloudRequestHandler(built, policy, Fixtures.PRICES, slept::add, () -> 0.5, new SimpleMeterRegistry());
-  }
-
-  WorkOutcome serve(CloudRequestHandler handler, RoutedRequest request) throws Exception {
-    return handler.handle(new Work(request, env));
-  }
-
-  @Test
-  void a429IsRetriedAfterItsRetryAfterAndEachAttemptIsBilled() throws Exception {
-    server.then(Reply.json(429, "openai/error-429.json").header("retry-after", "2"))
-        .then(Reply.json(200, "openai/chat-completion.json"));
-    WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), Fixtures.cloud("h1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
-
-    assertThat(slept).containsExactly(Duration.ofSeconds(2)); // backoff ≤ 500 ms × jitter < Retry-After
-    assertThat(outcome.costEvents()).extracting(CostEvent::getAttempt, CostEvent::getReason, CostEvent::getSuccess)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(1, CostReason.PRIMARY, false),
-            org.assertj.core.groups.Tuple.tuple(2, CostReason.RETRY, true));
-    assertThat(outcome.costEvents().get(0).getCostUsd()).isEqualTo(Money.ZERO);
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
-    assertThat(result.getAttempts()).isEqualTo(2);
-    assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.001778000")); // see OpenAiChatBackendTest
-  }
-
-  @Test
-  void aModelNotFoundFallsBackToTheNextModelOfTheDecision() throws Exception {
-    server.then(Reply.json(404, "openai/error-404-model.json")).then(Reply.json(200, "openrouter/chat-completion.json"));
-    WorkOutcome outcome =
-        serve(
-            handler(List.of(model(HAIKU, p -> {}), model(SONNET, p -> {})), 3),
-            Fixtures.cloud("h2", TaskType.CODE_REVIEW, HAIKU, List.of(SONNET)));
-    assertThat(slept).isEmpty();
-    assertThat(outcome.costEvents()).extracting(CostEvent::getModel).containsExactly(HAIKU, SONNET);
-    assertThat(outcome.costEvents()).extracting(CostEvent::getReason).containsExactly(CostReason.PRIMARY, CostReason.FALLBACK);
-    assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(SONNET);
-    assertThat(outcome.result().get().getReasons()).singleElement().asString().contains("FALLBACK").contains("model_not_found");
-    assertThat(server.received()).extracting(r -> r.body().contains(SONNET)).containsExactly(false, true);
-  }
-
-  @Test
-  void afterMaxAttemptsOnOneModelTheNextOneIsTried() throws Exception {
-    server.then(Reply.json(503, "openai/error-503.json")).then(Reply.json(503, "openai/error-503.json"))
-        .then(Reply.json(200, "openai/chat-completion.json"));
-    WorkOutcome outcome =
-        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 2), Fixtures.cloud("h3", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
-    assertThat(outcome.costEvents()).extracting(CostEvent::getReason)
-        .containsExactly(CostReason.PRIMARY, CostReason.RETRY, CostReason.FALLBACK);
-    // full jitter at 0.5: retry 1 waits 0.5 × 500 ms
-    assertThat(slept).containsExactly(Duration.ofMillis(250));
-    assertThat(outcome.result().orElseThrow().getAttempts()).isEqualTo(3);
-  }
-
-  @Test
-  void aRetryAfterLongerThanTheLimitMovesOnInsteadOfWaiting() throws Exception {
-    server.then(Reply.json(429, "openrouter/error-429.json").header("retry-after", "120"))
-        .then(Reply.json(200, "openai/chat-completion.json"));
-    WorkOutcome outcome =
-        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3), Fixtures.cloud("h4", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
-    assertThat(slept).isEmpty();
-    assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
-    assertThat(outcome.result().get().getReasons()).anyMatch(r -> r.contains("Retry-After PT2M exceeds"));
-  }
-
-  @Test
-  void anOpenCircuitSkipsTheModelWithoutCallingIt() throws Exception {
-    CloudRequestHandler handler =
-        handler(List.of(model(HAIKU, p -> {
-          p.circuitMinimumCalls(2);
-          p.circuitOpenFor(Duration.ofMinutes(5));
-        }), model(DEEPSEEK, p -> {})), 2);
-    server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"))
-        .then(Reply.json(200, "openai/chat-completion.json"));
-    serve(handler, Fixtures.cloud("h5", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
-    int callsBefore = server.received().size();
-
-    server.then(Reply.json(200, "openai/chat-completion.json"));
-    WorkOutcome outcome = serve(handler, Fixtures.cloud("h6", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
-    assertThat(server.received()).hasSize(callsBefore + 1);
-    assertThat(server.received().get(callsBefore).body()).contains(DEEPSEEK);
-    assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
-      assertThat(c.getModel()).isEqualTo(DEEPSEEK);
-      assertThat(c.getReason()).isEqualTo(CostReason.FALLBACK); // attempt 1, another model than the decision's
-    });
-    assertThat(outcome.result().orElseThrow().getReasons()).anyMatch(r -> r.contains("circuit OPEN"));
-  }
-
-  @Test
-  void requestsThatFindAHalfOpenCircuitsTrialsTakenWaitForTheVerdictInsteadOfFailing() throws Exception {
-    CloudRequestHandler handler =
-        handler(List.of(model(HAIKU, p -> {
-          p.circuitMinimumCalls(2);
-          p.circuitOpenFor(Duration.ofMillis(100));
-        })), 1);
-    server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"));
-    serve(handler, Fixtures.cloud("o1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
-    serve(handler, Fixtures.cloud("o2", TaskType.IMPLEMENTATION, HAIKU, List.of()));
-    clock.advance(Duration.ofMillis(200)); // past open-for: the next call finds the breaker HALF_OPEN (two trial calls)
-
-    // the provider is back, a little slow: while the two trials run, two more requests arrive
-    server.otherwise(r -> Reply.json(200, "openai/chat-completion.json").delay(Duration.ofMillis(300)));
-    List<Future<WorkOutcome>> outcomes = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      for (int i = 0; i < 4; i++) {
-        String id = "after-" + i;
-        outcomes.add(pool.submit(() -> serve(handler, Fixtures.cloud(id, TaskType.IMPLEMENTATION, HAIKU, List.of()))));
-      }
-      for (var f : outcomes) {
-        assertThat(f.get(10, TimeUnit.SECONDS).result().orElseThrow().getStatus()).isEqualTo(ResultStatus.COMPLETED);
-      }
-    } finally {
-      pool.shutdownNow();
+    WorkOutcome serve(CloudRequestHandler handler, RoutedRequest request) throws Exception {
+        return handler.handle(new Work(request, env));
     }
-    assertThat(server.received()).hasSize(6); // two that opened it, two trials, two after it closed
-  }
 
-  @Test
-  void aModelOverItsRequestsPerMinuteIsSkippedWhenTheWaitIsTooLong() throws Exception {
-    CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.requestsPerMinute(1L)), model(DEEPSEEK, p -> {})), 2);
-    server.otherwise(r -> Reply.json(200, "openai/chat-completion.json"));
-    serve(handler, Fixtures.cloud("r1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
-    WorkOutcome second = serve(handler, Fixtures.cloud("r2", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
-    assertThat(second.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
-    assertThat(second.result().get().getReasons()).anyMatch(r -> r.contains("rpm/tpm budget"));
-    assertThat(slept).isEmpty(); // a 60 s wait exceeds max-rate-limit-wait (1 s): no waiting
-  }
+    @Test
+    void a429IsRetriedAfterItsRetryAfterAndEachAttemptIsBilled() throws Exception {
+        server.then(Reply.json(429, "openai/error-429.json").header("retry-after", "2"))
+                .then(Reply.json(200, "openai/chat-completion.json"));
+        WorkOutcome outcome = serve(
+                handler(List.of(model(HAIKU, p -> {})), 3),
+                Fixtures.cloud("h1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
 
-  @Test
-  void aSovereignRequestIsRefusedWithoutAnyCall() throws Exception {
-    RoutedRequest sovereign = Fixtures.routed("s1", TaskType.DEBUGGING, Tier.CLOUD, HAIKU, List.of(), true, false, false);
-    WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), sovereign);
-    assertThat(server.received()).isEmpty();
-    assertThat(outcome.costEvents()).isEmpty();
-    assertThat(outcome.result().orElseThrow().getStatus()).isEqualTo(ResultStatus.REJECTED);
-    assertThat(outcome.result().get().getErrorCode()).isEqualTo("sovereignty_violation");
-  }
+        assertThat(slept).containsExactly(Duration.ofSeconds(2)); // backoff ≤ 500 ms × jitter < Retry-After
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getAttempt, CostEvent::getReason, CostEvent::getSuccess)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, CostReason.PRIMARY, false),
+                        org.assertj.core.groups.Tuple.tuple(2, CostReason.RETRY, true));
+        assertThat(outcome.costEvents().get(0).getCostUsd()).isEqualTo(Money.ZERO);
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(result.getAttempts()).isEqualTo(2);
+        assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.001778000")); // see OpenAiChatBackendTest
+    }
 
-  @Test
-  void whenEveryModelFailsTheResultIsFailedAndEveryAttemptBilled() throws Exception {
-    server.otherwise(r -> Reply.json(401, "openai/error-401.json"));
-    WorkOutcome outcome =
-        serve(handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3),
-            Fixtures.cloud("f1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK, "no/such-model", "qwen3:8b")));
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
-    assertThat(result.getErrorCode()).isEqualTo("unauthorized");
-    assertThat(result.getErrorMessage()).doesNotContain("sk-test");
-    assertThat(outcome.costEvents()).hasSize(2).allMatch(c -> !c.getSuccess());
-    assertThat(result.getReasons()).anyMatch(r -> r.contains("skipped no/such-model")).anyMatch(r -> r.contains("skipped qwen3:8b"));
-  }
+    @Test
+    void aModelNotFoundFallsBackToTheNextModelOfTheDecision() throws Exception {
+        server.then(Reply.json(404, "openai/error-404-model.json"))
+                .then(Reply.json(200, "openrouter/chat-completion.json"));
+        WorkOutcome outcome = serve(
+                handler(List.of(model(HAIKU, p -> {}), model(SONNET, p -> {})), 3),
+                Fixtures.cloud("h2", TaskType.CODE_REVIEW, HAIKU, List.of(SONNET)));
+        assertThat(slept).isEmpty();
+        assertThat(outcome.costEvents()).extracting(CostEvent::getModel).containsExactly(HAIKU, SONNET);
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getReason)
+                .containsExactly(CostReason.PRIMARY, CostReason.FALLBACK);
+        assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(SONNET);
+        assertThat(outcome.result().get().getReasons())
+                .singleElement()
+                .asString()
+                .contains("FALLBACK")
+                .contains("model_not_found");
+        assertThat(server.received()).extracting(r -> r.body().contains(SONNET)).containsExactly(false, true);
+    }
 
-  @Test
-  void aModelWithoutAKeyIsUnavailableNotSimulatedWhileOthersHaveKeys() throws Exception {
-    CloudRequestHandler handler = handler(List.of(model(HAIKU, p -> p.apiKeyEnv("MISSING_KEY")), model(DEEPSEEK, p -> {})), 2);
-    server.then(Reply.json(200, "openai/chat-completion.json"));
-    WorkOutcome outcome = serve(handler, Fixtures.cloud("k1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
-    assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
-    assertThat(outcome.result().get().getSimulated()).isFalse();
-    assertThat(outcome.result().get().getReasons()).anyMatch(r -> r.contains("skipped " + HAIKU + ": not available"));
-  }
+    @Test
+    void afterMaxAttemptsOnOneModelTheNextOneIsTried() throws Exception {
+        server.then(Reply.json(503, "openai/error-503.json"))
+                .then(Reply.json(503, "openai/error-503.json"))
+                .then(Reply.json(200, "openai/chat-completion.json"));
+        WorkOutcome outcome = serve(
+                handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 2),
+                Fixtures.cloud("h3", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getReason)
+                .containsExactly(CostReason.PRIMARY, CostReason.RETRY, CostReason.FALLBACK);
+        // full jitter at 0.5: retry 1 waits 0.5 × 500 ms
+        assertThat(slept).containsExactly(Duration.ofMillis(250));
+        assertThat(outcome.result().orElseThrow().getAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheLimitMovesOnInsteadOfWaiting() throws Exception {
+        server.then(Reply.json(429, "openrouter/error-429.json").header("retry-after", "120"))
+                .then(Reply.json(200, "openai/chat-completion.json"));
+        WorkOutcome outcome = serve(
+                handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3),
+                Fixtures.cloud("h4", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        assertThat(slept).isEmpty();
+        assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
+        assertThat(outcome.result().get().getReasons()).anyMatch(r -> r.contains("Retry-After PT2M exceeds"));
+    }
+
+    @Test
+    void anOpenCircuitSkipsTheModelWithoutCallingIt() throws Exception {
+        CloudRequestHandler handler = handler(
+                List.of(
+                        model(HAIKU, p -> {
+                            p.circuitMinimumCalls(2);
+                            p.circuitOpenFor(Duration.ofMinutes(5));
+                        }),
+                        model(DEEPSEEK, p -> {})),
+                2);
+        server.then(Reply.json(500, "openai/error-500.json"))
+                .then(Reply.json(500, "openai/error-500.json"))
+                .then(Reply.json(200, "openai/chat-completion.json"));
+        serve(handler, Fixtures.cloud("h5", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        int callsBefore = server.received().size();
+
+        server.then(Reply.json(200, "openai/chat-completion.json"));
+        WorkOutcome outcome = serve(handler, Fixtures.cloud("h6", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        assertThat(server.received()).hasSize(callsBefore + 1);
+        assertThat(server.received().get(callsBefore).body()).contains(DEEPSEEK);
+        assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
+            assertThat(c.getModel()).isEqualTo(DEEPSEEK);
+            assertThat(c.getReason()).isEqualTo(CostReason.FALLBACK); // attempt 1, another model than the decision's
+        });
+        assertThat(outcome.result().orElseThrow().getReasons()).anyMatch(r -> r.contains("circuit OPEN"));
+    }
+
+    @Test
+    void requestsThatFindAHalfOpenCircuitsTrialsTakenWaitForTheVerdictInsteadOfFailing() throws Exception {
+        CloudRequestHandler handler = handler(
+                List.of(model(HAIKU, p -> {
+                    p.circuitMinimumCalls(2);
+                    p.circuitOpenFor(Duration.ofMillis(100));
+                })),
+                1);
+        server.then(Reply.json(500, "openai/error-500.json")).then(Reply.json(500, "openai/error-500.json"));
+        serve(handler, Fixtures.cloud("o1", TaskType.IMPLEMENTATION, HAIKU, List.of()));
+        serve(handler, Fixtures.cloud("o2", TaskType.IMPLEMENTATION, HAIKU, List.of()));
+        clock.advance(
+                Duration.ofMillis(200)); // past open-for: the next call finds the breaker HALF_OPEN (two trial calls)
+
+        // the provider is back, a little slow: while the two trials run, two more requests arrive
+        server.otherwise(r -> Reply.json(200, "openai/chat-completion.json").delay(Duration.ofMillis(300)));
+        List<Future<WorkOutcome>> outcomes = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int i = 0; i < 4; i++) {
+                String id = "after-" + i;
+                outcomes.add(pool.submit(
+                        () -> serve(handler, Fixtures.cloud(id, TaskType.IMPLEMENTATION, HAIKU, List.of()))));
+            }
+            for (var f : outcomes) {
+                assertThat(f.get(10, TimeUnit.SECONDS).result().orElseThrow().getStatus())
+                        .isEqualTo(ResultStatus.COMPLETED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(server.received()).hasSize(6); // two that opened it, two trials, two after it closed
+    }
+
+    @Test
+    void aModelOverItsRequestsPerMinuteIsSkippedWhenTheWaitIsTooLong() throws Exception {
+        CloudRequestHandler handler =
+                handler(List.of(model(HAIKU, p -> p.requestsPerMinute(1L)), model(DEEPSEEK, p -> {})), 2);
+        server.otherwise(r -> Reply.json(200, "openai/chat-completion.json"));
+        serve(handler, Fixtures.cloud("r1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        WorkOutcome second = serve(handler, Fixtures.cloud("r2", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        assertThat(second.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
+        assertThat(second.result().get().getReasons()).anyMatch(r -> r.contains("rpm/tpm budget"));
+        assertThat(slept).isEmpty(); // a 60 s wait exceeds max-rate-limit-wait (1 s): no waiting
+    }
+
+    @Test
+    void aSovereignRequestIsRefusedWithoutAnyCall() throws Exception {
+        RoutedRequest sovereign =
+                Fixtures.routed("s1", TaskType.DEBUGGING, Tier.CLOUD, HAIKU, List.of(), true, false, false);
+        WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), sovereign);
+        assertThat(server.received()).isEmpty();
+        assertThat(outcome.costEvents()).isEmpty();
+        assertThat(outcome.result().orElseThrow().getStatus()).isEqualTo(ResultStatus.REJECTED);
+        assertThat(outcome.result().get().getErrorCode()).isEqualTo("sovereignty_violation");
+    }
+
+    @Test
+    void whenEveryModelFailsTheResultIsFailedAndEveryAttemptBilled() throws Exception {
+        server.otherwise(r -> Reply.json(401, "openai/error-401.json"));
+        WorkOutcome outcome = serve(
+                handler(List.of(model(HAIKU, p -> {}), model(DEEPSEEK, p -> {})), 3),
+                Fixtures.cloud("f1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK, "no/such-model", "qwen3:8b")));
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.getErrorCode()).isEqualTo("unauthorized");
+        assertThat(result.getErrorMessage()).doesNotContain("sk-test");
+        assertThat(outcome.costEvents()).hasSize(2).allMatch(c -> !c.getSuccess());
+        assertThat(result.getReasons())
+                .anyMatch(r -> r.contains("skipped no/such-model"))
+                .anyMatch(r -> r.contains("skipped qwen3:8b"));
+    }
+
+    @Test
+    void aModelWithoutAKeyIsUnavailableNotSimulatedWhileOthersHaveKeys() throws Exception {
+        CloudRequestHandler handler =
+                handler(List.of(model(HAIKU, p -> p.apiKeyEnv("MISSING_KEY")), model(DEEPSEEK, p -> {})), 2);
+        server.then(Reply.json(200, "openai/chat-completion.json"));
+        WorkOutcome outcome = serve(handler, Fixtures.cloud("k1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)));
+        assertThat(outcome.result().orElseThrow().getModel()).isEqualTo(DEEPSEEK);
+        assertThat(outcome.result().get().getSimulated()).isFalse();
+        assertThat(outcome.result().get().getReasons())
+                .anyMatch(r -> r.contains("skipped " + HAIKU + ": not available"));
+    }
 }

@@ -27,74 +27,78 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class TopicScan {
 
-  /** Header names of platform's DeadLetters (platform is not on this module's test classpath). */
-  static final String ERROR_CLASS = "tiergate.error.class";
-  static final String ERROR_MESSAGE = "tiergate.error.message";
-  static final String SOURCE_TOPIC = "tiergate.source.topic";
+    /** Header names of platform's DeadLetters (platform is not on this module's test classpath). */
+    static final String ERROR_CLASS = "tiergate.error.class";
 
-  enum Isolation {
-    READ_COMMITTED,
-    READ_UNCOMMITTED
-  }
+    static final String ERROR_MESSAGE = "tiergate.error.message";
+    static final String SOURCE_TOPIC = "tiergate.source.topic";
 
-  private final String bootstrap;
-  private final String registryUrl;
+    enum Isolation {
+        READ_COMMITTED,
+        READ_UNCOMMITTED
+    }
 
-  TopicScan(String bootstrap, String registryUrl) {
-    this.bootstrap = bootstrap;
-    this.registryUrl = registryUrl;
-  }
+    private final String bootstrap;
+    private final String registryUrl;
 
-  List<ConsumerRecord<String, byte[]>> raw(String topic, Isolation isolation) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(java.util.Locale.ROOT));
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "faults-scan-" + UUID.randomUUID());
-    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Could not read " + topic + " to its end " + end + " within 60 s");
+    TopicScan(String bootstrap, String registryUrl) {
+        this.bootstrap = bootstrap;
+        this.registryUrl = registryUrl;
+    }
+
+    List<ConsumerRecord<String, byte[]>> raw(String topic, Isolation isolation) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(java.util.Locale.ROOT));
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "faults-scan-" + UUID.randomUUID());
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end " + end + " within 60 s");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
         }
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
+        return out;
     }
-    return out;
-  }
 
-  /** Decodes every record; undecodable ones (injected garbage) are returned as empty. */
-  <V extends SpecificRecord> List<Decoded<V>> decoded(Topic<V> topic, Isolation isolation) {
-    AvroDeserializer<V> deserializer = new AvroDeserializer<>();
-    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, topic.valueType()), false);
-    List<Decoded<V>> out = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> r : raw(topic.name(), isolation)) {
-      Optional<V> value;
-      try {
-        value = Optional.ofNullable(deserializer.deserialize(r.topic(), r.value()));
-      } catch (RuntimeException e) {
-        value = Optional.empty();
-      }
-      out.add(new Decoded<>(r, value));
+    /** Decodes every record; undecodable ones (injected garbage) are returned as empty. */
+    <V extends SpecificRecord> List<Decoded<V>> decoded(Topic<V> topic, Isolation isolation) {
+        AvroDeserializer<V> deserializer = new AvroDeserializer<>();
+        deserializer.configure(
+                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, topic.valueType()), false);
+        List<Decoded<V>> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : raw(topic.name(), isolation)) {
+            Optional<V> value;
+            try {
+                value = Optional.ofNullable(deserializer.deserialize(r.topic(), r.value()));
+            } catch (RuntimeException e) {
+                value = Optional.empty();
+            }
+            out.add(new Decoded<>(r, value));
+        }
+        return out;
     }
-    return out;
-  }
 
-  record Decoded<V>(ConsumerRecord<String, byte[]> record, Optional<V> value) {
-    String key() {
-      return record.key();
+    record Decoded<V>(ConsumerRecord<String, byte[]> record, Optional<V> value) {
+        String key() {
+            return record.key();
+        }
     }
-  }
 
-  static String header(ConsumerRecord<?, ?> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-  }
+    static String header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
 }

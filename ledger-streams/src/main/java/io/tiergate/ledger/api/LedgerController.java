@@ -24,62 +24,61 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LedgerController {
 
-  private final LedgerQueries queries;
+    private final LedgerQueries queries;
 
-  public LedgerController(LedgerStores stores, LedgerConfiguration configuration) {
-    this.queries =
-        new LedgerQueries(
-            stores,
-            new BudgetAssessor(configuration.anomalyFactor(), configuration.anomalyMinRateUsdPerHour()),
-            System::currentTimeMillis);
-  }
+    public LedgerController(LedgerStores stores, LedgerConfiguration configuration) {
+        this.queries = new LedgerQueries(
+                stores,
+                new BudgetAssessor(configuration.anomalyFactor(), configuration.anomalyMinRateUsdPerHour()),
+                System::currentTimeMillis);
+    }
 
-  /** GET /ledger/spend?scope=…&period=day|month — 404 when the scope has neither spend nor budget. */
-  @Get("/spend")
-  public HttpResponse<?> spend(@QueryValue String scope, @QueryValue(defaultValue = "day") String period) {
-    return queries
-        .spend(scope, period)
-        .<HttpResponse<?>>map(HttpResponse::ok)
-        .orElseGet(() -> HttpResponse.notFound(new LedgerViews.Error("no spend and no budget for scope '" + scope + "'")));
-  }
+    /** GET /ledger/spend?scope=…&period=day|month — 404 when the scope has neither spend nor budget. */
+    @Get("/spend")
+    public HttpResponse<?> spend(@QueryValue String scope, @QueryValue(defaultValue = "day") String period) {
+        return queries.spend(scope, period)
+                .<HttpResponse<?>>map(HttpResponse::ok)
+                .orElseGet(() -> HttpResponse.notFound(
+                        new LedgerViews.Error("no spend and no budget for scope '" + scope + "'")));
+    }
 
-  /** GET /ledger/windows?scope=…&kind=HOUR|DAY|MONTH&from=…&to=… — all scopes without scope. */
-  @Get("/windows")
-  public List<LedgerViews.Window> windows(
-      @Nullable @QueryValue String scope,
-      @Nullable @QueryValue String kind,
-      @Nullable @QueryValue String from,
-      @Nullable @QueryValue String to) {
-    return queries.windows(scope, kind, from, to);
-  }
+    /** GET /ledger/windows?scope=…&kind=HOUR|DAY|MONTH&from=…&to=… — all scopes without scope. */
+    @Get("/windows")
+    public List<LedgerViews.Window> windows(
+            @Nullable @QueryValue String scope,
+            @Nullable @QueryValue String kind,
+            @Nullable @QueryValue String from,
+            @Nullable @QueryValue String to) {
+        return queries.windows(scope, kind, from, to);
+    }
 
-  /** GET /ledger/status — budget.status of every scope, as last published. */
-  @Get("/status")
-  public List<LedgerViews.Status> status() {
-    return queries.statuses();
-  }
+    /** GET /ledger/status — budget.status of every scope, as last published. */
+    @Get("/status")
+    public List<LedgerViews.Status> status() {
+        return queries.statuses();
+    }
 
-  /** GET /ledger/totals — everything counted, per scope, exact. */
-  @Get("/totals")
-  public LedgerViews.Totals totals() {
-    return queries.totals();
-  }
+    /** GET /ledger/totals — everything counted, per scope, exact. */
+    @Get("/totals")
+    public LedgerViews.Totals totals() {
+        return queries.totals();
+    }
 
-  /** GET /ledger/rework?scope=…&from=…&to=… — rework spend per task type and tier. */
-  @Get("/rework")
-  public LedgerViews.Rework rework(
-      @Nullable @QueryValue String scope, @Nullable @QueryValue String from, @Nullable @QueryValue String to) {
-    return queries.rework(scope, from, to);
-  }
+    /** GET /ledger/rework?scope=…&from=…&to=… — rework spend per task type and tier. */
+    @Get("/rework")
+    public LedgerViews.Rework rework(
+            @Nullable @QueryValue String scope, @Nullable @QueryValue String from, @Nullable @QueryValue String to) {
+        return queries.rework(scope, from, to);
+    }
 
-  @Error(exception = IllegalArgumentException.class)
-  public HttpResponse<LedgerViews.Error> badRequest(IllegalArgumentException e) {
-    return HttpResponse.badRequest(new LedgerViews.Error(e.getMessage()));
-  }
+    @Error(exception = IllegalArgumentException.class)
+    public HttpResponse<LedgerViews.Error> badRequest(IllegalArgumentException e) {
+        return HttpResponse.badRequest(new LedgerViews.Error(e.getMessage()));
+    }
 
-  @Error(exception = InvalidStateStoreException.class)
-  public HttpResponse<LedgerViews.Error> notQueryable(InvalidStateStoreException e) {
-    return HttpResponse.<LedgerViews.Error>status(HttpStatus.SERVICE_UNAVAILABLE)
-        .body(new LedgerViews.Error("ledger state is not queryable yet: " + e.getMessage()));
-  }
+    @Error(exception = InvalidStateStoreException.class)
+    public HttpResponse<LedgerViews.Error> notQueryable(InvalidStateStoreException e) {
+        return HttpResponse.<LedgerViews.Error>status(HttpStatus.SERVICE_UNAVAILABLE)
+                .body(new LedgerViews.Error("ledger state is not queryable yet: " + e.getMessage()));
+    }
 }

@@ -10,25 +10,34 @@ import java.time.ZoneId;
  */
 public final class Periods {
 
-  private Periods() {}
+    private Periods() {}
 
-  public static long dayStart(long epochMs, ZoneId zone) {
-    return date(epochMs, zone).atStartOfDay(zone).toInstant().toEpochMilli();
-  }
+    public static long dayStart(long epochMs, ZoneId zone) {
+        return date(epochMs, zone).atStartOfDay(zone).toInstant().toEpochMilli();
+    }
 
-  public static long dayEnd(long epochMs, ZoneId zone) {
-    return date(epochMs, zone).plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
-  }
+    public static long dayEnd(long epochMs, ZoneId zone) {
+        return date(epochMs, zone).plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+    }
 
-  public static long monthStart(long epochMs, ZoneId zone) {
-    return date(epochMs, zone).withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli();
-  }
+    public static long monthStart(long epochMs, ZoneId zone) {
+        return date(epochMs, zone)
+                .withDayOfMonth(1)
+                .atStartOfDay(zone)
+                .toInstant()
+                .toEpochMilli();
+    }
 
-  public static long monthEnd(long epochMs, ZoneId zone) {
-    return date(epochMs, zone).withDayOfMonth(1).plusMonths(1).atStartOfDay(zone).toInstant().toEpochMilli();
-  }
+    public static long monthEnd(long epochMs, ZoneId zone) {
+        return date(epochMs, zone)
+                .withDayOfMonth(1)
+                .plusMonths(1)
+                .atStartOfDay(zone)
+                .toInstant()
+                .toEpochMilli();
+    }
 
-  private static LocalDate date(long epochMs, ZoneId zone) {
-    return Instant.ofEpochMilli(epochMs).atZone(zone).toLocalDate();
-  }
+    private static LocalDate date(long epochMs, ZoneId zone) {
+        return Instant.ofEpochMilli(epochMs).atZone(zone).toLocalDate();
+    }
 }

@@ -42,201 +42,225 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class BudgetAdmin implements AutoCloseable {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private final KafkaClientSettings settings;
-  private final EventDecoder decoder;
-  private final BudgetConfigValidator validator;
-  private final KafkaProducer<String, BudgetConfig> producer;
+    private final KafkaClientSettings settings;
+    private final EventDecoder decoder;
+    private final BudgetConfigValidator validator;
+    private final KafkaProducer<String, BudgetConfig> producer;
 
-  /** What {@code budget set} asks for; null thresholds/zone/onExhausted take the defaults. */
-  public record BudgetRequest(
-      String scope,
-      BigDecimal dailyLimitUsd,
-      BigDecimal monthlyLimitUsd,
-      OnExhausted onExhausted,
-      Double conserveThreshold,
-      Double criticalThreshold,
-      String timezone) {
+    /** What {@code budget set} asks for; null thresholds/zone/onExhausted take the defaults. */
+    public record BudgetRequest(
+            String scope,
+            BigDecimal dailyLimitUsd,
+            BigDecimal monthlyLimitUsd,
+            OnExhausted onExhausted,
+            Double conserveThreshold,
+            Double criticalThreshold,
+            String timezone) {
 
-    public static BudgetRequest of(String scope, BigDecimal dailyLimitUsd, BigDecimal monthlyLimitUsd) {
-      return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, null, null, null, null);
+        public static BudgetRequest of(String scope, BigDecimal dailyLimitUsd, BigDecimal monthlyLimitUsd) {
+            return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, null, null, null, null);
+        }
+
+        public BudgetRequest onExhausted(OnExhausted value) {
+            return new BudgetRequest(
+                    scope, dailyLimitUsd, monthlyLimitUsd, value, conserveThreshold, criticalThreshold, timezone);
+        }
+
+        public BudgetRequest thresholds(Double conserve, Double critical) {
+            return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, onExhausted, conserve, critical, timezone);
+        }
+
+        public BudgetRequest timezone(String zone) {
+            return new BudgetRequest(
+                    scope, dailyLimitUsd, monthlyLimitUsd, onExhausted, conserveThreshold, criticalThreshold, zone);
+        }
     }
 
-    public BudgetRequest onExhausted(OnExhausted value) {
-      return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, value, conserveThreshold, criticalThreshold, timezone);
+    /** The ledger's default maximum limit ({@code tiergate.ledger.max-limit-usd}). */
+    public static final BigDecimal DEFAULT_MAX_LIMIT_USD = LedgerConfiguration.DEFAULTS.maxLimitUsd();
+
+    /** With the ledger's default maximum limit ({@link #DEFAULT_MAX_LIMIT_USD}). */
+    public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl) {
+        this(bootstrapServers, schemaRegistryUrl, DEFAULT_MAX_LIMIT_USD);
     }
 
-    public BudgetRequest thresholds(Double conserve, Double critical) {
-      return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, onExhausted, conserve, critical, timezone);
+    public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl, BigDecimal maxLimitUsd) {
+        this.settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
+        this.decoder = new EventDecoder(settings);
+        this.validator = new BudgetConfigValidator(maxLimitUsd);
+        Map<String, Object> config = settings.base();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "tiergate-cli-budget-admin");
+        AvroSerializer<BudgetConfig> values = new AvroSerializer<>();
+        values.configure(config, false);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
     }
 
-    public BudgetRequest timezone(String zone) {
-      return new BudgetRequest(scope, dailyLimitUsd, monthlyLimitUsd, onExhausted, conserveThreshold, criticalThreshold, zone);
+    /**
+     * Writes the budget and waits until the broker has it.
+     *
+     * @throws InvalidBudgetConfigException naming the field, before anything is sent
+     */
+    public BudgetConfig set(BudgetRequest request) {
+        BudgetConfig config = configOf(request);
+        validator.validate(request.scope(), config);
+        send(request.scope(), config);
+        return config;
     }
-  }
 
-  /** The ledger's default maximum limit ({@code tiergate.ledger.max-limit-usd}). */
-  public static final BigDecimal DEFAULT_MAX_LIMIT_USD = LedgerConfiguration.DEFAULTS.maxLimitUsd();
-
-  /** With the ledger's default maximum limit ({@link #DEFAULT_MAX_LIMIT_USD}). */
-  public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl) {
-    this(bootstrapServers, schemaRegistryUrl, DEFAULT_MAX_LIMIT_USD);
-  }
-
-  public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl, BigDecimal maxLimitUsd) {
-    this.settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
-    this.decoder = new EventDecoder(settings);
-    this.validator = new BudgetConfigValidator(maxLimitUsd);
-    Map<String, Object> config = settings.base();
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "tiergate-cli-budget-admin");
-    AvroSerializer<BudgetConfig> values = new AvroSerializer<>();
-    values.configure(config, false);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
-  }
-
-  /**
-   * Writes the budget and waits until the broker has it.
-   *
-   * @throws InvalidBudgetConfigException naming the field, before anything is sent
-   */
-  public BudgetConfig set(BudgetRequest request) {
-    BudgetConfig config = configOf(request);
-    validator.validate(request.scope(), config);
-    send(request.scope(), config);
-    return config;
-  }
-
-  /**
-   * The record {@link #set} would write for {@code request}, checked with the ledger's rules against
-   * {@code maxLimitUsd}; nothing is sent, no broker is needed.
-   *
-   * @throws InvalidBudgetConfigException naming the field
-   */
-  public static BudgetConfig check(BudgetRequest request, BigDecimal maxLimitUsd) {
-    BudgetConfig config = configOf(request);
-    new BudgetConfigValidator(maxLimitUsd).validate(request.scope(), config);
-    return config;
-  }
-
-  private static BudgetConfig configOf(BudgetRequest request) {
-    return BudgetConfig.newBuilder()
-        .setScope(request.scope())
-        .setDailyLimitUsd(request.dailyLimitUsd() == null ? null : Money.usd(request.dailyLimitUsd()))
-        .setMonthlyLimitUsd(request.monthlyLimitUsd() == null ? null : Money.usd(request.monthlyLimitUsd()))
-        .setOnExhausted(request.onExhausted() == null ? OnExhausted.DEGRADE_LOCAL : request.onExhausted())
-        .setConserveThreshold(request.conserveThreshold() == null ? BudgetPolicy.DEFAULT_CONSERVE : request.conserveThreshold())
-        .setCriticalThreshold(request.criticalThreshold() == null ? BudgetPolicy.DEFAULT_CRITICAL : request.criticalThreshold())
-        .setTimezone(request.timezone() == null ? "UTC" : request.timezone())
-        .setUpdatedAt(Instant.now())
-        .build();
-  }
-
-  /** Writes a tombstone for {@code scope}: the ledger forgets its budget (no limits from then on). */
-  public void remove(String scope) {
-    if (scope == null || scope.isBlank()) {
-      throw new InvalidBudgetConfigException("scope", "must not be empty");
+    /**
+     * The record {@link #set} would write for {@code request}, checked with the ledger's rules against
+     * {@code maxLimitUsd}; nothing is sent, no broker is needed.
+     *
+     * @throws InvalidBudgetConfigException naming the field
+     */
+    public static BudgetConfig check(BudgetRequest request, BigDecimal maxLimitUsd) {
+        BudgetConfig config = configOf(request);
+        new BudgetConfigValidator(maxLimitUsd).validate(request.scope(), config);
+        return config;
     }
-    send(scope, null);
-  }
 
-  /** The budget in force for {@code scope}, if any. */
-  public Optional<BudgetConfig> show(String scope) {
-    return Optional.ofNullable(list().get(scope));
-  }
-
-  /** Every budget in force, by scope. */
-  public Map<String, BudgetConfig> list() {
-    Map<String, BudgetConfig> inForce = new TreeMap<>();
-    CompactedView.builder(settings, decoder, readerId())
-        .topic(Topics.BUDGET_CONFIG, (scope, config) -> {
-          if (scope == null) {
-            return;
-          }
-          if (config == null) {
-            inForce.remove(scope);
-            return;
-          }
-          try {
-            validator.validate(scope, config);
-            inForce.put(scope, config);
-          } catch (InvalidBudgetConfigException rejected) {
-            // the ledger rejects it too (budget.config.dlq): the previous budget stays in force
-          }
-        })
-        .loadOnce(TIMEOUT); // an undecodable record is skipped too: the ledger dead-letters it
-    return inForce;
-  }
-
-  /** The latest budget.status of {@code scope}, as the router sees it. */
-  public Optional<BudgetStatus> status(String scope) {
-    return Optional.ofNullable(statuses().get(scope));
-  }
-
-  /** The latest budget.status of every scope. */
-  public Map<String, BudgetStatus> statuses() {
-    Map<String, BudgetStatus> latest = new TreeMap<>();
-    CompactedView.builder(settings, decoder, readerId())
-        .topic(Topics.BUDGET_STATUS, (scope, status) -> {
-          if (scope == null) {
-            return;
-          }
-          if (status == null) {
-            latest.remove(scope);
-          } else {
-            latest.put(scope, status);
-          }
-        })
-        .loadOnce(TIMEOUT);
-    return latest;
-  }
-
-  private static String readerId() {
-    return "tiergate-cli-" + UUID.randomUUID();
-  }
-
-  /** Human-readable lines for {@code budget show}. */
-  public static String describe(BudgetConfig config, BudgetStatus status) {
-    StringBuilder text = new StringBuilder();
-    text.append("scope:          ").append(config.getScope()).append('\n');
-    text.append("daily limit:    ").append(usd(config.getDailyLimitUsd())).append('\n');
-    text.append("monthly limit:  ").append(usd(config.getMonthlyLimitUsd())).append('\n');
-    text.append("thresholds:     conserve ").append(config.getConserveThreshold())
-        .append(", critical ").append(config.getCriticalThreshold()).append('\n');
-    text.append("on exhausted:   ").append(config.getOnExhausted()).append('\n');
-    text.append("time zone:      ").append(config.getTimezone()).append('\n');
-    if (status != null) {
-      text.append("level:          ").append(status.getLevel()).append(status.getAnomaly() ? " (anomaly)" : "").append('\n');
-      text.append("spent today:    ").append(usd(status.getDailySpendUsd())).append('\n');
-      text.append("spent in month: ").append(usd(status.getMonthlySpendUsd())).append('\n');
-      text.append("burn rate:      ").append(usd(status.getBurnRateUsdPerHour())).append(" per hour\n");
-      text.append("exhausted at:   ")
-          .append(status.getForecastExhaustionAt() == null ? "not forecast this period" : status.getForecastExhaustionAt().toString())
-          .append('\n');
-      text.append("status as of:   ").append(status.getUpdatedAt()).append('\n');
+    private static BudgetConfig configOf(BudgetRequest request) {
+        return BudgetConfig.newBuilder()
+                .setScope(request.scope())
+                .setDailyLimitUsd(request.dailyLimitUsd() == null ? null : Money.usd(request.dailyLimitUsd()))
+                .setMonthlyLimitUsd(request.monthlyLimitUsd() == null ? null : Money.usd(request.monthlyLimitUsd()))
+                .setOnExhausted(request.onExhausted() == null ? OnExhausted.DEGRADE_LOCAL : request.onExhausted())
+                .setConserveThreshold(
+                        request.conserveThreshold() == null
+                                ? BudgetPolicy.DEFAULT_CONSERVE
+                                : request.conserveThreshold())
+                .setCriticalThreshold(
+                        request.criticalThreshold() == null
+                                ? BudgetPolicy.DEFAULT_CRITICAL
+                                : request.criticalThreshold())
+                .setTimezone(request.timezone() == null ? "UTC" : request.timezone())
+                .setUpdatedAt(Instant.now())
+                .build();
     }
-    return text.toString();
-  }
 
-  private static String usd(BigDecimal amount) {
-    return amount == null ? "none" : Money.usd(amount).toPlainString() + " USD";
-  }
-
-  private void send(String scope, BudgetConfig config) {
-    try {
-      producer.send(new ProducerRecord<>(Topics.BUDGET_CONFIG.name(), scope, config)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while writing " + Topics.BUDGET_CONFIG.name(), e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot write " + Topics.BUDGET_CONFIG.name() + ": " + e.getMessage(), e);
+    /** Writes a tombstone for {@code scope}: the ledger forgets its budget (no limits from then on). */
+    public void remove(String scope) {
+        if (scope == null || scope.isBlank()) {
+            throw new InvalidBudgetConfigException("scope", "must not be empty");
+        }
+        send(scope, null);
     }
-  }
 
-  @Override
-  public void close() {
-    producer.close();
-  }
+    /** The budget in force for {@code scope}, if any. */
+    public Optional<BudgetConfig> show(String scope) {
+        return Optional.ofNullable(list().get(scope));
+    }
+
+    /** Every budget in force, by scope. */
+    public Map<String, BudgetConfig> list() {
+        Map<String, BudgetConfig> inForce = new TreeMap<>();
+        CompactedView.builder(settings, decoder, readerId())
+                .topic(Topics.BUDGET_CONFIG, (scope, config) -> {
+                    if (scope == null) {
+                        return;
+                    }
+                    if (config == null) {
+                        inForce.remove(scope);
+                        return;
+                    }
+                    try {
+                        validator.validate(scope, config);
+                        inForce.put(scope, config);
+                    } catch (InvalidBudgetConfigException rejected) {
+                        // the ledger rejects it too (budget.config.dlq): the previous budget stays in force
+                    }
+                })
+                .loadOnce(TIMEOUT); // an undecodable record is skipped too: the ledger dead-letters it
+        return inForce;
+    }
+
+    /** The latest budget.status of {@code scope}, as the router sees it. */
+    public Optional<BudgetStatus> status(String scope) {
+        return Optional.ofNullable(statuses().get(scope));
+    }
+
+    /** The latest budget.status of every scope. */
+    public Map<String, BudgetStatus> statuses() {
+        Map<String, BudgetStatus> latest = new TreeMap<>();
+        CompactedView.builder(settings, decoder, readerId())
+                .topic(Topics.BUDGET_STATUS, (scope, status) -> {
+                    if (scope == null) {
+                        return;
+                    }
+                    if (status == null) {
+                        latest.remove(scope);
+                    } else {
+                        latest.put(scope, status);
+                    }
+                })
+                .loadOnce(TIMEOUT);
+        return latest;
+    }
+
+    private static String readerId() {
+        return "tiergate-cli-" + UUID.randomUUID();
+    }
+
+    /** Human-readable lines for {@code budget show}. */
+    public static String describe(BudgetConfig config, BudgetStatus status) {
+        StringBuilder text = new StringBuilder();
+        text.append("scope:          ").append(config.getScope()).append('\n');
+        text.append("daily limit:    ").append(usd(config.getDailyLimitUsd())).append('\n');
+        text.append("monthly limit:  ").append(usd(config.getMonthlyLimitUsd())).append('\n');
+        text.append("thresholds:     conserve ")
+                .append(config.getConserveThreshold())
+                .append(", critical ")
+                .append(config.getCriticalThreshold())
+                .append('\n');
+        text.append("on exhausted:   ").append(config.getOnExhausted()).append('\n');
+        text.append("time zone:      ").append(config.getTimezone()).append('\n');
+        if (status != null) {
+            text.append("level:          ")
+                    .append(status.getLevel())
+                    .append(status.getAnomaly() ? " (anomaly)" : "")
+                    .append('\n');
+            text.append("spent today:    ")
+                    .append(usd(status.getDailySpendUsd()))
+                    .append('\n');
+            text.append("spent in month: ")
+                    .append(usd(status.getMonthlySpendUsd()))
+                    .append('\n');
+            text.append("burn rate:      ")
+                    .append(usd(status.getBurnRateUsdPerHour()))
+                    .append(" per hour\n");
+            text.append("exhausted at:   ")
+                    .append(
+                            status.getForecastExhaustionAt() == null
+                                    ? "not forecast this period"
+                                    : status.getForecastExhaustionAt().toString())
+                    .append('\n');
+            text.append("status as of:   ").append(status.getUpdatedAt()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String usd(BigDecimal amount) {
+        return amount == null ? "none" : Money.usd(amount).toPlainString() + " USD";
+    }
+
+    private void send(String scope, BudgetConfig config) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.BUDGET_CONFIG.name(), scope, config))
+                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while writing " + Topics.BUDGET_CONFIG.name(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot write " + Topics.BUDGET_CONFIG.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
 }

@@ -29,82 +29,83 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class CostWindowsTail implements AutoCloseable {
 
-  private final EventDecoder decoder;
-  private final BlockingQueue<CostWindow> windows = new LinkedBlockingQueue<>();
-  private final AtomicLong skipped = new AtomicLong();
-  private final TopicFollower follower;
+    private final EventDecoder decoder;
+    private final BlockingQueue<CostWindow> windows = new LinkedBlockingQueue<>();
+    private final AtomicLong skipped = new AtomicLong();
+    private final TopicFollower follower;
 
-  /**
-   * @param fromBeginning true: everything still on the topic; false: only what is published from now
-   */
-  public CostWindowsTail(String bootstrapServers, String schemaRegistryUrl, boolean fromBeginning) {
-    String clientId = "tiergate-cli-costs-tail-" + UUID.randomUUID();
-    KafkaClientSettings settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
-    this.decoder = new EventDecoder(settings);
-    ReadSpec spec = ReadSpec.of(clientId).topic(Topics.COST_WINDOWS, fromBeginning ? StartAt.beginning() : StartAt.end());
-    this.follower = TopicFollower.start(settings, spec, this::take);
-  }
-
-  private void take(ConsumerRecord<String, byte[]> record) {
-    if (record.value() == null) {
-      return;
+    /**
+     * @param fromBeginning true: everything still on the topic; false: only what is published from now
+     */
+    public CostWindowsTail(String bootstrapServers, String schemaRegistryUrl, boolean fromBeginning) {
+        String clientId = "tiergate-cli-costs-tail-" + UUID.randomUUID();
+        KafkaClientSettings settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
+        this.decoder = new EventDecoder(settings);
+        ReadSpec spec =
+                ReadSpec.of(clientId).topic(Topics.COST_WINDOWS, fromBeginning ? StartAt.beginning() : StartAt.end());
+        this.follower = TopicFollower.start(settings, spec, this::take);
     }
-    try {
-      windows.add(decoder.decode(Topics.COST_WINDOWS, record));
-    } catch (EventDecoder.DecodeException e) {
-      skipped.incrementAndGet();
+
+    private void take(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            windows.add(decoder.decode(Topics.COST_WINDOWS, record));
+        } catch (EventDecoder.DecodeException e) {
+            skipped.incrementAndGet();
+        }
     }
-  }
 
-  /** The windows published since the last poll (waits up to {@code timeout} for the first). */
-  public List<CostWindow> poll(Duration timeout) {
-    follower.check();
-    List<CostWindow> result = new ArrayList<>();
-    try {
-      CostWindow first = windows.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (first != null) {
-        result.add(first);
-        windows.drainTo(result);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /** The windows published since the last poll (waits up to {@code timeout} for the first). */
+    public List<CostWindow> poll(Duration timeout) {
+        follower.check();
+        List<CostWindow> result = new ArrayList<>();
+        try {
+            CostWindow first = windows.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (first != null) {
+                result.add(first);
+                windows.drainTo(result);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
     }
-    return result;
-  }
 
-  /** Hands every window to {@code sink} while {@code keepGoing} says so (e.g. until Ctrl-C). */
-  public void run(Consumer<CostWindow> sink, BooleanSupplier keepGoing) {
-    while (keepGoing.getAsBoolean()) {
-      poll(Duration.ofMillis(500)).forEach(sink);
+    /** Hands every window to {@code sink} while {@code keepGoing} says so (e.g. until Ctrl-C). */
+    public void run(Consumer<CostWindow> sink, BooleanSupplier keepGoing) {
+        while (keepGoing.getAsBoolean()) {
+            poll(Duration.ofMillis(500)).forEach(sink);
+        }
     }
-  }
 
-  /** Records that did not decode as CostWindow. */
-  public long skipped() {
-    return skipped.get();
-  }
+    /** Records that did not decode as CostWindow. */
+    public long skipped() {
+        return skipped.get();
+    }
 
-  /** One line per window, e.g. {@code 2026-11-22T10:00:00Z HOUR ci-agents CODE_REVIEW/CLOUD model spend=… closed}. */
-  public static String format(CostWindow window) {
-    return String.format(
-        "%s %-5s %-16s %s/%s %s spend=%s rework=%s requests=%d tokens=%d/%d avgLatencyMs=%.0f%s",
-        window.getWindowStart(),
-        window.getWindowKind(),
-        window.getScope(),
-        window.getTaskType(),
-        window.getTier(),
-        window.getModel(),
-        Money.usd(window.getSpendUsd()).toPlainString(),
-        Money.usd(window.getReworkSpendUsd()).toPlainString(),
-        window.getRequestCount(),
-        window.getInputTokens(),
-        window.getOutputTokens(),
-        window.getAvgLatencyMs(),
-        window.getClosed() ? " closed" : "");
-  }
+    /** One line per window, e.g. {@code 2026-11-22T10:00:00Z HOUR ci-agents CODE_REVIEW/CLOUD model spend=… closed}. */
+    public static String format(CostWindow window) {
+        return String.format(
+                "%s %-5s %-16s %s/%s %s spend=%s rework=%s requests=%d tokens=%d/%d avgLatencyMs=%.0f%s",
+                window.getWindowStart(),
+                window.getWindowKind(),
+                window.getScope(),
+                window.getTaskType(),
+                window.getTier(),
+                window.getModel(),
+                Money.usd(window.getSpendUsd()).toPlainString(),
+                Money.usd(window.getReworkSpendUsd()).toPlainString(),
+                window.getRequestCount(),
+                window.getInputTokens(),
+                window.getOutputTokens(),
+                window.getAvgLatencyMs(),
+                window.getClosed() ? " closed" : "");
+    }
 
-  @Override
-  public void close() {
-    follower.close();
-  }
+    @Override
+    public void close() {
+        follower.close();
+    }
 }

@@ -19,100 +19,101 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Binary {
 
-  private Binary() {}
+    private Binary() {}
 
-  /** Writes with {@code writer}, returns the bytes. */
-  public static byte[] write(IoWriter writer) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writer.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Writes with {@code writer}, returns the bytes. */
+    public static byte[] write(IoWriter writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
-    return bytes.toByteArray();
-  }
 
-  /** Reads {@code data} with {@code reader}. */
-  public static <T> T read(byte[] data, IoReader<T> reader) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      return reader.read(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Reads {@code data} with {@code reader}. */
+    public static <T> T read(byte[] data, IoReader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  public static void writeString(DataOutput out, String value) throws IOException {
-    if (value == null) {
-      out.writeInt(-1);
-      return;
+    public static void writeString(DataOutput out, String value) throws IOException {
+        if (value == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
     }
-    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
-  }
 
-  public static String readString(DataInput in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return null;
+    public static String readString(DataInput in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] utf8 = new byte[length];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
-    byte[] utf8 = new byte[length];
-    in.readFully(utf8);
-    return new String(utf8, StandardCharsets.UTF_8);
-  }
 
-  public static void writeDecimal(DataOutput out, BigDecimal value) throws IOException {
-    if (value == null) {
-      out.writeInt(-1);
-      return;
+    public static void writeDecimal(DataOutput out, BigDecimal value) throws IOException {
+        if (value == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] unscaled = value.unscaledValue().toByteArray();
+        out.writeInt(unscaled.length);
+        out.write(unscaled);
+        out.writeInt(value.scale());
     }
-    byte[] unscaled = value.unscaledValue().toByteArray();
-    out.writeInt(unscaled.length);
-    out.write(unscaled);
-    out.writeInt(value.scale());
-  }
 
-  public static BigDecimal readDecimal(DataInput in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return null;
+    public static BigDecimal readDecimal(DataInput in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] unscaled = new byte[length];
+        in.readFully(unscaled);
+        return new BigDecimal(new BigInteger(unscaled), in.readInt());
     }
-    byte[] unscaled = new byte[length];
-    in.readFully(unscaled);
-    return new BigDecimal(new BigInteger(unscaled), in.readInt());
-  }
 
-  public static <E extends Enum<E>> void writeEnum(DataOutput out, E value) throws IOException {
-    writeString(out, value == null ? null : value.name());
-  }
-
-  /** Reads an enum by name; a name this version does not know reads as {@code unknown}. */
-  public static <E extends Enum<E>> E readEnum(DataInput in, Class<E> type, E unknown) throws IOException {
-    String name = readString(in);
-    if (name == null) {
-      return null;
+    public static <E extends Enum<E>> void writeEnum(DataOutput out, E value) throws IOException {
+        writeString(out, value == null ? null : value.name());
     }
-    try {
-      return Enum.valueOf(type, name);
-    } catch (IllegalArgumentException e) {
-      return unknown;
+
+    /** Reads an enum by name; a name this version does not know reads as {@code unknown}. */
+    public static <E extends Enum<E>> E readEnum(DataInput in, Class<E> type, E unknown) throws IOException {
+        String name = readString(in);
+        if (name == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            return unknown;
+        }
     }
-  }
 
-  public static void checkVersion(DataInput in, int expected, String type) throws IOException {
-    int version = in.readUnsignedByte();
-    if (version != expected) {
-      throw new IOException("Unsupported " + type + " format version " + version + " (expected " + expected + ")");
+    public static void checkVersion(DataInput in, int expected, String type) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != expected) {
+            throw new IOException(
+                    "Unsupported " + type + " format version " + version + " (expected " + expected + ")");
+        }
     }
-  }
 
-  @FunctionalInterface
-  public interface IoWriter {
-    void write(DataOutputStream out) throws IOException;
-  }
+    @FunctionalInterface
+    public interface IoWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
 
-  @FunctionalInterface
-  public interface IoReader<T> {
-    T read(DataInputStream in) throws IOException;
-  }
+    @FunctionalInterface
+    public interface IoReader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
 }

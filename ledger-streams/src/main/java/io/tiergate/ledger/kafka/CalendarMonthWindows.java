@@ -19,43 +19,44 @@ import org.apache.kafka.streams.kstream.Windows;
  */
 public final class CalendarMonthWindows extends Windows<CalendarMonthWindows.MonthWindow> {
 
-  private static final long LONGEST_MONTH_MS = Duration.ofDays(31).toMillis();
+    private static final long LONGEST_MONTH_MS = Duration.ofDays(31).toMillis();
 
-  private final long graceMs;
+    private final long graceMs;
 
-  public CalendarMonthWindows(Duration grace) {
-    this.graceMs = grace.toMillis();
-  }
-
-  @Override
-  public Map<Long, MonthWindow> windowsFor(long timestamp) {
-    long start = WindowKinds.monthStart(timestamp);
-    return Map.of(start, new MonthWindow(start, WindowKinds.end(WindowKind.MONTH, start)));
-  }
-
-  @Override
-  public long size() {
-    return LONGEST_MONTH_MS;
-  }
-
-  @Override
-  public long gracePeriodMs() {
-    return graceMs;
-  }
-
-  /** One calendar month [start, end). */
-  public static final class MonthWindow extends Window {
-
-    public MonthWindow(long startMs, long endMs) {
-      super(startMs, endMs);
+    public CalendarMonthWindows(Duration grace) {
+        this.graceMs = grace.toMillis();
     }
 
     @Override
-    public boolean overlap(Window other) {
-      if (!(other instanceof MonthWindow)) {
-        throw new IllegalArgumentException("Cannot compare a MonthWindow with " + other.getClass().getSimpleName());
-      }
-      return start() < other.end() && other.start() < end();
+    public Map<Long, MonthWindow> windowsFor(long timestamp) {
+        long start = WindowKinds.monthStart(timestamp);
+        return Map.of(start, new MonthWindow(start, WindowKinds.end(WindowKind.MONTH, start)));
     }
-  }
+
+    @Override
+    public long size() {
+        return LONGEST_MONTH_MS;
+    }
+
+    @Override
+    public long gracePeriodMs() {
+        return graceMs;
+    }
+
+    /** One calendar month [start, end). */
+    public static final class MonthWindow extends Window {
+
+        public MonthWindow(long startMs, long endMs) {
+            super(startMs, endMs);
+        }
+
+        @Override
+        public boolean overlap(Window other) {
+            if (!(other instanceof MonthWindow)) {
+                throw new IllegalArgumentException(
+                        "Cannot compare a MonthWindow with " + other.getClass().getSimpleName());
+            }
+            return start() < other.end() && other.start() < end();
+        }
+    }
 }

@@ -8,15 +8,15 @@ package io.tiergate.ledger.kafka;
  */
 public record Decoded<V>(String key, V value, byte[] rawKey, byte[] rawValue, RuntimeException error) {
 
-  public static <V> Decoded<V> accepted(String key, V value) {
-    return new Decoded<>(key, value, null, null, null);
-  }
+    public static <V> Decoded<V> accepted(String key, V value) {
+        return new Decoded<>(key, value, null, null, null);
+    }
 
-  public static <V> Decoded<V> rejected(byte[] rawKey, byte[] rawValue, RuntimeException error) {
-    return new Decoded<>(null, null, rawKey, rawValue, error);
-  }
+    public static <V> Decoded<V> rejected(byte[] rawKey, byte[] rawValue, RuntimeException error) {
+        return new Decoded<>(null, null, rawKey, rawValue, error);
+    }
 
-  public boolean isRejected() {
-    return error != null;
-  }
+    public boolean isRejected() {
+        return error != null;
+    }
 }

@@ -23,42 +23,42 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 final class DedupeCostEvents implements FixedKeyProcessor<String, CostEvent, CostEvent> {
 
-  private final String storeName;
-  private final long retentionMs;
-  private final LedgerMetrics metrics;
-  private FixedKeyProcessorContext<String, CostEvent> context;
-  private WindowStore<String, Long> seen;
+    private final String storeName;
+    private final long retentionMs;
+    private final LedgerMetrics metrics;
+    private FixedKeyProcessorContext<String, CostEvent> context;
+    private WindowStore<String, Long> seen;
 
-  DedupeCostEvents(String storeName, Duration retention, LedgerMetrics metrics) {
-    this.storeName = storeName;
-    this.retentionMs = retention.toMillis();
-    this.metrics = metrics;
-  }
-
-  /** The store key of an attempt: attempt last, so the split is unambiguous. */
-  static String attemptId(CostEvent event) {
-    return event.getRequestId() + '|' + event.getAttempt();
-  }
-
-  @Override
-  public void init(FixedKeyProcessorContext<String, CostEvent> context) {
-    this.context = context;
-    this.seen = context.getStateStore(storeName);
-  }
-
-  @Override
-  public void process(FixedKeyRecord<String, CostEvent> record) {
-    CostEvent event = record.value();
-    String id = attemptId(event);
-    long occurredAt = event.getOccurredAt().toEpochMilli();
-    try (WindowStoreIterator<Long> earlier =
-        seen.fetch(id, Math.max(0L, occurredAt - retentionMs), occurredAt + retentionMs)) {
-      if (earlier.hasNext()) {
-        metrics.duplicateIgnored();
-        return;
-      }
+    DedupeCostEvents(String storeName, Duration retention, LedgerMetrics metrics) {
+        this.storeName = storeName;
+        this.retentionMs = retention.toMillis();
+        this.metrics = metrics;
     }
-    seen.put(id, occurredAt, occurredAt);
-    context.forward(record.withTimestamp(occurredAt));
-  }
+
+    /** The store key of an attempt: attempt last, so the split is unambiguous. */
+    static String attemptId(CostEvent event) {
+        return event.getRequestId() + '|' + event.getAttempt();
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, CostEvent> context) {
+        this.context = context;
+        this.seen = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, CostEvent> record) {
+        CostEvent event = record.value();
+        String id = attemptId(event);
+        long occurredAt = event.getOccurredAt().toEpochMilli();
+        try (WindowStoreIterator<Long> earlier =
+                seen.fetch(id, Math.max(0L, occurredAt - retentionMs), occurredAt + retentionMs)) {
+            if (earlier.hasNext()) {
+                metrics.duplicateIgnored();
+                return;
+            }
+        }
+        seen.put(id, occurredAt, occurredAt);
+        context.forward(record.withTimestamp(occurredAt));
+    }
 }

@@ -17,33 +17,33 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 final class InternalSerdes {
 
-  private InternalSerdes() {}
+    private InternalSerdes() {}
 
-  static Serde<ScopedCost> scopedCost() {
-    return of(ScopedCost::toBytes, ScopedCost::fromBytes);
-  }
+    static Serde<ScopedCost> scopedCost() {
+        return of(ScopedCost::toBytes, ScopedCost::fromBytes);
+    }
 
-  static Serde<ScopeInput> scopeInput() {
-    return of(ScopeInput::toBytes, ScopeInput::fromBytes);
-  }
+    static Serde<ScopeInput> scopeInput() {
+        return of(ScopeInput::toBytes, ScopeInput::fromBytes);
+    }
 
-  static Serde<WindowTotals> windowTotals() {
-    return of(WindowTotals::toBytes, WindowTotals::fromBytes);
-  }
+    static Serde<WindowTotals> windowTotals() {
+        return of(WindowTotals::toBytes, WindowTotals::fromBytes);
+    }
 
-  static Serde<ScopeSpend> scopeSpend() {
-    return of(spend -> Binary.write(spend::writeTo), data -> Binary.read(data, ScopeSpend::readFrom));
-  }
+    static Serde<ScopeSpend> scopeSpend() {
+        return of(spend -> Binary.write(spend::writeTo), data -> Binary.read(data, ScopeSpend::readFrom));
+    }
 
-  static Serde<BudgetPolicy> budgetPolicy() {
-    return of(
-        policy -> Binary.write(out -> ScopeInput.writePolicy(out, policy)),
-        data -> Binary.read(data, ScopeInput::readPolicy));
-  }
+    static Serde<BudgetPolicy> budgetPolicy() {
+        return of(
+                policy -> Binary.write(out -> ScopeInput.writePolicy(out, policy)),
+                data -> Binary.read(data, ScopeInput::readPolicy));
+    }
 
-  private static <T> Serde<T> of(Function<T, byte[]> write, Function<byte[], T> read) {
-    return Serdes.serdeFrom(
-        (topic, value) -> value == null ? null : write.apply(value),
-        (topic, data) -> data == null ? null : read.apply(data));
-  }
+    private static <T> Serde<T> of(Function<T, byte[]> write, Function<byte[], T> read) {
+        return Serdes.serdeFrom(
+                (topic, value) -> value == null ? null : write.apply(value),
+                (topic, data) -> data == null ? null : read.apply(data));
+    }
 }

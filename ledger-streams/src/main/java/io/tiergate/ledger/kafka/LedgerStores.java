@@ -14,41 +14,41 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  */
 public interface LedgerStores {
 
-  /** (requestId|attempt) → first occurredAt; window store, retention = dedupe retention. */
-  String COST_EVENT_IDS = "cost-event-ids";
-  /** scope|taskType|tier|model → totals per UTC hour. */
-  String HOURLY_WINDOWS = "cost-windows-hourly";
-  /** scope|taskType|tier|model → totals per UTC day. */
-  String DAILY_WINDOWS = "cost-windows-daily";
-  /** scope|taskType|tier|model → totals per UTC calendar month. */
-  String MONTHLY_WINDOWS = "cost-windows-monthly";
-  /** "closed-before" → months starting before it have been published closed (per task). */
-  String MONTHS_CLOSED = "month-windows-closed";
-  /** scope|taskType|tier|model → totals over everything counted. */
-  String SPEND_BY_DIMENSION = "spend-by-dimension";
-  /** scope → the budget in force. */
-  String BUDGETS = "budgets";
-  /** scope → spend: running day/month, burn-rate and anomaly buckets, lifetime totals. */
-  String SCOPE_SPEND = "scope-spend";
-  /** scope → the last budget.status published. */
-  String BUDGET_STATUS = "budget-status";
+    /** (requestId|attempt) → first occurredAt; window store, retention = dedupe retention. */
+    String COST_EVENT_IDS = "cost-event-ids";
+    /** scope|taskType|tier|model → totals per UTC hour. */
+    String HOURLY_WINDOWS = "cost-windows-hourly";
+    /** scope|taskType|tier|model → totals per UTC day. */
+    String DAILY_WINDOWS = "cost-windows-daily";
+    /** scope|taskType|tier|model → totals per UTC calendar month. */
+    String MONTHLY_WINDOWS = "cost-windows-monthly";
+    /** "closed-before" → months starting before it have been published closed (per task). */
+    String MONTHS_CLOSED = "month-windows-closed";
+    /** scope|taskType|tier|model → totals over everything counted. */
+    String SPEND_BY_DIMENSION = "spend-by-dimension";
+    /** scope → the budget in force. */
+    String BUDGETS = "budgets";
+    /** scope → spend: running day/month, burn-rate and anomaly buckets, lifetime totals. */
+    String SCOPE_SPEND = "scope-spend";
+    /** scope → the last budget.status published. */
+    String BUDGET_STATUS = "budget-status";
 
-  static String windowStore(WindowKind kind) {
-    return switch (kind) {
-      case HOUR -> HOURLY_WINDOWS;
-      case DAY -> DAILY_WINDOWS;
-      case MONTH -> MONTHLY_WINDOWS;
-      case UNKNOWN -> throw new IllegalArgumentException("UNKNOWN is not a window kind");
-    };
-  }
+    static String windowStore(WindowKind kind) {
+        return switch (kind) {
+            case HOUR -> HOURLY_WINDOWS;
+            case DAY -> DAILY_WINDOWS;
+            case MONTH -> MONTHLY_WINDOWS;
+            case UNKNOWN -> throw new IllegalArgumentException("UNKNOWN is not a window kind");
+        };
+    }
 
-  ReadOnlyKeyValueStore<String, BudgetPolicy> budgets();
+    ReadOnlyKeyValueStore<String, BudgetPolicy> budgets();
 
-  ReadOnlyKeyValueStore<String, ScopeSpend> scopeSpend();
+    ReadOnlyKeyValueStore<String, ScopeSpend> scopeSpend();
 
-  ReadOnlyKeyValueStore<String, BudgetStatus> budgetStatus();
+    ReadOnlyKeyValueStore<String, BudgetStatus> budgetStatus();
 
-  ReadOnlyKeyValueStore<String, WindowTotals> spendByDimension();
+    ReadOnlyKeyValueStore<String, WindowTotals> spendByDimension();
 
-  ReadOnlyWindowStore<String, WindowTotals> windows(WindowKind kind);
+    ReadOnlyWindowStore<String, WindowTotals> windows(WindowKind kind);
 }

@@ -25,29 +25,29 @@ import org.apache.kafka.streams.kstream.KStream;
 @Factory
 public class LedgerStreamsFactory {
 
-  /**
-   * @param topics present unless {@code tiergate.topics.provision=false}; injected so the design's
-   *     topics exist before the stream threads look for their sources
-   */
-  @Singleton
-  @Named("ledger")
-  KStream<String, BudgetStatus> ledger(
-      ConfiguredStreamBuilder builder,
-      LedgerConfiguration configuration,
-      KafkaClientSettings clients,
-      LedgerMetrics metrics,
-      @Nullable TopicProvisioning topics) {
-    builder.getConfiguration().put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    return new LedgerTopology(configuration.toSettings(), clients.schemaRegistryUrl(), metrics).build(builder);
-  }
+    /**
+     * @param topics present unless {@code tiergate.topics.provision=false}; injected so the design's
+     *     topics exist before the stream threads look for their sources
+     */
+    @Singleton
+    @Named("ledger")
+    KStream<String, BudgetStatus> ledger(
+            ConfiguredStreamBuilder builder,
+            LedgerConfiguration configuration,
+            KafkaClientSettings clients,
+            LedgerMetrics metrics,
+            @Nullable TopicProvisioning topics) {
+        builder.getConfiguration().put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return new LedgerTopology(configuration.toSettings(), clients.schemaRegistryUrl(), metrics).build(builder);
+    }
 
-  @Singleton
-  LedgerMetrics ledgerMetrics(MeterRegistry registry) {
-    return new MicrometerLedgerMetrics(registry);
-  }
+    @Singleton
+    LedgerMetrics ledgerMetrics(MeterRegistry registry) {
+        return new MicrometerLedgerMetrics(registry);
+    }
 
-  @Singleton
-  LedgerStores ledgerStores(KafkaStreams streams) {
-    return new LiveLedgerStores(streams);
-  }
+    @Singleton
+    LedgerStores ledgerStores(KafkaStreams streams) {
+        return new LiveLedgerStores(streams);
+    }
 }

@@ -1,8 +1,8 @@
 package io.tiergate.ledger.kafka;
 
 import io.tiergate.ledger.LedgerSettings;
-import io.tiergate.ledger.budget.BudgetConfigValidator;
 import io.tiergate.ledger.budget.BudgetAssessor;
+import io.tiergate.ledger.budget.BudgetConfigValidator;
 import io.tiergate.ledger.budget.InvalidBudgetConfigException;
 import io.tiergate.ledger.metrics.LedgerMetrics;
 import io.tiergate.ledger.scope.BudgetChange;
@@ -72,233 +72,262 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class LedgerTopology {
 
-  private final LedgerSettings settings;
-  private final String registryUrl;
-  private final LedgerMetrics metrics;
+    private final LedgerSettings settings;
+    private final String registryUrl;
+    private final LedgerMetrics metrics;
 
-  private final Serde<String> strings = Serdes.String();
-  private final Serde<byte[]> bytes = Serdes.ByteArray();
-  private final Serde<ScopedCost> scopedCosts = InternalSerdes.scopedCost();
-  private final Serde<WindowTotals> totals = InternalSerdes.windowTotals();
-  private final Serde<CostWindow> costWindows;
-  private final Serde<BudgetStatus> statuses;
+    private final Serde<String> strings = Serdes.String();
+    private final Serde<byte[]> bytes = Serdes.ByteArray();
+    private final Serde<ScopedCost> scopedCosts = InternalSerdes.scopedCost();
+    private final Serde<WindowTotals> totals = InternalSerdes.windowTotals();
+    private final Serde<CostWindow> costWindows;
+    private final Serde<BudgetStatus> statuses;
 
-  public LedgerTopology(LedgerSettings settings, String registryUrl, LedgerMetrics metrics) {
-    this.settings = settings;
-    this.registryUrl = registryUrl;
-    this.metrics = metrics;
-    this.costWindows = AvroSerdes.value(CostWindow.class, registryUrl);
-    this.statuses = AvroSerdes.value(BudgetStatus.class, registryUrl);
-  }
-
-  /** Adds the ledger to {@code builder}; returns the budget.status stream (Micronaut wants a KStream bean). */
-  public KStream<String, BudgetStatus> build(StreamsBuilder builder) {
-    addStores(builder);
-
-    // 1. Cost events, decoded and checked. What cannot be counted goes to inference.costs.dlq
-    //    with its original bytes and the reason; nothing is dropped silently.
-    CostEventValidator costRules = new CostEventValidator(settings.maxClockSkew());
-    Map<String, KStream<String, Decoded<CostEvent>>> costEvents =
-        builder.stream(Topics.INFERENCE_COSTS.name(), Consumed.with(bytes, bytes).withName("read-inference-costs"))
-            .process(
-                DecodeOrReject.supplier(
-                    Topics.INFERENCE_COSTS.name(),
-                    () -> decoder(CostEvent.class),
-                    (requestId, event, now) -> costRules.validate(event, now)),
-                Named.as("decode-cost-events"))
-            .split(Named.as("cost-events-"))
-            .branch((requestId, decoded) -> decoded.isRejected(), Branched.as("rejected"))
-            .defaultBranch(Branched.as("accepted"));
-    deadLetter(costEvents.get("cost-events-rejected"), Topics.INFERENCE_COSTS);
-
-    // 2. Count each (requestId, attempt) once: redeliveries are recognised in a window store of
-    //    seen ids (retention = dedupe retention, event time). From here on timestamps are occurredAt.
-    KStream<String, CostEvent> counted =
-        costEvents.get("cost-events-accepted")
-            .mapValues(Decoded::value, Named.as("unwrap-cost-events"))
-            .processValues(
-                () -> new DedupeCostEvents(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), metrics),
-                Named.as("dedupe-cost-events"),
-                LedgerStores.COST_EVENT_IDS);
-
-    // 2b. Only for a replay after a price-table fix: costs priced from a price table are re-priced
-    //     from their tokens with the configured table (provider-reported and local costs stay).
-    if (settings.repricing() != null) {
-      CostRepricer repricer = new CostRepricer(settings.repricing());
-      counted = counted.mapValues(repricer::reprice, Named.as("reprice-from-price-table"));
+    public LedgerTopology(LedgerSettings settings, String registryUrl, LedgerMetrics metrics) {
+        this.settings = settings;
+        this.registryUrl = registryUrl;
+        this.metrics = metrics;
+        this.costWindows = AvroSerdes.value(CostWindow.class, registryUrl);
+        this.statuses = AvroSerdes.value(BudgetStatus.class, registryUrl);
     }
 
-    // 3. Every cost counts for its cost center and for the global scope.
-    KStream<String, ScopedCost> byScope =
-        counted.flatMap(
-            (requestId, event) -> ScopedCost.of(event).stream().map(cost -> KeyValue.pair(cost.scope(), cost)).toList(),
-            Named.as("attribute-to-scopes"));
+    /** Adds the ledger to {@code builder}; returns the budget.status stream (Micronaut wants a KStream bean). */
+    public KStream<String, BudgetStatus> build(StreamsBuilder builder) {
+        addStores(builder);
 
-    // 4. Windows for analysts, per scope × task type × tier × model: hourly and daily tumbling
-    //    windows and calendar months (UTC), each published as it changes and once more, closed,
-    //    when stream time passes its end + grace. Later events are left out of the windows (the
-    //    Streams "dropped-records" metric counts them) but still count in totals and budgets.
-    KGroupedStream<String, ScopedCost> byDimension =
-        byScope
-            .selectKey((scope, cost) -> cost.dimensionKey(), Named.as("key-by-dimension"))
-            .repartition(Repartitioned.<String, ScopedCost>as("by-dimension").withKeySerde(strings).withValueSerde(scopedCosts))
-            .groupByKey(Grouped.<String, ScopedCost>as("group-by-dimension").withKeySerde(strings).withValueSerde(scopedCosts));
-    byDimension.aggregate(
-        WindowTotals::empty,
-        (dimensions, cost, sum) -> sum.plus(cost),
-        Named.as("sum-by-dimension"),
-        Materialized.<String, WindowTotals>as(keyValueStore(LedgerStores.SPEND_BY_DIMENSION))
-            .withKeySerde(strings)
-            .withValueSerde(totals));
-    Duration grace = settings.windowGrace();
-    publishWindows(byDimension, WindowKind.HOUR, TimeWindows.ofSizeAndGrace(Duration.ofHours(1), grace), settings.hourRetention());
-    publishWindows(byDimension, WindowKind.DAY, TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace), settings.dayRetention());
-    // Calendar months are 28 to 31 days: custom windows, closed by MonthWindowEvents (see there why not by suppress)
-    CalendarMonthWindows calendarMonths = new CalendarMonthWindows(grace);
-    byDimension
-        .windowedBy(calendarMonths)
-        .aggregate(
-            WindowTotals::empty,
-            (dimensions, cost, sum) -> sum.plus(cost),
-            Named.as("sum-month-windows"),
-            Materialized.<String, WindowTotals>as(
-                    windowStore(LedgerStores.MONTHLY_WINDOWS, settings.monthRetention(), calendarMonths.size(), true))
-                .withKeySerde(strings)
-                .withValueSerde(totals))
-        .toStream(Named.as("month-window-updates"))
-        .process(
-            () -> new MonthWindowEvents(LedgerStores.MONTHLY_WINDOWS, LedgerStores.MONTHS_CLOSED, grace),
-            Named.as("describe-month-windows"),
-            LedgerStores.MONTHLY_WINDOWS,
-            LedgerStores.MONTHS_CLOSED)
-        .to(Topics.COST_WINDOWS.name(), Produced.with(strings, costWindows).withName("write-month-windows"));
+        // 1. Cost events, decoded and checked. What cannot be counted goes to inference.costs.dlq
+        //    with its original bytes and the reason; nothing is dropped silently.
+        CostEventValidator costRules = new CostEventValidator(settings.maxClockSkew());
+        Map<String, KStream<String, Decoded<CostEvent>>> costEvents = builder.stream(
+                        Topics.INFERENCE_COSTS.name(),
+                        Consumed.with(bytes, bytes).withName("read-inference-costs"))
+                .process(
+                        DecodeOrReject.supplier(
+                                Topics.INFERENCE_COSTS.name(),
+                                () -> decoder(CostEvent.class),
+                                (requestId, event, now) -> costRules.validate(event, now)),
+                        Named.as("decode-cost-events"))
+                .split(Named.as("cost-events-"))
+                .branch((requestId, decoded) -> decoded.isRejected(), Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+        deadLetter(costEvents.get("cost-events-rejected"), Topics.INFERENCE_COSTS);
 
-    // 5. Budgets, validated. A rejected config goes to budget.config.dlq with the field named,
-    //    and the scope's previous budget stays in force; a tombstone removes the budget.
-    BudgetConfigValidator budgetRules = new BudgetConfigValidator(settings.maxLimitUsd());
-    Map<String, KStream<String, Decoded<BudgetChange>>> budgetChanges =
-        builder.stream(Topics.BUDGET_CONFIG.name(), Consumed.with(bytes, bytes).withName("read-budget-config"))
-            .process(
-                DecodeOrReject.supplier(
-                    Topics.BUDGET_CONFIG.name(),
-                    () -> decoder(BudgetConfig.class),
-                    (scope, config, now) -> config == null
-                        ? tombstone(scope)
-                        : new BudgetChange(scope, budgetRules.validate(scope, config))),
-                Named.as("decode-budget-config"))
-            .split(Named.as("budget-config-"))
-            .branch((scope, decoded) -> decoded.isRejected(), Branched.as("rejected"))
-            .defaultBranch(Branched.as("accepted"));
-    deadLetter(budgetChanges.get("budget-config-rejected"), Topics.BUDGET_CONFIG);
+        // 2. Count each (requestId, attempt) once: redeliveries are recognised in a window store of
+        //    seen ids (retention = dedupe retention, event time). From here on timestamps are occurredAt.
+        KStream<String, CostEvent> counted = costEvents
+                .get("cost-events-accepted")
+                .mapValues(Decoded::value, Named.as("unwrap-cost-events"))
+                .processValues(
+                        () -> new DedupeCostEvents(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), metrics),
+                        Named.as("dedupe-cost-events"),
+                        LedgerStores.COST_EVENT_IDS);
 
-    // 6. Costs and budget changes of a scope meet in one task (one repartition topic for both, so
-    //    they are co-partitioned by construction), where spend is tracked per budget period and
-    //    budget.status is published.
-    KStream<String, BudgetStatus> status =
-        byScope
-            .mapValues(cost -> (ScopeInput) cost, Named.as("costs-as-scope-input"))
-            .merge(
-                budgetChanges.get("budget-config-accepted")
-                    .mapValues(decoded -> (ScopeInput) decoded.value(), Named.as("budgets-as-scope-input")),
-                Named.as("merge-costs-and-budgets"))
-            .repartition(
-                Repartitioned.<String, ScopeInput>as("by-scope").withKeySerde(strings).withValueSerde(InternalSerdes.scopeInput()))
-            .process(
-                () -> new BudgetTracker(
-                    new BudgetAssessor(settings.anomalyFactor(), settings.anomalyMinRateUsdPerHour()),
-                    settings.budgetIncludesLocalSpend(),
-                    settings.statusInterval(),
-                    metrics),
-                Named.as("track-budgets"),
-                LedgerStores.BUDGETS,
-                LedgerStores.SCOPE_SPEND,
-                LedgerStores.BUDGET_STATUS);
-    status.to(Topics.BUDGET_STATUS.name(), Produced.with(strings, statuses).withName("write-budget-status"));
-    return status;
-  }
+        // 2b. Only for a replay after a price-table fix: costs priced from a price table are re-priced
+        //     from their tokens with the configured table (provider-reported and local costs stay).
+        if (settings.repricing() != null) {
+            CostRepricer repricer = new CostRepricer(settings.repricing());
+            counted = counted.mapValues(repricer::reprice, Named.as("reprice-from-price-table"));
+        }
 
-  /** The stores the processors above use by name. */
-  private void addStores(StreamsBuilder builder) {
-    builder.addStateStore(
-        Stores.windowStoreBuilder(
-            windowStore(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), 1L, false),
-            strings,
-            Serdes.Long()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.MONTHS_CLOSED), strings, Serdes.Long()));
-    // cached: a scope's spend changes with every event, its changelog needs only the last value per commit
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGETS), strings, InternalSerdes.budgetPolicy()).withCachingEnabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.SCOPE_SPEND), strings, InternalSerdes.scopeSpend()).withCachingEnabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGET_STATUS), strings, statuses).withCachingEnabled());
-  }
+        // 3. Every cost counts for its cost center and for the global scope.
+        KStream<String, ScopedCost> byScope = counted.flatMap(
+                (requestId, event) -> ScopedCost.of(event).stream()
+                        .map(cost -> KeyValue.pair(cost.scope(), cost))
+                        .toList(),
+                Named.as("attribute-to-scopes"));
 
-  /** RocksDB (in memory for TopologyTestDriver tests); changelogged either way. */
-  private KeyValueBytesStoreSupplier keyValueStore(String name) {
-    return settings.inMemoryStores() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
-  }
-
-  private WindowBytesStoreSupplier windowStore(String name, Duration retention, long windowSizeMs, boolean timestamped) {
-    Duration size = Duration.ofMillis(windowSizeMs);
-    if (settings.inMemoryStores()) {
-      return Stores.inMemoryWindowStore(name, retention, size, false);
-    }
-    return timestamped
-        ? Stores.persistentTimestampedWindowStore(name, retention, size, false)
-        : Stores.persistentWindowStore(name, retention, size, false);
-  }
-
-  /**
-   * One window kind: aggregate into a named window store, publish each change, and publish the
-   * final value once the window closes (stream time past end + grace).
-   */
-  private void publishWindows(
-      KGroupedStream<String, ScopedCost> byDimension, WindowKind kind, TimeWindows windows, Duration retention) {
-    String name = kind.name().toLowerCase(Locale.ROOT);
-    Materialized<String, WindowTotals, WindowStore<Bytes, byte[]>> store =
-        Materialized.<String, WindowTotals>as(windowStore(LedgerStores.windowStore(kind), retention, windows.size(), true))
-            .withKeySerde(strings)
-            .withValueSerde(totals);
-    KTable<Windowed<String>, WindowTotals> windowTotals =
-        byDimension
-            .windowedBy(windows)
-            .aggregate(
+        // 4. Windows for analysts, per scope × task type × tier × model: hourly and daily tumbling
+        //    windows and calendar months (UTC), each published as it changes and once more, closed,
+        //    when stream time passes its end + grace. Later events are left out of the windows (the
+        //    Streams "dropped-records" metric counts them) but still count in totals and budgets.
+        KGroupedStream<String, ScopedCost> byDimension = byScope.selectKey(
+                        (scope, cost) -> cost.dimensionKey(), Named.as("key-by-dimension"))
+                .repartition(Repartitioned.<String, ScopedCost>as("by-dimension")
+                        .withKeySerde(strings)
+                        .withValueSerde(scopedCosts))
+                .groupByKey(Grouped.<String, ScopedCost>as("group-by-dimension")
+                        .withKeySerde(strings)
+                        .withValueSerde(scopedCosts));
+        byDimension.aggregate(
                 WindowTotals::empty,
                 (dimensions, cost, sum) -> sum.plus(cost),
-                Named.as("sum-" + name + "-windows"),
-                store);
-    windowTotals
-        .toStream(Named.as(name + "-window-updates"))
-        .process(() -> new WindowEvents(kind, false), Named.as("describe-updated-" + name + "-windows"))
-        .to(Topics.COST_WINDOWS.name(), Produced.with(strings, costWindows).withName("write-updated-" + name + "-windows"));
-    windowTotals
-        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()).withName("await-close-of-" + name + "-windows"))
-        .toStream(Named.as(name + "-windows-closed"))
-        .process(() -> new WindowEvents(kind, true), Named.as("describe-closed-" + name + "-windows"))
-        .to(Topics.COST_WINDOWS.name(), Produced.with(strings, costWindows).withName("write-closed-" + name + "-windows"));
-  }
+                Named.as("sum-by-dimension"),
+                Materialized.<String, WindowTotals>as(keyValueStore(LedgerStores.SPEND_BY_DIMENSION))
+                        .withKeySerde(strings)
+                        .withValueSerde(totals));
+        Duration grace = settings.windowGrace();
+        publishWindows(
+                byDimension,
+                WindowKind.HOUR,
+                TimeWindows.ofSizeAndGrace(Duration.ofHours(1), grace),
+                settings.hourRetention());
+        publishWindows(
+                byDimension,
+                WindowKind.DAY,
+                TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace),
+                settings.dayRetention());
+        // Calendar months are 28 to 31 days: custom windows, closed by MonthWindowEvents (see there why not by
+        // suppress)
+        CalendarMonthWindows calendarMonths = new CalendarMonthWindows(grace);
+        byDimension
+                .windowedBy(calendarMonths)
+                .aggregate(
+                        WindowTotals::empty,
+                        (dimensions, cost, sum) -> sum.plus(cost),
+                        Named.as("sum-month-windows"),
+                        Materialized.<String, WindowTotals>as(windowStore(
+                                        LedgerStores.MONTHLY_WINDOWS,
+                                        settings.monthRetention(),
+                                        calendarMonths.size(),
+                                        true))
+                                .withKeySerde(strings)
+                                .withValueSerde(totals))
+                .toStream(Named.as("month-window-updates"))
+                .process(
+                        () -> new MonthWindowEvents(LedgerStores.MONTHLY_WINDOWS, LedgerStores.MONTHS_CLOSED, grace),
+                        Named.as("describe-month-windows"),
+                        LedgerStores.MONTHLY_WINDOWS,
+                        LedgerStores.MONTHS_CLOSED)
+                .to(
+                        Topics.COST_WINDOWS.name(),
+                        Produced.with(strings, costWindows).withName("write-month-windows"));
 
-  /** Rejected records, with their original bytes and error headers, to the topic's .dlq twin. */
-  private <V> void deadLetter(KStream<String, Decoded<V>> rejected, Topic<?> topic) {
-    String name = topic.name().replace('.', '-');
-    rejected
-        .peek((key, decoded) -> metrics.deadLettered(topic.name()), Named.as("count-rejected-" + name))
-        .map((key, decoded) -> KeyValue.pair(decoded.rawKey(), decoded.rawValue()), Named.as("restore-original-bytes-" + name))
-        .to(topic.dlq(), Produced.with(bytes, bytes).withName("write-" + name + "-dlq"));
-  }
+        // 5. Budgets, validated. A rejected config goes to budget.config.dlq with the field named,
+        //    and the scope's previous budget stays in force; a tombstone removes the budget.
+        BudgetConfigValidator budgetRules = new BudgetConfigValidator(settings.maxLimitUsd());
+        Map<String, KStream<String, Decoded<BudgetChange>>> budgetChanges = builder.stream(
+                        Topics.BUDGET_CONFIG.name(), Consumed.with(bytes, bytes).withName("read-budget-config"))
+                .process(
+                        DecodeOrReject.supplier(
+                                Topics.BUDGET_CONFIG.name(),
+                                () -> decoder(BudgetConfig.class),
+                                (scope, config, now) -> config == null
+                                        ? tombstone(scope)
+                                        : new BudgetChange(scope, budgetRules.validate(scope, config))),
+                        Named.as("decode-budget-config"))
+                .split(Named.as("budget-config-"))
+                .branch((scope, decoded) -> decoded.isRejected(), Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+        deadLetter(budgetChanges.get("budget-config-rejected"), Topics.BUDGET_CONFIG);
 
-  private static BudgetChange tombstone(String scope) {
-    if (scope == null || scope.isBlank()) {
-      throw new InvalidBudgetConfigException("key", "a tombstone needs the scope as its key");
+        // 6. Costs and budget changes of a scope meet in one task (one repartition topic for both, so
+        //    they are co-partitioned by construction), where spend is tracked per budget period and
+        //    budget.status is published.
+        KStream<String, BudgetStatus> status = byScope.mapValues(
+                        cost -> (ScopeInput) cost, Named.as("costs-as-scope-input"))
+                .merge(
+                        budgetChanges
+                                .get("budget-config-accepted")
+                                .mapValues(decoded -> (ScopeInput) decoded.value(), Named.as("budgets-as-scope-input")),
+                        Named.as("merge-costs-and-budgets"))
+                .repartition(Repartitioned.<String, ScopeInput>as("by-scope")
+                        .withKeySerde(strings)
+                        .withValueSerde(InternalSerdes.scopeInput()))
+                .process(
+                        () -> new BudgetTracker(
+                                new BudgetAssessor(settings.anomalyFactor(), settings.anomalyMinRateUsdPerHour()),
+                                settings.budgetIncludesLocalSpend(),
+                                settings.statusInterval(),
+                                metrics),
+                        Named.as("track-budgets"),
+                        LedgerStores.BUDGETS,
+                        LedgerStores.SCOPE_SPEND,
+                        LedgerStores.BUDGET_STATUS);
+        status.to(Topics.BUDGET_STATUS.name(), Produced.with(strings, statuses).withName("write-budget-status"));
+        return status;
     }
-    return new BudgetChange(scope, null);
-  }
 
-  /** One Avro deserializer per processor instance (one per task). */
-  private <V extends SpecificRecord> Deserializer<V> decoder(Class<V> type) {
-    AvroDeserializer<V> deserializer = new AvroDeserializer<>();
-    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, type), false);
-    return deserializer;
-  }
+    /** The stores the processors above use by name. */
+    private void addStores(StreamsBuilder builder) {
+        builder.addStateStore(Stores.windowStoreBuilder(
+                windowStore(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), 1L, false),
+                strings,
+                Serdes.Long()));
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.MONTHS_CLOSED), strings, Serdes.Long()));
+        // cached: a scope's spend changes with every event, its changelog needs only the last value per commit
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGETS), strings, InternalSerdes.budgetPolicy())
+                        .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        keyValueStore(LedgerStores.SCOPE_SPEND), strings, InternalSerdes.scopeSpend())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGET_STATUS), strings, statuses)
+                .withCachingEnabled());
+    }
+
+    /** RocksDB (in memory for TopologyTestDriver tests); changelogged either way. */
+    private KeyValueBytesStoreSupplier keyValueStore(String name) {
+        return settings.inMemoryStores() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+    }
+
+    private WindowBytesStoreSupplier windowStore(
+            String name, Duration retention, long windowSizeMs, boolean timestamped) {
+        Duration size = Duration.ofMillis(windowSizeMs);
+        if (settings.inMemoryStores()) {
+            return Stores.inMemoryWindowStore(name, retention, size, false);
+        }
+        return timestamped
+                ? Stores.persistentTimestampedWindowStore(name, retention, size, false)
+                : Stores.persistentWindowStore(name, retention, size, false);
+    }
+
+    /**
+     * One window kind: aggregate into a named window store, publish each change, and publish the
+     * final value once the window closes (stream time past end + grace).
+     */
+    private void publishWindows(
+            KGroupedStream<String, ScopedCost> byDimension, WindowKind kind, TimeWindows windows, Duration retention) {
+        String name = kind.name().toLowerCase(Locale.ROOT);
+        Materialized<String, WindowTotals, WindowStore<Bytes, byte[]>> store = Materialized.<String, WindowTotals>as(
+                        windowStore(LedgerStores.windowStore(kind), retention, windows.size(), true))
+                .withKeySerde(strings)
+                .withValueSerde(totals);
+        KTable<Windowed<String>, WindowTotals> windowTotals = byDimension
+                .windowedBy(windows)
+                .aggregate(
+                        WindowTotals::empty,
+                        (dimensions, cost, sum) -> sum.plus(cost),
+                        Named.as("sum-" + name + "-windows"),
+                        store);
+        windowTotals
+                .toStream(Named.as(name + "-window-updates"))
+                .process(() -> new WindowEvents(kind, false), Named.as("describe-updated-" + name + "-windows"))
+                .to(
+                        Topics.COST_WINDOWS.name(),
+                        Produced.with(strings, costWindows).withName("write-updated-" + name + "-windows"));
+        windowTotals
+                .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded())
+                        .withName("await-close-of-" + name + "-windows"))
+                .toStream(Named.as(name + "-windows-closed"))
+                .process(() -> new WindowEvents(kind, true), Named.as("describe-closed-" + name + "-windows"))
+                .to(
+                        Topics.COST_WINDOWS.name(),
+                        Produced.with(strings, costWindows).withName("write-closed-" + name + "-windows"));
+    }
+
+    /** Rejected records, with their original bytes and error headers, to the topic's .dlq twin. */
+    private <V> void deadLetter(KStream<String, Decoded<V>> rejected, Topic<?> topic) {
+        String name = topic.name().replace('.', '-');
+        rejected.peek((key, decoded) -> metrics.deadLettered(topic.name()), Named.as("count-rejected-" + name))
+                .map(
+                        (key, decoded) -> KeyValue.pair(decoded.rawKey(), decoded.rawValue()),
+                        Named.as("restore-original-bytes-" + name))
+                .to(topic.dlq(), Produced.with(bytes, bytes).withName("write-" + name + "-dlq"));
+    }
+
+    private static BudgetChange tombstone(String scope) {
+        if (scope == null || scope.isBlank()) {
+            throw new InvalidBudgetConfigException("key", "a tombstone needs the scope as its key");
+        }
+        return new BudgetChange(scope, null);
+    }
+
+    /** One Avro deserializer per processor instance (one per task). */
+    private <V extends SpecificRecord> Deserializer<V> decoder(Class<V> type) {
+        AvroDeserializer<V> deserializer = new AvroDeserializer<>();
+        deserializer.configure(
+                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, type), false);
+        return deserializer;
+    }
 }

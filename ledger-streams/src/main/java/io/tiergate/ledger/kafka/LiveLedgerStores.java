@@ -19,38 +19,39 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  */
 final class LiveLedgerStores implements LedgerStores {
 
-  private final KafkaStreams streams;
+    private final KafkaStreams streams;
 
-  LiveLedgerStores(KafkaStreams streams) {
-    this.streams = streams;
-  }
+    LiveLedgerStores(KafkaStreams streams) {
+        this.streams = streams;
+    }
 
-  @Override
-  public ReadOnlyKeyValueStore<String, BudgetPolicy> budgets() {
-    return keyValue(BUDGETS);
-  }
+    @Override
+    public ReadOnlyKeyValueStore<String, BudgetPolicy> budgets() {
+        return keyValue(BUDGETS);
+    }
 
-  @Override
-  public ReadOnlyKeyValueStore<String, ScopeSpend> scopeSpend() {
-    return keyValue(SCOPE_SPEND);
-  }
+    @Override
+    public ReadOnlyKeyValueStore<String, ScopeSpend> scopeSpend() {
+        return keyValue(SCOPE_SPEND);
+    }
 
-  @Override
-  public ReadOnlyKeyValueStore<String, BudgetStatus> budgetStatus() {
-    return keyValue(BUDGET_STATUS);
-  }
+    @Override
+    public ReadOnlyKeyValueStore<String, BudgetStatus> budgetStatus() {
+        return keyValue(BUDGET_STATUS);
+    }
 
-  @Override
-  public ReadOnlyKeyValueStore<String, WindowTotals> spendByDimension() {
-    return keyValue(SPEND_BY_DIMENSION);
-  }
+    @Override
+    public ReadOnlyKeyValueStore<String, WindowTotals> spendByDimension() {
+        return keyValue(SPEND_BY_DIMENSION);
+    }
 
-  @Override
-  public ReadOnlyWindowStore<String, WindowTotals> windows(WindowKind kind) {
-    return streams.store(StoreQueryParameters.fromNameAndType(LedgerStores.windowStore(kind), QueryableStoreTypes.windowStore()));
-  }
+    @Override
+    public ReadOnlyWindowStore<String, WindowTotals> windows(WindowKind kind) {
+        return streams.store(StoreQueryParameters.fromNameAndType(
+                LedgerStores.windowStore(kind), QueryableStoreTypes.windowStore()));
+    }
 
-  private <V> ReadOnlyKeyValueStore<String, V> keyValue(String name) {
-    return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
-  }
+    private <V> ReadOnlyKeyValueStore<String, V> keyValue(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+    }
 }

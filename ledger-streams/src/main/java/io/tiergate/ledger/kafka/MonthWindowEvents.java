@@ -29,52 +29,57 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 final class MonthWindowEvents implements Processor<Windowed<String>, WindowTotals, String, CostWindow> {
 
-  private static final String CLOSED_BEFORE = "closed-before";
+    private static final String CLOSED_BEFORE = "closed-before";
 
-  private final String windowStoreName;
-  private final String marksStoreName;
-  private final long graceMs;
-  private ProcessorContext<String, CostWindow> context;
-  private TimestampedWindowStore<String, WindowTotals> months;
-  private KeyValueStore<String, Long> marks;
+    private final String windowStoreName;
+    private final String marksStoreName;
+    private final long graceMs;
+    private ProcessorContext<String, CostWindow> context;
+    private TimestampedWindowStore<String, WindowTotals> months;
+    private KeyValueStore<String, Long> marks;
 
-  MonthWindowEvents(String windowStoreName, String marksStoreName, Duration grace) {
-    this.windowStoreName = windowStoreName;
-    this.marksStoreName = marksStoreName;
-    this.graceMs = grace.toMillis();
-  }
-
-  @Override
-  public void init(ProcessorContext<String, CostWindow> context) {
-    this.context = context;
-    this.months = context.getStateStore(windowStoreName);
-    this.marks = context.getStateStore(marksStoreName);
-  }
-
-  @Override
-  public void process(Record<Windowed<String>, WindowTotals> record) {
-    if (record.value() != null) {
-      forward(record.key().key(), record.key().window().start(), record.value(), false, record.timestamp());
+    MonthWindowEvents(String windowStoreName, String marksStoreName, Duration grace) {
+        this.windowStoreName = windowStoreName;
+        this.marksStoreName = marksStoreName;
+        this.graceMs = grace.toMillis();
     }
-    // months starting before this one are past end + grace
-    long closeBefore = WindowKinds.monthStart(record.timestamp() - graceMs);
-    Long closedBefore = marks.get(CLOSED_BEFORE);
-    if (closedBefore != null && closeBefore <= closedBefore) {
-      return;
-    }
-    long from = closedBefore == null ? 0L : closedBefore;
-    try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<WindowTotals>> due = months.fetchAll(from, closeBefore - 1)) {
-      while (due.hasNext()) {
-        KeyValue<Windowed<String>, ValueAndTimestamp<WindowTotals>> month = due.next();
-        forward(month.key.key(), month.key.window().start(), month.value.value(), true, record.timestamp());
-      }
-    }
-    marks.put(CLOSED_BEFORE, closeBefore);
-  }
 
-  private void forward(String dimensions, long start, WindowTotals totals, boolean closed, long timestamp) {
-    CostWindow window =
-        totals.toCostWindow(WindowKind.MONTH, start, WindowKinds.end(WindowKind.MONTH, start), closed, context.currentSystemTimeMs());
-    context.forward(new Record<>(WindowKinds.windowKey(dimensions, WindowKind.MONTH, start), window, timestamp));
-  }
+    @Override
+    public void init(ProcessorContext<String, CostWindow> context) {
+        this.context = context;
+        this.months = context.getStateStore(windowStoreName);
+        this.marks = context.getStateStore(marksStoreName);
+    }
+
+    @Override
+    public void process(Record<Windowed<String>, WindowTotals> record) {
+        if (record.value() != null) {
+            forward(record.key().key(), record.key().window().start(), record.value(), false, record.timestamp());
+        }
+        // months starting before this one are past end + grace
+        long closeBefore = WindowKinds.monthStart(record.timestamp() - graceMs);
+        Long closedBefore = marks.get(CLOSED_BEFORE);
+        if (closedBefore != null && closeBefore <= closedBefore) {
+            return;
+        }
+        long from = closedBefore == null ? 0L : closedBefore;
+        try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<WindowTotals>> due =
+                months.fetchAll(from, closeBefore - 1)) {
+            while (due.hasNext()) {
+                KeyValue<Windowed<String>, ValueAndTimestamp<WindowTotals>> month = due.next();
+                forward(month.key.key(), month.key.window().start(), month.value.value(), true, record.timestamp());
+            }
+        }
+        marks.put(CLOSED_BEFORE, closeBefore);
+    }
+
+    private void forward(String dimensions, long start, WindowTotals totals, boolean closed, long timestamp) {
+        CostWindow window = totals.toCostWindow(
+                WindowKind.MONTH,
+                start,
+                WindowKinds.end(WindowKind.MONTH, start),
+                closed,
+                context.currentSystemTimeMs());
+        context.forward(new Record<>(WindowKinds.windowKey(dimensions, WindowKind.MONTH, start), window, timestamp));
+    }
 }

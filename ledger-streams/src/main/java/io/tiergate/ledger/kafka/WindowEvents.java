@@ -16,28 +16,29 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class WindowEvents implements Processor<Windowed<String>, WindowTotals, String, CostWindow> {
 
-  private final WindowKind kind;
-  private final boolean closed;
-  private ProcessorContext<String, CostWindow> context;
+    private final WindowKind kind;
+    private final boolean closed;
+    private ProcessorContext<String, CostWindow> context;
 
-  WindowEvents(WindowKind kind, boolean closed) {
-    this.kind = kind;
-    this.closed = closed;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, CostWindow> context) {
-    this.context = context;
-  }
-
-  @Override
-  public void process(Record<Windowed<String>, WindowTotals> record) {
-    if (record.value() == null) {
-      return; // windowed aggregations never delete, but a null must not reach the serializer
+    WindowEvents(WindowKind kind, boolean closed) {
+        this.kind = kind;
+        this.closed = closed;
     }
-    long start = record.key().window().start();
-    long end = WindowKinds.end(kind, start);
-    CostWindow window = record.value().toCostWindow(kind, start, end, closed, context.currentSystemTimeMs());
-    context.forward(record.withKey(WindowKinds.windowKey(record.key().key(), kind, start)).withValue(window));
-  }
+
+    @Override
+    public void init(ProcessorContext<String, CostWindow> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<Windowed<String>, WindowTotals> record) {
+        if (record.value() == null) {
+            return; // windowed aggregations never delete, but a null must not reach the serializer
+        }
+        long start = record.key().window().start();
+        long end = WindowKinds.end(kind, start);
+        CostWindow window = record.value().toCostWindow(kind, start, end, closed, context.currentSystemTimeMs());
+        context.forward(record.withKey(WindowKinds.windowKey(record.key().key(), kind, start))
+                .withValue(window));
+    }
 }

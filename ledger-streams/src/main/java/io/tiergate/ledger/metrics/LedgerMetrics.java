@@ -9,32 +9,32 @@ import io.tiergate.ledger.budget.BudgetAssessment;
  */
 public interface LedgerMetrics {
 
-  /** A record went to {@code topic}'s dead-letter twin. */
-  void deadLettered(String topic);
+    /** A record went to {@code topic}'s dead-letter twin. */
+    void deadLettered(String topic);
 
-  /** A redelivered cost event (same requestId and attempt) was ignored. */
-  void duplicateIgnored();
+    /** A redelivered cost event (same requestId and attempt) was ignored. */
+    void duplicateIgnored();
 
-  /** A cost event that counted, but dated before the scope's running budget day or month. */
-  void countedBeforeRunningPeriod(String scope);
+    /** A cost event that counted, but dated before the scope's running budget day or month. */
+    void countedBeforeRunningPeriod(String scope);
 
-  /** budget.status was published with this assessment. */
-  void statusPublished(BudgetAssessment assessment);
+    /** budget.status was published with this assessment. */
+    void statusPublished(BudgetAssessment assessment);
 
-  /** For tests that do not look at metrics. */
-  static LedgerMetrics none() {
-    return new LedgerMetrics() {
-      @Override
-      public void deadLettered(String topic) {}
+    /** For tests that do not look at metrics. */
+    static LedgerMetrics none() {
+        return new LedgerMetrics() {
+            @Override
+            public void deadLettered(String topic) {}
 
-      @Override
-      public void duplicateIgnored() {}
+            @Override
+            public void duplicateIgnored() {}
 
-      @Override
-      public void countedBeforeRunningPeriod(String scope) {}
+            @Override
+            public void countedBeforeRunningPeriod(String scope) {}
 
-      @Override
-      public void statusPublished(BudgetAssessment assessment) {}
-    };
-  }
+            @Override
+            public void statusPublished(BudgetAssessment assessment) {}
+        };
+    }
 }

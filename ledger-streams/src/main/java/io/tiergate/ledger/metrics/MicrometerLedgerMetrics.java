@@ -24,60 +24,57 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MicrometerLedgerMetrics implements LedgerMetrics {
 
-  private final MeterRegistry registry;
-  private final Map<String, AtomicInteger> anomaly = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> level = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> utilizationBits = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> anomaly = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> level = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> utilizationBits = new ConcurrentHashMap<>();
 
-  public MicrometerLedgerMetrics(MeterRegistry registry) {
-    this.registry = registry;
-  }
-
-  @Override
-  public void deadLettered(String topic) {
-    registry.counter("tiergate.dlq.records", "topic", topic).increment();
-  }
-
-  @Override
-  public void duplicateIgnored() {
-    registry.counter("tiergate.ledger.duplicates").increment();
-  }
-
-  @Override
-  public void countedBeforeRunningPeriod(String scope) {
-    registry.counter("tiergate.ledger.budget.before.period", "scope", scope).increment();
-  }
-
-  @Override
-  public void statusPublished(BudgetAssessment assessment) {
-    String scope = assessment.scope();
-    int flag = assessment.anomaly() ? 1 : 0;
-    int previous = gauge(anomaly, "tiergate.ledger.anomaly", scope).getAndSet(flag);
-    if (flag == 1 && previous == 0) {
-      registry.counter("tiergate.ledger.anomaly.raised", "scope", scope).increment();
+    public MicrometerLedgerMetrics(MeterRegistry registry) {
+        this.registry = registry;
     }
-    gauge(level, "tiergate.ledger.budget.level", scope).set(assessment.level().ordinal());
-    utilizationBits
-        .computeIfAbsent(
-            scope,
-            s -> {
-              AtomicLong bits = new AtomicLong();
-              Gauge.builder("tiergate.ledger.budget.utilization", bits, b -> Double.longBitsToDouble(b.get()))
-                  .tag("scope", s)
-                  .register(registry);
-              return bits;
-            })
-        .set(Double.doubleToLongBits(assessment.utilization()));
-    registry.counter("tiergate.ledger.status.published").increment();
-  }
 
-  private AtomicInteger gauge(Map<String, AtomicInteger> gauges, String name, String scope) {
-    return gauges.computeIfAbsent(
-        scope,
-        s -> {
-          AtomicInteger value = new AtomicInteger();
-          Gauge.builder(name, value, AtomicInteger::get).tag("scope", s).register(registry);
-          return value;
+    @Override
+    public void deadLettered(String topic) {
+        registry.counter("tiergate.dlq.records", "topic", topic).increment();
+    }
+
+    @Override
+    public void duplicateIgnored() {
+        registry.counter("tiergate.ledger.duplicates").increment();
+    }
+
+    @Override
+    public void countedBeforeRunningPeriod(String scope) {
+        registry.counter("tiergate.ledger.budget.before.period", "scope", scope).increment();
+    }
+
+    @Override
+    public void statusPublished(BudgetAssessment assessment) {
+        String scope = assessment.scope();
+        int flag = assessment.anomaly() ? 1 : 0;
+        int previous = gauge(anomaly, "tiergate.ledger.anomaly", scope).getAndSet(flag);
+        if (flag == 1 && previous == 0) {
+            registry.counter("tiergate.ledger.anomaly.raised", "scope", scope).increment();
+        }
+        gauge(level, "tiergate.ledger.budget.level", scope)
+                .set(assessment.level().ordinal());
+        utilizationBits
+                .computeIfAbsent(scope, s -> {
+                    AtomicLong bits = new AtomicLong();
+                    Gauge.builder("tiergate.ledger.budget.utilization", bits, b -> Double.longBitsToDouble(b.get()))
+                            .tag("scope", s)
+                            .register(registry);
+                    return bits;
+                })
+                .set(Double.doubleToLongBits(assessment.utilization()));
+        registry.counter("tiergate.ledger.status.published").increment();
+    }
+
+    private AtomicInteger gauge(Map<String, AtomicInteger> gauges, String name, String scope) {
+        return gauges.computeIfAbsent(scope, s -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder(name, value, AtomicInteger::get).tag("scope", s).register(registry);
+            return value;
         });
-  }
+    }
 }

@@ -13,25 +13,25 @@ import java.util.Objects;
  */
 public record BudgetChange(String scope, BudgetPolicy policy) implements ScopeInput {
 
-  public BudgetChange {
-    Objects.requireNonNull(scope, "scope");
-  }
-
-  public boolean removal() {
-    return policy == null;
-  }
-
-  void writeTo(DataOutput out) throws IOException {
-    Binary.writeString(out, scope);
-    out.writeBoolean(policy != null);
-    if (policy != null) {
-      ScopeInput.writePolicy(out, policy);
+    public BudgetChange {
+        Objects.requireNonNull(scope, "scope");
     }
-  }
 
-  static BudgetChange readFrom(DataInput in) throws IOException {
-    String scope = Binary.readString(in);
-    BudgetPolicy policy = in.readBoolean() ? ScopeInput.readPolicy(in) : null;
-    return new BudgetChange(scope, policy);
-  }
+    public boolean removal() {
+        return policy == null;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        Binary.writeString(out, scope);
+        out.writeBoolean(policy != null);
+        if (policy != null) {
+            ScopeInput.writePolicy(out, policy);
+        }
+    }
+
+    static BudgetChange readFrom(DataInput in) throws IOException {
+        String scope = Binary.readString(in);
+        BudgetPolicy policy = in.readBoolean() ? ScopeInput.readPolicy(in) : null;
+        return new BudgetChange(scope, policy);
+    }
 }

@@ -14,70 +14,74 @@ import java.util.function.Function;
  */
 public record CostDimensions(String scope, TaskType taskType, Tier tier, String model) {
 
-  /**
-   * The binary state format of a value kept per dimension ({@link ScopedCost}, {@code
-   * WindowTotals}): a version byte, the four dimensions, then the value's own fields. It is
-   * persisted (stores, changelogs, repartition topics): a different layout needs a new version.
-   */
-  public static final class Format<T> {
-
-    /** Writes a value's own fields, after its dimensions. */
-    @FunctionalInterface
-    public interface FieldsWriter<T> {
-      void write(T value, DataOutput out) throws IOException;
-    }
-
-    /** Reads a value's own fields and builds it with the dimensions read before them. */
-    @FunctionalInterface
-    public interface FieldsReader<T> {
-      T read(CostDimensions dimensions, DataInput in) throws IOException;
-    }
-
-    private final String type;
-    private final int version;
-    private final Function<T, CostDimensions> dimensions;
-    private final FieldsWriter<T> writer;
-    private final FieldsReader<T> reader;
-
     /**
-     * @param type the value's name, for the error on an unknown version
-     * @param dimensions the value's dimensions
+     * The binary state format of a value kept per dimension ({@link ScopedCost}, {@code
+     * WindowTotals}): a version byte, the four dimensions, then the value's own fields. It is
+     * persisted (stores, changelogs, repartition topics): a different layout needs a new version.
      */
-    public Format(String type, int version, Function<T, CostDimensions> dimensions, FieldsWriter<T> writer, FieldsReader<T> reader) {
-      this.type = type;
-      this.version = version;
-      this.dimensions = dimensions;
-      this.writer = writer;
-      this.reader = reader;
-    }
+    public static final class Format<T> {
 
-    public byte[] toBytes(T value) {
-      return Binary.write(out -> write(value, out));
-    }
+        /** Writes a value's own fields, after its dimensions. */
+        @FunctionalInterface
+        public interface FieldsWriter<T> {
+            void write(T value, DataOutput out) throws IOException;
+        }
 
-    public T fromBytes(byte[] data) {
-      return Binary.read(data, this::read);
-    }
+        /** Reads a value's own fields and builds it with the dimensions read before them. */
+        @FunctionalInterface
+        public interface FieldsReader<T> {
+            T read(CostDimensions dimensions, DataInput in) throws IOException;
+        }
 
-    public void write(T value, DataOutput out) throws IOException {
-      out.writeByte(version);
-      CostDimensions d = dimensions.apply(value);
-      Binary.writeString(out, d.scope());
-      Binary.writeEnum(out, d.taskType());
-      Binary.writeEnum(out, d.tier());
-      Binary.writeString(out, d.model());
-      writer.write(value, out);
-    }
+        private final String type;
+        private final int version;
+        private final Function<T, CostDimensions> dimensions;
+        private final FieldsWriter<T> writer;
+        private final FieldsReader<T> reader;
 
-    public T read(DataInput in) throws IOException {
-      Binary.checkVersion(in, version, type);
-      CostDimensions d =
-          new CostDimensions(
-              Binary.readString(in),
-              Binary.readEnum(in, TaskType.class, TaskType.UNKNOWN),
-              Binary.readEnum(in, Tier.class, Tier.UNKNOWN),
-              Binary.readString(in));
-      return reader.read(d, in);
+        /**
+         * @param type the value's name, for the error on an unknown version
+         * @param dimensions the value's dimensions
+         */
+        public Format(
+                String type,
+                int version,
+                Function<T, CostDimensions> dimensions,
+                FieldsWriter<T> writer,
+                FieldsReader<T> reader) {
+            this.type = type;
+            this.version = version;
+            this.dimensions = dimensions;
+            this.writer = writer;
+            this.reader = reader;
+        }
+
+        public byte[] toBytes(T value) {
+            return Binary.write(out -> write(value, out));
+        }
+
+        public T fromBytes(byte[] data) {
+            return Binary.read(data, this::read);
+        }
+
+        public void write(T value, DataOutput out) throws IOException {
+            out.writeByte(version);
+            CostDimensions d = dimensions.apply(value);
+            Binary.writeString(out, d.scope());
+            Binary.writeEnum(out, d.taskType());
+            Binary.writeEnum(out, d.tier());
+            Binary.writeString(out, d.model());
+            writer.write(value, out);
+        }
+
+        public T read(DataInput in) throws IOException {
+            Binary.checkVersion(in, version, type);
+            CostDimensions d = new CostDimensions(
+                    Binary.readString(in),
+                    Binary.readEnum(in, TaskType.class, TaskType.UNKNOWN),
+                    Binary.readEnum(in, Tier.class, Tier.UNKNOWN),
+                    Binary.readString(in));
+            return reader.read(d, in);
+        }
     }
-  }
 }

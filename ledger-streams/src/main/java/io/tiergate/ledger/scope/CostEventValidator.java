@@ -13,53 +13,56 @@ import java.time.Duration;
  */
 public final class CostEventValidator {
 
-  private final long maxClockSkewMs;
+    private final long maxClockSkewMs;
 
-  public CostEventValidator(Duration maxClockSkew) {
-    this.maxClockSkewMs = maxClockSkew.toMillis();
-  }
+    public CostEventValidator(Duration maxClockSkew) {
+        this.maxClockSkewMs = maxClockSkew.toMillis();
+    }
 
-  /** @throws InvalidCostEventException naming the first offending field */
-  public CostEvent validate(CostEvent event, long wallClockMs) {
-    if (event == null) {
-      throw new InvalidCostEventException("value", "a tombstone is not a cost event");
+    /** @throws InvalidCostEventException naming the first offending field */
+    public CostEvent validate(CostEvent event, long wallClockMs) {
+        if (event == null) {
+            throw new InvalidCostEventException("value", "a tombstone is not a cost event");
+        }
+        if (blank(event.getRequestId())) {
+            throw new InvalidCostEventException("requestId", "must not be empty");
+        }
+        if (event.getAttempt() < 0) {
+            throw new InvalidCostEventException("attempt", "must not be negative (was " + event.getAttempt() + ")");
+        }
+        if (blank(event.getCostCenter())) {
+            throw new InvalidCostEventException("costCenter", "must not be empty");
+        }
+        if (event.getModel() == null) {
+            throw new InvalidCostEventException("model", "missing");
+        }
+        if (event.getCostUsd() == null) {
+            throw new InvalidCostEventException("costUsd", "missing");
+        }
+        if (event.getCostUsd().signum() < 0) {
+            throw new InvalidCostEventException(
+                    "costUsd", "must not be negative (was " + event.getCostUsd().toPlainString() + ")");
+        }
+        if (event.getInputTokens() < 0 || event.getOutputTokens() < 0) {
+            throw new InvalidCostEventException("inputTokens", "token counts must not be negative");
+        }
+        if (event.getLatencyMs() < 0) {
+            throw new InvalidCostEventException("latencyMs", "must not be negative (was " + event.getLatencyMs() + ")");
+        }
+        if (event.getOccurredAt() == null || event.getOccurredAt().toEpochMilli() <= 0) {
+            throw new InvalidCostEventException("occurredAt", "missing");
+        }
+        long occurredAt = event.getOccurredAt().toEpochMilli();
+        if (occurredAt > wallClockMs + maxClockSkewMs) {
+            throw new InvalidCostEventException(
+                    "occurredAt",
+                    "in the future: " + event.getOccurredAt() + " is more than " + Duration.ofMillis(maxClockSkewMs)
+                            + " ahead of the ledger's clock");
+        }
+        return event;
     }
-    if (blank(event.getRequestId())) {
-      throw new InvalidCostEventException("requestId", "must not be empty");
-    }
-    if (event.getAttempt() < 0) {
-      throw new InvalidCostEventException("attempt", "must not be negative (was " + event.getAttempt() + ")");
-    }
-    if (blank(event.getCostCenter())) {
-      throw new InvalidCostEventException("costCenter", "must not be empty");
-    }
-    if (event.getModel() == null) {
-      throw new InvalidCostEventException("model", "missing");
-    }
-    if (event.getCostUsd() == null) {
-      throw new InvalidCostEventException("costUsd", "missing");
-    }
-    if (event.getCostUsd().signum() < 0) {
-      throw new InvalidCostEventException("costUsd", "must not be negative (was " + event.getCostUsd().toPlainString() + ")");
-    }
-    if (event.getInputTokens() < 0 || event.getOutputTokens() < 0) {
-      throw new InvalidCostEventException("inputTokens", "token counts must not be negative");
-    }
-    if (event.getLatencyMs() < 0) {
-      throw new InvalidCostEventException("latencyMs", "must not be negative (was " + event.getLatencyMs() + ")");
-    }
-    if (event.getOccurredAt() == null || event.getOccurredAt().toEpochMilli() <= 0) {
-      throw new InvalidCostEventException("occurredAt", "missing");
-    }
-    long occurredAt = event.getOccurredAt().toEpochMilli();
-    if (occurredAt > wallClockMs + maxClockSkewMs) {
-      throw new InvalidCostEventException(
-          "occurredAt", "in the future: " + event.getOccurredAt() + " is more than " + Duration.ofMillis(maxClockSkewMs) + " ahead of the ledger's clock");
-    }
-    return event;
-  }
 
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
-  }
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
 }

@@ -19,23 +19,29 @@ import java.util.Optional;
  */
 public final class CostRepricer {
 
-  private final CostCalculator calculator;
+    private final CostCalculator calculator;
 
-  public CostRepricer(PriceTable prices) {
-    this.calculator = new CostCalculator(prices);
-  }
+    public CostRepricer(PriceTable prices) {
+        this.calculator = new CostCalculator(prices);
+    }
 
-  public CostEvent reprice(CostEvent event) {
-    if (event.getBreakdown() == null || event.getBreakdown().getSource() != CostSource.PRICE_TABLE) {
-      return event;
+    public CostEvent reprice(CostEvent event) {
+        if (event.getBreakdown() == null || event.getBreakdown().getSource() != CostSource.PRICE_TABLE) {
+            return event;
+        }
+        Optional<ModelPrice> model = calculator.prices().model(event.getModel());
+        if (model.isEmpty()) {
+            return event;
+        }
+        TokenUsage usage = new TokenUsage(
+                event.getInputTokens(),
+                event.getOutputTokens(),
+                event.getCachedReadTokens(),
+                event.getCacheWriteTokens());
+        Cost cost = calculator.cloud(model.get(), usage, Optional.empty());
+        return CostEvent.newBuilder(event)
+                .setCostUsd(cost.totalUsd())
+                .setBreakdown(cost.breakdown())
+                .build();
     }
-    Optional<ModelPrice> model = calculator.prices().model(event.getModel());
-    if (model.isEmpty()) {
-      return event;
-    }
-    TokenUsage usage =
-        new TokenUsage(event.getInputTokens(), event.getOutputTokens(), event.getCachedReadTokens(), event.getCacheWriteTokens());
-    Cost cost = calculator.cloud(model.get(), usage, Optional.empty());
-    return CostEvent.newBuilder(event).setCostUsd(cost.totalUsd()).setBreakdown(cost.breakdown()).build();
-  }
 }

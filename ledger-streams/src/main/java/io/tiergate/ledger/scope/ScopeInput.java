@@ -16,60 +16,59 @@ import java.time.ZoneId;
  */
 public sealed interface ScopeInput permits ScopedCost, BudgetChange {
 
-  byte COST = 1;
-  byte BUDGET = 2;
+    byte COST = 1;
+    byte BUDGET = 2;
 
-  String scope();
+    String scope();
 
-  static byte[] toBytes(ScopeInput input) {
-    return Binary.write(
-        out -> {
-          if (input instanceof ScopedCost cost) {
-            out.writeByte(COST);
-            cost.writeTo(out);
-          } else if (input instanceof BudgetChange change) {
-            out.writeByte(BUDGET);
-            change.writeTo(out);
-          }
+    static byte[] toBytes(ScopeInput input) {
+        return Binary.write(out -> {
+            if (input instanceof ScopedCost cost) {
+                out.writeByte(COST);
+                cost.writeTo(out);
+            } else if (input instanceof BudgetChange change) {
+                out.writeByte(BUDGET);
+                change.writeTo(out);
+            }
         });
-  }
+    }
 
-  static ScopeInput fromBytes(byte[] data) {
-    return Binary.read(data, ScopeInput::readFrom);
-  }
+    static ScopeInput fromBytes(byte[] data) {
+        return Binary.read(data, ScopeInput::readFrom);
+    }
 
-  private static ScopeInput readFrom(DataInput in) throws IOException {
-    byte tag = in.readByte();
-    return switch (tag) {
-      case COST -> ScopedCost.readFrom(in);
-      case BUDGET -> BudgetChange.readFrom(in);
-      default -> throw new IOException("Unknown ScopeInput tag " + tag);
-    };
-  }
+    private static ScopeInput readFrom(DataInput in) throws IOException {
+        byte tag = in.readByte();
+        return switch (tag) {
+            case COST -> ScopedCost.readFrom(in);
+            case BUDGET -> BudgetChange.readFrom(in);
+            default -> throw new IOException("Unknown ScopeInput tag " + tag);
+        };
+    }
 
-  /** Encodes a {@link BudgetPolicy} (shared by the store of budgets). */
-  static void writePolicy(DataOutput out, BudgetPolicy policy) throws IOException {
-    out.writeByte(1);
-    Binary.writeString(out, policy.scope());
-    Binary.writeDecimal(out, policy.dailyLimitUsd());
-    Binary.writeDecimal(out, policy.monthlyLimitUsd());
-    out.writeDouble(policy.conserveThreshold());
-    out.writeDouble(policy.criticalThreshold());
-    Binary.writeEnum(out, policy.onExhausted());
-    Binary.writeString(out, policy.zone().getId());
-    out.writeLong(policy.updatedAtMs());
-  }
+    /** Encodes a {@link BudgetPolicy} (shared by the store of budgets). */
+    static void writePolicy(DataOutput out, BudgetPolicy policy) throws IOException {
+        out.writeByte(1);
+        Binary.writeString(out, policy.scope());
+        Binary.writeDecimal(out, policy.dailyLimitUsd());
+        Binary.writeDecimal(out, policy.monthlyLimitUsd());
+        out.writeDouble(policy.conserveThreshold());
+        out.writeDouble(policy.criticalThreshold());
+        Binary.writeEnum(out, policy.onExhausted());
+        Binary.writeString(out, policy.zone().getId());
+        out.writeLong(policy.updatedAtMs());
+    }
 
-  static BudgetPolicy readPolicy(DataInput in) throws IOException {
-    Binary.checkVersion(in, 1, "BudgetPolicy");
-    return new BudgetPolicy(
-        Binary.readString(in),
-        Binary.readDecimal(in),
-        Binary.readDecimal(in),
-        in.readDouble(),
-        in.readDouble(),
-        Binary.readEnum(in, OnExhausted.class, OnExhausted.DEGRADE_LOCAL),
-        ZoneId.of(Binary.readString(in)),
-        in.readLong());
-  }
+    static BudgetPolicy readPolicy(DataInput in) throws IOException {
+        Binary.checkVersion(in, 1, "BudgetPolicy");
+        return new BudgetPolicy(
+                Binary.readString(in),
+                Binary.readDecimal(in),
+                Binary.readDecimal(in),
+                in.readDouble(),
+                in.readDouble(),
+                Binary.readEnum(in, OnExhausted.class, OnExhausted.DEGRADE_LOCAL),
+                ZoneId.of(Binary.readString(in)),
+                in.readLong());
+    }
 }

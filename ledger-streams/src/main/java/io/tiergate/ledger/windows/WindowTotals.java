@@ -21,124 +21,127 @@ import java.time.Instant;
  * Rework is split by reason so ops see which kind of rework a task type causes.
  */
 public record WindowTotals(
-    String scope,
-    TaskType taskType,
-    Tier tier,
-    String model,
-    BigDecimal spendUsd,
-    BigDecimal retryUsd,
-    BigDecimal escalationUsd,
-    BigDecimal fallbackUsd,
-    long inputTokens,
-    long outputTokens,
-    long requestCount,
-    long latencySumMs) {
+        String scope,
+        TaskType taskType,
+        Tier tier,
+        String model,
+        BigDecimal spendUsd,
+        BigDecimal retryUsd,
+        BigDecimal escalationUsd,
+        BigDecimal fallbackUsd,
+        long inputTokens,
+        long outputTokens,
+        long requestCount,
+        long latencySumMs) {
 
-  private static final CostDimensions.Format<WindowTotals> FORMAT =
-      new CostDimensions.Format<>("WindowTotals", 1, WindowTotals::dimensions, WindowTotals::writeFields, WindowTotals::readFields);
+    private static final CostDimensions.Format<WindowTotals> FORMAT = new CostDimensions.Format<>(
+            "WindowTotals", 1, WindowTotals::dimensions, WindowTotals::writeFields, WindowTotals::readFields);
 
-  /** Before the first cost: the aggregator fills the dimensions from it. */
-  public static WindowTotals empty() {
-    return new WindowTotals(null, null, null, null, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, 0, 0, 0, 0);
-  }
+    /** Before the first cost: the aggregator fills the dimensions from it. */
+    public static WindowTotals empty() {
+        return new WindowTotals(null, null, null, null, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, 0, 0, 0, 0);
+    }
 
-  public WindowTotals plus(ScopedCost cost) {
-    BigDecimal amount = cost.costUsd();
-    CostReason reason = cost.reason();
-    return new WindowTotals(
-        cost.scope(),
-        cost.taskType(),
-        cost.tier(),
-        cost.model(),
-        Money.sum(spendUsd, amount),
-        reason == CostReason.RETRY ? Money.sum(retryUsd, amount) : retryUsd,
-        reason == CostReason.ESCALATION ? Money.sum(escalationUsd, amount) : escalationUsd,
-        reason == CostReason.FALLBACK ? Money.sum(fallbackUsd, amount) : fallbackUsd,
-        inputTokens + cost.inputTokens(),
-        outputTokens + cost.outputTokens(),
-        requestCount + 1,
-        latencySumMs + cost.latencyMs());
-  }
+    public WindowTotals plus(ScopedCost cost) {
+        BigDecimal amount = cost.costUsd();
+        CostReason reason = cost.reason();
+        return new WindowTotals(
+                cost.scope(),
+                cost.taskType(),
+                cost.tier(),
+                cost.model(),
+                Money.sum(spendUsd, amount),
+                reason == CostReason.RETRY ? Money.sum(retryUsd, amount) : retryUsd,
+                reason == CostReason.ESCALATION ? Money.sum(escalationUsd, amount) : escalationUsd,
+                reason == CostReason.FALLBACK ? Money.sum(fallbackUsd, amount) : fallbackUsd,
+                inputTokens + cost.inputTokens(),
+                outputTokens + cost.outputTokens(),
+                requestCount + 1,
+                latencySumMs + cost.latencyMs());
+    }
 
-  /** Adds another set of totals (the HTTP API sums windows); dimensions are this one's. */
-  public WindowTotals plus(WindowTotals other) {
-    return new WindowTotals(
-        scope != null ? scope : other.scope,
-        taskType != null ? taskType : other.taskType,
-        tier != null ? tier : other.tier,
-        model != null ? model : other.model,
-        Money.sum(spendUsd, other.spendUsd),
-        Money.sum(retryUsd, other.retryUsd),
-        Money.sum(escalationUsd, other.escalationUsd),
-        Money.sum(fallbackUsd, other.fallbackUsd),
-        inputTokens + other.inputTokens,
-        outputTokens + other.outputTokens,
-        requestCount + other.requestCount,
-        latencySumMs + other.latencySumMs);
-  }
+    /** Adds another set of totals (the HTTP API sums windows); dimensions are this one's. */
+    public WindowTotals plus(WindowTotals other) {
+        return new WindowTotals(
+                scope != null ? scope : other.scope,
+                taskType != null ? taskType : other.taskType,
+                tier != null ? tier : other.tier,
+                model != null ? model : other.model,
+                Money.sum(spendUsd, other.spendUsd),
+                Money.sum(retryUsd, other.retryUsd),
+                Money.sum(escalationUsd, other.escalationUsd),
+                Money.sum(fallbackUsd, other.fallbackUsd),
+                inputTokens + other.inputTokens,
+                outputTokens + other.outputTokens,
+                requestCount + other.requestCount,
+                latencySumMs + other.latencySumMs);
+    }
 
-  /** Spend on RETRY, ESCALATION and FALLBACK attempts. */
-  public BigDecimal reworkUsd() {
-    return Money.sum(Money.sum(retryUsd, escalationUsd), fallbackUsd);
-  }
+    /** Spend on RETRY, ESCALATION and FALLBACK attempts. */
+    public BigDecimal reworkUsd() {
+        return Money.sum(Money.sum(retryUsd, escalationUsd), fallbackUsd);
+    }
 
-  public double avgLatencyMs() {
-    return requestCount == 0 ? 0.0 : (double) latencySumMs / requestCount;
-  }
+    public double avgLatencyMs() {
+        return requestCount == 0 ? 0.0 : (double) latencySumMs / requestCount;
+    }
 
-  public CostWindow toCostWindow(WindowKind kind, long start, long end, boolean closed, long updatedAt) {
-    return CostWindow.newBuilder()
-        .setScope(scope)
-        .setTaskType(taskType)
-        .setTier(tier)
-        .setModel(model)
-        .setWindowKind(kind)
-        .setWindowStart(Instant.ofEpochMilli(start))
-        .setWindowEnd(Instant.ofEpochMilli(end))
-        .setSpendUsd(spendUsd)
-        .setReworkSpendUsd(reworkUsd())
-        .setInputTokens(inputTokens)
-        .setOutputTokens(outputTokens)
-        .setRequestCount(requestCount)
-        .setAvgLatencyMs(avgLatencyMs())
-        .setClosed(closed)
-        .setUpdatedAt(Instant.ofEpochMilli(updatedAt))
-        .build();
-  }
+    public CostWindow toCostWindow(WindowKind kind, long start, long end, boolean closed, long updatedAt) {
+        return CostWindow.newBuilder()
+                .setScope(scope)
+                .setTaskType(taskType)
+                .setTier(tier)
+                .setModel(model)
+                .setWindowKind(kind)
+                .setWindowStart(Instant.ofEpochMilli(start))
+                .setWindowEnd(Instant.ofEpochMilli(end))
+                .setSpendUsd(spendUsd)
+                .setReworkSpendUsd(reworkUsd())
+                .setInputTokens(inputTokens)
+                .setOutputTokens(outputTokens)
+                .setRequestCount(requestCount)
+                .setAvgLatencyMs(avgLatencyMs())
+                .setClosed(closed)
+                .setUpdatedAt(Instant.ofEpochMilli(updatedAt))
+                .build();
+    }
 
-  private CostDimensions dimensions() {
-    return new CostDimensions(scope, taskType, tier, model);
-  }
+    private CostDimensions dimensions() {
+        return new CostDimensions(scope, taskType, tier, model);
+    }
 
-  public static byte[] toBytes(WindowTotals totals) {
-    return FORMAT.toBytes(totals);
-  }
+    public static byte[] toBytes(WindowTotals totals) {
+        return FORMAT.toBytes(totals);
+    }
 
-  public static WindowTotals fromBytes(byte[] data) {
-    return FORMAT.fromBytes(data);
-  }
+    public static WindowTotals fromBytes(byte[] data) {
+        return FORMAT.fromBytes(data);
+    }
 
-  private static void writeFields(WindowTotals totals, DataOutput out) throws IOException {
-    Binary.writeDecimal(out, totals.spendUsd);
-    Binary.writeDecimal(out, totals.retryUsd);
-    Binary.writeDecimal(out, totals.escalationUsd);
-    Binary.writeDecimal(out, totals.fallbackUsd);
-    out.writeLong(totals.inputTokens);
-    out.writeLong(totals.outputTokens);
-    out.writeLong(totals.requestCount);
-    out.writeLong(totals.latencySumMs);
-  }
+    private static void writeFields(WindowTotals totals, DataOutput out) throws IOException {
+        Binary.writeDecimal(out, totals.spendUsd);
+        Binary.writeDecimal(out, totals.retryUsd);
+        Binary.writeDecimal(out, totals.escalationUsd);
+        Binary.writeDecimal(out, totals.fallbackUsd);
+        out.writeLong(totals.inputTokens);
+        out.writeLong(totals.outputTokens);
+        out.writeLong(totals.requestCount);
+        out.writeLong(totals.latencySumMs);
+    }
 
-  private static WindowTotals readFields(CostDimensions d, DataInput in) throws IOException {
-    return new WindowTotals(
-        d.scope(), d.taskType(), d.tier(), d.model(),
-        Binary.readDecimal(in),
-        Binary.readDecimal(in),
-        Binary.readDecimal(in),
-        Binary.readDecimal(in),
-        in.readLong(),
-        in.readLong(),
-        in.readLong(),
-        in.readLong());
-  }
+    private static WindowTotals readFields(CostDimensions d, DataInput in) throws IOException {
+        return new WindowTotals(
+                d.scope(),
+                d.taskType(),
+                d.tier(),
+                d.model(),
+                Binary.readDecimal(in),
+                Binary.readDecimal(in),
+                Binary.readDecimal(in),
+                Binary.readDecimal(in),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong());
+    }
 }

@@ -20,50 +20,69 @@ import org.junit.jupiter.api.Test;
  */
 class PersistedStateFormatTest {
 
-  private static final ScopedCost COST =
-      new ScopedCost("cc-eu", TaskType.CODE_REVIEW, Tier.CLOUD, "claude-x", CostReason.RETRY,
-          new BigDecimal("0.012345678"), 1200L, 340L, 875L, 1700000000123L);
-  private static final String COST_V1 =
-      "01" + "0000000563632d6575" + "0000000b434f44455f524556494557" + "00000005434c4f5544"
-          + "00000008636c617564652d78" + "000000055245545259" + "0000000400bc614e00000009"
-          + "00000000000004b0" + "0000000000000154" + "000000000000036b" + "0000018bcfe5687b";
+    private static final ScopedCost COST = new ScopedCost(
+            "cc-eu",
+            TaskType.CODE_REVIEW,
+            Tier.CLOUD,
+            "claude-x",
+            CostReason.RETRY,
+            new BigDecimal("0.012345678"),
+            1200L,
+            340L,
+            875L,
+            1700000000123L);
+    private static final String COST_V1 =
+            "01" + "0000000563632d6575" + "0000000b434f44455f524556494557" + "00000005434c4f5544"
+                    + "00000008636c617564652d78" + "000000055245545259" + "0000000400bc614e00000009"
+                    + "00000000000004b0" + "0000000000000154" + "000000000000036b" + "0000018bcfe5687b";
 
-  private static final WindowTotals TOTALS =
-      new WindowTotals("global", TaskType.SUMMARIZATION, Tier.LOCAL, "llama", new BigDecimal("12.500000000"),
-          new BigDecimal("0.250000000"), new BigDecimal("1.000000001"), new BigDecimal("0E-9"), 5000L, 600L, 7L, 2100L);
-  private static final String TOTALS_V1 =
-      "01" + "00000006676c6f62616c" + "0000000d53554d4d4152495a4154494f4e" + "000000054c4f43414c"
-          + "000000056c6c616d61" + "0000000502e90edd0000000009" + "000000040ee6b28000000009"
-          + "000000043b9aca0100000009" + "000000010000000009" + "0000000000001388" + "0000000000000258"
-          + "0000000000000007" + "0000000000000834";
+    private static final WindowTotals TOTALS = new WindowTotals(
+            "global",
+            TaskType.SUMMARIZATION,
+            Tier.LOCAL,
+            "llama",
+            new BigDecimal("12.500000000"),
+            new BigDecimal("0.250000000"),
+            new BigDecimal("1.000000001"),
+            new BigDecimal("0E-9"),
+            5000L,
+            600L,
+            7L,
+            2100L);
+    private static final String TOTALS_V1 =
+            "01" + "00000006676c6f62616c" + "0000000d53554d4d4152495a4154494f4e" + "000000054c4f43414c"
+                    + "000000056c6c616d61" + "0000000502e90edd0000000009" + "000000040ee6b28000000009"
+                    + "000000043b9aca0100000009" + "000000010000000009" + "0000000000001388" + "0000000000000258"
+                    + "0000000000000007" + "0000000000000834";
 
-  /** Before the first cost: no dimensions yet (null strings and enums are length -1). */
-  private static final String EMPTY_TOTALS_V1 =
-      "01" + "ffffffff".repeat(4) + "000000010000000009".repeat(4) + "0000000000000000".repeat(4);
+    /** Before the first cost: no dimensions yet (null strings and enums are length -1). */
+    private static final String EMPTY_TOTALS_V1 =
+            "01" + "ffffffff".repeat(4) + "000000010000000009".repeat(4) + "0000000000000000".repeat(4);
 
-  /** {@code value} writes exactly {@code v1}, and {@code v1} reads back as {@code value}. */
-  private static <T> void assertVersion1(T value, String v1, Function<T, byte[]> toBytes, Function<byte[], T> fromBytes) {
-    assertThat(HexFormat.of().formatHex(toBytes.apply(value))).isEqualTo(v1);
-    assertThat(fromBytes.apply(HexFormat.of().parseHex(v1))).isEqualTo(value);
-  }
+    /** {@code value} writes exactly {@code v1}, and {@code v1} reads back as {@code value}. */
+    private static <T> void assertVersion1(
+            T value, String v1, Function<T, byte[]> toBytes, Function<byte[], T> fromBytes) {
+        assertThat(HexFormat.of().formatHex(toBytes.apply(value))).isEqualTo(v1);
+        assertThat(fromBytes.apply(HexFormat.of().parseHex(v1))).isEqualTo(value);
+    }
 
-  @Test
-  void scopedCostKeepsItsVersion1Bytes() {
-    assertVersion1(COST, COST_V1, ScopedCost::toBytes, ScopedCost::fromBytes);
-  }
+    @Test
+    void scopedCostKeepsItsVersion1Bytes() {
+        assertVersion1(COST, COST_V1, ScopedCost::toBytes, ScopedCost::fromBytes);
+    }
 
-  @Test
-  void aCostOnTheByScopeTopicIsTaggedThenKeepsItsVersion1Bytes() {
-    assertVersion1(COST, "01" + COST_V1, ScopeInput::toBytes, ScopeInput::fromBytes);
-  }
+    @Test
+    void aCostOnTheByScopeTopicIsTaggedThenKeepsItsVersion1Bytes() {
+        assertVersion1(COST, "01" + COST_V1, ScopeInput::toBytes, ScopeInput::fromBytes);
+    }
 
-  @Test
-  void windowTotalsKeepTheirVersion1Bytes() {
-    assertVersion1(TOTALS, TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
-  }
+    @Test
+    void windowTotalsKeepTheirVersion1Bytes() {
+        assertVersion1(TOTALS, TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
+    }
 
-  @Test
-  void emptyWindowTotalsKeepTheirVersion1Bytes() {
-    assertVersion1(WindowTotals.empty(), EMPTY_TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
-  }
+    @Test
+    void emptyWindowTotalsKeepTheirVersion1Bytes() {
+        assertVersion1(WindowTotals.empty(), EMPTY_TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
+    }
 }

@@ -19,28 +19,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class CommittedReader<V extends SpecificRecord> implements AutoCloseable {
 
-  private final List<ConsumerRecord<String, V>> records = new CopyOnWriteArrayList<>();
-  private final TopicFollower follower;
+    private final List<ConsumerRecord<String, V>> records = new CopyOnWriteArrayList<>();
+    private final TopicFollower follower;
 
-  public CommittedReader(String bootstrap, String registryUrl, String topic, Class<V> type) {
-    AvroDeserializer<V> values = new AvroDeserializer<>();
-    values.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, type), false);
-    String clientId = "ledger-test-reader-" + UUID.randomUUID();
-    follower =
-        TopicFollower.start(
-            new KafkaClientSettings(bootstrap, registryUrl, clientId),
-            ReadSpec.of(clientId).topic(topic).readCommitted(true),
-            r -> records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), values.deserialize(r.topic(), r.value()))));
-  }
+    public CommittedReader(String bootstrap, String registryUrl, String topic, Class<V> type) {
+        AvroDeserializer<V> values = new AvroDeserializer<>();
+        values.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, type), false);
+        String clientId = "ledger-test-reader-" + UUID.randomUUID();
+        follower = TopicFollower.start(
+                new KafkaClientSettings(bootstrap, registryUrl, clientId),
+                ReadSpec.of(clientId).topic(topic).readCommitted(true),
+                r -> records.add(new ConsumerRecord<>(
+                        r.topic(), r.partition(), r.offset(), r.key(), values.deserialize(r.topic(), r.value()))));
+    }
 
-  /** Everything read so far. */
-  public List<ConsumerRecord<String, V>> poll() {
-    follower.check();
-    return List.copyOf(records);
-  }
+    /** Everything read so far. */
+    public List<ConsumerRecord<String, V>> poll() {
+        follower.check();
+        return List.copyOf(records);
+    }
 
-  @Override
-  public void close() {
-    follower.close();
-  }
+    @Override
+    public void close() {
+        follower.close();
+    }
 }

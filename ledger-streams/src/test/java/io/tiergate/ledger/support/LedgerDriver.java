@@ -10,8 +10,8 @@ import io.tiergate.ledger.kafka.LedgerTopology;
 import io.tiergate.ledger.metrics.LedgerMetrics;
 import io.tiergate.ledger.scope.CostEventValidator;
 import io.tiergate.ledger.scope.CostRepricer;
-import io.tiergate.platform.kafka.InvalidInputException;
 import io.tiergate.ledger.windows.WindowTotals;
+import io.tiergate.platform.kafka.InvalidInputException;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CostEvent;
@@ -54,233 +54,258 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 public final class LedgerDriver implements AutoCloseable {
 
-  private final String registryScope = "ledger-ttd-" + UUID.randomUUID();
-  private final TopologyTestDriver driver;
-  private final TestInputTopic<String, CostEvent> costs;
-  private final TestInputTopic<String, BudgetConfig> budgets;
-  private final TestInputTopic<byte[], byte[]> rawCosts;
-  private final TestInputTopic<byte[], byte[]> rawBudgets;
-  private final TestOutputTopic<String, CostWindow> windows;
-  private final TestOutputTopic<String, BudgetStatus> statuses;
-  private final TestOutputTopic<byte[], byte[]> costsDlq;
-  private final TestOutputTopic<byte[], byte[]> budgetsDlq;
-  private long clock;
-  private final LedgerSettings settings;
-  /** The first copy of every valid (requestId, attempt) sent: what the ledger must have counted. */
-  private final Map<String, CostEvent> counted = new LinkedHashMap<>();
+    private final String registryScope = "ledger-ttd-" + UUID.randomUUID();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, CostEvent> costs;
+    private final TestInputTopic<String, BudgetConfig> budgets;
+    private final TestInputTopic<byte[], byte[]> rawCosts;
+    private final TestInputTopic<byte[], byte[]> rawBudgets;
+    private final TestOutputTopic<String, CostWindow> windows;
+    private final TestOutputTopic<String, BudgetStatus> statuses;
+    private final TestOutputTopic<byte[], byte[]> costsDlq;
+    private final TestOutputTopic<byte[], byte[]> budgetsDlq;
+    private long clock;
+    private final LedgerSettings settings;
+    /** The first copy of every valid (requestId, attempt) sent: what the ledger must have counted. */
+    private final Map<String, CostEvent> counted = new LinkedHashMap<>();
 
-  public LedgerDriver(LedgerSettings settings, Instant wallClock) {
-    this(settings, wallClock, LedgerMetrics.none());
-  }
-
-  public LedgerDriver(LedgerSettings settings, Instant wallClock, LedgerMetrics metrics) {
-    this.settings = settings;
-    String registryUrl = "mock://" + registryScope;
-    StreamsBuilder builder = new StreamsBuilder();
-    new LedgerTopology(settings.withInMemoryStores(true), registryUrl, metrics).build(builder);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-ttd");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "ttd-state", UUID.randomUUID().toString()).toString());
-    driver = new TopologyTestDriver(builder.build(), props, wallClock);
-    clock = wallClock.toEpochMilli();
-    var costSerde = AvroSerdes.value(CostEvent.class, registryUrl);
-    var budgetSerde = AvroSerdes.value(BudgetConfig.class, registryUrl);
-    var windowSerde = AvroSerdes.value(CostWindow.class, registryUrl);
-    var statusSerde = AvroSerdes.value(BudgetStatus.class, registryUrl);
-    costs = driver.createInputTopic(Topics.INFERENCE_COSTS.name(), Serdes.String().serializer(), costSerde.serializer());
-    budgets = driver.createInputTopic(Topics.BUDGET_CONFIG.name(), Serdes.String().serializer(), budgetSerde.serializer());
-    rawCosts = driver.createInputTopic(Topics.INFERENCE_COSTS.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    rawBudgets = driver.createInputTopic(Topics.BUDGET_CONFIG.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-    windows = driver.createOutputTopic(Topics.COST_WINDOWS.name(), Serdes.String().deserializer(), windowSerde.deserializer());
-    statuses = driver.createOutputTopic(Topics.BUDGET_STATUS.name(), Serdes.String().deserializer(), statusSerde.deserializer());
-    costsDlq = driver.createOutputTopic(Topics.INFERENCE_COSTS.dlq(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-    budgetsDlq = driver.createOutputTopic(Topics.BUDGET_CONFIG.dlq(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-  }
-
-  public static LedgerDriver at(String wallClockIso) {
-    return new LedgerDriver(LedgerSettings.defaults(), Instant.parse(wallClockIso));
-  }
-
-  /** Pipes one cost event keyed by its request id, record timestamp = occurredAt (as a worker's send). */
-  public LedgerDriver send(CostEvents cost) {
-    return send(cost.build());
-  }
-
-  public LedgerDriver send(CostEvent event) {
-    try {
-      new CostEventValidator(settings.maxClockSkew()).validate(event, clock);
-      counted.putIfAbsent(event.getRequestId() + "|" + event.getAttempt(), event);
-    } catch (InvalidInputException rejected) {
-      // goes to the dead-letter topic: nothing to count
+    public LedgerDriver(LedgerSettings settings, Instant wallClock) {
+        this(settings, wallClock, LedgerMetrics.none());
     }
-    costs.pipeInput(event.getRequestId(), event, event.getOccurredAt());
-    return this;
-  }
 
-  /** Moves the wall clock to {@code isoInstant} (never backwards). */
-  public LedgerDriver wallClockTo(String isoInstant) {
-    long target = Instant.parse(isoInstant).toEpochMilli();
-    if (target > clock) {
-      advanceWallClock(Duration.ofMillis(target - clock));
+    public LedgerDriver(LedgerSettings settings, Instant wallClock, LedgerMetrics metrics) {
+        this.settings = settings;
+        String registryUrl = "mock://" + registryScope;
+        StreamsBuilder builder = new StreamsBuilder();
+        new LedgerTopology(settings.withInMemoryStores(true), registryUrl, metrics).build(builder);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-ttd");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Path.of("target", "ttd-state", UUID.randomUUID().toString()).toString());
+        driver = new TopologyTestDriver(builder.build(), props, wallClock);
+        clock = wallClock.toEpochMilli();
+        var costSerde = AvroSerdes.value(CostEvent.class, registryUrl);
+        var budgetSerde = AvroSerdes.value(BudgetConfig.class, registryUrl);
+        var windowSerde = AvroSerdes.value(CostWindow.class, registryUrl);
+        var statusSerde = AvroSerdes.value(BudgetStatus.class, registryUrl);
+        costs = driver.createInputTopic(
+                Topics.INFERENCE_COSTS.name(), Serdes.String().serializer(), costSerde.serializer());
+        budgets = driver.createInputTopic(
+                Topics.BUDGET_CONFIG.name(), Serdes.String().serializer(), budgetSerde.serializer());
+        rawCosts = driver.createInputTopic(
+                Topics.INFERENCE_COSTS.name(),
+                Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        rawBudgets = driver.createInputTopic(
+                Topics.BUDGET_CONFIG.name(),
+                Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        windows = driver.createOutputTopic(
+                Topics.COST_WINDOWS.name(), Serdes.String().deserializer(), windowSerde.deserializer());
+        statuses = driver.createOutputTopic(
+                Topics.BUDGET_STATUS.name(), Serdes.String().deserializer(), statusSerde.deserializer());
+        costsDlq = driver.createOutputTopic(
+                Topics.INFERENCE_COSTS.dlq(),
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+        budgetsDlq = driver.createOutputTopic(
+                Topics.BUDGET_CONFIG.dlq(),
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
     }
-    return this;
-  }
 
-  public LedgerDriver budget(BudgetConfig config) {
-    budgets.pipeInput(config.getScope(), config, Instant.ofEpochMilli(wallClockMs()));
-    return this;
-  }
+    public static LedgerDriver at(String wallClockIso) {
+        return new LedgerDriver(LedgerSettings.defaults(), Instant.parse(wallClockIso));
+    }
 
-  public LedgerDriver budget(String key, BudgetConfig config) {
-    budgets.pipeInput(key, config, Instant.ofEpochMilli(wallClockMs()));
-    return this;
-  }
+    /** Pipes one cost event keyed by its request id, record timestamp = occurredAt (as a worker's send). */
+    public LedgerDriver send(CostEvents cost) {
+        return send(cost.build());
+    }
 
-  public LedgerDriver removeBudget(String scope) {
-    budgets.pipeInput(scope, null, Instant.ofEpochMilli(wallClockMs()));
-    return this;
-  }
-
-  public LedgerDriver rawCost(byte[] key, byte[] value) {
-    rawCosts.pipeInput(key, value, Instant.ofEpochMilli(wallClockMs()));
-    return this;
-  }
-
-  public LedgerDriver rawBudget(byte[] key, byte[] value) {
-    rawBudgets.pipeInput(key, value, Instant.ofEpochMilli(wallClockMs()));
-    return this;
-  }
-
-  public LedgerDriver advanceWallClock(Duration by) {
-    clock += by.toMillis();
-    driver.advanceWallClockTime(by);
-    return this;
-  }
-
-  /** The driver's wall clock (TopologyTestDriver does not expose it, so it is tracked here). */
-  public long wallClockMs() {
-    return clock;
-  }
-
-  /** Budget config with daily/monthly limits (null for none), default thresholds, UTC. */
-  public static BudgetConfig budgetOf(String scope, String dailyUsd, String monthlyUsd) {
-    return BudgetConfig.newBuilder()
-        .setScope(scope)
-        .setDailyLimitUsd(dailyUsd == null ? null : Money.usd(dailyUsd))
-        .setMonthlyLimitUsd(monthlyUsd == null ? null : Money.usd(monthlyUsd))
-        .setOnExhausted(OnExhausted.DEFER)
-        .setUpdatedAt(Instant.parse("2026-11-01T00:00:00Z"))
-        .build();
-  }
-
-  public List<CostWindow> windows() {
-    return windows.readValuesToList();
-  }
-
-  public List<KeyValue<String, CostWindow>> windowRecords() {
-    return windows.readKeyValuesToList();
-  }
-
-  public List<BudgetStatus> statuses() {
-    return statuses.readValuesToList();
-  }
-
-  public List<TestRecord<byte[], byte[]>> costDeadLetters() {
-    return costsDlq.readRecordsToList();
-  }
-
-  public List<TestRecord<byte[], byte[]>> budgetDeadLetters() {
-    return budgetsDlq.readRecordsToList();
-  }
-
-  /** The stores, as the HTTP API sees them. */
-  public LedgerStores stores() {
-    return new LedgerStores() {
-      @Override
-      public ReadOnlyKeyValueStore<String, BudgetPolicy> budgets() {
-        return driver.getKeyValueStore(BUDGETS);
-      }
-
-      @Override
-      public ReadOnlyKeyValueStore<String, ScopeSpend> scopeSpend() {
-        return driver.getKeyValueStore(SCOPE_SPEND);
-      }
-
-      @Override
-      public ReadOnlyKeyValueStore<String, BudgetStatus> budgetStatus() {
-        return driver.getKeyValueStore(BUDGET_STATUS);
-      }
-
-      @Override
-      public ReadOnlyKeyValueStore<String, WindowTotals> spendByDimension() {
-        return driver.getKeyValueStore(SPEND_BY_DIMENSION);
-      }
-
-      @Override
-      public ReadOnlyWindowStore<String, WindowTotals> windows(WindowKind kind) {
-        return driver.getWindowStore(LedgerStores.windowStore(kind));
-      }
-    };
-  }
-
-  /** Lifetime spend of a scope (all tiers), from the ledger's own store. */
-  public BigDecimal lifetimeSpend(String scope) {
-    ScopeSpend spend = stores().scopeSpend().get(scope);
-    return spend == null ? Money.ZERO : spend.lifetimeAllTiers();
-  }
-
-  public long lifetimeEvents(String scope) {
-    ScopeSpend spend = stores().scopeSpend().get(scope);
-    return spend == null ? 0 : spend.lifetimeEvents();
-  }
-
-  /** Sum of the daily windows of a scope in the store (all dimensions, all days). */
-  public BigDecimal dailyWindowSpend(String scope) {
-    BigDecimal total = Money.ZERO;
-    try (KeyValueIterator<Windowed<String>, WindowTotals> all =
-        stores().windows(WindowKind.DAY).all()) {
-      while (all.hasNext()) {
-        WindowTotals totals = all.next().value;
-        if (scope.equals(totals.scope())) {
-          total = Money.sum(total, totals.spendUsd());
+    public LedgerDriver send(CostEvent event) {
+        try {
+            new CostEventValidator(settings.maxClockSkew()).validate(event, clock);
+            counted.putIfAbsent(event.getRequestId() + "|" + event.getAttempt(), event);
+        } catch (InvalidInputException rejected) {
+            // goes to the dead-letter topic: nothing to count
         }
-      }
+        costs.pipeInput(event.getRequestId(), event, event.getOccurredAt());
+        return this;
     }
-    return total;
-  }
 
-  public List<String> scopes() {
-    List<String> scopes = new ArrayList<>();
-    try (KeyValueIterator<String, ScopeSpend> all = stores().scopeSpend().all()) {
-      all.forEachRemaining(e -> scopes.add(e.key));
+    /** Moves the wall clock to {@code isoInstant} (never backwards). */
+    public LedgerDriver wallClockTo(String isoInstant) {
+        long target = Instant.parse(isoInstant).toEpochMilli();
+        if (target > clock) {
+            advanceWallClock(Duration.ofMillis(target - clock));
+        }
+        return this;
     }
-    return scopes;
-  }
 
-  /**
-   * Every test's money check, on close: the ledger's lifetime totals equal, to the nano-dollar,
-   * the sum of the first copies of the valid cost events sent (re-priced when re-pricing is on),
-   * for the global scope and summed over the cost centers.
-   */
-  @Override
-  public void close() {
-    try {
-      CostRepricer repricer = settings.repricing() == null ? null : new CostRepricer(settings.repricing());
-      BigDecimal expected = Money.ZERO;
-      Map<String, BigDecimal> perCostCenter = new HashMap<>();
-      for (CostEvent event : counted.values()) {
-        BigDecimal cost = repricer == null ? event.getCostUsd() : repricer.reprice(event).getCostUsd();
-        expected = Money.sum(expected, cost);
-        perCostCenter.merge(event.getCostCenter(), cost, Money::sum);
-      }
-      assertThat(lifetimeSpend(Topics.GLOBAL_SCOPE)).as("global total = sum of counted inputs").isEqualTo(expected);
-      assertThat(lifetimeEvents(Topics.GLOBAL_SCOPE)).as("global count = counted inputs").isEqualTo(counted.size());
-      perCostCenter.forEach((scope, sum) ->
-          assertThat(lifetimeSpend(scope)).as("total of " + scope + " = sum of its counted inputs").isEqualTo(sum));
-    } finally {
-      driver.close();
-      MockSchemaRegistry.drop(registryScope);
+    public LedgerDriver budget(BudgetConfig config) {
+        budgets.pipeInput(config.getScope(), config, Instant.ofEpochMilli(wallClockMs()));
+        return this;
     }
-  }
+
+    public LedgerDriver budget(String key, BudgetConfig config) {
+        budgets.pipeInput(key, config, Instant.ofEpochMilli(wallClockMs()));
+        return this;
+    }
+
+    public LedgerDriver removeBudget(String scope) {
+        budgets.pipeInput(scope, null, Instant.ofEpochMilli(wallClockMs()));
+        return this;
+    }
+
+    public LedgerDriver rawCost(byte[] key, byte[] value) {
+        rawCosts.pipeInput(key, value, Instant.ofEpochMilli(wallClockMs()));
+        return this;
+    }
+
+    public LedgerDriver rawBudget(byte[] key, byte[] value) {
+        rawBudgets.pipeInput(key, value, Instant.ofEpochMilli(wallClockMs()));
+        return this;
+    }
+
+    public LedgerDriver advanceWallClock(Duration by) {
+        clock += by.toMillis();
+        driver.advanceWallClockTime(by);
+        return this;
+    }
+
+    /** The driver's wall clock (TopologyTestDriver does not expose it, so it is tracked here). */
+    public long wallClockMs() {
+        return clock;
+    }
+
+    /** Budget config with daily/monthly limits (null for none), default thresholds, UTC. */
+    public static BudgetConfig budgetOf(String scope, String dailyUsd, String monthlyUsd) {
+        return BudgetConfig.newBuilder()
+                .setScope(scope)
+                .setDailyLimitUsd(dailyUsd == null ? null : Money.usd(dailyUsd))
+                .setMonthlyLimitUsd(monthlyUsd == null ? null : Money.usd(monthlyUsd))
+                .setOnExhausted(OnExhausted.DEFER)
+                .setUpdatedAt(Instant.parse("2026-11-01T00:00:00Z"))
+                .build();
+    }
+
+    public List<CostWindow> windows() {
+        return windows.readValuesToList();
+    }
+
+    public List<KeyValue<String, CostWindow>> windowRecords() {
+        return windows.readKeyValuesToList();
+    }
+
+    public List<BudgetStatus> statuses() {
+        return statuses.readValuesToList();
+    }
+
+    public List<TestRecord<byte[], byte[]>> costDeadLetters() {
+        return costsDlq.readRecordsToList();
+    }
+
+    public List<TestRecord<byte[], byte[]>> budgetDeadLetters() {
+        return budgetsDlq.readRecordsToList();
+    }
+
+    /** The stores, as the HTTP API sees them. */
+    public LedgerStores stores() {
+        return new LedgerStores() {
+            @Override
+            public ReadOnlyKeyValueStore<String, BudgetPolicy> budgets() {
+                return driver.getKeyValueStore(BUDGETS);
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, ScopeSpend> scopeSpend() {
+                return driver.getKeyValueStore(SCOPE_SPEND);
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, BudgetStatus> budgetStatus() {
+                return driver.getKeyValueStore(BUDGET_STATUS);
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, WindowTotals> spendByDimension() {
+                return driver.getKeyValueStore(SPEND_BY_DIMENSION);
+            }
+
+            @Override
+            public ReadOnlyWindowStore<String, WindowTotals> windows(WindowKind kind) {
+                return driver.getWindowStore(LedgerStores.windowStore(kind));
+            }
+        };
+    }
+
+    /** Lifetime spend of a scope (all tiers), from the ledger's own store. */
+    public BigDecimal lifetimeSpend(String scope) {
+        ScopeSpend spend = stores().scopeSpend().get(scope);
+        return spend == null ? Money.ZERO : spend.lifetimeAllTiers();
+    }
+
+    public long lifetimeEvents(String scope) {
+        ScopeSpend spend = stores().scopeSpend().get(scope);
+        return spend == null ? 0 : spend.lifetimeEvents();
+    }
+
+    /** Sum of the daily windows of a scope in the store (all dimensions, all days). */
+    public BigDecimal dailyWindowSpend(String scope) {
+        BigDecimal total = Money.ZERO;
+        try (KeyValueIterator<Windowed<String>, WindowTotals> all =
+                stores().windows(WindowKind.DAY).all()) {
+            while (all.hasNext()) {
+                WindowTotals totals = all.next().value;
+                if (scope.equals(totals.scope())) {
+                    total = Money.sum(total, totals.spendUsd());
+                }
+            }
+        }
+        return total;
+    }
+
+    public List<String> scopes() {
+        List<String> scopes = new ArrayList<>();
+        try (KeyValueIterator<String, ScopeSpend> all = stores().scopeSpend().all()) {
+            all.forEachRemaining(e -> scopes.add(e.key));
+        }
+        return scopes;
+    }
+
+    /**
+     * Every test's money check, on close: the ledger's lifetime totals equal, to the nano-dollar,
+     * the sum of the first copies of the valid cost events sent (re-priced when re-pricing is on),
+     * for the global scope and summed over the cost centers.
+     */
+    @Override
+    public void close() {
+        try {
+            CostRepricer repricer = settings.repricing() == null ? null : new CostRepricer(settings.repricing());
+            BigDecimal expected = Money.ZERO;
+            Map<String, BigDecimal> perCostCenter = new HashMap<>();
+            for (CostEvent event : counted.values()) {
+                BigDecimal cost = repricer == null
+                        ? event.getCostUsd()
+                        : repricer.reprice(event).getCostUsd();
+                expected = Money.sum(expected, cost);
+                perCostCenter.merge(event.getCostCenter(), cost, Money::sum);
+            }
+            assertThat(lifetimeSpend(Topics.GLOBAL_SCOPE))
+                    .as("global total = sum of counted inputs")
+                    .isEqualTo(expected);
+            assertThat(lifetimeEvents(Topics.GLOBAL_SCOPE))
+                    .as("global count = counted inputs")
+                    .isEqualTo(counted.size());
+            perCostCenter.forEach((scope, sum) -> assertThat(lifetimeSpend(scope))
+                    .as("total of " + scope + " = sum of its counted inputs")
+                    .isEqualTo(sum));
+        } finally {
+            driver.close();
+            MockSchemaRegistry.drop(registryScope);
+        }
+    }
 }

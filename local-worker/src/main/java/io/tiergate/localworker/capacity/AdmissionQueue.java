@@ -17,153 +17,154 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class AdmissionQueue {
 
-  private final int streams;
-  private final int queueLimit;
-  private final Runnable onChange;
-  private final ReentrantLock lock = new ReentrantLock(true);
-  private final Condition admissionFreed = lock.newCondition();
-  private final Condition streamFreed = lock.newCondition();
-  private int admitted;
-  private int running;
-  private int heldBack;
+    private final int streams;
+    private final int queueLimit;
+    private final Runnable onChange;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final Condition admissionFreed = lock.newCondition();
+    private final Condition streamFreed = lock.newCondition();
+    private int admitted;
+    private int running;
+    private int heldBack;
 
-  public AdmissionQueue(int streams, int queueLimit, Runnable onChange) {
-    if (streams < 1 || queueLimit < 0) {
-      throw new IllegalArgumentException("streams must be >= 1 and queueLimit >= 0, were " + streams + ", " + queueLimit);
-    }
-    this.streams = streams;
-    this.queueLimit = queueLimit;
-    this.onChange = onChange;
-  }
-
-  /** A place in the queue if there is one now. */
-  public Optional<Ticket> tryAdmit() {
-    lock.lock();
-    try {
-      if (admitted >= streams + queueLimit) {
-        return Optional.empty();
-      }
-      admitted++;
-    } finally {
-      lock.unlock();
-    }
-    onChange.run();
-    return Optional.of(new Ticket());
-  }
-
-  /** Waits up to {@code maxWait} for a place in the queue (for work that may not be handed on). */
-  public Optional<Ticket> admitWithin(Duration maxWait) throws InterruptedException {
-    long deadline = System.nanoTime() + maxWait.toNanos();
-    lock.lock();
-    try {
-      heldBack++;
-      try {
-        while (admitted >= streams + queueLimit) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            return Optional.empty();
-          }
-          admissionFreed.awaitNanos(left);
+    public AdmissionQueue(int streams, int queueLimit, Runnable onChange) {
+        if (streams < 1 || queueLimit < 0) {
+            throw new IllegalArgumentException(
+                    "streams must be >= 1 and queueLimit >= 0, were " + streams + ", " + queueLimit);
         }
-        admitted++;
-      } finally {
-        heldBack--;
-      }
-    } finally {
-      lock.unlock();
-      onChange.run();
+        this.streams = streams;
+        this.queueLimit = queueLimit;
+        this.onChange = onChange;
     }
-    return Optional.of(new Ticket());
-  }
 
-  /** Requests waiting for a stream: queued plus held back. */
-  public int queueDepth() {
-    lock.lock();
-    try {
-      return admitted - running + heldBack;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  public int running() {
-    lock.lock();
-    try {
-      return running;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  public int streams() {
-    return streams;
-  }
-
-  public int queueLimit() {
-    return queueLimit;
-  }
-
-  /** A place in the queue; {@link #close()} gives it (and the stream, if it got one) back. */
-  public final class Ticket implements AutoCloseable {
-    private boolean streaming;
-    private boolean closed;
-
-    private Ticket() {}
-
-    /** Waits for a stream; queued tickets get one in arrival order (the lock is fair). */
-    public void awaitStream() throws InterruptedException {
-      lock.lockInterruptibly();
-      try {
-        while (running >= streams) {
-          streamFreed.await();
+    /** A place in the queue if there is one now. */
+    public Optional<Ticket> tryAdmit() {
+        lock.lock();
+        try {
+            if (admitted >= streams + queueLimit) {
+                return Optional.empty();
+            }
+            admitted++;
+        } finally {
+            lock.unlock();
         }
-        running++;
-        streaming = true;
-      } finally {
-        lock.unlock();
-      }
-      onChange.run();
+        onChange.run();
+        return Optional.of(new Ticket());
     }
 
-    /** Waits at most {@code maxWait} for a stream. */
-    public boolean awaitStream(Duration maxWait) throws InterruptedException {
-      long deadline = System.nanoTime() + maxWait.toNanos();
-      lock.lockInterruptibly();
-      try {
-        while (running >= streams) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
-          streamFreed.awaitNanos(left);
+    /** Waits up to {@code maxWait} for a place in the queue (for work that may not be handed on). */
+    public Optional<Ticket> admitWithin(Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        lock.lock();
+        try {
+            heldBack++;
+            try {
+                while (admitted >= streams + queueLimit) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return Optional.empty();
+                    }
+                    admissionFreed.awaitNanos(left);
+                }
+                admitted++;
+            } finally {
+                heldBack--;
+            }
+        } finally {
+            lock.unlock();
+            onChange.run();
         }
-        running++;
-        streaming = true;
-      } finally {
-        lock.unlock();
-      }
-      onChange.run();
-      return true;
+        return Optional.of(new Ticket());
     }
 
-    @Override
-    public void close() {
-      lock.lock();
-      try {
-        if (closed) {
-          return;
+    /** Requests waiting for a stream: queued plus held back. */
+    public int queueDepth() {
+        lock.lock();
+        try {
+            return admitted - running + heldBack;
+        } finally {
+            lock.unlock();
         }
-        closed = true;
-        if (streaming) {
-          running--;
-          streamFreed.signal();
-        }
-        admitted--;
-        admissionFreed.signal();
-      } finally {
-        lock.unlock();
-      }
-      onChange.run();
     }
-  }
+
+    public int running() {
+        lock.lock();
+        try {
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int streams() {
+        return streams;
+    }
+
+    public int queueLimit() {
+        return queueLimit;
+    }
+
+    /** A place in the queue; {@link #close()} gives it (and the stream, if it got one) back. */
+    public final class Ticket implements AutoCloseable {
+        private boolean streaming;
+        private boolean closed;
+
+        private Ticket() {}
+
+        /** Waits for a stream; queued tickets get one in arrival order (the lock is fair). */
+        public void awaitStream() throws InterruptedException {
+            lock.lockInterruptibly();
+            try {
+                while (running >= streams) {
+                    streamFreed.await();
+                }
+                running++;
+                streaming = true;
+            } finally {
+                lock.unlock();
+            }
+            onChange.run();
+        }
+
+        /** Waits at most {@code maxWait} for a stream. */
+        public boolean awaitStream(Duration maxWait) throws InterruptedException {
+            long deadline = System.nanoTime() + maxWait.toNanos();
+            lock.lockInterruptibly();
+            try {
+                while (running >= streams) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    streamFreed.awaitNanos(left);
+                }
+                running++;
+                streaming = true;
+            } finally {
+                lock.unlock();
+            }
+            onChange.run();
+            return true;
+        }
+
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (streaming) {
+                    running--;
+                    streamFreed.signal();
+                }
+                admitted--;
+                admissionFreed.signal();
+            } finally {
+                lock.unlock();
+            }
+            onChange.run();
+        }
+    }
 }

@@ -19,28 +19,28 @@ import java.util.function.Function;
  */
 public final class LocalAttemptPricer implements AttemptPricer {
 
-  private final PriceTable prices;
-  private final LocalCostPricer tco;
-  private final Function<String, String> endpointOfModel;
+    private final PriceTable prices;
+    private final LocalCostPricer tco;
+    private final Function<String, String> endpointOfModel;
 
-  public LocalAttemptPricer(PriceTable prices, LocalCostPricer tco, Function<String, String> endpointOfModel) {
-    this.prices = prices;
-    this.tco = tco;
-    this.endpointOfModel = endpointOfModel;
-  }
+    public LocalAttemptPricer(PriceTable prices, LocalCostPricer tco, Function<String, String> endpointOfModel) {
+        this.prices = prices;
+        this.tco = tco;
+        this.endpointOfModel = endpointOfModel;
+    }
 
-  @Override
-  public Optional<ModelPrice> model(String modelId) {
-    return prices.model(modelId);
-  }
+    @Override
+    public Optional<ModelPrice> model(String modelId) {
+        return prices.model(modelId);
+    }
 
-  @Override
-  public Cost priceAnswered(String modelId, ModelResponse response) {
-    return tco.price(endpointOfModel.apply(modelId), response.busy().orElse(response.latency()));
-  }
+    @Override
+    public Cost priceAnswered(String modelId, ModelResponse response) {
+        return tco.price(endpointOfModel.apply(modelId), response.busy().orElse(response.latency()));
+    }
 
-  @Override
-  public Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy) {
-    return busy.isZero() ? CostCalculator.none() : tco.price(endpointOfModel.apply(modelId), busy);
-  }
+    @Override
+    public Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy) {
+        return busy.isZero() ? CostCalculator.none() : tco.price(endpointOfModel.apply(modelId), busy);
+    }
 }

@@ -16,38 +16,39 @@ import java.util.Map;
  */
 public final class LocalCostPricer {
 
-  private final CostCalculator defaultCalculator;
-  private final Map<String, CostCalculator> byEndpoint = new HashMap<>();
+    private final CostCalculator defaultCalculator;
+    private final Map<String, CostCalculator> byEndpoint = new HashMap<>();
 
-  public LocalCostPricer(PriceTable prices, Map<String, TcoOverride> overrides) {
-    this.defaultCalculator = new CostCalculator(prices);
-    overrides.forEach(
-        (endpoint, override) -> {
-          if (override != null && !override.isEmpty()) {
-            try {
-              byEndpoint.put(endpoint, new CostCalculator(prices.withLocalTco(override.applyTo(prices.localTco()))));
-            } catch (IllegalArgumentException e) {
-              throw new IllegalArgumentException("tiergate.local-worker.endpoints." + endpoint + ": " + e.getMessage(), e);
+    public LocalCostPricer(PriceTable prices, Map<String, TcoOverride> overrides) {
+        this.defaultCalculator = new CostCalculator(prices);
+        overrides.forEach((endpoint, override) -> {
+            if (override != null && !override.isEmpty()) {
+                try {
+                    byEndpoint.put(
+                            endpoint, new CostCalculator(prices.withLocalTco(override.applyTo(prices.localTco()))));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            "tiergate.local-worker.endpoints." + endpoint + ": " + e.getMessage(), e);
+                }
             }
-          }
         });
-  }
+    }
 
-  /** The bill for {@code busy} time on {@code endpoint}. */
-  public Cost price(String endpoint, Duration busy) {
-    return calculator(endpoint).local(busy);
-  }
+    /** The bill for {@code busy} time on {@code endpoint}. */
+    public Cost price(String endpoint, Duration busy) {
+        return calculator(endpoint).local(busy);
+    }
 
-  /** The TCO figures {@code endpoint} is priced with. */
-  public LocalTco tco(String endpoint) {
-    return calculator(endpoint).prices().localTco();
-  }
+    /** The TCO figures {@code endpoint} is priced with. */
+    public LocalTco tco(String endpoint) {
+        return calculator(endpoint).prices().localTco();
+    }
 
-  public String priceTableVersion() {
-    return defaultCalculator.prices().version();
-  }
+    public String priceTableVersion() {
+        return defaultCalculator.prices().version();
+    }
 
-  private CostCalculator calculator(String endpoint) {
-    return byEndpoint.getOrDefault(endpoint, defaultCalculator);
-  }
+    private CostCalculator calculator(String endpoint) {
+        return byEndpoint.getOrDefault(endpoint, defaultCalculator);
+    }
 }

@@ -13,12 +13,17 @@ import java.util.Objects;
  * @param models the model ids this endpoint serves; empty: it serves whatever no other endpoint claims
  */
 public record EndpointSpec(
-    String name, LocalApi api, boolean explicitUrl, List<String> models, EndpointSettings settings, TcoOverride tco) {
+        String name,
+        LocalApi api,
+        boolean explicitUrl,
+        List<String> models,
+        EndpointSettings settings,
+        TcoOverride tco) {
 
-  public EndpointSpec {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(settings, "settings");
-    models = List.copyOf(models);
-    tco = tco == null ? TcoOverride.NONE : tco;
-  }
+    public EndpointSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(settings, "settings");
+        models = List.copyOf(models);
+        tco = tco == null ? TcoOverride.NONE : tco;
+    }
 }

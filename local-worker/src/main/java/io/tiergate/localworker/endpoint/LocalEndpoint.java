@@ -10,18 +10,18 @@ import java.util.List;
  * or the simulated backend), the models it serves, its TCO and call timeout.
  */
 public record LocalEndpoint(
-    String name,
-    ModelBackend backend,
-    String description,
-    List<String> models,
-    TcoOverride tco,
-    Duration callTimeout) {
+        String name,
+        ModelBackend backend,
+        String description,
+        List<String> models,
+        TcoOverride tco,
+        Duration callTimeout) {
 
-  public boolean simulated() {
-    return backend.simulated();
-  }
+    public boolean simulated() {
+        return backend.simulated();
+    }
 
-  public boolean serves(String model) {
-    return models.contains(model);
-  }
+    public boolean serves(String model) {
+        return models.contains(model);
+    }
 }

@@ -32,92 +32,108 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalEndpoints {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LocalEndpoints.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalEndpoints.class);
 
-  private final Map<String, LocalEndpoint> byName;
-  private final LocalEndpoint fallback;
+    private final Map<String, LocalEndpoint> byName;
+    private final LocalEndpoint fallback;
 
-  public LocalEndpoints(List<LocalEndpoint> endpoints, String defaultEndpoint) {
-    if (endpoints.isEmpty()) {
-      throw new IllegalArgumentException("tiergate.local-worker.endpoints: at least one endpoint is needed");
-    }
-    Map<String, LocalEndpoint> map = new LinkedHashMap<>();
-    endpoints.forEach(e -> map.put(e.name(), e));
-    this.byName = map;
-    this.fallback = map.containsKey(defaultEndpoint) ? map.get(defaultEndpoint) : endpoints.get(0);
-  }
-
-  /** Chooses a backend per endpoint (see the class comment). */
-  public static LocalEndpoints select(
-      BackendMode mode,
-      List<EndpointSpec> specs,
-      String defaultEndpoint,
-      ModelHttp http,
-      EndpointProbe probe,
-      Duration probeTimeout,
-      Supplier<ModelBackend> simulated) {
-    List<LocalEndpoint> endpoints = new ArrayList<>();
-    for (EndpointSpec spec : specs) {
-      LocalApi api = spec.api() != null ? spec.api() : mode == BackendMode.OPENAI_COMPATIBLE ? LocalApi.OPENAI_COMPATIBLE : LocalApi.OLLAMA;
-      String url = spec.settings().baseUrl().toString();
-      ModelBackend backend;
-      String description;
-      if (mode == BackendMode.SIMULATED) {
-        backend = simulated.get();
-        description = "SIMULATED (tiergate.local-worker.backend=simulated)";
-        LOG.warn("Local endpoint {}: using the SIMULATED backend (backend=simulated); results are labelled simulated=true", spec.name());
-      } else {
-        EndpointProbe.Result answer = probe.probe(api, spec.settings().baseUrl(), probeTimeout);
-        boolean real = mode != BackendMode.AUTO || answer.reachable() || spec.explicitUrl();
-        if (real) {
-          backend = client(api, spec.settings(), http);
-          description = backend.provider() + " at " + url;
-          if (answer.reachable()) {
-            LOG.info("Local endpoint {}: {} answers ({})", spec.name(), description, answer.detail());
-          } else {
-            LOG.error(
-                "Local endpoint {}: {} does not answer ({}); configured explicitly, so it is NOT simulated: calls will fail,"
-                    + " the circuit will open and non-sovereign work will escalate", spec.name(), description, answer.detail());
-          }
-        } else {
-          backend = simulated.get();
-          description = "SIMULATED (nothing answered at " + url + ")";
-          LOG.warn(
-              "Local endpoint {}: nothing answers at {} ({}); using the SIMULATED backend for its models."
-                  + " Results and cost events are labelled simulated=true. Start Ollama, or set"
-                  + " tiergate.local-worker.backend=ollama to never simulate.", spec.name(), url, answer.detail());
+    public LocalEndpoints(List<LocalEndpoint> endpoints, String defaultEndpoint) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("tiergate.local-worker.endpoints: at least one endpoint is needed");
         }
-      }
-      endpoints.add(new LocalEndpoint(spec.name(), backend, description, spec.models(), spec.tco(), spec.settings().totalTimeout()));
+        Map<String, LocalEndpoint> map = new LinkedHashMap<>();
+        endpoints.forEach(e -> map.put(e.name(), e));
+        this.byName = map;
+        this.fallback = map.containsKey(defaultEndpoint) ? map.get(defaultEndpoint) : endpoints.get(0);
     }
-    return new LocalEndpoints(endpoints, defaultEndpoint);
-  }
 
-  /** worker-core's client for a local server speaking {@code api}, as {@code settings} configure it. */
-  public static ModelBackend client(LocalApi api, EndpointSettings settings, ModelHttp http) {
-    return api == LocalApi.OLLAMA
-        ? new OllamaChatBackend(http, settings.http(api), settings.ollamaOptions())
-        : new OpenAiChatBackend(http, settings.http(api));
-  }
-
-  /** The endpoint serving {@code model}: the first that lists it, else the default endpoint. */
-  public LocalEndpoint forModel(String model) {
-    for (LocalEndpoint e : byName.values()) {
-      if (e.serves(model)) {
-        return e;
-      }
+    /** Chooses a backend per endpoint (see the class comment). */
+    public static LocalEndpoints select(
+            BackendMode mode,
+            List<EndpointSpec> specs,
+            String defaultEndpoint,
+            ModelHttp http,
+            EndpointProbe probe,
+            Duration probeTimeout,
+            Supplier<ModelBackend> simulated) {
+        List<LocalEndpoint> endpoints = new ArrayList<>();
+        for (EndpointSpec spec : specs) {
+            LocalApi api = spec.api() != null
+                    ? spec.api()
+                    : mode == BackendMode.OPENAI_COMPATIBLE ? LocalApi.OPENAI_COMPATIBLE : LocalApi.OLLAMA;
+            String url = spec.settings().baseUrl().toString();
+            ModelBackend backend;
+            String description;
+            if (mode == BackendMode.SIMULATED) {
+                backend = simulated.get();
+                description = "SIMULATED (tiergate.local-worker.backend=simulated)";
+                LOG.warn(
+                        "Local endpoint {}: using the SIMULATED backend (backend=simulated); results are labelled simulated=true",
+                        spec.name());
+            } else {
+                EndpointProbe.Result answer = probe.probe(api, spec.settings().baseUrl(), probeTimeout);
+                boolean real = mode != BackendMode.AUTO || answer.reachable() || spec.explicitUrl();
+                if (real) {
+                    backend = client(api, spec.settings(), http);
+                    description = backend.provider() + " at " + url;
+                    if (answer.reachable()) {
+                        LOG.info("Local endpoint {}: {} answers ({})", spec.name(), description, answer.detail());
+                    } else {
+                        LOG.error(
+                                "Local endpoint {}: {} does not answer ({}); configured explicitly, so it is NOT simulated: calls will fail,"
+                                        + " the circuit will open and non-sovereign work will escalate",
+                                spec.name(),
+                                description,
+                                answer.detail());
+                    }
+                } else {
+                    backend = simulated.get();
+                    description = "SIMULATED (nothing answered at " + url + ")";
+                    LOG.warn(
+                            "Local endpoint {}: nothing answers at {} ({}); using the SIMULATED backend for its models."
+                                    + " Results and cost events are labelled simulated=true. Start Ollama, or set"
+                                    + " tiergate.local-worker.backend=ollama to never simulate.",
+                            spec.name(),
+                            url,
+                            answer.detail());
+                }
+            }
+            endpoints.add(new LocalEndpoint(
+                    spec.name(),
+                    backend,
+                    description,
+                    spec.models(),
+                    spec.tco(),
+                    spec.settings().totalTimeout()));
+        }
+        return new LocalEndpoints(endpoints, defaultEndpoint);
     }
-    return fallback;
-  }
 
-  public List<LocalEndpoint> all() {
-    return List.copyOf(byName.values());
-  }
+    /** worker-core's client for a local server speaking {@code api}, as {@code settings} configure it. */
+    public static ModelBackend client(LocalApi api, EndpointSettings settings, ModelHttp http) {
+        return api == LocalApi.OLLAMA
+                ? new OllamaChatBackend(http, settings.http(api), settings.ollamaOptions())
+                : new OpenAiChatBackend(http, settings.http(api));
+    }
 
-  /** Endpoint name → TCO override, for the pricer. */
-  public Map<String, TcoOverride> tcoOverrides() {
-    Map<String, TcoOverride> map = new LinkedHashMap<>();
-    byName.values().forEach(e -> map.put(e.name(), e.tco()));
-    return map;
-  }
+    /** The endpoint serving {@code model}: the first that lists it, else the default endpoint. */
+    public LocalEndpoint forModel(String model) {
+        for (LocalEndpoint e : byName.values()) {
+            if (e.serves(model)) {
+                return e;
+            }
+        }
+        return fallback;
+    }
+
+    public List<LocalEndpoint> all() {
+        return List.copyOf(byName.values());
+    }
+
+    /** Endpoint name → TCO override, for the pricer. */
+    public Map<String, TcoOverride> tcoOverrides() {
+        Map<String, TcoOverride> map = new LinkedHashMap<>();
+        byName.values().forEach(e -> map.put(e.name(), e.tco()));
+        return map;
+    }
 }

@@ -14,18 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 public class BudgetStatusCache {
 
-  private final Map<String, BudgetLevel> levels = new ConcurrentHashMap<>();
+    private final Map<String, BudgetLevel> levels = new ConcurrentHashMap<>();
 
-  public void update(String scope, BudgetLevel level) {
-    levels.put(scope, level);
-  }
+    public void update(String scope, BudgetLevel level) {
+        levels.put(scope, level);
+    }
 
-  /** A tombstone: the budget was deleted. */
-  public void remove(String scope) {
-    levels.remove(scope);
-  }
+    /** A tombstone: the budget was deleted. */
+    public void remove(String scope) {
+        levels.remove(scope);
+    }
 
-  public Optional<BudgetLevel> levelOf(String scope) {
-    return Optional.ofNullable(levels.get(scope));
-  }
+    public Optional<BudgetLevel> levelOf(String scope) {
+        return Optional.ofNullable(levels.get(scope));
+    }
 }

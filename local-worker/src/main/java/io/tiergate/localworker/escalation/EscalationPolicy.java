@@ -29,112 +29,114 @@ import java.util.Set;
  */
 public final class EscalationPolicy {
 
-  /** What the local machine is short of. */
-  public enum Shortage {
-    QUEUE_FULL("LOCAL_QUEUE_FULL"),
-    CIRCUIT_OPEN("LOCAL_CIRCUIT_OPEN");
+    /** What the local machine is short of. */
+    public enum Shortage {
+        QUEUE_FULL("LOCAL_QUEUE_FULL"),
+        CIRCUIT_OPEN("LOCAL_CIRCUIT_OPEN");
 
-    private final String code;
+        private final String code;
 
-    Shortage(String code) {
-      this.code = code;
-    }
-
-    public String code() {
-      return code;
-    }
-  }
-
-  private static final Set<TaskType> CRITICAL = EnumSet.of(TaskType.CODE_REVIEW, TaskType.DEBUGGING, TaskType.ARCHITECTURE);
-
-  private final PriceTable prices;
-  private final String defaultCloudModel;
-  private final BudgetStatusCache budgets;
-
-  public EscalationPolicy(PriceTable prices, String defaultCloudModel, BudgetStatusCache budgets) {
-    ModelPrice fallback = prices.require(defaultCloudModel);
-    if (fallback.tier() != Tier.CLOUD) {
-      throw new IllegalArgumentException(
-          "tiergate.local-worker.default-cloud-model must be a cloud model of the price table, was " + defaultCloudModel);
-    }
-    this.prices = prices;
-    this.defaultCloudModel = defaultCloudModel;
-    this.budgets = budgets;
-  }
-
-  /**
-   * requiresDataSovereignty, sensitive data found by the classifier, or a sovereign routing decision:
-   * the shared {@link SovereigntyRule#isSovereign(RoutedRequest)}.
-   */
-  public static boolean sovereign(RoutedRequest request) {
-    return SovereigntyRule.isSovereign(request);
-  }
-
-  /** The local machine has no room (queue full) or its circuit is open. */
-  public Verdict onShortage(RoutedRequest request, Shortage shortage, String detail) {
-    return escalateUnlessBlocked(request, shortage.code() + ": " + detail);
-  }
-
-  /** The local model call failed with {@code errorCode} (e.g. LOCAL_MODEL_NOT_FOUND). */
-  public Verdict onLocalFailure(RoutedRequest request, String errorCode, String message) {
-    return escalateUnlessBlocked(request, errorCode + ": " + message);
-  }
-
-  /** The local answer failed its check (not JSON, not one of the labels). */
-  public Verdict onQualityFailure(RoutedRequest request, String problem) {
-    if (request.getEscalationReason() != null) {
-      return new Verdict.StayLocal("QUALITY: " + problem + "; not escalated again (already an escalation: "
-          + request.getEscalationReason() + ")");
-    }
-    return escalateUnlessBlocked(request, "QUALITY: " + problem);
-  }
-
-  private Verdict escalateUnlessBlocked(RoutedRequest request, String reason) {
-    if (sovereign(request)) {
-      return new Verdict.StayLocal(reason + "; sovereign request stays on this machine");
-    }
-    Optional<String> blocked = budgetBlock(request);
-    if (blocked.isPresent()) {
-      return new Verdict.StayLocal(reason + "; not escalated: " + blocked.get());
-    }
-    ModelPrice target = cloudModelFor(request);
-    return new Verdict.Escalate(target.id(), target.capabilityClass(), reason);
-  }
-
-  /** Why the budget forbids cloud spend for this request, if it does. */
-  public Optional<String> budgetBlock(RoutedRequest request) {
-    TaskType type = request.getDecision().getTaskType();
-    String costCenter = request.getClassified().getRequest().getCostCenter();
-    for (String scope : new String[] {costCenter, Topics.GLOBAL_SCOPE}) {
-      Optional<BudgetLevel> level = budgets.levelOf(scope);
-      if (level.isEmpty()) {
-        continue;
-      }
-      switch (level.get()) {
-        case EXHAUSTED, UNKNOWN -> {
-          return Optional.of("budget " + scope + " is " + level.get());
+        Shortage(String code) {
+            this.code = code;
         }
-        case CRITICAL_ONLY -> {
-          if (!CRITICAL.contains(type)) {
-            return Optional.of("budget " + scope + " is CRITICAL_ONLY and " + type + " is not critical");
-          }
-        }
-        default -> {
-          // NORMAL, CONSERVE: local work overflowing to the cloud is allowed
-        }
-      }
-    }
-    return Optional.empty();
-  }
 
-  /** The first cloud model among the decision's fallbacks that the price table knows, else the default. */
-  public ModelPrice cloudModelFor(RoutedRequest request) {
-    for (String id : request.getDecision().getFallbackModels()) {
-      Optional<ModelPrice> m = prices.model(id);
-      if (m.isPresent() && m.get().tier() == Tier.CLOUD) {
-        return m.get();
-      }
+        public String code() {
+            return code;
+        }
     }
-    return prices.require(defaultCloudModel);
-  }
+
+    private static final Set<TaskType> CRITICAL =
+            EnumSet.of(TaskType.CODE_REVIEW, TaskType.DEBUGGING, TaskType.ARCHITECTURE);
+
+    private final PriceTable prices;
+    private final String defaultCloudModel;
+    private final BudgetStatusCache budgets;
+
+    public EscalationPolicy(PriceTable prices, String defaultCloudModel, BudgetStatusCache budgets) {
+        ModelPrice fallback = prices.require(defaultCloudModel);
+        if (fallback.tier() != Tier.CLOUD) {
+            throw new IllegalArgumentException(
+                    "tiergate.local-worker.default-cloud-model must be a cloud model of the price table, was "
+                            + defaultCloudModel);
+        }
+        this.prices = prices;
+        this.defaultCloudModel = defaultCloudModel;
+        this.budgets = budgets;
+    }
+
+    /**
+     * requiresDataSovereignty, sensitive data found by the classifier, or a sovereign routing decision:
+     * the shared {@link SovereigntyRule#isSovereign(RoutedRequest)}.
+     */
+    public static boolean sovereign(RoutedRequest request) {
+        return SovereigntyRule.isSovereign(request);
+    }
+
+    /** The local machine has no room (queue full) or its circuit is open. */
+    public Verdict onShortage(RoutedRequest request, Shortage shortage, String detail) {
+        return escalateUnlessBlocked(request, shortage.code() + ": " + detail);
+    }
+
+    /** The local model call failed with {@code errorCode} (e.g. LOCAL_MODEL_NOT_FOUND). */
+    public Verdict onLocalFailure(RoutedRequest request, String errorCode, String message) {
+        return escalateUnlessBlocked(request, errorCode + ": " + message);
+    }
+
+    /** The local answer failed its check (not JSON, not one of the labels). */
+    public Verdict onQualityFailure(RoutedRequest request, String problem) {
+        if (request.getEscalationReason() != null) {
+            return new Verdict.StayLocal("QUALITY: " + problem + "; not escalated again (already an escalation: "
+                    + request.getEscalationReason() + ")");
+        }
+        return escalateUnlessBlocked(request, "QUALITY: " + problem);
+    }
+
+    private Verdict escalateUnlessBlocked(RoutedRequest request, String reason) {
+        if (sovereign(request)) {
+            return new Verdict.StayLocal(reason + "; sovereign request stays on this machine");
+        }
+        Optional<String> blocked = budgetBlock(request);
+        if (blocked.isPresent()) {
+            return new Verdict.StayLocal(reason + "; not escalated: " + blocked.get());
+        }
+        ModelPrice target = cloudModelFor(request);
+        return new Verdict.Escalate(target.id(), target.capabilityClass(), reason);
+    }
+
+    /** Why the budget forbids cloud spend for this request, if it does. */
+    public Optional<String> budgetBlock(RoutedRequest request) {
+        TaskType type = request.getDecision().getTaskType();
+        String costCenter = request.getClassified().getRequest().getCostCenter();
+        for (String scope : new String[] {costCenter, Topics.GLOBAL_SCOPE}) {
+            Optional<BudgetLevel> level = budgets.levelOf(scope);
+            if (level.isEmpty()) {
+                continue;
+            }
+            switch (level.get()) {
+                case EXHAUSTED, UNKNOWN -> {
+                    return Optional.of("budget " + scope + " is " + level.get());
+                }
+                case CRITICAL_ONLY -> {
+                    if (!CRITICAL.contains(type)) {
+                        return Optional.of("budget " + scope + " is CRITICAL_ONLY and " + type + " is not critical");
+                    }
+                }
+                default -> {
+                    // NORMAL, CONSERVE: local work overflowing to the cloud is allowed
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first cloud model among the decision's fallbacks that the price table knows, else the default. */
+    public ModelPrice cloudModelFor(RoutedRequest request) {
+        for (String id : request.getDecision().getFallbackModels()) {
+            Optional<ModelPrice> m = prices.model(id);
+            if (m.isPresent() && m.get().tier() == Tier.CLOUD) {
+                return m.get();
+            }
+        }
+        return prices.require(defaultCloudModel);
+    }
 }

@@ -23,46 +23,46 @@ import java.time.Duration;
 @Requires(notEnv = Environment.CLI)
 public class LocalHealthReporter implements AutoCloseable {
 
-  private final WorkerHealthPublisher publisher;
-  private final AdmissionQueue capacity;
-  private final LocalCircuit circuit;
-  private final Duration checkEvery;
-  private final Duration heartbeat;
-  private volatile boolean started;
+    private final WorkerHealthPublisher publisher;
+    private final AdmissionQueue capacity;
+    private final LocalCircuit circuit;
+    private final Duration checkEvery;
+    private final Duration heartbeat;
+    private volatile boolean started;
 
-  public LocalHealthReporter(
-      EventPublisher events, LocalWorkerConfiguration config, AdmissionQueue capacity, LocalCircuit circuit) {
-    this.publisher = new WorkerHealthPublisher(events, config.workerId(), Tier.LOCAL);
-    this.capacity = capacity;
-    this.circuit = circuit;
-    this.checkEvery = config.healthCheckEvery();
-    this.heartbeat = config.healthHeartbeat();
-  }
-
-  public HealthSnapshot snapshot() {
-    return new HealthSnapshot(capacity.queueDepth(), capacity.queueLimit(), circuit.state());
-  }
-
-  public synchronized void start() {
-    if (!started) {
-      started = true;
-      publisher.start(this::snapshot, checkEvery, heartbeat);
+    public LocalHealthReporter(
+            EventPublisher events, LocalWorkerConfiguration config, AdmissionQueue capacity, LocalCircuit circuit) {
+        this.publisher = new WorkerHealthPublisher(events, config.workerId(), Tier.LOCAL);
+        this.capacity = capacity;
+        this.circuit = circuit;
+        this.checkEvery = config.healthCheckEvery();
+        this.heartbeat = config.healthHeartbeat();
     }
-  }
 
-  /** Publishes the current state now if it differs from the last published one. */
-  public void publishNow() {
-    if (started) {
-      publisher.publishIfDue(snapshot(), heartbeat);
+    public HealthSnapshot snapshot() {
+        return new HealthSnapshot(capacity.queueDepth(), capacity.queueLimit(), circuit.state());
     }
-  }
 
-  @PreDestroy
-  @Override
-  public synchronized void close() {
-    if (started) {
-      started = false;
-      publisher.close();
+    public synchronized void start() {
+        if (!started) {
+            started = true;
+            publisher.start(this::snapshot, checkEvery, heartbeat);
+        }
     }
-  }
+
+    /** Publishes the current state now if it differs from the last published one. */
+    public void publishNow() {
+        if (started) {
+            publisher.publishIfDue(snapshot(), heartbeat);
+        }
+    }
+
+    @PreDestroy
+    @Override
+    public synchronized void close() {
+        if (started) {
+            started = false;
+            publisher.close();
+        }
+    }
 }

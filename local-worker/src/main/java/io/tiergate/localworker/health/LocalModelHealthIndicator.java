@@ -22,28 +22,31 @@ import org.reactivestreams.Publisher;
 @Liveness
 public class LocalModelHealthIndicator implements HealthIndicator {
 
-  private final LocalEndpoints endpoints;
-  private final AdmissionQueue capacity;
-  private final LocalCircuit circuit;
+    private final LocalEndpoints endpoints;
+    private final AdmissionQueue capacity;
+    private final LocalCircuit circuit;
 
-  public LocalModelHealthIndicator(LocalEndpoints endpoints, AdmissionQueue capacity, LocalCircuit circuit) {
-    this.endpoints = endpoints;
-    this.capacity = capacity;
-    this.circuit = circuit;
-  }
-
-  @Override
-  public Publisher<HealthResult> getResult() {
-    Map<String, Object> details = new LinkedHashMap<>();
-    Map<String, Object> byEndpoint = new LinkedHashMap<>();
-    for (LocalEndpoint e : endpoints.all()) {
-      byEndpoint.put(e.name(), Map.of("backend", e.description(), "simulated", e.simulated(), "models", e.models()));
+    public LocalModelHealthIndicator(LocalEndpoints endpoints, AdmissionQueue capacity, LocalCircuit circuit) {
+        this.endpoints = endpoints;
+        this.capacity = capacity;
+        this.circuit = circuit;
     }
-    details.put("endpoints", byEndpoint);
-    details.put("circuit", circuit.state().name());
-    details.put("queueDepth", capacity.queueDepth());
-    details.put("queueLimit", capacity.queueLimit());
-    details.put("streamsRunning", capacity.running());
-    return Publishers.just(HealthResult.builder("localModel", HealthStatus.UP).details(details).build());
-  }
+
+    @Override
+    public Publisher<HealthResult> getResult() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        Map<String, Object> byEndpoint = new LinkedHashMap<>();
+        for (LocalEndpoint e : endpoints.all()) {
+            byEndpoint.put(
+                    e.name(), Map.of("backend", e.description(), "simulated", e.simulated(), "models", e.models()));
+        }
+        details.put("endpoints", byEndpoint);
+        details.put("circuit", circuit.state().name());
+        details.put("queueDepth", capacity.queueDepth());
+        details.put("queueLimit", capacity.queueLimit());
+        details.put("streamsRunning", capacity.running());
+        return Publishers.just(HealthResult.builder("localModel", HealthStatus.UP)
+                .details(details)
+                .build());
+    }
 }

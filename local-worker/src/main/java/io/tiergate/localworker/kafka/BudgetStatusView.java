@@ -23,32 +23,31 @@ import jakarta.inject.Singleton;
 @Requires(notEnv = Environment.CLI)
 public class BudgetStatusView implements AutoCloseable {
 
-  private final CompactedView.Builder builder;
-  private volatile CompactedView view;
+    private final CompactedView.Builder builder;
+    private volatile CompactedView view;
 
-  public BudgetStatusView(KafkaClientSettings settings, EventDecoder decoder, BudgetStatusCache levels) {
-    this.builder =
-        CompactedView.builder(settings, decoder, settings.applicationName() + "-budget-status")
-            .topic(Topics.BUDGET_STATUS, (scope, status) -> {
-              if (status == null) {
-                levels.remove(scope);
-              } else {
-                levels.update(status.getScope(), status.getLevel());
-              }
-            });
-  }
-
-  @EventListener
-  void onStartup(StartupEvent event) {
-    view = builder.start();
-  }
-
-  @PreDestroy
-  @Override
-  public void close() {
-    CompactedView v = view;
-    if (v != null) {
-      v.close();
+    public BudgetStatusView(KafkaClientSettings settings, EventDecoder decoder, BudgetStatusCache levels) {
+        this.builder = CompactedView.builder(settings, decoder, settings.applicationName() + "-budget-status")
+                .topic(Topics.BUDGET_STATUS, (scope, status) -> {
+                    if (status == null) {
+                        levels.remove(scope);
+                    } else {
+                        levels.update(status.getScope(), status.getLevel());
+                    }
+                });
     }
-  }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        view = builder.start();
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        CompactedView v = view;
+        if (v != null) {
+            v.close();
+        }
+    }
 }

@@ -32,45 +32,52 @@ import jakarta.inject.Singleton;
 @Requires(notEnv = Environment.CLI)
 public class LocalTierWorker implements AutoCloseable {
 
-  private final TierWorker worker;
-  private final LocalHealthReporter health;
+    private final TierWorker worker;
+    private final LocalHealthReporter health;
 
-  public LocalTierWorker(
-      KafkaClientSettings settings,
-      LocalWorkerConfiguration config,
-      LocalAttemptPricer pricer,
-      LocalRequestHandler handler,
-      InboundRecords inbound,
-      MeterRegistry meters,
-      LocalHealthReporter health) {
-    TierWorkerConfig workerConfig =
-        TierWorkerConfig.builder(config.workerId(), config.groupId(), inputTopic(config.inputTopic()))
-            .maxInFlight(config.maxInFlight())
-            .staticMembership() // worker-id is configured (default local-worker-1): stable across restarts
-            .build();
-    this.worker =
-        new TierWorker(settings, workerConfig, WorkEnvironment.of(Tier.LOCAL, config.workerId(), pricer), handler, inbound, meters);
-    this.health = health;
-  }
+    public LocalTierWorker(
+            KafkaClientSettings settings,
+            LocalWorkerConfiguration config,
+            LocalAttemptPricer pricer,
+            LocalRequestHandler handler,
+            InboundRecords inbound,
+            MeterRegistry meters,
+            LocalHealthReporter health) {
+        TierWorkerConfig workerConfig = TierWorkerConfig.builder(
+                        config.workerId(), config.groupId(), inputTopic(config.inputTopic()))
+                .maxInFlight(config.maxInFlight())
+                .staticMembership() // worker-id is configured (default local-worker-1): stable across restarts
+                .build();
+        this.worker = new TierWorker(
+                settings,
+                workerConfig,
+                WorkEnvironment.of(Tier.LOCAL, config.workerId(), pricer),
+                handler,
+                inbound,
+                meters);
+        this.health = health;
+    }
 
-  private static Topic<RoutedRequest> inputTopic(String name) {
-    return name.equals(Topics.TIER_LOCAL.name()) ? Topics.TIER_LOCAL : new Topic<>(name, RoutedRequest.class, Topic.Cleanup.DELETE);
-  }
+    private static Topic<RoutedRequest> inputTopic(String name) {
+        return name.equals(Topics.TIER_LOCAL.name())
+                ? Topics.TIER_LOCAL
+                : new Topic<>(name, RoutedRequest.class, Topic.Cleanup.DELETE);
+    }
 
-  @EventListener
-  void onStartup(StartupEvent event) {
-    worker.start();
-    health.start();
-  }
+    @EventListener
+    void onStartup(StartupEvent event) {
+        worker.start();
+        health.start();
+    }
 
-  public TierWorker worker() {
-    return worker;
-  }
+    public TierWorker worker() {
+        return worker;
+    }
 
-  @PreDestroy
-  @Override
-  public void close() {
-    worker.close();
-    health.close();
-  }
+    @PreDestroy
+    @Override
+    public void close() {
+        worker.close();
+        health.close();
+    }
 }

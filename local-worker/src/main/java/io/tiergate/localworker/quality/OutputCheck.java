@@ -8,11 +8,11 @@ import java.util.Optional;
  */
 public record OutputCheck(boolean acceptable, String output, Optional<String> problem) {
 
-  public static OutputCheck ok(String output) {
-    return new OutputCheck(true, output, Optional.empty());
-  }
+    public static OutputCheck ok(String output) {
+        return new OutputCheck(true, output, Optional.empty());
+    }
 
-  public static OutputCheck rejected(String output, String problem) {
-    return new OutputCheck(false, output, Optional.of(problem));
-  }
+    public static OutputCheck rejected(String output, String problem) {
+        return new OutputCheck(false, output, Optional.of(problem));
+    }
 }

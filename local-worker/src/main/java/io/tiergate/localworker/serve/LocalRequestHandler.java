@@ -42,157 +42,180 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalRequestHandler implements RequestHandler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LocalRequestHandler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRequestHandler.class);
 
-  private final LocalEndpoints endpoints;
-  private final AdmissionQueue capacity;
-  private final LocalCircuit circuit;
-  private final EscalationPolicy policy;
-  private final OutputValidator validator;
-  private final Duration holdMaxWait;
-  private final MeterRegistry meters;
+    private final LocalEndpoints endpoints;
+    private final AdmissionQueue capacity;
+    private final LocalCircuit circuit;
+    private final EscalationPolicy policy;
+    private final OutputValidator validator;
+    private final Duration holdMaxWait;
+    private final MeterRegistry meters;
 
-  public LocalRequestHandler(
-      LocalEndpoints endpoints,
-      AdmissionQueue capacity,
-      LocalCircuit circuit,
-      EscalationPolicy policy,
-      OutputValidator validator,
-      Duration holdMaxWait,
-      MeterRegistry meters) {
-    this.endpoints = endpoints;
-    this.capacity = capacity;
-    this.circuit = circuit;
-    this.policy = policy;
-    this.validator = validator;
-    this.holdMaxWait = holdMaxWait;
-    this.meters = meters;
-  }
-
-  @Override
-  public WorkOutcome handle(Work work) throws InterruptedException {
-    if (circuit.isOpen()) {
-      Optional<WorkOutcome> handedOn = escalateIf(work, policy.onShortage(work.request(), Shortage.CIRCUIT_OPEN, circuitDetail()));
-      if (handedOn.isPresent()) {
-        return handedOn.get();
-      }
+    public LocalRequestHandler(
+            LocalEndpoints endpoints,
+            AdmissionQueue capacity,
+            LocalCircuit circuit,
+            EscalationPolicy policy,
+            OutputValidator validator,
+            Duration holdMaxWait,
+            MeterRegistry meters) {
+        this.endpoints = endpoints;
+        this.capacity = capacity;
+        this.circuit = circuit;
+        this.policy = policy;
+        this.validator = validator;
+        this.holdMaxWait = holdMaxWait;
+        this.meters = meters;
     }
-    Optional<AdmissionQueue.Ticket> admitted = capacity.tryAdmit();
-    if (admitted.isEmpty()) {
-      Verdict verdict = policy.onShortage(work.request(), Shortage.QUEUE_FULL, queueDetail());
-      Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
-      if (handedOn.isPresent()) {
-        return handedOn.get();
-      }
-      admitted = capacity.admitWithin(holdMaxWait);
-      if (admitted.isEmpty()) {
-        return work.fail(Shortage.QUEUE_FULL.code(), verdict.reason() + "; no place freed within " + holdMaxWait);
-      }
-      work.note("held back: " + verdict.reason());
+
+    @Override
+    public WorkOutcome handle(Work work) throws InterruptedException {
+        if (circuit.isOpen()) {
+            Optional<WorkOutcome> handedOn =
+                    escalateIf(work, policy.onShortage(work.request(), Shortage.CIRCUIT_OPEN, circuitDetail()));
+            if (handedOn.isPresent()) {
+                return handedOn.get();
+            }
+        }
+        Optional<AdmissionQueue.Ticket> admitted = capacity.tryAdmit();
+        if (admitted.isEmpty()) {
+            Verdict verdict = policy.onShortage(work.request(), Shortage.QUEUE_FULL, queueDetail());
+            Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
+            if (handedOn.isPresent()) {
+                return handedOn.get();
+            }
+            admitted = capacity.admitWithin(holdMaxWait);
+            if (admitted.isEmpty()) {
+                return work.fail(
+                        Shortage.QUEUE_FULL.code(), verdict.reason() + "; no place freed within " + holdMaxWait);
+            }
+            work.note("held back: " + verdict.reason());
+        }
+        try (AdmissionQueue.Ticket ticket = admitted.get()) {
+            ticket.awaitStream();
+            if (!circuit.tryAcquire()) {
+                Verdict verdict = policy.onShortage(work.request(), Shortage.CIRCUIT_OPEN, circuitDetail());
+                Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
+                if (handedOn.isPresent()) {
+                    return handedOn.get();
+                }
+                if (!circuit.awaitPermission(holdMaxWait)) {
+                    return work.fail(
+                            Shortage.CIRCUIT_OPEN.code(),
+                            verdict.reason() + "; the circuit did not let a call through within " + holdMaxWait);
+                }
+                work.note("waited for the local circuit: " + verdict.reason());
+            }
+            return callAndCheck(work);
+        }
     }
-    try (AdmissionQueue.Ticket ticket = admitted.get()) {
-      ticket.awaitStream();
-      if (!circuit.tryAcquire()) {
-        Verdict verdict = policy.onShortage(work.request(), Shortage.CIRCUIT_OPEN, circuitDetail());
+
+    /** One local attempt (the circuit permission is held), then the answer's check. */
+    private WorkOutcome callAndCheck(Work work) {
+        if (work.cancelled()) {
+            circuit.release();
+            // as Work.call does: the runtime gave the request up (revoked, stopping); do not spend on it
+            throw new CancellationException("request " + work.requestId() + " was given up by the worker runtime");
+        }
+        String model = work.decision().getModel();
+        LocalEndpoint endpoint = endpoints.forModel(model);
+        ModelBackend backend = endpoint.backend();
+        ModelCall call = ModelCall.of(work.request(), model, work.nextAttempt(), endpoint.callTimeout());
+        long start = System.nanoTime();
+        ModelResponse response;
+        try {
+            response = backend.call(call);
+        } catch (ModelCallException e) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            if (LocalCircuit.countsAgainstServer(e)) {
+                circuit.failure(took, e);
+            } else {
+                circuit.success(took);
+            }
+            work.recordFailed(model, backend.provider(), backend.simulated(), e, took, null);
+            Verdict verdict = policy.onLocalFailure(work.request(), localCode(e), e.getMessage());
+            Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
+            return handedOn.orElseGet(() -> work.fail(localCode(e), e.getMessage() + " (" + verdict.reason() + ")"));
+        } catch (RuntimeException e) {
+            circuit.failure(Duration.ofNanos(System.nanoTime() - start), e);
+            throw e;
+        }
+        circuit.success(Duration.ofNanos(System.nanoTime() - start));
+
+        OutputCheck check = validator.check(
+                work.taskType(), response.output(), work.inferenceRequest().getAttributes());
+        if (check.acceptable()) {
+            work.recordAnswered(model, withOutput(response, check.output()), null);
+            return work.complete();
+        }
+        String problem = check.problem().orElse("output rejected");
+        meters.counter(
+                        "tiergate.local-worker.quality.rejections",
+                        "task_type",
+                        work.taskType().name())
+                .increment();
+        work.recordAnswered(model, response, null);
+        Verdict verdict = policy.onQualityFailure(work.request(), problem);
         Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
         if (handedOn.isPresent()) {
-          return handedOn.get();
+            return handedOn.get();
         }
-        if (!circuit.awaitPermission(holdMaxWait)) {
-          return work.fail(Shortage.CIRCUIT_OPEN.code(), verdict.reason() + "; the circuit did not let a call through within " + holdMaxWait);
+        // not allowed to escalate: the local answer is all there is; deliver it with the reason
+        work.note(verdict.reason());
+        return work.complete();
+    }
+
+    private Optional<WorkOutcome> escalateIf(Work work, Verdict verdict) {
+        if (verdict instanceof Verdict.Escalate e) {
+            List<String> fallbacks = work.decision().getFallbackModels().stream()
+                    .filter(m -> !m.equals(e.model()))
+                    .filter(m -> work.environment()
+                            .pricer()
+                            .model(m)
+                            .map(p -> p.tier() == Tier.CLOUD)
+                            .orElse(false))
+                    .toList();
+            meters.counter("tiergate.local-worker.escalations", "reason", reasonCode(e.reason()))
+                    .increment();
+            LOG.info("Request {} escalates to the cloud tier ({}): {}", work.requestId(), e.model(), e.reason());
+            return Optional.of(work.handOff(Tier.CLOUD, e.model(), fallbacks, e.reason()));
         }
-        work.note("waited for the local circuit: " + verdict.reason());
-      }
-      return callAndCheck(work);
+        if (work.sovereign()) {
+            meters.counter("tiergate.local-worker.kept.local", "why", "sovereign")
+                    .increment();
+        }
+        return Optional.empty();
     }
-  }
 
-  /** One local attempt (the circuit permission is held), then the answer's check. */
-  private WorkOutcome callAndCheck(Work work) {
-    if (work.cancelled()) {
-      circuit.release();
-      // as Work.call does: the runtime gave the request up (revoked, stopping); do not spend on it
-      throw new CancellationException("request " + work.requestId() + " was given up by the worker runtime");
+    private String queueDetail() {
+        return capacity.queueDepth() + " waiting for " + capacity.streams() + " stream(s), queue limit "
+                + capacity.queueLimit();
     }
-    String model = work.decision().getModel();
-    LocalEndpoint endpoint = endpoints.forModel(model);
-    ModelBackend backend = endpoint.backend();
-    ModelCall call = ModelCall.of(work.request(), model, work.nextAttempt(), endpoint.callTimeout());
-    long start = System.nanoTime();
-    ModelResponse response;
-    try {
-      response = backend.call(call);
-    } catch (ModelCallException e) {
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
-      if (LocalCircuit.countsAgainstServer(e)) {
-        circuit.failure(took, e);
-      } else {
-        circuit.success(took);
-      }
-      work.recordFailed(model, backend.provider(), backend.simulated(), e, took, null);
-      Verdict verdict = policy.onLocalFailure(work.request(), localCode(e), e.getMessage());
-      Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
-      return handedOn.orElseGet(() -> work.fail(localCode(e), e.getMessage() + " (" + verdict.reason() + ")"));
-    } catch (RuntimeException e) {
-      circuit.failure(Duration.ofNanos(System.nanoTime() - start), e);
-      throw e;
+
+    private String circuitDetail() {
+        return "local model circuit is " + circuit.state() + " after consecutive failures";
     }
-    circuit.success(Duration.ofNanos(System.nanoTime() - start));
 
-    OutputCheck check = validator.check(work.taskType(), response.output(), work.inferenceRequest().getAttributes());
-    if (check.acceptable()) {
-      work.recordAnswered(model, withOutput(response, check.output()), null);
-      return work.complete();
+    private static String reasonCode(String reason) {
+        int colon = reason.indexOf(':');
+        return colon > 0 ? reason.substring(0, colon) : "OTHER";
     }
-    String problem = check.problem().orElse("output rejected");
-    meters.counter("tiergate.local-worker.quality.rejections", "task_type", work.taskType().name()).increment();
-    work.recordAnswered(model, response, null);
-    Verdict verdict = policy.onQualityFailure(work.request(), problem);
-    Optional<WorkOutcome> handedOn = escalateIf(work, verdict);
-    if (handedOn.isPresent()) {
-      return handedOn.get();
+
+    private static String localCode(ModelCallException e) {
+        return "LOCAL_" + e.errorCode().toUpperCase(Locale.ROOT);
     }
-    // not allowed to escalate: the local answer is all there is; deliver it with the reason
-    work.note(verdict.reason());
-    return work.complete();
-  }
 
-  private Optional<WorkOutcome> escalateIf(Work work, Verdict verdict) {
-    if (verdict instanceof Verdict.Escalate e) {
-      List<String> fallbacks =
-          work.decision().getFallbackModels().stream()
-              .filter(m -> !m.equals(e.model()))
-              .filter(m -> work.environment().pricer().model(m).map(p -> p.tier() == Tier.CLOUD).orElse(false))
-              .toList();
-      meters.counter("tiergate.local-worker.escalations", "reason", reasonCode(e.reason())).increment();
-      LOG.info("Request {} escalates to the cloud tier ({}): {}", work.requestId(), e.model(), e.reason());
-      return Optional.of(work.handOff(Tier.CLOUD, e.model(), fallbacks, e.reason()));
+    private static ModelResponse withOutput(ModelResponse r, String output) {
+        return new ModelResponse(
+                output,
+                r.usage(),
+                r.providerCostUsd(),
+                r.latency(),
+                r.ttft(),
+                r.busy(),
+                r.provider(),
+                r.simulated(),
+                r.finishReason());
     }
-    if (work.sovereign()) {
-      meters.counter("tiergate.local-worker.kept.local", "why", "sovereign").increment();
-    }
-    return Optional.empty();
-  }
-
-  private String queueDetail() {
-    return capacity.queueDepth() + " waiting for " + capacity.streams() + " stream(s), queue limit " + capacity.queueLimit();
-  }
-
-  private String circuitDetail() {
-    return "local model circuit is " + circuit.state() + " after consecutive failures";
-  }
-
-  private static String reasonCode(String reason) {
-    int colon = reason.indexOf(':');
-    return colon > 0 ? reason.substring(0, colon) : "OTHER";
-  }
-
-  private static String localCode(ModelCallException e) {
-    return "LOCAL_" + e.errorCode().toUpperCase(Locale.ROOT);
-  }
-
-  private static ModelResponse withOutput(ModelResponse r, String output) {
-    return new ModelResponse(
-        output, r.usage(), r.providerCostUsd(), r.latency(), r.ttft(), r.busy(), r.provider(), r.simulated(), r.finishReason());
-  }
 }

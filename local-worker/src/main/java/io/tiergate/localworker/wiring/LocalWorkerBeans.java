@@ -38,84 +38,104 @@ import java.util.List;
 @Factory
 public class LocalWorkerBeans {
 
-  @Singleton
-  PriceTable priceTable(LocalWorkerConfiguration config) {
-    String file = config.priceTable();
-    return file == null ? PriceTable.loadDefault() : PriceTable.load(Path.of(file));
-  }
-
-  @Singleton
-  LocalEndpoints localEndpoints(
-      LocalWorkerConfiguration config, List<LocalEndpointConfiguration> configured, PriceTable prices, MeterRegistry meters) {
-    List<EndpointSpec> specs =
-        configured.isEmpty()
-            ? List.of(new EndpointSpec(config.defaultEndpoint(), null, false, List.of(),
-                EndpointSettings.defaults(config.defaultEndpoint(), URI.create(EndpointSettings.DEFAULT_OLLAMA_URL)), null))
-            : configured.stream().map(LocalEndpointConfiguration::toSpec).toList();
-    Duration connect = specs.stream().map(s -> s.settings().connectTimeout()).max(Duration::compareTo).orElse(Duration.ofSeconds(2));
-    SimulationSettings simulation = config.simulation();
-    LocalEndpoints endpoints =
-        LocalEndpoints.select(
-            config.backend(),
-            specs,
-            config.defaultEndpoint(),
-            new ModelHttp(connect),
-            new EndpointProbe(ModelHttp.newClient(config.probeTimeout())),
-            config.probeTimeout(),
-            () -> new SimulatedBackend(prices, simulation));
-    for (LocalEndpoint e : endpoints.all()) {
-      Gauge.builder("tiergate.local-worker.backend.simulated", e, x -> x.simulated() ? 1 : 0)
-          .tag("endpoint", e.name())
-          .description("1 when this endpoint is served by the simulated backend")
-          .register(meters);
+    @Singleton
+    PriceTable priceTable(LocalWorkerConfiguration config) {
+        String file = config.priceTable();
+        return file == null ? PriceTable.loadDefault() : PriceTable.load(Path.of(file));
     }
-    return endpoints;
-  }
 
-  @Singleton
-  LocalCostPricer localCostPricer(PriceTable prices, LocalEndpoints endpoints) {
-    return new LocalCostPricer(prices, endpoints.tcoOverrides());
-  }
+    @Singleton
+    LocalEndpoints localEndpoints(
+            LocalWorkerConfiguration config,
+            List<LocalEndpointConfiguration> configured,
+            PriceTable prices,
+            MeterRegistry meters) {
+        List<EndpointSpec> specs = configured.isEmpty()
+                ? List.of(new EndpointSpec(
+                        config.defaultEndpoint(),
+                        null,
+                        false,
+                        List.of(),
+                        EndpointSettings.defaults(
+                                config.defaultEndpoint(), URI.create(EndpointSettings.DEFAULT_OLLAMA_URL)),
+                        null))
+                : configured.stream().map(LocalEndpointConfiguration::toSpec).toList();
+        Duration connect = specs.stream()
+                .map(s -> s.settings().connectTimeout())
+                .max(Duration::compareTo)
+                .orElse(Duration.ofSeconds(2));
+        SimulationSettings simulation = config.simulation();
+        LocalEndpoints endpoints = LocalEndpoints.select(
+                config.backend(),
+                specs,
+                config.defaultEndpoint(),
+                new ModelHttp(connect),
+                new EndpointProbe(ModelHttp.newClient(config.probeTimeout())),
+                config.probeTimeout(),
+                () -> new SimulatedBackend(prices, simulation));
+        for (LocalEndpoint e : endpoints.all()) {
+            Gauge.builder("tiergate.local-worker.backend.simulated", e, x -> x.simulated() ? 1 : 0)
+                    .tag("endpoint", e.name())
+                    .description("1 when this endpoint is served by the simulated backend")
+                    .register(meters);
+        }
+        return endpoints;
+    }
 
-  @Singleton
-  LocalAttemptPricer localAttemptPricer(PriceTable prices, LocalCostPricer tco, LocalEndpoints endpoints) {
-    return new LocalAttemptPricer(prices, tco, model -> endpoints.forModel(model).name());
-  }
+    @Singleton
+    LocalCostPricer localCostPricer(PriceTable prices, LocalEndpoints endpoints) {
+        return new LocalCostPricer(prices, endpoints.tcoOverrides());
+    }
 
-  @Singleton
-  AdmissionQueue admissionQueue(LocalWorkerConfiguration config, MeterRegistry meters) {
-    AdmissionQueue capacity = new AdmissionQueue(config.streams(), config.queueLimit(), () -> {});
-    Gauge.builder("tiergate.local-worker.queue.depth", capacity, AdmissionQueue::queueDepth)
-        .description("requests waiting for a local stream").register(meters);
-    Gauge.builder("tiergate.local-worker.streams.running", capacity, AdmissionQueue::running)
-        .description("local model calls running").register(meters);
-    return capacity;
-  }
+    @Singleton
+    LocalAttemptPricer localAttemptPricer(PriceTable prices, LocalCostPricer tco, LocalEndpoints endpoints) {
+        return new LocalAttemptPricer(
+                prices, tco, model -> endpoints.forModel(model).name());
+    }
 
-  @Singleton
-  LocalCircuit localCircuit(LocalWorkerConfiguration config, Provider<LocalHealthReporter> health, MeterRegistry meters) {
-    LocalCircuit circuit =
-        new LocalCircuit(
-            "local-model", config.circuitFailureThreshold(), config.circuitOpenDuration(),
-            state -> health.get().publishNow());
-    Gauge.builder("tiergate.local-worker.circuit.open", circuit, c -> c.state() == CircuitState.CLOSED ? 0 : c.state() == CircuitState.HALF_OPEN ? 0.5 : 1)
-        .description("0 closed, 0.5 half-open, 1 open").register(meters);
-    return circuit;
-  }
+    @Singleton
+    AdmissionQueue admissionQueue(LocalWorkerConfiguration config, MeterRegistry meters) {
+        AdmissionQueue capacity = new AdmissionQueue(config.streams(), config.queueLimit(), () -> {});
+        Gauge.builder("tiergate.local-worker.queue.depth", capacity, AdmissionQueue::queueDepth)
+                .description("requests waiting for a local stream")
+                .register(meters);
+        Gauge.builder("tiergate.local-worker.streams.running", capacity, AdmissionQueue::running)
+                .description("local model calls running")
+                .register(meters);
+        return capacity;
+    }
 
-  @Singleton
-  EscalationPolicy escalationPolicy(PriceTable prices, LocalWorkerConfiguration config, BudgetStatusCache budgets) {
-    return new EscalationPolicy(prices, config.defaultCloudModel(), budgets);
-  }
+    @Singleton
+    LocalCircuit localCircuit(
+            LocalWorkerConfiguration config, Provider<LocalHealthReporter> health, MeterRegistry meters) {
+        LocalCircuit circuit = new LocalCircuit(
+                "local-model",
+                config.circuitFailureThreshold(),
+                config.circuitOpenDuration(),
+                state -> health.get().publishNow());
+        Gauge.builder(
+                        "tiergate.local-worker.circuit.open",
+                        circuit,
+                        c -> c.state() == CircuitState.CLOSED ? 0 : c.state() == CircuitState.HALF_OPEN ? 0.5 : 1)
+                .description("0 closed, 0.5 half-open, 1 open")
+                .register(meters);
+        return circuit;
+    }
 
-  @Singleton
-  LocalRequestHandler localRequestHandler(
-      LocalEndpoints endpoints,
-      AdmissionQueue capacity,
-      LocalCircuit circuit,
-      EscalationPolicy policy,
-      LocalWorkerConfiguration config,
-      MeterRegistry meters) {
-    return new LocalRequestHandler(endpoints, capacity, circuit, policy, new OutputValidator(), config.holdMaxWait(), meters);
-  }
+    @Singleton
+    EscalationPolicy escalationPolicy(PriceTable prices, LocalWorkerConfiguration config, BudgetStatusCache budgets) {
+        return new EscalationPolicy(prices, config.defaultCloudModel(), budgets);
+    }
+
+    @Singleton
+    LocalRequestHandler localRequestHandler(
+            LocalEndpoints endpoints,
+            AdmissionQueue capacity,
+            LocalCircuit circuit,
+            EscalationPolicy policy,
+            LocalWorkerConfiguration config,
+            MeterRegistry meters) {
+        return new LocalRequestHandler(
+                endpoints, capacity, circuit, policy, new OutputValidator(), config.holdMaxWait(), meters);
+    }
 }

@@ -12,40 +12,48 @@ import org.junit.jupiter.api.Test;
 
 class EndpointProbeTest {
 
-  private final EndpointProbe probe = new EndpointProbe(ModelHttp.newClient(Duration.ofMillis(300)));
+    private final EndpointProbe probe = new EndpointProbe(ModelHttp.newClient(Duration.ofMillis(300)));
 
-  @Test
-  void ollamaAnswersOnApiVersion() {
-    try (FakeModelServer server = new FakeModelServer()) {
-      server.on("GET", "/api/version", Reply.json(200, fixture("ollama/version.json")));
+    @Test
+    void ollamaAnswersOnApiVersion() {
+        try (FakeModelServer server = new FakeModelServer()) {
+            server.on("GET", "/api/version", Reply.json(200, fixture("ollama/version.json")));
 
-      EndpointProbe.Result result = probe.probe(LocalApi.OLLAMA, server.baseUrl(), Duration.ofMillis(500));
+            EndpointProbe.Result result = probe.probe(LocalApi.OLLAMA, server.baseUrl(), Duration.ofMillis(500));
 
-      assertThat(result.reachable()).isTrue();
-      assertThat(result.detail()).contains("0.12.6");
+            assertThat(result.reachable()).isTrue();
+            assertThat(result.detail()).contains("0.12.6");
+        }
     }
-  }
 
-  @Test
-  void openAiCompatibleServerAnswersOnModels() {
-    try (FakeModelServer server = new FakeModelServer()) {
-      server.on("GET", "/v1/models", Reply.json(200, "{\"object\":\"list\",\"data\":[{\"id\":\"qwen3-8b\",\"object\":\"model\"}]}"));
+    @Test
+    void openAiCompatibleServerAnswersOnModels() {
+        try (FakeModelServer server = new FakeModelServer()) {
+            server.on(
+                    "GET",
+                    "/v1/models",
+                    Reply.json(200, "{\"object\":\"list\",\"data\":[{\"id\":\"qwen3-8b\",\"object\":\"model\"}]}"));
 
-      assertThat(probe.probe(LocalApi.OPENAI_COMPATIBLE, server.baseUrl(), Duration.ofMillis(500)).reachable()).isTrue();
+            assertThat(probe.probe(LocalApi.OPENAI_COMPATIBLE, server.baseUrl(), Duration.ofMillis(500))
+                            .reachable())
+                    .isTrue();
+        }
     }
-  }
 
-  @Test
-  void nothingListeningIsNotReachable() {
-    EndpointProbe.Result result = probe.probe(LocalApi.OLLAMA, URI.create("http://127.0.0.1:1"), Duration.ofMillis(300));
+    @Test
+    void nothingListeningIsNotReachable() {
+        EndpointProbe.Result result =
+                probe.probe(LocalApi.OLLAMA, URI.create("http://127.0.0.1:1"), Duration.ofMillis(300));
 
-    assertThat(result.reachable()).isFalse();
-  }
-
-  @Test
-  void aServerThatIsNotOllamaIsNotReachable() {
-    try (FakeModelServer server = new FakeModelServer()) {
-      assertThat(probe.probe(LocalApi.OLLAMA, server.baseUrl(), Duration.ofMillis(500)).reachable()).isFalse();
+        assertThat(result.reachable()).isFalse();
     }
-  }
+
+    @Test
+    void aServerThatIsNotOllamaIsNotReachable() {
+        try (FakeModelServer server = new FakeModelServer()) {
+            assertThat(probe.probe(LocalApi.OLLAMA, server.baseUrl(), Duration.ofMillis(500))
+                            .reachable())
+                    .isFalse();
+        }
+    }
 }

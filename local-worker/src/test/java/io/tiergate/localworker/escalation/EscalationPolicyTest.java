@@ -16,125 +16,142 @@ import org.junit.jupiter.api.Test;
 
 class EscalationPolicyTest {
 
-  private final BudgetStatusCache budgets = new BudgetStatusCache();
-  private final EscalationPolicy policy = new EscalationPolicy(PriceTable.loadDefault(), "anthropic/claude-haiku-4.5", budgets);
+    private final BudgetStatusCache budgets = new BudgetStatusCache();
+    private final EscalationPolicy policy =
+            new EscalationPolicy(PriceTable.loadDefault(), "anthropic/claude-haiku-4.5", budgets);
 
-  private static RoutedRequest plain(TaskType type) {
-    return Requests.local("r-1", type).build();
-  }
-
-  @Test
-  void fullQueueEscalatesNonSovereignWorkToTheDefaultCloudModelWithTheReason() {
-    Verdict v = policy.onShortage(plain(TaskType.SUMMARIZATION), Shortage.QUEUE_FULL, "4 waiting, limit 4");
-
-    assertThat(v).isInstanceOfSatisfying(Verdict.Escalate.class, e -> {
-      assertThat(e.model()).isEqualTo("anthropic/claude-haiku-4.5");
-      assertThat(e.capabilityClass()).isEqualTo(CapabilityClass.STANDARD);
-      assertThat(e.reason()).isEqualTo("LOCAL_QUEUE_FULL: 4 waiting, limit 4");
-    });
-  }
-
-  @Test
-  void escalationGoesToTheFirstCloudFallbackOfTheDecision() {
-    RoutedRequest r = Requests.local("r-2", TaskType.BOILERPLATE)
-        .fallbacks(List.of("qwen3:8b", "no/such-model", "deepseek/deepseek-chat", "anthropic/claude-sonnet-4.6")).build();
-
-    Verdict v = policy.onShortage(r, Shortage.CIRCUIT_OPEN, "5 consecutive failures");
-
-    assertThat(v).isInstanceOfSatisfying(Verdict.Escalate.class, e -> {
-      assertThat(e.model()).isEqualTo("deepseek/deepseek-chat");
-      assertThat(e.capabilityClass()).isEqualTo(CapabilityClass.CHEAP);
-      assertThat(e.reason()).startsWith("LOCAL_CIRCUIT_OPEN");
-    });
-  }
-
-  @Test
-  void qualityFailureEscalatesOnce() {
-    Verdict first = policy.onQualityFailure(plain(TaskType.EXTRACTION), "EXTRACTION output is not valid JSON");
-    Verdict again = policy.onQualityFailure(
-        Requests.local("r-3", TaskType.EXTRACTION).escalated(2, "QUALITY: earlier").build(), "EXTRACTION output is not valid JSON");
-
-    assertThat(first).isInstanceOf(Verdict.Escalate.class);
-    assertThat(first.reason()).isEqualTo("QUALITY: EXTRACTION output is not valid JSON");
-    assertThat(again).isInstanceOf(Verdict.StayLocal.class);
-    assertThat(again.reason()).contains("not escalated again");
-  }
-
-  @Test
-  void localFailureEscalatesWithTheErrorCode() {
-    assertThat(policy.onLocalFailure(plain(TaskType.CONVERSATION), "LOCAL_MODEL_NOT_FOUND", "HTTP 404: model 'qwen3:8b' not found").reason())
-        .startsWith("LOCAL_MODEL_NOT_FOUND: HTTP 404: model 'qwen3:8b' not found");
-  }
-
-  @Test
-  void eachSovereigntySignalAloneKeepsTheRequestLocal() {
-    List<RoutedRequest> sovereign = List.of(
-        Requests.local("s-1", TaskType.EXTRACTION).requiresSovereignty(true).build(),
-        Requests.local("s-2", TaskType.EXTRACTION).sensitive(true).build(),
-        Requests.local("s-3", TaskType.EXTRACTION).decisionSovereign(true).build());
-
-    for (RoutedRequest r : sovereign) {
-      assertThat(EscalationPolicy.sovereign(r)).isTrue();
-      for (Shortage s : Shortage.values()) {
-        Verdict v = policy.onShortage(r, s, "busy");
-        assertThat(v).isInstanceOf(Verdict.StayLocal.class);
-        assertThat(v.reason()).contains("sovereign request stays on this machine");
-      }
-      assertThat(policy.onQualityFailure(r, "not JSON")).isInstanceOf(Verdict.StayLocal.class);
+    private static RoutedRequest plain(TaskType type) {
+        return Requests.local("r-1", type).build();
     }
-  }
 
-  @Test
-  void exhaustedCostCenterBlocksEscalation() {
-    budgets.update("team-a", BudgetLevel.EXHAUSTED);
+    @Test
+    void fullQueueEscalatesNonSovereignWorkToTheDefaultCloudModelWithTheReason() {
+        Verdict v = policy.onShortage(plain(TaskType.SUMMARIZATION), Shortage.QUEUE_FULL, "4 waiting, limit 4");
 
-    Verdict v = policy.onShortage(plain(TaskType.SUMMARIZATION), Shortage.QUEUE_FULL, "full");
+        assertThat(v).isInstanceOfSatisfying(Verdict.Escalate.class, e -> {
+            assertThat(e.model()).isEqualTo("anthropic/claude-haiku-4.5");
+            assertThat(e.capabilityClass()).isEqualTo(CapabilityClass.STANDARD);
+            assertThat(e.reason()).isEqualTo("LOCAL_QUEUE_FULL: 4 waiting, limit 4");
+        });
+    }
 
-    assertThat(v).isInstanceOf(Verdict.StayLocal.class);
-    assertThat(v.reason()).contains("not escalated: budget team-a is EXHAUSTED");
-  }
+    @Test
+    void escalationGoesToTheFirstCloudFallbackOfTheDecision() {
+        RoutedRequest r = Requests.local("r-2", TaskType.BOILERPLATE)
+                .fallbacks(
+                        List.of("qwen3:8b", "no/such-model", "deepseek/deepseek-chat", "anthropic/claude-sonnet-4.6"))
+                .build();
 
-  @Test
-  void exhaustedGlobalBudgetBlocksEscalationForEveryCostCenter() {
-    budgets.update("team-a", BudgetLevel.NORMAL);
-    budgets.update(Topics.GLOBAL_SCOPE, BudgetLevel.EXHAUSTED);
+        Verdict v = policy.onShortage(r, Shortage.CIRCUIT_OPEN, "5 consecutive failures");
 
-    assertThat(policy.onQualityFailure(plain(TaskType.EXTRACTION), "not JSON").reason())
-        .contains("budget global is EXHAUSTED");
-  }
+        assertThat(v).isInstanceOfSatisfying(Verdict.Escalate.class, e -> {
+            assertThat(e.model()).isEqualTo("deepseek/deepseek-chat");
+            assertThat(e.capabilityClass()).isEqualTo(CapabilityClass.CHEAP);
+            assertThat(e.reason()).startsWith("LOCAL_CIRCUIT_OPEN");
+        });
+    }
 
-  @Test
-  void criticalOnlyBlocksNonCriticalWorkButNotCriticalWork() {
-    budgets.update("team-a", BudgetLevel.CRITICAL_ONLY);
+    @Test
+    void qualityFailureEscalatesOnce() {
+        Verdict first = policy.onQualityFailure(plain(TaskType.EXTRACTION), "EXTRACTION output is not valid JSON");
+        Verdict again = policy.onQualityFailure(
+                Requests.local("r-3", TaskType.EXTRACTION)
+                        .escalated(2, "QUALITY: earlier")
+                        .build(),
+                "EXTRACTION output is not valid JSON");
 
-    assertThat(policy.onShortage(plain(TaskType.EXTRACTION), Shortage.QUEUE_FULL, "full")).isInstanceOf(Verdict.StayLocal.class);
-    assertThat(policy.onShortage(plain(TaskType.DEBUGGING), Shortage.QUEUE_FULL, "full")).isInstanceOf(Verdict.Escalate.class);
-  }
+        assertThat(first).isInstanceOf(Verdict.Escalate.class);
+        assertThat(first.reason()).isEqualTo("QUALITY: EXTRACTION output is not valid JSON");
+        assertThat(again).isInstanceOf(Verdict.StayLocal.class);
+        assertThat(again.reason()).contains("not escalated again");
+    }
 
-  @Test
-  void conserveAndNormalAllowEscalationAndATombstoneLiftsABlock() {
-    budgets.update("team-a", BudgetLevel.CONSERVE);
-    assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isEmpty();
+    @Test
+    void localFailureEscalatesWithTheErrorCode() {
+        assertThat(policy.onLocalFailure(
+                                plain(TaskType.CONVERSATION),
+                                "LOCAL_MODEL_NOT_FOUND",
+                                "HTTP 404: model 'qwen3:8b' not found")
+                        .reason())
+                .startsWith("LOCAL_MODEL_NOT_FOUND: HTTP 404: model 'qwen3:8b' not found");
+    }
 
-    budgets.update("team-a", BudgetLevel.EXHAUSTED);
-    assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isPresent();
+    @Test
+    void eachSovereigntySignalAloneKeepsTheRequestLocal() {
+        List<RoutedRequest> sovereign = List.of(
+                Requests.local("s-1", TaskType.EXTRACTION)
+                        .requiresSovereignty(true)
+                        .build(),
+                Requests.local("s-2", TaskType.EXTRACTION).sensitive(true).build(),
+                Requests.local("s-3", TaskType.EXTRACTION)
+                        .decisionSovereign(true)
+                        .build());
 
-    budgets.remove("team-a");
-    assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isEmpty();
-  }
+        for (RoutedRequest r : sovereign) {
+            assertThat(EscalationPolicy.sovereign(r)).isTrue();
+            for (Shortage s : Shortage.values()) {
+                Verdict v = policy.onShortage(r, s, "busy");
+                assertThat(v).isInstanceOf(Verdict.StayLocal.class);
+                assertThat(v.reason()).contains("sovereign request stays on this machine");
+            }
+            assertThat(policy.onQualityFailure(r, "not JSON")).isInstanceOf(Verdict.StayLocal.class);
+        }
+    }
 
-  @Test
-  void unknownLevelIsReadAsTheMostRestrictive() {
-    budgets.update("team-a", BudgetLevel.UNKNOWN);
+    @Test
+    void exhaustedCostCenterBlocksEscalation() {
+        budgets.update("team-a", BudgetLevel.EXHAUSTED);
 
-    assertThat(policy.budgetBlock(plain(TaskType.ARCHITECTURE))).isPresent();
-  }
+        Verdict v = policy.onShortage(plain(TaskType.SUMMARIZATION), Shortage.QUEUE_FULL, "full");
 
-  @Test
-  void defaultCloudModelMustBeACloudModelOfThePriceTable() {
-    assertThatThrownBy(() -> new EscalationPolicy(PriceTable.loadDefault(), "qwen3:8b", budgets))
-        .hasMessageContaining("tiergate.local-worker.default-cloud-model");
-    assertThatThrownBy(() -> new EscalationPolicy(PriceTable.loadDefault(), "gpt-9", budgets))
-        .hasMessageContaining("Unknown model");
-  }
+        assertThat(v).isInstanceOf(Verdict.StayLocal.class);
+        assertThat(v.reason()).contains("not escalated: budget team-a is EXHAUSTED");
+    }
+
+    @Test
+    void exhaustedGlobalBudgetBlocksEscalationForEveryCostCenter() {
+        budgets.update("team-a", BudgetLevel.NORMAL);
+        budgets.update(Topics.GLOBAL_SCOPE, BudgetLevel.EXHAUSTED);
+
+        assertThat(policy.onQualityFailure(plain(TaskType.EXTRACTION), "not JSON")
+                        .reason())
+                .contains("budget global is EXHAUSTED");
+    }
+
+    @Test
+    void criticalOnlyBlocksNonCriticalWorkButNotCriticalWork() {
+        budgets.update("team-a", BudgetLevel.CRITICAL_ONLY);
+
+        assertThat(policy.onShortage(plain(TaskType.EXTRACTION), Shortage.QUEUE_FULL, "full"))
+                .isInstanceOf(Verdict.StayLocal.class);
+        assertThat(policy.onShortage(plain(TaskType.DEBUGGING), Shortage.QUEUE_FULL, "full"))
+                .isInstanceOf(Verdict.Escalate.class);
+    }
+
+    @Test
+    void conserveAndNormalAllowEscalationAndATombstoneLiftsABlock() {
+        budgets.update("team-a", BudgetLevel.CONSERVE);
+        assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isEmpty();
+
+        budgets.update("team-a", BudgetLevel.EXHAUSTED);
+        assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isPresent();
+
+        budgets.remove("team-a");
+        assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isEmpty();
+    }
+
+    @Test
+    void unknownLevelIsReadAsTheMostRestrictive() {
+        budgets.update("team-a", BudgetLevel.UNKNOWN);
+
+        assertThat(policy.budgetBlock(plain(TaskType.ARCHITECTURE))).isPresent();
+    }
+
+    @Test
+    void defaultCloudModelMustBeACloudModelOfThePriceTable() {
+        assertThatThrownBy(() -> new EscalationPolicy(PriceTable.loadDefault(), "qwen3:8b", budgets))
+                .hasMessageContaining("tiergate.local-worker.default-cloud-model");
+        assertThatThrownBy(() -> new EscalationPolicy(PriceTable.loadDefault(), "gpt-9", budgets))
+                .hasMessageContaining("Unknown model");
+    }
 }

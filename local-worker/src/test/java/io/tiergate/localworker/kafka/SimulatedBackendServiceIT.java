@@ -41,58 +41,75 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimulatedBackendServiceIT implements TestPropertyProvider {
 
-  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final Topic<RoutedRequest> INPUT =
-      new Topic<>("it-" + RUN + ".inference.tier.local", RoutedRequest.class, Topic.Cleanup.DELETE);
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final Topic<RoutedRequest> INPUT =
+            new Topic<>("it-" + RUN + ".inference.tier.local", RoutedRequest.class, Topic.Cleanup.DELETE);
 
-  @Inject EventPublisher publisher;
-  @Inject EventDecoder decoder;
+    @Inject
+    EventPublisher publisher;
 
-  @Inject
-  @Client("/")
-  HttpClient http;
+    @Inject
+    EventDecoder decoder;
 
-  @Override
-  public Map<String, String> getProperties() {
-    String bootstrap = TestBrokers.shared().bootstrapServers();
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(INPUT.name(), 2, (short) 1), new NewTopic(INPUT.dlq(), 1, (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Override
+    public Map<String, String> getProperties() {
+        String bootstrap = TestBrokers.shared().bootstrapServers();
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(
+                            List.of(new NewTopic(INPUT.name(), 2, (short) 1), new NewTopic(INPUT.dlq(), 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return Map.of(
+                "kafka.bootstrap.servers",
+                bootstrap,
+                "tiergate.schema-registry-url",
+                "mock://local-worker-sim-" + RUN,
+                "micronaut.server.port",
+                "-1",
+                "tiergate.local-worker.worker-id",
+                "local-sim-" + RUN,
+                "tiergate.local-worker.group-id",
+                "tiergate-local-worker-sim-" + RUN,
+                "tiergate.local-worker.input-topic",
+                INPUT.name(),
+                "tiergate.local-worker.backend",
+                "simulated",
+                "tiergate.local-worker.simulation-speed-up",
+                "200");
     }
-    return Map.of(
-        "kafka.bootstrap.servers", bootstrap,
-        "tiergate.schema-registry-url", "mock://local-worker-sim-" + RUN,
-        "micronaut.server.port", "-1",
-        "tiergate.local-worker.worker-id", "local-sim-" + RUN,
-        "tiergate.local-worker.group-id", "tiergate-local-worker-sim-" + RUN,
-        "tiergate.local-worker.input-topic", INPUT.name(),
-        "tiergate.local-worker.backend", "simulated",
-        "tiergate.local-worker.simulation-speed-up", "200");
-  }
 
-  @Test
-  void simulatedServiceServesRequestsLabelledSimulated() throws Exception {
-    String id = "sim-" + RUN;
-    publisher.send(INPUT, id, Requests.local(id, TaskType.SUMMARIZATION).build()).get(10, TimeUnit.SECONDS);
+    @Test
+    void simulatedServiceServesRequestsLabelledSimulated() throws Exception {
+        String id = "sim-" + RUN;
+        publisher
+                .send(INPUT, id, Requests.local(id, TaskType.SUMMARIZATION).build())
+                .get(10, TimeUnit.SECONDS);
 
-    String bootstrap = TestBrokers.shared().bootstrapServers();
-    try (TopicReader results = new TopicReader(bootstrap, Topics.Names.INFERENCE_RESULTS);
-        TopicReader costs = new TopicReader(bootstrap, Topics.Names.INFERENCE_COSTS)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> !results.withKey(id).isEmpty());
+        String bootstrap = TestBrokers.shared().bootstrapServers();
+        try (TopicReader results = new TopicReader(bootstrap, Topics.Names.INFERENCE_RESULTS);
+                TopicReader costs = new TopicReader(bootstrap, Topics.Names.INFERENCE_COSTS)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !results.withKey(id).isEmpty());
 
-      InferenceResult result = results.values(decoder, Topics.INFERENCE_RESULTS, id).get(0);
-      assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
-      assertThat(result.getSimulated()).isTrue();
-      assertThat(result.getProvider()).isEqualTo("simulated");
-      CostEvent cost = costs.values(decoder, Topics.INFERENCE_COSTS, id).get(0);
-      assertThat(cost.getSimulated()).isTrue();
-      assertThat(cost.getCostUsd()).isPositive();
+            InferenceResult result =
+                    results.values(decoder, Topics.INFERENCE_RESULTS, id).get(0);
+            assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
+            assertThat(result.getSimulated()).isTrue();
+            assertThat(result.getProvider()).isEqualTo("simulated");
+            CostEvent cost = costs.values(decoder, Topics.INFERENCE_COSTS, id).get(0);
+            assertThat(cost.getSimulated()).isTrue();
+            assertThat(cost.getCostUsd()).isPositive();
+        }
+        String health = http.toBlocking().retrieve(HttpRequest.GET("/health"));
+        assertThat(health).contains("SIMULATED").contains("\"simulated\":true");
+        assertThat(http.toBlocking().retrieve(HttpRequest.GET("/prometheus")))
+                .contains("tiergate_local_worker_backend_simulated{endpoint=\"ollama\"} 1.0");
     }
-    String health = http.toBlocking().retrieve(HttpRequest.GET("/health"));
-    assertThat(health).contains("SIMULATED").contains("\"simulated\":true");
-    assertThat(http.toBlocking().retrieve(HttpRequest.GET("/prometheus")))
-        .contains("tiergate_local_worker_backend_simulated{endpoint=\"ollama\"} 1.0");
-  }
 }

@@ -45,232 +45,282 @@ import org.junit.jupiter.api.Test;
 /** The handler's decisions, without Kafka: a scripted model, real capacity, circuit, policy and pricing. */
 class LocalRequestHandlerTest {
 
-  private static final BigDecimal FIXTURE_COST = new BigDecimal("0.000431505"); // see LocalCostPricerTest
+    private static final BigDecimal FIXTURE_COST = new BigDecimal("0.000431505"); // see LocalCostPricerTest
 
-  private final PriceTable prices = PriceTable.loadDefault();
-  private final BudgetStatusCache budgets = new BudgetStatusCache();
-  private final ScriptedBackend model = new ScriptedBackend(call -> answer("{\"invoice\": \"INV-2041\"}"));
-  private final LocalEndpoints endpoints = new LocalEndpoints(
-      List.of(new LocalEndpoint("ollama", model, "scripted", List.of(), TcoOverride.NONE, Duration.ofSeconds(5))), "ollama");
-  private final WorkEnvironment env = WorkEnvironment.of(
-      Tier.LOCAL, "local-test", new LocalAttemptPricer(prices, new LocalCostPricer(prices, Map.of()), m -> "ollama"));
-  private final AdmissionQueue capacity = new AdmissionQueue(1, 1, () -> {});
-  private final LocalCircuit circuit = new LocalCircuit("test", 3, Duration.ofMinutes(5), s -> {});
-  private final EscalationPolicy policy = new EscalationPolicy(prices, "anthropic/claude-haiku-4.5", budgets);
+    private final PriceTable prices = PriceTable.loadDefault();
+    private final BudgetStatusCache budgets = new BudgetStatusCache();
+    private final ScriptedBackend model = new ScriptedBackend(call -> answer("{\"invoice\": \"INV-2041\"}"));
+    private final LocalEndpoints endpoints = new LocalEndpoints(
+            List.of(new LocalEndpoint("ollama", model, "scripted", List.of(), TcoOverride.NONE, Duration.ofSeconds(5))),
+            "ollama");
+    private final WorkEnvironment env = WorkEnvironment.of(
+            Tier.LOCAL,
+            "local-test",
+            new LocalAttemptPricer(prices, new LocalCostPricer(prices, Map.of()), m -> "ollama"));
+    private final AdmissionQueue capacity = new AdmissionQueue(1, 1, () -> {});
+    private final LocalCircuit circuit = new LocalCircuit("test", 3, Duration.ofMinutes(5), s -> {});
+    private final EscalationPolicy policy = new EscalationPolicy(prices, "anthropic/claude-haiku-4.5", budgets);
 
-  private LocalRequestHandler handler(Duration holdMaxWait) {
-    return new LocalRequestHandler(endpoints, capacity, circuit, policy, new OutputValidator(), holdMaxWait, new SimpleMeterRegistry());
-  }
-
-  private WorkOutcome handle(RoutedRequest request) throws Exception {
-    return handler(Duration.ofMillis(200)).handle(new Work(request, env));
-  }
-
-  @Test
-  void acceptedAnswerCompletesWithOneTcoPricedPrimaryAttempt() throws Exception {
-    model.script(call -> answer("Here you go:\n```json\n{\"invoice\": \"INV-2041\"}\n```"));
-
-    WorkOutcome outcome = handle(Requests.local("ok-1", TaskType.EXTRACTION).build());
-
-    assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getOutput()).isEqualTo("{\"invoice\": \"INV-2041\"}");
-    assertThat(result.getTier()).isEqualTo(Tier.LOCAL);
-    assertThat(result.getAttempts()).isEqualTo(1);
-    assertThat(result.getTotalCostUsd()).isEqualTo(FIXTURE_COST);
-    assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
-      assertThat(c.getAttempt()).isEqualTo(1);
-      assertThat(c.getReason()).isEqualTo(CostReason.PRIMARY);
-      assertThat(c.getCostUsd()).isEqualTo(FIXTURE_COST);
-      assertThat(c.getBreakdown().getSource()).isEqualTo(CostSource.LOCAL_TCO);
-      assertThat(c.getInputTokens()).isEqualTo(26);
-      assertThat(c.getOutputTokens()).isEqualTo(282);
-    });
-    assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
-    assertThat(capacity.queueDepth()).isZero();
-    assertThat(capacity.running()).isZero();
-  }
-
-  @Test
-  void extractionThatIsNotJsonEscalatesOnceAsAttemptTwo() throws Exception {
-    model.script(call -> answer("The invoice number is INV-2041."));
-    RoutedRequest request = Requests.local("q-1", TaskType.EXTRACTION).fallbacks(List.of("deepseek/deepseek-chat")).build();
-
-    WorkOutcome outcome = handle(request);
-
-    assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
-    assertThat(outcome.result()).isEmpty();
-    WorkOutcome.HandOff handOff = outcome.handOff().orElseThrow();
-    assertThat(handOff.topic()).isEqualTo(Topics.TIER_CLOUD);
-    RoutedRequest next = handOff.request();
-    assertThat(next.getAttempt()).isEqualTo(2);
-    assertThat(next.getEscalationReason()).startsWith("QUALITY: EXTRACTION output is not valid JSON");
-    assertThat(next.getDecision().getTier()).isEqualTo(Tier.CLOUD);
-    assertThat(next.getDecision().getModel()).isEqualTo("deepseek/deepseek-chat");
-    assertThat(next.getPriorCostUsd()).isEqualTo(FIXTURE_COST);
-    CostEvent local = outcome.costEvents().get(0);
-    assertThat(outcome.costEvents()).hasSize(1);
-    assertThat(local.getAttempt()).isEqualTo(1);
-    assertThat(local.getTier()).isEqualTo(Tier.LOCAL);
-    assertThat(local.getCostUsd()).isEqualTo(FIXTURE_COST);
-  }
-
-  @Test
-  void sovereignExtractionThatIsNotJsonStaysLocalWithTheReason() throws Exception {
-    model.script(call -> answer("The invoice number is INV-2041."));
-
-    WorkOutcome outcome = handle(Requests.local("q-2", TaskType.EXTRACTION).requiresSovereignty(true).build());
-
-    assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
-    assertThat(outcome.handOff()).isEmpty();
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getOutput()).isEqualTo("The invoice number is INV-2041.");
-    assertThat(result.getReasons()).anySatisfy(r -> assertThat(r).contains("QUALITY").contains("sovereign request stays on this machine"));
-  }
-
-  @Test
-  void exhaustedBudgetDeliversTheLocalAnswerInsteadOfEscalating() throws Exception {
-    budgets.update(Topics.GLOBAL_SCOPE, BudgetLevel.EXHAUSTED);
-    model.script(call -> answer("maybe positive?"));
-
-    WorkOutcome outcome = handle(Requests.local("b-1", TaskType.CLASSIFICATION).attribute("labels", "positive,negative").build());
-
-    assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
-    assertThat(outcome.result().orElseThrow().getReasons()).anySatisfy(r -> assertThat(r).contains("budget global is EXHAUSTED"));
-  }
-
-  @Test
-  void classificationLabelIsDeliveredAsSpelledInTheLabelSet() throws Exception {
-    model.script(call -> answer("\"NEGATIVE\"."));
-
-    WorkOutcome outcome = handle(Requests.local("l-1", TaskType.CLASSIFICATION).attribute("labels", "positive,negative").build());
-
-    assertThat(outcome.result().orElseThrow().getOutput()).isEqualTo("negative");
-  }
-
-  @Test
-  void fullQueueEscalatesNonSovereignWorkWithoutCallingTheModel() throws Exception {
-    AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
-    running.awaitStream();
-    AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
-
-    WorkOutcome outcome = handle(Requests.local("f-1", TaskType.SUMMARIZATION).build());
-
-    assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
-    RoutedRequest next = outcome.handOff().orElseThrow().request();
-    assertThat(next.getEscalationReason()).startsWith("LOCAL_QUEUE_FULL");
-    assertThat(next.getAttempt()).as("no local attempt was made").isEqualTo(1);
-    assertThat(outcome.costEvents()).isEmpty();
-    assertThat(model.calls()).isEmpty();
-    running.close();
-    queued.close();
-  }
-
-  @Test
-  void fullQueueHoldsSovereignWorkBackUntilAPlaceFrees() throws Exception {
-    AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
-    running.awaitStream();
-    AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
-    LocalRequestHandler patient = handler(Duration.ofSeconds(10));
-
-    CompletableFuture<WorkOutcome> outcome = CompletableFuture.supplyAsync(() -> {
-      try {
-        return patient.handle(new Work(Requests.local("s-1", TaskType.EXTRACTION).sensitive(true).build(), env));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    await().atMost(Duration.ofSeconds(5)).until(() -> capacity.queueDepth() == 2);
-    assertThat(outcome).isNotDone();
-
-    queued.close();
-    running.close();
-
-    assertThat(outcome.get().kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
-    assertThat(outcome.get().result().orElseThrow().getReasons()).anySatisfy(r -> assertThat(r).startsWith("held back: LOCAL_QUEUE_FULL"));
-  }
-
-  @Test
-  void fullQueueFailsSovereignWorkClearlyWhenNoPlaceFrees() throws Exception {
-    AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
-    AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
-
-    WorkOutcome outcome = handle(Requests.local("s-2", TaskType.EXTRACTION).decisionSovereign(true).build());
-
-    assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.FAILED);
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getErrorCode()).isEqualTo("LOCAL_QUEUE_FULL");
-    assertThat(result.getErrorMessage()).contains("sovereign request stays on this machine").contains("no place freed within");
-    assertThat(outcome.handOff()).isEmpty();
-    running.close();
-    queued.close();
-  }
-
-  @Test
-  void consecutiveFailuresOpenTheCircuitAndThenWorkEscalatesWithoutCallingTheModel() throws Exception {
-    model.script(call -> {
-      throw ModelCallException.retryable("http_500", "HTTP 500: llama runner process has terminated", 500, null);
-    });
-    for (int i = 0; i < 3; i++) {
-      WorkOutcome failed = handle(Requests.local("c-" + i, TaskType.CONVERSATION).build());
-      assertThat(failed.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
-      assertThat(failed.handOff().orElseThrow().request().getEscalationReason()).startsWith("LOCAL_HTTP_500");
-      assertThat(failed.handOff().orElseThrow().request().getAttempt()).isEqualTo(2);
-      assertThat(failed.costEvents()).singleElement().satisfies(c -> assertThat(c.getSuccess()).isFalse());
-    }
-    assertThat(circuit.state()).isEqualTo(CircuitState.OPEN);
-
-    WorkOutcome overflow = handle(Requests.local("c-3", TaskType.CONVERSATION).build());
-
-    assertThat(overflow.handOff().orElseThrow().request().getEscalationReason()).startsWith("LOCAL_CIRCUIT_OPEN");
-    assertThat(model.calls()).hasSize(3);
-  }
-
-  @Test
-  void sovereignWorkFailsWithAClearErrorWhenTheLocalModelFails() throws Exception {
-    model.script(call -> {
-      throw ModelCallException.nonRetryable("model_not_found", "HTTP 404: model 'qwen3:8b' not found", 404);
-    });
-
-    WorkOutcome outcome = handle(Requests.local("n-1", TaskType.SUMMARIZATION).requiresSovereignty(true).build());
-
-    assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.FAILED);
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getErrorCode()).isEqualTo("LOCAL_MODEL_NOT_FOUND");
-    assertThat(result.getErrorMessage()).contains("model 'qwen3:8b' not found").contains("sovereign request stays on this machine");
-    assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
-    assertThat(outcome.costEvents()).singleElement().satisfies(c -> assertThat(c.getSuccess()).isFalse());
-  }
-
-  @Test
-  void simulatedBackendAnswersAreLabelledSimulatedInResultAndCostEvent() throws Exception {
-    LocalEndpoints simulated = new LocalEndpoints(List.of(new LocalEndpoint(
-        "ollama", new SimulatedBackend(prices, SimulationSettings.defaults().withSpeedUp(1_000)), "SIMULATED", List.of(),
-        TcoOverride.NONE, Duration.ofSeconds(5))), "ollama");
-    LocalRequestHandler handler = new LocalRequestHandler(
-        simulated, capacity, circuit, policy, new OutputValidator(), Duration.ofSeconds(1), new SimpleMeterRegistry());
-
-    WorkOutcome outcome = handler.handle(new Work(Requests.local("sim-1", TaskType.SUMMARIZATION).build(), env));
-
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getSimulated()).isTrue();
-    assertThat(result.getProvider()).isEqualTo("simulated");
-    assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
-      assertThat(c.getSimulated()).isTrue();
-      assertThat(c.getBreakdown().getSource()).isEqualTo(CostSource.LOCAL_TCO);
-      assertThat(c.getCostUsd()).isPositive();
-    });
-  }
-
-  @Test
-  void badRequestsDoNotOpenTheCircuit() throws Exception {
-    model.script(call -> {
-      throw ModelCallException.nonRetryable("bad_request", "HTTP 400: prompt too long", 400);
-    });
-    for (int i = 0; i < 5; i++) {
-      handle(Requests.local("x-" + i, TaskType.CONVERSATION).build());
+    private LocalRequestHandler handler(Duration holdMaxWait) {
+        return new LocalRequestHandler(
+                endpoints, capacity, circuit, policy, new OutputValidator(), holdMaxWait, new SimpleMeterRegistry());
     }
 
-    assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
-  }
+    private WorkOutcome handle(RoutedRequest request) throws Exception {
+        return handler(Duration.ofMillis(200)).handle(new Work(request, env));
+    }
+
+    @Test
+    void acceptedAnswerCompletesWithOneTcoPricedPrimaryAttempt() throws Exception {
+        model.script(call -> answer("Here you go:\n```json\n{\"invoice\": \"INV-2041\"}\n```"));
+
+        WorkOutcome outcome = handle(Requests.local("ok-1", TaskType.EXTRACTION).build());
+
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getOutput()).isEqualTo("{\"invoice\": \"INV-2041\"}");
+        assertThat(result.getTier()).isEqualTo(Tier.LOCAL);
+        assertThat(result.getAttempts()).isEqualTo(1);
+        assertThat(result.getTotalCostUsd()).isEqualTo(FIXTURE_COST);
+        assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
+            assertThat(c.getAttempt()).isEqualTo(1);
+            assertThat(c.getReason()).isEqualTo(CostReason.PRIMARY);
+            assertThat(c.getCostUsd()).isEqualTo(FIXTURE_COST);
+            assertThat(c.getBreakdown().getSource()).isEqualTo(CostSource.LOCAL_TCO);
+            assertThat(c.getInputTokens()).isEqualTo(26);
+            assertThat(c.getOutputTokens()).isEqualTo(282);
+        });
+        assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
+        assertThat(capacity.queueDepth()).isZero();
+        assertThat(capacity.running()).isZero();
+    }
+
+    @Test
+    void extractionThatIsNotJsonEscalatesOnceAsAttemptTwo() throws Exception {
+        model.script(call -> answer("The invoice number is INV-2041."));
+        RoutedRequest request = Requests.local("q-1", TaskType.EXTRACTION)
+                .fallbacks(List.of("deepseek/deepseek-chat"))
+                .build();
+
+        WorkOutcome outcome = handle(request);
+
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
+        assertThat(outcome.result()).isEmpty();
+        WorkOutcome.HandOff handOff = outcome.handOff().orElseThrow();
+        assertThat(handOff.topic()).isEqualTo(Topics.TIER_CLOUD);
+        RoutedRequest next = handOff.request();
+        assertThat(next.getAttempt()).isEqualTo(2);
+        assertThat(next.getEscalationReason()).startsWith("QUALITY: EXTRACTION output is not valid JSON");
+        assertThat(next.getDecision().getTier()).isEqualTo(Tier.CLOUD);
+        assertThat(next.getDecision().getModel()).isEqualTo("deepseek/deepseek-chat");
+        assertThat(next.getPriorCostUsd()).isEqualTo(FIXTURE_COST);
+        CostEvent local = outcome.costEvents().get(0);
+        assertThat(outcome.costEvents()).hasSize(1);
+        assertThat(local.getAttempt()).isEqualTo(1);
+        assertThat(local.getTier()).isEqualTo(Tier.LOCAL);
+        assertThat(local.getCostUsd()).isEqualTo(FIXTURE_COST);
+    }
+
+    @Test
+    void sovereignExtractionThatIsNotJsonStaysLocalWithTheReason() throws Exception {
+        model.script(call -> answer("The invoice number is INV-2041."));
+
+        WorkOutcome outcome = handle(Requests.local("q-2", TaskType.EXTRACTION)
+                .requiresSovereignty(true)
+                .build());
+
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
+        assertThat(outcome.handOff()).isEmpty();
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getOutput()).isEqualTo("The invoice number is INV-2041.");
+        assertThat(result.getReasons())
+                .anySatisfy(r -> assertThat(r).contains("QUALITY").contains("sovereign request stays on this machine"));
+    }
+
+    @Test
+    void exhaustedBudgetDeliversTheLocalAnswerInsteadOfEscalating() throws Exception {
+        budgets.update(Topics.GLOBAL_SCOPE, BudgetLevel.EXHAUSTED);
+        model.script(call -> answer("maybe positive?"));
+
+        WorkOutcome outcome = handle(Requests.local("b-1", TaskType.CLASSIFICATION)
+                .attribute("labels", "positive,negative")
+                .build());
+
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
+        assertThat(outcome.result().orElseThrow().getReasons())
+                .anySatisfy(r -> assertThat(r).contains("budget global is EXHAUSTED"));
+    }
+
+    @Test
+    void classificationLabelIsDeliveredAsSpelledInTheLabelSet() throws Exception {
+        model.script(call -> answer("\"NEGATIVE\"."));
+
+        WorkOutcome outcome = handle(Requests.local("l-1", TaskType.CLASSIFICATION)
+                .attribute("labels", "positive,negative")
+                .build());
+
+        assertThat(outcome.result().orElseThrow().getOutput()).isEqualTo("negative");
+    }
+
+    @Test
+    void fullQueueEscalatesNonSovereignWorkWithoutCallingTheModel() throws Exception {
+        AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
+        running.awaitStream();
+        AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
+
+        WorkOutcome outcome =
+                handle(Requests.local("f-1", TaskType.SUMMARIZATION).build());
+
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
+        RoutedRequest next = outcome.handOff().orElseThrow().request();
+        assertThat(next.getEscalationReason()).startsWith("LOCAL_QUEUE_FULL");
+        assertThat(next.getAttempt()).as("no local attempt was made").isEqualTo(1);
+        assertThat(outcome.costEvents()).isEmpty();
+        assertThat(model.calls()).isEmpty();
+        running.close();
+        queued.close();
+    }
+
+    @Test
+    void fullQueueHoldsSovereignWorkBackUntilAPlaceFrees() throws Exception {
+        AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
+        running.awaitStream();
+        AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
+        LocalRequestHandler patient = handler(Duration.ofSeconds(10));
+
+        CompletableFuture<WorkOutcome> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                return patient.handle(new Work(
+                        Requests.local("s-1", TaskType.EXTRACTION)
+                                .sensitive(true)
+                                .build(),
+                        env));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> capacity.queueDepth() == 2);
+        assertThat(outcome).isNotDone();
+
+        queued.close();
+        running.close();
+
+        assertThat(outcome.get().kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
+        assertThat(outcome.get().result().orElseThrow().getReasons())
+                .anySatisfy(r -> assertThat(r).startsWith("held back: LOCAL_QUEUE_FULL"));
+    }
+
+    @Test
+    void fullQueueFailsSovereignWorkClearlyWhenNoPlaceFrees() throws Exception {
+        AdmissionQueue.Ticket running = capacity.tryAdmit().orElseThrow();
+        AdmissionQueue.Ticket queued = capacity.tryAdmit().orElseThrow();
+
+        WorkOutcome outcome = handle(Requests.local("s-2", TaskType.EXTRACTION)
+                .decisionSovereign(true)
+                .build());
+
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.FAILED);
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getErrorCode()).isEqualTo("LOCAL_QUEUE_FULL");
+        assertThat(result.getErrorMessage())
+                .contains("sovereign request stays on this machine")
+                .contains("no place freed within");
+        assertThat(outcome.handOff()).isEmpty();
+        running.close();
+        queued.close();
+    }
+
+    @Test
+    void consecutiveFailuresOpenTheCircuitAndThenWorkEscalatesWithoutCallingTheModel() throws Exception {
+        model.script(call -> {
+            throw ModelCallException.retryable("http_500", "HTTP 500: llama runner process has terminated", 500, null);
+        });
+        for (int i = 0; i < 3; i++) {
+            WorkOutcome failed =
+                    handle(Requests.local("c-" + i, TaskType.CONVERSATION).build());
+            assertThat(failed.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
+            assertThat(failed.handOff().orElseThrow().request().getEscalationReason())
+                    .startsWith("LOCAL_HTTP_500");
+            assertThat(failed.handOff().orElseThrow().request().getAttempt()).isEqualTo(2);
+            assertThat(failed.costEvents())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.getSuccess()).isFalse());
+        }
+        assertThat(circuit.state()).isEqualTo(CircuitState.OPEN);
+
+        WorkOutcome overflow =
+                handle(Requests.local("c-3", TaskType.CONVERSATION).build());
+
+        assertThat(overflow.handOff().orElseThrow().request().getEscalationReason())
+                .startsWith("LOCAL_CIRCUIT_OPEN");
+        assertThat(model.calls()).hasSize(3);
+    }
+
+    @Test
+    void sovereignWorkFailsWithAClearErrorWhenTheLocalModelFails() throws Exception {
+        model.script(call -> {
+            throw ModelCallException.nonRetryable("model_not_found", "HTTP 404: model 'qwen3:8b' not found", 404);
+        });
+
+        WorkOutcome outcome = handle(Requests.local("n-1", TaskType.SUMMARIZATION)
+                .requiresSovereignty(true)
+                .build());
+
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.FAILED);
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getErrorCode()).isEqualTo("LOCAL_MODEL_NOT_FOUND");
+        assertThat(result.getErrorMessage())
+                .contains("model 'qwen3:8b' not found")
+                .contains("sovereign request stays on this machine");
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+        assertThat(outcome.costEvents())
+                .singleElement()
+                .satisfies(c -> assertThat(c.getSuccess()).isFalse());
+    }
+
+    @Test
+    void simulatedBackendAnswersAreLabelledSimulatedInResultAndCostEvent() throws Exception {
+        LocalEndpoints simulated = new LocalEndpoints(
+                List.of(new LocalEndpoint(
+                        "ollama",
+                        new SimulatedBackend(
+                                prices, SimulationSettings.defaults().withSpeedUp(1_000)),
+                        "SIMULATED",
+                        List.of(),
+                        TcoOverride.NONE,
+                        Duration.ofSeconds(5))),
+                "ollama");
+        LocalRequestHandler handler = new LocalRequestHandler(
+                simulated,
+                capacity,
+                circuit,
+                policy,
+                new OutputValidator(),
+                Duration.ofSeconds(1),
+                new SimpleMeterRegistry());
+
+        WorkOutcome outcome = handler.handle(
+                new Work(Requests.local("sim-1", TaskType.SUMMARIZATION).build(), env));
+
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getSimulated()).isTrue();
+        assertThat(result.getProvider()).isEqualTo("simulated");
+        assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
+            assertThat(c.getSimulated()).isTrue();
+            assertThat(c.getBreakdown().getSource()).isEqualTo(CostSource.LOCAL_TCO);
+            assertThat(c.getCostUsd()).isPositive();
+        });
+    }
+
+    @Test
+    void badRequestsDoNotOpenTheCircuit() throws Exception {
+        model.script(call -> {
+            throw ModelCallException.nonRetryable("bad_request", "HTTP 400: prompt too long", 400);
+        });
+        for (int i = 0; i < 5; i++) {
+            handle(Requests.local("x-" + i, TaskType.CONVERSATION).build());
+        }
+
+        assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
+    }
 }

@@ -33,74 +33,82 @@ import java.util.Optional;
 @Context
 public final class PropertyConversionCheck {
 
-  public PropertyConversionCheck(BeanContext beans, Environment environment) {
-    List<String> problems = new ArrayList<>();
-    for (BeanDefinition<?> definition : beans.getBeanDefinitions(Qualifiers.byStereotype(ConfigurationReader.class))) {
-      String prefix = definition.stringValue(ConfigurationReader.class, ConfigurationReader.PREFIX).orElse("");
-      if (!prefix.startsWith("tiergate.")) {
-        continue;
-      }
-      for (String path : paths(prefix, environment)) {
-        for (Argument<?> argument : definition.getConstructor().getArguments()) {
-          problem(path, argument, environment).ifPresent(problems::add);
+    public PropertyConversionCheck(BeanContext beans, Environment environment) {
+        List<String> problems = new ArrayList<>();
+        for (BeanDefinition<?> definition :
+                beans.getBeanDefinitions(Qualifiers.byStereotype(ConfigurationReader.class))) {
+            String prefix = definition
+                    .stringValue(ConfigurationReader.class, ConfigurationReader.PREFIX)
+                    .orElse("");
+            if (!prefix.startsWith("tiergate.")) {
+                continue;
+            }
+            for (String path : paths(prefix, environment)) {
+                for (Argument<?> argument : definition.getConstructor().getArguments()) {
+                    problem(path, argument, environment).ifPresent(problems::add);
+                }
+            }
         }
-      }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(String.join("; ", problems));
+        }
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(String.join("; ", problems));
-    }
-  }
 
-  /** The prefix itself, or for {@code @EachProperty} ({@code a.b.*}) one path per configured entry. */
-  private static List<String> paths(String prefix, Environment environment) {
-    if (!prefix.endsWith(".*")) {
-      return List.of(prefix);
+    /** The prefix itself, or for {@code @EachProperty} ({@code a.b.*}) one path per configured entry. */
+    private static List<String> paths(String prefix, Environment environment) {
+        if (!prefix.endsWith(".*")) {
+            return List.of(prefix);
+        }
+        String parent = prefix.substring(0, prefix.length() - 2);
+        return environment.getPropertyEntries(parent).stream()
+                .map(entry -> parent + "." + entry)
+                .toList();
     }
-    String parent = prefix.substring(0, prefix.length() - 2);
-    return environment.getPropertyEntries(parent).stream().map(entry -> parent + "." + entry).toList();
-  }
 
-  private static Optional<String> problem(String path, Argument<?> argument, Environment environment) {
-    if (argument.getType() != Optional.class) {
-      return Optional.empty(); // required values, nested configurations and names fail in Micronaut itself
+    private static Optional<String> problem(String path, Argument<?> argument, Environment environment) {
+        if (argument.getType() != Optional.class) {
+            return Optional.empty(); // required values, nested configurations and names fail in Micronaut itself
+        }
+        Argument<?> type = argument.getFirstTypeVariable().orElse(Argument.OBJECT_ARGUMENT);
+        if (Map.class.isAssignableFrom(type.getType()) || Collection.class.isAssignableFrom(type.getType())) {
+            return Optional.empty(); // read from nested keys, not one value
+        }
+        String key = path + "." + NameUtils.hyphenate(argument.getName());
+        Optional<String> raw = environment.getProperty(key, String.class).filter(v -> !v.isBlank());
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        ArgumentConversionContext<?> conversion = ConversionContext.of(type);
+        if (environment.getProperty(key, conversion).isPresent()) {
+            return Optional.empty();
+        }
+        String reason = conversion
+                .getLastError()
+                .map(e -> ": " + e.getCause().getMessage())
+                .orElse("");
+        return Optional.of(key + " must be " + describe(type.getType()) + ", was \"" + raw.get() + "\"" + reason);
     }
-    Argument<?> type = argument.getFirstTypeVariable().orElse(Argument.OBJECT_ARGUMENT);
-    if (Map.class.isAssignableFrom(type.getType()) || Collection.class.isAssignableFrom(type.getType())) {
-      return Optional.empty(); // read from nested keys, not one value
-    }
-    String key = path + "." + NameUtils.hyphenate(argument.getName());
-    Optional<String> raw = environment.getProperty(key, String.class).filter(v -> !v.isBlank());
-    if (raw.isEmpty()) {
-      return Optional.empty();
-    }
-    ArgumentConversionContext<?> conversion = ConversionContext.of(type);
-    if (environment.getProperty(key, conversion).isPresent()) {
-      return Optional.empty();
-    }
-    String reason = conversion.getLastError().map(e -> ": " + e.getCause().getMessage()).orElse("");
-    return Optional.of(key + " must be " + describe(type.getType()) + ", was \"" + raw.get() + "\"" + reason);
-  }
 
-  private static String describe(Class<?> type) {
-    if (type == Duration.class) {
-      return "a duration (500ms, 30s, 5m, 7d)";
+    private static String describe(Class<?> type) {
+        if (type == Duration.class) {
+            return "a duration (500ms, 30s, 5m, 7d)";
+        }
+        if (type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == Integer.class || type == Long.class || type == Short.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object constant : type.getEnumConstants()) {
+                names.add(((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            return "one of " + String.join(", ", names);
+        }
+        return "a " + type.getSimpleName();
     }
-    if (type == Boolean.class) {
-      return "true or false";
-    }
-    if (type == Integer.class || type == Long.class || type == Short.class) {
-      return "a whole number";
-    }
-    if (Number.class.isAssignableFrom(type)) {
-      return "a number";
-    }
-    if (type.isEnum()) {
-      List<String> names = new ArrayList<>();
-      for (Object constant : type.getEnumConstants()) {
-        names.add(((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      }
-      return "one of " + String.join(", ", names);
-    }
-    return "a " + type.getSimpleName();
-  }
 }

@@ -18,29 +18,32 @@ import java.util.Optional;
 @ConfigurationProperties(TopicsConfiguration.PREFIX)
 public record TopicsConfiguration(int defaultPartitions, short replicationFactor, Map<String, Integer> partitions) {
 
-  public static final String PREFIX = "tiergate.topics";
+    public static final String PREFIX = "tiergate.topics";
 
-  /** The defaults: what a property left out gets. */
-  public static final TopicsConfiguration DEFAULTS = new TopicsConfiguration(3, (short) 1, Map.of());
+    /** The defaults: what a property left out gets. */
+    public static final TopicsConfiguration DEFAULTS = new TopicsConfiguration(3, (short) 1, Map.of());
 
-  public TopicsConfiguration {
-    PropertyCheck check = PropertyCheck.under(PREFIX);
-    check.positive("default-partitions", defaultPartitions);
-    check.positive("replication-factor", replicationFactor);
-    partitions = Map.copyOf(check.required("partitions", partitions));
-    partitions.forEach((topic, count) -> check.positive("partitions." + topic, check.required("partitions." + topic, count)));
-  }
+    public TopicsConfiguration {
+        PropertyCheck check = PropertyCheck.under(PREFIX);
+        check.positive("default-partitions", defaultPartitions);
+        check.positive("replication-factor", replicationFactor);
+        partitions = Map.copyOf(check.required("partitions", partitions));
+        partitions.forEach(
+                (topic, count) -> check.positive("partitions." + topic, check.required("partitions." + topic, count)));
+    }
 
-  @ConfigurationInject
-  static TopicsConfiguration bind(
-      Optional<Integer> defaultPartitions, Optional<Short> replicationFactor, Optional<Map<String, Integer>> partitions) {
-    return new TopicsConfiguration(
-        defaultPartitions.orElse(DEFAULTS.defaultPartitions),
-        replicationFactor.orElse(DEFAULTS.replicationFactor),
-        partitions.orElse(DEFAULTS.partitions));
-  }
+    @ConfigurationInject
+    static TopicsConfiguration bind(
+            Optional<Integer> defaultPartitions,
+            Optional<Short> replicationFactor,
+            Optional<Map<String, Integer>> partitions) {
+        return new TopicsConfiguration(
+                defaultPartitions.orElse(DEFAULTS.defaultPartitions),
+                replicationFactor.orElse(DEFAULTS.replicationFactor),
+                partitions.orElse(DEFAULTS.partitions));
+    }
 
-  public int partitionsFor(String topic) {
-    return partitions.getOrDefault(topic, defaultPartitions);
-  }
+    public int partitionsFor(String topic) {
+        return partitions.getOrDefault(topic, defaultPartitions);
+    }
 }

@@ -18,59 +18,61 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @Singleton
 public class EventDecoder {
 
-  private final KafkaClientSettings settings;
-  private final Map<Class<?>, AvroDeserializer<?>> deserializers = new ConcurrentHashMap<>();
+    private final KafkaClientSettings settings;
+    private final Map<Class<?>, AvroDeserializer<?>> deserializers = new ConcurrentHashMap<>();
 
-  public EventDecoder(KafkaClientSettings settings) {
-    this.settings = settings;
-  }
-
-  /**
-   * The event, or {@code null} for a tombstone.
-   *
-   * @throws DecodeException naming topic, partition, offset and the cause: the record is bad
-   * @throws RegistryUnavailableException the schema registry could not be asked (down, 5xx, bad
-   *     credentials): the record may be fine and must be read again later, never dead-lettered
-   */
-  public <V extends SpecificRecord> V decode(Topic<V> topic, ConsumerRecord<?, byte[]> record) {
-    try {
-      return deserializer(topic.valueType()).deserialize(record.topic(), record.value());
-    } catch (RuntimeException e) {
-      if (SchemaRegistryException.isOutage(e)) {
-        throw new RegistryUnavailableException(record, e);
-      }
-      throw new DecodeException(record, e);
+    public EventDecoder(KafkaClientSettings settings) {
+        this.settings = settings;
     }
-  }
 
-  @SuppressWarnings("unchecked")
-  private <V extends SpecificRecord> AvroDeserializer<V> deserializer(Class<V> type) {
-    return (AvroDeserializer<V>)
-        deserializers.computeIfAbsent(
-            type,
-            t -> {
-              AvroDeserializer<V> d = new AvroDeserializer<>();
-              d.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl(), SerdeConfig.VALUE_TYPE, t), false);
-              return d;
-            });
-  }
-
-  /** {@code topic-partition@offset}, as the errors name a record. */
-  private static String where(ConsumerRecord<?, ?> record) {
-    return record.topic() + "-" + record.partition() + "@" + record.offset();
-  }
-
-  /** The registry could not be asked about a record's schema; the record itself may be fine. */
-  public static final class RegistryUnavailableException extends RuntimeException {
-    public RegistryUnavailableException(ConsumerRecord<?, ?> record, Throwable cause) {
-      super("Schema registry unavailable while decoding " + where(record) + " (it will be read again): " + cause.getMessage(), cause);
+    /**
+     * The event, or {@code null} for a tombstone.
+     *
+     * @throws DecodeException naming topic, partition, offset and the cause: the record is bad
+     * @throws RegistryUnavailableException the schema registry could not be asked (down, 5xx, bad
+     *     credentials): the record may be fine and must be read again later, never dead-lettered
+     */
+    public <V extends SpecificRecord> V decode(Topic<V> topic, ConsumerRecord<?, byte[]> record) {
+        try {
+            return deserializer(topic.valueType()).deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            if (SchemaRegistryException.isOutage(e)) {
+                throw new RegistryUnavailableException(record, e);
+            }
+            throw new DecodeException(record, e);
+        }
     }
-  }
 
-  /** A record that could not be decoded, with where it was. */
-  public static final class DecodeException extends RuntimeException {
-    public DecodeException(ConsumerRecord<?, ?> record, Throwable cause) {
-      super("Cannot decode record " + where(record) + ": " + cause.getMessage(), cause);
+    @SuppressWarnings("unchecked")
+    private <V extends SpecificRecord> AvroDeserializer<V> deserializer(Class<V> type) {
+        return (AvroDeserializer<V>) deserializers.computeIfAbsent(type, t -> {
+            AvroDeserializer<V> d = new AvroDeserializer<>();
+            d.configure(
+                    Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl(), SerdeConfig.VALUE_TYPE, t),
+                    false);
+            return d;
+        });
     }
-  }
+
+    /** {@code topic-partition@offset}, as the errors name a record. */
+    private static String where(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /** The registry could not be asked about a record's schema; the record itself may be fine. */
+    public static final class RegistryUnavailableException extends RuntimeException {
+        public RegistryUnavailableException(ConsumerRecord<?, ?> record, Throwable cause) {
+            super(
+                    "Schema registry unavailable while decoding " + where(record) + " (it will be read again): "
+                            + cause.getMessage(),
+                    cause);
+        }
+    }
+
+    /** A record that could not be decoded, with where it was. */
+    public static final class DecodeException extends RuntimeException {
+        public DecodeException(ConsumerRecord<?, ?> record, Throwable cause) {
+            super("Cannot decode record " + where(record) + ": " + cause.getMessage(), cause);
+        }
+    }
 }

@@ -21,56 +21,53 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @Singleton
 public class EventPublisher implements AutoCloseable {
 
-  private final KafkaProducer<String, SpecificRecord> producer;
+    private final KafkaProducer<String, SpecificRecord> producer;
 
-  public EventPublisher(KafkaClientSettings settings) {
-    Map<String, Object> config = settings.base();
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.applicationName() + "-publisher");
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    this.producer =
-        new KafkaProducer<>(config, new StringSerializer(), avroSerializer(config));
-  }
+    public EventPublisher(KafkaClientSettings settings) {
+        Map<String, Object> config = settings.base();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.applicationName() + "-publisher");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), avroSerializer(config));
+    }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static AvroSerializer<SpecificRecord> avroSerializer(Map<String, Object> config) {
-    AvroSerializer serializer = new AvroSerializer<>();
-    serializer.configure(config, false);
-    return serializer;
-  }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static AvroSerializer<SpecificRecord> avroSerializer(Map<String, Object> config) {
+        AvroSerializer serializer = new AvroSerializer<>();
+        serializer.configure(config, false);
+        return serializer;
+    }
 
-  public <V extends SpecificRecord> CompletableFuture<RecordMetadata> send(Topic<V> topic, String key, V value) {
-    return send(new ProducerRecord<>(topic.name(), key, value));
-  }
+    public <V extends SpecificRecord> CompletableFuture<RecordMetadata> send(Topic<V> topic, String key, V value) {
+        return send(new ProducerRecord<>(topic.name(), key, value));
+    }
 
-  /** A tombstone: deletes {@code key} from a compacted topic. */
-  public CompletableFuture<RecordMetadata> sendTombstone(Topic<?> topic, String key) {
-    return send(new ProducerRecord<>(topic.name(), key, null));
-  }
+    /** A tombstone: deletes {@code key} from a compacted topic. */
+    public CompletableFuture<RecordMetadata> sendTombstone(Topic<?> topic, String key) {
+        return send(new ProducerRecord<>(topic.name(), key, null));
+    }
 
-  /** For records that carry headers or an explicit partition. */
-  public CompletableFuture<RecordMetadata> send(ProducerRecord<String, SpecificRecord> record) {
-    CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-    producer.send(
-        record,
-        (metadata, error) -> {
-          if (error != null) {
-            result.completeExceptionally(error);
-          } else {
-            result.complete(metadata);
-          }
+    /** For records that carry headers or an explicit partition. */
+    public CompletableFuture<RecordMetadata> send(ProducerRecord<String, SpecificRecord> record) {
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(metadata);
+            }
         });
-    return result;
-  }
+        return result;
+    }
 
-  public void flush() {
-    producer.flush();
-  }
+    public void flush() {
+        producer.flush();
+    }
 
-  @PreDestroy
-  @Override
-  public void close() {
-    producer.close();
-  }
+    @PreDestroy
+    @Override
+    public void close() {
+        producer.close();
+    }
 }

@@ -16,36 +16,36 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @Singleton
 public class InboundRecords {
 
-  private final EventDecoder decoder;
-  private final DeadLetters deadLetters;
+    private final EventDecoder decoder;
+    private final DeadLetters deadLetters;
 
-  public InboundRecords(EventDecoder decoder, DeadLetters deadLetters) {
-    this.decoder = decoder;
-    this.deadLetters = deadLetters;
-  }
-
-  /**
-   * @return true when {@code handler} accepted the record; false when it was dead-lettered
-   */
-  public <V extends SpecificRecord> boolean process(
-      Topic<V> topic, ConsumerRecord<?, byte[]> record, Consumer<V> handler) {
-    V value;
-    try {
-      value = decoder.decode(topic, record);
-    } catch (EventDecoder.DecodeException e) {
-      deadLetters.send(record, e);
-      return false;
+    public InboundRecords(EventDecoder decoder, DeadLetters deadLetters) {
+        this.decoder = decoder;
+        this.deadLetters = deadLetters;
     }
-    try {
-      handler.accept(value);
-      return true;
-    } catch (InvalidInputException e) {
-      deadLetters.send(record, e);
-      return false;
-    }
-  }
 
-  public DeadLetters deadLetters() {
-    return deadLetters;
-  }
+    /**
+     * @return true when {@code handler} accepted the record; false when it was dead-lettered
+     */
+    public <V extends SpecificRecord> boolean process(
+            Topic<V> topic, ConsumerRecord<?, byte[]> record, Consumer<V> handler) {
+        V value;
+        try {
+            value = decoder.decode(topic, record);
+        } catch (EventDecoder.DecodeException e) {
+            deadLetters.send(record, e);
+            return false;
+        }
+        try {
+            handler.accept(value);
+            return true;
+        } catch (InvalidInputException e) {
+            deadLetters.send(record, e);
+            return false;
+        }
+    }
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
 }

@@ -7,7 +7,7 @@ package io.tiergate.platform.kafka;
  */
 public class InvalidInputException extends RuntimeException {
 
-  public InvalidInputException(String message) {
-    super(message);
-  }
+    public InvalidInputException(String message) {
+        super(message);
+    }
 }

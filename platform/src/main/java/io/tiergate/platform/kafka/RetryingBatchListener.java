@@ -37,29 +37,29 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 @Requires(notEnv = Environment.CLI)
 @KafkaListener(
-    batch = true,
-    offsetReset = OffsetReset.EARLIEST,
-    offsetStrategy = OffsetStrategy.SYNC,
-    errorStrategy =
-        @ErrorStrategy(
-            value = ErrorStrategyValue.RETRY_ON_ERROR,
-            retryDelay = "1s",
-            retryCount = Integer.MAX_VALUE,
-            handleAllExceptions = true))
+        batch = true,
+        offsetReset = OffsetReset.EARLIEST,
+        offsetStrategy = OffsetStrategy.SYNC,
+        errorStrategy =
+                @ErrorStrategy(
+                        value = ErrorStrategyValue.RETRY_ON_ERROR,
+                        retryDelay = "1s",
+                        retryCount = Integer.MAX_VALUE,
+                        handleAllExceptions = true))
 public @interface RetryingBatchListener {
 
-  /** The consumer group (placeholders allowed: {@code ${tiergate.x.group-id:default}}). */
-  @AliasFor(annotation = KafkaListener.class, member = "groupId")
-  String groupId();
+    /** The consumer group (placeholders allowed: {@code ${tiergate.x.group-id:default}}). */
+    @AliasFor(annotation = KafkaListener.class, member = "groupId")
+    String groupId();
 
-  /**
-   * {@code SYNC} by default; {@code ASYNC} on the hot path, where the method waits for its sends
-   * before returning, so a lost commit only means a batch is processed again.
-   */
-  @AliasFor(annotation = KafkaListener.class, member = "offsetStrategy")
-  OffsetStrategy offsetStrategy() default OffsetStrategy.SYNC;
+    /**
+     * {@code SYNC} by default; {@code ASYNC} on the hot path, where the method waits for its sends
+     * before returning, so a lost commit only means a batch is processed again.
+     */
+    @AliasFor(annotation = KafkaListener.class, member = "offsetStrategy")
+    OffsetStrategy offsetStrategy() default OffsetStrategy.SYNC;
 
-  /** Consumers in this JVM, each with its own partitions (placeholders allowed); one when empty. */
-  @AliasFor(annotation = KafkaListener.class, member = "threadsValue")
-  String threadsValue() default "";
+    /** Consumers in this JVM, each with its own partitions (placeholders allowed); one when empty. */
+    @AliasFor(annotation = KafkaListener.class, member = "threadsValue")
+    String threadsValue() default "";
 }

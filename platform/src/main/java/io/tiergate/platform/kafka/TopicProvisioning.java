@@ -20,24 +20,24 @@ import org.slf4j.LoggerFactory;
 @Requires(property = "tiergate.topics.provision", notEquals = "false")
 public class TopicProvisioning {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioning.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioning.class);
 
-  private final KafkaClientSettings settings;
-  private final TopicsConfiguration topics;
+    private final KafkaClientSettings settings;
+    private final TopicsConfiguration topics;
 
-  public TopicProvisioning(KafkaClientSettings settings, TopicsConfiguration topics) {
-    this.settings = settings;
-    this.topics = topics;
-  }
-
-  @PostConstruct
-  void provision() {
-    try (Admin admin = Admin.create(settings.base())) {
-      List<String> created =
-          new TopicProvisioner(admin, topics::partitionsFor, topics.replicationFactor()).ensureAll();
-      if (!created.isEmpty()) {
-        LOG.info("Created topics {}", created);
-      }
+    public TopicProvisioning(KafkaClientSettings settings, TopicsConfiguration topics) {
+        this.settings = settings;
+        this.topics = topics;
     }
-  }
+
+    @PostConstruct
+    void provision() {
+        try (Admin admin = Admin.create(settings.base())) {
+            List<String> created =
+                    new TopicProvisioner(admin, topics::partitionsFor, topics.replicationFactor()).ensureAll();
+            if (!created.isEmpty()) {
+                LOG.info("Created topics {}", created);
+            }
+        }
+    }
 }

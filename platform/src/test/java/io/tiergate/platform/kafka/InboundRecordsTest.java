@@ -20,73 +20,75 @@ import org.junit.jupiter.api.Test;
  */
 class InboundRecordsTest {
 
-  /** Confluent wire format: magic 0, schema id 99, one byte of payload. */
-  private static final byte[] FRAMED_WITH_ID_99 = {0, 0, 0, 0, 99, 2};
+    /** Confluent wire format: magic 0, schema id 99, one byte of payload. */
+    private static final byte[] FRAMED_WITH_ID_99 = {0, 0, 0, 0, 99, 2};
 
-  /** Records what would be dead-lettered; its producer never connects (nothing listens at :1). */
-  static final class RecordingDeadLetters extends DeadLetters {
-    final List<Throwable> letters = new ArrayList<>();
+    /** Records what would be dead-lettered; its producer never connects (nothing listens at :1). */
+    static final class RecordingDeadLetters extends DeadLetters {
+        final List<Throwable> letters = new ArrayList<>();
 
-    RecordingDeadLetters(KafkaClientSettings settings) {
-      super(settings, new SimpleMeterRegistry());
+        RecordingDeadLetters(KafkaClientSettings settings) {
+            super(settings, new SimpleMeterRegistry());
+        }
+
+        @Override
+        public void send(ConsumerRecord<?, ?> record, Throwable error) {
+            letters.add(error);
+        }
     }
 
-    @Override
-    public void send(ConsumerRecord<?, ?> record, Throwable error) {
-      letters.add(error);
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
     }
-  }
 
-  private final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : closing) {
-      c.close();
+    private InboundRecords inbound(String registryUrl, RecordingDeadLetters[] letters) {
+        KafkaClientSettings settings = new KafkaClientSettings("127.0.0.1:1", registryUrl, "inbound-test");
+        letters[0] = new RecordingDeadLetters(settings);
+        closing.add(letters[0]);
+        return new InboundRecords(new EventDecoder(settings), letters[0]);
     }
-  }
 
-  private InboundRecords inbound(String registryUrl, RecordingDeadLetters[] letters) {
-    KafkaClientSettings settings = new KafkaClientSettings("127.0.0.1:1", registryUrl, "inbound-test");
-    letters[0] = new RecordingDeadLetters(settings);
-    closing.add(letters[0]);
-    return new InboundRecords(new EventDecoder(settings), letters[0]);
-  }
-
-  private static ConsumerRecord<String, byte[]> record() {
-    return new ConsumerRecord<>(Topics.INFERENCE_REQUESTS.name(), 0, 42L, "r-1", FRAMED_WITH_ID_99);
-  }
-
-  @Test
-  void aRecordNamingASchemaTheRegistryDoesNotHaveIsDeadLettered() {
-    RecordingDeadLetters[] letters = new RecordingDeadLetters[1];
-    InboundRecords inbound = inbound("mock://inbound-records-test", letters);
-    List<InferenceRequest> handled = new ArrayList<>();
-
-    assertThat(inbound.process(Topics.INFERENCE_REQUESTS, record(), handled::add)).isFalse();
-
-    assertThat(handled).isEmpty();
-    assertThat(letters[0].letters).singleElement()
-        .isInstanceOf(EventDecoder.DecodeException.class)
-        .satisfies(e -> assertThat(e.getMessage()).contains("inference.requests-0@42"));
-  }
-
-  @Test
-  void aRecordReadWhileTheRegistryIsDownIsNotDeadLetteredButThrownBackForARetry() throws IOException {
-    int deadPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      deadPort = socket.getLocalPort();
+    private static ConsumerRecord<String, byte[]> record() {
+        return new ConsumerRecord<>(Topics.INFERENCE_REQUESTS.name(), 0, 42L, "r-1", FRAMED_WITH_ID_99);
     }
-    RecordingDeadLetters[] letters = new RecordingDeadLetters[1];
-    InboundRecords inbound = inbound("http://127.0.0.1:" + deadPort, letters);
-    List<InferenceRequest> handled = new ArrayList<>();
 
-    assertThatThrownBy(() -> inbound.process(Topics.INFERENCE_REQUESTS, record(), handled::add))
-        .isInstanceOf(EventDecoder.RegistryUnavailableException.class)
-        .hasMessageContaining("inference.requests-0@42")
-        .hasMessageContaining("will be read again");
+    @Test
+    void aRecordNamingASchemaTheRegistryDoesNotHaveIsDeadLettered() {
+        RecordingDeadLetters[] letters = new RecordingDeadLetters[1];
+        InboundRecords inbound = inbound("mock://inbound-records-test", letters);
+        List<InferenceRequest> handled = new ArrayList<>();
 
-    assertThat(handled).isEmpty();
-    assertThat(letters[0].letters).isEmpty();
-  }
+        assertThat(inbound.process(Topics.INFERENCE_REQUESTS, record(), handled::add))
+                .isFalse();
+
+        assertThat(handled).isEmpty();
+        assertThat(letters[0].letters)
+                .singleElement()
+                .isInstanceOf(EventDecoder.DecodeException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("inference.requests-0@42"));
+    }
+
+    @Test
+    void aRecordReadWhileTheRegistryIsDownIsNotDeadLetteredButThrownBackForARetry() throws IOException {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        RecordingDeadLetters[] letters = new RecordingDeadLetters[1];
+        InboundRecords inbound = inbound("http://127.0.0.1:" + deadPort, letters);
+        List<InferenceRequest> handled = new ArrayList<>();
+
+        assertThatThrownBy(() -> inbound.process(Topics.INFERENCE_REQUESTS, record(), handled::add))
+                .isInstanceOf(EventDecoder.RegistryUnavailableException.class)
+                .hasMessageContaining("inference.requests-0@42")
+                .hasMessageContaining("will be read again");
+
+        assertThat(handled).isEmpty();
+        assertThat(letters[0].letters).isEmpty();
+    }
 }

@@ -26,146 +26,160 @@ import java.util.function.LongSupplier;
  */
 public final class BudgetGate implements BudgetView {
 
-  private final BudgetBook book;
-  private final ReservationLedger ledger;
-  private final LongSupplier clockMs;
-  private volatile int globalShareDivisor = 1;
+    private final BudgetBook book;
+    private final ReservationLedger ledger;
+    private final LongSupplier clockMs;
+    private volatile int globalShareDivisor = 1;
 
-  public BudgetGate(BudgetBook book, ReservationLedger ledger, LongSupplier clockMs) {
-    this.book = book;
-    this.ledger = ledger;
-    this.clockMs = clockMs;
-  }
-
-  /** P: the number of partitions of routing.by-cost-center, i.e. of possible concurrent deciders. */
-  public void globalShareDivisor(int partitions) {
-    this.globalShareDivisor = Math.max(1, partitions);
-  }
-
-  public int globalShareDivisor() {
-    return globalShareDivisor;
-  }
-
-  public ReservationLedger ledger() {
-    return ledger;
-  }
-
-  public BudgetBook book() {
-    return book;
-  }
-
-  /** The effective state of one scope. */
-  public record ScopeState(String scope, BudgetLevel level, OnExhausted onExhausted, String summary) {}
-
-  /** A scope as this instance sees it in total (metrics, CLI): everything it holds, unscaled. */
-  public ScopeState scope(String scope) {
-    return scope(scope, ledger.committed(scope, clockMs.getAsLong()), 1);
-  }
-
-  private ScopeState scopeFor(String scope, String costCenter) {
-    if (Topics.GLOBAL_SCOPE.equals(scope)) {
-      return scope(scope, ledger.committedGlobalInPartitionOf(costCenter, clockMs.getAsLong()), globalShareDivisor);
+    public BudgetGate(BudgetBook book, ReservationLedger ledger, LongSupplier clockMs) {
+        this.book = book;
+        this.ledger = ledger;
+        this.clockMs = clockMs;
     }
-    return scope(scope, ledger.committed(scope, clockMs.getAsLong()), 1);
-  }
 
-  private BigDecimal heldFor(String scope, String costCenter) {
-    return Topics.GLOBAL_SCOPE.equals(scope)
-        ? ledger.committedGlobalInPartitionOf(costCenter, clockMs.getAsLong())
-        : ledger.committed(scope, clockMs.getAsLong());
-  }
-
-  private ScopeState scope(String scope, BigDecimal unscaledHeld, int factor) {
-    Optional<BudgetStatus> maybe = book.status(scope);
-    if (maybe.isEmpty()) {
-      return new ScopeState(scope, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, scope + " has no budget");
+    /** P: the number of partitions of routing.by-cost-center, i.e. of possible concurrent deciders. */
+    public void globalShareDivisor(int partitions) {
+        this.globalShareDivisor = Math.max(1, partitions);
     }
-    BudgetStatus status = maybe.get();
-    BigDecimal held = unscaledHeld.multiply(BigDecimal.valueOf(factor));
-    Thresholds thresholds = book.thresholds(scope);
-    BudgetLevel reported = BudgetLevelRule.known(status.getLevel());
-    BudgetLevel level = reported;
-    List<String> parts = new ArrayList<>();
-    if (status.getDailyLimitUsd() != null) {
-      BigDecimal committed = status.getDailySpendUsd().add(held);
-      level = BudgetLevelRule.mostRestrictive(level, levelOf(committed, status.getDailyLimitUsd(), thresholds));
-      parts.add(period("daily", status.getDailySpendUsd(), held, status.getDailyLimitUsd(), factor));
-    }
-    if (status.getMonthlyLimitUsd() != null) {
-      BigDecimal committed = status.getMonthlySpendUsd().add(held);
-      level = BudgetLevelRule.mostRestrictive(level, levelOf(committed, status.getMonthlyLimitUsd(), thresholds));
-      parts.add(period("monthly", status.getMonthlySpendUsd(), held, status.getMonthlyLimitUsd(), factor));
-    }
-    String summary =
-        "budget '" + scope + "' is " + level
-            + (level != reported ? " (ledger reports " + status.getLevel() + ", reservations included)" : "")
-            + (parts.isEmpty() ? "" : " [" + String.join("; ", parts) + "]");
-    return new ScopeState(scope, level, status.getOnExhausted(), summary);
-  }
 
-  /** The shared rule (docs/architecture.md, "Budget levels") applied to spend + what this instance holds. */
-  private static BudgetLevel levelOf(BigDecimal committed, BigDecimal limit, Thresholds thresholds) {
-    return BudgetLevelRule.levelOf(committed, limit, thresholds.conserve(), thresholds.critical());
-  }
-
-  @Override
-  public BudgetState state(String costCenter) {
-    ScopeState own = scopeFor(costCenter, costCenter);
-    ScopeState global = scopeFor(Topics.GLOBAL_SCOPE, costCenter);
-    BudgetLevel level = BudgetLevelRule.mostRestrictive(own.level(), global.level());
-    ScopeState binding = own.level().ordinal() >= global.level().ordinal() ? own : global;
-    OnExhausted onExhausted = own.level() == BudgetLevel.EXHAUSTED ? own.onExhausted() : global.onExhausted();
-    return new BudgetState(level, binding.scope(), onExhausted, binding.summary());
-  }
-
-  @Override
-  public Admission admit(String costCenter, BigDecimal estimatedUsd) {
-    Admission own = admitScope(costCenter, costCenter, estimatedUsd);
-    return own.admitted() ? admitScope(Topics.GLOBAL_SCOPE, costCenter, estimatedUsd) : own;
-  }
-
-  private Admission admitScope(String scope, String costCenter, BigDecimal amount) {
-    Optional<BudgetStatus> maybe = book.status(scope);
-    if (maybe.isEmpty()) {
-      return Admission.ok();
+    public int globalShareDivisor() {
+        return globalShareDivisor;
     }
-    BudgetStatus status = maybe.get();
-    int factor = Topics.GLOBAL_SCOPE.equals(scope) ? globalShareDivisor : 1;
-    if (BudgetLevelRule.known(status.getLevel()) == BudgetLevel.EXHAUSTED) {
-      return new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' is " + status.getLevel());
-    }
-    BigDecimal held = heldFor(scope, costCenter);
-    BigDecimal needed = held.add(amount).multiply(BigDecimal.valueOf(factor));
-    String refusal = refusal("daily", status.getDailySpendUsd(), needed, status.getDailyLimitUsd(), amount, held, factor);
-    if (refusal == null) {
-      refusal = refusal("monthly", status.getMonthlySpendUsd(), needed, status.getMonthlyLimitUsd(), amount, held, factor);
-    }
-    return refusal == null ? Admission.ok() : new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' " + refusal);
-  }
 
-  private static String refusal(
-      String period, BigDecimal spend, BigDecimal needed, BigDecimal limit, BigDecimal amount, BigDecimal held, int factor) {
-    if (limit == null || spend.add(needed).compareTo(limit) <= 0) {
-      return null;
+    public ReservationLedger ledger() {
+        return ledger;
     }
-    return "has no " + period + " headroom for " + usd(amount) + ": spent " + usd(spend) + " + held " + usd(held)
-        + (factor > 1 ? " in this partition (× " + factor + " partition shares)" : "") + " of " + usd(limit);
-  }
 
-  private static String period(String name, BigDecimal spend, BigDecimal held, BigDecimal limit, int factor) {
-    String pct =
-        limit.signum() > 0
-            ? spend.add(held).multiply(BigDecimal.valueOf(100)).divide(limit, MathContext.DECIMAL64).setScale(1, RoundingMode.HALF_EVEN) + "%"
-            : "limit 0";
-    return name + " " + usd(spend) + " spent + " + usd(held) + " held" + (factor > 1 ? " (partition share ×" + factor + ")" : "")
-        + " of " + usd(limit) + " = " + pct;
-  }
-
-  static String usd(BigDecimal amount) {
-    BigDecimal a = amount.stripTrailingZeros();
-    if (a.scale() < 2) {
-      a = a.setScale(2);
+    public BudgetBook book() {
+        return book;
     }
-    return "$" + a.toPlainString();
-  }
+
+    /** The effective state of one scope. */
+    public record ScopeState(String scope, BudgetLevel level, OnExhausted onExhausted, String summary) {}
+
+    /** A scope as this instance sees it in total (metrics, CLI): everything it holds, unscaled. */
+    public ScopeState scope(String scope) {
+        return scope(scope, ledger.committed(scope, clockMs.getAsLong()), 1);
+    }
+
+    private ScopeState scopeFor(String scope, String costCenter) {
+        if (Topics.GLOBAL_SCOPE.equals(scope)) {
+            return scope(
+                    scope, ledger.committedGlobalInPartitionOf(costCenter, clockMs.getAsLong()), globalShareDivisor);
+        }
+        return scope(scope, ledger.committed(scope, clockMs.getAsLong()), 1);
+    }
+
+    private BigDecimal heldFor(String scope, String costCenter) {
+        return Topics.GLOBAL_SCOPE.equals(scope)
+                ? ledger.committedGlobalInPartitionOf(costCenter, clockMs.getAsLong())
+                : ledger.committed(scope, clockMs.getAsLong());
+    }
+
+    private ScopeState scope(String scope, BigDecimal unscaledHeld, int factor) {
+        Optional<BudgetStatus> maybe = book.status(scope);
+        if (maybe.isEmpty()) {
+            return new ScopeState(scope, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, scope + " has no budget");
+        }
+        BudgetStatus status = maybe.get();
+        BigDecimal held = unscaledHeld.multiply(BigDecimal.valueOf(factor));
+        Thresholds thresholds = book.thresholds(scope);
+        BudgetLevel reported = BudgetLevelRule.known(status.getLevel());
+        BudgetLevel level = reported;
+        List<String> parts = new ArrayList<>();
+        if (status.getDailyLimitUsd() != null) {
+            BigDecimal committed = status.getDailySpendUsd().add(held);
+            level = BudgetLevelRule.mostRestrictive(level, levelOf(committed, status.getDailyLimitUsd(), thresholds));
+            parts.add(period("daily", status.getDailySpendUsd(), held, status.getDailyLimitUsd(), factor));
+        }
+        if (status.getMonthlyLimitUsd() != null) {
+            BigDecimal committed = status.getMonthlySpendUsd().add(held);
+            level = BudgetLevelRule.mostRestrictive(level, levelOf(committed, status.getMonthlyLimitUsd(), thresholds));
+            parts.add(period("monthly", status.getMonthlySpendUsd(), held, status.getMonthlyLimitUsd(), factor));
+        }
+        String summary = "budget '" + scope + "' is " + level
+                + (level != reported ? " (ledger reports " + status.getLevel() + ", reservations included)" : "")
+                + (parts.isEmpty() ? "" : " [" + String.join("; ", parts) + "]");
+        return new ScopeState(scope, level, status.getOnExhausted(), summary);
+    }
+
+    /** The shared rule (docs/architecture.md, "Budget levels") applied to spend + what this instance holds. */
+    private static BudgetLevel levelOf(BigDecimal committed, BigDecimal limit, Thresholds thresholds) {
+        return BudgetLevelRule.levelOf(committed, limit, thresholds.conserve(), thresholds.critical());
+    }
+
+    @Override
+    public BudgetState state(String costCenter) {
+        ScopeState own = scopeFor(costCenter, costCenter);
+        ScopeState global = scopeFor(Topics.GLOBAL_SCOPE, costCenter);
+        BudgetLevel level = BudgetLevelRule.mostRestrictive(own.level(), global.level());
+        ScopeState binding = own.level().ordinal() >= global.level().ordinal() ? own : global;
+        OnExhausted onExhausted = own.level() == BudgetLevel.EXHAUSTED ? own.onExhausted() : global.onExhausted();
+        return new BudgetState(level, binding.scope(), onExhausted, binding.summary());
+    }
+
+    @Override
+    public Admission admit(String costCenter, BigDecimal estimatedUsd) {
+        Admission own = admitScope(costCenter, costCenter, estimatedUsd);
+        return own.admitted() ? admitScope(Topics.GLOBAL_SCOPE, costCenter, estimatedUsd) : own;
+    }
+
+    private Admission admitScope(String scope, String costCenter, BigDecimal amount) {
+        Optional<BudgetStatus> maybe = book.status(scope);
+        if (maybe.isEmpty()) {
+            return Admission.ok();
+        }
+        BudgetStatus status = maybe.get();
+        int factor = Topics.GLOBAL_SCOPE.equals(scope) ? globalShareDivisor : 1;
+        if (BudgetLevelRule.known(status.getLevel()) == BudgetLevel.EXHAUSTED) {
+            return new Admission(
+                    false, scope, status.getOnExhausted(), "budget '" + scope + "' is " + status.getLevel());
+        }
+        BigDecimal held = heldFor(scope, costCenter);
+        BigDecimal needed = held.add(amount).multiply(BigDecimal.valueOf(factor));
+        String refusal =
+                refusal("daily", status.getDailySpendUsd(), needed, status.getDailyLimitUsd(), amount, held, factor);
+        if (refusal == null) {
+            refusal = refusal(
+                    "monthly", status.getMonthlySpendUsd(), needed, status.getMonthlyLimitUsd(), amount, held, factor);
+        }
+        return refusal == null
+                ? Admission.ok()
+                : new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' " + refusal);
+    }
+
+    private static String refusal(
+            String period,
+            BigDecimal spend,
+            BigDecimal needed,
+            BigDecimal limit,
+            BigDecimal amount,
+            BigDecimal held,
+            int factor) {
+        if (limit == null || spend.add(needed).compareTo(limit) <= 0) {
+            return null;
+        }
+        return "has no " + period + " headroom for " + usd(amount) + ": spent " + usd(spend) + " + held " + usd(held)
+                + (factor > 1 ? " in this partition (× " + factor + " partition shares)" : "") + " of " + usd(limit);
+    }
+
+    private static String period(String name, BigDecimal spend, BigDecimal held, BigDecimal limit, int factor) {
+        String pct = limit.signum() > 0
+                ? spend.add(held)
+                                .multiply(BigDecimal.valueOf(100))
+                                .divide(limit, MathContext.DECIMAL64)
+                                .setScale(1, RoundingMode.HALF_EVEN)
+                        + "%"
+                : "limit 0";
+        return name + " " + usd(spend) + " spent + " + usd(held) + " held"
+                + (factor > 1 ? " (partition share ×" + factor + ")" : "") + " of " + usd(limit) + " = " + pct;
+    }
+
+    static String usd(BigDecimal amount) {
+        BigDecimal a = amount.stripTrailingZeros();
+        if (a.scale() < 2) {
+            a = a.setScale(2);
+        }
+        return "$" + a.toPlainString();
+    }
 }

@@ -40,232 +40,239 @@ import java.util.function.ToLongFunction;
  */
 public final class ReservationLedger {
 
-  /** An open reservation. */
-  public record Reservation(String requestId, String costCenter, int partition, BigDecimal amountUsd, long createdAtMs) {}
+    /** An open reservation. */
+    public record Reservation(
+            String requestId, String costCenter, int partition, BigDecimal amountUsd, long createdAtMs) {}
 
-  /** A cloud decision found in the audit log, for {@link #rebuild}. */
-  public record PastDecision(String requestId, String costCenter, BigDecimal estimatedCostUsd, long decidedAtMs) {}
+    /** A cloud decision found in the audit log, for {@link #rebuild}. */
+    public record PastDecision(String requestId, String costCenter, BigDecimal estimatedCostUsd, long decidedAtMs) {}
 
-  /** Totals for metrics. */
-  public record Stats(int openCount, BigDecimal openUsd, int settledCount, BigDecimal settledUsd, long expired) {}
+    /** Totals for metrics. */
+    public record Stats(int openCount, BigDecimal openUsd, int settledCount, BigDecimal settledUsd, long expired) {}
 
-  private record Settled(String costCenter, BigDecimal amountUsd, long receivedAtMs) {}
+    private record Settled(String costCenter, BigDecimal amountUsd, long receivedAtMs) {}
 
-  private record CostSeen(String requestId, String costCenter, Tier tier, BigDecimal amountUsd, long receivedAtMs) {}
+    private record CostSeen(String requestId, String costCenter, Tier tier, BigDecimal amountUsd, long receivedAtMs) {}
 
-  private final long timeoutMs;
-  private final long settleHoldMs;
-  private final long settleTimeoutMs;
-  private final ToLongFunction<String> statusReceivedAt;
+    private final long timeoutMs;
+    private final long settleHoldMs;
+    private final long settleTimeoutMs;
+    private final ToLongFunction<String> statusReceivedAt;
 
-  private final Map<String, Reservation> open = new HashMap<>();
-  /** The open reservations, oldest first, so expiry only looks at the head. */
-  private final TreeSet<Reservation> byAge =
-      new TreeSet<>(Comparator.comparingLong(Reservation::createdAtMs).thenComparing(Reservation::requestId));
-  private final Map<String, BigDecimal> openByCostCenter = new HashMap<>();
-  private final Map<Integer, BigDecimal> openByPartition = new HashMap<>();
-  private BigDecimal openTotal = Money.ZERO;
-  private final List<Settled> settled = new ArrayList<>();
-  private final Deque<CostSeen> recentCosts = new ArrayDeque<>();
-  private final Map<String, Integer> recentCostCount = new HashMap<>();
-  private ToIntFunction<String> partitionOf = costCenter -> 0;
-  private Set<Integer> owned = null; // null: owns every partition (single instance, CLI, unit tests)
-  private long expired;
+    private final Map<String, Reservation> open = new HashMap<>();
+    /** The open reservations, oldest first, so expiry only looks at the head. */
+    private final TreeSet<Reservation> byAge =
+            new TreeSet<>(Comparator.comparingLong(Reservation::createdAtMs).thenComparing(Reservation::requestId));
 
-  /**
-   * @param statusReceivedAt when the last budget.status for a scope was received (ms), MIN_VALUE if never
-   */
-  public ReservationLedger(
-      Duration reservationTimeout, Duration settleHold, Duration settleTimeout, ToLongFunction<String> statusReceivedAt) {
-    this.timeoutMs = reservationTimeout.toMillis();
-    this.settleHoldMs = settleHold.toMillis();
-    this.settleTimeoutMs = settleTimeout.toMillis();
-    this.statusReceivedAt = statusReceivedAt;
-  }
+    private final Map<String, BigDecimal> openByCostCenter = new HashMap<>();
+    private final Map<Integer, BigDecimal> openByPartition = new HashMap<>();
+    private BigDecimal openTotal = Money.ZERO;
+    private final List<Settled> settled = new ArrayList<>();
+    private final Deque<CostSeen> recentCosts = new ArrayDeque<>();
+    private final Map<String, Integer> recentCostCount = new HashMap<>();
+    private ToIntFunction<String> partitionOf = costCenter -> 0;
+    private Set<Integer> owned = null; // null: owns every partition (single instance, CLI, unit tests)
+    private long expired;
 
-  /** Reserves {@code amountUsd} for a cloud decision (replacing an earlier one for the same request). */
-  public synchronized void reserve(String requestId, String costCenter, int partition, BigDecimal amountUsd, long nowMs) {
-    removeOpen(requestId);
-    Reservation r = new Reservation(requestId, costCenter, partition, Money.usd(amountUsd), nowMs);
-    add(r);
-  }
-
-  /** Undoes a reservation whose decision was never published (a failed batch is redelivered). */
-  public synchronized void cancel(String requestId) {
-    removeOpen(requestId);
-  }
-
-  /** A cost event arrived: the request's reservation becomes its actual cost until the ledger has it. */
-  public synchronized void onCost(String requestId, String costCenter, Tier tier, BigDecimal amountUsd, long receivedAtMs) {
-    BigDecimal amount = Money.usd(amountUsd);
-    recentCosts.addLast(new CostSeen(requestId, costCenter, tier, amount, receivedAtMs));
-    recentCostCount.merge(requestId, 1, Integer::sum);
-    Reservation r = removeOpen(requestId);
-    if (r != null || (tier == Tier.CLOUD && owns(costCenter))) {
-      settled.add(new Settled(costCenter, amount, receivedAtMs));
+    /**
+     * @param statusReceivedAt when the last budget.status for a scope was received (ms), MIN_VALUE if never
+     */
+    public ReservationLedger(
+            Duration reservationTimeout,
+            Duration settleHold,
+            Duration settleTimeout,
+            ToLongFunction<String> statusReceivedAt) {
+        this.timeoutMs = reservationTimeout.toMillis();
+        this.settleHoldMs = settleHold.toMillis();
+        this.settleTimeoutMs = settleTimeout.toMillis();
+        this.statusReceivedAt = statusReceivedAt;
     }
-    pruneRecent(receivedAtMs);
-  }
 
-  /** What this instance holds against {@code scope} (a cost center, or the global scope): open + settled. */
-  public synchronized BigDecimal committed(String scope, long nowMs) {
-    expire(nowMs);
-    pruneSettled(nowMs);
-    boolean global = Topics.GLOBAL_SCOPE.equals(scope);
-    BigDecimal sum = global ? openTotal : openByCostCenter.getOrDefault(scope, Money.ZERO);
-    long scopeStatusAt = statusReceivedAt.applyAsLong(scope);
-    for (Settled s : settled) {
-      if ((global || s.costCenter().equals(scope)) && !covered(s, scopeStatusAt)) {
-        sum = sum.add(s.amountUsd());
-      }
+    /** Reserves {@code amountUsd} for a cloud decision (replacing an earlier one for the same request). */
+    public synchronized void reserve(
+            String requestId, String costCenter, int partition, BigDecimal amountUsd, long nowMs) {
+        removeOpen(requestId);
+        Reservation r = new Reservation(requestId, costCenter, partition, Money.usd(amountUsd), nowMs);
+        add(r);
     }
-    return Money.usd(sum);
-  }
 
-  /**
-   * What this instance holds against the global scope in the partition of {@code costCenter}: the
-   * global budget is shared per partition of routing.by-cost-center (each partition may hold 1/P of
-   * the headroom), so that no reassignment of partitions between instances can add up to more.
-   */
-  public synchronized BigDecimal committedGlobalInPartitionOf(String costCenter, long nowMs) {
-    expire(nowMs);
-    pruneSettled(nowMs);
-    int partition = partitionOf.applyAsInt(costCenter);
-    BigDecimal sum = openByPartition.getOrDefault(partition, Money.ZERO);
-    long globalAt = statusReceivedAt.applyAsLong(Topics.GLOBAL_SCOPE);
-    for (Settled s : settled) {
-      if (partitionOf.applyAsInt(s.costCenter()) == partition && !covered(s, globalAt)) {
-        sum = sum.add(s.amountUsd());
-      }
+    /** Undoes a reservation whose decision was never published (a failed batch is redelivered). */
+    public synchronized void cancel(String requestId) {
+        removeOpen(requestId);
     }
-    return Money.usd(sum);
-  }
 
-  /** The partition a cost center's requests are decided on. */
-  public synchronized int partitionOf(String costCenter) {
-    return partitionOf.applyAsInt(costCenter);
-  }
-
-  /** Drops reservations older than the timeout; returns how many. */
-  public synchronized int expire(long nowMs) {
-    int n = 0;
-    while (!byAge.isEmpty() && nowMs - byAge.first().createdAtMs() > timeoutMs) {
-      Reservation r = byAge.pollFirst();
-      open.remove(r.requestId());
-      subtract(r);
-      n++;
+    /** A cost event arrived: the request's reservation becomes its actual cost until the ledger has it. */
+    public synchronized void onCost(
+            String requestId, String costCenter, Tier tier, BigDecimal amountUsd, long receivedAtMs) {
+        BigDecimal amount = Money.usd(amountUsd);
+        recentCosts.addLast(new CostSeen(requestId, costCenter, tier, amount, receivedAtMs));
+        recentCostCount.merge(requestId, 1, Integer::sum);
+        Reservation r = removeOpen(requestId);
+        if (r != null || (tier == Tier.CLOUD && owns(costCenter))) {
+            settled.add(new Settled(costCenter, amount, receivedAtMs));
+        }
+        pruneRecent(receivedAtMs);
     }
-    expired += n;
-    return n;
-  }
 
-  /**
-   * This instance now owns {@code partitions} (and {@code partitionOf} maps a cost center to its
-   * partition): keeps only the state of owned cost centers.
-   */
-  public synchronized void assign(Collection<Integer> partitions, ToIntFunction<String> partitionOf) {
-    this.owned = new HashSet<>(partitions);
-    this.partitionOf = partitionOf;
-    for (Iterator<Reservation> it = open.values().iterator(); it.hasNext(); ) {
-      Reservation r = it.next();
-      if (!owned.contains(r.partition())) {
-        it.remove();
-        byAge.remove(r);
-        subtract(r);
-      }
+    /** What this instance holds against {@code scope} (a cost center, or the global scope): open + settled. */
+    public synchronized BigDecimal committed(String scope, long nowMs) {
+        expire(nowMs);
+        pruneSettled(nowMs);
+        boolean global = Topics.GLOBAL_SCOPE.equals(scope);
+        BigDecimal sum = global ? openTotal : openByCostCenter.getOrDefault(scope, Money.ZERO);
+        long scopeStatusAt = statusReceivedAt.applyAsLong(scope);
+        for (Settled s : settled) {
+            if ((global || s.costCenter().equals(scope)) && !covered(s, scopeStatusAt)) {
+                sum = sum.add(s.amountUsd());
+            }
+        }
+        return Money.usd(sum);
     }
-    settled.removeIf(s -> !owns(s.costCenter()));
-  }
 
-  /**
-   * Rebuilds the state of newly owned partitions from the audit log (cloud decisions of the last
-   * {@code reservationTimeout}) and the cost events seen since this instance started reading them:
-   * decisions without a cost event become open reservations, cloud costs become settled entries.
-   */
-  public synchronized int rebuild(Collection<Integer> newlyOwned, List<PastDecision> decisions, long nowMs) {
-    Set<Integer> fresh = new HashSet<>(newlyOwned);
-    Set<String> reservedIds = new HashSet<>();
-    int n = 0;
-    for (PastDecision d : decisions) {
-      int p = partitionOf.applyAsInt(d.costCenter());
-      if (!fresh.contains(p) || nowMs - d.decidedAtMs() > timeoutMs) {
-        continue;
-      }
-      reservedIds.add(d.requestId());
-      if (!recentCostCount.containsKey(d.requestId()) && !open.containsKey(d.requestId())) {
-        add(new Reservation(d.requestId(), d.costCenter(), p, Money.usd(d.estimatedCostUsd()), d.decidedAtMs()));
-        n++;
-      }
+    /**
+     * What this instance holds against the global scope in the partition of {@code costCenter}: the
+     * global budget is shared per partition of routing.by-cost-center (each partition may hold 1/P of
+     * the headroom), so that no reassignment of partitions between instances can add up to more.
+     */
+    public synchronized BigDecimal committedGlobalInPartitionOf(String costCenter, long nowMs) {
+        expire(nowMs);
+        pruneSettled(nowMs);
+        int partition = partitionOf.applyAsInt(costCenter);
+        BigDecimal sum = openByPartition.getOrDefault(partition, Money.ZERO);
+        long globalAt = statusReceivedAt.applyAsLong(Topics.GLOBAL_SCOPE);
+        for (Settled s : settled) {
+            if (partitionOf.applyAsInt(s.costCenter()) == partition && !covered(s, globalAt)) {
+                sum = sum.add(s.amountUsd());
+            }
+        }
+        return Money.usd(sum);
     }
-    for (CostSeen c : recentCosts) {
-      if (fresh.contains(partitionOf.applyAsInt(c.costCenter()))
-          && (c.tier() == Tier.CLOUD || reservedIds.contains(c.requestId()))
-          && nowMs - c.receivedAtMs() <= settleTimeoutMs) {
-        settled.add(new Settled(c.costCenter(), c.amountUsd(), c.receivedAtMs()));
-      }
+
+    /** The partition a cost center's requests are decided on. */
+    public synchronized int partitionOf(String costCenter) {
+        return partitionOf.applyAsInt(costCenter);
     }
-    return n;
-  }
 
-  public synchronized Stats stats(long nowMs) {
-    expire(nowMs);
-    pruneSettled(nowMs);
-    BigDecimal settledUsd = settled.stream().map(Settled::amountUsd).reduce(Money.ZERO, BigDecimal::add);
-    return new Stats(open.size(), Money.usd(openTotal), settled.size(), Money.usd(settledUsd), expired);
-  }
-
-  public synchronized List<Reservation> openReservations() {
-    return List.copyOf(open.values());
-  }
-
-  private boolean owns(String costCenter) {
-    return owned == null || owned.contains(partitionOf.applyAsInt(costCenter));
-  }
-
-  private boolean covered(Settled s, long scopeStatusReceivedAt) {
-    return scopeStatusReceivedAt != Long.MIN_VALUE && scopeStatusReceivedAt >= s.receivedAtMs() + settleHoldMs;
-  }
-
-  private void pruneSettled(long nowMs) {
-    long globalAt = statusReceivedAt.applyAsLong(Topics.GLOBAL_SCOPE);
-    settled.removeIf(
-        s -> nowMs - s.receivedAtMs() > settleTimeoutMs
-            || (covered(s, globalAt) && covered(s, statusReceivedAt.applyAsLong(s.costCenter()))));
-  }
-
-  private void pruneRecent(long nowMs) {
-    while (!recentCosts.isEmpty() && nowMs - recentCosts.peekFirst().receivedAtMs() > timeoutMs) {
-      CostSeen old = recentCosts.removeFirst();
-      recentCostCount.computeIfPresent(old.requestId(), (k, v) -> v <= 1 ? null : v - 1);
+    /** Drops reservations older than the timeout; returns how many. */
+    public synchronized int expire(long nowMs) {
+        int n = 0;
+        while (!byAge.isEmpty() && nowMs - byAge.first().createdAtMs() > timeoutMs) {
+            Reservation r = byAge.pollFirst();
+            open.remove(r.requestId());
+            subtract(r);
+            n++;
+        }
+        expired += n;
+        return n;
     }
-  }
 
-  private Reservation removeOpen(String requestId) {
-    Reservation r = open.remove(requestId);
-    if (r != null) {
-      byAge.remove(r);
-      subtract(r);
+    /**
+     * This instance now owns {@code partitions} (and {@code partitionOf} maps a cost center to its
+     * partition): keeps only the state of owned cost centers.
+     */
+    public synchronized void assign(Collection<Integer> partitions, ToIntFunction<String> partitionOf) {
+        this.owned = new HashSet<>(partitions);
+        this.partitionOf = partitionOf;
+        for (Iterator<Reservation> it = open.values().iterator(); it.hasNext(); ) {
+            Reservation r = it.next();
+            if (!owned.contains(r.partition())) {
+                it.remove();
+                byAge.remove(r);
+                subtract(r);
+            }
+        }
+        settled.removeIf(s -> !owns(s.costCenter()));
     }
-    return r;
-  }
 
-  private void add(Reservation r) {
-    open.put(r.requestId(), r);
-    byAge.add(r);
-    openByCostCenter.merge(r.costCenter(), r.amountUsd(), BigDecimal::add);
-    openByPartition.merge(r.partition(), r.amountUsd(), BigDecimal::add);
-    openTotal = openTotal.add(r.amountUsd());
-  }
+    /**
+     * Rebuilds the state of newly owned partitions from the audit log (cloud decisions of the last
+     * {@code reservationTimeout}) and the cost events seen since this instance started reading them:
+     * decisions without a cost event become open reservations, cloud costs become settled entries.
+     */
+    public synchronized int rebuild(Collection<Integer> newlyOwned, List<PastDecision> decisions, long nowMs) {
+        Set<Integer> fresh = new HashSet<>(newlyOwned);
+        Set<String> reservedIds = new HashSet<>();
+        int n = 0;
+        for (PastDecision d : decisions) {
+            int p = partitionOf.applyAsInt(d.costCenter());
+            if (!fresh.contains(p) || nowMs - d.decidedAtMs() > timeoutMs) {
+                continue;
+            }
+            reservedIds.add(d.requestId());
+            if (!recentCostCount.containsKey(d.requestId()) && !open.containsKey(d.requestId())) {
+                add(new Reservation(
+                        d.requestId(), d.costCenter(), p, Money.usd(d.estimatedCostUsd()), d.decidedAtMs()));
+                n++;
+            }
+        }
+        for (CostSeen c : recentCosts) {
+            if (fresh.contains(partitionOf.applyAsInt(c.costCenter()))
+                    && (c.tier() == Tier.CLOUD || reservedIds.contains(c.requestId()))
+                    && nowMs - c.receivedAtMs() <= settleTimeoutMs) {
+                settled.add(new Settled(c.costCenter(), c.amountUsd(), c.receivedAtMs()));
+            }
+        }
+        return n;
+    }
 
-  private void subtract(Reservation r) {
-    openByPartition.computeIfPresent(r.partition(), (k, v) -> {
-      BigDecimal left = v.subtract(r.amountUsd());
-      return left.signum() == 0 ? null : left;
-    });
-    openByCostCenter.computeIfPresent(r.costCenter(), (k, v) -> {
-      BigDecimal left = v.subtract(r.amountUsd());
-      return left.signum() == 0 ? null : left;
-    });
-    openTotal = openTotal.subtract(r.amountUsd());
-  }
+    public synchronized Stats stats(long nowMs) {
+        expire(nowMs);
+        pruneSettled(nowMs);
+        BigDecimal settledUsd = settled.stream().map(Settled::amountUsd).reduce(Money.ZERO, BigDecimal::add);
+        return new Stats(open.size(), Money.usd(openTotal), settled.size(), Money.usd(settledUsd), expired);
+    }
+
+    public synchronized List<Reservation> openReservations() {
+        return List.copyOf(open.values());
+    }
+
+    private boolean owns(String costCenter) {
+        return owned == null || owned.contains(partitionOf.applyAsInt(costCenter));
+    }
+
+    private boolean covered(Settled s, long scopeStatusReceivedAt) {
+        return scopeStatusReceivedAt != Long.MIN_VALUE && scopeStatusReceivedAt >= s.receivedAtMs() + settleHoldMs;
+    }
+
+    private void pruneSettled(long nowMs) {
+        long globalAt = statusReceivedAt.applyAsLong(Topics.GLOBAL_SCOPE);
+        settled.removeIf(s -> nowMs - s.receivedAtMs() > settleTimeoutMs
+                || (covered(s, globalAt) && covered(s, statusReceivedAt.applyAsLong(s.costCenter()))));
+    }
+
+    private void pruneRecent(long nowMs) {
+        while (!recentCosts.isEmpty() && nowMs - recentCosts.peekFirst().receivedAtMs() > timeoutMs) {
+            CostSeen old = recentCosts.removeFirst();
+            recentCostCount.computeIfPresent(old.requestId(), (k, v) -> v <= 1 ? null : v - 1);
+        }
+    }
+
+    private Reservation removeOpen(String requestId) {
+        Reservation r = open.remove(requestId);
+        if (r != null) {
+            byAge.remove(r);
+            subtract(r);
+        }
+        return r;
+    }
+
+    private void add(Reservation r) {
+        open.put(r.requestId(), r);
+        byAge.add(r);
+        openByCostCenter.merge(r.costCenter(), r.amountUsd(), BigDecimal::add);
+        openByPartition.merge(r.partition(), r.amountUsd(), BigDecimal::add);
+        openTotal = openTotal.add(r.amountUsd());
+    }
+
+    private void subtract(Reservation r) {
+        openByPartition.computeIfPresent(r.partition(), (k, v) -> {
+            BigDecimal left = v.subtract(r.amountUsd());
+            return left.signum() == 0 ? null : left;
+        });
+        openByCostCenter.computeIfPresent(r.costCenter(), (k, v) -> {
+            BigDecimal left = v.subtract(r.amountUsd());
+            return left.signum() == 0 ? null : left;
+        });
+        openTotal = openTotal.subtract(r.amountUsd());
+    }
 }

@@ -19,30 +19,38 @@ import java.time.Duration;
  */
 final class RouterState {
 
-  final RulesBook rules;
-  final BudgetBook budgets;
-  final HealthBoard health;
+    final RulesBook rules;
+    final BudgetBook budgets;
+    final HealthBoard health;
 
-  private RouterState(RulesBook rules, BudgetBook budgets, HealthBoard health) {
-    this.rules = rules;
-    this.budgets = budgets;
-    this.health = health;
-  }
+    private RouterState(RulesBook rules, BudgetBook budgets, HealthBoard health) {
+        this.rules = rules;
+        this.budgets = budgets;
+        this.health = health;
+    }
 
-  static KafkaClientSettings settings(String bootstrapServers, String schemaRegistryUrl) {
-    return new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
-  }
+    static KafkaClientSettings settings(String bootstrapServers, String schemaRegistryUrl) {
+        return new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
+    }
 
-  static RouterState read(KafkaClientSettings client, ModelCatalog catalog, DefaultRules.Table defaults, Duration timeout) {
-    RulesBook rules = new RulesBook(defaults, new RuleValidator(catalog));
-    RouterConfiguration router = RouterConfiguration.DEFAULTS; // what a router runs with unless configured
-    BudgetBook budgets = new BudgetBook(router.defaultThresholds());
-    HealthBoard health = new HealthBoard(router.healthStaleness(), router.localAverageService());
-    new StateFeed(
-            client, "tiergate-cli-state-" + System.nanoTime(), new EventDecoder(client), rules, budgets, health, null,
-            Duration.ZERO, Duration.ofMillis(200), Clock.systemUTC())
-        .loadToEnd(timeout);
-    return new RouterState(rules, budgets, health);
-  }
-
+    static RouterState read(
+            KafkaClientSettings client, ModelCatalog catalog, DefaultRules.Table defaults, Duration timeout) {
+        RulesBook rules = new RulesBook(defaults, new RuleValidator(catalog));
+        RouterConfiguration router = RouterConfiguration.DEFAULTS; // what a router runs with unless configured
+        BudgetBook budgets = new BudgetBook(router.defaultThresholds());
+        HealthBoard health = new HealthBoard(router.healthStaleness(), router.localAverageService());
+        new StateFeed(
+                        client,
+                        "tiergate-cli-state-" + System.nanoTime(),
+                        new EventDecoder(client),
+                        rules,
+                        budgets,
+                        health,
+                        null,
+                        Duration.ZERO,
+                        Duration.ofMillis(200),
+                        Clock.systemUTC())
+                .loadToEnd(timeout);
+        return new RouterState(rules, budgets, health);
+    }
 }

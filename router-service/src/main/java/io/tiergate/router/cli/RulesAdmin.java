@@ -37,121 +37,140 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RulesAdmin implements AutoCloseable {
 
-  /** One row of the effective table. */
-  public record Row(TaskType taskType, RouteRule rule, RoutingTable.Source source) {}
+    /** One row of the effective table. */
+    public record Row(TaskType taskType, RouteRule rule, RoutingTable.Source source) {}
 
-  private final KafkaClientSettings client;
-  private final ModelCatalog catalog;
-  private final DefaultRules.Table defaults;
-  private final RuleValidator validator;
-  private final Duration timeout;
-  private EventPublisher publisher;
+    private final KafkaClientSettings client;
+    private final ModelCatalog catalog;
+    private final DefaultRules.Table defaults;
+    private final RuleValidator validator;
+    private final Duration timeout;
+    private EventPublisher publisher;
 
-  public RulesAdmin(String bootstrapServers, String schemaRegistryUrl) {
-    this(bootstrapServers, schemaRegistryUrl, PriceTable.loadDefault(), null, Duration.ofSeconds(30));
-  }
-
-  public RulesAdmin(String bootstrapServers, String schemaRegistryUrl, PriceTable prices, DefaultRules.Table defaults, Duration timeout) {
-    this.client = RouterState.settings(bootstrapServers, schemaRegistryUrl);
-    this.catalog = new ModelCatalog(prices);
-    this.defaults = defaults != null ? defaults : DefaultRules.load(catalog);
-    this.validator = new RuleValidator(catalog);
-    this.timeout = timeout;
-  }
-
-  /**
-   * Validates and writes an override for {@code taskType}; returns the record written.
-   *
-   * @param fallbackModels cloud models (escalation targets for a LOCAL rule, fallbacks for a CLOUD rule)
-   * @param localComplexityThreshold LOCAL rules only: above it requests go to the first fallback; may be null
-   * @throws IllegalArgumentException with the reason, when the routers would reject the rule
-   */
-  public RoutingRule set(String taskType, Tier tier, String model, List<String> fallbackModels, Double localComplexityThreshold) {
-    RoutingRule rule =
-        RoutingRule.newBuilder()
-            .setTaskType(taskType == null ? null : taskType.toUpperCase(Locale.ROOT))
-            .setTier(tier)
-            .setModel(model)
-            .setFallbackModels(fallbackModels == null ? List.of() : List.copyOf(fallbackModels))
-            .setLocalComplexityThreshold(localComplexityThreshold)
-            .setUpdatedAt(Instant.now())
-            .build();
-    validator.check(rule);
-    await(publisher().send(Topics.ROUTING_RULES, rule.getTaskType(), rule));
-    return rule;
-  }
-
-  /** The table in force: every task type with its rule and whether it is the default or an override. */
-  public List<Row> show() {
-    RoutingTable table = RouterState.read(client, catalog, defaults, timeout).rules.current();
-    List<Row> rows = new ArrayList<>();
-    for (TaskType t : TaskType.values()) {
-      rows.add(new Row(t, table.rule(t), table.source(t)));
+    public RulesAdmin(String bootstrapServers, String schemaRegistryUrl) {
+        this(bootstrapServers, schemaRegistryUrl, PriceTable.loadDefault(), null, Duration.ofSeconds(30));
     }
-    return rows;
-  }
 
-  /** Restores the default for {@code taskType} (a tombstone). */
-  public void reset(String taskType) {
-    String name = taskType == null ? null : taskType.toUpperCase(Locale.ROOT);
-    try {
-      RuleValidator.parseTaskType(name);
-    } catch (InvalidRuleException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+    public RulesAdmin(
+            String bootstrapServers,
+            String schemaRegistryUrl,
+            PriceTable prices,
+            DefaultRules.Table defaults,
+            Duration timeout) {
+        this.client = RouterState.settings(bootstrapServers, schemaRegistryUrl);
+        this.catalog = new ModelCatalog(prices);
+        this.defaults = defaults != null ? defaults : DefaultRules.load(catalog);
+        this.validator = new RuleValidator(catalog);
+        this.timeout = timeout;
     }
-    await(publisher().sendTombstone(Topics.ROUTING_RULES, name));
-  }
 
-  /** Restores every default: a tombstone for each task type; returns the types that had an override. */
-  public List<TaskType> resetAll() {
-    List<TaskType> overridden = show().stream().filter(r -> r.source() == RoutingTable.Source.OVERRIDE).map(Row::taskType).toList();
-    for (TaskType t : TaskType.values()) {
-      await(publisher().sendTombstone(Topics.ROUTING_RULES, t.name()));
+    /**
+     * Validates and writes an override for {@code taskType}; returns the record written.
+     *
+     * @param fallbackModels cloud models (escalation targets for a LOCAL rule, fallbacks for a CLOUD rule)
+     * @param localComplexityThreshold LOCAL rules only: above it requests go to the first fallback; may be null
+     * @throws IllegalArgumentException with the reason, when the routers would reject the rule
+     */
+    public RoutingRule set(
+            String taskType, Tier tier, String model, List<String> fallbackModels, Double localComplexityThreshold) {
+        RoutingRule rule = RoutingRule.newBuilder()
+                .setTaskType(taskType == null ? null : taskType.toUpperCase(Locale.ROOT))
+                .setTier(tier)
+                .setModel(model)
+                .setFallbackModels(fallbackModels == null ? List.of() : List.copyOf(fallbackModels))
+                .setLocalComplexityThreshold(localComplexityThreshold)
+                .setUpdatedAt(Instant.now())
+                .build();
+        validator.check(rule);
+        await(publisher().send(Topics.ROUTING_RULES, rule.getTaskType(), rule));
+        return rule;
     }
-    return overridden;
-  }
 
-  /** A fixed-width table for the terminal. */
-  public static String render(List<Row> rows) {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-15s %-6s %-30s %-10s %-55s %s%n", "TASK TYPE", "TIER", "MODEL", "THRESHOLD", "FALLBACKS", "SOURCE"));
-    for (Row r : rows) {
-      RouteRule rule = r.rule();
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "%-15s %-6s %-30s %-10s %-55s %s%n",
-              r.taskType(),
-              rule.tier(),
-              rule.model(),
-              rule.localComplexityThreshold() == null ? "-" : String.format(Locale.ROOT, "%.2f", rule.localComplexityThreshold()),
-              rule.fallbackModels().isEmpty() ? "-" : String.join(", ", rule.fallbackModels()),
-              r.source()));
+    /** The table in force: every task type with its rule and whether it is the default or an override. */
+    public List<Row> show() {
+        RoutingTable table =
+                RouterState.read(client, catalog, defaults, timeout).rules.current();
+        List<Row> rows = new ArrayList<>();
+        for (TaskType t : TaskType.values()) {
+            rows.add(new Row(t, table.rule(t), table.source(t)));
+        }
+        return rows;
     }
-    return out.toString();
-  }
 
-  private EventPublisher publisher() {
-    if (publisher == null) {
-      publisher = new EventPublisher(client);
+    /** Restores the default for {@code taskType} (a tombstone). */
+    public void reset(String taskType) {
+        String name = taskType == null ? null : taskType.toUpperCase(Locale.ROOT);
+        try {
+            RuleValidator.parseTaskType(name);
+        } catch (InvalidRuleException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        await(publisher().sendTombstone(Topics.ROUTING_RULES, name));
     }
-    return publisher;
-  }
 
-  private void await(CompletableFuture<?> send) {
-    try {
-      send.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while writing to " + Topics.ROUTING_RULES.name(), e);
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot write to " + Topics.ROUTING_RULES.name() + ": " + e.getMessage(), e);
+    /** Restores every default: a tombstone for each task type; returns the types that had an override. */
+    public List<TaskType> resetAll() {
+        List<TaskType> overridden = show().stream()
+                .filter(r -> r.source() == RoutingTable.Source.OVERRIDE)
+                .map(Row::taskType)
+                .toList();
+        for (TaskType t : TaskType.values()) {
+            await(publisher().sendTombstone(Topics.ROUTING_RULES, t.name()));
+        }
+        return overridden;
     }
-  }
 
-  @Override
-  public void close() {
-    if (publisher != null) {
-      publisher.close();
+    /** A fixed-width table for the terminal. */
+    public static String render(List<Row> rows) {
+        StringBuilder out = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-15s %-6s %-30s %-10s %-55s %s%n",
+                "TASK TYPE",
+                "TIER",
+                "MODEL",
+                "THRESHOLD",
+                "FALLBACKS",
+                "SOURCE"));
+        for (Row r : rows) {
+            RouteRule rule = r.rule();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-15s %-6s %-30s %-10s %-55s %s%n",
+                    r.taskType(),
+                    rule.tier(),
+                    rule.model(),
+                    rule.localComplexityThreshold() == null
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.2f", rule.localComplexityThreshold()),
+                    rule.fallbackModels().isEmpty() ? "-" : String.join(", ", rule.fallbackModels()),
+                    r.source()));
+        }
+        return out.toString();
     }
-  }
+
+    private EventPublisher publisher() {
+        if (publisher == null) {
+            publisher = new EventPublisher(client);
+        }
+        return publisher;
+    }
+
+    private void await(CompletableFuture<?> send) {
+        try {
+            send.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while writing to " + Topics.ROUTING_RULES.name(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Cannot write to " + Topics.ROUTING_RULES.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
 }

@@ -36,109 +36,111 @@ import java.util.Optional;
 @Context
 @ConfigurationProperties(RouterConfiguration.PREFIX)
 public record RouterConfiguration(
-    String deciderGroupId,
-    String deferredGroupId,
-    Duration reservationTimeout,
-    Duration settleHold,
-    Duration settleTimeout,
-    Duration healthStaleness,
-    Duration localAverageService,
-    Duration deferMinHold,
-    Duration deferMaxHold,
-    double defaultConserveThreshold,
-    double defaultCriticalThreshold,
-    Duration pollTimeout,
-    int maxPollRecords,
-    Duration startupTimeout,
-    @Nullable String rulesFile) {
+        String deciderGroupId,
+        String deferredGroupId,
+        Duration reservationTimeout,
+        Duration settleHold,
+        Duration settleTimeout,
+        Duration healthStaleness,
+        Duration localAverageService,
+        Duration deferMinHold,
+        Duration deferMaxHold,
+        double defaultConserveThreshold,
+        double defaultCriticalThreshold,
+        Duration pollTimeout,
+        int maxPollRecords,
+        Duration startupTimeout,
+        @Nullable String rulesFile) {
 
-  public static final String PREFIX = "tiergate.router";
+    public static final String PREFIX = "tiergate.router";
 
-  /** The router's defaults: what a property left out gets. */
-  public static final RouterConfiguration DEFAULTS =
-      new RouterConfiguration(
-          "tiergate-router",
-          "tiergate-router-deferred",
-          Duration.ofMinutes(5),
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(30),
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(10),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(60),
-          Thresholds.DEFAULT.conserve(),
-          Thresholds.DEFAULT.critical(),
-          Duration.ofMillis(100),
-          500,
-          Duration.ofSeconds(60),
-          null);
+    /** The router's defaults: what a property left out gets. */
+    public static final RouterConfiguration DEFAULTS = new RouterConfiguration(
+            "tiergate-router",
+            "tiergate-router-deferred",
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(60),
+            Thresholds.DEFAULT.conserve(),
+            Thresholds.DEFAULT.critical(),
+            Duration.ofMillis(100),
+            500,
+            Duration.ofSeconds(60),
+            null);
 
-  public RouterConfiguration {
-    PropertyCheck check = PropertyCheck.under(PREFIX);
-    check.notBlank("decider-group-id", deciderGroupId);
-    check.notBlank("deferred-group-id", deferredGroupId);
-    check.positive("reservation-timeout", reservationTimeout);
-    check.notNegative("settle-hold", settleHold);
-    check.notNegative("settle-timeout", settleTimeout);
-    check.positive("health-staleness", healthStaleness);
-    check.notNegative("local-average-service", localAverageService);
-    check.positive("defer-min-hold", deferMinHold);
-    check.positive("defer-max-hold", deferMaxHold);
-    if (deferMaxHold.compareTo(deferMinHold) < 0) {
-      throw check.invalid("defer-max-hold", ">= " + check.key("defer-min-hold") + " (" + PropertyCheck.format(deferMinHold) + ")",
-          PropertyCheck.format(deferMaxHold));
+    public RouterConfiguration {
+        PropertyCheck check = PropertyCheck.under(PREFIX);
+        check.notBlank("decider-group-id", deciderGroupId);
+        check.notBlank("deferred-group-id", deferredGroupId);
+        check.positive("reservation-timeout", reservationTimeout);
+        check.notNegative("settle-hold", settleHold);
+        check.notNegative("settle-timeout", settleTimeout);
+        check.positive("health-staleness", healthStaleness);
+        check.notNegative("local-average-service", localAverageService);
+        check.positive("defer-min-hold", deferMinHold);
+        check.positive("defer-max-hold", deferMaxHold);
+        if (deferMaxHold.compareTo(deferMinHold) < 0) {
+            throw check.invalid(
+                    "defer-max-hold",
+                    ">= " + check.key("defer-min-hold") + " (" + PropertyCheck.format(deferMinHold) + ")",
+                    PropertyCheck.format(deferMaxHold));
+        }
+        check.between("default-conserve-threshold", defaultConserveThreshold, 0, 1);
+        check.between("default-critical-threshold", defaultCriticalThreshold, 0, 1);
+        if (!(defaultConserveThreshold > 0 && defaultConserveThreshold <= defaultCriticalThreshold)) {
+            throw check.invalid(
+                    "default-conserve-threshold",
+                    "> 0 and <= " + check.key("default-critical-threshold") + " (" + defaultCriticalThreshold + ")",
+                    defaultConserveThreshold);
+        }
+        check.positive("poll-timeout", pollTimeout);
+        check.positive("max-poll-records", maxPollRecords);
+        check.positive("startup-timeout", startupTimeout);
     }
-    check.between("default-conserve-threshold", defaultConserveThreshold, 0, 1);
-    check.between("default-critical-threshold", defaultCriticalThreshold, 0, 1);
-    if (!(defaultConserveThreshold > 0 && defaultConserveThreshold <= defaultCriticalThreshold)) {
-      throw check.invalid(
-          "default-conserve-threshold", "> 0 and <= " + check.key("default-critical-threshold") + " (" + defaultCriticalThreshold + ")",
-          defaultConserveThreshold);
+
+    /** Binds {@code tiergate.router.*}; what is not set comes from {@link #DEFAULTS}. */
+    @ConfigurationInject
+    static RouterConfiguration bind(
+            Optional<String> deciderGroupId,
+            Optional<String> deferredGroupId,
+            Optional<Duration> reservationTimeout,
+            Optional<Duration> settleHold,
+            Optional<Duration> settleTimeout,
+            Optional<Duration> healthStaleness,
+            Optional<Duration> localAverageService,
+            Optional<Duration> deferMinHold,
+            Optional<Duration> deferMaxHold,
+            Optional<Double> defaultConserveThreshold,
+            Optional<Double> defaultCriticalThreshold,
+            Optional<Duration> pollTimeout,
+            Optional<Integer> maxPollRecords,
+            Optional<Duration> startupTimeout,
+            Optional<String> rulesFile) {
+        RouterConfiguration d = DEFAULTS;
+        return new RouterConfiguration(
+                PropertyCheck.text(deciderGroupId).orElse(d.deciderGroupId),
+                PropertyCheck.text(deferredGroupId).orElse(d.deferredGroupId),
+                reservationTimeout.orElse(d.reservationTimeout),
+                settleHold.orElse(d.settleHold),
+                settleTimeout.orElse(d.settleTimeout),
+                healthStaleness.orElse(d.healthStaleness),
+                localAverageService.orElse(d.localAverageService),
+                deferMinHold.orElse(d.deferMinHold),
+                deferMaxHold.orElse(d.deferMaxHold),
+                defaultConserveThreshold.orElse(d.defaultConserveThreshold),
+                defaultCriticalThreshold.orElse(d.defaultCriticalThreshold),
+                pollTimeout.orElse(d.pollTimeout),
+                maxPollRecords.orElse(d.maxPollRecords),
+                startupTimeout.orElse(d.startupTimeout),
+                PropertyCheck.text(rulesFile).orElse(d.rulesFile));
     }
-    check.positive("poll-timeout", pollTimeout);
-    check.positive("max-poll-records", maxPollRecords);
-    check.positive("startup-timeout", startupTimeout);
-  }
 
-  /** Binds {@code tiergate.router.*}; what is not set comes from {@link #DEFAULTS}. */
-  @ConfigurationInject
-  static RouterConfiguration bind(
-      Optional<String> deciderGroupId,
-      Optional<String> deferredGroupId,
-      Optional<Duration> reservationTimeout,
-      Optional<Duration> settleHold,
-      Optional<Duration> settleTimeout,
-      Optional<Duration> healthStaleness,
-      Optional<Duration> localAverageService,
-      Optional<Duration> deferMinHold,
-      Optional<Duration> deferMaxHold,
-      Optional<Double> defaultConserveThreshold,
-      Optional<Double> defaultCriticalThreshold,
-      Optional<Duration> pollTimeout,
-      Optional<Integer> maxPollRecords,
-      Optional<Duration> startupTimeout,
-      Optional<String> rulesFile) {
-    RouterConfiguration d = DEFAULTS;
-    return new RouterConfiguration(
-        PropertyCheck.text(deciderGroupId).orElse(d.deciderGroupId),
-        PropertyCheck.text(deferredGroupId).orElse(d.deferredGroupId),
-        reservationTimeout.orElse(d.reservationTimeout),
-        settleHold.orElse(d.settleHold),
-        settleTimeout.orElse(d.settleTimeout),
-        healthStaleness.orElse(d.healthStaleness),
-        localAverageService.orElse(d.localAverageService),
-        deferMinHold.orElse(d.deferMinHold),
-        deferMaxHold.orElse(d.deferMaxHold),
-        defaultConserveThreshold.orElse(d.defaultConserveThreshold),
-        defaultCriticalThreshold.orElse(d.defaultCriticalThreshold),
-        pollTimeout.orElse(d.pollTimeout),
-        maxPollRecords.orElse(d.maxPollRecords),
-        startupTimeout.orElse(d.startupTimeout),
-        PropertyCheck.text(rulesFile).orElse(d.rulesFile));
-  }
-
-  /** The thresholds of budgets without a budget.config record. */
-  public Thresholds defaultThresholds() {
-    return new Thresholds(defaultConserveThreshold, defaultCriticalThreshold);
-  }
+    /** The thresholds of budgets without a budget.config record. */
+    public Thresholds defaultThresholds() {
+        return new Thresholds(defaultConserveThreshold, defaultCriticalThreshold);
+    }
 }

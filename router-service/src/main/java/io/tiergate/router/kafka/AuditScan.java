@@ -25,36 +25,42 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditScan {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AuditScan.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AuditScan.class);
 
-  private final KafkaClientSettings client;
-  private final EventDecoder decoder;
-  private final String clientId;
+    private final KafkaClientSettings client;
+    private final EventDecoder decoder;
+    private final String clientId;
 
-  public AuditScan(KafkaClientSettings client, EventDecoder decoder, String clientId) {
-    this.client = client;
-    this.decoder = decoder;
-    this.clientId = clientId;
-  }
+    public AuditScan(KafkaClientSettings client, EventDecoder decoder, String clientId) {
+        this.client = client;
+        this.decoder = decoder;
+        this.clientId = clientId;
+    }
 
-  /** Cloud ROUTE decisions with a record timestamp at or after {@code sinceMs}, in log order. */
-  public List<PastDecision> cloudDecisionsSince(long sinceMs, Duration timeout) {
-    List<PastDecision> out = new ArrayList<>();
-    ReadSpec spec =
-        ReadSpec.of(clientId).topic(Topics.ROUTING_DECISIONS, StartAt.at(sinceMs)).maxPollRecords(5000).metadataTimeout(timeout);
-    TopicSnapshot.read(client, spec, timeout, record -> {
-      if (record.value() == null) {
-        return;
-      }
-      try {
-        RoutingDecision d = decoder.decode(Topics.ROUTING_DECISIONS, record);
-        if (d.getAction() == RoutingAction.ROUTE && d.getTier() == Tier.CLOUD) {
-          out.add(new PastDecision(d.getRequestId(), d.getCostCenter(), d.getEstimatedCostUsd(), d.getDecidedAt().toEpochMilli()));
-        }
-      } catch (EventDecoder.DecodeException e) {
-        LOG.warn("Skipped an undecodable audit record: {}", e.getMessage());
-      }
-    });
-    return out;
-  }
+    /** Cloud ROUTE decisions with a record timestamp at or after {@code sinceMs}, in log order. */
+    public List<PastDecision> cloudDecisionsSince(long sinceMs, Duration timeout) {
+        List<PastDecision> out = new ArrayList<>();
+        ReadSpec spec = ReadSpec.of(clientId)
+                .topic(Topics.ROUTING_DECISIONS, StartAt.at(sinceMs))
+                .maxPollRecords(5000)
+                .metadataTimeout(timeout);
+        TopicSnapshot.read(client, spec, timeout, record -> {
+            if (record.value() == null) {
+                return;
+            }
+            try {
+                RoutingDecision d = decoder.decode(Topics.ROUTING_DECISIONS, record);
+                if (d.getAction() == RoutingAction.ROUTE && d.getTier() == Tier.CLOUD) {
+                    out.add(new PastDecision(
+                            d.getRequestId(),
+                            d.getCostCenter(),
+                            d.getEstimatedCostUsd(),
+                            d.getDecidedAt().toEpochMilli()));
+                }
+            } catch (EventDecoder.DecodeException e) {
+                LOG.warn("Skipped an undecodable audit record: {}", e.getMessage());
+            }
+        });
+        return out;
+    }
 }

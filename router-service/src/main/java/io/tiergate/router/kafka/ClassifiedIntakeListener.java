@@ -22,36 +22,37 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * {@code inference.classified.dlq}; offsets commit (asynchronously, off the latency path) after the
  * forwarded records are durable, so a lost commit only means a batch is forwarded again.
  */
-@RetryingBatchListener(groupId = "${tiergate.router.intake-group-id:tiergate-router-intake}", offsetStrategy = OffsetStrategy.ASYNC)
+@RetryingBatchListener(
+        groupId = "${tiergate.router.intake-group-id:tiergate-router-intake}",
+        offsetStrategy = OffsetStrategy.ASYNC)
 public class ClassifiedIntakeListener {
 
-  private final InboundRecords inbound;
-  private final EventPublisher publisher;
+    private final InboundRecords inbound;
+    private final EventPublisher publisher;
 
-  public ClassifiedIntakeListener(InboundRecords inbound, EventPublisher publisher) {
-    this.inbound = inbound;
-    this.publisher = publisher;
-  }
+    public ClassifiedIntakeListener(InboundRecords inbound, EventPublisher publisher) {
+        this.inbound = inbound;
+        this.publisher = publisher;
+    }
 
-  @Topic(Topics.Names.INFERENCE_CLASSIFIED)
-  public void receive(List<ConsumerRecord<String, byte[]>> records) {
-    List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
-    for (ConsumerRecord<String, byte[]> record : records) {
-      inbound.process(
-          Topics.INFERENCE_CLASSIFIED,
-          record,
-          classified -> {
-            RequestValidator.validate(classified);
-            sends.add(publisher.send(Topics.ROUTING_BY_COST_CENTER, classified.getRequest().getCostCenter(), classified));
-          });
+    @Topic(Topics.Names.INFERENCE_CLASSIFIED)
+    public void receive(List<ConsumerRecord<String, byte[]>> records) {
+        List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            inbound.process(Topics.INFERENCE_CLASSIFIED, record, classified -> {
+                RequestValidator.validate(classified);
+                sends.add(publisher.send(
+                        Topics.ROUTING_BY_COST_CENTER, classified.getRequest().getCostCenter(), classified));
+            });
+        }
+        try {
+            CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while forwarding classified requests", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "Forwarding to " + Topics.ROUTING_BY_COST_CENTER.name() + " failed: " + e.getMessage(), e);
+        }
     }
-    try {
-      CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while forwarding classified requests", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Forwarding to " + Topics.ROUTING_BY_COST_CENTER.name() + " failed: " + e.getMessage(), e);
-    }
-  }
 }

@@ -11,9 +11,9 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class CostCenterPartitioning {
 
-  private CostCenterPartitioning() {}
+    private CostCenterPartitioning() {}
 
-  public static int partitionFor(String costCenter, int partitions) {
-    return Utils.toPositive(Utils.murmur2(costCenter.getBytes(StandardCharsets.UTF_8))) % partitions;
-  }
+    public static int partitionFor(String costCenter, int partitions) {
+        return Utils.toPositive(Utils.murmur2(costCenter.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
 }

@@ -47,218 +47,230 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeciderLoop implements Runnable, AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DeciderLoop.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeciderLoop.class);
 
-  private final RouterConfiguration config;
-  private final InboundRecords inbound;
-  private final RoutingPipeline pipeline;
-  private final BudgetGate gate;
-  private final AuditScan audit;
-  private final Clock clock;
-  private final RestartingConsumer loop;
-  private final Set<Integer> owned = new HashSet<>();
-  /** Offsets processed and durable, committed synchronously on revocation and close. */
-  private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
-  private volatile Set<Integer> ownedView = Set.of();
-  /** The current session's consumer (used on the loop's thread only). */
-  private Consumer<String, byte[]> consumer;
+    private final RouterConfiguration config;
+    private final InboundRecords inbound;
+    private final RoutingPipeline pipeline;
+    private final BudgetGate gate;
+    private final AuditScan audit;
+    private final Clock clock;
+    private final RestartingConsumer loop;
+    private final Set<Integer> owned = new HashSet<>();
+    /** Offsets processed and durable, committed synchronously on revocation and close. */
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
 
-  public DeciderLoop(
-      KafkaClientSettings client,
-      RouterConfiguration config,
-      InboundRecords inbound,
-      RoutingPipeline pipeline,
-      BudgetGate gate,
-      AuditScan audit,
-      Clock clock,
-      String clientId) {
-    this.config = config;
-    this.inbound = inbound;
-    this.pipeline = pipeline;
-    this.gate = gate;
-    this.audit = audit;
-    this.clock = clock;
-    this.loop =
-        new RestartingConsumer(
-            "Router decider",
-            LOG,
-            () -> {
-              Map<String, Object> props = RestartingConsumer.consumerConfig(client, config.deciderGroupId(), clientId);
-              props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-              return RestartingConsumer.newConsumer(props);
-            },
-            this::forgetAll);
-  }
+    private volatile Set<Integer> ownedView = Set.of();
+    /** The current session's consumer (used on the loop's thread only). */
+    private Consumer<String, byte[]> consumer;
 
-  @Override
-  public void run() {
-    // an unexpected failure (e.g. the audit scan timing out during a rebalance) must not stop
-    // routing: start over with a fresh consumer, which rebuilds the reservations on assignment
-    loop.run(this::consumeUntilStopped);
-  }
-
-  /** After a failed session: nothing is owned or pending until the next assignment. */
-  private void forgetAll() {
-    pending.clear();
-    owned.clear();
-    alignLedgerOwnership(Set.of(), 1);
-  }
-
-  private void consumeUntilStopped(Consumer<String, byte[]> session) {
-    consumer = session;
-    try {
-      consumer.subscribe(List.of(Topics.ROUTING_BY_COST_CENTER.name()), new Rebalance());
-      while (loop.running()) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
-        if (!records.isEmpty()) {
-          processBatch(records);
-        }
-      }
-    } finally {
-      commitPendingSync(pending.keySet());
+    public DeciderLoop(
+            KafkaClientSettings client,
+            RouterConfiguration config,
+            InboundRecords inbound,
+            RoutingPipeline pipeline,
+            BudgetGate gate,
+            AuditScan audit,
+            Clock clock,
+            String clientId) {
+        this.config = config;
+        this.inbound = inbound;
+        this.pipeline = pipeline;
+        this.gate = gate;
+        this.audit = audit;
+        this.clock = clock;
+        this.loop = new RestartingConsumer(
+                "Router decider",
+                LOG,
+                () -> {
+                    Map<String, Object> props =
+                            RestartingConsumer.consumerConfig(client, config.deciderGroupId(), clientId);
+                    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+                    return RestartingConsumer.newConsumer(props);
+                },
+                this::forgetAll);
     }
-  }
 
-  private void commitPendingSync(Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      OffsetAndMetadata o = pending.get(tp);
-      if (o != null) {
-        offsets.put(tp, o);
-      }
+    @Override
+    public void run() {
+        // an unexpected failure (e.g. the audit scan timing out during a rebalance) must not stop
+        // routing: start over with a fresh consumer, which rebuilds the reservations on assignment
+        loop.run(this::consumeUntilStopped);
     }
-    if (offsets.isEmpty()) {
-      return;
-    }
-    try {
-      consumer.commitSync(offsets, Duration.ofSeconds(30));
-      offsets.keySet().forEach(pending::remove);
-    } catch (RuntimeException e) {
-      LOG.warn("Offset commit of {} failed: {}; those records will be decided again", offsets.keySet(), e.toString());
-    }
-  }
 
-  private void processBatch(ConsumerRecords<String, byte[]> records) {
-    List<Decision> decided = new ArrayList<>();
-    List<CompletableFuture<?>> sends = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-    try {
-      for (ConsumerRecord<String, byte[]> record : records) {
-        int deferCount = TierPublisher.deferCount(header(record, TierPublisher.DEFER_COUNT_HEADER));
-        inbound.process(
-            Topics.ROUTING_BY_COST_CENTER,
-            record,
-            classified -> {
-              RoutingPipeline.Routed routed = pipeline.route(classified, record.partition(), deferCount);
-              decided.add(routed.decision());
-              sends.addAll(routed.sends());
-            });
-        commit.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-      }
-      // the offsets commit only after every tier/audit record is durable: nothing is lost. The commit
-      // itself is asynchronous (one round trip less per batch); a lost async commit only means the
-      // batch is decided again after a crash. Revocation and close commit synchronously, so a
-      // partition's next owner starts after everything this instance decided (see the rebuild).
-      CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
-      pending.putAll(commit);
-      consumer.commitAsync(
-          commit,
-          (offsets, error) -> {
-            if (error != null) {
-              LOG.warn("Async offset commit failed ({}); the next commit or revocation covers it", error.toString());
+    /** After a failed session: nothing is owned or pending until the next assignment. */
+    private void forgetAll() {
+        pending.clear();
+        owned.clear();
+        alignLedgerOwnership(Set.of(), 1);
+    }
+
+    private void consumeUntilStopped(Consumer<String, byte[]> session) {
+        consumer = session;
+        try {
+            consumer.subscribe(List.of(Topics.ROUTING_BY_COST_CENTER.name()), new Rebalance());
+            while (loop.running()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
+                if (!records.isEmpty()) {
+                    processBatch(records);
+                }
             }
-          });
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      retryBatch(records, decided, e);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      if (e instanceof WakeupException) {
-        throw (WakeupException) e;
-      }
-      retryBatch(records, decided, e);
+        } finally {
+            commitPendingSync(pending.keySet());
+        }
     }
-  }
 
-  private void retryBatch(ConsumerRecords<String, byte[]> records, List<Decision> decided, Exception cause) {
-    LOG.warn("Routing batch of {} records failed ({}); cancelling its reservations and consuming it again", records.count(), cause.toString());
-    decided.forEach(pipeline::rollback);
-    for (TopicPartition tp : records.partitions()) {
-      consumer.seek(tp, records.records(tp).get(0).offset());
+    private void commitPendingSync(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata o = pending.get(tp);
+            if (o != null) {
+                offsets.put(tp, o);
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, Duration.ofSeconds(30));
+            offsets.keySet().forEach(pending::remove);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Offset commit of {} failed: {}; those records will be decided again",
+                    offsets.keySet(),
+                    e.toString());
+        }
     }
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      loop.stop();
+
+    private void processBatch(ConsumerRecords<String, byte[]> records) {
+        List<Decision> decided = new ArrayList<>();
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        try {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                int deferCount = TierPublisher.deferCount(header(record, TierPublisher.DEFER_COUNT_HEADER));
+                inbound.process(Topics.ROUTING_BY_COST_CENTER, record, classified -> {
+                    RoutingPipeline.Routed routed = pipeline.route(classified, record.partition(), deferCount);
+                    decided.add(routed.decision());
+                    sends.addAll(routed.sends());
+                });
+                commit.put(
+                        new TopicPartition(record.topic(), record.partition()),
+                        new OffsetAndMetadata(record.offset() + 1));
+            }
+            // the offsets commit only after every tier/audit record is durable: nothing is lost. The commit
+            // itself is asynchronous (one round trip less per batch); a lost async commit only means the
+            // batch is decided again after a crash. Revocation and close commit synchronously, so a
+            // partition's next owner starts after everything this instance decided (see the rebuild).
+            CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+            pending.putAll(commit);
+            consumer.commitAsync(commit, (offsets, error) -> {
+                if (error != null) {
+                    LOG.warn(
+                            "Async offset commit failed ({}); the next commit or revocation covers it",
+                            error.toString());
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            retryBatch(records, decided, e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            if (e instanceof WakeupException) {
+                throw (WakeupException) e;
+            }
+            retryBatch(records, decided, e);
+        }
     }
-  }
 
-  private static byte[] header(ConsumerRecord<?, ?> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? null : h.value();
-  }
+    private void retryBatch(ConsumerRecords<String, byte[]> records, List<Decision> decided, Exception cause) {
+        LOG.warn(
+                "Routing batch of {} records failed ({}); cancelling its reservations and consuming it again",
+                records.count(),
+                cause.toString());
+        decided.forEach(pipeline::rollback);
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).get(0).offset());
+        }
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loop.stop();
+        }
+    }
 
-  /** Keeps the reservation ledger aligned with the partitions this instance decides. */
-  private final class Rebalance implements ConsumerRebalanceListener {
+    private static byte[] header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : h.value();
+    }
+
+    /** Keeps the reservation ledger aligned with the partitions this instance decides. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitPendingSync(partitions);
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions); // another member owns them already: no commit
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            partitions.forEach(tp -> {
+                owned.remove(tp.partition());
+                pending.remove(tp);
+            });
+            alignLedger();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<Integer> fresh = new HashSet<>();
+            partitions.forEach(tp -> fresh.add(tp.partition()));
+            owned.addAll(fresh);
+            int count = alignLedger();
+            if (fresh.isEmpty()) {
+                return;
+            }
+            long now = clock.millis();
+            var past =
+                    audit.cloudDecisionsSince(now - config.reservationTimeout().toMillis(), Duration.ofSeconds(60));
+            int rebuilt = gate.ledger().rebuild(fresh, past, now);
+            LOG.info(
+                    "Deciding routing.by-cost-center partitions {} of {} (global budget share 1/{}); rebuilt {} open reservations from {} recent cloud decisions",
+                    owned,
+                    count,
+                    count,
+                    rebuilt,
+                    past.size());
+        }
+
+        private int alignLedger() {
+            int count = Math.max(
+                    1,
+                    consumer.partitionsFor(Topics.ROUTING_BY_COST_CENTER.name()).size());
+            alignLedgerOwnership(Set.copyOf(owned), count);
+            return count;
+        }
+    }
+
+    private void alignLedgerOwnership(Set<Integer> partitions, int count) {
+        gate.globalShareDivisor(count);
+        ReservationLedger ledger = gate.ledger();
+        ledger.assign(partitions, cc -> CostCenterPartitioning.partitionFor(cc, count));
+        ownedView = Set.copyOf(partitions);
+    }
+
+    /** The routing.by-cost-center partitions this instance decides right now. */
+    public Set<Integer> ownedPartitions() {
+        return ownedView;
+    }
 
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      commitPendingSync(partitions);
-      forget(partitions);
+    public void close() {
+        loop.close();
     }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      forget(partitions); // another member owns them already: no commit
-    }
-
-    private void forget(Collection<TopicPartition> partitions) {
-      partitions.forEach(
-          tp -> {
-            owned.remove(tp.partition());
-            pending.remove(tp);
-          });
-      alignLedger();
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      Set<Integer> fresh = new HashSet<>();
-      partitions.forEach(tp -> fresh.add(tp.partition()));
-      owned.addAll(fresh);
-      int count = alignLedger();
-      if (fresh.isEmpty()) {
-        return;
-      }
-      long now = clock.millis();
-      var past = audit.cloudDecisionsSince(now - config.reservationTimeout().toMillis(), Duration.ofSeconds(60));
-      int rebuilt = gate.ledger().rebuild(fresh, past, now);
-      LOG.info(
-          "Deciding routing.by-cost-center partitions {} of {} (global budget share 1/{}); rebuilt {} open reservations from {} recent cloud decisions",
-          owned, count, count, rebuilt, past.size());
-    }
-
-    private int alignLedger() {
-      int count = Math.max(1, consumer.partitionsFor(Topics.ROUTING_BY_COST_CENTER.name()).size());
-      alignLedgerOwnership(Set.copyOf(owned), count);
-      return count;
-    }
-  }
-
-  private void alignLedgerOwnership(Set<Integer> partitions, int count) {
-    gate.globalShareDivisor(count);
-    ReservationLedger ledger = gate.ledger();
-    ledger.assign(partitions, cc -> CostCenterPartitioning.partitionFor(cc, count));
-    ownedView = Set.copyOf(partitions);
-  }
-
-  /** The routing.by-cost-center partitions this instance decides right now. */
-  public Set<Integer> ownedPartitions() {
-    return ownedView;
-  }
-
-  @Override
-  public void close() {
-    loop.close();
-  }
 }

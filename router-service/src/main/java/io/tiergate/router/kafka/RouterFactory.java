@@ -23,35 +23,37 @@ import java.time.Clock;
 @Factory
 public class RouterFactory {
 
-  /** The shared price table: the one in the schemas jar, or {@code tiergate.price-table} (a file). */
-  @Singleton
-  ModelCatalog modelCatalog(@Value("${tiergate.price-table:}") String priceTableFile) {
-    return new ModelCatalog(priceTableFile.isBlank() ? PriceTable.loadDefault() : PriceTable.load(Path.of(priceTableFile)));
-  }
+    /** The shared price table: the one in the schemas jar, or {@code tiergate.price-table} (a file). */
+    @Singleton
+    ModelCatalog modelCatalog(@Value("${tiergate.price-table:}") String priceTableFile) {
+        return new ModelCatalog(
+                priceTableFile.isBlank() ? PriceTable.loadDefault() : PriceTable.load(Path.of(priceTableFile)));
+    }
 
-  @Singleton
-  DefaultRules.Table defaultRules(ModelCatalog catalog, RouterConfiguration config) {
-    String file = config.rulesFile();
-    return file == null || file.isBlank() ? DefaultRules.load(catalog) : DefaultRules.load(Path.of(file), catalog);
-  }
+    @Singleton
+    DefaultRules.Table defaultRules(ModelCatalog catalog, RouterConfiguration config) {
+        String file = config.rulesFile();
+        return file == null || file.isBlank() ? DefaultRules.load(catalog) : DefaultRules.load(Path.of(file), catalog);
+    }
 
-  @Singleton
-  RuleValidator ruleValidator(ModelCatalog catalog) {
-    return new RuleValidator(catalog);
-  }
+    @Singleton
+    RuleValidator ruleValidator(ModelCatalog catalog) {
+        return new RuleValidator(catalog);
+    }
 
-  @Singleton
-  @Requires(notEnv = Environment.CLI)
-  @Bean(preDestroy = "close")
-  RouterNode routerNode(
-      RouterConfiguration config,
-      KafkaClientSettings client,
-      ModelCatalog catalog,
-      DefaultRules.Table defaults,
-      EventPublisher publisher,
-      EventDecoder decoder,
-      DeadLetters deadLetters,
-      MeterRegistry registry) {
-    return new RouterNode(config, client, catalog, defaults, publisher, decoder, deadLetters, registry, Clock.systemUTC());
-  }
+    @Singleton
+    @Requires(notEnv = Environment.CLI)
+    @Bean(preDestroy = "close")
+    RouterNode routerNode(
+            RouterConfiguration config,
+            KafkaClientSettings client,
+            ModelCatalog catalog,
+            DefaultRules.Table defaults,
+            EventPublisher publisher,
+            EventDecoder decoder,
+            DeadLetters deadLetters,
+            MeterRegistry registry) {
+        return new RouterNode(
+                config, client, catalog, defaults, publisher, decoder, deadLetters, registry, Clock.systemUTC());
+    }
 }

@@ -11,14 +11,14 @@ import jakarta.inject.Singleton;
 @Requires(notEnv = Environment.CLI)
 public class RouterLifecycle implements ApplicationEventListener<StartupEvent> {
 
-  private final RouterNode node;
+    private final RouterNode node;
 
-  public RouterLifecycle(RouterNode node) {
-    this.node = node;
-  }
+    public RouterLifecycle(RouterNode node) {
+        this.node = node;
+    }
 
-  @Override
-  public void onApplicationEvent(StartupEvent event) {
-    node.start();
-  }
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        node.start();
+    }
 }

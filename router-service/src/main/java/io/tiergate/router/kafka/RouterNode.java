@@ -34,118 +34,140 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouterNode implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RouterNode.class);
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final Logger LOG = LoggerFactory.getLogger(RouterNode.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-  private final RouterConfiguration config;
-  private final RulesBook rules;
-  private final BudgetBook budgets;
-  private final HealthBoard health;
-  private final BudgetGate gate;
-  private final RoutingPipeline pipeline;
-  private final RouterMetrics metrics;
-  private final StateFeed feed;
-  private final DeciderLoop decider;
-  private final DeferredReleaser releaser;
-  private Thread deciderThread;
-  private Thread releaserThread;
+    private final RouterConfiguration config;
+    private final RulesBook rules;
+    private final BudgetBook budgets;
+    private final HealthBoard health;
+    private final BudgetGate gate;
+    private final RoutingPipeline pipeline;
+    private final RouterMetrics metrics;
+    private final StateFeed feed;
+    private final DeciderLoop decider;
+    private final DeferredReleaser releaser;
+    private Thread deciderThread;
+    private Thread releaserThread;
 
-  public RouterNode(
-      RouterConfiguration config,
-      KafkaClientSettings client,
-      ModelCatalog catalog,
-      DefaultRules.Table defaults,
-      EventPublisher publisher,
-      EventDecoder decoder,
-      DeadLetters deadLetters,
-      MeterRegistry registry,
-      Clock clock) {
-    this.config = config;
-    String id = client.applicationName() + "-" + INSTANCES.incrementAndGet();
-    this.rules = new RulesBook(defaults, new RuleValidator(catalog));
-    this.budgets = new BudgetBook(config.defaultThresholds());
-    this.health = new HealthBoard(config.healthStaleness(), config.localAverageService());
-    ReservationLedger ledger =
-        new ReservationLedger(config.reservationTimeout(), config.settleHold(), config.settleTimeout(), budgets::lastReceivedAtMs);
-    this.gate = new BudgetGate(budgets, ledger, clock::millis);
-    this.metrics = new RouterMetrics(registry);
-    metrics.bind(gate, clock::millis);
-    EventSink sink = new SovereigntyGuard(new KafkaEventSink(publisher), metrics::sovereigntyBlocked);
-    this.pipeline =
-        new RoutingPipeline(
-            new RoutingPolicy(catalog), rules::current, gate, health::localCapacity, new TierPublisher(sink), metrics, clock);
-    this.feed =
-        new StateFeed(client, id + "-state", decoder, rules, budgets, health, ledger, config.reservationTimeout(), config.pollTimeout(), clock);
-    InboundRecords inbound = new InboundRecords(decoder, deadLetters);
-    this.decider =
-        new DeciderLoop(client, config, inbound, pipeline, gate, new AuditScan(client, decoder, id + "-audit-scan"), clock, id + "-decider");
-    this.releaser = new DeferredReleaser(client, config, decoder, deadLetters, sink, budgets, clock, id + "-deferred");
-  }
-
-  /** Reads the state topics to their end, then starts deciding and releasing. */
-  public void start() {
-    feed.start();
-    try {
-      if (!feed.awaitCaughtUp(config.startupTimeout())) {
-        throw new IllegalStateException("Router state topics not read within " + config.startupTimeout());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while reading router state", e);
+    public RouterNode(
+            RouterConfiguration config,
+            KafkaClientSettings client,
+            ModelCatalog catalog,
+            DefaultRules.Table defaults,
+            EventPublisher publisher,
+            EventDecoder decoder,
+            DeadLetters deadLetters,
+            MeterRegistry registry,
+            Clock clock) {
+        this.config = config;
+        String id = client.applicationName() + "-" + INSTANCES.incrementAndGet();
+        this.rules = new RulesBook(defaults, new RuleValidator(catalog));
+        this.budgets = new BudgetBook(config.defaultThresholds());
+        this.health = new HealthBoard(config.healthStaleness(), config.localAverageService());
+        ReservationLedger ledger = new ReservationLedger(
+                config.reservationTimeout(), config.settleHold(), config.settleTimeout(), budgets::lastReceivedAtMs);
+        this.gate = new BudgetGate(budgets, ledger, clock::millis);
+        this.metrics = new RouterMetrics(registry);
+        metrics.bind(gate, clock::millis);
+        EventSink sink = new SovereigntyGuard(new KafkaEventSink(publisher), metrics::sovereigntyBlocked);
+        this.pipeline = new RoutingPipeline(
+                new RoutingPolicy(catalog),
+                rules::current,
+                gate,
+                health::localCapacity,
+                new TierPublisher(sink),
+                metrics,
+                clock);
+        this.feed = new StateFeed(
+                client,
+                id + "-state",
+                decoder,
+                rules,
+                budgets,
+                health,
+                ledger,
+                config.reservationTimeout(),
+                config.pollTimeout(),
+                clock);
+        InboundRecords inbound = new InboundRecords(decoder, deadLetters);
+        this.decider = new DeciderLoop(
+                client,
+                config,
+                inbound,
+                pipeline,
+                gate,
+                new AuditScan(client, decoder, id + "-audit-scan"),
+                clock,
+                id + "-decider");
+        this.releaser =
+                new DeferredReleaser(client, config, decoder, deadLetters, sink, budgets, clock, id + "-deferred");
     }
-    deciderThread = new Thread(decider, "tiergate-router-decider");
-    releaserThread = new Thread(releaser, "tiergate-router-deferred");
-    deciderThread.start();
-    releaserThread.start();
-    LOG.info("Router started: routing table {}", rules.current().version());
-  }
 
-  public RulesBook rules() {
-    return rules;
-  }
-
-  public BudgetBook budgets() {
-    return budgets;
-  }
-
-  public BudgetGate gate() {
-    return gate;
-  }
-
-  public HealthBoard health() {
-    return health;
-  }
-
-  public RoutingPipeline pipeline() {
-    return pipeline;
-  }
-
-  public RouterMetrics metrics() {
-    return metrics;
-  }
-
-  /** The routing.by-cost-center partitions this instance decides right now. */
-  public java.util.Set<Integer> ownedPartitions() {
-    return decider.ownedPartitions();
-  }
-
-  @Override
-  public void close() {
-    decider.close();
-    releaser.close();
-    join(deciderThread);
-    join(releaserThread);
-    feed.close();
-  }
-
-  private static void join(Thread t) {
-    if (t == null) {
-      return;
+    /** Reads the state topics to their end, then starts deciding and releasing. */
+    public void start() {
+        feed.start();
+        try {
+            if (!feed.awaitCaughtUp(config.startupTimeout())) {
+                throw new IllegalStateException("Router state topics not read within " + config.startupTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading router state", e);
+        }
+        deciderThread = new Thread(decider, "tiergate-router-decider");
+        releaserThread = new Thread(releaser, "tiergate-router-deferred");
+        deciderThread.start();
+        releaserThread.start();
+        LOG.info("Router started: routing table {}", rules.current().version());
     }
-    try {
-      t.join(15_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+
+    public RulesBook rules() {
+        return rules;
     }
-  }
+
+    public BudgetBook budgets() {
+        return budgets;
+    }
+
+    public BudgetGate gate() {
+        return gate;
+    }
+
+    public HealthBoard health() {
+        return health;
+    }
+
+    public RoutingPipeline pipeline() {
+        return pipeline;
+    }
+
+    public RouterMetrics metrics() {
+        return metrics;
+    }
+
+    /** The routing.by-cost-center partitions this instance decides right now. */
+    public java.util.Set<Integer> ownedPartitions() {
+        return decider.ownedPartitions();
+    }
+
+    @Override
+    public void close() {
+        decider.close();
+        releaser.close();
+        join(deciderThread);
+        join(releaserThread);
+        feed.close();
+    }
+
+    private static void join(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -17,26 +17,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @RetryingBatchListener(groupId = "${tiergate.router.rules-audit-group-id:tiergate-router-rules-audit}")
 public class RoutingRulesAuditListener {
 
-  private final InboundRecords inbound;
-  private final RuleValidator validator;
+    private final InboundRecords inbound;
+    private final RuleValidator validator;
 
-  public RoutingRulesAuditListener(InboundRecords inbound, RuleValidator validator) {
-    this.inbound = inbound;
-    this.validator = validator;
-  }
-
-  @Topic(Topics.Names.ROUTING_RULES)
-  public void receive(List<ConsumerRecord<String, byte[]>> records) {
-    for (ConsumerRecord<String, byte[]> record : records) {
-      if (record.value() == null) {
-        try {
-          RuleValidator.parseTaskType(record.key()); // a tombstone for an unknown task type is reported too
-        } catch (InvalidRuleException e) {
-          inbound.deadLetters().send(record, e);
-        }
-        continue;
-      }
-      inbound.process(Topics.ROUTING_RULES, record, rule -> validator.validate(record.key(), rule));
+    public RoutingRulesAuditListener(InboundRecords inbound, RuleValidator validator) {
+        this.inbound = inbound;
+        this.validator = validator;
     }
-  }
+
+    @Topic(Topics.Names.ROUTING_RULES)
+    public void receive(List<ConsumerRecord<String, byte[]>> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.value() == null) {
+                try {
+                    RuleValidator.parseTaskType(record.key()); // a tombstone for an unknown task type is reported too
+                } catch (InvalidRuleException e) {
+                    inbound.deadLetters().send(record, e);
+                }
+                continue;
+            }
+            inbound.process(Topics.ROUTING_RULES, record, rule -> validator.validate(record.key(), rule));
+        }
+    }
 }

@@ -33,109 +33,117 @@ import org.slf4j.LoggerFactory;
  */
 public final class StateFeed implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(StateFeed.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StateFeed.class);
 
-  private final KafkaClientSettings client;
-  private final String clientId;
-  private final EventDecoder decoder;
-  private final RulesBook rules;
-  private final BudgetBook budgets;
-  private final HealthBoard health;
-  private final ReservationLedger ledger;
-  private final Duration costsLookback;
-  private final Duration pollTimeout;
-  private final Clock clock;
-  private volatile CompactedView view;
+    private final KafkaClientSettings client;
+    private final String clientId;
+    private final EventDecoder decoder;
+    private final RulesBook rules;
+    private final BudgetBook budgets;
+    private final HealthBoard health;
+    private final ReservationLedger ledger;
+    private final Duration costsLookback;
+    private final Duration pollTimeout;
+    private final Clock clock;
+    private volatile CompactedView view;
 
-  /**
-   * @param ledger the reservations to settle from inference.costs, or {@code null} to skip costs (CLI)
-   */
-  public StateFeed(
-      KafkaClientSettings client,
-      String clientId,
-      EventDecoder decoder,
-      RulesBook rules,
-      BudgetBook budgets,
-      HealthBoard health,
-      ReservationLedger ledger,
-      Duration costsLookback,
-      Duration pollTimeout,
-      Clock clock) {
-    this.client = client;
-    this.clientId = clientId;
-    this.decoder = decoder;
-    this.rules = rules;
-    this.budgets = budgets;
-    this.health = health;
-    this.ledger = ledger;
-    this.costsLookback = costsLookback;
-    this.pollTimeout = pollTimeout;
-    this.clock = clock;
-  }
+    /**
+     * @param ledger the reservations to settle from inference.costs, or {@code null} to skip costs (CLI)
+     */
+    public StateFeed(
+            KafkaClientSettings client,
+            String clientId,
+            EventDecoder decoder,
+            RulesBook rules,
+            BudgetBook budgets,
+            HealthBoard health,
+            ReservationLedger ledger,
+            Duration costsLookback,
+            Duration pollTimeout,
+            Clock clock) {
+        this.client = client;
+        this.clientId = clientId;
+        this.decoder = decoder;
+        this.rules = rules;
+        this.budgets = budgets;
+        this.health = health;
+        this.ledger = ledger;
+        this.costsLookback = costsLookback;
+        this.pollTimeout = pollTimeout;
+        this.clock = clock;
+    }
 
-  /** The topics and where each record goes; a record's key names its scope or worker, else its value does. */
-  private CompactedView.Builder view() {
-    CompactedView.Builder view =
-        CompactedView.builder(client, decoder, clientId)
-            .pollTimeout(pollTimeout)
-            .maxPollRecords(2000)
-            .topic(Topics.ROUTING_RULES, rules::apply)
-            .topic(Topics.BUDGET_STATUS, (key, status) -> {
-              String scope = key != null ? key : status == null ? null : status.getScope();
-              if (scope != null) {
-                budgets.onStatus(scope, status, clock.millis());
-              }
-            })
-            .topic(Topics.BUDGET_CONFIG, (key, config) -> {
-              String scope = key != null ? key : config == null ? null : config.getScope();
-              if (scope != null) {
-                budgets.onConfig(scope, config);
-              }
-            })
-            .topic(Topics.WORKER_HEALTH, (key, h) -> {
-              String worker = key != null ? key : h == null ? null : h.getWorkerId();
-              if (worker != null) {
-                health.onHealth(worker, h);
-              }
-            });
-    if (ledger != null) {
-      view.alsoRead(Topics.INFERENCE_COSTS, StartAt.at(clock.millis() - costsLookback.toMillis()), (key, cost) -> {
-        if (cost != null) {
-          ledger.onCost(cost.getRequestId(), cost.getCostCenter(), cost.getTier(), cost.getCostUsd(), clock.millis());
+    /** The topics and where each record goes; a record's key names its scope or worker, else its value does. */
+    private CompactedView.Builder view() {
+        CompactedView.Builder view = CompactedView.builder(client, decoder, clientId)
+                .pollTimeout(pollTimeout)
+                .maxPollRecords(2000)
+                .topic(Topics.ROUTING_RULES, rules::apply)
+                .topic(Topics.BUDGET_STATUS, (key, status) -> {
+                    String scope = key != null ? key : status == null ? null : status.getScope();
+                    if (scope != null) {
+                        budgets.onStatus(scope, status, clock.millis());
+                    }
+                })
+                .topic(Topics.BUDGET_CONFIG, (key, config) -> {
+                    String scope = key != null ? key : config == null ? null : config.getScope();
+                    if (scope != null) {
+                        budgets.onConfig(scope, config);
+                    }
+                })
+                .topic(Topics.WORKER_HEALTH, (key, h) -> {
+                    String worker = key != null ? key : h == null ? null : h.getWorkerId();
+                    if (worker != null) {
+                        health.onHealth(worker, h);
+                    }
+                });
+        if (ledger != null) {
+            view.alsoRead(
+                    Topics.INFERENCE_COSTS, StartAt.at(clock.millis() - costsLookback.toMillis()), (key, cost) -> {
+                        if (cost != null) {
+                            ledger.onCost(
+                                    cost.getRequestId(),
+                                    cost.getCostCenter(),
+                                    cost.getTier(),
+                                    cost.getCostUsd(),
+                                    clock.millis());
+                        }
+                    });
         }
-      });
+        return view;
     }
-    return view;
-  }
 
-  /** Starts the feed on its own thread. */
-  public void start() {
-    view = view().start();
-  }
-
-  /** Reads every state topic to its current end on the calling thread, then stops (CLI). */
-  public void loadToEnd(Duration timeout) {
-    view().loadOnce(timeout);
-  }
-
-  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    boolean caughtUp = view.awaitCaughtUp(timeout);
-    if (caughtUp) {
-      LOG.info("Router state read: {} budget scopes, routing table {}", budgets.scopes().size(), rules.current().version());
+    /** Starts the feed on its own thread. */
+    public void start() {
+        view = view().start();
     }
-    return caughtUp;
-  }
 
-  public long undecodableRecords() {
-    CompactedView v = view;
-    return v == null ? 0 : v.undecodableRecords();
-  }
-
-  @Override
-  public void close() {
-    CompactedView v = view;
-    if (v != null) {
-      v.close();
+    /** Reads every state topic to its current end on the calling thread, then stops (CLI). */
+    public void loadToEnd(Duration timeout) {
+        view().loadOnce(timeout);
     }
-  }
+
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        boolean caughtUp = view.awaitCaughtUp(timeout);
+        if (caughtUp) {
+            LOG.info(
+                    "Router state read: {} budget scopes, routing table {}",
+                    budgets.scopes().size(),
+                    rules.current().version());
+        }
+        return caughtUp;
+    }
+
+    public long undecodableRecords() {
+        CompactedView v = view;
+        return v == null ? 0 : v.undecodableRecords();
+    }
+
+    @Override
+    public void close() {
+        CompactedView v = view;
+        if (v != null) {
+            v.close();
+        }
+    }
 }

@@ -17,48 +17,48 @@ import java.util.List;
  * exhausted scope for DEFER/REJECT.
  */
 public record Decision(
-    String requestId,
-    String costCenter,
-    TaskType taskType,
-    RoutingAction action,
-    Tier tier,
-    String model,
-    CapabilityClass capabilityClass,
-    List<String> fallbackModels,
-    BigDecimal estimatedCostUsd,
-    BudgetLevel budgetLevel,
-    RuleName rule,
-    String rationale,
-    boolean sovereign,
-    String blockingScope,
-    Instant decidedAt) {
+        String requestId,
+        String costCenter,
+        TaskType taskType,
+        RoutingAction action,
+        Tier tier,
+        String model,
+        CapabilityClass capabilityClass,
+        List<String> fallbackModels,
+        BigDecimal estimatedCostUsd,
+        BudgetLevel budgetLevel,
+        RuleName rule,
+        String rationale,
+        boolean sovereign,
+        String blockingScope,
+        Instant decidedAt) {
 
-  public Decision {
-    fallbackModels = List.copyOf(fallbackModels);
-    estimatedCostUsd = Money.usd(estimatedCostUsd);
-  }
+    public Decision {
+        fallbackModels = List.copyOf(fallbackModels);
+        estimatedCostUsd = Money.usd(estimatedCostUsd);
+    }
 
-  public boolean cloud() {
-    return action == RoutingAction.ROUTE && tier == Tier.CLOUD;
-  }
+    public boolean cloud() {
+        return action == RoutingAction.ROUTE && tier == Tier.CLOUD;
+    }
 
-  /** The audit event (routing.decisions) and the decision carried on the tier topics. */
-  public RoutingDecision toEvent() {
-    return RoutingDecision.newBuilder()
-        .setRequestId(requestId)
-        .setCostCenter(costCenter)
-        .setTaskType(taskType)
-        .setAction(action)
-        .setTier(tier)
-        .setModel(model)
-        .setCapabilityClass(capabilityClass)
-        .setFallbackModels(fallbackModels)
-        .setEstimatedCostUsd(estimatedCostUsd)
-        .setBudgetLevel(budgetLevel)
-        .setRule(rule.name())
-        .setRationale(rationale)
-        .setSovereign(sovereign)
-        .setDecidedAt(decidedAt)
-        .build();
-  }
+    /** The audit event (routing.decisions) and the decision carried on the tier topics. */
+    public RoutingDecision toEvent() {
+        return RoutingDecision.newBuilder()
+                .setRequestId(requestId)
+                .setCostCenter(costCenter)
+                .setTaskType(taskType)
+                .setAction(action)
+                .setTier(tier)
+                .setModel(model)
+                .setCapabilityClass(capabilityClass)
+                .setFallbackModels(fallbackModels)
+                .setEstimatedCostUsd(estimatedCostUsd)
+                .setBudgetLevel(budgetLevel)
+                .setRule(rule.name())
+                .setRationale(rationale)
+                .setSovereign(sovereign)
+                .setDecidedAt(decidedAt)
+                .build();
+    }
 }

@@ -12,7 +12,7 @@ package io.tiergate.router.policy;
  */
 public record LocalCapacity(boolean known, boolean overloaded, boolean circuitOpen, long queueWaitMs, String summary) {
 
-  public static LocalCapacity unknown() {
-    return new LocalCapacity(false, false, false, 0, "no local worker health known (assumed available)");
-  }
+    public static LocalCapacity unknown() {
+        return new LocalCapacity(false, false, false, 0, "no local worker health known (assumed available)");
+    }
 }

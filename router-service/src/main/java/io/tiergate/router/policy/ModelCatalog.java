@@ -19,67 +19,67 @@ import java.util.Optional;
  */
 public final class ModelCatalog {
 
-  private final PriceTable prices;
-  private final CostCalculator calculator;
+    private final PriceTable prices;
+    private final CostCalculator calculator;
 
-  public ModelCatalog(PriceTable prices) {
-    this.prices = prices;
-    this.calculator = new CostCalculator(prices);
-  }
-
-  public PriceTable prices() {
-    return prices;
-  }
-
-  public ModelPrice require(String id) {
-    return prices.require(id);
-  }
-
-  public Optional<ModelPrice> find(String id) {
-    return prices.model(id);
-  }
-
-  /** Expected cost of serving {@code type} with {@code inputTokens} on {@code model}, at wire scale. */
-  public BigDecimal estimate(ModelPrice model, TaskType type, long inputTokens) {
-    return Money.usd(calculator.estimate(model, type, Math.max(0, inputTokens)));
-  }
-
-  /** The cheapest cloud model of the table (the default escalation target when a rule names none). */
-  public ModelPrice cheapestCloud() {
-    return prices.models().stream()
-        .filter(m -> m.tier() == Tier.CLOUD)
-        .min(byPrice())
-        .orElseThrow(() -> new IllegalStateException("The price table has no cloud model"));
-  }
-
-  /**
-   * The model one capability class below {@code from}: {@code null} when that is the local class
-   * (the caller serves locally). Among cloud models of the lower class, one of {@code preferred}
-   * (the rule's own fallback chain) wins, in order; otherwise the cheapest. When no model of the
-   * class directly below exists, the next lower class is tried.
-   */
-  public ModelPrice oneClassDown(ModelPrice from, List<String> preferred) {
-    int target = from.capabilityClass().ordinal() - 1;
-    for (int cls = target; cls > CapabilityClass.LOCAL.ordinal(); cls--) {
-      CapabilityClass wanted = CapabilityClass.values()[cls];
-      for (String id : preferred) {
-        Optional<ModelPrice> m = prices.model(id);
-        if (m.isPresent() && m.get().tier() == Tier.CLOUD && m.get().capabilityClass() == wanted) {
-          return m.get();
-        }
-      }
-      Optional<ModelPrice> cheapest =
-          prices.models().stream()
-              .filter(m -> m.tier() == Tier.CLOUD && m.capabilityClass() == wanted)
-              .min(byPrice());
-      if (cheapest.isPresent()) {
-        return cheapest.get();
-      }
+    public ModelCatalog(PriceTable prices) {
+        this.prices = prices;
+        this.calculator = new CostCalculator(prices);
     }
-    return null;
-  }
 
-  private static Comparator<ModelPrice> byPrice() {
-    return Comparator.comparing((ModelPrice m) -> m.inputPerMTok().add(m.outputPerMTok())).thenComparing(ModelPrice::id);
-  }
+    public PriceTable prices() {
+        return prices;
+    }
+
+    public ModelPrice require(String id) {
+        return prices.require(id);
+    }
+
+    public Optional<ModelPrice> find(String id) {
+        return prices.model(id);
+    }
+
+    /** Expected cost of serving {@code type} with {@code inputTokens} on {@code model}, at wire scale. */
+    public BigDecimal estimate(ModelPrice model, TaskType type, long inputTokens) {
+        return Money.usd(calculator.estimate(model, type, Math.max(0, inputTokens)));
+    }
+
+    /** The cheapest cloud model of the table (the default escalation target when a rule names none). */
+    public ModelPrice cheapestCloud() {
+        return prices.models().stream()
+                .filter(m -> m.tier() == Tier.CLOUD)
+                .min(byPrice())
+                .orElseThrow(() -> new IllegalStateException("The price table has no cloud model"));
+    }
+
+    /**
+     * The model one capability class below {@code from}: {@code null} when that is the local class
+     * (the caller serves locally). Among cloud models of the lower class, one of {@code preferred}
+     * (the rule's own fallback chain) wins, in order; otherwise the cheapest. When no model of the
+     * class directly below exists, the next lower class is tried.
+     */
+    public ModelPrice oneClassDown(ModelPrice from, List<String> preferred) {
+        int target = from.capabilityClass().ordinal() - 1;
+        for (int cls = target; cls > CapabilityClass.LOCAL.ordinal(); cls--) {
+            CapabilityClass wanted = CapabilityClass.values()[cls];
+            for (String id : preferred) {
+                Optional<ModelPrice> m = prices.model(id);
+                if (m.isPresent() && m.get().tier() == Tier.CLOUD && m.get().capabilityClass() == wanted) {
+                    return m.get();
+                }
+            }
+            Optional<ModelPrice> cheapest = prices.models().stream()
+                    .filter(m -> m.tier() == Tier.CLOUD && m.capabilityClass() == wanted)
+                    .min(byPrice());
+            if (cheapest.isPresent()) {
+                return cheapest.get();
+            }
+        }
+        return null;
+    }
+
+    private static Comparator<ModelPrice> byPrice() {
+        return Comparator.comparing((ModelPrice m) -> m.inputPerMTok().add(m.outputPerMTok()))
+                .thenComparing(ModelPrice::id);
+    }
 }

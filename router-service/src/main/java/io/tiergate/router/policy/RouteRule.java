@@ -11,16 +11,16 @@ import java.util.Objects;
  * to) and, for local rules, the complexity above which the request goes to the first fallback.
  */
 public record RouteRule(
-    TaskType taskType, Tier tier, String model, List<String> fallbackModels, Double localComplexityThreshold) {
+        TaskType taskType, Tier tier, String model, List<String> fallbackModels, Double localComplexityThreshold) {
 
-  public RouteRule {
-    Objects.requireNonNull(taskType, "taskType");
-    Objects.requireNonNull(tier, "tier");
-    Objects.requireNonNull(model, "model");
-    fallbackModels = List.copyOf(fallbackModels);
-  }
+    public RouteRule {
+        Objects.requireNonNull(taskType, "taskType");
+        Objects.requireNonNull(tier, "tier");
+        Objects.requireNonNull(model, "model");
+        fallbackModels = List.copyOf(fallbackModels);
+    }
 
-  public boolean local() {
-    return tier == Tier.LOCAL;
-  }
+    public boolean local() {
+        return tier == Tier.LOCAL;
+    }
 }

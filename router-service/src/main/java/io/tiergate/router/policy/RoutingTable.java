@@ -11,48 +11,49 @@ import java.util.Objects;
  */
 public final class RoutingTable {
 
-  /** Where a rule came from, for {@code rules show} and rationales. */
-  public enum Source {
-    DEFAULT,
-    OVERRIDE
-  }
-
-  private final Map<TaskType, RouteRule> rules;
-  private final Map<TaskType, Source> sources;
-  private final String localModel;
-  private final String version;
-
-  public RoutingTable(Map<TaskType, RouteRule> rules, Map<TaskType, Source> sources, String localModel, String version) {
-    this.rules = Map.copyOf(new EnumMap<>(rules));
-    this.sources = Map.copyOf(new EnumMap<>(sources));
-    this.localModel = Objects.requireNonNull(localModel, "localModel");
-    this.version = version;
-    for (TaskType type : TaskType.values()) {
-      if (!this.rules.containsKey(type)) {
-        throw new IllegalArgumentException("The routing table has no rule for " + type);
-      }
+    /** Where a rule came from, for {@code rules show} and rationales. */
+    public enum Source {
+        DEFAULT,
+        OVERRIDE
     }
-  }
 
-  /** The rule for {@code type}; every task type has one (the default file must cover all). */
-  public RouteRule rule(TaskType type) {
-    return rules.get(type == null ? TaskType.UNKNOWN : type);
-  }
+    private final Map<TaskType, RouteRule> rules;
+    private final Map<TaskType, Source> sources;
+    private final String localModel;
+    private final String version;
 
-  public Source source(TaskType type) {
-    return sources.getOrDefault(type, Source.DEFAULT);
-  }
+    public RoutingTable(
+            Map<TaskType, RouteRule> rules, Map<TaskType, Source> sources, String localModel, String version) {
+        this.rules = Map.copyOf(new EnumMap<>(rules));
+        this.sources = Map.copyOf(new EnumMap<>(sources));
+        this.localModel = Objects.requireNonNull(localModel, "localModel");
+        this.version = version;
+        for (TaskType type : TaskType.values()) {
+            if (!this.rules.containsKey(type)) {
+                throw new IllegalArgumentException("The routing table has no rule for " + type);
+            }
+        }
+    }
 
-  public Map<TaskType, RouteRule> rules() {
-    return new EnumMap<>(rules);
-  }
+    /** The rule for {@code type}; every task type has one (the default file must cover all). */
+    public RouteRule rule(TaskType type) {
+        return rules.get(type == null ? TaskType.UNKNOWN : type);
+    }
 
-  /** The local model used for sovereign requests of cloud-rule types and for budget downgrades. */
-  public String localModel() {
-    return localModel;
-  }
+    public Source source(TaskType type) {
+        return sources.getOrDefault(type, Source.DEFAULT);
+    }
 
-  public String version() {
-    return version;
-  }
+    public Map<TaskType, RouteRule> rules() {
+        return new EnumMap<>(rules);
+    }
+
+    /** The local model used for sovereign requests of cloud-rule types and for budget downgrades. */
+    public String localModel() {
+        return localModel;
+    }
+
+    public String version() {
+        return version;
+    }
 }

@@ -5,9 +5,9 @@ package io.tiergate.router.policy;
  * wins); recorded on every decision.
  */
 public enum RuleName {
-  SOVEREIGNTY,
-  BUDGET,
-  LATENCY,
-  TASK_TABLE,
-  CAPACITY
+    SOVEREIGNTY,
+    BUDGET,
+    LATENCY,
+    TASK_TABLE,
+    CAPACITY
 }

@@ -11,7 +11,7 @@ import io.tiergate.platform.kafka.InvalidInputException;
  */
 public class CloudSendRefusedException extends InvalidInputException {
 
-  public CloudSendRefusedException(String message) {
-    super(message);
-  }
+    public CloudSendRefusedException(String message) {
+        super(message);
+    }
 }

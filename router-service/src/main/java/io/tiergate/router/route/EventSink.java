@@ -8,6 +8,7 @@ import org.apache.avro.specific.SpecificRecord;
 /** Where the router's output goes: Kafka in the service, a list in unit tests. */
 public interface EventSink {
 
-  /** Sends one record; the future completes when it is durable. */
-  <V extends SpecificRecord> CompletableFuture<?> send(Topic<V> topic, String key, V value, Map<String, byte[]> headers);
+    /** Sends one record; the future completes when it is durable. */
+    <V extends SpecificRecord> CompletableFuture<?> send(
+            Topic<V> topic, String key, V value, Map<String, byte[]> headers);
 }

@@ -29,56 +29,62 @@ import java.util.function.Supplier;
  */
 public final class RoutingPipeline {
 
-  /** A decision and the sends that must complete before the source offset is committed. */
-  public record Routed(Decision decision, List<CompletableFuture<?>> sends) {}
+    /** A decision and the sends that must complete before the source offset is committed. */
+    public record Routed(Decision decision, List<CompletableFuture<?>> sends) {}
 
-  private final RoutingPolicy policy;
-  private final Supplier<RoutingTable> rules;
-  private final BudgetGate budgets;
-  private final LongFunction<LocalCapacity> capacity;
-  private final TierPublisher publisher;
-  private final RouterMetrics metrics;
-  private final Clock clock;
+    private final RoutingPolicy policy;
+    private final Supplier<RoutingTable> rules;
+    private final BudgetGate budgets;
+    private final LongFunction<LocalCapacity> capacity;
+    private final TierPublisher publisher;
+    private final RouterMetrics metrics;
+    private final Clock clock;
 
-  public RoutingPipeline(
-      RoutingPolicy policy,
-      Supplier<RoutingTable> rules,
-      BudgetGate budgets,
-      LongFunction<LocalCapacity> capacity,
-      TierPublisher publisher,
-      RouterMetrics metrics,
-      Clock clock) {
-    this.policy = policy;
-    this.rules = rules;
-    this.budgets = budgets;
-    this.capacity = capacity;
-    this.publisher = publisher;
-    this.metrics = metrics;
-    this.clock = clock;
-  }
-
-  /**
-   * @param partition the routing.by-cost-center partition the request came from (owns its reservation)
-   * @param deferCount how often the request was deferred before
-   * @throws io.tiergate.platform.kafka.InvalidInputException for an invalid request or a refused cloud write
-   */
-  public Routed route(ClassifiedRequest classified, int partition, int deferCount) {
-    long start = System.nanoTime();
-    RequestValidator.validate(classified);
-    Instant now = clock.instant();
-    Decision decision = policy.decide(classified, rules.get(), budgets, capacity.apply(now.toEpochMilli()), now);
-    List<CompletableFuture<?>> sends = publisher.publish(decision, classified, deferCount);
-    if (decision.cloud()) {
-      budgets.ledger().reserve(decision.requestId(), decision.costCenter(), partition, decision.estimatedCostUsd(), now.toEpochMilli());
+    public RoutingPipeline(
+            RoutingPolicy policy,
+            Supplier<RoutingTable> rules,
+            BudgetGate budgets,
+            LongFunction<LocalCapacity> capacity,
+            TierPublisher publisher,
+            RouterMetrics metrics,
+            Clock clock) {
+        this.policy = policy;
+        this.rules = rules;
+        this.budgets = budgets;
+        this.capacity = capacity;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
     }
-    metrics.decided(decision, Duration.ofNanos(System.nanoTime() - start));
-    return new Routed(decision, sends);
-  }
 
-  /** Undoes the reservation of a decision whose records were not all written (the batch is redelivered). */
-  public void rollback(Decision decision) {
-    if (decision.cloud()) {
-      budgets.ledger().cancel(decision.requestId());
+    /**
+     * @param partition the routing.by-cost-center partition the request came from (owns its reservation)
+     * @param deferCount how often the request was deferred before
+     * @throws io.tiergate.platform.kafka.InvalidInputException for an invalid request or a refused cloud write
+     */
+    public Routed route(ClassifiedRequest classified, int partition, int deferCount) {
+        long start = System.nanoTime();
+        RequestValidator.validate(classified);
+        Instant now = clock.instant();
+        Decision decision = policy.decide(classified, rules.get(), budgets, capacity.apply(now.toEpochMilli()), now);
+        List<CompletableFuture<?>> sends = publisher.publish(decision, classified, deferCount);
+        if (decision.cloud()) {
+            budgets.ledger()
+                    .reserve(
+                            decision.requestId(),
+                            decision.costCenter(),
+                            partition,
+                            decision.estimatedCostUsd(),
+                            now.toEpochMilli());
+        }
+        metrics.decided(decision, Duration.ofNanos(System.nanoTime() - start));
+        return new Routed(decision, sends);
     }
-  }
+
+    /** Undoes the reservation of a decision whose records were not all written (the batch is redelivered). */
+    public void rollback(Decision decision) {
+        if (decision.cloud()) {
+            budgets.ledger().cancel(decision.requestId());
+        }
+    }
 }

@@ -17,37 +17,38 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class SovereigntyGuard implements EventSink {
 
-  private final EventSink delegate;
-  private final Runnable onBlocked;
+    private final EventSink delegate;
+    private final Runnable onBlocked;
 
-  public SovereigntyGuard(EventSink delegate, Runnable onBlocked) {
-    this.delegate = delegate;
-    this.onBlocked = onBlocked;
-  }
+    public SovereigntyGuard(EventSink delegate, Runnable onBlocked) {
+        this.delegate = delegate;
+        this.onBlocked = onBlocked;
+    }
 
-  @Override
-  public <V extends SpecificRecord> CompletableFuture<?> send(Topic<V> topic, String key, V value, Map<String, byte[]> headers) {
-    try {
-      check(topic, value);
-    } catch (CloudSendRefusedException e) {
-      onBlocked.run();
-      throw e;
+    @Override
+    public <V extends SpecificRecord> CompletableFuture<?> send(
+            Topic<V> topic, String key, V value, Map<String, byte[]> headers) {
+        try {
+            check(topic, value);
+        } catch (CloudSendRefusedException e) {
+            onBlocked.run();
+            throw e;
+        }
+        return delegate.send(topic, key, value, headers);
     }
-    return delegate.send(topic, key, value, headers);
-  }
 
-  /** @throws CloudSendRefusedException when {@code value} must not go to {@code topic} */
-  public static void check(Topic<?> topic, Object value) {
-    boolean cloud = Topics.CLOUD_TOPICS.stream().anyMatch(t -> t.name().equals(topic.name()));
-    if (!cloud) {
-      return;
+    /** @throws CloudSendRefusedException when {@code value} must not go to {@code topic} */
+    public static void check(Topic<?> topic, Object value) {
+        boolean cloud = Topics.CLOUD_TOPICS.stream().anyMatch(t -> t.name().equals(topic.name()));
+        if (!cloud) {
+            return;
+        }
+        if (!(value instanceof RoutedRequest routed)) {
+            throw new CloudSendRefusedException("only routed requests may be written to " + topic.name());
+        }
+        if (SovereigntyRule.isSovereign(routed)) {
+            throw new CloudSendRefusedException("refused to write sovereign request "
+                    + routed.getClassified().getRequest().getRequestId() + " to " + topic.name());
+        }
     }
-    if (!(value instanceof RoutedRequest routed)) {
-      throw new CloudSendRefusedException("only routed requests may be written to " + topic.name());
-    }
-    if (SovereigntyRule.isSovereign(routed)) {
-      throw new CloudSendRefusedException(
-          "refused to write sovereign request " + routed.getClassified().getRequest().getRequestId() + " to " + topic.name());
-    }
-  }
 }

@@ -19,45 +19,50 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class TierPublisher {
 
-  /** Header on inference.deferred / routing.by-cost-center records: how often the request was deferred. */
-  public static final String DEFER_COUNT_HEADER = "tiergate.router.defer-count";
+    /** Header on inference.deferred / routing.by-cost-center records: how often the request was deferred. */
+    public static final String DEFER_COUNT_HEADER = "tiergate.router.defer-count";
 
-  private final EventSink sink;
+    private final EventSink sink;
 
-  public TierPublisher(EventSink sink) {
-    this.sink = sink;
-  }
-
-  public List<CompletableFuture<?>> publish(Decision decision, ClassifiedRequest classified, int deferCount) {
-    RoutingDecision event = decision.toEvent();
-    String key = decision.requestId();
-    List<CompletableFuture<?>> sends = new ArrayList<>(2);
-    switch (decision.action()) {
-      case ROUTE -> {
-        var topic = decision.tier() == Tier.CLOUD ? Topics.TIER_CLOUD : Topics.TIER_LOCAL;
-        sends.add(sink.send(topic, key, DecisionEvents.routed(classified, event), Map.of()));
-      }
-      case DEFER ->
-          sends.add(
-              sink.send(
-                  Topics.INFERENCE_DEFERRED, key, classified,
-                  Map.of(DEFER_COUNT_HEADER, String.valueOf(deferCount + 1).getBytes(StandardCharsets.UTF_8))));
-      case REJECT -> sends.add(sink.send(Topics.INFERENCE_RESULTS, key, DecisionEvents.rejected(classified, decision), Map.of()));
-      default -> throw new IllegalStateException("Unexpected action " + decision.action());
+    public TierPublisher(EventSink sink) {
+        this.sink = sink;
     }
-    sends.add(sink.send(Topics.ROUTING_DECISIONS, key, event, Map.of()));
-    return sends;
-  }
 
-  /** Reads the deferral count header (0 when absent or unreadable). */
-  public static int deferCount(byte[] header) {
-    if (header == null) {
-      return 0;
+    public List<CompletableFuture<?>> publish(Decision decision, ClassifiedRequest classified, int deferCount) {
+        RoutingDecision event = decision.toEvent();
+        String key = decision.requestId();
+        List<CompletableFuture<?>> sends = new ArrayList<>(2);
+        switch (decision.action()) {
+            case ROUTE -> {
+                var topic = decision.tier() == Tier.CLOUD ? Topics.TIER_CLOUD : Topics.TIER_LOCAL;
+                sends.add(sink.send(topic, key, DecisionEvents.routed(classified, event), Map.of()));
+            }
+            case DEFER ->
+                sends.add(sink.send(
+                        Topics.INFERENCE_DEFERRED,
+                        key,
+                        classified,
+                        Map.of(
+                                DEFER_COUNT_HEADER,
+                                String.valueOf(deferCount + 1).getBytes(StandardCharsets.UTF_8))));
+            case REJECT ->
+                sends.add(sink.send(
+                        Topics.INFERENCE_RESULTS, key, DecisionEvents.rejected(classified, decision), Map.of()));
+            default -> throw new IllegalStateException("Unexpected action " + decision.action());
+        }
+        sends.add(sink.send(Topics.ROUTING_DECISIONS, key, event, Map.of()));
+        return sends;
     }
-    try {
-      return Math.max(0, Integer.parseInt(new String(header, StandardCharsets.UTF_8).trim()));
-    } catch (NumberFormatException e) {
-      return 0;
+
+    /** Reads the deferral count header (0 when absent or unreadable). */
+    public static int deferCount(byte[] header) {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(new String(header, StandardCharsets.UTF_8).trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
-  }
 }

@@ -5,7 +5,7 @@ import io.tiergate.platform.kafka.InvalidInputException;
 /** A routing rule that cannot be applied; the message says why. The record goes to routing.rules.dlq. */
 public class InvalidRuleException extends InvalidInputException {
 
-  public InvalidRuleException(String message) {
-    super(message);
-  }
+    public InvalidRuleException(String message) {
+        super(message);
+    }
 }

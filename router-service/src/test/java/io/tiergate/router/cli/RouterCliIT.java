@@ -26,65 +26,91 @@ import org.junit.jupiter.api.Test;
 /** The plain classes behind ./tiergate rules and ./tiergate route explain, on the real broker. */
 class RouterCliIT {
 
-  private static final String REGISTRY = "mock://router-it";
-  private static String bootstrap;
+    private static final String REGISTRY = "mock://router-it";
+    private static String bootstrap;
 
-  @BeforeAll
-  static void topics() {
-    bootstrap = TestBrokers.shared().bootstrapServers();
-    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      new TopicProvisioner(admin, t -> 3, (short) 1).ensureAll();
+    @BeforeAll
+    static void topics() {
+        bootstrap = TestBrokers.shared().bootstrapServers();
+        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin, t -> 3, (short) 1).ensureAll();
+        }
     }
-  }
 
-  @Test
-  void rulesCanBeSetShownAndResetAndTheExplainerUsesThem() {
-    RouteExplainer explainer = new RouteExplainer(bootstrap, REGISTRY);
-    try (RulesAdmin admin = new RulesAdmin(bootstrap, REGISTRY)) {
-      admin.set("extraction", Tier.CLOUD, Fixtures.HAIKU, List.of(Fixtures.DEEPSEEK), null);
-      RulesAdmin.Row row = admin.show().stream().filter(r -> r.taskType() == TaskType.EXTRACTION).findFirst().orElseThrow();
-      assertThat(row.source()).isEqualTo(RoutingTable.Source.OVERRIDE);
-      assertThat(row.rule().model()).isEqualTo(Fixtures.HAIKU);
-      assertThat(RulesAdmin.render(admin.show())).contains("EXTRACTION").contains("OVERRIDE").contains(Fixtures.HAIKU);
-
-      RouteExplainer.Explanation e = explainer.explain(RouteExplainer.Query.of(TaskType.EXTRACTION));
-      assertThat(e.decision().getTier()).isEqualTo(Tier.CLOUD);
-      assertThat(e.decision().getModel()).isEqualTo(Fixtures.HAIKU);
-      assertThat(e.ruleSource()).isEqualTo(RoutingTable.Source.OVERRIDE);
-      assertThat(e.render()).contains("ROUTE → CLOUD " + Fixtures.HAIKU).contains("TASK_TABLE").contains("reservations");
-
-      assertThatThrownBy(() -> admin.set("EXTRACTION", Tier.LOCAL, Fixtures.OPUS, List.of(), null))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("a LOCAL rule needs a LOCAL model");
-      assertThatThrownBy(() -> admin.reset("POETRY")).isInstanceOf(IllegalArgumentException.class);
-
-      admin.reset("EXTRACTION");
-      assertThat(admin.show().stream().filter(r -> r.taskType() == TaskType.EXTRACTION).findFirst().orElseThrow().source())
-          .isEqualTo(RoutingTable.Source.DEFAULT);
-      assertThat(explainer.explain(RouteExplainer.Query.of(TaskType.EXTRACTION).complexity(0.2)).decision().getTier()).isEqualTo(Tier.LOCAL);
-    }
-  }
-
-  @Test
-  void theExplainerShowsTheLiveBudgetAndSovereignty() throws Exception {
-    String cc = "cli-" + UUID.randomUUID().toString().substring(0, 8);
-    KafkaClientSettings client = new KafkaClientSettings(bootstrap, REGISTRY, "cli-it");
-    try (EventPublisher publisher = new EventPublisher(client)) {
-      publisher.send(Topics.BUDGET_STATUS, cc, Fixtures.status(cc, BudgetLevel.EXHAUSTED, OnExhausted.REJECT, "10", "10")).get(30, TimeUnit.SECONDS);
-      try {
+    @Test
+    void rulesCanBeSetShownAndResetAndTheExplainerUsesThem() {
         RouteExplainer explainer = new RouteExplainer(bootstrap, REGISTRY);
-        RouteExplainer.Explanation rejected = explainer.explain(RouteExplainer.Query.of(TaskType.CODE_REVIEW).costCenter(cc));
-        assertThat(rejected.decision().getAction()).isEqualTo(RoutingAction.REJECT);
-        assertThat(rejected.costCenterBudget()).contains(cc).contains("EXHAUSTED");
-        assertThat(rejected.render()).contains("REJECT").contains("onExhausted=REJECT");
+        try (RulesAdmin admin = new RulesAdmin(bootstrap, REGISTRY)) {
+            admin.set("extraction", Tier.CLOUD, Fixtures.HAIKU, List.of(Fixtures.DEEPSEEK), null);
+            RulesAdmin.Row row = admin.show().stream()
+                    .filter(r -> r.taskType() == TaskType.EXTRACTION)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(row.source()).isEqualTo(RoutingTable.Source.OVERRIDE);
+            assertThat(row.rule().model()).isEqualTo(Fixtures.HAIKU);
+            assertThat(RulesAdmin.render(admin.show()))
+                    .contains("EXTRACTION")
+                    .contains("OVERRIDE")
+                    .contains(Fixtures.HAIKU);
 
-        RouteExplainer.Explanation sovereign =
-            explainer.explain(RouteExplainer.Query.of(TaskType.CODE_REVIEW).costCenter(cc).sovereign(true).latencyMs(50L));
-        assertThat(sovereign.decision().getTier()).isEqualTo(Tier.LOCAL);
-        assertThat(sovereign.decision().getRule()).isEqualTo("SOVEREIGNTY");
-      } finally {
-        publisher.sendTombstone(Topics.BUDGET_STATUS, cc).get(30, TimeUnit.SECONDS);
-      }
+            RouteExplainer.Explanation e = explainer.explain(RouteExplainer.Query.of(TaskType.EXTRACTION));
+            assertThat(e.decision().getTier()).isEqualTo(Tier.CLOUD);
+            assertThat(e.decision().getModel()).isEqualTo(Fixtures.HAIKU);
+            assertThat(e.ruleSource()).isEqualTo(RoutingTable.Source.OVERRIDE);
+            assertThat(e.render())
+                    .contains("ROUTE → CLOUD " + Fixtures.HAIKU)
+                    .contains("TASK_TABLE")
+                    .contains("reservations");
+
+            assertThatThrownBy(() -> admin.set("EXTRACTION", Tier.LOCAL, Fixtures.OPUS, List.of(), null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("a LOCAL rule needs a LOCAL model");
+            assertThatThrownBy(() -> admin.reset("POETRY")).isInstanceOf(IllegalArgumentException.class);
+
+            admin.reset("EXTRACTION");
+            assertThat(admin.show().stream()
+                            .filter(r -> r.taskType() == TaskType.EXTRACTION)
+                            .findFirst()
+                            .orElseThrow()
+                            .source())
+                    .isEqualTo(RoutingTable.Source.DEFAULT);
+            assertThat(explainer
+                            .explain(
+                                    RouteExplainer.Query.of(TaskType.EXTRACTION).complexity(0.2))
+                            .decision()
+                            .getTier())
+                    .isEqualTo(Tier.LOCAL);
+        }
     }
-  }
+
+    @Test
+    void theExplainerShowsTheLiveBudgetAndSovereignty() throws Exception {
+        String cc = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaClientSettings client = new KafkaClientSettings(bootstrap, REGISTRY, "cli-it");
+        try (EventPublisher publisher = new EventPublisher(client)) {
+            publisher
+                    .send(
+                            Topics.BUDGET_STATUS,
+                            cc,
+                            Fixtures.status(cc, BudgetLevel.EXHAUSTED, OnExhausted.REJECT, "10", "10"))
+                    .get(30, TimeUnit.SECONDS);
+            try {
+                RouteExplainer explainer = new RouteExplainer(bootstrap, REGISTRY);
+                RouteExplainer.Explanation rejected = explainer.explain(
+                        RouteExplainer.Query.of(TaskType.CODE_REVIEW).costCenter(cc));
+                assertThat(rejected.decision().getAction()).isEqualTo(RoutingAction.REJECT);
+                assertThat(rejected.costCenterBudget()).contains(cc).contains("EXHAUSTED");
+                assertThat(rejected.render()).contains("REJECT").contains("onExhausted=REJECT");
+
+                RouteExplainer.Explanation sovereign = explainer.explain(RouteExplainer.Query.of(TaskType.CODE_REVIEW)
+                        .costCenter(cc)
+                        .sovereign(true)
+                        .latencyMs(50L));
+                assertThat(sovereign.decision().getTier()).isEqualTo(Tier.LOCAL);
+                assertThat(sovereign.decision().getRule()).isEqualTo("SOVEREIGNTY");
+            } finally {
+                publisher.sendTombstone(Topics.BUDGET_STATUS, cc).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

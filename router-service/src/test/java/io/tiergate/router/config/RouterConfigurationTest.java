@@ -17,55 +17,59 @@ import org.junit.jupiter.api.Test;
  */
 class RouterConfigurationTest {
 
-  private static RouterConfiguration start(Map<String, Object> properties) {
-    Map<String, Object> all = new HashMap<>(properties);
-    all.put("micronaut.health.monitor.enabled", "false"); // a context that lives milliseconds
-    try (ApplicationContext context = ApplicationContext.run(all, Environment.CLI)) {
-      return context.getBean(RouterConfiguration.class);
+    private static RouterConfiguration start(Map<String, Object> properties) {
+        Map<String, Object> all = new HashMap<>(properties);
+        all.put("micronaut.health.monitor.enabled", "false"); // a context that lives milliseconds
+        try (ApplicationContext context = ApplicationContext.run(all, Environment.CLI)) {
+            return context.getBean(RouterConfiguration.class);
+        }
     }
-  }
 
-  @Test
-  void missingPropertiesTakeTheDocumentedDefaults() {
-    RouterConfiguration config = start(Map.of());
-    assertThat(config).isEqualTo(RouterConfiguration.DEFAULTS);
-    assertThat(config.deciderGroupId()).isEqualTo("tiergate-router");
-    assertThat(config.deferredGroupId()).isEqualTo("tiergate-router-deferred");
-    assertThat(config.reservationTimeout()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(config.settleHold()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(config.settleTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.healthStaleness()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(config.localAverageService()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.deferMinHold()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(config.deferMaxHold()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(config.defaultThresholds()).isEqualTo(new Thresholds(0.8, 0.95));
-    assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(100));
-    assertThat(config.maxPollRecords()).isEqualTo(500);
-    assertThat(config.startupTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(config.rulesFile()).isNull();
-  }
+    @Test
+    void missingPropertiesTakeTheDocumentedDefaults() {
+        RouterConfiguration config = start(Map.of());
+        assertThat(config).isEqualTo(RouterConfiguration.DEFAULTS);
+        assertThat(config.deciderGroupId()).isEqualTo("tiergate-router");
+        assertThat(config.deferredGroupId()).isEqualTo("tiergate-router-deferred");
+        assertThat(config.reservationTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.settleHold()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.settleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.healthStaleness()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.localAverageService()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.deferMinHold()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.deferMaxHold()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.defaultThresholds()).isEqualTo(new Thresholds(0.8, 0.95));
+        assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.maxPollRecords()).isEqualTo(500);
+        assertThat(config.startupTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.rulesFile()).isNull();
+    }
 
-  @Test
-  void aSetPropertyOverridesItsDefaultOnly() {
-    RouterConfiguration config = start(Map.of("tiergate.router.defer-min-hold", "100ms", "tiergate.router.rules-file", "/etc/rules.json"));
-    assertThat(config.deferMinHold()).isEqualTo(Duration.ofMillis(100));
-    assertThat(config.rulesFile()).isEqualTo("/etc/rules.json");
-    assertThat(config.reservationTimeout()).isEqualTo(RouterConfiguration.DEFAULTS.reservationTimeout());
-  }
+    @Test
+    void aSetPropertyOverridesItsDefaultOnly() {
+        RouterConfiguration config = start(
+                Map.of("tiergate.router.defer-min-hold", "100ms", "tiergate.router.rules-file", "/etc/rules.json"));
+        assertThat(config.deferMinHold()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.rulesFile()).isEqualTo("/etc/rules.json");
+        assertThat(config.reservationTimeout()).isEqualTo(RouterConfiguration.DEFAULTS.reservationTimeout());
+    }
 
-  @Test
-  void anOutOfRangeValueFailsStartUpNamingTheProperty() {
-    assertThatThrownBy(() -> start(Map.of("tiergate.router.reservation-timeout", "-5s")))
-        .hasMessageContaining("tiergate.router.reservation-timeout must be > 0, was -5s");
-    assertThatThrownBy(() -> start(Map.of("tiergate.router.default-conserve-threshold", "0.99")))
-        .hasMessageContaining("tiergate.router.default-conserve-threshold must be > 0 and <= tiergate.router.default-critical-threshold (0.95), was 0.99");
-    assertThatThrownBy(() -> start(Map.of("tiergate.router.defer-max-hold", "500ms")))
-        .hasMessageContaining("tiergate.router.defer-max-hold must be >= tiergate.router.defer-min-hold (1s), was 500ms");
-  }
+    @Test
+    void anOutOfRangeValueFailsStartUpNamingTheProperty() {
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.reservation-timeout", "-5s")))
+                .hasMessageContaining("tiergate.router.reservation-timeout must be > 0, was -5s");
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.default-conserve-threshold", "0.99")))
+                .hasMessageContaining(
+                        "tiergate.router.default-conserve-threshold must be > 0 and <= tiergate.router.default-critical-threshold (0.95), was 0.99");
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.defer-max-hold", "500ms")))
+                .hasMessageContaining(
+                        "tiergate.router.defer-max-hold must be >= tiergate.router.defer-min-hold (1s), was 500ms");
+    }
 
-  @Test
-  void aValueOfTheWrongTypeFailsStartUpNamingTheProperty() {
-    assertThatThrownBy(() -> start(Map.of("tiergate.router.settle-hold", "two seconds")))
-        .hasMessageContaining("tiergate.router.settle-hold must be a duration (500ms, 30s, 5m, 7d), was \"two seconds\"");
-  }
+    @Test
+    void aValueOfTheWrongTypeFailsStartUpNamingTheProperty() {
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.settle-hold", "two seconds")))
+                .hasMessageContaining(
+                        "tiergate.router.settle-hold must be a duration (500ms, 30s, 5m, 7d), was \"two seconds\"");
+    }
 }

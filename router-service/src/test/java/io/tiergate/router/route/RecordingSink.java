@@ -10,25 +10,26 @@ import org.apache.avro.specific.SpecificRecord;
 /** An {@link EventSink} that keeps what it was given. */
 public final class RecordingSink implements EventSink {
 
-  public record Sent(String topic, String key, SpecificRecord value, Map<String, byte[]> headers) {}
+    public record Sent(String topic, String key, SpecificRecord value, Map<String, byte[]> headers) {}
 
-  private final List<Sent> sent = new ArrayList<>();
+    private final List<Sent> sent = new ArrayList<>();
 
-  @Override
-  public synchronized <V extends SpecificRecord> CompletableFuture<?> send(Topic<V> topic, String key, V value, Map<String, byte[]> headers) {
-    sent.add(new Sent(topic.name(), key, value, headers));
-    return CompletableFuture.completedFuture(null);
-  }
+    @Override
+    public synchronized <V extends SpecificRecord> CompletableFuture<?> send(
+            Topic<V> topic, String key, V value, Map<String, byte[]> headers) {
+        sent.add(new Sent(topic.name(), key, value, headers));
+        return CompletableFuture.completedFuture(null);
+    }
 
-  public synchronized List<Sent> sent() {
-    return List.copyOf(sent);
-  }
+    public synchronized List<Sent> sent() {
+        return List.copyOf(sent);
+    }
 
-  public synchronized List<String> topics() {
-    return sent.stream().map(Sent::topic).toList();
-  }
+    public synchronized List<String> topics() {
+        return sent.stream().map(Sent::topic).toList();
+    }
 
-  public synchronized void clear() {
-    sent.clear();
-  }
+    public synchronized void clear() {
+        sent.clear();
+    }
 }

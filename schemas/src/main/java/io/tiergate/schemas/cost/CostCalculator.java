@@ -22,88 +22,116 @@ import java.util.Optional;
  */
 public final class CostCalculator {
 
-  private final PriceTable prices;
+    private final PriceTable prices;
 
-  public CostCalculator(PriceTable prices) {
-    this.prices = prices;
-  }
-
-  public PriceTable prices() {
-    return prices;
-  }
-
-  /** The bill of one cloud call. */
-  public Cost cloud(ModelPrice model, TokenUsage usage, Optional<BigDecimal> providerReportedUsd) {
-    BigDecimal input = Money.perMillion(model.inputPerMTok(), usage.uncachedInput());
-    BigDecimal output = Money.perMillion(model.outputPerMTok(), usage.output());
-    BigDecimal cachedRead = Money.perMillion(model.cachedReadPerMTok(), usage.cachedRead());
-    BigDecimal cacheWrite = Money.perMillion(model.cacheWritePerMTok(), usage.cacheWrite());
-    BigDecimal tableTotal = input.add(output).add(cachedRead).add(cacheWrite);
-    CostSource source = providerReportedUsd.isPresent() ? CostSource.PROVIDER_REPORTED : CostSource.PRICE_TABLE;
-    BigDecimal total = providerReportedUsd.map(Money::usd).orElse(tableTotal);
-    if (total.signum() < 0) {
-      throw new IllegalArgumentException("A provider reported a negative cost: " + total);
+    public CostCalculator(PriceTable prices) {
+        this.prices = prices;
     }
-    return new Cost(
-        total,
-        breakdown(source, input, output, cachedRead, cacheWrite, Money.ZERO, Money.ZERO, Money.ZERO, prices.version()));
-  }
 
-  /** The bill of one local call that kept the machine busy for {@code busy}. */
-  public Cost local(Duration busy) {
-    if (busy.isNegative()) {
-      throw new IllegalArgumentException("busy time must be >= 0, was " + busy);
+    public PriceTable prices() {
+        return prices;
     }
-    BigDecimal seconds = BigDecimal.valueOf(busy.toNanos()).movePointLeft(9);
-    LocalTco tco = prices.localTco();
-    BigDecimal energy = Money.usd(tco.energyUsd(seconds));
-    BigDecimal depreciation = Money.usd(tco.depreciationUsd(seconds));
-    BigDecimal maintenance = Money.usd(tco.maintenanceUsd(seconds));
-    return new Cost(
-        energy.add(depreciation).add(maintenance),
-        breakdown(
-            CostSource.LOCAL_TCO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, energy, depreciation, maintenance, prices.version()));
-  }
 
-  /**
-   * The expected cost of serving a request of {@code type} with {@code inputTokens} on {@code model}
-   * (output length from the table's per-type expectation), as the router reserves it.
-   */
-  public BigDecimal estimate(ModelPrice model, TaskType type, long inputTokens) {
-    long output = prices.expectedOutputTokens(type);
-    if (model.local()) {
-      return local(Duration.ofMillis(model.profile().estimatedMillis(inputTokens, output))).totalUsd();
+    /** The bill of one cloud call. */
+    public Cost cloud(ModelPrice model, TokenUsage usage, Optional<BigDecimal> providerReportedUsd) {
+        BigDecimal input = Money.perMillion(model.inputPerMTok(), usage.uncachedInput());
+        BigDecimal output = Money.perMillion(model.outputPerMTok(), usage.output());
+        BigDecimal cachedRead = Money.perMillion(model.cachedReadPerMTok(), usage.cachedRead());
+        BigDecimal cacheWrite = Money.perMillion(model.cacheWritePerMTok(), usage.cacheWrite());
+        BigDecimal tableTotal = input.add(output).add(cachedRead).add(cacheWrite);
+        CostSource source = providerReportedUsd.isPresent() ? CostSource.PROVIDER_REPORTED : CostSource.PRICE_TABLE;
+        BigDecimal total = providerReportedUsd.map(Money::usd).orElse(tableTotal);
+        if (total.signum() < 0) {
+            throw new IllegalArgumentException("A provider reported a negative cost: " + total);
+        }
+        return new Cost(
+                total,
+                breakdown(
+                        source,
+                        input,
+                        output,
+                        cachedRead,
+                        cacheWrite,
+                        Money.ZERO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        prices.version()));
     }
-    return cloud(model, TokenUsage.of(inputTokens, output), Optional.empty()).totalUsd();
-  }
 
-  /** A zero cost, for attempts that never reached a model (rejected, deferred). */
-  public static Cost none() {
-    return new Cost(
-        Money.ZERO,
-        breakdown(CostSource.NONE, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, null));
-  }
+    /** The bill of one local call that kept the machine busy for {@code busy}. */
+    public Cost local(Duration busy) {
+        if (busy.isNegative()) {
+            throw new IllegalArgumentException("busy time must be >= 0, was " + busy);
+        }
+        BigDecimal seconds = BigDecimal.valueOf(busy.toNanos()).movePointLeft(9);
+        LocalTco tco = prices.localTco();
+        BigDecimal energy = Money.usd(tco.energyUsd(seconds));
+        BigDecimal depreciation = Money.usd(tco.depreciationUsd(seconds));
+        BigDecimal maintenance = Money.usd(tco.maintenanceUsd(seconds));
+        return new Cost(
+                energy.add(depreciation).add(maintenance),
+                breakdown(
+                        CostSource.LOCAL_TCO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        energy,
+                        depreciation,
+                        maintenance,
+                        prices.version()));
+    }
 
-  private static CostBreakdown breakdown(
-      CostSource source,
-      BigDecimal input,
-      BigDecimal output,
-      BigDecimal cachedRead,
-      BigDecimal cacheWrite,
-      BigDecimal energy,
-      BigDecimal depreciation,
-      BigDecimal maintenance,
-      String priceTableVersion) {
-    return CostBreakdown.newBuilder()
-        .setSource(source)
-        .setInputUsd(input)
-        .setOutputUsd(output)
-        .setCachedReadUsd(cachedRead)
-        .setCacheWriteUsd(cacheWrite)
-        .setEnergyUsd(energy)
-        .setDepreciationUsd(depreciation)
-        .setMaintenanceUsd(maintenance)
-        .setPriceTableVersion(priceTableVersion)
-        .build();
-  }
+    /**
+     * The expected cost of serving a request of {@code type} with {@code inputTokens} on {@code model}
+     * (output length from the table's per-type expectation), as the router reserves it.
+     */
+    public BigDecimal estimate(ModelPrice model, TaskType type, long inputTokens) {
+        long output = prices.expectedOutputTokens(type);
+        if (model.local()) {
+            return local(Duration.ofMillis(model.profile().estimatedMillis(inputTokens, output)))
+                    .totalUsd();
+        }
+        return cloud(model, TokenUsage.of(inputTokens, output), Optional.empty())
+                .totalUsd();
+    }
+
+    /** A zero cost, for attempts that never reached a model (rejected, deferred). */
+    public static Cost none() {
+        return new Cost(
+                Money.ZERO,
+                breakdown(
+                        CostSource.NONE,
+                        Money.ZERO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        Money.ZERO,
+                        null));
+    }
+
+    private static CostBreakdown breakdown(
+            CostSource source,
+            BigDecimal input,
+            BigDecimal output,
+            BigDecimal cachedRead,
+            BigDecimal cacheWrite,
+            BigDecimal energy,
+            BigDecimal depreciation,
+            BigDecimal maintenance,
+            String priceTableVersion) {
+        return CostBreakdown.newBuilder()
+                .setSource(source)
+                .setInputUsd(input)
+                .setOutputUsd(output)
+                .setCachedReadUsd(cachedRead)
+                .setCacheWriteUsd(cacheWrite)
+                .setEnergyUsd(energy)
+                .setDepreciationUsd(depreciation)
+                .setMaintenanceUsd(maintenance)
+                .setPriceTableVersion(priceTableVersion)
+                .build();
+    }
 }

@@ -10,23 +10,23 @@ import io.tiergate.schemas.events.TaskType;
  */
 public final class MinimumCapability {
 
-  private MinimumCapability() {}
+    private MinimumCapability() {}
 
-  public static CapabilityClass of(TaskType type) {
-    return switch (type) {
-      case CLASSIFICATION, EXTRACTION, SUMMARIZATION, CONVERSATION, BOILERPLATE -> CapabilityClass.LOCAL;
-      case IMPLEMENTATION -> CapabilityClass.STANDARD;
-      case CODE_REVIEW, DEBUGGING -> CapabilityClass.STRONG;
-      case ARCHITECTURE -> CapabilityClass.FRONTIER;
-      case UNKNOWN -> CapabilityClass.LOCAL;
-    };
-  }
-
-  /** True when {@code served} is at or above the minimum for {@code type}; UNKNOWN classes never are. */
-  public static boolean servedWell(TaskType type, CapabilityClass served) {
-    if (served == null || served == CapabilityClass.UNKNOWN) {
-      return false;
+    public static CapabilityClass of(TaskType type) {
+        return switch (type) {
+            case CLASSIFICATION, EXTRACTION, SUMMARIZATION, CONVERSATION, BOILERPLATE -> CapabilityClass.LOCAL;
+            case IMPLEMENTATION -> CapabilityClass.STANDARD;
+            case CODE_REVIEW, DEBUGGING -> CapabilityClass.STRONG;
+            case ARCHITECTURE -> CapabilityClass.FRONTIER;
+            case UNKNOWN -> CapabilityClass.LOCAL;
+        };
     }
-    return served.ordinal() >= of(type).ordinal();
-  }
+
+    /** True when {@code served} is at or above the minimum for {@code type}; UNKNOWN classes never are. */
+    public static boolean servedWell(TaskType type, CapabilityClass served) {
+        if (served == null || served == CapabilityClass.UNKNOWN) {
+            return false;
+        }
+        return served.ordinal() >= of(type).ordinal();
+    }
 }

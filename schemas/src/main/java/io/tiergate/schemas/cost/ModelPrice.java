@@ -12,34 +12,34 @@ import java.util.Objects;
  * @param inputPerMTok USD per million uncached input tokens (zero for local models)
  */
 public record ModelPrice(
-    String id,
-    String provider,
-    Tier tier,
-    CapabilityClass capabilityClass,
-    BigDecimal inputPerMTok,
-    BigDecimal outputPerMTok,
-    BigDecimal cachedReadPerMTok,
-    BigDecimal cacheWritePerMTok,
-    SpeedProfile profile) {
+        String id,
+        String provider,
+        Tier tier,
+        CapabilityClass capabilityClass,
+        BigDecimal inputPerMTok,
+        BigDecimal outputPerMTok,
+        BigDecimal cachedReadPerMTok,
+        BigDecimal cacheWritePerMTok,
+        SpeedProfile profile) {
 
-  /** Typical speed of a model, for latency estimates and simulated backends. */
-  public record SpeedProfile(long ttftMs, double outputTokensPerSecond, double promptTokensPerSecond) {
-    /** Estimated wall time of a call producing {@code outputTokens} from {@code inputTokens}. */
-    public long estimatedMillis(long inputTokens, long outputTokens) {
-      return ttftMs
-          + Math.round(1000.0 * inputTokens / promptTokensPerSecond)
-          + Math.round(1000.0 * outputTokens / outputTokensPerSecond);
+    /** Typical speed of a model, for latency estimates and simulated backends. */
+    public record SpeedProfile(long ttftMs, double outputTokensPerSecond, double promptTokensPerSecond) {
+        /** Estimated wall time of a call producing {@code outputTokens} from {@code inputTokens}. */
+        public long estimatedMillis(long inputTokens, long outputTokens) {
+            return ttftMs
+                    + Math.round(1000.0 * inputTokens / promptTokensPerSecond)
+                    + Math.round(1000.0 * outputTokens / outputTokensPerSecond);
+        }
     }
-  }
 
-  public ModelPrice {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(tier, "tier");
-    Objects.requireNonNull(capabilityClass, "capabilityClass");
-    Objects.requireNonNull(profile, "profile");
-  }
+    public ModelPrice {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(tier, "tier");
+        Objects.requireNonNull(capabilityClass, "capabilityClass");
+        Objects.requireNonNull(profile, "profile");
+    }
 
-  public boolean local() {
-    return tier == Tier.LOCAL;
-  }
+    public boolean local() {
+        return tier == Tier.LOCAL;
+    }
 }

@@ -8,18 +8,18 @@ package io.tiergate.schemas.cost;
  */
 public record TokenUsage(long uncachedInput, long output, long cachedRead, long cacheWrite) {
 
-  public TokenUsage {
-    if (uncachedInput < 0 || output < 0 || cachedRead < 0 || cacheWrite < 0) {
-      throw new IllegalArgumentException("token counts must be >= 0: " + this);
+    public TokenUsage {
+        if (uncachedInput < 0 || output < 0 || cachedRead < 0 || cacheWrite < 0) {
+            throw new IllegalArgumentException("token counts must be >= 0: " + this);
+        }
     }
-  }
 
-  public static TokenUsage of(long input, long output) {
-    return new TokenUsage(input, output, 0, 0);
-  }
+    public static TokenUsage of(long input, long output) {
+        return new TokenUsage(input, output, 0, 0);
+    }
 
-  /** All input tokens the model read, cached or not. */
-  public long totalInput() {
-    return uncachedInput + cachedRead + cacheWrite;
-  }
+    /** All input tokens the model read, cached or not. */
+    public long totalInput() {
+        return uncachedInput + cachedRead + cacheWrite;
+    }
 }

@@ -9,29 +9,29 @@ import java.math.RoundingMode;
  */
 public final class Money {
 
-  /** Scale of every USD amount in events: nano-dollars. */
-  public static final int SCALE = 9;
+    /** Scale of every USD amount in events: nano-dollars. */
+    public static final int SCALE = 9;
 
-  public static final BigDecimal ZERO = BigDecimal.ZERO.setScale(SCALE);
+    public static final BigDecimal ZERO = BigDecimal.ZERO.setScale(SCALE);
 
-  private Money() {}
+    private Money() {}
 
-  /** The amount at wire scale, rounded half-even if it carries more digits. */
-  public static BigDecimal usd(BigDecimal amount) {
-    return amount.setScale(SCALE, RoundingMode.HALF_EVEN);
-  }
+    /** The amount at wire scale, rounded half-even if it carries more digits. */
+    public static BigDecimal usd(BigDecimal amount) {
+        return amount.setScale(SCALE, RoundingMode.HALF_EVEN);
+    }
 
-  /** Parses a decimal string ("12.50") exactly; never goes through double. */
-  public static BigDecimal usd(String amount) {
-    return usd(new BigDecimal(amount));
-  }
+    /** Parses a decimal string ("12.50") exactly; never goes through double. */
+    public static BigDecimal usd(String amount) {
+        return usd(new BigDecimal(amount));
+    }
 
-  public static BigDecimal sum(BigDecimal a, BigDecimal b) {
-    return usd(a.add(b));
-  }
+    public static BigDecimal sum(BigDecimal a, BigDecimal b) {
+        return usd(a.add(b));
+    }
 
-  /** Per-token cost from a price quoted per million tokens. */
-  public static BigDecimal perMillion(BigDecimal pricePerMillion, long tokens) {
-    return usd(pricePerMillion.multiply(BigDecimal.valueOf(tokens)).movePointLeft(6));
-  }
+    /** Per-token cost from a price quoted per million tokens. */
+    public static BigDecimal perMillion(BigDecimal pricePerMillion, long tokens) {
+        return usd(pricePerMillion.multiply(BigDecimal.valueOf(tokens)).movePointLeft(6));
+    }
 }

@@ -11,22 +11,22 @@ import io.tiergate.schemas.events.RoutedRequest;
  */
 public final class SovereigntyRule {
 
-  private SovereigntyRule() {}
+    private SovereigntyRule() {}
 
-  /**
-   * Before routing: upstream asked for data sovereignty ({@code requiresDataSovereignty}) or the
-   * classifier found sensitive data ({@code containsSensitiveData}).
-   */
-  public static boolean isSovereign(ClassifiedRequest request) {
-    return request.getRequest().getRequiresDataSovereignty()
-        || request.getClassification().getContainsSensitiveData();
-  }
+    /**
+     * Before routing: upstream asked for data sovereignty ({@code requiresDataSovereignty}) or the
+     * classifier found sensitive data ({@code containsSensitiveData}).
+     */
+    public static boolean isSovereign(ClassifiedRequest request) {
+        return request.getRequest().getRequiresDataSovereignty()
+                || request.getClassification().getContainsSensitiveData();
+    }
 
-  /**
-   * After routing: sovereign {@linkplain #isSovereign(ClassifiedRequest) by its request}, or the
-   * router marked the decision sovereign. Any one of the three flags is enough.
-   */
-  public static boolean isSovereign(RoutedRequest request) {
-    return isSovereign(request.getClassified()) || request.getDecision().getSovereign();
-  }
+    /**
+     * After routing: sovereign {@linkplain #isSovereign(ClassifiedRequest) by its request}, or the
+     * router marked the decision sovereign. Any one of the three flags is enough.
+     */
+    public static boolean isSovereign(RoutedRequest request) {
+        return isSovereign(request.getClassified()) || request.getDecision().getSovereign();
+    }
 }

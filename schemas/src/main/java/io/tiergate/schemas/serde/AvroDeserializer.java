@@ -28,123 +28,122 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-  private SchemaRegistryClient registry;
-  private Class<T> type;
-  private Schema readerSchema;
-  private SpecificData model;
-  private final Map<Integer, SpecificDatumReader<T>> readersById = new ConcurrentHashMap<>();
+    private SchemaRegistryClient registry;
+    private Class<T> type;
+    private Schema readerSchema;
+    private SpecificData model;
+    private final Map<Integer, SpecificDatumReader<T>> readersById = new ConcurrentHashMap<>();
 
-  /** For Kafka's reflective construction; {@link #configure} names the type. */
-  public AvroDeserializer() {}
+    /** For Kafka's reflective construction; {@link #configure} names the type. */
+    public AvroDeserializer() {}
 
-  public AvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
-    this.registry = registry;
-    setType(type);
-  }
+    public AvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
+        this.registry = registry;
+        setType(type);
+    }
 
-  @Override
-  @SuppressWarnings("unchecked")
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    this.registry = SchemaRegistries.forConfig(configs);
-    if (type != null) {
-      return;
+    @Override
+    @SuppressWarnings("unchecked")
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.registry = SchemaRegistries.forConfig(configs);
+        if (type != null) {
+            return;
+        }
+        String key = isKey ? SerdeConfig.KEY_TYPE : SerdeConfig.VALUE_TYPE;
+        Object name = configs.get(key);
+        if (name == null) {
+            throw new ConfigException(key + " is required: the specific record class to read into");
+        }
+        try {
+            Class<?> cls = name instanceof Class<?> c ? c : Class.forName(name.toString());
+            if (!SpecificRecord.class.isAssignableFrom(cls)) {
+                throw new ConfigException(key, name, "is not an Avro SpecificRecord class");
+            }
+            setType((Class<T>) cls);
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException(key, name, "class not found");
+        }
     }
-    String key = isKey ? SerdeConfig.KEY_TYPE : SerdeConfig.VALUE_TYPE;
-    Object name = configs.get(key);
-    if (name == null) {
-      throw new ConfigException(key + " is required: the specific record class to read into");
-    }
-    try {
-      Class<?> cls = name instanceof Class<?> c ? c : Class.forName(name.toString());
-      if (!SpecificRecord.class.isAssignableFrom(cls)) {
-        throw new ConfigException(key, name, "is not an Avro SpecificRecord class");
-      }
-      setType((Class<T>) cls);
-    } catch (ClassNotFoundException e) {
-      throw new ConfigException(key, name, "class not found");
-    }
-  }
 
-  private void setType(Class<T> type) {
-    this.type = type;
-    this.model = SpecificData.getForClass(type);
-    this.readerSchema = model.getSchema(type);
-  }
+    private void setType(Class<T> type) {
+        this.type = type;
+        this.model = SpecificData.getForClass(type);
+        this.readerSchema = model.getSchema(type);
+    }
 
-  /**
-   * The record, or {@code null} for a tombstone.
-   *
-   * @throws SerializationException naming the topic, the type and the cause: not wire format (bad
-   *     magic byte, too short), unknown schema id, a writer schema this type cannot read, a
-   *     truncated or corrupt payload, trailing bytes
-   */
-  @Override
-  public T deserialize(String topic, byte[] data) {
-    if (data == null) {
-      return null; // tombstone
+    /**
+     * The record, or {@code null} for a tombstone.
+     *
+     * @throws SerializationException naming the topic, the type and the cause: not wire format (bad
+     *     magic byte, too short), unknown schema id, a writer schema this type cannot read, a
+     *     truncated or corrupt payload, trailing bytes
+     */
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null; // tombstone
+        }
+        if (registry == null) {
+            throw new SerializationException("AvroDeserializer used before configure()");
+        }
+        String what = type.getSimpleName() + " from topic " + topic;
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        int id;
+        try {
+            id = ConfluentWireFormat.readSchemaId(buffer);
+        } catch (SerializationException e) {
+            throw new SerializationException("Cannot deserialize " + what + ": " + e.getMessage(), e);
+        }
+        SpecificDatumReader<T> reader = reader(id, what);
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, buffer.position(), buffer.remaining(), null);
+        T value;
+        try {
+            value = reader.read(null, decoder);
+        } catch (EOFException e) {
+            throw new SerializationException(
+                    "Cannot deserialize " + what + " (writer schema id " + id + "): payload truncated after "
+                            + data.length + " bytes",
+                    e);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException(
+                    "Cannot deserialize " + what + " (writer schema id " + id + "): corrupt payload: " + e, e);
+        }
+        try {
+            if (!decoder.isEnd()) {
+                throw new SerializationException("Cannot deserialize " + what + " (writer schema id " + id
+                        + "): trailing bytes after the record (wrong schema id?)");
+            }
+        } catch (IOException e) {
+            throw new SerializationException("Cannot deserialize " + what + ": " + e, e);
+        }
+        return value;
     }
-    if (registry == null) {
-      throw new SerializationException("AvroDeserializer used before configure()");
-    }
-    String what = type.getSimpleName() + " from topic " + topic;
-    ByteBuffer buffer = ByteBuffer.wrap(data);
-    int id;
-    try {
-      id = ConfluentWireFormat.readSchemaId(buffer);
-    } catch (SerializationException e) {
-      throw new SerializationException("Cannot deserialize " + what + ": " + e.getMessage(), e);
-    }
-    SpecificDatumReader<T> reader = reader(id, what);
-    BinaryDecoder decoder =
-        DecoderFactory.get().binaryDecoder(data, buffer.position(), buffer.remaining(), null);
-    T value;
-    try {
-      value = reader.read(null, decoder);
-    } catch (EOFException e) {
-      throw new SerializationException(
-          "Cannot deserialize " + what + " (writer schema id " + id + "): payload truncated after "
-              + data.length + " bytes", e);
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Cannot deserialize " + what + " (writer schema id " + id + "): corrupt payload: " + e, e);
-    }
-    try {
-      if (!decoder.isEnd()) {
-        throw new SerializationException(
-            "Cannot deserialize " + what + " (writer schema id " + id
-                + "): trailing bytes after the record (wrong schema id?)");
-      }
-    } catch (IOException e) {
-      throw new SerializationException("Cannot deserialize " + what + ": " + e, e);
-    }
-    return value;
-  }
 
-  private SpecificDatumReader<T> reader(int id, String what) {
-    SpecificDatumReader<T> cached = readersById.get(id);
-    if (cached != null) {
-      return cached;
+    private SpecificDatumReader<T> reader(int id, String what) {
+        SpecificDatumReader<T> cached = readersById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        // outside any map lock (the registry call may be remote); failures are not cached, so a
+        // registry that was briefly down is asked again for the next record
+        Schema writer;
+        try {
+            writer = registry.schemaById(id);
+        } catch (SchemaRegistryException e) {
+            throw e.withContext("Cannot deserialize " + what + ": writer schema id " + id + ": " + e.getMessage());
+        }
+        List<String> problems = Compatibility.problems(readerSchema, writer);
+        if (!problems.isEmpty()) {
+            throw new SerializationException(
+                    "Cannot deserialize " + what + ": writer schema id " + id + " (" + writer.getFullName()
+                            + ") cannot be read as " + readerSchema.getFullName() + ": " + String.join("; ", problems));
+        }
+        SpecificDatumReader<T> reader = new SpecificDatumReader<>(writer, readerSchema, model);
+        SpecificDatumReader<T> raced = readersById.putIfAbsent(id, reader);
+        return raced != null ? raced : reader;
     }
-    // outside any map lock (the registry call may be remote); failures are not cached, so a
-    // registry that was briefly down is asked again for the next record
-    Schema writer;
-    try {
-      writer = registry.schemaById(id);
-    } catch (SchemaRegistryException e) {
-      throw e.withContext("Cannot deserialize " + what + ": writer schema id " + id + ": " + e.getMessage());
-    }
-    List<String> problems = Compatibility.problems(readerSchema, writer);
-    if (!problems.isEmpty()) {
-      throw new SerializationException(
-          "Cannot deserialize " + what + ": writer schema id " + id + " (" + writer.getFullName()
-              + ") cannot be read as " + readerSchema.getFullName() + ": " + String.join("; ", problems));
-    }
-    SpecificDatumReader<T> reader = new SpecificDatumReader<>(writer, readerSchema, model);
-    SpecificDatumReader<T> raced = readersById.putIfAbsent(id, reader);
-    return raced != null ? raced : reader;
-  }
 
-  public Class<T> type() {
-    return type;
-  }
+    public Class<T> type() {
+        return type;
+    }
 }

@@ -25,91 +25,89 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-  private SchemaRegistryClient registry;
-  private boolean isKey;
-  private boolean autoRegister = true;
-  private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
-  private final Map<Class<?>, DatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
+    private SchemaRegistryClient registry;
+    private boolean isKey;
+    private boolean autoRegister = true;
+    private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+    private final Map<Class<?>, DatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
 
-  /** Generated classes share one {@link Schema} instance, so this key compares by identity first. */
-  private record SubjectSchema(String subject, Schema schema) {}
+    /** Generated classes share one {@link Schema} instance, so this key compares by identity first. */
+    private record SubjectSchema(String subject, Schema schema) {}
 
-  /** For Kafka's reflective construction; {@link #configure} must follow. */
-  public AvroSerializer() {}
+    /** For Kafka's reflective construction; {@link #configure} must follow. */
+    public AvroSerializer() {}
 
-  public AvroSerializer(SchemaRegistryClient registry, boolean isKey) {
-    this.registry = registry;
-    this.isKey = isKey;
-  }
-
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    this.registry = SchemaRegistries.forConfig(configs);
-    this.isKey = isKey;
-    Object auto = configs.get(SerdeConfig.AUTO_REGISTER_SCHEMAS);
-    this.autoRegister = auto == null || Boolean.parseBoolean(auto.toString());
-  }
-
-  @Override
-  public byte[] serialize(String topic, T record) {
-    if (record == null) {
-      return null; // a tombstone stays a tombstone
+    public AvroSerializer(SchemaRegistryClient registry, boolean isKey) {
+        this.registry = registry;
+        this.isKey = isKey;
     }
-    if (registry == null) {
-      throw new SerializationException("AvroSerializer used before configure()");
-    }
-    Schema schema = record.getSchema();
-    int id = schemaId(subject(topic, isKey), schema);
-    try {
-      return ConfluentWireFormat.frame(id, writer(record), record);
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Cannot serialize "
-              + schema.getName()
-              + " for topic "
-              + topic
-              + " (schema id "
-              + id
-              + "): "
-              + e.getMessage()
-              + (e.getMessage() != null && e.getMessage().contains("decimal")
-                  ? " (round USD amounts with io.tiergate.schemas.money.Money.usd)"
-                  : ""),
-          e);
-    }
-  }
 
-  private int schemaId(String subject, Schema schema) {
-    SubjectSchema key = new SubjectSchema(subject, schema);
-    Integer cached = ids.get(key);
-    if (cached != null) {
-      return cached;
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.registry = SchemaRegistries.forConfig(configs);
+        this.isKey = isKey;
+        Object auto = configs.get(SerdeConfig.AUTO_REGISTER_SCHEMAS);
+        this.autoRegister = auto == null || Boolean.parseBoolean(auto.toString());
     }
-    // outside any map lock: the registry call may be remote; a racing thread gets the same id
-    int id;
-    if (autoRegister) {
-      id = registry.register(subject, schema);
-    } else {
-      try {
-        id = registry.idOf(subject, schema);
-      } catch (SchemaRegistryException e) {
-        throw e.withContext(
-            "auto.register.schemas=false and " + schema.getFullName() + " is not registered under subject " + subject + ": "
-                + e.getMessage());
-      }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null; // a tombstone stays a tombstone
+        }
+        if (registry == null) {
+            throw new SerializationException("AvroSerializer used before configure()");
+        }
+        Schema schema = record.getSchema();
+        int id = schemaId(subject(topic, isKey), schema);
+        try {
+            return ConfluentWireFormat.frame(id, writer(record), record);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException(
+                    "Cannot serialize "
+                            + schema.getName()
+                            + " for topic "
+                            + topic
+                            + " (schema id "
+                            + id
+                            + "): "
+                            + e.getMessage()
+                            + (e.getMessage() != null && e.getMessage().contains("decimal")
+                                    ? " (round USD amounts with io.tiergate.schemas.money.Money.usd)"
+                                    : ""),
+                    e);
+        }
     }
-    ids.putIfAbsent(key, id);
-    return id;
-  }
 
-  private DatumWriter<SpecificRecord> writer(SpecificRecord record) {
-    return writers.computeIfAbsent(
-        record.getClass(),
-        c -> new SpecificDatumWriter<>(record.getSchema(), SpecificData.getForClass(c)));
-  }
+    private int schemaId(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = ids.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        // outside any map lock: the registry call may be remote; a racing thread gets the same id
+        int id;
+        if (autoRegister) {
+            id = registry.register(subject, schema);
+        } else {
+            try {
+                id = registry.idOf(subject, schema);
+            } catch (SchemaRegistryException e) {
+                throw e.withContext("auto.register.schemas=false and " + schema.getFullName()
+                        + " is not registered under subject " + subject + ": " + e.getMessage());
+            }
+        }
+        ids.putIfAbsent(key, id);
+        return id;
+    }
 
-  /** Confluent's TopicNameStrategy. */
-  public static String subject(String topic, boolean isKey) {
-    return topic + (isKey ? "-key" : "-value");
-  }
+    private DatumWriter<SpecificRecord> writer(SpecificRecord record) {
+        return writers.computeIfAbsent(
+                record.getClass(), c -> new SpecificDatumWriter<>(record.getSchema(), SpecificData.getForClass(c)));
+    }
+
+    /** Confluent's TopicNameStrategy. */
+    public static String subject(String topic, boolean isKey) {
+        return topic + (isKey ? "-key" : "-value");
+    }
 }

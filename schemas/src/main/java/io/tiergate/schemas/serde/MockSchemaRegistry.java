@@ -15,34 +15,34 @@ import org.apache.avro.Schema;
  */
 public final class MockSchemaRegistry implements SchemaRegistryClient {
 
-  private static final Map<String, MockSchemaRegistry> SCOPES = new ConcurrentHashMap<>();
+    private static final Map<String, MockSchemaRegistry> SCOPES = new ConcurrentHashMap<>();
 
-  private final SchemaStore store = SchemaStore.inMemory();
+    private final SchemaStore store = SchemaStore.inMemory();
 
-  private MockSchemaRegistry() {}
+    private MockSchemaRegistry() {}
 
-  /** The registry for this scope, created on first use. */
-  public static MockSchemaRegistry forScope(String scope) {
-    return SCOPES.computeIfAbsent(scope, s -> new MockSchemaRegistry());
-  }
+    /** The registry for this scope, created on first use. */
+    public static MockSchemaRegistry forScope(String scope) {
+        return SCOPES.computeIfAbsent(scope, s -> new MockSchemaRegistry());
+    }
 
-  /** Forgets a scope (tests that want a fresh registry). */
-  public static void drop(String scope) {
-    SCOPES.remove(scope);
-  }
+    /** Forgets a scope (tests that want a fresh registry). */
+    public static void drop(String scope) {
+        SCOPES.remove(scope);
+    }
 
-  @Override
-  public int register(String subject, Schema schema) {
-    return store.register(subject, schema).id();
-  }
+    @Override
+    public int register(String subject, Schema schema) {
+        return store.register(subject, schema).id();
+    }
 
-  @Override
-  public int idOf(String subject, Schema schema) {
-    return store.lookup(subject, schema).id();
-  }
+    @Override
+    public int idOf(String subject, Schema schema) {
+        return store.lookup(subject, schema).id();
+    }
 
-  @Override
-  public Schema schemaById(int id) {
-    return store.schema(id);
-  }
+    @Override
+    public Schema schemaById(int id) {
+        return store.schema(id);
+    }
 }

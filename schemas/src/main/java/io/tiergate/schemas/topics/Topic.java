@@ -10,34 +10,34 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public record Topic<V extends SpecificRecord>(String name, Class<V> valueType, Cleanup cleanup) {
 
-  /** Kafka {@code cleanup.policy}. Compacted topics hold the latest value per key (config, status). */
-  public enum Cleanup {
-    DELETE("delete"),
-    COMPACT("compact");
+    /** Kafka {@code cleanup.policy}. Compacted topics hold the latest value per key (config, status). */
+    public enum Cleanup {
+        DELETE("delete"),
+        COMPACT("compact");
 
-    private final String policy;
+        private final String policy;
 
-    Cleanup(String policy) {
-      this.policy = policy;
+        Cleanup(String policy) {
+            this.policy = policy;
+        }
+
+        public String policy() {
+            return policy;
+        }
     }
 
-    public String policy() {
-      return policy;
+    public Topic {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(valueType, "valueType");
+        Objects.requireNonNull(cleanup, "cleanup");
     }
-  }
 
-  public Topic {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(valueType, "valueType");
-    Objects.requireNonNull(cleanup, "cleanup");
-  }
+    /** The dead-letter twin of this topic. */
+    public String dlq() {
+        return name + Topics.DLQ_SUFFIX;
+    }
 
-  /** The dead-letter twin of this topic. */
-  public String dlq() {
-    return name + Topics.DLQ_SUFFIX;
-  }
-
-  public boolean compacted() {
-    return cleanup == Cleanup.COMPACT;
-  }
+    public boolean compacted() {
+        return cleanup == Cleanup.COMPACT;
+    }
 }

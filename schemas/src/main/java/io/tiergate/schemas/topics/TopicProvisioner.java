@@ -19,55 +19,58 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicProvisioner {
 
-  private final Admin admin;
-  private final ToIntFunction<String> partitions;
-  private final short replicationFactor;
+    private final Admin admin;
+    private final ToIntFunction<String> partitions;
+    private final short replicationFactor;
 
-  /**
-   * @param partitions partition count per topic name (configuration, not code)
-   */
-  public TopicProvisioner(Admin admin, ToIntFunction<String> partitions, short replicationFactor) {
-    this.admin = admin;
-    this.partitions = partitions;
-    this.replicationFactor = replicationFactor;
-  }
-
-  /** Ensures all topics exist; returns the names it created. */
-  public List<String> ensureAll() {
-    List<NewTopic> wanted = new ArrayList<>();
-    for (Topic<?> topic : Topics.ALL) {
-      wanted.add(
-          new NewTopic(topic.name(), partitions.applyAsInt(topic.name()), replicationFactor)
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().policy())));
-      // dead letters keep the original bytes for a week; one partition is plenty
-      wanted.add(
-          new NewTopic(topic.dlq(), 1, replicationFactor)
-              .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.DAYS.toMillis(7)))));
+    /**
+     * @param partitions partition count per topic name (configuration, not code)
+     */
+    public TopicProvisioner(Admin admin, ToIntFunction<String> partitions, short replicationFactor) {
+        this.admin = admin;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
     }
-    try {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
-      if (missing.isEmpty()) {
-        return List.of();
-      }
-      List<String> created = new ArrayList<>();
-      var results = admin.createTopics(missing).values();
-      for (var entry : results.entrySet()) {
-        try {
-          entry.getValue().get(30, TimeUnit.SECONDS);
-          created.add(entry.getKey());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("Cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
-          }
+
+    /** Ensures all topics exist; returns the names it created. */
+    public List<String> ensureAll() {
+        List<NewTopic> wanted = new ArrayList<>();
+        for (Topic<?> topic : Topics.ALL) {
+            wanted.add(new NewTopic(topic.name(), partitions.applyAsInt(topic.name()), replicationFactor)
+                    .configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().policy())));
+            // dead letters keep the original bytes for a week; one partition is plenty
+            wanted.add(new NewTopic(topic.dlq(), 1, replicationFactor)
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.DAYS.toMillis(7)))));
         }
-      }
-      return created;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while creating topics", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot list or create topics: " + e.getMessage(), e);
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing =
+                    wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return List.of();
+            }
+            List<String> created = new ArrayList<>();
+            var results = admin.createTopics(missing).values();
+            for (var entry : results.entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException(
+                                "Cannot create topic " + entry.getKey() + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
+                    }
+                }
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot list or create topics: " + e.getMessage(), e);
+        }
     }
-  }
 }

@@ -23,101 +23,100 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class Topics {
 
-  /** Topic names as compile-time constants, for annotations ({@code @Topic(Names.X)}). */
-  public static final class Names {
-    public static final String INFERENCE_REQUESTS = "inference.requests";
-    public static final String INFERENCE_CLASSIFIED = "inference.classified";
-    public static final String TIER_LOCAL = "inference.tier.local";
-    public static final String TIER_CLOUD = "inference.tier.cloud";
-    public static final String INFERENCE_DEFERRED = "inference.deferred";
-    public static final String INFERENCE_RESULTS = "inference.results";
-    public static final String INFERENCE_COSTS = "inference.costs";
-    public static final String ROUTING_DECISIONS = "routing.decisions";
-    public static final String ROUTING_RULES = "routing.rules";
-    public static final String BUDGET_CONFIG = "budget.config";
-    public static final String BUDGET_STATUS = "budget.status";
-    public static final String COST_WINDOWS = "cost.windows";
-    public static final String WORKER_HEALTH = "worker.health";
-    public static final String ROUTING_BY_COST_CENTER = "routing.by-cost-center";
+    /** Topic names as compile-time constants, for annotations ({@code @Topic(Names.X)}). */
+    public static final class Names {
+        public static final String INFERENCE_REQUESTS = "inference.requests";
+        public static final String INFERENCE_CLASSIFIED = "inference.classified";
+        public static final String TIER_LOCAL = "inference.tier.local";
+        public static final String TIER_CLOUD = "inference.tier.cloud";
+        public static final String INFERENCE_DEFERRED = "inference.deferred";
+        public static final String INFERENCE_RESULTS = "inference.results";
+        public static final String INFERENCE_COSTS = "inference.costs";
+        public static final String ROUTING_DECISIONS = "routing.decisions";
+        public static final String ROUTING_RULES = "routing.rules";
+        public static final String BUDGET_CONFIG = "budget.config";
+        public static final String BUDGET_STATUS = "budget.status";
+        public static final String COST_WINDOWS = "cost.windows";
+        public static final String WORKER_HEALTH = "worker.health";
+        public static final String ROUTING_BY_COST_CENTER = "routing.by-cost-center";
 
-    private Names() {}
-  }
+        private Names() {}
+    }
 
-  public static final String DLQ_SUFFIX = ".dlq";
+    public static final String DLQ_SUFFIX = ".dlq";
 
-  /** Upstream requests. Key: request id. */
-  public static final Topic<InferenceRequest> INFERENCE_REQUESTS =
-      new Topic<>(Names.INFERENCE_REQUESTS, InferenceRequest.class, Cleanup.DELETE);
-  /** Requests with their classification. Key: request id. */
-  public static final Topic<ClassifiedRequest> INFERENCE_CLASSIFIED =
-      new Topic<>(Names.INFERENCE_CLASSIFIED, ClassifiedRequest.class, Cleanup.DELETE);
-  /** Work for the local worker. Key: request id. */
-  public static final Topic<RoutedRequest> TIER_LOCAL =
-      new Topic<>(Names.TIER_LOCAL, RoutedRequest.class, Cleanup.DELETE);
-  /** Work for the cloud workers. Key: request id. Sovereign requests never appear here. */
-  public static final Topic<RoutedRequest> TIER_CLOUD =
-      new Topic<>(Names.TIER_CLOUD, RoutedRequest.class, Cleanup.DELETE);
-  /** Requests held back by an EXHAUSTED budget with onExhausted=DEFER. Key: request id. */
-  public static final Topic<ClassifiedRequest> INFERENCE_DEFERRED =
-      new Topic<>(Names.INFERENCE_DEFERRED, ClassifiedRequest.class, Cleanup.DELETE);
-  /** One final result per request. Key: request id. */
-  public static final Topic<InferenceResult> INFERENCE_RESULTS =
-      new Topic<>(Names.INFERENCE_RESULTS, InferenceResult.class, Cleanup.DELETE);
-  /** One cost event per attempt. Key: request id. */
-  public static final Topic<CostEvent> INFERENCE_COSTS =
-      new Topic<>(Names.INFERENCE_COSTS, CostEvent.class, Cleanup.DELETE);
-  /** Audit of every routing decision. Key: request id. */
-  public static final Topic<RoutingDecision> ROUTING_DECISIONS =
-      new Topic<>(Names.ROUTING_DECISIONS, RoutingDecision.class, Cleanup.DELETE);
-  /** Ops overrides of the task table. Key: task type; tombstone restores the default. */
-  public static final Topic<RoutingRule> ROUTING_RULES =
-      new Topic<>(Names.ROUTING_RULES, RoutingRule.class, Cleanup.COMPACT);
-  /** Budgets. Key: scope (cost center or "global"); tombstone deletes. */
-  public static final Topic<BudgetConfig> BUDGET_CONFIG =
-      new Topic<>(Names.BUDGET_CONFIG, BudgetConfig.class, Cleanup.COMPACT);
-  /** Live budget state, read by the router. Key: scope. */
-  public static final Topic<BudgetStatus> BUDGET_STATUS =
-      new Topic<>(Names.BUDGET_STATUS, BudgetStatus.class, Cleanup.COMPACT);
-  /** Windowed spend for analysts. Key: scope|taskType|tier|model|kind|windowStart. */
-  public static final Topic<CostWindow> COST_WINDOWS =
-      new Topic<>(Names.COST_WINDOWS, CostWindow.class, Cleanup.DELETE);
-  /** Worker capacity and circuit state, read by the router. Key: worker id. */
-  public static final Topic<WorkerHealth> WORKER_HEALTH =
-      new Topic<>(Names.WORKER_HEALTH, WorkerHealth.class, Cleanup.COMPACT);
+    /** Upstream requests. Key: request id. */
+    public static final Topic<InferenceRequest> INFERENCE_REQUESTS =
+            new Topic<>(Names.INFERENCE_REQUESTS, InferenceRequest.class, Cleanup.DELETE);
+    /** Requests with their classification. Key: request id. */
+    public static final Topic<ClassifiedRequest> INFERENCE_CLASSIFIED =
+            new Topic<>(Names.INFERENCE_CLASSIFIED, ClassifiedRequest.class, Cleanup.DELETE);
+    /** Work for the local worker. Key: request id. */
+    public static final Topic<RoutedRequest> TIER_LOCAL =
+            new Topic<>(Names.TIER_LOCAL, RoutedRequest.class, Cleanup.DELETE);
+    /** Work for the cloud workers. Key: request id. Sovereign requests never appear here. */
+    public static final Topic<RoutedRequest> TIER_CLOUD =
+            new Topic<>(Names.TIER_CLOUD, RoutedRequest.class, Cleanup.DELETE);
+    /** Requests held back by an EXHAUSTED budget with onExhausted=DEFER. Key: request id. */
+    public static final Topic<ClassifiedRequest> INFERENCE_DEFERRED =
+            new Topic<>(Names.INFERENCE_DEFERRED, ClassifiedRequest.class, Cleanup.DELETE);
+    /** One final result per request. Key: request id. */
+    public static final Topic<InferenceResult> INFERENCE_RESULTS =
+            new Topic<>(Names.INFERENCE_RESULTS, InferenceResult.class, Cleanup.DELETE);
+    /** One cost event per attempt. Key: request id. */
+    public static final Topic<CostEvent> INFERENCE_COSTS =
+            new Topic<>(Names.INFERENCE_COSTS, CostEvent.class, Cleanup.DELETE);
+    /** Audit of every routing decision. Key: request id. */
+    public static final Topic<RoutingDecision> ROUTING_DECISIONS =
+            new Topic<>(Names.ROUTING_DECISIONS, RoutingDecision.class, Cleanup.DELETE);
+    /** Ops overrides of the task table. Key: task type; tombstone restores the default. */
+    public static final Topic<RoutingRule> ROUTING_RULES =
+            new Topic<>(Names.ROUTING_RULES, RoutingRule.class, Cleanup.COMPACT);
+    /** Budgets. Key: scope (cost center or "global"); tombstone deletes. */
+    public static final Topic<BudgetConfig> BUDGET_CONFIG =
+            new Topic<>(Names.BUDGET_CONFIG, BudgetConfig.class, Cleanup.COMPACT);
+    /** Live budget state, read by the router. Key: scope. */
+    public static final Topic<BudgetStatus> BUDGET_STATUS =
+            new Topic<>(Names.BUDGET_STATUS, BudgetStatus.class, Cleanup.COMPACT);
+    /** Windowed spend for analysts. Key: scope|taskType|tier|model|kind|windowStart. */
+    public static final Topic<CostWindow> COST_WINDOWS =
+            new Topic<>(Names.COST_WINDOWS, CostWindow.class, Cleanup.DELETE);
+    /** Worker capacity and circuit state, read by the router. Key: worker id. */
+    public static final Topic<WorkerHealth> WORKER_HEALTH =
+            new Topic<>(Names.WORKER_HEALTH, WorkerHealth.class, Cleanup.COMPACT);
 
-  /**
-   * Router-internal: classified requests re-keyed by cost center, so each cost center's budget is
-   * decided by one router instance, in order (see docs/budgets.md). Key: cost center.
-   */
-  public static final Topic<ClassifiedRequest> ROUTING_BY_COST_CENTER =
-      new Topic<>(Names.ROUTING_BY_COST_CENTER, ClassifiedRequest.class, Cleanup.DELETE);
+    /**
+     * Router-internal: classified requests re-keyed by cost center, so each cost center's budget is
+     * decided by one router instance, in order (see docs/budgets.md). Key: cost center.
+     */
+    public static final Topic<ClassifiedRequest> ROUTING_BY_COST_CENTER =
+            new Topic<>(Names.ROUTING_BY_COST_CENTER, ClassifiedRequest.class, Cleanup.DELETE);
 
-  /** The scope name of the one global budget. */
-  public static final String GLOBAL_SCOPE = "global";
+    /** The scope name of the one global budget. */
+    public static final String GLOBAL_SCOPE = "global";
 
-  public static final List<Topic<? extends SpecificRecord>> ALL =
-      List.of(
-          INFERENCE_REQUESTS,
-          INFERENCE_CLASSIFIED,
-          TIER_LOCAL,
-          TIER_CLOUD,
-          INFERENCE_DEFERRED,
-          INFERENCE_RESULTS,
-          INFERENCE_COSTS,
-          ROUTING_DECISIONS,
-          ROUTING_RULES,
-          BUDGET_CONFIG,
-          BUDGET_STATUS,
-          COST_WINDOWS,
-          WORKER_HEALTH,
-          ROUTING_BY_COST_CENTER);
+    public static final List<Topic<? extends SpecificRecord>> ALL = List.of(
+            INFERENCE_REQUESTS,
+            INFERENCE_CLASSIFIED,
+            TIER_LOCAL,
+            TIER_CLOUD,
+            INFERENCE_DEFERRED,
+            INFERENCE_RESULTS,
+            INFERENCE_COSTS,
+            ROUTING_DECISIONS,
+            ROUTING_RULES,
+            BUDGET_CONFIG,
+            BUDGET_STATUS,
+            COST_WINDOWS,
+            WORKER_HEALTH,
+            ROUTING_BY_COST_CENTER);
 
-  /** Topics whose records go to the cloud tier: the sovereignty invariant is checked against these. */
-  public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD);
+    /** Topics whose records go to the cloud tier: the sovereignty invariant is checked against these. */
+    public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD);
 
-  private Topics() {}
+    private Topics() {}
 
-  public static Optional<Topic<? extends SpecificRecord>> byName(String name) {
-    return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
-  }
+    public static Optional<Topic<? extends SpecificRecord>> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
 }

@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
  */
 class ReleaseSchemaSnapshot {
 
-  @Test
-  void writeReleasedCopies() throws IOException {
-    String version = System.getProperty("tiergate.release");
-    assertThat(version).as("-Dtiergate.release=<version> names the release being frozen").isNotBlank();
-    ReleasedSchemas.snapshot(version);
-  }
+    @Test
+    void writeReleasedCopies() throws IOException {
+        String version = System.getProperty("tiergate.release");
+        assertThat(version)
+                .as("-Dtiergate.release=<version> names the release being frozen")
+                .isNotBlank();
+        ReleasedSchemas.snapshot(version);
+    }
 }

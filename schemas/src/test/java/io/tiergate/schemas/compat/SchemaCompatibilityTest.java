@@ -24,145 +24,158 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SchemaCompatibilityTest {
 
-  /** Everything that makes {@code current} unfit to replace {@code released}; empty if fit. */
-  static List<String> releaseProblems(String event, Schema current, Schema released) {
-    List<String> problems = new ArrayList<>();
-    Compatibility.problems(current, released).forEach(p -> problems.add(event + " cannot read release data: " + p));
-    addedFieldsWithoutDefault(current, released, current.getName(), problems, new HashSet<>());
-    enumsWithoutDefault(current, new HashSet<>()).forEach(e -> problems.add(event + ": enum " + e + " has no default symbol"));
-    return problems;
-  }
+    /** Everything that makes {@code current} unfit to replace {@code released}; empty if fit. */
+    static List<String> releaseProblems(String event, Schema current, Schema released) {
+        List<String> problems = new ArrayList<>();
+        Compatibility.problems(current, released).forEach(p -> problems.add(event + " cannot read release data: " + p));
+        addedFieldsWithoutDefault(current, released, current.getName(), problems, new HashSet<>());
+        enumsWithoutDefault(current, new HashSet<>())
+                .forEach(e -> problems.add(event + ": enum " + e + " has no default symbol"));
+        return problems;
+    }
 
-  private static void addedFieldsWithoutDefault(
-      Schema current, Schema released, String path, List<String> problems, Set<String> seen) {
-    switch (current.getType()) {
-      case RECORD -> {
-        if (released.getType() != Schema.Type.RECORD || !seen.add(current.getFullName())) {
-          return;
-        }
-        for (Schema.Field field : current.getFields()) {
-          Schema.Field old = released.getField(field.name());
-          for (String alias : field.aliases()) {
-            old = old != null ? old : released.getField(alias);
-          }
-          if (old == null && !field.hasDefaultValue()) {
-            problems.add(path + "." + field.name() + ": added since the release without a default");
-          } else if (old != null) {
-            addedFieldsWithoutDefault(field.schema(), old.schema(), path + "." + field.name(), problems, seen);
-          }
-        }
-      }
-      case UNION -> {
-        for (Schema branch : current.getTypes()) {
-          for (Schema oldBranch : released.getType() == Schema.Type.UNION ? released.getTypes() : List.of(released)) {
-            if (branch.getType() == Schema.Type.RECORD && branch.getFullName().equals(oldBranch.getFullName())) {
-              addedFieldsWithoutDefault(branch, oldBranch, path, problems, seen);
+    private static void addedFieldsWithoutDefault(
+            Schema current, Schema released, String path, List<String> problems, Set<String> seen) {
+        switch (current.getType()) {
+            case RECORD -> {
+                if (released.getType() != Schema.Type.RECORD || !seen.add(current.getFullName())) {
+                    return;
+                }
+                for (Schema.Field field : current.getFields()) {
+                    Schema.Field old = released.getField(field.name());
+                    for (String alias : field.aliases()) {
+                        old = old != null ? old : released.getField(alias);
+                    }
+                    if (old == null && !field.hasDefaultValue()) {
+                        problems.add(path + "." + field.name() + ": added since the release without a default");
+                    } else if (old != null) {
+                        addedFieldsWithoutDefault(
+                                field.schema(), old.schema(), path + "." + field.name(), problems, seen);
+                    }
+                }
             }
-          }
+            case UNION -> {
+                for (Schema branch : current.getTypes()) {
+                    for (Schema oldBranch :
+                            released.getType() == Schema.Type.UNION ? released.getTypes() : List.of(released)) {
+                        if (branch.getType() == Schema.Type.RECORD
+                                && branch.getFullName().equals(oldBranch.getFullName())) {
+                            addedFieldsWithoutDefault(branch, oldBranch, path, problems, seen);
+                        }
+                    }
+                }
+            }
+            case ARRAY -> {
+                if (released.getType() == Schema.Type.ARRAY) {
+                    addedFieldsWithoutDefault(
+                            current.getElementType(), released.getElementType(), path + "[]", problems, seen);
+                }
+            }
+            case MAP -> {
+                if (released.getType() == Schema.Type.MAP) {
+                    addedFieldsWithoutDefault(
+                            current.getValueType(), released.getValueType(), path + "{}", problems, seen);
+                }
+            }
+            default -> {
+                // primitives, enums, fixed: nothing added inside
+            }
         }
-      }
-      case ARRAY -> {
-        if (released.getType() == Schema.Type.ARRAY) {
-          addedFieldsWithoutDefault(current.getElementType(), released.getElementType(), path + "[]", problems, seen);
-        }
-      }
-      case MAP -> {
-        if (released.getType() == Schema.Type.MAP) {
-          addedFieldsWithoutDefault(current.getValueType(), released.getValueType(), path + "{}", problems, seen);
-        }
-      }
-      default -> {
-        // primitives, enums, fixed: nothing added inside
-      }
     }
-  }
 
-  /** Full names of the enums reachable from {@code schema} that have no default symbol. */
-  static List<String> enumsWithoutDefault(Schema schema, Set<String> seen) {
-    List<String> missing = new ArrayList<>();
-    switch (schema.getType()) {
-      case ENUM -> {
-        if (seen.add(schema.getFullName()) && schema.getEnumDefault() == null) {
-          missing.add(schema.getFullName());
+    /** Full names of the enums reachable from {@code schema} that have no default symbol. */
+    static List<String> enumsWithoutDefault(Schema schema, Set<String> seen) {
+        List<String> missing = new ArrayList<>();
+        switch (schema.getType()) {
+            case ENUM -> {
+                if (seen.add(schema.getFullName()) && schema.getEnumDefault() == null) {
+                    missing.add(schema.getFullName());
+                }
+            }
+            case RECORD -> {
+                if (seen.add(schema.getFullName())) {
+                    schema.getFields().forEach(f -> missing.addAll(enumsWithoutDefault(f.schema(), seen)));
+                }
+            }
+            case UNION -> schema.getTypes().forEach(t -> missing.addAll(enumsWithoutDefault(t, seen)));
+            case ARRAY -> missing.addAll(enumsWithoutDefault(schema.getElementType(), seen));
+            case MAP -> missing.addAll(enumsWithoutDefault(schema.getValueType(), seen));
+            default -> {
+                // no named types inside
+            }
         }
-      }
-      case RECORD -> {
-        if (seen.add(schema.getFullName())) {
-          schema.getFields().forEach(f -> missing.addAll(enumsWithoutDefault(f.schema(), seen)));
+        return missing;
+    }
+
+    static Stream<String> releasedEvents() {
+        return ReleasedSchemas.released().keySet().stream();
+    }
+
+    static Stream<String> currentEvents() {
+        return ReleasedSchemas.current().keySet().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("releasedEvents")
+    void eventReadsDataWrittenWithItsReleasedSchema(String event) {
+        Schema current = ReleasedSchemas.current().get(event);
+        assertThat(current)
+                .as(
+                        "%s was released in %s but is no longer the value type of any topic",
+                        event, ReleasedSchemas.version())
+                .isNotNull();
+
+        assertThat(releaseProblems(event, current, ReleasedSchemas.released().get(event)))
+                .as("%s against release %s", event, ReleasedSchemas.version())
+                .isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("currentEvents")
+    void everyEnumOfTheEventHasADefaultSymbol(String event) {
+        assertThat(enumsWithoutDefault(ReleasedSchemas.current().get(event), new HashSet<>()))
+                .as("enums of %s without a default symbol (a reader could not map a symbol added later)", event)
+                .isEmpty();
+    }
+
+    @Test
+    void aReleaseIsRecorded() {
+        assertThat(ReleasedSchemas.version()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(ReleasedSchemas.released())
+                .containsKeys("InferenceRequest", "CostEvent", "BudgetStatus", "RoutingRule");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "WorkerHealth-new-field-without-default.avsc | WorkerHealth | WorkerHealth.region: READER_FIELD_MISSING_DEFAULT_VALUE",
+                "WorkerHealth-new-field-without-default.avsc | WorkerHealth | WorkerHealth.region: added since the release without a default",
+                "WorkerHealth-enum-symbol-removed-without-default.avsc | WorkerHealth | WorkerHealth.circuit: MISSING_ENUM_SYMBOLS ([HALF_OPEN])",
+                "WorkerHealth-enum-symbol-removed-without-default.avsc | WorkerHealth | enum io.tiergate.schemas.events.CircuitState has no default symbol",
+                "WorkerHealth-changed-type.avsc | WorkerHealth | WorkerHealth.queueDepth: TYPE_MISMATCH",
+                "ClassifiedRequest-nested-changed-type.avsc | ClassifiedRequest | ClassifiedRequest.classification.confidence: TYPE_MISMATCH",
+            })
+    void aBreakingChangeFailsNamingTheField(String fixture, String event, String expected) throws IOException {
+        List<String> problems = releaseProblems(
+                event, fixture(fixture), ReleasedSchemas.released().get(event));
+
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(event).contains(expected));
+    }
+
+    @Test
+    void aCompatibleEvolutionPasses() throws IOException {
+        assertThat(releaseProblems(
+                        "WorkerHealth",
+                        fixture("WorkerHealth-compatible-evolution.avsc"),
+                        ReleasedSchemas.released().get("WorkerHealth")))
+                .isEmpty();
+    }
+
+    private static Schema fixture(String name) throws IOException {
+        try (InputStream in = SchemaCompatibilityTest.class.getResourceAsStream("/compat/" + name)) {
+            assertThat(in).as("fixture compat/%s", name).isNotNull();
+            return new Schema.Parser().parse(in);
         }
-      }
-      case UNION -> schema.getTypes().forEach(t -> missing.addAll(enumsWithoutDefault(t, seen)));
-      case ARRAY -> missing.addAll(enumsWithoutDefault(schema.getElementType(), seen));
-      case MAP -> missing.addAll(enumsWithoutDefault(schema.getValueType(), seen));
-      default -> {
-        // no named types inside
-      }
     }
-    return missing;
-  }
-
-  static Stream<String> releasedEvents() {
-    return ReleasedSchemas.released().keySet().stream();
-  }
-
-  static Stream<String> currentEvents() {
-    return ReleasedSchemas.current().keySet().stream();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("releasedEvents")
-  void eventReadsDataWrittenWithItsReleasedSchema(String event) {
-    Schema current = ReleasedSchemas.current().get(event);
-    assertThat(current)
-        .as("%s was released in %s but is no longer the value type of any topic", event, ReleasedSchemas.version())
-        .isNotNull();
-
-    assertThat(releaseProblems(event, current, ReleasedSchemas.released().get(event)))
-        .as("%s against release %s", event, ReleasedSchemas.version())
-        .isEmpty();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("currentEvents")
-  void everyEnumOfTheEventHasADefaultSymbol(String event) {
-    assertThat(enumsWithoutDefault(ReleasedSchemas.current().get(event), new HashSet<>()))
-        .as("enums of %s without a default symbol (a reader could not map a symbol added later)", event)
-        .isEmpty();
-  }
-
-  @Test
-  void aReleaseIsRecorded() {
-    assertThat(ReleasedSchemas.version()).matches("\\d+\\.\\d+\\.\\d+");
-    assertThat(ReleasedSchemas.released()).containsKeys("InferenceRequest", "CostEvent", "BudgetStatus", "RoutingRule");
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "WorkerHealth-new-field-without-default.avsc | WorkerHealth | WorkerHealth.region: READER_FIELD_MISSING_DEFAULT_VALUE",
-        "WorkerHealth-new-field-without-default.avsc | WorkerHealth | WorkerHealth.region: added since the release without a default",
-        "WorkerHealth-enum-symbol-removed-without-default.avsc | WorkerHealth | WorkerHealth.circuit: MISSING_ENUM_SYMBOLS ([HALF_OPEN])",
-        "WorkerHealth-enum-symbol-removed-without-default.avsc | WorkerHealth | enum io.tiergate.schemas.events.CircuitState has no default symbol",
-        "WorkerHealth-changed-type.avsc | WorkerHealth | WorkerHealth.queueDepth: TYPE_MISMATCH",
-        "ClassifiedRequest-nested-changed-type.avsc | ClassifiedRequest | ClassifiedRequest.classification.confidence: TYPE_MISMATCH",
-      })
-  void aBreakingChangeFailsNamingTheField(String fixture, String event, String expected) throws IOException {
-    List<String> problems = releaseProblems(event, fixture(fixture), ReleasedSchemas.released().get(event));
-
-    assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(event).contains(expected));
-  }
-
-  @Test
-  void aCompatibleEvolutionPasses() throws IOException {
-    assertThat(releaseProblems("WorkerHealth", fixture("WorkerHealth-compatible-evolution.avsc"), ReleasedSchemas.released().get("WorkerHealth")))
-        .isEmpty();
-  }
-
-  private static Schema fixture(String name) throws IOException {
-    try (InputStream in = SchemaCompatibilityTest.class.getResourceAsStream("/compat/" + name)) {
-      assertThat(in).as("fixture compat/%s", name).isNotNull();
-      return new Schema.Parser().parse(in);
-    }
-  }
 }

@@ -40,110 +40,121 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfluentNodeClientIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HexFormat HEX = HexFormat.of();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private static Path nodeDir() {
-    return Path.of(System.getProperty("basedir", ".")).resolve("src/test/node");
-  }
-
-  @BeforeEach // not @BeforeAll: surefire then reports the test as skipped, with the reason
-  void requireNodeAndTheClient() {
-    Assumptions.assumeTrue(
-        nodeAnswers(), "Skipped: `node` is not on the PATH (ConfluentNodeClientIT needs Node.js 18+)");
-    Assumptions.assumeTrue(
-        Files.isDirectory(nodeDir().resolve("node_modules/@kafkajs/confluent-schema-registry")),
-        "Skipped: npm package @kafkajs/confluent-schema-registry is not installed; run schemas/src/test/node/install.sh");
-  }
-
-  private static boolean nodeAnswers() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+    private static Path nodeDir() {
+        return Path.of(System.getProperty("basedir", ".")).resolve("src/test/node");
     }
-  }
 
-  @Test
-  void aThirdPartyConfluentClientReadsOurBytesAndWeReadItsBytes() throws Exception {
-    try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(0, dir.resolve("registry.json"))) {
-      // our side: every event type, written by the serializer as a service would
-      var ours = new AvroSerializer<SpecificRecord>(
-          new HttpSchemaRegistryClient(registry.url(), Optional.empty(), 2, Duration.ofMillis(10)), false);
-      Map<String, byte[]> written = new HashMap<>();
-      ObjectNode input = JSON.createObjectNode().put("nodeSubject", "node.worker.health-value");
-      ArrayNode records = input.putArray("records");
-      for (var sample : SampleEvents.all().entrySet()) {
-        String type = sample.getKey().getSimpleName();
-        byte[] bytes = ours.serialize("interop." + type, sample.getValue());
-        written.put(type, bytes);
-        records.addObject().put("type", type).put("hex", HEX.formatHex(bytes));
-      }
-
-      JsonNode output = runNode(registry.url(), input);
-
-      // their decode + re-encode of every event is byte-identical to what we wrote
-      assertThat(output.get("records")).hasSize(written.size());
-      for (JsonNode record : output.get("records")) {
-        String type = record.get("type").asText();
-        assertThat(record.get("reencodedHex").asText()).as("%s re-encoded by the node client", type)
-            .isEqualTo(HEX.formatHex(written.get(type)));
-      }
-      // and it decoded real values, not just bytes it passed through
-      Map<String, JsonNode> decoded = new HashMap<>();
-      output.get("records").forEach(r -> decoded.put(r.get("type").asText(), r.get("decoded")));
-      InferenceRequest request = SampleEvents.inferenceRequest();
-      assertThat(decoded.get("InferenceRequest").get("prompt").asText()).isEqualTo(request.getPrompt());
-      assertThat(decoded.get("InferenceRequest").get("createdAt").asLong()).isEqualTo(request.getCreatedAt().toEpochMilli());
-      assertThat(decoded.get("InferenceRequest").get("attributes").get("pipeline").asText()).isEqualTo("nightly");
-      CostEvent cost = SampleEvents.costEvent();
-      assertThat(decoded.get("CostEvent").get("costUsd").asText())
-          .as("decimal(20,9) as big-endian two's complement of the unscaled value")
-          .isEqualTo(HEX.formatHex(cost.getCostUsd().unscaledValue().toByteArray()));
-      assertThat(decoded.get("CostEvent").get("breakdown").get("source").asText()).isEqualTo("PRICE_TABLE");
-      assertThat(decoded.get("WorkerHealth").get("circuit").asText()).isEqualTo("HALF_OPEN");
-
-      // their own schema and record, read by our deserializer through a client of its own
-      byte[] theirs = HEX.parseHex(output.get("node").get("hex").asText());
-      int theirId = output.get("node").get("id").asInt();
-      assertThat(theirs).startsWith(0, theirId >>> 24, theirId >>> 16, theirId >>> 8, theirId);
-      var deserializer = new AvroDeserializer<>(
-          new HttpSchemaRegistryClient(registry.url() + "/", Optional.empty(), 2, Duration.ofMillis(10)), WorkerHealth.class);
-      assertThat(deserializer.deserialize("node.worker.health", theirs))
-          .isEqualTo(
-              WorkerHealth.newBuilder()
-                  .setWorkerId("node-1")
-                  .setTier(Tier.CLOUD)
-                  .setQueueDepth(5)
-                  .setQueueLimit(9)
-                  .setCircuit(CircuitState.OPEN)
-                  .setUpdatedAt(Instant.ofEpochMilli(1_700_000_000_123L))
-                  .build());
+    @BeforeEach // not @BeforeAll: surefire then reports the test as skipped, with the reason
+    void requireNodeAndTheClient() {
+        Assumptions.assumeTrue(
+                nodeAnswers(), "Skipped: `node` is not on the PATH (ConfluentNodeClientIT needs Node.js 18+)");
+        Assumptions.assumeTrue(
+                Files.isDirectory(nodeDir().resolve("node_modules/@kafkajs/confluent-schema-registry")),
+                "Skipped: npm package @kafkajs/confluent-schema-registry is not installed; run schemas/src/test/node/install.sh");
     }
-  }
 
-  private JsonNode runNode(String registryUrl, JsonNode input) throws IOException, InterruptedException {
-    Path in = dir.resolve("input.json");
-    Path out = dir.resolve("output.json");
-    Path log = dir.resolve("node.log");
-    Files.writeString(in, JSON.writeValueAsString(input));
-    Process node =
-        new ProcessBuilder("node", "confluent-interop.js", registryUrl, in.toString(), out.toString())
-            .directory(nodeDir().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!node.waitFor(60, TimeUnit.SECONDS)) {
-      node.destroyForcibly();
-      throw new AssertionError("node client did not finish within 60 s: " + Files.readString(log));
+    private static boolean nodeAnswers() {
+        try {
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
-    assertThat(node.exitValue()).as("node client failed:%n%s", Files.readString(log, StandardCharsets.UTF_8)).isZero();
-    return JSON.readTree(out.toFile());
-  }
+
+    @Test
+    void aThirdPartyConfluentClientReadsOurBytesAndWeReadItsBytes() throws Exception {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(0, dir.resolve("registry.json"))) {
+            // our side: every event type, written by the serializer as a service would
+            var ours = new AvroSerializer<SpecificRecord>(
+                    new HttpSchemaRegistryClient(registry.url(), Optional.empty(), 2, Duration.ofMillis(10)), false);
+            Map<String, byte[]> written = new HashMap<>();
+            ObjectNode input = JSON.createObjectNode().put("nodeSubject", "node.worker.health-value");
+            ArrayNode records = input.putArray("records");
+            for (var sample : SampleEvents.all().entrySet()) {
+                String type = sample.getKey().getSimpleName();
+                byte[] bytes = ours.serialize("interop." + type, sample.getValue());
+                written.put(type, bytes);
+                records.addObject().put("type", type).put("hex", HEX.formatHex(bytes));
+            }
+
+            JsonNode output = runNode(registry.url(), input);
+
+            // their decode + re-encode of every event is byte-identical to what we wrote
+            assertThat(output.get("records")).hasSize(written.size());
+            for (JsonNode record : output.get("records")) {
+                String type = record.get("type").asText();
+                assertThat(record.get("reencodedHex").asText())
+                        .as("%s re-encoded by the node client", type)
+                        .isEqualTo(HEX.formatHex(written.get(type)));
+            }
+            // and it decoded real values, not just bytes it passed through
+            Map<String, JsonNode> decoded = new HashMap<>();
+            output.get("records").forEach(r -> decoded.put(r.get("type").asText(), r.get("decoded")));
+            InferenceRequest request = SampleEvents.inferenceRequest();
+            assertThat(decoded.get("InferenceRequest").get("prompt").asText()).isEqualTo(request.getPrompt());
+            assertThat(decoded.get("InferenceRequest").get("createdAt").asLong())
+                    .isEqualTo(request.getCreatedAt().toEpochMilli());
+            assertThat(decoded.get("InferenceRequest")
+                            .get("attributes")
+                            .get("pipeline")
+                            .asText())
+                    .isEqualTo("nightly");
+            CostEvent cost = SampleEvents.costEvent();
+            assertThat(decoded.get("CostEvent").get("costUsd").asText())
+                    .as("decimal(20,9) as big-endian two's complement of the unscaled value")
+                    .isEqualTo(HEX.formatHex(cost.getCostUsd().unscaledValue().toByteArray()));
+            assertThat(decoded.get("CostEvent").get("breakdown").get("source").asText())
+                    .isEqualTo("PRICE_TABLE");
+            assertThat(decoded.get("WorkerHealth").get("circuit").asText()).isEqualTo("HALF_OPEN");
+
+            // their own schema and record, read by our deserializer through a client of its own
+            byte[] theirs = HEX.parseHex(output.get("node").get("hex").asText());
+            int theirId = output.get("node").get("id").asInt();
+            assertThat(theirs).startsWith(0, theirId >>> 24, theirId >>> 16, theirId >>> 8, theirId);
+            var deserializer = new AvroDeserializer<>(
+                    new HttpSchemaRegistryClient(registry.url() + "/", Optional.empty(), 2, Duration.ofMillis(10)),
+                    WorkerHealth.class);
+            assertThat(deserializer.deserialize("node.worker.health", theirs))
+                    .isEqualTo(WorkerHealth.newBuilder()
+                            .setWorkerId("node-1")
+                            .setTier(Tier.CLOUD)
+                            .setQueueDepth(5)
+                            .setQueueLimit(9)
+                            .setCircuit(CircuitState.OPEN)
+                            .setUpdatedAt(Instant.ofEpochMilli(1_700_000_000_123L))
+                            .build());
+        }
+    }
+
+    private JsonNode runNode(String registryUrl, JsonNode input) throws IOException, InterruptedException {
+        Path in = dir.resolve("input.json");
+        Path out = dir.resolve("output.json");
+        Path log = dir.resolve("node.log");
+        Files.writeString(in, JSON.writeValueAsString(input));
+        Process node = new ProcessBuilder("node", "confluent-interop.js", registryUrl, in.toString(), out.toString())
+                .directory(nodeDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!node.waitFor(60, TimeUnit.SECONDS)) {
+            node.destroyForcibly();
+            throw new AssertionError("node client did not finish within 60 s: " + Files.readString(log));
+        }
+        assertThat(node.exitValue())
+                .as("node client failed:%n%s", Files.readString(log, StandardCharsets.UTF_8))
+                .isZero();
+        return JSON.readTree(out.toFile());
+    }
 }

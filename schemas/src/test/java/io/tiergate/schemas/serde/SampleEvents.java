@@ -40,232 +40,239 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class SampleEvents {
 
-  private SampleEvents() {}
+    private SampleEvents() {}
 
-  static final Instant T0 = Instant.parse("2026-11-22T10:15:30.123Z");
+    static final Instant T0 = Instant.parse("2026-11-22T10:15:30.123Z");
 
-  public static InferenceRequest inferenceRequest() {
-    return InferenceRequest.newBuilder()
-        .setRequestId("req-1")
-        .setPrompt("Summarise: Grüße aus Köln — 🚀")
-        .setSystemPrompt("be brief")
-        .setCostCenter("team-a")
-        .setTaskTypeHint("SUMMARIZATION")
-        .setRequiresDataSovereignty(true)
-        .setLatencyBudgetMs(2_500L)
-        .setMaxOutputTokens(512)
-        .setCreatedAt(T0)
-        .setAttributes(new LinkedHashMap<>(Map.of("pipeline", "nightly", "step", "3")))
-        .build();
-  }
-
-  public static Classification classification() {
-    return Classification.newBuilder()
-        .setTaskType(TaskType.CODE_REVIEW)
-        .setConfidence(0.875)
-        .setEvidence(List.of("hint=CODE_REVIEW", "signal=diff"))
-        .setEstimatedInputTokens(1_234)
-        .setTokenEncoding("o200k_base")
-        .setComplexity(0.5)
-        .setContainsSensitiveData(true)
-        .setSensitiveKinds(List.of("EMAIL"))
-        .setHintUsed(true)
-        .setClassifierVersion("minilm-1")
-        .build();
-  }
-
-  public static ClassifiedRequest classifiedRequest() {
-    return ClassifiedRequest.newBuilder()
-        .setRequest(inferenceRequest())
-        .setClassification(classification())
-        .setClassifiedAt(T0.plusMillis(5))
-        .build();
-  }
-
-  public static RoutingDecision routingDecision() {
-    return RoutingDecision.newBuilder()
-        .setRequestId("req-1")
-        .setCostCenter("team-a")
-        .setTaskType(TaskType.ARCHITECTURE)
-        .setAction(RoutingAction.ROUTE)
-        .setTier(Tier.CLOUD)
-        .setModel("anthropic/claude-opus-4.6")
-        .setCapabilityClass(CapabilityClass.FRONTIER)
-        .setFallbackModels(List.of("anthropic/claude-sonnet-4.6"))
-        .setEstimatedCostUsd(Money.usd("0.123456789"))
-        .setBudgetLevel(BudgetLevel.CONSERVE)
-        .setRule("TASK_TABLE")
-        .setRationale("ARCHITECTURE needs frontier")
-        .setSovereign(false)
-        .setDecidedAt(T0.plusMillis(7))
-        .build();
-  }
-
-  public static RoutedRequest routedRequest() {
-    return RoutedRequest.newBuilder()
-        .setClassified(classifiedRequest())
-        .setDecision(routingDecision())
-        .setAttempt(2)
-        .setEscalationReason("local timeout")
-        .setPriorCostUsd(Money.usd("0.000123456"))
-        .setPriorReasons(List.of("LOCAL_TIMEOUT"))
-        .build();
-  }
-
-  public static InferenceResult inferenceResult() {
-    return InferenceResult.newBuilder()
-        .setRequestId("req-1")
-        .setCostCenter("team-a")
-        .setTaskType(TaskType.DEBUGGING)
-        .setStatus(ResultStatus.FAILED)
-        .setTier(Tier.CLOUD)
-        .setModel("anthropic/claude-sonnet-4.6")
-        .setCapabilityClass(CapabilityClass.STRONG)
-        .setProvider("openrouter")
-        .setSimulated(true)
-        .setOutput("partial")
-        .setErrorCode("UPSTREAM_5XX")
-        .setErrorMessage("bad gateway")
-        .setAttempts(3)
-        .setReasons(List.of("RETRY", "ESCALATION"))
-        .setInputTokens(1_000L)
-        .setOutputTokens(200L)
-        .setTotalCostUsd(Money.usd("12345678901.000000001"))
-        .setLatencyMs(4_321L)
-        .setTtftMs(350L)
-        .setCompletedAt(T0.plusSeconds(5))
-        .build();
-  }
-
-  public static CostEvent costEvent() {
-    return CostEvent.newBuilder()
-        .setRequestId("req-1")
-        .setAttempt(2)
-        .setCostCenter("team-a")
-        .setTaskType(TaskType.IMPLEMENTATION)
-        .setTier(Tier.CLOUD)
-        .setModel("anthropic/claude-haiku-4.5")
-        .setProvider("anthropic")
-        .setSimulated(true)
-        .setReason(CostReason.ESCALATION)
-        .setSuccess(false)
-        .setInputTokens(10_000L)
-        .setOutputTokens(2_000L)
-        .setCachedReadTokens(300L)
-        .setCacheWriteTokens(40L)
-        .setCostUsd(Money.usd("0.020000001"))
-        .setBreakdown(
-            CostBreakdown.newBuilder()
-                .setSource(CostSource.PRICE_TABLE)
-                .setInputUsd(Money.usd("0.01"))
-                .setOutputUsd(Money.usd("0.01"))
-                .setCachedReadUsd(Money.usd("0.000000001"))
-                .setCacheWriteUsd(Money.usd("0"))
-                .setEnergyUsd(Money.usd("-0.000000001"))
-                .setDepreciationUsd(Money.usd("0.000000002"))
-                .setMaintenanceUsd(Money.usd("0.000000003"))
-                .setPriceTableVersion("2026-11-01")
-                .build())
-        .setLatencyMs(900L)
-        .setOccurredAt(T0.plusSeconds(6))
-        .build();
-  }
-
-  public static CostWindow costWindow() {
-    return CostWindow.newBuilder()
-        .setScope("team-a")
-        .setTaskType(TaskType.BOILERPLATE)
-        .setTier(Tier.LOCAL)
-        .setModel("qwen3:8b")
-        .setWindowKind(WindowKind.HOUR)
-        .setWindowStart(Instant.parse("2026-11-22T10:00:00Z"))
-        .setWindowEnd(Instant.parse("2026-11-22T11:00:00Z"))
-        .setSpendUsd(Money.usd("1.5"))
-        .setReworkSpendUsd(Money.usd("0.25"))
-        .setInputTokens(100_000L)
-        .setOutputTokens(20_000L)
-        .setRequestCount(42L)
-        .setAvgLatencyMs(812.5)
-        .setClosed(true)
-        .setUpdatedAt(T0)
-        .build();
-  }
-
-  public static BudgetConfig budgetConfig() {
-    return BudgetConfig.newBuilder()
-        .setScope("team-a")
-        .setDailyLimitUsd(Money.usd("10"))
-        .setMonthlyLimitUsd(Money.usd("200.5"))
-        .setConserveThreshold(0.7)
-        .setCriticalThreshold(0.9)
-        .setOnExhausted(OnExhausted.DEFER)
-        .setTimezone("Europe/Berlin")
-        .setUpdatedAt(T0)
-        .build();
-  }
-
-  public static BudgetStatus budgetStatus() {
-    return BudgetStatus.newBuilder()
-        .setScope("global")
-        .setLevel(BudgetLevel.CRITICAL_ONLY)
-        .setOnExhausted(OnExhausted.REJECT)
-        .setDailySpendUsd(Money.usd("9.6"))
-        .setDailyLimitUsd(Money.usd("10"))
-        .setMonthlySpendUsd(Money.usd("100"))
-        .setMonthlyLimitUsd(Money.usd("200"))
-        .setUtilization(0.96)
-        .setBurnRateUsdPerHour(Money.usd("0.333333333"))
-        .setForecastExhaustionAt(T0.plusSeconds(3_600))
-        .setAnomaly(true)
-        .setPeriodDayStart(Instant.parse("2026-11-22T00:00:00Z"))
-        .setPeriodMonthStart(Instant.parse("2026-11-01T00:00:00Z"))
-        .setUpdatedAt(T0)
-        .build();
-  }
-
-  public static RoutingRule routingRule() {
-    return RoutingRule.newBuilder()
-        .setTaskType("BOILERPLATE")
-        .setTier(Tier.LOCAL)
-        .setModel("qwen3:8b")
-        .setFallbackModels(List.of("deepseek/deepseek-chat"))
-        .setLocalComplexityThreshold(0.6)
-        .setUpdatedAt(T0)
-        .build();
-  }
-
-  public static WorkerHealth workerHealth() {
-    return WorkerHealth.newBuilder()
-        .setWorkerId("cloud-worker-1")
-        .setTier(Tier.CLOUD)
-        .setQueueDepth(7)
-        .setQueueLimit(64)
-        .setCircuit(CircuitState.HALF_OPEN)
-        .setUpdatedAt(T0)
-        .build();
-  }
-
-  /** One sample per event type, keyed by class: every value type of {@link Topics#ALL}. */
-  public static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
-    Map<Class<? extends SpecificRecord>, SpecificRecord> all = new LinkedHashMap<>();
-    for (SpecificRecord r :
-        List.of(
-            inferenceRequest(), classifiedRequest(), routingDecision(), routedRequest(),
-            inferenceResult(), costEvent(), costWindow(), budgetConfig(), budgetStatus(),
-            routingRule(), workerHealth())) {
-      all.put(r.getClass(), r);
+    public static InferenceRequest inferenceRequest() {
+        return InferenceRequest.newBuilder()
+                .setRequestId("req-1")
+                .setPrompt("Summarise: Grüße aus Köln — 🚀")
+                .setSystemPrompt("be brief")
+                .setCostCenter("team-a")
+                .setTaskTypeHint("SUMMARIZATION")
+                .setRequiresDataSovereignty(true)
+                .setLatencyBudgetMs(2_500L)
+                .setMaxOutputTokens(512)
+                .setCreatedAt(T0)
+                .setAttributes(new LinkedHashMap<>(Map.of("pipeline", "nightly", "step", "3")))
+                .build();
     }
-    for (Topic<?> topic : Topics.ALL) {
-      if (!all.containsKey(topic.valueType())) {
-        throw new IllegalStateException("SampleEvents lacks a sample of " + topic.valueType().getName());
-      }
-    }
-    return all;
-  }
 
-  /** The sample for a topic's value type. */
-  @SuppressWarnings("unchecked")
-  public static <V extends SpecificRecord> V forTopic(Topic<V> topic) {
-    return (V) all().get(topic.valueType());
-  }
+    public static Classification classification() {
+        return Classification.newBuilder()
+                .setTaskType(TaskType.CODE_REVIEW)
+                .setConfidence(0.875)
+                .setEvidence(List.of("hint=CODE_REVIEW", "signal=diff"))
+                .setEstimatedInputTokens(1_234)
+                .setTokenEncoding("o200k_base")
+                .setComplexity(0.5)
+                .setContainsSensitiveData(true)
+                .setSensitiveKinds(List.of("EMAIL"))
+                .setHintUsed(true)
+                .setClassifierVersion("minilm-1")
+                .build();
+    }
+
+    public static ClassifiedRequest classifiedRequest() {
+        return ClassifiedRequest.newBuilder()
+                .setRequest(inferenceRequest())
+                .setClassification(classification())
+                .setClassifiedAt(T0.plusMillis(5))
+                .build();
+    }
+
+    public static RoutingDecision routingDecision() {
+        return RoutingDecision.newBuilder()
+                .setRequestId("req-1")
+                .setCostCenter("team-a")
+                .setTaskType(TaskType.ARCHITECTURE)
+                .setAction(RoutingAction.ROUTE)
+                .setTier(Tier.CLOUD)
+                .setModel("anthropic/claude-opus-4.6")
+                .setCapabilityClass(CapabilityClass.FRONTIER)
+                .setFallbackModels(List.of("anthropic/claude-sonnet-4.6"))
+                .setEstimatedCostUsd(Money.usd("0.123456789"))
+                .setBudgetLevel(BudgetLevel.CONSERVE)
+                .setRule("TASK_TABLE")
+                .setRationale("ARCHITECTURE needs frontier")
+                .setSovereign(false)
+                .setDecidedAt(T0.plusMillis(7))
+                .build();
+    }
+
+    public static RoutedRequest routedRequest() {
+        return RoutedRequest.newBuilder()
+                .setClassified(classifiedRequest())
+                .setDecision(routingDecision())
+                .setAttempt(2)
+                .setEscalationReason("local timeout")
+                .setPriorCostUsd(Money.usd("0.000123456"))
+                .setPriorReasons(List.of("LOCAL_TIMEOUT"))
+                .build();
+    }
+
+    public static InferenceResult inferenceResult() {
+        return InferenceResult.newBuilder()
+                .setRequestId("req-1")
+                .setCostCenter("team-a")
+                .setTaskType(TaskType.DEBUGGING)
+                .setStatus(ResultStatus.FAILED)
+                .setTier(Tier.CLOUD)
+                .setModel("anthropic/claude-sonnet-4.6")
+                .setCapabilityClass(CapabilityClass.STRONG)
+                .setProvider("openrouter")
+                .setSimulated(true)
+                .setOutput("partial")
+                .setErrorCode("UPSTREAM_5XX")
+                .setErrorMessage("bad gateway")
+                .setAttempts(3)
+                .setReasons(List.of("RETRY", "ESCALATION"))
+                .setInputTokens(1_000L)
+                .setOutputTokens(200L)
+                .setTotalCostUsd(Money.usd("12345678901.000000001"))
+                .setLatencyMs(4_321L)
+                .setTtftMs(350L)
+                .setCompletedAt(T0.plusSeconds(5))
+                .build();
+    }
+
+    public static CostEvent costEvent() {
+        return CostEvent.newBuilder()
+                .setRequestId("req-1")
+                .setAttempt(2)
+                .setCostCenter("team-a")
+                .setTaskType(TaskType.IMPLEMENTATION)
+                .setTier(Tier.CLOUD)
+                .setModel("anthropic/claude-haiku-4.5")
+                .setProvider("anthropic")
+                .setSimulated(true)
+                .setReason(CostReason.ESCALATION)
+                .setSuccess(false)
+                .setInputTokens(10_000L)
+                .setOutputTokens(2_000L)
+                .setCachedReadTokens(300L)
+                .setCacheWriteTokens(40L)
+                .setCostUsd(Money.usd("0.020000001"))
+                .setBreakdown(CostBreakdown.newBuilder()
+                        .setSource(CostSource.PRICE_TABLE)
+                        .setInputUsd(Money.usd("0.01"))
+                        .setOutputUsd(Money.usd("0.01"))
+                        .setCachedReadUsd(Money.usd("0.000000001"))
+                        .setCacheWriteUsd(Money.usd("0"))
+                        .setEnergyUsd(Money.usd("-0.000000001"))
+                        .setDepreciationUsd(Money.usd("0.000000002"))
+                        .setMaintenanceUsd(Money.usd("0.000000003"))
+                        .setPriceTableVersion("2026-11-01")
+                        .build())
+                .setLatencyMs(900L)
+                .setOccurredAt(T0.plusSeconds(6))
+                .build();
+    }
+
+    public static CostWindow costWindow() {
+        return CostWindow.newBuilder()
+                .setScope("team-a")
+                .setTaskType(TaskType.BOILERPLATE)
+                .setTier(Tier.LOCAL)
+                .setModel("qwen3:8b")
+                .setWindowKind(WindowKind.HOUR)
+                .setWindowStart(Instant.parse("2026-11-22T10:00:00Z"))
+                .setWindowEnd(Instant.parse("2026-11-22T11:00:00Z"))
+                .setSpendUsd(Money.usd("1.5"))
+                .setReworkSpendUsd(Money.usd("0.25"))
+                .setInputTokens(100_000L)
+                .setOutputTokens(20_000L)
+                .setRequestCount(42L)
+                .setAvgLatencyMs(812.5)
+                .setClosed(true)
+                .setUpdatedAt(T0)
+                .build();
+    }
+
+    public static BudgetConfig budgetConfig() {
+        return BudgetConfig.newBuilder()
+                .setScope("team-a")
+                .setDailyLimitUsd(Money.usd("10"))
+                .setMonthlyLimitUsd(Money.usd("200.5"))
+                .setConserveThreshold(0.7)
+                .setCriticalThreshold(0.9)
+                .setOnExhausted(OnExhausted.DEFER)
+                .setTimezone("Europe/Berlin")
+                .setUpdatedAt(T0)
+                .build();
+    }
+
+    public static BudgetStatus budgetStatus() {
+        return BudgetStatus.newBuilder()
+                .setScope("global")
+                .setLevel(BudgetLevel.CRITICAL_ONLY)
+                .setOnExhausted(OnExhausted.REJECT)
+                .setDailySpendUsd(Money.usd("9.6"))
+                .setDailyLimitUsd(Money.usd("10"))
+                .setMonthlySpendUsd(Money.usd("100"))
+                .setMonthlyLimitUsd(Money.usd("200"))
+                .setUtilization(0.96)
+                .setBurnRateUsdPerHour(Money.usd("0.333333333"))
+                .setForecastExhaustionAt(T0.plusSeconds(3_600))
+                .setAnomaly(true)
+                .setPeriodDayStart(Instant.parse("2026-11-22T00:00:00Z"))
+                .setPeriodMonthStart(Instant.parse("2026-11-01T00:00:00Z"))
+                .setUpdatedAt(T0)
+                .build();
+    }
+
+    public static RoutingRule routingRule() {
+        return RoutingRule.newBuilder()
+                .setTaskType("BOILERPLATE")
+                .setTier(Tier.LOCAL)
+                .setModel("qwen3:8b")
+                .setFallbackModels(List.of("deepseek/deepseek-chat"))
+                .setLocalComplexityThreshold(0.6)
+                .setUpdatedAt(T0)
+                .build();
+    }
+
+    public static WorkerHealth workerHealth() {
+        return WorkerHealth.newBuilder()
+                .setWorkerId("cloud-worker-1")
+                .setTier(Tier.CLOUD)
+                .setQueueDepth(7)
+                .setQueueLimit(64)
+                .setCircuit(CircuitState.HALF_OPEN)
+                .setUpdatedAt(T0)
+                .build();
+    }
+
+    /** One sample per event type, keyed by class: every value type of {@link Topics#ALL}. */
+    public static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
+        Map<Class<? extends SpecificRecord>, SpecificRecord> all = new LinkedHashMap<>();
+        for (SpecificRecord r : List.of(
+                inferenceRequest(),
+                classifiedRequest(),
+                routingDecision(),
+                routedRequest(),
+                inferenceResult(),
+                costEvent(),
+                costWindow(),
+                budgetConfig(),
+                budgetStatus(),
+                routingRule(),
+                workerHealth())) {
+            all.put(r.getClass(), r);
+        }
+        for (Topic<?> topic : Topics.ALL) {
+            if (!all.containsKey(topic.valueType())) {
+                throw new IllegalStateException(
+                        "SampleEvents lacks a sample of " + topic.valueType().getName());
+            }
+        }
+        return all;
+    }
+
+    /** The sample for a topic's value type. */
+    @SuppressWarnings("unchecked")
+    public static <V extends SpecificRecord> V forTopic(Topic<V> topic) {
+        return (V) all().get(topic.valueType());
+    }
 }

@@ -28,166 +28,169 @@ import java.util.Map;
  */
 public final class AnthropicMessagesBackend implements ModelBackend {
 
-  public static final String API_VERSION = "2023-06-01";
+    public static final String API_VERSION = "2023-06-01";
 
-  private final ModelHttp http;
-  private final HttpEndpoint endpoint;
-  private final int defaultMaxOutputTokens;
+    private final ModelHttp http;
+    private final HttpEndpoint endpoint;
+    private final int defaultMaxOutputTokens;
 
-  /** {@code defaultMaxOutputTokens}: sent when the call sets no limit (the API requires {@code max_tokens}). */
-  public AnthropicMessagesBackend(ModelHttp http, HttpEndpoint endpoint, int defaultMaxOutputTokens) {
-    this.http = http;
-    this.endpoint = endpoint;
-    this.defaultMaxOutputTokens = defaultMaxOutputTokens;
-  }
-
-  @Override
-  public String provider() {
-    return endpoint.provider();
-  }
-
-  @Override
-  public ModelResponse call(ModelCall call) throws ModelCallException {
-    Map<String, String> auth = Map.of("x-api-key", endpoint.apiKey(), "anthropic-version", API_VERSION);
-    String accept = endpoint.stream() ? "text/event-stream" : "application/json";
-    try (ModelHttp.Exchange exchange = http.post(endpoint, "/v1/messages", auth, accept, WireJson.bytes(body(call)), call.timeout())) {
-      return endpoint.stream() ? readStream(call, exchange) : readWhole(call, exchange);
+    /** {@code defaultMaxOutputTokens}: sent when the call sets no limit (the API requires {@code max_tokens}). */
+    public AnthropicMessagesBackend(ModelHttp http, HttpEndpoint endpoint, int defaultMaxOutputTokens) {
+        this.http = http;
+        this.endpoint = endpoint;
+        this.defaultMaxOutputTokens = defaultMaxOutputTokens;
     }
-  }
 
-  ObjectNode body(ModelCall call) {
-    ObjectNode root = WireJson.object();
-    root.put("model", endpoint.remoteModel(call.model()));
-    root.put("max_tokens", call.maxOutputTokens() != null ? call.maxOutputTokens() : defaultMaxOutputTokens);
-    call.system().ifPresent(s -> root.put("system", s));
-    root.putArray("messages").addObject().put("role", "user").put("content", call.prompt());
-    if (endpoint.stream()) {
-      root.put("stream", true);
+    @Override
+    public String provider() {
+        return endpoint.provider();
     }
-    return root;
-  }
 
-  private ModelResponse readWhole(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
-    JsonNode root = WireJson.parse(exchange.remainingBody(), call.model() + ": message", endpoint);
-    if ("error".equals(root.path("type").asText())) {
-      throw eventError(call, root.path("error"));
-    }
-    if (!root.path("usage").isObject()) {
-      throw ModelCallException.malformed(call.model() + ": message without usage", null);
-    }
-    StringBuilder text = new StringBuilder();
-    for (JsonNode block : root.path("content")) {
-      if ("text".equals(block.path("type").asText())) {
-        text.append(block.path("text").asText(""));
-      }
-    }
-    Counts counts = new Counts();
-    counts.update(root.get("usage"));
-    return ModelResponse.builder(endpoint.provider())
-        .output(text.toString())
-        .usage(counts.tokens())
-        .latency(exchange.elapsed())
-        .finishReason(WireJson.textOrNull(root, "stop_reason"))
-        .build();
-  }
-
-  private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
-    StringBuilder text = new StringBuilder();
-    Counts counts = new Counts();
-    Duration ttft = null;
-    String stopReason = null;
-    boolean started = false;
-    SseReader sse = new SseReader(exchange::nextLine);
-    for (SseReader.Event event = sse.next(); event != null; event = sse.next()) {
-      JsonNode data = WireJson.parse(event.data(), call.model() + ": " + event.name() + " event", endpoint);
-      String type = data.path("type").asText(event.name());
-      switch (type) {
-        case "message_start" -> {
-          started = true;
-          counts.update(data.path("message").path("usage"));
+    @Override
+    public ModelResponse call(ModelCall call) throws ModelCallException {
+        Map<String, String> auth = Map.of("x-api-key", endpoint.apiKey(), "anthropic-version", API_VERSION);
+        String accept = endpoint.stream() ? "text/event-stream" : "application/json";
+        try (ModelHttp.Exchange exchange =
+                http.post(endpoint, "/v1/messages", auth, accept, WireJson.bytes(body(call)), call.timeout())) {
+            return endpoint.stream() ? readStream(call, exchange) : readWhole(call, exchange);
         }
-        case "content_block_delta" -> {
-          JsonNode delta = data.path("delta");
-          if ("text_delta".equals(delta.path("type").asText())) {
-            if (ttft == null) {
-              ttft = exchange.elapsed();
+    }
+
+    ObjectNode body(ModelCall call) {
+        ObjectNode root = WireJson.object();
+        root.put("model", endpoint.remoteModel(call.model()));
+        root.put("max_tokens", call.maxOutputTokens() != null ? call.maxOutputTokens() : defaultMaxOutputTokens);
+        call.system().ifPresent(s -> root.put("system", s));
+        root.putArray("messages").addObject().put("role", "user").put("content", call.prompt());
+        if (endpoint.stream()) {
+            root.put("stream", true);
+        }
+        return root;
+    }
+
+    private ModelResponse readWhole(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+        JsonNode root = WireJson.parse(exchange.remainingBody(), call.model() + ": message", endpoint);
+        if ("error".equals(root.path("type").asText())) {
+            throw eventError(call, root.path("error"));
+        }
+        if (!root.path("usage").isObject()) {
+            throw ModelCallException.malformed(call.model() + ": message without usage", null);
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : root.path("content")) {
+            if ("text".equals(block.path("type").asText())) {
+                text.append(block.path("text").asText(""));
             }
-            text.append(delta.path("text").asText(""));
-          }
         }
-        case "message_delta" -> {
-          counts.update(data.path("usage"));
-          if (data.path("delta").hasNonNull("stop_reason")) {
-            stopReason = data.path("delta").get("stop_reason").asText();
-          }
-        }
-        case "message_stop" -> {
-          return ModelResponse.builder(endpoint.provider())
-              .output(text.toString())
-              .usage(counts.tokens())
-              .latency(exchange.elapsed())
-              .ttft(ttft)
-              .finishReason(stopReason)
-              .build();
-        }
-        case "error" -> throw eventError(call, data.path("error")).withConsumed(counts.tokens());
-        default -> {
-          // ping, content_block_start/stop and event types added later carry no usage
-        }
-      }
-    }
-    ModelCallException truncated = ModelCallException.malformed(call.model() + ": stream ended before message_stop", null);
-    throw started ? truncated.withConsumed(counts.tokensOrEstimate(text)) : truncated;
-  }
-
-  private ModelCallException eventError(ModelCall call, JsonNode error) {
-    String type = error.path("type").asText("api_error");
-    String message = call.model() + ": " + type + ": " + Redactor.clean(error.path("message").asText(""), endpoint.apiKey());
-    return switch (type) {
-      case "overloaded_error" -> ModelCallException.retryable("overloaded", message, 529, null);
-      case "rate_limit_error" -> ModelCallException.retryable("rate_limited", message, 429, null);
-      case "api_error", "timeout_error" -> ModelCallException.retryable("provider_error", message, 500, null);
-      case "not_found_error" -> ModelCallException.nonRetryable("model_not_found", message, 404);
-      case "authentication_error" -> ModelCallException.nonRetryable("unauthorized", message, 401);
-      default -> ModelCallException.nonRetryable(type, message, 400);
-    };
-  }
-
-  /** Usage as the events report it; later (cumulative) figures replace earlier ones. */
-  private static final class Counts {
-    long input;
-    long output;
-    long cacheRead;
-    long cacheWrite;
-    boolean outputReported;
-
-    void update(JsonNode usage) {
-      if (usage == null || !usage.isObject()) {
-        return;
-      }
-      if (usage.hasNonNull("input_tokens")) {
-        input = usage.get("input_tokens").asLong();
-      }
-      if (usage.hasNonNull("output_tokens")) {
-        output = usage.get("output_tokens").asLong();
-        outputReported = true;
-      }
-      if (usage.hasNonNull("cache_read_input_tokens")) {
-        cacheRead = usage.get("cache_read_input_tokens").asLong();
-      }
-      if (usage.hasNonNull("cache_creation_input_tokens")) {
-        cacheWrite = usage.get("cache_creation_input_tokens").asLong();
-      }
+        Counts counts = new Counts();
+        counts.update(root.get("usage"));
+        return ModelResponse.builder(endpoint.provider())
+                .output(text.toString())
+                .usage(counts.tokens())
+                .latency(exchange.elapsed())
+                .finishReason(WireJson.textOrNull(root, "stop_reason"))
+                .build();
     }
 
-    TokenUsage tokens() {
-      return new TokenUsage(input, output, cacheRead, cacheWrite);
+    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+        StringBuilder text = new StringBuilder();
+        Counts counts = new Counts();
+        Duration ttft = null;
+        String stopReason = null;
+        boolean started = false;
+        SseReader sse = new SseReader(exchange::nextLine);
+        for (SseReader.Event event = sse.next(); event != null; event = sse.next()) {
+            JsonNode data = WireJson.parse(event.data(), call.model() + ": " + event.name() + " event", endpoint);
+            String type = data.path("type").asText(event.name());
+            switch (type) {
+                case "message_start" -> {
+                    started = true;
+                    counts.update(data.path("message").path("usage"));
+                }
+                case "content_block_delta" -> {
+                    JsonNode delta = data.path("delta");
+                    if ("text_delta".equals(delta.path("type").asText())) {
+                        if (ttft == null) {
+                            ttft = exchange.elapsed();
+                        }
+                        text.append(delta.path("text").asText(""));
+                    }
+                }
+                case "message_delta" -> {
+                    counts.update(data.path("usage"));
+                    if (data.path("delta").hasNonNull("stop_reason")) {
+                        stopReason = data.path("delta").get("stop_reason").asText();
+                    }
+                }
+                case "message_stop" -> {
+                    return ModelResponse.builder(endpoint.provider())
+                            .output(text.toString())
+                            .usage(counts.tokens())
+                            .latency(exchange.elapsed())
+                            .ttft(ttft)
+                            .finishReason(stopReason)
+                            .build();
+                }
+                case "error" -> throw eventError(call, data.path("error")).withConsumed(counts.tokens());
+                default -> {
+                    // ping, content_block_start/stop and event types added later carry no usage
+                }
+            }
+        }
+        ModelCallException truncated =
+                ModelCallException.malformed(call.model() + ": stream ended before message_stop", null);
+        throw started ? truncated.withConsumed(counts.tokensOrEstimate(text)) : truncated;
     }
 
-    /** For a cut-off stream: the output count so far, at least the text received / 4. */
-    TokenUsage tokensOrEstimate(CharSequence text) {
-      long estimate = TokenEstimate.tokensOf(text);
-      return new TokenUsage(input, outputReported ? Math.max(output, estimate) : estimate, cacheRead, cacheWrite);
+    private ModelCallException eventError(ModelCall call, JsonNode error) {
+        String type = error.path("type").asText("api_error");
+        String message = call.model() + ": " + type + ": "
+                + Redactor.clean(error.path("message").asText(""), endpoint.apiKey());
+        return switch (type) {
+            case "overloaded_error" -> ModelCallException.retryable("overloaded", message, 529, null);
+            case "rate_limit_error" -> ModelCallException.retryable("rate_limited", message, 429, null);
+            case "api_error", "timeout_error" -> ModelCallException.retryable("provider_error", message, 500, null);
+            case "not_found_error" -> ModelCallException.nonRetryable("model_not_found", message, 404);
+            case "authentication_error" -> ModelCallException.nonRetryable("unauthorized", message, 401);
+            default -> ModelCallException.nonRetryable(type, message, 400);
+        };
     }
-  }
+
+    /** Usage as the events report it; later (cumulative) figures replace earlier ones. */
+    private static final class Counts {
+        long input;
+        long output;
+        long cacheRead;
+        long cacheWrite;
+        boolean outputReported;
+
+        void update(JsonNode usage) {
+            if (usage == null || !usage.isObject()) {
+                return;
+            }
+            if (usage.hasNonNull("input_tokens")) {
+                input = usage.get("input_tokens").asLong();
+            }
+            if (usage.hasNonNull("output_tokens")) {
+                output = usage.get("output_tokens").asLong();
+                outputReported = true;
+            }
+            if (usage.hasNonNull("cache_read_input_tokens")) {
+                cacheRead = usage.get("cache_read_input_tokens").asLong();
+            }
+            if (usage.hasNonNull("cache_creation_input_tokens")) {
+                cacheWrite = usage.get("cache_creation_input_tokens").asLong();
+            }
+        }
+
+        TokenUsage tokens() {
+            return new TokenUsage(input, output, cacheRead, cacheWrite);
+        }
+
+        /** For a cut-off stream: the output count so far, at least the text received / 4. */
+        TokenUsage tokensOrEstimate(CharSequence text) {
+            long estimate = TokenEstimate.tokensOf(text);
+            return new TokenUsage(input, outputReported ? Math.max(output, estimate) : estimate, cacheRead, cacheWrite);
+        }
+    }
 }

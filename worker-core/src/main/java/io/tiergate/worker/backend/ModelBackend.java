@@ -8,16 +8,16 @@ package io.tiergate.worker.backend;
  */
 public interface ModelBackend {
 
-  /** The provider label of results and cost events ("openrouter", "anthropic", "ollama", "simulated"). */
-  String provider();
+    /** The provider label of results and cost events ("openrouter", "anthropic", "ollama", "simulated"). */
+    String provider();
 
-  /** True for the simulated backend: everything it answers is labelled {@code simulated=true}. */
-  default boolean simulated() {
-    return false;
-  }
+    /** True for the simulated backend: everything it answers is labelled {@code simulated=true}. */
+    default boolean simulated() {
+        return false;
+    }
 
-  /**
-   * @throws ModelCallException for every failure of the model or the transport, typed by kind
-   */
-  ModelResponse call(ModelCall call) throws ModelCallException;
+    /**
+     * @throws ModelCallException for every failure of the model or the transport, typed by kind
+     */
+    ModelResponse call(ModelCall call) throws ModelCallException;
 }

@@ -18,53 +18,61 @@ import java.util.OptionalInt;
  * @param timeout the whole call's deadline, connection to last byte
  */
 public record ModelCall(
-    String requestId,
-    int attempt,
-    String model,
-    String systemPrompt,
-    String prompt,
-    Integer maxOutputTokens,
-    TaskType taskType,
-    long estimatedInputTokens,
-    Duration timeout) {
+        String requestId,
+        int attempt,
+        String model,
+        String systemPrompt,
+        String prompt,
+        Integer maxOutputTokens,
+        TaskType taskType,
+        long estimatedInputTokens,
+        Duration timeout) {
 
-  public ModelCall {
-    Objects.requireNonNull(requestId, "requestId");
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(prompt, "prompt");
-    Objects.requireNonNull(taskType, "taskType");
-    Objects.requireNonNull(timeout, "timeout");
-    if (attempt < 1) {
-      throw new IllegalArgumentException("attempt is 1-based, was " + attempt);
+    public ModelCall {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(taskType, "taskType");
+        Objects.requireNonNull(timeout, "timeout");
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt is 1-based, was " + attempt);
+        }
     }
-  }
 
-  /** The call of {@code model} for a routed request, as attempt {@code attempt}. */
-  public static ModelCall of(RoutedRequest routed, String model, int attempt, Duration timeout) {
-    InferenceRequest request = routed.getClassified().getRequest();
-    return new ModelCall(
-        request.getRequestId(),
-        attempt,
-        model,
-        request.getSystemPrompt(),
-        request.getPrompt(),
-        request.getMaxOutputTokens(),
-        routed.getClassified().getClassification().getTaskType(),
-        routed.getClassified().getClassification().getEstimatedInputTokens(),
-        timeout);
-  }
+    /** The call of {@code model} for a routed request, as attempt {@code attempt}. */
+    public static ModelCall of(RoutedRequest routed, String model, int attempt, Duration timeout) {
+        InferenceRequest request = routed.getClassified().getRequest();
+        return new ModelCall(
+                request.getRequestId(),
+                attempt,
+                model,
+                request.getSystemPrompt(),
+                request.getPrompt(),
+                request.getMaxOutputTokens(),
+                routed.getClassified().getClassification().getTaskType(),
+                routed.getClassified().getClassification().getEstimatedInputTokens(),
+                timeout);
+    }
 
-  public Optional<String> system() {
-    return Optional.ofNullable(systemPrompt).filter(s -> !s.isBlank());
-  }
+    public Optional<String> system() {
+        return Optional.ofNullable(systemPrompt).filter(s -> !s.isBlank());
+    }
 
-  public OptionalInt maxOutput() {
-    return maxOutputTokens == null ? OptionalInt.empty() : OptionalInt.of(maxOutputTokens);
-  }
+    public OptionalInt maxOutput() {
+        return maxOutputTokens == null ? OptionalInt.empty() : OptionalInt.of(maxOutputTokens);
+    }
 
-  /** The same call against another model (a fallback) or as another attempt. */
-  public ModelCall withModel(String otherModel, int otherAttempt) {
-    return new ModelCall(
-        requestId, otherAttempt, otherModel, systemPrompt, prompt, maxOutputTokens, taskType, estimatedInputTokens, timeout);
-  }
+    /** The same call against another model (a fallback) or as another attempt. */
+    public ModelCall withModel(String otherModel, int otherAttempt) {
+        return new ModelCall(
+                requestId,
+                otherAttempt,
+                otherModel,
+                systemPrompt,
+                prompt,
+                maxOutputTokens,
+                taskType,
+                estimatedInputTokens,
+                timeout);
+    }
 }

@@ -21,98 +21,98 @@ import java.util.Optional;
  * @param finishReason the provider's stop reason ("stop", "length", "end_turn", …) when known
  */
 public record ModelResponse(
-    String output,
-    TokenUsage usage,
-    Optional<BigDecimal> providerCostUsd,
-    Duration latency,
-    Optional<Duration> ttft,
-    Optional<Duration> busy,
-    String provider,
-    boolean simulated,
-    Optional<String> finishReason) {
+        String output,
+        TokenUsage usage,
+        Optional<BigDecimal> providerCostUsd,
+        Duration latency,
+        Optional<Duration> ttft,
+        Optional<Duration> busy,
+        String provider,
+        boolean simulated,
+        Optional<String> finishReason) {
 
-  public ModelResponse {
-    Objects.requireNonNull(output, "output");
-    Objects.requireNonNull(usage, "usage");
-    Objects.requireNonNull(providerCostUsd, "providerCostUsd");
-    Objects.requireNonNull(latency, "latency");
-    Objects.requireNonNull(ttft, "ttft");
-    Objects.requireNonNull(busy, "busy");
-    Objects.requireNonNull(provider, "provider");
-    Objects.requireNonNull(finishReason, "finishReason");
-  }
-
-  public static Builder builder(String provider) {
-    return new Builder(provider);
-  }
-
-  /** For backends: only output, usage and latency are required. */
-  public static final class Builder {
-    private final String provider;
-    private String output = "";
-    private TokenUsage usage = TokenUsage.of(0, 0);
-    private BigDecimal providerCostUsd;
-    private Duration latency = Duration.ZERO;
-    private Duration ttft;
-    private Duration busy;
-    private boolean simulated;
-    private String finishReason;
-
-    private Builder(String provider) {
-      this.provider = provider;
+    public ModelResponse {
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(providerCostUsd, "providerCostUsd");
+        Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(ttft, "ttft");
+        Objects.requireNonNull(busy, "busy");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(finishReason, "finishReason");
     }
 
-    public Builder output(String value) {
-      this.output = value;
-      return this;
+    public static Builder builder(String provider) {
+        return new Builder(provider);
     }
 
-    public Builder usage(TokenUsage value) {
-      this.usage = value;
-      return this;
-    }
+    /** For backends: only output, usage and latency are required. */
+    public static final class Builder {
+        private final String provider;
+        private String output = "";
+        private TokenUsage usage = TokenUsage.of(0, 0);
+        private BigDecimal providerCostUsd;
+        private Duration latency = Duration.ZERO;
+        private Duration ttft;
+        private Duration busy;
+        private boolean simulated;
+        private String finishReason;
 
-    public Builder providerCostUsd(BigDecimal value) {
-      this.providerCostUsd = value;
-      return this;
-    }
+        private Builder(String provider) {
+            this.provider = provider;
+        }
 
-    public Builder latency(Duration value) {
-      this.latency = value;
-      return this;
-    }
+        public Builder output(String value) {
+            this.output = value;
+            return this;
+        }
 
-    public Builder ttft(Duration value) {
-      this.ttft = value;
-      return this;
-    }
+        public Builder usage(TokenUsage value) {
+            this.usage = value;
+            return this;
+        }
 
-    public Builder busy(Duration value) {
-      this.busy = value;
-      return this;
-    }
+        public Builder providerCostUsd(BigDecimal value) {
+            this.providerCostUsd = value;
+            return this;
+        }
 
-    public Builder simulated(boolean value) {
-      this.simulated = value;
-      return this;
-    }
+        public Builder latency(Duration value) {
+            this.latency = value;
+            return this;
+        }
 
-    public Builder finishReason(String value) {
-      this.finishReason = value;
-      return this;
-    }
+        public Builder ttft(Duration value) {
+            this.ttft = value;
+            return this;
+        }
 
-    public ModelResponse build() {
-      return new ModelResponse(
-          output,
-          usage,
-          Optional.ofNullable(providerCostUsd),
-          latency,
-          Optional.ofNullable(ttft),
-          Optional.ofNullable(busy),
-          provider,
-          simulated,
-          Optional.ofNullable(finishReason));
+        public Builder busy(Duration value) {
+            this.busy = value;
+            return this;
+        }
+
+        public Builder simulated(boolean value) {
+            this.simulated = value;
+            return this;
+        }
+
+        public Builder finishReason(String value) {
+            this.finishReason = value;
+            return this;
+        }
+
+        public ModelResponse build() {
+            return new ModelResponse(
+                    output,
+                    usage,
+                    Optional.ofNullable(providerCostUsd),
+                    latency,
+                    Optional.ofNullable(ttft),
+                    Optional.ofNullable(busy),
+                    provider,
+                    simulated,
+                    Optional.ofNullable(finishReason));
+        }
     }
-  }
 }

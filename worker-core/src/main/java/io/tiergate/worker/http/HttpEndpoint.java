@@ -23,53 +23,67 @@ import java.util.Objects;
  * @param kind how failures and missing figures are read ({@link ServerKind})
  */
 public record HttpEndpoint(
-    String provider,
-    URI baseUrl,
-    String remoteModel,
-    String apiKey,
-    Map<String, String> headers,
-    boolean stream,
-    Duration firstByteTimeout,
-    Duration idleTimeout,
-    ServerKind kind) {
+        String provider,
+        URI baseUrl,
+        String remoteModel,
+        String apiKey,
+        Map<String, String> headers,
+        boolean stream,
+        Duration firstByteTimeout,
+        Duration idleTimeout,
+        ServerKind kind) {
 
-  public HttpEndpoint {
-    Objects.requireNonNull(provider, "provider");
-    Objects.requireNonNull(baseUrl, "baseUrl");
-    Objects.requireNonNull(kind, "kind");
-    headers = Map.copyOf(headers);
-  }
-
-  /** A provider's API: one deadline (the call's), a key, the provider's name for the model. */
-  public static HttpEndpoint providerApi(
-      String provider, URI baseUrl, String remoteModel, String apiKey, Map<String, String> headers, boolean stream) {
-    return new HttpEndpoint(provider, baseUrl, remoteModel, apiKey, headers, stream, null, null, ServerKind.PROVIDER_API);
-  }
-
-  /** A model server on this machine: no key, the call's model id, first-byte and idle deadlines. */
-  public static HttpEndpoint localServer(
-      String provider, URI baseUrl, boolean stream, Duration firstByteTimeout, Duration idleTimeout) {
-    return new HttpEndpoint(
-        provider, baseUrl, null, null, Map.of(), stream, firstByteTimeout, idleTimeout, ServerKind.LOCAL_SERVER);
-  }
-
-  /** {@code baseUrl} joined with {@code path}, whether or not the base ends with a slash. */
-  public URI resolve(String path) {
-    String base = baseUrl.toString();
-    while (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
+    public HttpEndpoint {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(kind, "kind");
+        headers = Map.copyOf(headers);
     }
-    return URI.create(base + path);
-  }
 
-  /** The name to send for the call's {@code model}. */
-  public String remoteModel(String model) {
-    return remoteModel != null ? remoteModel : model;
-  }
+    /** A provider's API: one deadline (the call's), a key, the provider's name for the model. */
+    public static HttpEndpoint providerApi(
+            String provider,
+            URI baseUrl,
+            String remoteModel,
+            String apiKey,
+            Map<String, String> headers,
+            boolean stream) {
+        return new HttpEndpoint(
+                provider, baseUrl, remoteModel, apiKey, headers, stream, null, null, ServerKind.PROVIDER_API);
+    }
 
-  @Override
-  public String toString() {
-    return "HttpEndpoint[" + provider + " at " + baseUrl + (remoteModel != null ? " as " + remoteModel : "")
-        + ", key " + (apiKey == null ? "none" : "[redacted]") + ", " + kind + "]";
-  }
+    /** A model server on this machine: no key, the call's model id, first-byte and idle deadlines. */
+    public static HttpEndpoint localServer(
+            String provider, URI baseUrl, boolean stream, Duration firstByteTimeout, Duration idleTimeout) {
+        return new HttpEndpoint(
+                provider,
+                baseUrl,
+                null,
+                null,
+                Map.of(),
+                stream,
+                firstByteTimeout,
+                idleTimeout,
+                ServerKind.LOCAL_SERVER);
+    }
+
+    /** {@code baseUrl} joined with {@code path}, whether or not the base ends with a slash. */
+    public URI resolve(String path) {
+        String base = baseUrl.toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return URI.create(base + path);
+    }
+
+    /** The name to send for the call's {@code model}. */
+    public String remoteModel(String model) {
+        return remoteModel != null ? remoteModel : model;
+    }
+
+    @Override
+    public String toString() {
+        return "HttpEndpoint[" + provider + " at " + baseUrl + (remoteModel != null ? " as " + remoteModel : "")
+                + ", key " + (apiKey == null ? "none" : "[redacted]") + ", " + kind + "]";
+    }
 }

@@ -15,36 +15,36 @@ import java.util.Optional;
  */
 public final class RetryAfter {
 
-  private RetryAfter() {}
+    private RetryAfter() {}
 
-  public static Optional<Duration> from(HttpHeaders headers, Clock clock) {
-    Optional<String> ms = headers.firstValue("retry-after-ms");
-    if (ms.isPresent()) {
-      try {
-        long v = Math.round(Double.parseDouble(ms.get().trim()));
-        if (v >= 0) {
-          return Optional.of(Duration.ofMillis(v));
+    public static Optional<Duration> from(HttpHeaders headers, Clock clock) {
+        Optional<String> ms = headers.firstValue("retry-after-ms");
+        if (ms.isPresent()) {
+            try {
+                long v = Math.round(Double.parseDouble(ms.get().trim()));
+                if (v >= 0) {
+                    return Optional.of(Duration.ofMillis(v));
+                }
+            } catch (NumberFormatException e) {
+                // fall through to Retry-After
+            }
         }
-      } catch (NumberFormatException e) {
-        // fall through to Retry-After
-      }
+        return headers.firstValue("retry-after").flatMap(v -> parse(v, clock));
     }
-    return headers.firstValue("retry-after").flatMap(v -> parse(v, clock));
-  }
 
-  static Optional<Duration> parse(String value, Clock clock) {
-    String v = value.trim();
-    try {
-      long seconds = Long.parseLong(v);
-      return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
-    } catch (NumberFormatException e) {
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration d = Duration.between(clock.instant(), at.toInstant());
-        return Optional.of(d.isNegative() ? Duration.ZERO : d);
-      } catch (DateTimeParseException notADate) {
-        return Optional.empty();
-      }
+    static Optional<Duration> parse(String value, Clock clock) {
+        String v = value.trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+        } catch (NumberFormatException e) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(clock.instant(), at.toInstant());
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
     }
-  }
 }

@@ -9,13 +9,13 @@ import io.tiergate.worker.backend.ModelCall;
  */
 public final class TokenEstimate {
 
-  private TokenEstimate() {}
+    private TokenEstimate() {}
 
-  public static long tokensOf(CharSequence text) {
-    return (text.length() + 3) / 4;
-  }
+    public static long tokensOf(CharSequence text) {
+        return (text.length() + 3) / 4;
+    }
 
-  public static TokenUsage of(ModelCall call, CharSequence output) {
-    return TokenUsage.of(Math.max(0, call.estimatedInputTokens()), tokensOf(output));
-  }
+    public static TokenUsage of(ModelCall call, CharSequence output) {
+        return TokenUsage.of(Math.max(0, call.estimatedInputTokens()), tokensOf(output));
+    }
 }

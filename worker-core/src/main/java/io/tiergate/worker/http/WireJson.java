@@ -19,139 +19,144 @@ import java.util.regex.Pattern;
  */
 public final class WireJson {
 
-  public static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-  private static final Pattern THINK_BLOCK = Pattern.compile("(?s)<think>.*?(</think>|\\z)");
+    private static final Pattern THINK_BLOCK = Pattern.compile("(?s)<think>.*?(</think>|\\z)");
 
-  private WireJson() {}
+    private WireJson() {}
 
-  public static ObjectNode object() {
-    return MAPPER.createObjectNode();
-  }
-
-  public static byte[] bytes(ObjectNode node) {
-    try {
-      return MAPPER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
     }
-  }
 
-  /**
-   * The part of a chat request Ollama and chat completions share: {@code {"model", "messages":
-   * [{"role": "system"} if the call has a system prompt, {"role": "user"}], "stream"}}.
-   */
-  public static ObjectNode chatBody(String model, ModelCall call, boolean stream) {
-    ObjectNode body = object();
-    body.put("model", model);
-    ArrayNode messages = body.putArray("messages");
-    call.system().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
-    messages.addObject().put("role", "user").put("content", call.prompt());
-    body.put("stream", stream);
-    return body;
-  }
-
-  /** Parses one protocol message ({@code what}, for the failure's message); not a JSON object is MALFORMED. */
-  public static JsonNode parse(String text, String what, HttpEndpoint endpoint) throws ModelCallException {
-    try {
-      JsonNode node = MAPPER.readTree(text);
-      if (node == null || !node.isObject()) {
-        throw ModelCallException.malformed(what + " is not a JSON object: " + Redactor.clean(text, endpoint.apiKey()), null);
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw ModelCallException.malformed(what + " is malformed JSON: " + Redactor.clean(text, endpoint.apiKey()), e);
-    }
-  }
-
-  /**
-   * The error text of a body: Ollama {@code {"error": "..."}}, OpenAI / OpenRouter / llama.cpp
-   * {@code {"error": {"message": ...}}}, Anthropic {@code {"type": "error", "error": {"message"}}},
-   * vLLM {@code {"object": "error", "message": ...}}, FastAPI {@code {"detail": ...}}; otherwise the
-   * raw body. Not yet redacted.
-   */
-  public static String errorMessage(String body) {
-    try {
-      JsonNode node = MAPPER.readTree(body);
-      if (node != null && node.isObject()) {
-        String message = errorMessage(node);
-        if (message != null) {
-          return message;
+    public static byte[] bytes(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-      }
-    } catch (JsonProcessingException e) {
-      // not JSON (a proxy's HTML page): the raw text
     }
-    return body.isBlank() ? "(empty body)" : body;
-  }
 
-  /** The error text of a parsed error body or in-stream error object, null when it has none. */
-  public static String errorMessage(JsonNode node) {
-    JsonNode error = node.get("error");
-    if (error != null && error.isTextual()) {
-      return error.asText();
+    /**
+     * The part of a chat request Ollama and chat completions share: {@code {"model", "messages":
+     * [{"role": "system"} if the call has a system prompt, {"role": "user"}], "stream"}}.
+     */
+    public static ObjectNode chatBody(String model, ModelCall call, boolean stream) {
+        ObjectNode body = object();
+        body.put("model", model);
+        ArrayNode messages = body.putArray("messages");
+        call.system().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
+        messages.addObject().put("role", "user").put("content", call.prompt());
+        body.put("stream", stream);
+        return body;
     }
-    if (error != null && error.hasNonNull("message")) {
-      return error.get("message").asText();
-    }
-    if (node.hasNonNull("message")) {
-      return node.get("message").asText();
-    }
-    if (node.hasNonNull("detail")) {
-      return node.get("detail").toString();
-    }
-    return null;
-  }
 
-  /**
-   * The provider's own name for an error, when the body has an error object: Anthropic's
-   * {@code error.details.error_code}, else a textual {@code error.code} (OpenAI), else
-   * {@code error.type}.
-   */
-  public static Optional<String> errorCode(String body) {
-    try {
-      JsonNode error = MAPPER.readTree(body).path("error");
-      if (!error.isObject()) {
-        return Optional.empty();
-      }
-      if (error.path("details").hasNonNull("error_code")) {
-        return Optional.of(error.path("details").get("error_code").asText());
-      }
-      if (error.hasNonNull("code") && error.get("code").isTextual()) {
-        return Optional.of(error.get("code").asText());
-      }
-      return error.hasNonNull("type") ? Optional.of(error.get("type").asText()) : Optional.empty();
-    } catch (JsonProcessingException e) {
-      return Optional.empty();
+    /** Parses one protocol message ({@code what}, for the failure's message); not a JSON object is MALFORMED. */
+    public static JsonNode parse(String text, String what, HttpEndpoint endpoint) throws ModelCallException {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw ModelCallException.malformed(
+                        what + " is not a JSON object: " + Redactor.clean(text, endpoint.apiKey()), null);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ModelCallException.malformed(
+                    what + " is malformed JSON: " + Redactor.clean(text, endpoint.apiKey()), e);
+        }
     }
-  }
 
-  /**
-   * Removes {@code <think>…</think>} blocks that some models still emit inline (qwen3 on Ollama
-   * versions without the {@code think} field, or templates that ignore it); an unclosed block runs
-   * to the end.
-   */
-  public static String withoutThinking(String content) {
-    if (content.indexOf("<think>") < 0) {
-      return content;
+    /**
+     * The error text of a body: Ollama {@code {"error": "..."}}, OpenAI / OpenRouter / llama.cpp
+     * {@code {"error": {"message": ...}}}, Anthropic {@code {"type": "error", "error": {"message"}}},
+     * vLLM {@code {"object": "error", "message": ...}}, FastAPI {@code {"detail": ...}}; otherwise the
+     * raw body. Not yet redacted.
+     */
+    public static String errorMessage(String body) {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node != null && node.isObject()) {
+                String message = errorMessage(node);
+                if (message != null) {
+                    return message;
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON (a proxy's HTML page): the raw text
+        }
+        return body.isBlank() ? "(empty body)" : body;
     }
-    return THINK_BLOCK.matcher(content).replaceAll("").strip();
-  }
 
-  public static long longOr(JsonNode node, String field, long fallback) {
-    JsonNode n = node == null ? null : node.get(field);
-    return n != null && n.canConvertToLong() ? n.asLong() : fallback;
-  }
+    /** The error text of a parsed error body or in-stream error object, null when it has none. */
+    public static String errorMessage(JsonNode node) {
+        JsonNode error = node.get("error");
+        if (error != null && error.isTextual()) {
+            return error.asText();
+        }
+        if (error != null && error.hasNonNull("message")) {
+            return error.get("message").asText();
+        }
+        if (node.hasNonNull("message")) {
+            return node.get("message").asText();
+        }
+        if (node.hasNonNull("detail")) {
+            return node.get("detail").toString();
+        }
+        return null;
+    }
 
-  /** A duration the server reports in nanoseconds (Ollama's {@code total_duration}). */
-  public static Optional<Duration> nanos(JsonNode node, String field) {
-    JsonNode n = node.get(field);
-    return n != null && n.canConvertToLong() && n.asLong() >= 0 ? Optional.of(Duration.ofNanos(n.asLong())) : Optional.empty();
-  }
+    /**
+     * The provider's own name for an error, when the body has an error object: Anthropic's
+     * {@code error.details.error_code}, else a textual {@code error.code} (OpenAI), else
+     * {@code error.type}.
+     */
+    public static Optional<String> errorCode(String body) {
+        try {
+            JsonNode error = MAPPER.readTree(body).path("error");
+            if (!error.isObject()) {
+                return Optional.empty();
+            }
+            if (error.path("details").hasNonNull("error_code")) {
+                return Optional.of(error.path("details").get("error_code").asText());
+            }
+            if (error.hasNonNull("code") && error.get("code").isTextual()) {
+                return Optional.of(error.get("code").asText());
+            }
+            return error.hasNonNull("type") ? Optional.of(error.get("type").asText()) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
 
-  /** The text of {@code field}, null when it is missing, null or empty. */
-  public static String textOrNull(JsonNode node, String field) {
-    JsonNode n = node.get(field);
-    return n == null || n.isNull() || n.asText().isEmpty() ? null : n.asText();
-  }
+    /**
+     * Removes {@code <think>…</think>} blocks that some models still emit inline (qwen3 on Ollama
+     * versions without the {@code think} field, or templates that ignore it); an unclosed block runs
+     * to the end.
+     */
+    public static String withoutThinking(String content) {
+        if (content.indexOf("<think>") < 0) {
+            return content;
+        }
+        return THINK_BLOCK.matcher(content).replaceAll("").strip();
+    }
+
+    public static long longOr(JsonNode node, String field, long fallback) {
+        JsonNode n = node == null ? null : node.get(field);
+        return n != null && n.canConvertToLong() ? n.asLong() : fallback;
+    }
+
+    /** A duration the server reports in nanoseconds (Ollama's {@code total_duration}). */
+    public static Optional<Duration> nanos(JsonNode node, String field) {
+        JsonNode n = node.get(field);
+        return n != null && n.canConvertToLong() && n.asLong() >= 0
+                ? Optional.of(Duration.ofNanos(n.asLong()))
+                : Optional.empty();
+    }
+
+    /** The text of {@code field}, null when it is missing, null or empty. */
+    public static String textOrNull(JsonNode node, String field) {
+        JsonNode n = node.get(field);
+        return n == null || n.isNull() || n.asText().isEmpty() ? null : n.asText();
+    }
 }

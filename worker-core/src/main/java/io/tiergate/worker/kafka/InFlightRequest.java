@@ -19,82 +19,84 @@ import org.slf4j.LoggerFactory;
 /** One consumed record and what became of it: the item a {@link TierWorker} keeps in its ledger. */
 final class InFlightRequest {
 
-  private static final Logger LOG = LoggerFactory.getLogger(InFlightRequest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InFlightRequest.class);
 
-  final ConsumerRecord<String, byte[]> record;
-  /** Null when the record never became a request (dead-lettered, or a tombstone). */
-  final RoutedRequest request;
-  volatile Work work;
-  volatile Future<?> future;
-  volatile WorkOutcome outcome;
+    final ConsumerRecord<String, byte[]> record;
+    /** Null when the record never became a request (dead-lettered, or a tombstone). */
+    final RoutedRequest request;
 
-  private InFlightRequest(ConsumerRecord<String, byte[]> record, RoutedRequest request) {
-    this.record = record;
-    this.request = request;
-    this.outcome = request == null ? WorkOutcome.none() : null;
-  }
+    volatile Work work;
+    volatile Future<?> future;
+    volatile WorkOutcome outcome;
 
-  /** Decodes {@code record}; an undecodable one goes to the dead letters and has nothing to run. */
-  static InFlightRequest read(ConsumerRecord<String, byte[]> record, Topic<RoutedRequest> topic, InboundRecords inbound) {
-    RoutedRequest[] decoded = new RoutedRequest[1];
-    boolean accepted = inbound.process(topic, record, value -> decoded[0] = value);
-    if (accepted && decoded[0] == null) {
-      LOG.warn("Skipping tombstone at {}-{}@{}", record.topic(), record.partition(), record.offset());
+    private InFlightRequest(ConsumerRecord<String, byte[]> record, RoutedRequest request) {
+        this.record = record;
+        this.request = request;
+        this.outcome = request == null ? WorkOutcome.none() : null;
     }
-    return new InFlightRequest(record, accepted ? decoded[0] : null);
-  }
 
-  /** Everything {@code requests} publish, in order. */
-  static List<Output<?>> outputsOf(List<InFlightRequest> requests) {
-    List<Output<?>> outputs = new ArrayList<>();
-    requests.forEach(r -> outputs.addAll(r.outcome.outputs()));
-    return outputs;
-  }
-
-  /** The model calls the handler made (none for a record that never became a request). */
-  List<Attempt> attempts() {
-    Work w = work;
-    return w == null ? List.of() : w.attempts();
-  }
-
-  /** Gives the request up: its handler sees {@link Work#cancelled()}, its thread is interrupted. */
-  void cancel() {
-    cancelWork();
-    if (future != null) {
-      future.cancel(true);
+    /** Decodes {@code record}; an undecodable one goes to the dead letters and has nothing to run. */
+    static InFlightRequest read(
+            ConsumerRecord<String, byte[]> record, Topic<RoutedRequest> topic, InboundRecords inbound) {
+        RoutedRequest[] decoded = new RoutedRequest[1];
+        boolean accepted = inbound.process(topic, record, value -> decoded[0] = value);
+        if (accepted && decoded[0] == null) {
+            LOG.warn("Skipping tombstone at {}-{}@{}", record.topic(), record.partition(), record.offset());
+        }
+        return new InFlightRequest(record, accepted ? decoded[0] : null);
     }
-  }
 
-  /** Tells a running handler the request was given up (it should stop retrying), without interrupting it. */
-  void cancelWork() {
-    if (work != null) {
-      work.cancel();
+    /** Everything {@code requests} publish, in order. */
+    static List<Output<?>> outputsOf(List<InFlightRequest> requests) {
+        List<Output<?>> outputs = new ArrayList<>();
+        requests.forEach(r -> outputs.addAll(r.outcome.outputs()));
+        return outputs;
     }
-  }
 
-  /**
-   * Waits up to {@code timeout} in all for the running {@code requests} to finish (a revoked
-   * partition's last chance to commit them); returns early when this thread is interrupted.
-   */
-  static void awaitAll(List<InFlightRequest> requests, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (InFlightRequest r : requests) {
-      long left = deadline - System.nanoTime();
-      Future<?> running = r.future;
-      if (left <= 0) {
-        return;
-      }
-      if (running == null) {
-        continue;
-      }
-      try {
-        running.get(left, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Exception e) {
-        // timeout or a handler failure: the ledger says what happened
-      }
+    /** The model calls the handler made (none for a record that never became a request). */
+    List<Attempt> attempts() {
+        Work w = work;
+        return w == null ? List.of() : w.attempts();
     }
-  }
+
+    /** Gives the request up: its handler sees {@link Work#cancelled()}, its thread is interrupted. */
+    void cancel() {
+        cancelWork();
+        if (future != null) {
+            future.cancel(true);
+        }
+    }
+
+    /** Tells a running handler the request was given up (it should stop retrying), without interrupting it. */
+    void cancelWork() {
+        if (work != null) {
+            work.cancel();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} in all for the running {@code requests} to finish (a revoked
+     * partition's last chance to commit them); returns early when this thread is interrupted.
+     */
+    static void awaitAll(List<InFlightRequest> requests, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (InFlightRequest r : requests) {
+            long left = deadline - System.nanoTime();
+            Future<?> running = r.future;
+            if (left <= 0) {
+                return;
+            }
+            if (running == null) {
+                continue;
+            }
+            try {
+                running.get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // timeout or a handler failure: the ledger says what happened
+            }
+        }
+    }
 }

@@ -16,34 +16,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RequestRunner {
 
-  private final WorkEnvironment env;
-  private final OutcomeGuard guard;
-  private final DeadLetters deadLetters;
-  private final ExecutorService pool;
+    private final WorkEnvironment env;
+    private final OutcomeGuard guard;
+    private final DeadLetters deadLetters;
+    private final ExecutorService pool;
 
-  RequestRunner(TierWorkerConfig config, WorkEnvironment env, RequestHandler handler, DeadLetters deadLetters) {
-    this.env = env;
-    this.guard = new OutcomeGuard(handler, env);
-    this.deadLetters = deadLetters;
-    AtomicInteger threads = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(config.maxInFlight(), r -> {
-      Thread t = new Thread(r, "tiergate-" + config.workerId() + "-call-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-  }
+    RequestRunner(TierWorkerConfig config, WorkEnvironment env, RequestHandler handler, DeadLetters deadLetters) {
+        this.env = env;
+        this.guard = new OutcomeGuard(handler, env);
+        this.deadLetters = deadLetters;
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(config.maxInFlight(), r -> {
+            Thread t = new Thread(r, "tiergate-" + config.workerId() + "-call-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
-  /** Starts {@code request}'s handler; when its outcome is set, {@code finished} runs on the pool thread. */
-  void start(InFlightRequest request, Runnable finished) {
-    request.work = new Work(request.request, env);
-    request.future = pool.submit(() -> {
-      request.outcome = guard.run(request.work, cause -> deadLetters.send(request.record, cause));
-      finished.run();
-    });
-  }
+    /** Starts {@code request}'s handler; when its outcome is set, {@code finished} runs on the pool thread. */
+    void start(InFlightRequest request, Runnable finished) {
+        request.work = new Work(request.request, env);
+        request.future = pool.submit(() -> {
+            request.outcome = guard.run(request.work, cause -> deadLetters.send(request.record, cause));
+            finished.run();
+        });
+    }
 
-  /** Interrupts the running handlers; starts nothing more. */
-  void shutdownNow() {
-    pool.shutdownNow();
-  }
+    /** Interrupts the running handlers; starts nothing more. */
+    void shutdownNow() {
+        pool.shutdownNow();
+    }
 }

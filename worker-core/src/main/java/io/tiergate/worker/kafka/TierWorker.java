@@ -34,216 +34,239 @@ import org.slf4j.LoggerFactory;
  */
 public final class TierWorker implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TierWorker.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TierWorker.class);
 
-  private final TierWorkerConfig config;
-  private final InboundRecords inbound;
-  private final FaultInjection faults;
-  private final InFlightLedger<TopicPartition, InFlightRequest> ledger = new InFlightLedger<>();
-  private final WorkerMetrics metrics;
-  private final RequestRunner runner;
-  private final WorkerConsumer consumer;
-  private final TransactionalOutbox outbox;
-  private final Thread pollThread;
-  private final AtomicBoolean stopping = new AtomicBoolean();
-  private volatile boolean started;
-  private boolean killed; // poll thread
+    private final TierWorkerConfig config;
+    private final InboundRecords inbound;
+    private final FaultInjection faults;
+    private final InFlightLedger<TopicPartition, InFlightRequest> ledger = new InFlightLedger<>();
+    private final WorkerMetrics metrics;
+    private final RequestRunner runner;
+    private final WorkerConsumer consumer;
+    private final TransactionalOutbox outbox;
+    private final Thread pollThread;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean started;
+    private boolean killed; // poll thread
 
-  public TierWorker(
-      KafkaClientSettings settings, TierWorkerConfig config, WorkEnvironment env, RequestHandler handler, InboundRecords inbound,
-      MeterRegistry meters) {
-    this(settings, config, env, handler, inbound, meters, FaultInjection.NONE);
-  }
-
-  /** As above, asking {@code faults} whether to die at the points it names (tests, chaos drills). */
-  public TierWorker(
-      KafkaClientSettings settings, TierWorkerConfig config, WorkEnvironment env, RequestHandler handler, InboundRecords inbound,
-      MeterRegistry meters, FaultInjection faults) {
-    this.config = config;
-    this.inbound = inbound;
-    this.faults = faults;
-    this.metrics = new WorkerMetrics(meters, env.tier(), ledger);
-    this.runner = new RequestRunner(config, env, handler, inbound.deadLetters());
-    this.consumer = new WorkerConsumer(settings, config);
-    this.outbox = new TransactionalOutbox(new KafkaOutboxProducer(settings, config, consumer::groupMetadata), faults, metrics, config.workerId());
-    this.pollThread = new Thread(this::run, "tiergate-" + config.workerId() + "-poll");
-  }
-
-  /** Starts consuming (idempotent). */
-  public synchronized TierWorker start() {
-    if (!started) {
-      started = true;
-      pollThread.start();
-      LOG.info("Worker {} consuming {} in group {} (max {} in flight, transactional id {})",
-          config.workerId(), config.inputTopic().name(), config.groupId(), config.maxInFlight(), config.transactionalId());
+    public TierWorker(
+            KafkaClientSettings settings,
+            TierWorkerConfig config,
+            WorkEnvironment env,
+            RequestHandler handler,
+            InboundRecords inbound,
+            MeterRegistry meters) {
+        this(settings, config, env, handler, inbound, meters, FaultInjection.NONE);
     }
-    return this;
-  }
 
-  public TierWorkerConfig config() {
-    return config;
-  }
-
-  /** Requests in hand: running, waiting for a pool thread, or finished and not yet committed. */
-  public int inFlight() {
-    return ledger.size();
-  }
-
-  public int maxInFlight() {
-    return config.maxInFlight();
-  }
-
-  /** The partitions this instance owns right now. */
-  public Set<TopicPartition> assignment() {
-    return consumer.owned();
-  }
-
-  public boolean running() {
-    return started && pollThread.isAlive();
-  }
-
-  /** Graceful stop: fetches nothing new, waits up to {@code shutdownTimeout} for in-flight requests, commits, leaves the group. */
-  @Override
-  public void close() {
-    stopping.set(true);
-    consumer.wakeup();
-    try {
-      pollThread.join(config.shutdownTimeout().plusSeconds(30).toMillis()); // at once when never started
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /** As above, asking {@code faults} whether to die at the points it names (tests, chaos drills). */
+    public TierWorker(
+            KafkaClientSettings settings,
+            TierWorkerConfig config,
+            WorkEnvironment env,
+            RequestHandler handler,
+            InboundRecords inbound,
+            MeterRegistry meters,
+            FaultInjection faults) {
+        this.config = config;
+        this.inbound = inbound;
+        this.faults = faults;
+        this.metrics = new WorkerMetrics(meters, env.tier(), ledger);
+        this.runner = new RequestRunner(config, env, handler, inbound.deadLetters());
+        this.consumer = new WorkerConsumer(settings, config);
+        this.outbox = new TransactionalOutbox(
+                new KafkaOutboxProducer(settings, config, consumer::groupMetadata), faults, metrics, config.workerId());
+        this.pollThread = new Thread(this::run, "tiergate-" + config.workerId() + "-poll");
     }
-    if (!started) {
-      runner.shutdownNow();
-    }
-  }
 
-  // ---------------------------------------------------------------- poll thread
-
-  private void run() {
-    try {
-      consumer.open(this::revoked, this::lost);
-      outbox.open();
-      while (!stopping.get() && !killed()) {
-        try {
-          loopOnce(config.pollTimeout());
-        } catch (WakeupException e) {
-          // a completion woke a blocking consumer call other than poll: harmless, loop again
-        } catch (RuntimeException e) {
-          LOG.error("Worker {} poll loop error, resetting to committed offsets: {}", config.workerId(), e.toString(), e);
-          recover();
+    /** Starts consuming (idempotent). */
+    public synchronized TierWorker start() {
+        if (!started) {
+            started = true;
+            pollThread.start();
+            LOG.info(
+                    "Worker {} consuming {} in group {} (max {} in flight, transactional id {})",
+                    config.workerId(),
+                    config.inputTopic().name(),
+                    config.groupId(),
+                    config.maxInFlight(),
+                    config.transactionalId());
         }
-      }
-      if (!killed()) {
-        drainForShutdown();
-      }
-    } catch (RuntimeException e) {
-      LOG.error("Worker {} poll loop failed: {}", config.workerId(), e.toString(), e);
-    } finally {
-      shutdown();
+        return this;
     }
-  }
 
-  private void loopOnce(Duration pollTimeout) {
-    for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
-      if (killed()) {
-        return;
-      }
-      InFlightRequest request = InFlightRequest.read(record, config.inputTopic(), inbound);
-      Entry<TopicPartition, InFlightRequest> entry = ledger.track(new TopicPartition(record.topic(), record.partition()), record.offset(), request);
-      if (request.request == null) {
-        ledger.complete(entry); // dead-lettered: nothing to run, its offset commits with the others
-      }
+    public TierWorkerConfig config() {
+        return config;
     }
-    for (Entry<TopicPartition, InFlightRequest> entry : ledger.startUpTo(config.maxInFlight())) {
-      runner.start(entry.item(), () -> {
-        ledger.complete(entry);
+
+    /** Requests in hand: running, waiting for a pool thread, or finished and not yet committed. */
+    public int inFlight() {
+        return ledger.size();
+    }
+
+    public int maxInFlight() {
+        return config.maxInFlight();
+    }
+
+    /** The partitions this instance owns right now. */
+    public Set<TopicPartition> assignment() {
+        return consumer.owned();
+    }
+
+    public boolean running() {
+        return started && pollThread.isAlive();
+    }
+
+    /** Graceful stop: fetches nothing new, waits up to {@code shutdownTimeout} for in-flight requests, commits, leaves the group. */
+    @Override
+    public void close() {
+        stopping.set(true);
         consumer.wakeup();
-      });
+        try {
+            pollThread.join(config.shutdownTimeout().plusSeconds(30).toMillis()); // at once when never started
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!started) {
+            runner.shutdownNow();
+        }
     }
-    commitFinished(ledger.partitions());
-    consumer.hold(ledger.size() >= config.maxInFlight() || stopping.get());
-  }
 
-  /** Publishes the finished prefix of each of {@code partitions} in one transaction with the offsets that cover it. */
-  private void commitFinished(Collection<TopicPartition> partitions) {
-    Committable<TopicPartition, InFlightRequest> ready = ledger.committable(partitions);
-    if (ready.isEmpty() || killed()) {
-      return;
+    // ---------------------------------------------------------------- poll thread
+
+    private void run() {
+        try {
+            consumer.open(this::revoked, this::lost);
+            outbox.open();
+            while (!stopping.get() && !killed()) {
+                try {
+                    loopOnce(config.pollTimeout());
+                } catch (WakeupException e) {
+                    // a completion woke a blocking consumer call other than poll: harmless, loop again
+                } catch (RuntimeException e) {
+                    LOG.error(
+                            "Worker {} poll loop error, resetting to committed offsets: {}",
+                            config.workerId(),
+                            e.toString(),
+                            e);
+                    recover();
+                }
+            }
+            if (!killed()) {
+                drainForShutdown();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Worker {} poll loop failed: {}", config.workerId(), e.toString(), e);
+        } finally {
+            shutdown();
+        }
     }
-    switch (outbox.publish(InFlightRequest.outputsOf(ready.items()), ready.nextOffsets())) {
-      case COMMITTED -> {
-        ledger.release(ready);
-        ready.items().forEach(r -> metrics.committed(r.outcome, r.attempts()));
-      }
-      case RETRY -> { } // the prefixes stay in hand and go out with the next transaction
-      case RESET -> resetToCommitted();
-      case KILLED -> killed = true;
+
+    private void loopOnce(Duration pollTimeout) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
+            if (killed()) {
+                return;
+            }
+            InFlightRequest request = InFlightRequest.read(record, config.inputTopic(), inbound);
+            Entry<TopicPartition, InFlightRequest> entry =
+                    ledger.track(new TopicPartition(record.topic(), record.partition()), record.offset(), request);
+            if (request.request == null) {
+                ledger.complete(entry); // dead-lettered: nothing to run, its offset commits with the others
+            }
+        }
+        for (Entry<TopicPartition, InFlightRequest> entry : ledger.startUpTo(config.maxInFlight())) {
+            runner.start(entry.item(), () -> {
+                ledger.complete(entry);
+                consumer.wakeup();
+            });
+        }
+        commitFinished(ledger.partitions());
+        consumer.hold(ledger.size() >= config.maxInFlight() || stopping.get());
     }
-  }
 
-  private void drainForShutdown() {
-    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-    ledger.abandonWaiting();
-    consumer.hold(true);
-    while (ledger.running() > 0 && System.nanoTime() < deadline && !killed()) {
-      loopOnce(Duration.ofMillis(50));
+    /** Publishes the finished prefix of each of {@code partitions} in one transaction with the offsets that cover it. */
+    private void commitFinished(Collection<TopicPartition> partitions) {
+        Committable<TopicPartition, InFlightRequest> ready = ledger.committable(partitions);
+        if (ready.isEmpty() || killed()) {
+            return;
+        }
+        switch (outbox.publish(InFlightRequest.outputsOf(ready.items()), ready.nextOffsets())) {
+            case COMMITTED -> {
+                ledger.release(ready);
+                ready.items().forEach(r -> metrics.committed(r.outcome, r.attempts()));
+            }
+            case RETRY -> {} // the prefixes stay in hand and go out with the next transaction
+            case RESET -> resetToCommitted();
+            case KILLED -> killed = true;
+        }
     }
-    commitFinished(ledger.partitions());
-  }
 
-  /** True once fault injection has killed this instance: from then on it commits nothing. */
-  private boolean killed() {
-    killed = killed || faults.killed();
-    return killed;
-  }
-
-  private void resetToCommitted() {
-    ledger.drop(ledger.partitions()).forEach(InFlightRequest::cancel);
-    consumer.seekToCommitted();
-  }
-
-  private void recover() {
-    try {
-      Thread.sleep(1000);
-      outbox.replaceProducer();
-      resetToCommitted();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopping.set(true);
-    } catch (RuntimeException e) {
-      LOG.error("Worker {} could not recover: {}", config.workerId(), e.toString());
+    private void drainForShutdown() {
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        ledger.abandonWaiting();
+        consumer.hold(true);
+        while (ledger.running() > 0 && System.nanoTime() < deadline && !killed()) {
+            loopOnce(Duration.ofMillis(50));
+        }
+        commitFinished(ledger.partitions());
     }
-  }
 
-  private void shutdown() {
-    boolean kill = killed();
-    ledger.items().forEach(InFlightRequest::cancelWork);
-    runner.shutdownNow();
-    outbox.close(kill);
-    consumer.close(kill);
-    LOG.info("Worker {} stopped{}", config.workerId(), kill ? " (killed)" : "");
-  }
+    /** True once fault injection has killed this instance: from then on it commits nothing. */
+    private boolean killed() {
+        killed = killed || faults.killed();
+        return killed;
+    }
 
-  /** Revoked: what finishes within {@code revokeDrainTimeout} commits while the generation is still ours, the rest is dropped. */
-  private void revoked(Collection<TopicPartition> partitions) {
-    if (partitions.isEmpty() || killed()) {
-      return;
+    private void resetToCommitted() {
+        ledger.drop(ledger.partitions()).forEach(InFlightRequest::cancel);
+        consumer.seekToCommitted();
     }
-    InFlightRequest.awaitAll(ledger.unfinished(partitions), config.revokeDrainTimeout());
-    commitFinished(partitions);
-    if (!killed()) {
-      ledger.drop(partitions).forEach(InFlightRequest::cancel); // the next owner redelivers them
-      metrics.partitionsRevoked(partitions.size());
-      LOG.info("Worker {} revoked {}", config.workerId(), partitions);
-    }
-  }
 
-  /** Lost: another member may own the partitions already, so nothing of them commits. */
-  private void lost(Collection<TopicPartition> partitions) {
-    if (!killed()) {
-      ledger.drop(partitions).forEach(InFlightRequest::cancel);
-      metrics.partitionsLost(partitions.size());
-      LOG.warn("Worker {} lost {} (in-flight requests dropped; the new owner redelivers them)", config.workerId(), partitions);
+    private void recover() {
+        try {
+            Thread.sleep(1000);
+            outbox.replaceProducer();
+            resetToCommitted();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.set(true);
+        } catch (RuntimeException e) {
+            LOG.error("Worker {} could not recover: {}", config.workerId(), e.toString());
+        }
     }
-  }
+
+    private void shutdown() {
+        boolean kill = killed();
+        ledger.items().forEach(InFlightRequest::cancelWork);
+        runner.shutdownNow();
+        outbox.close(kill);
+        consumer.close(kill);
+        LOG.info("Worker {} stopped{}", config.workerId(), kill ? " (killed)" : "");
+    }
+
+    /** Revoked: what finishes within {@code revokeDrainTimeout} commits while the generation is still ours, the rest is dropped. */
+    private void revoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty() || killed()) {
+            return;
+        }
+        InFlightRequest.awaitAll(ledger.unfinished(partitions), config.revokeDrainTimeout());
+        commitFinished(partitions);
+        if (!killed()) {
+            ledger.drop(partitions).forEach(InFlightRequest::cancel); // the next owner redelivers them
+            metrics.partitionsRevoked(partitions.size());
+            LOG.info("Worker {} revoked {}", config.workerId(), partitions);
+        }
+    }
+
+    /** Lost: another member may own the partitions already, so nothing of them commits. */
+    private void lost(Collection<TopicPartition> partitions) {
+        if (!killed()) {
+            ledger.drop(partitions).forEach(InFlightRequest::cancel);
+            metrics.partitionsLost(partitions.size());
+            LOG.warn(
+                    "Worker {} lost {} (in-flight requests dropped; the new owner redelivers them)",
+                    config.workerId(),
+                    partitions);
+        }
+    }
 }

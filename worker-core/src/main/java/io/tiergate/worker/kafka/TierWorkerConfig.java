@@ -27,128 +27,128 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * @param producerOverrides extra Kafka producer properties (e.g. transaction.timeout.ms)
  */
 public record TierWorkerConfig(
-    String workerId,
-    String groupId,
-    Topic<RoutedRequest> inputTopic,
-    int maxInFlight,
-    Duration revokeDrainTimeout,
-    Duration shutdownTimeout,
-    Duration pollTimeout,
-    String transactionalIdPrefix,
-    Map<String, Object> consumerOverrides,
-    Map<String, Object> producerOverrides) {
+        String workerId,
+        String groupId,
+        Topic<RoutedRequest> inputTopic,
+        int maxInFlight,
+        Duration revokeDrainTimeout,
+        Duration shutdownTimeout,
+        Duration pollTimeout,
+        String transactionalIdPrefix,
+        Map<String, Object> consumerOverrides,
+        Map<String, Object> producerOverrides) {
 
-  public TierWorkerConfig {
-    Objects.requireNonNull(workerId, "workerId");
-    Objects.requireNonNull(groupId, "groupId");
-    Objects.requireNonNull(inputTopic, "inputTopic");
-    Objects.requireNonNull(revokeDrainTimeout, "revokeDrainTimeout");
-    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-    Objects.requireNonNull(pollTimeout, "pollTimeout");
-    Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
-    if (maxInFlight < 1) {
-      throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
-    }
-    if (workerId.isBlank() || groupId.isBlank()) {
-      throw new IllegalArgumentException("workerId and groupId must not be blank");
-    }
-    consumerOverrides = Map.copyOf(consumerOverrides);
-    producerOverrides = Map.copyOf(producerOverrides);
-  }
-
-  /** How long a rebalance waits for the revoked partitions' requests unless configured. */
-  public static final Duration DEFAULT_REVOKE_DRAIN_TIMEOUT = Duration.ofSeconds(5);
-
-  /** How long a graceful stop waits for requests in flight unless configured. */
-  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-
-  public static Builder builder(String workerId, String groupId, Topic<RoutedRequest> inputTopic) {
-    return new Builder(workerId, groupId, inputTopic);
-  }
-
-  public String transactionalId() {
-    return transactionalIdPrefix + "-" + workerId;
-  }
-
-  /** Defaults: 16 in flight, 5 s revoke drain, 30 s shutdown, 200 ms poll, prefix = group id. */
-  public static final class Builder {
-    private final String workerId;
-    private final String groupId;
-    private final Topic<RoutedRequest> inputTopic;
-    private int maxInFlight = 16;
-    private Duration revokeDrainTimeout = DEFAULT_REVOKE_DRAIN_TIMEOUT;
-    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-    private Duration pollTimeout = Duration.ofMillis(200);
-    private String transactionalIdPrefix;
-    private final Map<String, Object> consumerOverrides = new HashMap<>();
-    private final Map<String, Object> producerOverrides = new HashMap<>();
-
-    private Builder(String workerId, String groupId, Topic<RoutedRequest> inputTopic) {
-      this.workerId = workerId;
-      this.groupId = groupId;
-      this.inputTopic = inputTopic;
-      this.transactionalIdPrefix = groupId;
+    public TierWorkerConfig {
+        Objects.requireNonNull(workerId, "workerId");
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(inputTopic, "inputTopic");
+        Objects.requireNonNull(revokeDrainTimeout, "revokeDrainTimeout");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(pollTimeout, "pollTimeout");
+        Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
+        }
+        if (workerId.isBlank() || groupId.isBlank()) {
+            throw new IllegalArgumentException("workerId and groupId must not be blank");
+        }
+        consumerOverrides = Map.copyOf(consumerOverrides);
+        producerOverrides = Map.copyOf(producerOverrides);
     }
 
-    public Builder maxInFlight(int value) {
-      this.maxInFlight = value;
-      return this;
+    /** How long a rebalance waits for the revoked partitions' requests unless configured. */
+    public static final Duration DEFAULT_REVOKE_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How long a graceful stop waits for requests in flight unless configured. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+    public static Builder builder(String workerId, String groupId, Topic<RoutedRequest> inputTopic) {
+        return new Builder(workerId, groupId, inputTopic);
     }
 
-    public Builder revokeDrainTimeout(Duration value) {
-      this.revokeDrainTimeout = value;
-      return this;
+    public String transactionalId() {
+        return transactionalIdPrefix + "-" + workerId;
     }
 
-    public Builder shutdownTimeout(Duration value) {
-      this.shutdownTimeout = value;
-      return this;
-    }
+    /** Defaults: 16 in flight, 5 s revoke drain, 30 s shutdown, 200 ms poll, prefix = group id. */
+    public static final class Builder {
+        private final String workerId;
+        private final String groupId;
+        private final Topic<RoutedRequest> inputTopic;
+        private int maxInFlight = 16;
+        private Duration revokeDrainTimeout = DEFAULT_REVOKE_DRAIN_TIMEOUT;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration pollTimeout = Duration.ofMillis(200);
+        private String transactionalIdPrefix;
+        private final Map<String, Object> consumerOverrides = new HashMap<>();
+        private final Map<String, Object> producerOverrides = new HashMap<>();
 
-    public Builder pollTimeout(Duration value) {
-      this.pollTimeout = value;
-      return this;
-    }
+        private Builder(String workerId, String groupId, Topic<RoutedRequest> inputTopic) {
+            this.workerId = workerId;
+            this.groupId = groupId;
+            this.inputTopic = inputTopic;
+            this.transactionalIdPrefix = groupId;
+        }
 
-    public Builder transactionalIdPrefix(String value) {
-      this.transactionalIdPrefix = value;
-      return this;
-    }
+        public Builder maxInFlight(int value) {
+            this.maxInFlight = value;
+            return this;
+        }
 
-    /**
-     * Static group membership under the worker id ({@code group.instance.id}): an instance that
-     * crashes and starts again under the same id takes its partitions back at once, with no
-     * rebalance, instead of waiting for the dead member's session to time out. Only for a worker id
-     * that is stable across restarts and unique among live instances (two live instances with one
-     * id fence each other). A graceful {@link TierWorker#close()} still leaves the group at once.
-     */
-    public Builder staticMembership() {
-      consumerOverrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, workerId);
-      return this;
-    }
+        public Builder revokeDrainTimeout(Duration value) {
+            this.revokeDrainTimeout = value;
+            return this;
+        }
 
-    public Builder consumer(String key, Object value) {
-      consumerOverrides.put(key, value);
-      return this;
-    }
+        public Builder shutdownTimeout(Duration value) {
+            this.shutdownTimeout = value;
+            return this;
+        }
 
-    public Builder producer(String key, Object value) {
-      producerOverrides.put(key, value);
-      return this;
-    }
+        public Builder pollTimeout(Duration value) {
+            this.pollTimeout = value;
+            return this;
+        }
 
-    public TierWorkerConfig build() {
-      return new TierWorkerConfig(
-          workerId,
-          groupId,
-          inputTopic,
-          maxInFlight,
-          revokeDrainTimeout,
-          shutdownTimeout,
-          pollTimeout,
-          transactionalIdPrefix,
-          consumerOverrides,
-          producerOverrides);
+        public Builder transactionalIdPrefix(String value) {
+            this.transactionalIdPrefix = value;
+            return this;
+        }
+
+        /**
+         * Static group membership under the worker id ({@code group.instance.id}): an instance that
+         * crashes and starts again under the same id takes its partitions back at once, with no
+         * rebalance, instead of waiting for the dead member's session to time out. Only for a worker id
+         * that is stable across restarts and unique among live instances (two live instances with one
+         * id fence each other). A graceful {@link TierWorker#close()} still leaves the group at once.
+         */
+        public Builder staticMembership() {
+            consumerOverrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, workerId);
+            return this;
+        }
+
+        public Builder consumer(String key, Object value) {
+            consumerOverrides.put(key, value);
+            return this;
+        }
+
+        public Builder producer(String key, Object value) {
+            producerOverrides.put(key, value);
+            return this;
+        }
+
+        public TierWorkerConfig build() {
+            return new TierWorkerConfig(
+                    workerId,
+                    groupId,
+                    inputTopic,
+                    maxInFlight,
+                    revokeDrainTimeout,
+                    shutdownTimeout,
+                    pollTimeout,
+                    transactionalIdPrefix,
+                    consumerOverrides,
+                    producerOverrides);
+        }
     }
-  }
 }

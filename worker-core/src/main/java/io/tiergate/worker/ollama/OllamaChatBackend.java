@@ -35,112 +35,115 @@ import java.util.Map;
  */
 public final class OllamaChatBackend implements ModelBackend {
 
-  /**
-   * Ollama's request options.
-   *
-   * @param think {@code think}; {@code false} keeps thinking models (qwen3, deepseek-r1) from
-   *     spending tokens on reasoning; null leaves the field out (for servers that reject it)
-   * @param keepAlive {@code keep_alive} ("5m", "-1", "0"); null leaves the server default
-   * @param numCtx {@code options.num_ctx}; null leaves the model default
-   */
-  public record Options(Boolean think, String keepAlive, Integer numCtx) {}
+    /**
+     * Ollama's request options.
+     *
+     * @param think {@code think}; {@code false} keeps thinking models (qwen3, deepseek-r1) from
+     *     spending tokens on reasoning; null leaves the field out (for servers that reject it)
+     * @param keepAlive {@code keep_alive} ("5m", "-1", "0"); null leaves the server default
+     * @param numCtx {@code options.num_ctx}; null leaves the model default
+     */
+    public record Options(Boolean think, String keepAlive, Integer numCtx) {}
 
-  private final ModelHttp http;
-  private final HttpEndpoint endpoint;
-  private final Options options;
+    private final ModelHttp http;
+    private final HttpEndpoint endpoint;
+    private final Options options;
 
-  public OllamaChatBackend(ModelHttp http, HttpEndpoint endpoint, Options options) {
-    this.http = http;
-    this.endpoint = endpoint;
-    this.options = options;
-  }
+    public OllamaChatBackend(ModelHttp http, HttpEndpoint endpoint, Options options) {
+        this.http = http;
+        this.endpoint = endpoint;
+        this.options = options;
+    }
 
-  @Override
-  public String provider() {
-    return endpoint.provider();
-  }
+    @Override
+    public String provider() {
+        return endpoint.provider();
+    }
 
-  @Override
-  public ModelResponse call(ModelCall call) throws ModelCallException {
-    String accept = endpoint.stream() ? "application/x-ndjson" : "application/json";
-    try (ModelHttp.Exchange exchange =
-        http.post(endpoint, "/api/chat", Map.of(), accept, WireJson.bytes(body(call)), call.timeout())) {
-      return endpoint.stream() ? readStream(call, exchange) : readSingle(call, exchange);
-    }
-  }
-
-  ObjectNode body(ModelCall call) {
-    ObjectNode body = WireJson.chatBody(endpoint.remoteModel(call.model()), call, endpoint.stream());
-    if (options.think() != null) {
-      body.put("think", options.think());
-    }
-    if (options.keepAlive() != null && !options.keepAlive().isBlank()) {
-      body.put("keep_alive", options.keepAlive());
-    }
-    ObjectNode ollamaOptions = WireJson.object();
-    if (options.numCtx() != null) {
-      ollamaOptions.put("num_ctx", options.numCtx());
-    }
-    if (call.maxOutputTokens() != null) {
-      ollamaOptions.put("num_predict", call.maxOutputTokens());
-    }
-    if (!ollamaOptions.isEmpty()) {
-      body.set("options", ollamaOptions);
-    }
-    return body;
-  }
-
-  private ModelResponse readSingle(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
-    String text = exchange.remainingBody();
-    JsonNode node = WireJson.parse(text, call.model() + ": Ollama /api/chat response", endpoint);
-    failOnError(call, node, exchange);
-    if (!node.path("done").asBoolean(false)) {
-      throw ModelCallException.malformed(
-          call.model() + ": Ollama /api/chat response without \"done\": true: " + Redactor.clean(text, endpoint.apiKey()), null);
-    }
-    return response(node, node.path("message").path("content").asText(""), exchange.elapsed(), null);
-  }
-
-  private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
-    StringBuilder content = new StringBuilder();
-    Duration ttft = null;
-    for (String line = exchange.nextLine(); line != null; line = exchange.nextLine()) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode chunk = WireJson.parse(line, call.model() + ": Ollama stream chunk", endpoint);
-      failOnError(call, chunk, exchange);
-      String piece = chunk.path("message").path("content").asText("");
-      if (!piece.isEmpty()) {
-        content.append(piece);
-        if (ttft == null) {
-          ttft = exchange.elapsed();
+    @Override
+    public ModelResponse call(ModelCall call) throws ModelCallException {
+        String accept = endpoint.stream() ? "application/x-ndjson" : "application/json";
+        try (ModelHttp.Exchange exchange =
+                http.post(endpoint, "/api/chat", Map.of(), accept, WireJson.bytes(body(call)), call.timeout())) {
+            return endpoint.stream() ? readStream(call, exchange) : readSingle(call, exchange);
         }
-      }
-      if (chunk.path("done").asBoolean(false)) {
-        return response(chunk, content.toString(), exchange.elapsed(), ttft);
-      }
     }
-    throw ModelCallException.malformed(
-        call.model() + ": Ollama stream from " + endpoint.resolve("/api/chat") + " ended before the final \"done\": true chunk (after "
-            + content.length() + " characters)",
-        null);
-  }
 
-  private void failOnError(ModelCall call, JsonNode node, ModelHttp.Exchange exchange) throws ModelCallException {
-    if (node.hasNonNull("error")) {
-      throw HttpErrors.inAnswer(node, exchange.status(), call.model(), endpoint);
+    ObjectNode body(ModelCall call) {
+        ObjectNode body = WireJson.chatBody(endpoint.remoteModel(call.model()), call, endpoint.stream());
+        if (options.think() != null) {
+            body.put("think", options.think());
+        }
+        if (options.keepAlive() != null && !options.keepAlive().isBlank()) {
+            body.put("keep_alive", options.keepAlive());
+        }
+        ObjectNode ollamaOptions = WireJson.object();
+        if (options.numCtx() != null) {
+            ollamaOptions.put("num_ctx", options.numCtx());
+        }
+        if (call.maxOutputTokens() != null) {
+            ollamaOptions.put("num_predict", call.maxOutputTokens());
+        }
+        if (!ollamaOptions.isEmpty()) {
+            body.set("options", ollamaOptions);
+        }
+        return body;
     }
-  }
 
-  private ModelResponse response(JsonNode last, String content, Duration latency, Duration ttft) {
-    return ModelResponse.builder(endpoint.provider())
-        .output(endpoint.kind() == ServerKind.LOCAL_SERVER ? WireJson.withoutThinking(content) : content)
-        .usage(TokenUsage.of(WireJson.longOr(last, "prompt_eval_count", 0), WireJson.longOr(last, "eval_count", 0)))
-        .latency(latency)
-        .ttft(ttft)
-        .busy(WireJson.nanos(last, "total_duration").orElse(null))
-        .finishReason(WireJson.textOrNull(last, "done_reason"))
-        .build();
-  }
+    private ModelResponse readSingle(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+        String text = exchange.remainingBody();
+        JsonNode node = WireJson.parse(text, call.model() + ": Ollama /api/chat response", endpoint);
+        failOnError(call, node, exchange);
+        if (!node.path("done").asBoolean(false)) {
+            throw ModelCallException.malformed(
+                    call.model() + ": Ollama /api/chat response without \"done\": true: "
+                            + Redactor.clean(text, endpoint.apiKey()),
+                    null);
+        }
+        return response(node, node.path("message").path("content").asText(""), exchange.elapsed(), null);
+    }
+
+    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+        StringBuilder content = new StringBuilder();
+        Duration ttft = null;
+        for (String line = exchange.nextLine(); line != null; line = exchange.nextLine()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode chunk = WireJson.parse(line, call.model() + ": Ollama stream chunk", endpoint);
+            failOnError(call, chunk, exchange);
+            String piece = chunk.path("message").path("content").asText("");
+            if (!piece.isEmpty()) {
+                content.append(piece);
+                if (ttft == null) {
+                    ttft = exchange.elapsed();
+                }
+            }
+            if (chunk.path("done").asBoolean(false)) {
+                return response(chunk, content.toString(), exchange.elapsed(), ttft);
+            }
+        }
+        throw ModelCallException.malformed(
+                call.model() + ": Ollama stream from " + endpoint.resolve("/api/chat")
+                        + " ended before the final \"done\": true chunk (after " + content.length() + " characters)",
+                null);
+    }
+
+    private void failOnError(ModelCall call, JsonNode node, ModelHttp.Exchange exchange) throws ModelCallException {
+        if (node.hasNonNull("error")) {
+            throw HttpErrors.inAnswer(node, exchange.status(), call.model(), endpoint);
+        }
+    }
+
+    private ModelResponse response(JsonNode last, String content, Duration latency, Duration ttft) {
+        return ModelResponse.builder(endpoint.provider())
+                .output(endpoint.kind() == ServerKind.LOCAL_SERVER ? WireJson.withoutThinking(content) : content)
+                .usage(TokenUsage.of(
+                        WireJson.longOr(last, "prompt_eval_count", 0), WireJson.longOr(last, "eval_count", 0)))
+                .latency(latency)
+                .ttft(ttft)
+                .busy(WireJson.nanos(last, "total_duration").orElse(null))
+                .finishReason(WireJson.textOrNull(last, "done_reason"))
+                .build();
+    }
 }

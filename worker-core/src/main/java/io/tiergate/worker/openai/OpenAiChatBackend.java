@@ -45,164 +45,185 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpenAiChatBackend implements ModelBackend {
 
-  private static final Logger LOG = LoggerFactory.getLogger(OpenAiChatBackend.class);
-  private static final String PATH = "/chat/completions";
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiChatBackend.class);
+    private static final String PATH = "/chat/completions";
 
-  private final ModelHttp http;
-  private final HttpEndpoint endpoint;
+    private final ModelHttp http;
+    private final HttpEndpoint endpoint;
 
-  public OpenAiChatBackend(ModelHttp http, HttpEndpoint endpoint) {
-    this.http = http;
-    this.endpoint = endpoint;
-  }
-
-  @Override
-  public String provider() {
-    return endpoint.provider();
-  }
-
-  @Override
-  public ModelResponse call(ModelCall call) throws ModelCallException {
-    Map<String, String> auth = endpoint.apiKey() == null ? Map.of() : Map.of("authorization", "Bearer " + endpoint.apiKey());
-    String accept = endpoint.stream() ? "text/event-stream" : "application/json";
-    try (ModelHttp.Exchange exchange = http.post(endpoint, PATH, auth, accept, WireJson.bytes(body(call)), call.timeout())) {
-      return endpoint.stream() ? readStream(call, exchange) : readWhole(call, exchange);
+    public OpenAiChatBackend(ModelHttp http, HttpEndpoint endpoint) {
+        this.http = http;
+        this.endpoint = endpoint;
     }
-  }
 
-  ObjectNode body(ModelCall call) {
-    ObjectNode body = WireJson.chatBody(endpoint.remoteModel(call.model()), call, endpoint.stream());
-    if (endpoint.stream()) {
-      body.putObject("stream_options").put("include_usage", true);
+    @Override
+    public String provider() {
+        return endpoint.provider();
     }
-    if (call.maxOutputTokens() != null) {
-      body.put("max_tokens", call.maxOutputTokens());
-    }
-    return body;
-  }
 
-  private ModelResponse readWhole(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
-    String text = exchange.remainingBody();
-    JsonNode root = WireJson.parse(text, call.model() + ": chat completion", endpoint);
-    if (HttpErrors.isError(root)) {
-      throw HttpErrors.inAnswer(root, exchange.status(), call.model(), endpoint);
-    }
-    JsonNode choice = root.path("choices").path(0);
-    if (choice.isMissingNode()) {
-      throw ModelCallException.malformed(
-          call.model() + ": chat completion without choices: " + Redactor.clean(text, endpoint.apiKey()), null);
-    }
-    return answer(
-        call, choice.path("message").path("content").asText(""), Usage.of(root.get("usage")), root.get("timings"),
-        exchange.elapsed(), null, WireJson.textOrNull(choice, "finish_reason"));
-  }
-
-  private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
-    StringBuilder output = new StringBuilder();
-    Duration ttft = null;
-    Usage usage = null;
-    JsonNode timings = null;
-    String finish = null;
-    SseReader sse = new SseReader(exchange::nextLine);
-    for (SseReader.Event event = sse.next(); event != null; event = sse.next()) {
-      if ("[DONE]".equals(event.data().strip())) {
-        return answer(call, output.toString(), usage, timings, exchange.elapsed(), ttft, finish);
-      }
-      JsonNode chunk = WireJson.parse(event.data(), call.model() + ": chat completion chunk", endpoint);
-      if (HttpErrors.isError(chunk)) {
-        throw withConsumed(HttpErrors.inAnswer(chunk, exchange.status(), call.model(), endpoint), call, output, usage);
-      }
-      for (JsonNode choice : chunk.path("choices")) {
-        String piece = choice.path("delta").path("content").asText("");
-        if (!piece.isEmpty()) {
-          if (ttft == null) {
-            ttft = exchange.elapsed();
-          }
-          output.append(piece);
+    @Override
+    public ModelResponse call(ModelCall call) throws ModelCallException {
+        Map<String, String> auth =
+                endpoint.apiKey() == null ? Map.of() : Map.of("authorization", "Bearer " + endpoint.apiKey());
+        String accept = endpoint.stream() ? "text/event-stream" : "application/json";
+        try (ModelHttp.Exchange exchange =
+                http.post(endpoint, PATH, auth, accept, WireJson.bytes(body(call)), call.timeout())) {
+            return endpoint.stream() ? readStream(call, exchange) : readWhole(call, exchange);
         }
-        if (choice.hasNonNull("finish_reason")) {
-          finish = choice.get("finish_reason").asText();
+    }
+
+    ObjectNode body(ModelCall call) {
+        ObjectNode body = WireJson.chatBody(endpoint.remoteModel(call.model()), call, endpoint.stream());
+        if (endpoint.stream()) {
+            body.putObject("stream_options").put("include_usage", true);
         }
-      }
-      if (chunk.hasNonNull("usage")) {
-        usage = Usage.of(chunk.get("usage"));
-      }
-      if (chunk.hasNonNull("timings")) {
-        timings = chunk.get("timings");
-      }
-    }
-    ModelCallException truncated =
-        ModelCallException.malformed(
-            call.model() + ": chat completion stream from " + endpoint.resolve(PATH) + " ended without data: [DONE] (after "
-                + output.length() + " characters)",
-            null);
-    throw withConsumed(truncated, call, output, usage);
-  }
-
-  private ModelResponse answer(
-      ModelCall call, String output, Usage usage, JsonNode timings, Duration latency, Duration ttft, String finish) {
-    TokenUsage tokens;
-    BigDecimal cost = null;
-    if (usage != null) {
-      tokens = usage.tokens();
-      cost = usage.costUsd();
-    } else if (endpoint.kind() == ServerKind.PROVIDER_API) {
-      tokens = TokenEstimate.of(call, output);
-      LOG.warn("{} answered without usage; billing estimated tokens {}", call.model(), tokens);
-    } else {
-      tokens = TokenUsage.of(0, 0);
-    }
-    return ModelResponse.builder(endpoint.provider())
-        .output(endpoint.kind() == ServerKind.LOCAL_SERVER ? WireJson.withoutThinking(output) : output)
-        .usage(tokens)
-        .providerCostUsd(cost)
-        .latency(latency)
-        .ttft(ttft)
-        .busy(busy(timings).orElse(null))
-        .finishReason(finish)
-        .build();
-  }
-
-  /** A failure that ended the answer part-way: what it consumed, as far as the endpoint's kind bills it. */
-  private ModelCallException withConsumed(ModelCallException failure, ModelCall call, CharSequence output, Usage usage) {
-    if (usage != null) {
-      return failure.withConsumed(usage.tokens());
-    }
-    return endpoint.kind() == ServerKind.PROVIDER_API ? failure.withConsumed(TokenEstimate.of(call, output)) : failure;
-  }
-
-  /** llama.cpp's {@code timings}: the server's own time for the prompt and the generation. */
-  private static Optional<Duration> busy(JsonNode timings) {
-    if (timings == null || !timings.has("prompt_ms") || !timings.has("predicted_ms")) {
-      return Optional.empty();
-    }
-    double ms = timings.get("prompt_ms").asDouble() + timings.get("predicted_ms").asDouble();
-    return Optional.of(Duration.ofNanos(Math.round(ms * 1_000_000)));
-  }
-
-  /** The usage object of chat completions, normalised. */
-  record Usage(long prompt, long completion, long cachedRead, long cacheWrite, BigDecimal costUsd) {
-    static Usage of(JsonNode u) throws ModelCallException {
-      if (u == null || u.isNull()) {
-        return null;
-      }
-      if (!u.path("prompt_tokens").canConvertToLong() || !u.path("completion_tokens").canConvertToLong()) {
-        throw ModelCallException.malformed("usage without prompt_tokens / completion_tokens: " + u, null);
-      }
-      JsonNode details = u.path("prompt_tokens_details");
-      BigDecimal cost = u.hasNonNull("cost") && u.get("cost").isNumber() ? u.get("cost").decimalValue() : null;
-      return new Usage(
-          u.get("prompt_tokens").asLong(),
-          u.get("completion_tokens").asLong(),
-          details.path("cached_tokens").asLong(0),
-          details.path("cache_write_tokens").asLong(0),
-          cost);
+        if (call.maxOutputTokens() != null) {
+            body.put("max_tokens", call.maxOutputTokens());
+        }
+        return body;
     }
 
-    /** prompt_tokens includes cached reads (and OpenRouter's cache writes): split them out. */
-    TokenUsage tokens() {
-      long uncached = Math.max(0, prompt - cachedRead - cacheWrite);
-      return new TokenUsage(uncached, completion, cachedRead, cacheWrite);
+    private ModelResponse readWhole(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+        String text = exchange.remainingBody();
+        JsonNode root = WireJson.parse(text, call.model() + ": chat completion", endpoint);
+        if (HttpErrors.isError(root)) {
+            throw HttpErrors.inAnswer(root, exchange.status(), call.model(), endpoint);
+        }
+        JsonNode choice = root.path("choices").path(0);
+        if (choice.isMissingNode()) {
+            throw ModelCallException.malformed(
+                    call.model() + ": chat completion without choices: " + Redactor.clean(text, endpoint.apiKey()),
+                    null);
+        }
+        return answer(
+                call,
+                choice.path("message").path("content").asText(""),
+                Usage.of(root.get("usage")),
+                root.get("timings"),
+                exchange.elapsed(),
+                null,
+                WireJson.textOrNull(choice, "finish_reason"));
     }
-  }
+
+    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+        StringBuilder output = new StringBuilder();
+        Duration ttft = null;
+        Usage usage = null;
+        JsonNode timings = null;
+        String finish = null;
+        SseReader sse = new SseReader(exchange::nextLine);
+        for (SseReader.Event event = sse.next(); event != null; event = sse.next()) {
+            if ("[DONE]".equals(event.data().strip())) {
+                return answer(call, output.toString(), usage, timings, exchange.elapsed(), ttft, finish);
+            }
+            JsonNode chunk = WireJson.parse(event.data(), call.model() + ": chat completion chunk", endpoint);
+            if (HttpErrors.isError(chunk)) {
+                throw withConsumed(
+                        HttpErrors.inAnswer(chunk, exchange.status(), call.model(), endpoint), call, output, usage);
+            }
+            for (JsonNode choice : chunk.path("choices")) {
+                String piece = choice.path("delta").path("content").asText("");
+                if (!piece.isEmpty()) {
+                    if (ttft == null) {
+                        ttft = exchange.elapsed();
+                    }
+                    output.append(piece);
+                }
+                if (choice.hasNonNull("finish_reason")) {
+                    finish = choice.get("finish_reason").asText();
+                }
+            }
+            if (chunk.hasNonNull("usage")) {
+                usage = Usage.of(chunk.get("usage"));
+            }
+            if (chunk.hasNonNull("timings")) {
+                timings = chunk.get("timings");
+            }
+        }
+        ModelCallException truncated = ModelCallException.malformed(
+                call.model() + ": chat completion stream from " + endpoint.resolve(PATH)
+                        + " ended without data: [DONE] (after " + output.length() + " characters)",
+                null);
+        throw withConsumed(truncated, call, output, usage);
+    }
+
+    private ModelResponse answer(
+            ModelCall call,
+            String output,
+            Usage usage,
+            JsonNode timings,
+            Duration latency,
+            Duration ttft,
+            String finish) {
+        TokenUsage tokens;
+        BigDecimal cost = null;
+        if (usage != null) {
+            tokens = usage.tokens();
+            cost = usage.costUsd();
+        } else if (endpoint.kind() == ServerKind.PROVIDER_API) {
+            tokens = TokenEstimate.of(call, output);
+            LOG.warn("{} answered without usage; billing estimated tokens {}", call.model(), tokens);
+        } else {
+            tokens = TokenUsage.of(0, 0);
+        }
+        return ModelResponse.builder(endpoint.provider())
+                .output(endpoint.kind() == ServerKind.LOCAL_SERVER ? WireJson.withoutThinking(output) : output)
+                .usage(tokens)
+                .providerCostUsd(cost)
+                .latency(latency)
+                .ttft(ttft)
+                .busy(busy(timings).orElse(null))
+                .finishReason(finish)
+                .build();
+    }
+
+    /** A failure that ended the answer part-way: what it consumed, as far as the endpoint's kind bills it. */
+    private ModelCallException withConsumed(
+            ModelCallException failure, ModelCall call, CharSequence output, Usage usage) {
+        if (usage != null) {
+            return failure.withConsumed(usage.tokens());
+        }
+        return endpoint.kind() == ServerKind.PROVIDER_API
+                ? failure.withConsumed(TokenEstimate.of(call, output))
+                : failure;
+    }
+
+    /** llama.cpp's {@code timings}: the server's own time for the prompt and the generation. */
+    private static Optional<Duration> busy(JsonNode timings) {
+        if (timings == null || !timings.has("prompt_ms") || !timings.has("predicted_ms")) {
+            return Optional.empty();
+        }
+        double ms = timings.get("prompt_ms").asDouble()
+                + timings.get("predicted_ms").asDouble();
+        return Optional.of(Duration.ofNanos(Math.round(ms * 1_000_000)));
+    }
+
+    /** The usage object of chat completions, normalised. */
+    record Usage(long prompt, long completion, long cachedRead, long cacheWrite, BigDecimal costUsd) {
+        static Usage of(JsonNode u) throws ModelCallException {
+            if (u == null || u.isNull()) {
+                return null;
+            }
+            if (!u.path("prompt_tokens").canConvertToLong()
+                    || !u.path("completion_tokens").canConvertToLong()) {
+                throw ModelCallException.malformed("usage without prompt_tokens / completion_tokens: " + u, null);
+            }
+            JsonNode details = u.path("prompt_tokens_details");
+            BigDecimal cost = u.hasNonNull("cost") && u.get("cost").isNumber()
+                    ? u.get("cost").decimalValue()
+                    : null;
+            return new Usage(
+                    u.get("prompt_tokens").asLong(),
+                    u.get("completion_tokens").asLong(),
+                    details.path("cached_tokens").asLong(0),
+                    details.path("cache_write_tokens").asLong(0),
+                    cost);
+        }
+
+        /** prompt_tokens includes cached reads (and OpenRouter's cache writes): split them out. */
+        TokenUsage tokens() {
+            long uncached = Math.max(0, prompt - cachedRead - cacheWrite);
+            return new TokenUsage(uncached, completion, cachedRead, cacheWrite);
+        }
+    }
 }

@@ -13,30 +13,30 @@ import java.util.Set;
  */
 public final class PausedPartitions<P> {
 
-  /** What to pause and what to resume now (either may be empty). */
-  public record Change<P>(Set<P> pause, Set<P> resume) {
-    public Change {
-      pause = Set.copyOf(pause);
-      resume = Set.copyOf(resume);
+    /** What to pause and what to resume now (either may be empty). */
+    public record Change<P>(Set<P> pause, Set<P> resume) {
+        public Change {
+            pause = Set.copyOf(pause);
+            resume = Set.copyOf(resume);
+        }
     }
-  }
 
-  private final Set<P> paused = new HashSet<>();
+    private final Set<P> paused = new HashSet<>();
 
-  /**
-   * @param owned the partitions assigned now (a revoked partition is forgotten, never resumed)
-   * @param hold true while nothing more may be fetched: full, or stopping
-   */
-  public Change<P> update(Set<P> owned, boolean hold) {
-    paused.retainAll(owned);
-    if (hold) {
-      Set<P> toPause = new HashSet<>(owned);
-      toPause.removeAll(paused);
-      paused.addAll(toPause);
-      return new Change<>(toPause, Set.of());
+    /**
+     * @param owned the partitions assigned now (a revoked partition is forgotten, never resumed)
+     * @param hold true while nothing more may be fetched: full, or stopping
+     */
+    public Change<P> update(Set<P> owned, boolean hold) {
+        paused.retainAll(owned);
+        if (hold) {
+            Set<P> toPause = new HashSet<>(owned);
+            toPause.removeAll(paused);
+            paused.addAll(toPause);
+            return new Change<>(toPause, Set.of());
+        }
+        Set<P> toResume = Set.copyOf(paused);
+        paused.clear();
+        return new Change<>(Set.of(), toResume);
     }
-    Set<P> toResume = Set.copyOf(paused);
-    paused.clear();
-    return new Change<>(Set.of(), toResume);
-  }
 }

@@ -23,78 +23,113 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WorkerMetrics {
 
-  private final MeterRegistry registry;
-  private final String tier;
-  private final Counter committed;
-  private final Counter aborted;
-  private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
-  private final Map<AttemptKey, Counter> attempts = new ConcurrentHashMap<>();
-  private final Map<ModelKey, Timer> latencies = new ConcurrentHashMap<>();
-  private final Map<ModelKey, Counter> costs = new ConcurrentHashMap<>();
-  private volatile Counter revoked;
-  private volatile Counter lost;
+    private final MeterRegistry registry;
+    private final String tier;
+    private final Counter committed;
+    private final Counter aborted;
+    private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<AttemptKey, Counter> attempts = new ConcurrentHashMap<>();
+    private final Map<ModelKey, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<ModelKey, Counter> costs = new ConcurrentHashMap<>();
+    private volatile Counter revoked;
+    private volatile Counter lost;
 
-  private record RequestKey(WorkOutcome.Kind outcome, boolean simulated) {}
+    private record RequestKey(WorkOutcome.Kind outcome, boolean simulated) {}
 
-  private record AttemptKey(String model, CostReason reason, boolean success, boolean simulated) {}
+    private record AttemptKey(String model, CostReason reason, boolean success, boolean simulated) {}
 
-  private record ModelKey(String model, boolean simulated) {}
+    private record ModelKey(String model, boolean simulated) {}
 
-  /** Registers the fixed meters; {@code inFlight} is observed for {@code tiergate.worker.in.flight}. */
-  public WorkerMetrics(MeterRegistry registry, Tier tier, InFlightLedger<?, ?> inFlight) {
-    this.registry = registry;
-    this.tier = tier.name();
-    Gauge.builder("tiergate.worker.in.flight", inFlight, InFlightLedger::size).tag("tier", this.tier).register(registry);
-    this.committed = registry.counter("tiergate.worker.transactions", "tier", this.tier, "result", "committed");
-    this.aborted = registry.counter("tiergate.worker.transactions", "tier", this.tier, "result", "aborted");
-  }
-
-  public void transactionCommitted() {
-    committed.increment();
-  }
-
-  public void transactionAborted() {
-    aborted.increment();
-  }
-
-  /** A request whose outputs were committed, and the attempts it made here. */
-  public void committed(WorkOutcome outcome, List<Attempt> madeHere) {
-    boolean simulated = outcome.result().map(InferenceResult::getSimulated).orElse(false);
-    requests.computeIfAbsent(new RequestKey(outcome.kind(), simulated), k ->
-            registry.counter("tiergate.worker.requests", "tier", tier, "outcome", k.outcome().name(), "simulated", Boolean.toString(k.simulated())))
-        .increment();
-    for (Attempt a : madeHere) {
-      attempts.computeIfAbsent(new AttemptKey(a.model(), a.reason(), a.success(), a.simulated()), k ->
-              registry.counter(
-                  "tiergate.worker.attempts",
-                  "tier", tier, "model", k.model(), "reason", k.reason().name(),
-                  "success", Boolean.toString(k.success()), "simulated", Boolean.toString(k.simulated())))
-          .increment();
-      latencies.computeIfAbsent(new ModelKey(a.model(), a.simulated()), k ->
-              Timer.builder("tiergate.worker.attempt.latency")
-                  .tags("tier", tier, "model", k.model(), "simulated", Boolean.toString(k.simulated()))
-                  .register(registry))
-          .record(a.latency());
+    /** Registers the fixed meters; {@code inFlight} is observed for {@code tiergate.worker.in.flight}. */
+    public WorkerMetrics(MeterRegistry registry, Tier tier, InFlightLedger<?, ?> inFlight) {
+        this.registry = registry;
+        this.tier = tier.name();
+        Gauge.builder("tiergate.worker.in.flight", inFlight, InFlightLedger::size)
+                .tag("tier", this.tier)
+                .register(registry);
+        this.committed = registry.counter("tiergate.worker.transactions", "tier", this.tier, "result", "committed");
+        this.aborted = registry.counter("tiergate.worker.transactions", "tier", this.tier, "result", "aborted");
     }
-    for (CostEvent c : outcome.costEvents()) {
-      // metrics are approximate by nature; the exact figure is the CostEvent's decimal
-      costs.computeIfAbsent(new ModelKey(c.getModel(), c.getSimulated()), k ->
-              registry.counter("tiergate.worker.cost.usd", "tier", tier, "model", k.model(), "simulated", Boolean.toString(k.simulated())))
-          .increment(c.getCostUsd().doubleValue());
-    }
-  }
 
-  public void partitionsRevoked(int count) {
-    if (revoked == null) {
-      revoked = registry.counter("tiergate.worker.partitions.revoked", "tier", tier);
+    public void transactionCommitted() {
+        committed.increment();
     }
-    revoked.increment(count);
-  }
 
-  public void partitionsLost(int count) {
-    if (lost == null) {
-      lost = registry.counter("tiergate.worker.partitions.lost", "tier", tier);
+    public void transactionAborted() {
+        aborted.increment();
     }
-    lost.increment(count);
-  }
+
+    /** A request whose outputs were committed, and the attempts it made here. */
+    public void committed(WorkOutcome outcome, List<Attempt> madeHere) {
+        boolean simulated = outcome.result().map(InferenceResult::getSimulated).orElse(false);
+        requests.computeIfAbsent(
+                        new RequestKey(outcome.kind(), simulated),
+                        k -> registry.counter(
+                                "tiergate.worker.requests",
+                                "tier",
+                                tier,
+                                "outcome",
+                                k.outcome().name(),
+                                "simulated",
+                                Boolean.toString(k.simulated())))
+                .increment();
+        for (Attempt a : madeHere) {
+            attempts.computeIfAbsent(
+                            new AttemptKey(a.model(), a.reason(), a.success(), a.simulated()),
+                            k -> registry.counter(
+                                    "tiergate.worker.attempts",
+                                    "tier",
+                                    tier,
+                                    "model",
+                                    k.model(),
+                                    "reason",
+                                    k.reason().name(),
+                                    "success",
+                                    Boolean.toString(k.success()),
+                                    "simulated",
+                                    Boolean.toString(k.simulated())))
+                    .increment();
+            latencies
+                    .computeIfAbsent(
+                            new ModelKey(a.model(), a.simulated()),
+                            k -> Timer.builder("tiergate.worker.attempt.latency")
+                                    .tags(
+                                            "tier",
+                                            tier,
+                                            "model",
+                                            k.model(),
+                                            "simulated",
+                                            Boolean.toString(k.simulated()))
+                                    .register(registry))
+                    .record(a.latency());
+        }
+        for (CostEvent c : outcome.costEvents()) {
+            // metrics are approximate by nature; the exact figure is the CostEvent's decimal
+            costs.computeIfAbsent(
+                            new ModelKey(c.getModel(), c.getSimulated()),
+                            k -> registry.counter(
+                                    "tiergate.worker.cost.usd",
+                                    "tier",
+                                    tier,
+                                    "model",
+                                    k.model(),
+                                    "simulated",
+                                    Boolean.toString(k.simulated())))
+                    .increment(c.getCostUsd().doubleValue());
+        }
+    }
+
+    public void partitionsRevoked(int count) {
+        if (revoked == null) {
+            revoked = registry.counter("tiergate.worker.partitions.revoked", "tier", tier);
+        }
+        revoked.increment(count);
+    }
+
+    public void partitionsLost(int count) {
+        if (lost == null) {
+            lost = registry.counter("tiergate.worker.partitions.lost", "tier", tier);
+        }
+        lost.increment(count);
+    }
 }

@@ -22,129 +22,139 @@ import java.util.SplittableRandom;
  */
 public final class SimulatedBackend implements ModelBackend {
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
-  public static final String PROVIDER = "simulated";
+    public static final String PROVIDER = "simulated";
 
-  private final PriceTable prices;
-  private final SimulationSettings settings;
-  private final Sleeper sleeper;
+    private final PriceTable prices;
+    private final SimulationSettings settings;
+    private final Sleeper sleeper;
 
-  /** How the backend waits; tests replace it to run without wall time. */
-  @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
-
-  public SimulatedBackend(PriceTable prices, SimulationSettings settings) {
-    this(prices, settings, d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
-  }
-
-  public SimulatedBackend(PriceTable prices, SimulationSettings settings, Sleeper sleeper) {
-    this.prices = prices;
-    this.settings = settings;
-    this.sleeper = sleeper;
-  }
-
-  public SimulationSettings settings() {
-    return settings;
-  }
-
-  @Override
-  public String provider() {
-    return PROVIDER;
-  }
-
-  @Override
-  public boolean simulated() {
-    return true;
-  }
-
-  @Override
-  public ModelResponse call(ModelCall call) throws ModelCallException {
-    ModelPrice model =
-        prices.model(call.model())
-            .orElseThrow(() -> ModelCallException.nonRetryable("model_not_found", "simulated: unknown model " + call.model(), 404));
-    SplittableRandom random = new SplittableRandom(seedFor(call));
-    double roll = random.nextDouble();
-    if (roll < settings.rateLimitRate()) {
-      pause(Duration.ofMillis(20));
-      throw ModelCallException.retryable(
-          "rate_limited", "simulated 429 for " + call.model(), 429, Duration.ofSeconds(settings.retryAfterSeconds()));
+    /** How the backend waits; tests replace it to run without wall time. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
     }
-    if (roll < settings.rateLimitRate() + settings.failureRate()) {
-      pause(Duration.ofMillis(50));
-      throw ModelCallException.retryable("http_503", "simulated 503 for " + call.model(), 503, null);
+
+    public SimulatedBackend(PriceTable prices, SimulationSettings settings) {
+        this(prices, settings, d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000));
     }
-    long input = call.estimatedInputTokens() > 0 ? call.estimatedInputTokens() : Math.max(1, call.prompt().length() / 4);
-    long expected = prices.expectedOutputTokens(call.taskType());
-    double jitter = 1 + settings.outputJitter() * (2 * random.nextDouble() - 1);
-    long output = Math.max(1, Math.round(expected * jitter));
-    if (call.maxOutputTokens() != null) {
-      output = Math.min(output, Math.max(1, call.maxOutputTokens()));
+
+    public SimulatedBackend(PriceTable prices, SimulationSettings settings, Sleeper sleeper) {
+        this.prices = prices;
+        this.settings = settings;
+        this.sleeper = sleeper;
     }
-    ModelPrice.SpeedProfile profile = model.profile();
-    long ttftMs = profile.ttftMs() + Math.round(1000.0 * input / profile.promptTokensPerSecond());
-    long totalMs = profile.estimatedMillis(input, output);
-    Duration modelled = Duration.ofMillis(totalMs);
-    if (scaled(modelled).compareTo(call.timeout()) > 0) {
-      sleepWall(call.timeout());
-      throw ModelCallException.timeout("simulated call of " + call.model() + " exceeded " + call.timeout(), null);
+
+    public SimulationSettings settings() {
+        return settings;
     }
-    pause(modelled);
-    return ModelResponse.builder(PROVIDER)
-        .output(answer(call, output))
-        .usage(TokenUsage.of(input, output))
-        .latency(modelled)
-        .ttft(Duration.ofMillis(ttftMs))
-        .busy(modelled)
-        .simulated(true)
-        .finishReason(call.maxOutputTokens() != null && output == call.maxOutputTokens() ? "length" : "stop")
-        .build();
-  }
 
-  /**
-   * A labelled stand-in answer. Structured task types get well-formed structured output, as a
-   * capable model would give, so the quality checks downstream judge the routing and not the
-   * simulation; every other type gets a plain text line.
-   */
-  static String answer(ModelCall call, long outputTokens) {
-    String text = "[simulated " + call.model() + "] " + outputTokens + " tokens answering: " + abbreviate(call.prompt());
-    if (call.taskType() == io.tiergate.schemas.events.TaskType.EXTRACTION) {
-      var json = JSON.createObjectNode();
-      json.put("simulated", true).put("model", call.model()).put("outputTokens", outputTokens).put("answer", text);
-      return json.toString();
+    @Override
+    public String provider() {
+        return PROVIDER;
     }
-    return text;
-  }
 
-  private void pause(Duration modelled) throws ModelCallException {
-    sleepWall(scaled(modelled));
-  }
-
-  private void sleepWall(Duration wall) throws ModelCallException {
-    try {
-      sleeper.sleep(wall);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ModelCallException.timeout("simulated call interrupted", e);
+    @Override
+    public boolean simulated() {
+        return true;
     }
-  }
 
-  private Duration scaled(Duration modelled) {
-    return Duration.ofNanos(Math.round(modelled.toNanos() / settings.speedUp()));
-  }
+    @Override
+    public ModelResponse call(ModelCall call) throws ModelCallException {
+        ModelPrice model = prices.model(call.model())
+                .orElseThrow(() -> ModelCallException.nonRetryable(
+                        "model_not_found", "simulated: unknown model " + call.model(), 404));
+        SplittableRandom random = new SplittableRandom(seedFor(call));
+        double roll = random.nextDouble();
+        if (roll < settings.rateLimitRate()) {
+            pause(Duration.ofMillis(20));
+            throw ModelCallException.retryable(
+                    "rate_limited",
+                    "simulated 429 for " + call.model(),
+                    429,
+                    Duration.ofSeconds(settings.retryAfterSeconds()));
+        }
+        if (roll < settings.rateLimitRate() + settings.failureRate()) {
+            pause(Duration.ofMillis(50));
+            throw ModelCallException.retryable("http_503", "simulated 503 for " + call.model(), 503, null);
+        }
+        long input = call.estimatedInputTokens() > 0
+                ? call.estimatedInputTokens()
+                : Math.max(1, call.prompt().length() / 4);
+        long expected = prices.expectedOutputTokens(call.taskType());
+        double jitter = 1 + settings.outputJitter() * (2 * random.nextDouble() - 1);
+        long output = Math.max(1, Math.round(expected * jitter));
+        if (call.maxOutputTokens() != null) {
+            output = Math.min(output, Math.max(1, call.maxOutputTokens()));
+        }
+        ModelPrice.SpeedProfile profile = model.profile();
+        long ttftMs = profile.ttftMs() + Math.round(1000.0 * input / profile.promptTokensPerSecond());
+        long totalMs = profile.estimatedMillis(input, output);
+        Duration modelled = Duration.ofMillis(totalMs);
+        if (scaled(modelled).compareTo(call.timeout()) > 0) {
+            sleepWall(call.timeout());
+            throw ModelCallException.timeout("simulated call of " + call.model() + " exceeded " + call.timeout(), null);
+        }
+        pause(modelled);
+        return ModelResponse.builder(PROVIDER)
+                .output(answer(call, output))
+                .usage(TokenUsage.of(input, output))
+                .latency(modelled)
+                .ttft(Duration.ofMillis(ttftMs))
+                .busy(modelled)
+                .simulated(true)
+                .finishReason(call.maxOutputTokens() != null && output == call.maxOutputTokens() ? "length" : "stop")
+                .build();
+    }
 
-  private long seedFor(ModelCall call) {
-    long h = settings.seed();
-    h = 31 * h + call.requestId().hashCode();
-    h = 31 * h + call.attempt();
-    h = 31 * h + call.model().hashCode();
-    return h;
-  }
+    /**
+     * A labelled stand-in answer. Structured task types get well-formed structured output, as a
+     * capable model would give, so the quality checks downstream judge the routing and not the
+     * simulation; every other type gets a plain text line.
+     */
+    static String answer(ModelCall call, long outputTokens) {
+        String text =
+                "[simulated " + call.model() + "] " + outputTokens + " tokens answering: " + abbreviate(call.prompt());
+        if (call.taskType() == io.tiergate.schemas.events.TaskType.EXTRACTION) {
+            var json = JSON.createObjectNode();
+            json.put("simulated", true)
+                    .put("model", call.model())
+                    .put("outputTokens", outputTokens)
+                    .put("answer", text);
+            return json.toString();
+        }
+        return text;
+    }
 
-  private static String abbreviate(String prompt) {
-    String oneLine = prompt.replaceAll("\\s+", " ").trim();
-    return oneLine.length() <= 60 ? oneLine : oneLine.substring(0, 57) + "...";
-  }
+    private void pause(Duration modelled) throws ModelCallException {
+        sleepWall(scaled(modelled));
+    }
+
+    private void sleepWall(Duration wall) throws ModelCallException {
+        try {
+            sleeper.sleep(wall);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ModelCallException.timeout("simulated call interrupted", e);
+        }
+    }
+
+    private Duration scaled(Duration modelled) {
+        return Duration.ofNanos(Math.round(modelled.toNanos() / settings.speedUp()));
+    }
+
+    private long seedFor(ModelCall call) {
+        long h = settings.seed();
+        h = 31 * h + call.requestId().hashCode();
+        h = 31 * h + call.attempt();
+        h = 31 * h + call.model().hashCode();
+        return h;
+    }
+
+    private static String abbreviate(String prompt) {
+        String oneLine = prompt.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= 60 ? oneLine : oneLine.substring(0, 57) + "...";
+    }
 }

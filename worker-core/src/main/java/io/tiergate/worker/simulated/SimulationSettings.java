@@ -12,41 +12,46 @@ package io.tiergate.worker.simulated;
  * @param outputJitter relative spread of output tokens around the task type's expectation (0.3 = ±30 %)
  */
 public record SimulationSettings(
-    long seed, double speedUp, double failureRate, double rateLimitRate, long retryAfterSeconds, double outputJitter) {
+        long seed,
+        double speedUp,
+        double failureRate,
+        double rateLimitRate,
+        long retryAfterSeconds,
+        double outputJitter) {
 
-  public SimulationSettings {
-    if (speedUp <= 0) {
-      throw new IllegalArgumentException("simulation speed-up must be > 0, was " + speedUp);
+    public SimulationSettings {
+        if (speedUp <= 0) {
+            throw new IllegalArgumentException("simulation speed-up must be > 0, was " + speedUp);
+        }
+        requireProbability("failure-rate", failureRate);
+        requireProbability("rate-limit-rate", rateLimitRate);
+        if (failureRate + rateLimitRate > 1) {
+            throw new IllegalArgumentException("failure-rate + rate-limit-rate must be <= 1");
+        }
+        if (retryAfterSeconds < 0) {
+            throw new IllegalArgumentException("retry-after-seconds must be >= 0");
+        }
+        if (outputJitter < 0 || outputJitter >= 1) {
+            throw new IllegalArgumentException("output-jitter must be in [0, 1), was " + outputJitter);
+        }
     }
-    requireProbability("failure-rate", failureRate);
-    requireProbability("rate-limit-rate", rateLimitRate);
-    if (failureRate + rateLimitRate > 1) {
-      throw new IllegalArgumentException("failure-rate + rate-limit-rate must be <= 1");
-    }
-    if (retryAfterSeconds < 0) {
-      throw new IllegalArgumentException("retry-after-seconds must be >= 0");
-    }
-    if (outputJitter < 0 || outputJitter >= 1) {
-      throw new IllegalArgumentException("output-jitter must be in [0, 1), was " + outputJitter);
-    }
-  }
 
-  /** Real time, no failures, ±30 % output jitter. */
-  public static SimulationSettings defaults() {
-    return new SimulationSettings(42L, 1.0, 0.0, 0.0, 1, 0.3);
-  }
-
-  public SimulationSettings withSpeedUp(double value) {
-    return new SimulationSettings(seed, value, failureRate, rateLimitRate, retryAfterSeconds, outputJitter);
-  }
-
-  public SimulationSettings withFailures(double failures, double rateLimits) {
-    return new SimulationSettings(seed, speedUp, failures, rateLimits, retryAfterSeconds, outputJitter);
-  }
-
-  private static void requireProbability(String name, double p) {
-    if (p < 0 || p > 1) {
-      throw new IllegalArgumentException(name + " must be in [0, 1], was " + p);
+    /** Real time, no failures, ±30 % output jitter. */
+    public static SimulationSettings defaults() {
+        return new SimulationSettings(42L, 1.0, 0.0, 0.0, 1, 0.3);
     }
-  }
+
+    public SimulationSettings withSpeedUp(double value) {
+        return new SimulationSettings(seed, value, failureRate, rateLimitRate, retryAfterSeconds, outputJitter);
+    }
+
+    public SimulationSettings withFailures(double failures, double rateLimits) {
+        return new SimulationSettings(seed, speedUp, failures, rateLimits, retryAfterSeconds, outputJitter);
+    }
+
+    private static void requireProbability(String name, double p) {
+        if (p < 0 || p > 1) {
+            throw new IllegalArgumentException(name + " must be in [0, 1], was " + p);
+        }
+    }
 }

@@ -17,24 +17,24 @@ import java.util.Optional;
  * @param failure present when it did not
  */
 public record Attempt(
-    int number,
-    String model,
-    String provider,
-    CostReason reason,
-    boolean simulated,
-    TokenUsage usage,
-    Cost cost,
-    Duration latency,
-    Instant occurredAt,
-    Optional<ModelResponse> response,
-    Optional<ModelCallException> failure) {
+        int number,
+        String model,
+        String provider,
+        CostReason reason,
+        boolean simulated,
+        TokenUsage usage,
+        Cost cost,
+        Duration latency,
+        Instant occurredAt,
+        Optional<ModelResponse> response,
+        Optional<ModelCallException> failure) {
 
-  public boolean success() {
-    return response.isPresent();
-  }
+    public boolean success() {
+        return response.isPresent();
+    }
 
-  /** The failure's error code, or "ok". */
-  public String outcomeCode() {
-    return failure.map(ModelCallException::errorCode).orElse("ok");
-  }
+    /** The failure's error code, or "ok". */
+    public String outcomeCode() {
+        return failure.map(ModelCallException::errorCode).orElse("ok");
+    }
 }

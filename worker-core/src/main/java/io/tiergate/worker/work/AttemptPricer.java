@@ -14,15 +14,15 @@ import java.util.Optional;
  */
 public interface AttemptPricer {
 
-  /** The model's entry in the price table, if it has one. */
-  Optional<ModelPrice> model(String modelId);
+    /** The model's entry in the price table, if it has one. */
+    Optional<ModelPrice> model(String modelId);
 
-  /** The bill of a call that answered. */
-  Cost priceAnswered(String modelId, ModelResponse response);
+    /** The bill of a call that answered. */
+    Cost priceAnswered(String modelId, ModelResponse response);
 
-  /**
-   * The bill of a call that failed: tokens the provider reported as consumed (cloud), or the time
-   * the machine was busy (local); zero when nothing was consumed.
-   */
-  Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy);
+    /**
+     * The bill of a call that failed: tokens the provider reported as consumed (cloud), or the time
+     * the machine was busy (local); zero when nothing was consumed.
+     */
+    Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy);
 }

@@ -7,9 +7,9 @@ import org.apache.avro.specific.SpecificRecord;
 /** One record a finished request publishes (in the same transaction as its consumed offset). */
 public record Output<V extends SpecificRecord>(Topic<V> topic, String key, V value) {
 
-  public Output {
-    Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(value, "value");
-  }
+    public Output {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+    }
 }

@@ -16,32 +16,33 @@ import java.util.Optional;
  */
 public final class PriceTablePricer implements AttemptPricer {
 
-  private final CostCalculator calculator;
+    private final CostCalculator calculator;
 
-  public PriceTablePricer(CostCalculator calculator) {
-    this.calculator = calculator;
-  }
-
-  @Override
-  public Optional<ModelPrice> model(String modelId) {
-    return calculator.prices().model(modelId);
-  }
-
-  @Override
-  public Cost priceAnswered(String modelId, ModelResponse response) {
-    ModelPrice model = calculator.prices().require(modelId);
-    if (model.local()) {
-      return calculator.local(response.busy().orElse(response.latency()));
+    public PriceTablePricer(CostCalculator calculator) {
+        this.calculator = calculator;
     }
-    return calculator.cloud(model, response.usage(), response.providerCostUsd());
-  }
 
-  @Override
-  public Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy) {
-    ModelPrice model = calculator.prices().require(modelId);
-    if (model.local()) {
-      return calculator.local(busy);
+    @Override
+    public Optional<ModelPrice> model(String modelId) {
+        return calculator.prices().model(modelId);
     }
-    return consumed.map(usage -> calculator.cloud(model, usage, Optional.empty())).orElseGet(CostCalculator::none);
-  }
+
+    @Override
+    public Cost priceAnswered(String modelId, ModelResponse response) {
+        ModelPrice model = calculator.prices().require(modelId);
+        if (model.local()) {
+            return calculator.local(response.busy().orElse(response.latency()));
+        }
+        return calculator.cloud(model, response.usage(), response.providerCostUsd());
+    }
+
+    @Override
+    public Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy) {
+        ModelPrice model = calculator.prices().require(modelId);
+        if (model.local()) {
+            return calculator.local(busy);
+        }
+        return consumed.map(usage -> calculator.cloud(model, usage, Optional.empty()))
+                .orElseGet(CostCalculator::none);
+    }
 }

@@ -13,5 +13,5 @@ package io.tiergate.worker.work;
 @FunctionalInterface
 public interface RequestHandler {
 
-  WorkOutcome handle(Work work) throws Exception;
+    WorkOutcome handle(Work work) throws Exception;
 }

@@ -11,17 +11,17 @@ import io.tiergate.schemas.policy.SovereigntyRule;
  */
 public final class Sovereignty {
 
-  private Sovereignty() {}
+    private Sovereignty() {}
 
-  /**
-   * @throws SovereigntyViolationException when {@code request} is sovereign and {@code target} is
-   *     the cloud tier
-   */
-  public static void requireMayGoTo(RoutedRequest request, Tier target) {
-    if (target == Tier.CLOUD && SovereigntyRule.isSovereign(request)) {
-      throw new SovereigntyViolationException(
-          "Request " + request.getClassified().getRequest().getRequestId()
-              + " is sovereign (requiresDataSovereignty, sensitive data or a sovereign decision): it must not reach the cloud tier");
+    /**
+     * @throws SovereigntyViolationException when {@code request} is sovereign and {@code target} is
+     *     the cloud tier
+     */
+    public static void requireMayGoTo(RoutedRequest request, Tier target) {
+        if (target == Tier.CLOUD && SovereigntyRule.isSovereign(request)) {
+            throw new SovereigntyViolationException(
+                    "Request " + request.getClassified().getRequest().getRequestId()
+                            + " is sovereign (requiresDataSovereignty, sensitive data or a sovereign decision): it must not reach the cloud tier");
+        }
     }
-  }
 }

@@ -7,7 +7,7 @@ package io.tiergate.worker.work;
  */
 public class SovereigntyViolationException extends IllegalStateException {
 
-  public SovereigntyViolationException(String message) {
-    super(message);
-  }
+    public SovereigntyViolationException(String message) {
+        super(message);
+    }
 }

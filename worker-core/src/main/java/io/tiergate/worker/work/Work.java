@@ -50,361 +50,376 @@ import java.util.concurrent.CancellationException;
  */
 public final class Work {
 
-  private final RoutedRequest request;
-  private final WorkEnvironment env;
-  private final Instant startedAt;
-  private final List<Attempt> attempts = new ArrayList<>();
-  private final List<String> reasons = new ArrayList<>();
-  private volatile boolean cancelled;
+    private final RoutedRequest request;
+    private final WorkEnvironment env;
+    private final Instant startedAt;
+    private final List<Attempt> attempts = new ArrayList<>();
+    private final List<String> reasons = new ArrayList<>();
+    private volatile boolean cancelled;
 
-  public Work(RoutedRequest request, WorkEnvironment env) {
-    this.request = Objects.requireNonNull(request, "request");
-    this.env = Objects.requireNonNull(env, "env");
-    this.startedAt = env.clock().instant();
-  }
-
-  public RoutedRequest request() {
-    return request;
-  }
-
-  public InferenceRequest inferenceRequest() {
-    return request.getClassified().getRequest();
-  }
-
-  public RoutingDecision decision() {
-    return request.getDecision();
-  }
-
-  public String requestId() {
-    return inferenceRequest().getRequestId();
-  }
-
-  public TaskType taskType() {
-    return request.getClassified().getClassification().getTaskType();
-  }
-
-  public boolean sovereign() {
-    return SovereigntyRule.isSovereign(request);
-  }
-
-  public WorkEnvironment environment() {
-    return env;
-  }
-
-  public Instant startedAt() {
-    return startedAt;
-  }
-
-  /**
-   * True once the runtime has given this request up (its partition was revoked or the worker is
-   * stopping): the outcome will not be published, so a handler should stop retrying.
-   */
-  public boolean cancelled() {
-    return cancelled || Thread.currentThread().isInterrupted();
-  }
-
-  /** Called by the runtime when it drops the request. */
-  public void cancel() {
-    cancelled = true;
-  }
-
-  /** The number the next call will carry. */
-  public synchronized int nextAttempt() {
-    return request.getAttempt() + attempts.size();
-  }
-
-  public synchronized List<Attempt> attempts() {
-    return List.copyOf(attempts);
-  }
-
-  public synchronized Optional<Attempt> lastAttempt() {
-    return attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1));
-  }
-
-  /** This worker's reasons so far (retries, fallbacks, notes), in order. */
-  public synchronized List<String> reasons() {
-    return List.copyOf(reasons);
-  }
-
-  /** Adds a reason to the result (e.g. "circuit open for x: skipped"), without an attempt. */
-  public synchronized void note(String reason) {
-    reasons.add(reason);
-  }
-
-  /** Sum of the costs of this worker's attempts. */
-  public synchronized BigDecimal costUsd() {
-    BigDecimal sum = Money.ZERO;
-    for (Attempt a : attempts) {
-      sum = sum.add(a.cost().totalUsd());
+    public Work(RoutedRequest request, WorkEnvironment env) {
+        this.request = Objects.requireNonNull(request, "request");
+        this.env = Objects.requireNonNull(env, "env");
+        this.startedAt = env.clock().instant();
     }
-    return Money.usd(sum);
-  }
 
-  /** Costs of earlier workers plus this one's. */
-  public synchronized BigDecimal totalCostUsd() {
-    return Money.usd(priorCost().add(costUsd()));
-  }
-
-  /**
-   * Calls {@code model} on {@code backend} as the next attempt, records the attempt priced, and
-   * returns it. Never throws a {@link ModelCallException}: a failed call is an attempt with
-   * {@link Attempt#failure()}.
-   */
-  public Attempt call(ModelBackend backend, String model, Duration timeout) {
-    return call(backend, model, timeout, null);
-  }
-
-  /**
-   * As {@link #call(ModelBackend, String, Duration)} with an explicit cost reason.
-   *
-   * @throws CancellationException when the runtime has given the request up: no call is made
-   */
-  public Attempt call(ModelBackend backend, String model, Duration timeout, CostReason reason) {
-    if (cancelled()) {
-      throw new CancellationException("request " + requestId() + " was given up by the worker runtime");
+    public RoutedRequest request() {
+        return request;
     }
-    int number = nextAttempt();
-    ModelCall call = ModelCall.of(request, model, number, timeout);
-    long start = System.nanoTime();
-    try {
-      ModelResponse response = backend.call(call);
-      return recordAnswered(model, response, reason);
-    } catch (ModelCallException e) {
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      return recordFailed(model, backend.provider(), backend.simulated(), e, elapsed, reason);
+
+    public InferenceRequest inferenceRequest() {
+        return request.getClassified().getRequest();
     }
-  }
 
-  /** Records a call the handler made itself that answered. */
-  public synchronized Attempt recordAnswered(String model, ModelResponse response, CostReason reason) {
-    Cost cost = env.pricer().priceAnswered(model, response);
-    Attempt attempt =
-        new Attempt(
-            nextAttempt(),
-            model,
-            response.provider(),
-            reason != null ? reason : reasonForNext(model),
-            response.simulated(),
-            response.usage(),
-            cost,
-            response.latency(),
-            env.clock().instant(),
-            Optional.of(response),
-            Optional.empty());
-    add(attempt);
-    return attempt;
-  }
-
-  /** Records a call the handler made itself that failed after {@code elapsed}. */
-  public synchronized Attempt recordFailed(
-      String model, String provider, boolean simulated, ModelCallException failure, Duration elapsed, CostReason reason) {
-    Cost cost = env.pricer().priceFailed(model, failure.consumed(), elapsed);
-    Attempt attempt =
-        new Attempt(
-            nextAttempt(),
-            model,
-            provider,
-            reason != null ? reason : reasonForNext(model),
-            simulated,
-            failure.consumed().orElse(TokenUsage.of(0, 0)),
-            cost,
-            elapsed,
-            env.clock().instant(),
-            Optional.empty(),
-            Optional.of(failure));
-    add(attempt);
-    return attempt;
-  }
-
-  private void add(Attempt attempt) {
-    if (!attempts.isEmpty()) {
-      Attempt previous = attempts.get(attempts.size() - 1);
-      reasons.add(
-          attempt.reason() + " attempt " + attempt.number() + " on " + attempt.model()
-              + " after attempt " + previous.number() + " on " + previous.model() + " failed: " + previous.outcomeCode());
+    public RoutingDecision decision() {
+        return request.getDecision();
     }
-    attempts.add(attempt);
-  }
 
-  private CostReason reasonForNext(String model) {
-    if (attempts.isEmpty()) {
-      if (request.getAttempt() == 1) {
-        // the router's choice is the primary; starting on another model (primary skipped: circuit
-        // open, no endpoint) is already a fallback
-        return model.equals(request.getDecision().getModel()) ? CostReason.PRIMARY : CostReason.FALLBACK;
-      }
-      return request.getEscalationReason() != null ? CostReason.ESCALATION : CostReason.RETRY;
+    public String requestId() {
+        return inferenceRequest().getRequestId();
     }
-    return attempts.get(attempts.size() - 1).model().equals(model) ? CostReason.RETRY : CostReason.FALLBACK;
-  }
 
-  /** Finishes with the answer of the last attempt, which must have succeeded. */
-  public synchronized WorkOutcome complete() {
-    Attempt last = lastAttempt().orElseThrow(() -> new IllegalStateException("complete() without any attempt"));
-    if (!last.success()) {
-      throw new IllegalStateException("complete() after a failed attempt " + last.number() + ": " + last.outcomeCode());
+    public TaskType taskType() {
+        return request.getClassified().getClassification().getTaskType();
     }
-    ModelResponse response = last.response().orElseThrow();
-    InferenceResult result =
-        resultBuilder(ResultStatus.COMPLETED, last.model(), last.provider(), last.simulated())
-            .setOutput(response.output())
-            .setInputTokens(last.usage().totalInput())
-            .setOutputTokens(last.usage().output())
-            .setTtftMs(response.ttft().map(Duration::toMillis).orElse(null))
-            .build();
-    return new WorkOutcome(WorkOutcome.Kind.COMPLETED, costEvents(), result, null, env.costsTopic(), env.resultsTopic());
-  }
 
-  /** Finishes without an answer: a FAILED result with the error, and a cost event per attempt. */
-  public synchronized WorkOutcome fail(String errorCode, String message) {
-    return finishWithout(ResultStatus.FAILED, errorCode, message);
-  }
-
-  /** Finishes refusing the request (invalid input, sovereignty): a REJECTED result. */
-  public synchronized WorkOutcome reject(String errorCode, String message) {
-    return finishWithout(ResultStatus.REJECTED, errorCode, message);
-  }
-
-  private WorkOutcome finishWithout(ResultStatus status, String errorCode, String message) {
-    Optional<Attempt> last = lastAttempt();
-    boolean simulated = attempts.stream().anyMatch(Attempt::simulated);
-    InferenceResult result =
-        resultBuilder(
-                status,
-                last.map(Attempt::model).orElse(request.getDecision().getModel()),
-                last.map(Attempt::provider).orElseGet(() -> providerOf(request.getDecision().getModel())),
-                simulated)
-            .setErrorCode(errorCode)
-            .setErrorMessage(message)
-            .build();
-    return new WorkOutcome(WorkOutcome.Kind.valueOf(status.name()), costEvents(), result, null, env.costsTopic(), env.resultsTopic());
-  }
-
-  /**
-   * Hands the request on to {@code target} to be served by {@code model} (then {@code fallbacks}):
-   * a RoutedRequest with the next attempt number, {@code reason} as escalation reason, and this
-   * worker's costs and reasons accumulated into priorCostUsd / priorReasons. Publishes this
-   * worker's cost events but no result (the worker that finishes emits it).
-   *
-   * @throws SovereigntyViolationException for a sovereign request and the cloud tier
-   * @throws IllegalStateException when no topic is configured for {@code target}
-   */
-  public synchronized WorkOutcome handOff(Tier target, String model, List<String> fallbacks, String reason) {
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(reason, "reason");
-    Sovereignty.requireMayGoTo(request, target);
-    Topic<RoutedRequest> topic =
-        env.handOffTopic(target).orElseThrow(() -> new IllegalStateException("No hand-off topic for tier " + target));
-    if (isSovereign() && env.isCloudTopic(topic.name())) {
-      throw new SovereigntyViolationException("Refusing to hand sovereign request " + requestId() + " to " + topic.name());
+    public boolean sovereign() {
+        return SovereigntyRule.isSovereign(request);
     }
-    List<String> carried = new ArrayList<>(request.getPriorReasons());
-    carried.addAll(reasons);
-    int lastAttempt = nextAttempt() - 1;
-    // an overflow hand-off (queue full, circuit open) made no call here: say so instead of "attempt 0"
-    carried.add("ESCALATION to " + target + " (" + model + ") " + (lastAttempt == 0 ? "without a call" : "after attempt " + lastAttempt) + ": " + reason);
-    RoutingDecision decision =
-        RoutingDecision.newBuilder(request.getDecision())
-            .setTier(target)
-            .setModel(model)
-            .setCapabilityClass(capabilityOf(model))
-            .setFallbackModels(List.copyOf(fallbacks))
-            .build();
-    RoutedRequest next =
-        RoutedRequest.newBuilder(request)
-            .setDecision(decision)
-            .setAttempt(nextAttempt())
-            .setEscalationReason(reason)
-            .setPriorCostUsd(totalCostUsd())
-            .setPriorReasons(carried)
-            .build();
-    return new WorkOutcome(
-        WorkOutcome.Kind.HANDED_OFF, costEvents(), null, new WorkOutcome.HandOff(topic, next), env.costsTopic(), env.resultsTopic());
-  }
 
-  /**
-   * Hands the request on to {@code target}, served by the first model of the decision's fallback
-   * list that the price table places on {@code target} (the rest of them as its fallbacks).
-   *
-   * @throws IllegalStateException when the decision names no such model
-   */
-  public WorkOutcome handOff(Tier target, String reason) {
-    List<String> candidates =
-        request.getDecision().getFallbackModels().stream()
-            .filter(m -> env.pricer().model(m).map(p -> p.tier() == target).orElse(false))
-            .toList();
-    if (candidates.isEmpty()) {
-      throw new IllegalStateException(
-          "Request " + requestId() + ": no fallback model on tier " + target + " in " + request.getDecision().getFallbackModels());
+    public WorkEnvironment environment() {
+        return env;
     }
-    return handOff(target, candidates.get(0), candidates.subList(1, candidates.size()), reason);
-  }
 
-  private boolean isSovereign() {
-    return SovereigntyRule.isSovereign(request);
-  }
-
-  private InferenceResult.Builder resultBuilder(ResultStatus status, String model, String provider, boolean simulated) {
-    Instant now = env.clock().instant();
-    List<String> allReasons = new ArrayList<>(request.getPriorReasons());
-    allReasons.addAll(reasons);
-    long latencyMs = Math.max(0, now.toEpochMilli() - inferenceRequest().getCreatedAt().toEpochMilli());
-    return InferenceResult.newBuilder()
-        .setRequestId(requestId())
-        .setCostCenter(inferenceRequest().getCostCenter())
-        .setTaskType(taskType())
-        .setStatus(status)
-        .setTier(env.tier())
-        .setModel(model)
-        .setCapabilityClass(capabilityOf(model))
-        .setProvider(provider)
-        .setSimulated(simulated)
-        .setAttempts(nextAttempt() - 1)
-        .setReasons(allReasons)
-        .setTotalCostUsd(totalCostUsd())
-        .setLatencyMs(latencyMs)
-        .setCompletedAt(now);
-  }
-
-  private List<CostEvent> costEvents() {
-    List<CostEvent> events = new ArrayList<>(attempts.size());
-    for (Attempt a : attempts) {
-      events.add(
-          CostEvent.newBuilder()
-              .setRequestId(requestId())
-              .setAttempt(a.number())
-              .setCostCenter(inferenceRequest().getCostCenter())
-              .setTaskType(taskType())
-              .setTier(env.tier())
-              .setModel(a.model())
-              .setProvider(a.provider())
-              .setSimulated(a.simulated())
-              .setReason(a.reason())
-              .setSuccess(a.success())
-              .setInputTokens(a.usage().uncachedInput())
-              .setOutputTokens(a.usage().output())
-              .setCachedReadTokens(a.usage().cachedRead())
-              .setCacheWriteTokens(a.usage().cacheWrite())
-              .setCostUsd(Money.usd(a.cost().totalUsd()))
-              .setBreakdown(a.cost().breakdown())
-              .setLatencyMs(a.latency().toMillis())
-              .setOccurredAt(a.occurredAt())
-              .build());
+    public Instant startedAt() {
+        return startedAt;
     }
-    return events;
-  }
 
-  private BigDecimal priorCost() {
-    BigDecimal prior = request.getPriorCostUsd();
-    return prior == null ? Money.ZERO : prior;
-  }
+    /**
+     * True once the runtime has given this request up (its partition was revoked or the worker is
+     * stopping): the outcome will not be published, so a handler should stop retrying.
+     */
+    public boolean cancelled() {
+        return cancelled || Thread.currentThread().isInterrupted();
+    }
 
-  private CapabilityClass capabilityOf(String model) {
-    return env.pricer().model(model).map(ModelPrice::capabilityClass).orElse(CapabilityClass.UNKNOWN);
-  }
+    /** Called by the runtime when it drops the request. */
+    public void cancel() {
+        cancelled = true;
+    }
 
-  private String providerOf(String model) {
-    return env.pricer().model(model).map(ModelPrice::provider).orElse("none");
-  }
+    /** The number the next call will carry. */
+    public synchronized int nextAttempt() {
+        return request.getAttempt() + attempts.size();
+    }
+
+    public synchronized List<Attempt> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    public synchronized Optional<Attempt> lastAttempt() {
+        return attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1));
+    }
+
+    /** This worker's reasons so far (retries, fallbacks, notes), in order. */
+    public synchronized List<String> reasons() {
+        return List.copyOf(reasons);
+    }
+
+    /** Adds a reason to the result (e.g. "circuit open for x: skipped"), without an attempt. */
+    public synchronized void note(String reason) {
+        reasons.add(reason);
+    }
+
+    /** Sum of the costs of this worker's attempts. */
+    public synchronized BigDecimal costUsd() {
+        BigDecimal sum = Money.ZERO;
+        for (Attempt a : attempts) {
+            sum = sum.add(a.cost().totalUsd());
+        }
+        return Money.usd(sum);
+    }
+
+    /** Costs of earlier workers plus this one's. */
+    public synchronized BigDecimal totalCostUsd() {
+        return Money.usd(priorCost().add(costUsd()));
+    }
+
+    /**
+     * Calls {@code model} on {@code backend} as the next attempt, records the attempt priced, and
+     * returns it. Never throws a {@link ModelCallException}: a failed call is an attempt with
+     * {@link Attempt#failure()}.
+     */
+    public Attempt call(ModelBackend backend, String model, Duration timeout) {
+        return call(backend, model, timeout, null);
+    }
+
+    /**
+     * As {@link #call(ModelBackend, String, Duration)} with an explicit cost reason.
+     *
+     * @throws CancellationException when the runtime has given the request up: no call is made
+     */
+    public Attempt call(ModelBackend backend, String model, Duration timeout, CostReason reason) {
+        if (cancelled()) {
+            throw new CancellationException("request " + requestId() + " was given up by the worker runtime");
+        }
+        int number = nextAttempt();
+        ModelCall call = ModelCall.of(request, model, number, timeout);
+        long start = System.nanoTime();
+        try {
+            ModelResponse response = backend.call(call);
+            return recordAnswered(model, response, reason);
+        } catch (ModelCallException e) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            return recordFailed(model, backend.provider(), backend.simulated(), e, elapsed, reason);
+        }
+    }
+
+    /** Records a call the handler made itself that answered. */
+    public synchronized Attempt recordAnswered(String model, ModelResponse response, CostReason reason) {
+        Cost cost = env.pricer().priceAnswered(model, response);
+        Attempt attempt = new Attempt(
+                nextAttempt(),
+                model,
+                response.provider(),
+                reason != null ? reason : reasonForNext(model),
+                response.simulated(),
+                response.usage(),
+                cost,
+                response.latency(),
+                env.clock().instant(),
+                Optional.of(response),
+                Optional.empty());
+        add(attempt);
+        return attempt;
+    }
+
+    /** Records a call the handler made itself that failed after {@code elapsed}. */
+    public synchronized Attempt recordFailed(
+            String model,
+            String provider,
+            boolean simulated,
+            ModelCallException failure,
+            Duration elapsed,
+            CostReason reason) {
+        Cost cost = env.pricer().priceFailed(model, failure.consumed(), elapsed);
+        Attempt attempt = new Attempt(
+                nextAttempt(),
+                model,
+                provider,
+                reason != null ? reason : reasonForNext(model),
+                simulated,
+                failure.consumed().orElse(TokenUsage.of(0, 0)),
+                cost,
+                elapsed,
+                env.clock().instant(),
+                Optional.empty(),
+                Optional.of(failure));
+        add(attempt);
+        return attempt;
+    }
+
+    private void add(Attempt attempt) {
+        if (!attempts.isEmpty()) {
+            Attempt previous = attempts.get(attempts.size() - 1);
+            reasons.add(attempt.reason() + " attempt " + attempt.number() + " on " + attempt.model() + " after attempt "
+                    + previous.number() + " on " + previous.model() + " failed: " + previous.outcomeCode());
+        }
+        attempts.add(attempt);
+    }
+
+    private CostReason reasonForNext(String model) {
+        if (attempts.isEmpty()) {
+            if (request.getAttempt() == 1) {
+                // the router's choice is the primary; starting on another model (primary skipped: circuit
+                // open, no endpoint) is already a fallback
+                return model.equals(request.getDecision().getModel()) ? CostReason.PRIMARY : CostReason.FALLBACK;
+            }
+            return request.getEscalationReason() != null ? CostReason.ESCALATION : CostReason.RETRY;
+        }
+        return attempts.get(attempts.size() - 1).model().equals(model) ? CostReason.RETRY : CostReason.FALLBACK;
+    }
+
+    /** Finishes with the answer of the last attempt, which must have succeeded. */
+    public synchronized WorkOutcome complete() {
+        Attempt last = lastAttempt().orElseThrow(() -> new IllegalStateException("complete() without any attempt"));
+        if (!last.success()) {
+            throw new IllegalStateException(
+                    "complete() after a failed attempt " + last.number() + ": " + last.outcomeCode());
+        }
+        ModelResponse response = last.response().orElseThrow();
+        InferenceResult result = resultBuilder(ResultStatus.COMPLETED, last.model(), last.provider(), last.simulated())
+                .setOutput(response.output())
+                .setInputTokens(last.usage().totalInput())
+                .setOutputTokens(last.usage().output())
+                .setTtftMs(response.ttft().map(Duration::toMillis).orElse(null))
+                .build();
+        return new WorkOutcome(
+                WorkOutcome.Kind.COMPLETED, costEvents(), result, null, env.costsTopic(), env.resultsTopic());
+    }
+
+    /** Finishes without an answer: a FAILED result with the error, and a cost event per attempt. */
+    public synchronized WorkOutcome fail(String errorCode, String message) {
+        return finishWithout(ResultStatus.FAILED, errorCode, message);
+    }
+
+    /** Finishes refusing the request (invalid input, sovereignty): a REJECTED result. */
+    public synchronized WorkOutcome reject(String errorCode, String message) {
+        return finishWithout(ResultStatus.REJECTED, errorCode, message);
+    }
+
+    private WorkOutcome finishWithout(ResultStatus status, String errorCode, String message) {
+        Optional<Attempt> last = lastAttempt();
+        boolean simulated = attempts.stream().anyMatch(Attempt::simulated);
+        InferenceResult result = resultBuilder(
+                        status,
+                        last.map(Attempt::model).orElse(request.getDecision().getModel()),
+                        last.map(Attempt::provider)
+                                .orElseGet(
+                                        () -> providerOf(request.getDecision().getModel())),
+                        simulated)
+                .setErrorCode(errorCode)
+                .setErrorMessage(message)
+                .build();
+        return new WorkOutcome(
+                WorkOutcome.Kind.valueOf(status.name()),
+                costEvents(),
+                result,
+                null,
+                env.costsTopic(),
+                env.resultsTopic());
+    }
+
+    /**
+     * Hands the request on to {@code target} to be served by {@code model} (then {@code fallbacks}):
+     * a RoutedRequest with the next attempt number, {@code reason} as escalation reason, and this
+     * worker's costs and reasons accumulated into priorCostUsd / priorReasons. Publishes this
+     * worker's cost events but no result (the worker that finishes emits it).
+     *
+     * @throws SovereigntyViolationException for a sovereign request and the cloud tier
+     * @throws IllegalStateException when no topic is configured for {@code target}
+     */
+    public synchronized WorkOutcome handOff(Tier target, String model, List<String> fallbacks, String reason) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(reason, "reason");
+        Sovereignty.requireMayGoTo(request, target);
+        Topic<RoutedRequest> topic = env.handOffTopic(target)
+                .orElseThrow(() -> new IllegalStateException("No hand-off topic for tier " + target));
+        if (isSovereign() && env.isCloudTopic(topic.name())) {
+            throw new SovereigntyViolationException(
+                    "Refusing to hand sovereign request " + requestId() + " to " + topic.name());
+        }
+        List<String> carried = new ArrayList<>(request.getPriorReasons());
+        carried.addAll(reasons);
+        int lastAttempt = nextAttempt() - 1;
+        // an overflow hand-off (queue full, circuit open) made no call here: say so instead of "attempt 0"
+        carried.add("ESCALATION to " + target + " (" + model + ") "
+                + (lastAttempt == 0 ? "without a call" : "after attempt " + lastAttempt) + ": " + reason);
+        RoutingDecision decision = RoutingDecision.newBuilder(request.getDecision())
+                .setTier(target)
+                .setModel(model)
+                .setCapabilityClass(capabilityOf(model))
+                .setFallbackModels(List.copyOf(fallbacks))
+                .build();
+        RoutedRequest next = RoutedRequest.newBuilder(request)
+                .setDecision(decision)
+                .setAttempt(nextAttempt())
+                .setEscalationReason(reason)
+                .setPriorCostUsd(totalCostUsd())
+                .setPriorReasons(carried)
+                .build();
+        return new WorkOutcome(
+                WorkOutcome.Kind.HANDED_OFF,
+                costEvents(),
+                null,
+                new WorkOutcome.HandOff(topic, next),
+                env.costsTopic(),
+                env.resultsTopic());
+    }
+
+    /**
+     * Hands the request on to {@code target}, served by the first model of the decision's fallback
+     * list that the price table places on {@code target} (the rest of them as its fallbacks).
+     *
+     * @throws IllegalStateException when the decision names no such model
+     */
+    public WorkOutcome handOff(Tier target, String reason) {
+        List<String> candidates = request.getDecision().getFallbackModels().stream()
+                .filter(m -> env.pricer().model(m).map(p -> p.tier() == target).orElse(false))
+                .toList();
+        if (candidates.isEmpty()) {
+            throw new IllegalStateException("Request " + requestId() + ": no fallback model on tier " + target + " in "
+                    + request.getDecision().getFallbackModels());
+        }
+        return handOff(target, candidates.get(0), candidates.subList(1, candidates.size()), reason);
+    }
+
+    private boolean isSovereign() {
+        return SovereigntyRule.isSovereign(request);
+    }
+
+    private InferenceResult.Builder resultBuilder(
+            ResultStatus status, String model, String provider, boolean simulated) {
+        Instant now = env.clock().instant();
+        List<String> allReasons = new ArrayList<>(request.getPriorReasons());
+        allReasons.addAll(reasons);
+        long latencyMs = Math.max(
+                0, now.toEpochMilli() - inferenceRequest().getCreatedAt().toEpochMilli());
+        return InferenceResult.newBuilder()
+                .setRequestId(requestId())
+                .setCostCenter(inferenceRequest().getCostCenter())
+                .setTaskType(taskType())
+                .setStatus(status)
+                .setTier(env.tier())
+                .setModel(model)
+                .setCapabilityClass(capabilityOf(model))
+                .setProvider(provider)
+                .setSimulated(simulated)
+                .setAttempts(nextAttempt() - 1)
+                .setReasons(allReasons)
+                .setTotalCostUsd(totalCostUsd())
+                .setLatencyMs(latencyMs)
+                .setCompletedAt(now);
+    }
+
+    private List<CostEvent> costEvents() {
+        List<CostEvent> events = new ArrayList<>(attempts.size());
+        for (Attempt a : attempts) {
+            events.add(CostEvent.newBuilder()
+                    .setRequestId(requestId())
+                    .setAttempt(a.number())
+                    .setCostCenter(inferenceRequest().getCostCenter())
+                    .setTaskType(taskType())
+                    .setTier(env.tier())
+                    .setModel(a.model())
+                    .setProvider(a.provider())
+                    .setSimulated(a.simulated())
+                    .setReason(a.reason())
+                    .setSuccess(a.success())
+                    .setInputTokens(a.usage().uncachedInput())
+                    .setOutputTokens(a.usage().output())
+                    .setCachedReadTokens(a.usage().cachedRead())
+                    .setCacheWriteTokens(a.usage().cacheWrite())
+                    .setCostUsd(Money.usd(a.cost().totalUsd()))
+                    .setBreakdown(a.cost().breakdown())
+                    .setLatencyMs(a.latency().toMillis())
+                    .setOccurredAt(a.occurredAt())
+                    .build());
+        }
+        return events;
+    }
+
+    private BigDecimal priorCost() {
+        BigDecimal prior = request.getPriorCostUsd();
+        return prior == null ? Money.ZERO : prior;
+    }
+
+    private CapabilityClass capabilityOf(String model) {
+        return env.pricer().model(model).map(ModelPrice::capabilityClass).orElse(CapabilityClass.UNKNOWN);
+    }
+
+    private String providerOf(String model) {
+        return env.pricer().model(model).map(ModelPrice::provider).orElse("none");
+    }
 }

@@ -16,84 +16,87 @@ import java.util.Optional;
  */
 public final class WorkOutcome {
 
-  /** How the worker finished with the request. */
-  public enum Kind {
-    COMPLETED,
-    FAILED,
-    REJECTED,
-    HANDED_OFF,
-    /** Nothing to publish (the record was dead-lettered before a request could be read). */
-    NONE
-  }
-
-  private final Kind kind;
-  private final List<CostEvent> costEvents;
-  private final InferenceResult result;
-  private final HandOff handOff;
-  private final Topic<CostEvent> costsTopic;
-  private final Topic<InferenceResult> resultsTopic;
-
-  /** A request passed to another tier: the record and its topic. */
-  public record HandOff(Topic<RoutedRequest> topic, RoutedRequest request) {}
-
-  WorkOutcome(
-      Kind kind,
-      List<CostEvent> costEvents,
-      InferenceResult result,
-      HandOff handOff,
-      Topic<CostEvent> costsTopic,
-      Topic<InferenceResult> resultsTopic) {
-    this.kind = kind;
-    this.costEvents = List.copyOf(costEvents);
-    this.result = result;
-    this.handOff = handOff;
-    this.costsTopic = costsTopic;
-    this.resultsTopic = resultsTopic;
-  }
-
-  /** For records that never became a request (dead-lettered): commit the offset, publish nothing. */
-  public static WorkOutcome none() {
-    return new WorkOutcome(Kind.NONE, List.of(), null, null, null, null);
-  }
-
-  public Kind kind() {
-    return kind;
-  }
-
-  public List<CostEvent> costEvents() {
-    return costEvents;
-  }
-
-  public Optional<InferenceResult> result() {
-    return Optional.ofNullable(result);
-  }
-
-  public Optional<HandOff> handOff() {
-    return Optional.ofNullable(handOff);
-  }
-
-  public Optional<ResultStatus> status() {
-    return result().map(InferenceResult::getStatus);
-  }
-
-  /** Everything to publish, cost events first, keyed by request id. */
-  public List<Output<?>> outputs() {
-    List<Output<?>> out = new ArrayList<>();
-    for (CostEvent cost : costEvents) {
-      out.add(new Output<>(costsTopic, cost.getRequestId(), cost));
+    /** How the worker finished with the request. */
+    public enum Kind {
+        COMPLETED,
+        FAILED,
+        REJECTED,
+        HANDED_OFF,
+        /** Nothing to publish (the record was dead-lettered before a request could be read). */
+        NONE
     }
-    if (result != null) {
-      out.add(new Output<>(resultsTopic, result.getRequestId(), result));
-    }
-    if (handOff != null) {
-      out.add(new Output<>(handOff.topic(), handOff.request().getClassified().getRequest().getRequestId(), handOff.request()));
-    }
-    return out;
-  }
 
-  @Override
-  public String toString() {
-    return "WorkOutcome[" + kind + ", " + costEvents.size() + " cost event(s)"
-        + (handOff != null ? ", handed off to " + handOff.topic().name() : "") + "]";
-  }
+    private final Kind kind;
+    private final List<CostEvent> costEvents;
+    private final InferenceResult result;
+    private final HandOff handOff;
+    private final Topic<CostEvent> costsTopic;
+    private final Topic<InferenceResult> resultsTopic;
+
+    /** A request passed to another tier: the record and its topic. */
+    public record HandOff(Topic<RoutedRequest> topic, RoutedRequest request) {}
+
+    WorkOutcome(
+            Kind kind,
+            List<CostEvent> costEvents,
+            InferenceResult result,
+            HandOff handOff,
+            Topic<CostEvent> costsTopic,
+            Topic<InferenceResult> resultsTopic) {
+        this.kind = kind;
+        this.costEvents = List.copyOf(costEvents);
+        this.result = result;
+        this.handOff = handOff;
+        this.costsTopic = costsTopic;
+        this.resultsTopic = resultsTopic;
+    }
+
+    /** For records that never became a request (dead-lettered): commit the offset, publish nothing. */
+    public static WorkOutcome none() {
+        return new WorkOutcome(Kind.NONE, List.of(), null, null, null, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public List<CostEvent> costEvents() {
+        return costEvents;
+    }
+
+    public Optional<InferenceResult> result() {
+        return Optional.ofNullable(result);
+    }
+
+    public Optional<HandOff> handOff() {
+        return Optional.ofNullable(handOff);
+    }
+
+    public Optional<ResultStatus> status() {
+        return result().map(InferenceResult::getStatus);
+    }
+
+    /** Everything to publish, cost events first, keyed by request id. */
+    public List<Output<?>> outputs() {
+        List<Output<?>> out = new ArrayList<>();
+        for (CostEvent cost : costEvents) {
+            out.add(new Output<>(costsTopic, cost.getRequestId(), cost));
+        }
+        if (result != null) {
+            out.add(new Output<>(resultsTopic, result.getRequestId(), result));
+        }
+        if (handOff != null) {
+            out.add(new Output<>(
+                    handOff.topic(),
+                    handOff.request().getClassified().getRequest().getRequestId(),
+                    handOff.request()));
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "WorkOutcome[" + kind + ", " + costEvents.size() + " cost event(s)"
+                + (handOff != null ? ", handed off to " + handOff.topic().name() : "") + "]";
+    }
 }

@@ -19,43 +19,45 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** A test's own topics on the shared test broker: creating them, and a producer of Avro values onto them. */
 public final class TestTopics {
 
-  private TestTopics() {}
+    private TestTopics() {}
 
-  public static void create(KafkaClientSettings settings, List<NewTopic> topics) {
-    try (Admin admin = Admin.create(settings.base())) {
-      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(e);
+    public static void create(KafkaClientSettings settings, List<NewTopic> topics) {
+        try (Admin admin = Admin.create(settings.base())) {
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 
-  /**
-   * Producing into a partition before its leader is known makes the idempotent producer retry into
-   * an out-of-order-sequence loop on a busy machine: wait until every partition has a leader.
-   */
-  public static void awaitLeaders(KafkaClientSettings settings, List<String> topics) {
-    try (Admin admin = Admin.create(settings.base())) {
-      await("partitions of " + topics + " have a leader")
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () -> admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
-                  .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())));
+    /**
+     * Producing into a partition before its leader is known makes the idempotent producer retry into
+     * an out-of-order-sequence loop on a busy machine: wait until every partition has a leader.
+     */
+    public static void awaitLeaders(KafkaClientSettings settings, List<String> topics) {
+        try (Admin admin = Admin.create(settings.base())) {
+            await("partitions of " + topics + " have a leader")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() ->
+                            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                                    .allMatch(d -> d.partitions().stream()
+                                            .allMatch(p -> p.leader() != null
+                                                    && !p.leader().isEmpty())));
+        }
     }
-  }
 
-  /** String keys, Avro values (registry from {@code config}); the caller sets acks and the rest. */
-  public static KafkaProducer<String, SpecificRecord> avroProducer(Map<String, Object> config) {
-    return new KafkaProducer<>(config, new StringSerializer(), serializer(config));
-  }
+    /** String keys, Avro values (registry from {@code config}); the caller sets acks and the rest. */
+    public static KafkaProducer<String, SpecificRecord> avroProducer(Map<String, Object> config) {
+        return new KafkaProducer<>(config, new StringSerializer(), serializer(config));
+    }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static AvroSerializer<SpecificRecord> serializer(Map<String, Object> config) {
-    AvroSerializer s = new AvroSerializer<>();
-    s.configure(config, false);
-    return s;
-  }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static AvroSerializer<SpecificRecord> serializer(Map<String, Object> config) {
+        AvroSerializer s = new AvroSerializer<>();
+        s.configure(config, false);
+        return s;
+    }
 }

@@ -32,227 +32,262 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class WorkTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(5);
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:02Z"), ZoneOffset.UTC);
-  private static final WorkEnvironment CLOUD = WorkEnvironment.of(Tier.CLOUD, "cw-1", Fixtures.PRICER).withClock(CLOCK);
-  private static final WorkEnvironment LOCAL = WorkEnvironment.of(Tier.LOCAL, "lw-1", Fixtures.PRICER).withClock(CLOCK);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:02Z"), ZoneOffset.UTC);
+    private static final WorkEnvironment CLOUD =
+            WorkEnvironment.of(Tier.CLOUD, "cw-1", Fixtures.PRICER).withClock(CLOCK);
+    private static final WorkEnvironment LOCAL =
+            WorkEnvironment.of(Tier.LOCAL, "lw-1", Fixtures.PRICER).withClock(CLOCK);
 
-  /** Answers or fails in the scripted order, recording the calls it saw. */
-  static final class Scripted implements ModelBackend {
-    final Deque<Object> script = new ArrayDeque<>();
-    final List<ModelCall> calls = new ArrayList<>();
+    /** Answers or fails in the scripted order, recording the calls it saw. */
+    static final class Scripted implements ModelBackend {
+        final Deque<Object> script = new ArrayDeque<>();
+        final List<ModelCall> calls = new ArrayList<>();
 
-    Scripted then(Object answerOrFailure) {
-      script.add(answerOrFailure);
-      return this;
+        Scripted then(Object answerOrFailure) {
+            script.add(answerOrFailure);
+            return this;
+        }
+
+        @Override
+        public String provider() {
+            return "openrouter";
+        }
+
+        @Override
+        public ModelResponse call(ModelCall call) throws ModelCallException {
+            calls.add(call);
+            Object next = script.removeFirst();
+            if (next instanceof ModelCallException e) {
+                throw e;
+            }
+            return (ModelResponse) next;
+        }
     }
 
-    @Override
-    public String provider() {
-      return "openrouter";
+    static ModelResponse answer(long input, long output) {
+        return ModelResponse.builder("openrouter")
+                .output("ok")
+                .usage(TokenUsage.of(input, output))
+                .latency(Duration.ofMillis(800))
+                .ttft(Duration.ofMillis(300))
+                .build();
     }
 
-    @Override
-    public ModelResponse call(ModelCall call) throws ModelCallException {
-      calls.add(call);
-      Object next = script.removeFirst();
-      if (next instanceof ModelCallException e) {
-        throw e;
-      }
-      return (ModelResponse) next;
+    @Test
+    void primaryRetryAndFallbackAreNumberedReasonedAndPricedEach() {
+        RoutedRequest request = Fixtures.cloud(
+                "r1", TaskType.IMPLEMENTATION, "anthropic/claude-haiku-4.5", List.of("anthropic/claude-sonnet-4.6"));
+        Scripted backend = new Scripted()
+                .then(ModelCallException.retryable("rate_limited", "429", 429, Duration.ofSeconds(2)))
+                .then(ModelCallException.nonRetryable("model_not_found", "404", 404))
+                .then(answer(1000, 200));
+        Work work = new Work(request, CLOUD);
+
+        work.call(backend, "anthropic/claude-haiku-4.5", TIMEOUT);
+        work.call(backend, "anthropic/claude-haiku-4.5", TIMEOUT);
+        work.call(backend, "anthropic/claude-sonnet-4.6", TIMEOUT);
+        WorkOutcome outcome = work.complete();
+
+        assertThat(backend.calls).extracting(ModelCall::attempt).containsExactly(1, 2, 3);
+        List<CostEvent> costs = outcome.costEvents();
+        assertThat(costs).extracting(CostEvent::getAttempt).containsExactly(1, 2, 3);
+        assertThat(costs)
+                .extracting(CostEvent::getReason)
+                .containsExactly(CostReason.PRIMARY, CostReason.RETRY, CostReason.FALLBACK);
+        assertThat(costs).extracting(CostEvent::getSuccess).containsExactly(false, false, true);
+        // failed calls that consumed nothing: zero, source NONE
+        assertThat(costs.get(0).getCostUsd()).isEqualTo(Money.ZERO);
+        assertThat(costs.get(0).getBreakdown().getSource()).isEqualTo(CostSource.NONE);
+        // sonnet 4.6: 1,000 input × $3.00/M = $0.003000000; 200 output × $15.00/M = $0.003000000
+        assertThat(costs.get(2).getCostUsd()).isEqualTo(Money.usd("0.006000000"));
+        assertThat(costs.get(2).getBreakdown().getSource()).isEqualTo(CostSource.PRICE_TABLE);
+
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(result.getModel()).isEqualTo("anthropic/claude-sonnet-4.6");
+        assertThat(result.getAttempts()).isEqualTo(3);
+        assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.006000000"));
+        assertThat(result.getReasons()).hasSize(2);
+        assertThat(result.getReasons().get(0)).startsWith("RETRY attempt 2").contains("rate_limited");
+        assertThat(result.getReasons().get(1)).startsWith("FALLBACK attempt 3").contains("model_not_found");
+        assertThat(result.getTier()).isEqualTo(Tier.CLOUD);
+        assertThat(result.getTtftMs()).isEqualTo(300L);
+        assertThat(result.getLatencyMs()).isEqualTo(2000L); // created 10:00:00, completed 10:00:02
+        assertThat(outcome.outputs()).hasSize(4);
     }
-  }
 
-  static ModelResponse answer(long input, long output) {
-    return ModelResponse.builder("openrouter")
-        .output("ok")
-        .usage(TokenUsage.of(input, output))
-        .latency(Duration.ofMillis(800))
-        .ttft(Duration.ofMillis(300))
-        .build();
-  }
+    @Test
+    void anEscalatedRequestContinuesTheNumberingAndAddsItsCostToThePriorCost() {
+        RoutedRequest request = RoutedRequest.newBuilder(
+                        Fixtures.cloud("r2", TaskType.EXTRACTION, "anthropic/claude-haiku-4.5", List.of()))
+                .setAttempt(2)
+                .setEscalationReason("output is not JSON")
+                .setPriorCostUsd(Money.usd("0.000123456"))
+                .setPriorReasons(
+                        List.of("ESCALATION to CLOUD (anthropic/claude-haiku-4.5) after attempt 1: output is not JSON"))
+                .build();
+        Work work = new Work(request, CLOUD);
+        work.call(new Scripted().then(answer(1000, 200)), "anthropic/claude-haiku-4.5", TIMEOUT);
+        WorkOutcome outcome = work.complete();
 
-  @Test
-  void primaryRetryAndFallbackAreNumberedReasonedAndPricedEach() {
-    RoutedRequest request =
-        Fixtures.cloud("r1", TaskType.IMPLEMENTATION, "anthropic/claude-haiku-4.5", List.of("anthropic/claude-sonnet-4.6"));
-    Scripted backend =
-        new Scripted()
-            .then(ModelCallException.retryable("rate_limited", "429", 429, Duration.ofSeconds(2)))
-            .then(ModelCallException.nonRetryable("model_not_found", "404", 404))
-            .then(answer(1000, 200));
-    Work work = new Work(request, CLOUD);
+        CostEvent cost = outcome.costEvents().get(0);
+        assertThat(cost.getAttempt()).isEqualTo(2);
+        assertThat(cost.getReason()).isEqualTo(CostReason.ESCALATION);
+        // haiku 4.5: 1,000 × $1.00/M = $0.001000000; 200 × $5.00/M = $0.001000000 → $0.002000000
+        assertThat(cost.getCostUsd()).isEqualTo(Money.usd("0.002000000"));
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.002123456"));
+        assertThat(result.getAttempts()).isEqualTo(2);
+        assertThat(result.getReasons()).containsExactlyElementsOf(request.getPriorReasons());
+    }
 
-    work.call(backend, "anthropic/claude-haiku-4.5", TIMEOUT);
-    work.call(backend, "anthropic/claude-haiku-4.5", TIMEOUT);
-    work.call(backend, "anthropic/claude-sonnet-4.6", TIMEOUT);
-    WorkOutcome outcome = work.complete();
+    @Test
+    void anOverflowHandOffWithoutACallSaysSoAndBillsNothing() {
+        RoutedRequest request = Fixtures.local("r-overflow", TaskType.EXTRACTION, List.of("deepseek/deepseek-chat"));
+        WorkOutcome outcome = new Work(request, LOCAL).handOff(Tier.CLOUD, "LOCAL_QUEUE_FULL");
 
-    assertThat(backend.calls).extracting(ModelCall::attempt).containsExactly(1, 2, 3);
-    List<CostEvent> costs = outcome.costEvents();
-    assertThat(costs).extracting(CostEvent::getAttempt).containsExactly(1, 2, 3);
-    assertThat(costs).extracting(CostEvent::getReason).containsExactly(CostReason.PRIMARY, CostReason.RETRY, CostReason.FALLBACK);
-    assertThat(costs).extracting(CostEvent::getSuccess).containsExactly(false, false, true);
-    // failed calls that consumed nothing: zero, source NONE
-    assertThat(costs.get(0).getCostUsd()).isEqualTo(Money.ZERO);
-    assertThat(costs.get(0).getBreakdown().getSource()).isEqualTo(CostSource.NONE);
-    // sonnet 4.6: 1,000 input × $3.00/M = $0.003000000; 200 output × $15.00/M = $0.003000000
-    assertThat(costs.get(2).getCostUsd()).isEqualTo(Money.usd("0.006000000"));
-    assertThat(costs.get(2).getBreakdown().getSource()).isEqualTo(CostSource.PRICE_TABLE);
+        assertThat(outcome.costEvents()).isEmpty();
+        RoutedRequest next = outcome.handOff().orElseThrow().request();
+        assertThat(next.getAttempt()).isEqualTo(1);
+        assertThat(next.getPriorReasons())
+                .containsExactly("ESCALATION to CLOUD (deepseek/deepseek-chat) without a call: LOCAL_QUEUE_FULL");
+    }
 
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
-    assertThat(result.getModel()).isEqualTo("anthropic/claude-sonnet-4.6");
-    assertThat(result.getAttempts()).isEqualTo(3);
-    assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.006000000"));
-    assertThat(result.getReasons()).hasSize(2);
-    assertThat(result.getReasons().get(0)).startsWith("RETRY attempt 2").contains("rate_limited");
-    assertThat(result.getReasons().get(1)).startsWith("FALLBACK attempt 3").contains("model_not_found");
-    assertThat(result.getTier()).isEqualTo(Tier.CLOUD);
-    assertThat(result.getTtftMs()).isEqualTo(300L);
-    assertThat(result.getLatencyMs()).isEqualTo(2000L); // created 10:00:00, completed 10:00:02
-    assertThat(outcome.outputs()).hasSize(4);
-  }
+    @Test
+    void aHandOffCarriesTheNextAttemptThePriorCostAndTheReason() {
+        RoutedRequest request = Fixtures.local(
+                "r3", TaskType.EXTRACTION, List.of("deepseek/deepseek-chat", "anthropic/claude-haiku-4.5"));
+        ModelResponse localAnswer = ModelResponse.builder("ollama")
+                .output("not json")
+                .usage(TokenUsage.of(1200, 300))
+                .latency(Duration.ofSeconds(9))
+                .busy(Duration.ofSeconds(8))
+                .build();
+        Work work = new Work(request, LOCAL);
+        Attempt local = work.call(new Scripted().then(localAnswer), "qwen3:8b", TIMEOUT);
+        WorkOutcome outcome = work.handOff(Tier.CLOUD, "output is not JSON");
 
-  @Test
-  void anEscalatedRequestContinuesTheNumberingAndAddsItsCostToThePriorCost() {
-    RoutedRequest request =
-        RoutedRequest.newBuilder(Fixtures.cloud("r2", TaskType.EXTRACTION, "anthropic/claude-haiku-4.5", List.of()))
-            .setAttempt(2)
-            .setEscalationReason("output is not JSON")
-            .setPriorCostUsd(Money.usd("0.000123456"))
-            .setPriorReasons(List.of("ESCALATION to CLOUD (anthropic/claude-haiku-4.5) after attempt 1: output is not JSON"))
-            .build();
-    Work work = new Work(request, CLOUD);
-    work.call(new Scripted().then(answer(1000, 200)), "anthropic/claude-haiku-4.5", TIMEOUT);
-    WorkOutcome outcome = work.complete();
+        assertThat(local.cost().breakdown().getSource()).isEqualTo(CostSource.LOCAL_TCO);
+        assertThat(local.cost().totalUsd()).isPositive();
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
+        assertThat(outcome.result()).isEmpty();
+        assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
+            assertThat(c.getAttempt()).isEqualTo(1);
+            assertThat(c.getTier()).isEqualTo(Tier.LOCAL);
+            assertThat(c.getReason()).isEqualTo(CostReason.PRIMARY);
+        });
+        RoutedRequest next = outcome.handOff().orElseThrow().request();
+        assertThat(outcome.handOff().get().topic().name()).isEqualTo("inference.tier.cloud");
+        assertThat(next.getAttempt()).isEqualTo(2);
+        assertThat(next.getEscalationReason()).isEqualTo("output is not JSON");
+        assertThat(next.getPriorCostUsd()).isEqualTo(local.cost().totalUsd());
+        assertThat(next.getPriorReasons())
+                .singleElement()
+                .asString()
+                .startsWith("ESCALATION to CLOUD (deepseek/deepseek-chat)");
+        assertThat(next.getDecision().getTier()).isEqualTo(Tier.CLOUD);
+        assertThat(next.getDecision().getModel()).isEqualTo("deepseek/deepseek-chat");
+        assertThat(next.getDecision().getFallbackModels()).containsExactly("anthropic/claude-haiku-4.5");
+        assertThat(outcome.outputs())
+                .extracting(o -> o.topic().name())
+                .containsExactly("inference.costs", "inference.tier.cloud");
+    }
 
-    CostEvent cost = outcome.costEvents().get(0);
-    assertThat(cost.getAttempt()).isEqualTo(2);
-    assertThat(cost.getReason()).isEqualTo(CostReason.ESCALATION);
-    // haiku 4.5: 1,000 × $1.00/M = $0.001000000; 200 × $5.00/M = $0.001000000 → $0.002000000
-    assertThat(cost.getCostUsd()).isEqualTo(Money.usd("0.002000000"));
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.002123456"));
-    assertThat(result.getAttempts()).isEqualTo(2);
-    assertThat(result.getReasons()).containsExactlyElementsOf(request.getPriorReasons());
-  }
+    @ParameterizedTest(name = "requiresDataSovereignty={0} sensitive={1} decision.sovereign={2}")
+    @CsvSource({"true,false,false", "false,true,false", "false,false,true", "true,true,true"})
+    void aSovereignRequestIsNeverHandedToTheCloud(boolean requires, boolean sensitive, boolean decision) {
+        RoutedRequest request = Fixtures.routed(
+                "r4",
+                TaskType.EXTRACTION,
+                Tier.LOCAL,
+                "qwen3:8b",
+                List.of("deepseek/deepseek-chat"),
+                requires,
+                sensitive,
+                decision);
+        Work work = new Work(request, LOCAL);
+        assertThat(work.sovereign()).isTrue();
+        assertThatThrownBy(() -> work.handOff(Tier.CLOUD, "queue full"))
+                .isInstanceOf(SovereigntyViolationException.class);
+        assertThatThrownBy(() -> work.handOff(Tier.CLOUD, "deepseek/deepseek-chat", List.of(), "queue full"))
+                .isInstanceOf(SovereigntyViolationException.class);
+        // the local tier stays allowed
+        assertThat(work.handOff(Tier.LOCAL, "qwen3:8b", List.of(), "retry locally")
+                        .handOff())
+                .isPresent();
+    }
 
-  @Test
-  void anOverflowHandOffWithoutACallSaysSoAndBillsNothing() {
-    RoutedRequest request = Fixtures.local("r-overflow", TaskType.EXTRACTION, List.of("deepseek/deepseek-chat"));
-    WorkOutcome outcome = new Work(request, LOCAL).handOff(Tier.CLOUD, "LOCAL_QUEUE_FULL");
+    @Test
+    void aFailedRequestStillBillsEveryAttemptIncludingTokensConsumedBeforeTheFailure() {
+        RoutedRequest request = Fixtures.cloud("r5", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of());
+        Scripted backend = new Scripted()
+                .then(ModelCallException.malformed("stream ended before message_stop", null)
+                        .withConsumed(TokenUsage.of(1000, 40)))
+                .then(ModelCallException.timeout("no answer in 5 s", null));
+        Work work = new Work(request, CLOUD);
+        work.call(backend, "anthropic/claude-haiku-4.5", TIMEOUT);
+        work.call(backend, "anthropic/claude-haiku-4.5", TIMEOUT);
+        WorkOutcome outcome = work.fail("timeout", "no model answered");
 
-    assertThat(outcome.costEvents()).isEmpty();
-    RoutedRequest next = outcome.handOff().orElseThrow().request();
-    assertThat(next.getAttempt()).isEqualTo(1);
-    assertThat(next.getPriorReasons()).containsExactly("ESCALATION to CLOUD (deepseek/deepseek-chat) without a call: LOCAL_QUEUE_FULL");
-  }
+        // 1,000 × $1.00/M = $0.001000000; 40 × $5.00/M = $0.000200000
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getCostUsd)
+                .containsExactly(Money.usd("0.001200000"), Money.ZERO);
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.getErrorCode()).isEqualTo("timeout");
+        assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.001200000"));
+        assertThat(result.getAttempts()).isEqualTo(2);
+    }
 
-  @Test
-  void aHandOffCarriesTheNextAttemptThePriorCostAndTheReason() {
-    RoutedRequest request =
-        Fixtures.local("r3", TaskType.EXTRACTION, List.of("deepseek/deepseek-chat", "anthropic/claude-haiku-4.5"));
-    ModelResponse localAnswer =
-        ModelResponse.builder("ollama").output("not json").usage(TokenUsage.of(1200, 300)).latency(Duration.ofSeconds(9))
-            .busy(Duration.ofSeconds(8)).build();
-    Work work = new Work(request, LOCAL);
-    Attempt local = work.call(new Scripted().then(localAnswer), "qwen3:8b", TIMEOUT);
-    WorkOutcome outcome = work.handOff(Tier.CLOUD, "output is not JSON");
+    @Test
+    void aRequestFailedWithoutAnyCallCountsOnlyThePriorAttempts() {
+        RoutedRequest request = RoutedRequest.newBuilder(
+                        Fixtures.cloud("r6", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of()))
+                .setAttempt(2)
+                .setEscalationReason("queue full")
+                .build();
+        WorkOutcome outcome = new Work(request, CLOUD).reject("sovereignty_violation", "no");
+        assertThat(outcome.costEvents()).isEmpty();
+        assertThat(outcome.result().orElseThrow().getAttempts()).isEqualTo(1);
+        assertThat(outcome.result().get().getStatus()).isEqualTo(ResultStatus.REJECTED);
+        assertThat(outcome.result().get().getTotalCostUsd()).isEqualTo(Money.ZERO);
+    }
 
-    assertThat(local.cost().breakdown().getSource()).isEqualTo(CostSource.LOCAL_TCO);
-    assertThat(local.cost().totalUsd()).isPositive();
-    assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
-    assertThat(outcome.result()).isEmpty();
-    assertThat(outcome.costEvents()).singleElement().satisfies(c -> {
-      assertThat(c.getAttempt()).isEqualTo(1);
-      assertThat(c.getTier()).isEqualTo(Tier.LOCAL);
-      assertThat(c.getReason()).isEqualTo(CostReason.PRIMARY);
-    });
-    RoutedRequest next = outcome.handOff().orElseThrow().request();
-    assertThat(outcome.handOff().get().topic().name()).isEqualTo("inference.tier.cloud");
-    assertThat(next.getAttempt()).isEqualTo(2);
-    assertThat(next.getEscalationReason()).isEqualTo("output is not JSON");
-    assertThat(next.getPriorCostUsd()).isEqualTo(local.cost().totalUsd());
-    assertThat(next.getPriorReasons()).singleElement().asString().startsWith("ESCALATION to CLOUD (deepseek/deepseek-chat)");
-    assertThat(next.getDecision().getTier()).isEqualTo(Tier.CLOUD);
-    assertThat(next.getDecision().getModel()).isEqualTo("deepseek/deepseek-chat");
-    assertThat(next.getDecision().getFallbackModels()).containsExactly("anthropic/claude-haiku-4.5");
-    assertThat(outcome.outputs()).extracting(o -> o.topic().name()).containsExactly("inference.costs", "inference.tier.cloud");
-  }
+    @Test
+    void aFirstCallOnAnotherModelThanTheDecisionsIsAFallback() {
+        Work work = new Work(
+                Fixtures.cloud(
+                        "r9", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of("deepseek/deepseek-chat")),
+                CLOUD);
+        work.call(new Scripted().then(answer(10, 10)), "deepseek/deepseek-chat", TIMEOUT);
+        assertThat(work.complete().costEvents())
+                .singleElement()
+                .satisfies(c -> assertThat(c.getReason()).isEqualTo(CostReason.FALLBACK));
+    }
 
-  @ParameterizedTest(name = "requiresDataSovereignty={0} sensitive={1} decision.sovereign={2}")
-  @CsvSource({"true,false,false", "false,true,false", "false,false,true", "true,true,true"})
-  void aSovereignRequestIsNeverHandedToTheCloud(boolean requires, boolean sensitive, boolean decision) {
-    RoutedRequest request =
-        Fixtures.routed("r4", TaskType.EXTRACTION, Tier.LOCAL, "qwen3:8b", List.of("deepseek/deepseek-chat"), requires, sensitive, decision);
-    Work work = new Work(request, LOCAL);
-    assertThat(work.sovereign()).isTrue();
-    assertThatThrownBy(() -> work.handOff(Tier.CLOUD, "queue full")).isInstanceOf(SovereigntyViolationException.class);
-    assertThatThrownBy(() -> work.handOff(Tier.CLOUD, "deepseek/deepseek-chat", List.of(), "queue full"))
-        .isInstanceOf(SovereigntyViolationException.class);
-    // the local tier stays allowed
-    assertThat(work.handOff(Tier.LOCAL, "qwen3:8b", List.of(), "retry locally").handOff()).isPresent();
-  }
+    @Test
+    void completeAfterAFailedAttemptIsABug() {
+        Work work = new Work(Fixtures.cloud("r7", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of()), CLOUD);
+        work.call(
+                new Scripted().then(ModelCallException.nonRetryable("http_401", "401", 401)),
+                "anthropic/claude-haiku-4.5",
+                TIMEOUT);
+        assertThatThrownBy(work::complete).isInstanceOf(IllegalStateException.class);
+    }
 
-  @Test
-  void aFailedRequestStillBillsEveryAttemptIncludingTokensConsumedBeforeTheFailure() {
-    RoutedRequest request = Fixtures.cloud("r5", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of());
-    Scripted backend =
-        new Scripted()
-            .then(ModelCallException.malformed("stream ended before message_stop", null).withConsumed(TokenUsage.of(1000, 40)))
-            .then(ModelCallException.timeout("no answer in 5 s", null));
-    Work work = new Work(request, CLOUD);
-    work.call(backend, "anthropic/claude-haiku-4.5", TIMEOUT);
-    work.call(backend, "anthropic/claude-haiku-4.5", TIMEOUT);
-    WorkOutcome outcome = work.fail("timeout", "no model answered");
-
-    // 1,000 × $1.00/M = $0.001000000; 40 × $5.00/M = $0.000200000
-    assertThat(outcome.costEvents()).extracting(CostEvent::getCostUsd)
-        .containsExactly(Money.usd("0.001200000"), Money.ZERO);
-    InferenceResult result = outcome.result().orElseThrow();
-    assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
-    assertThat(result.getErrorCode()).isEqualTo("timeout");
-    assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.001200000"));
-    assertThat(result.getAttempts()).isEqualTo(2);
-  }
-
-  @Test
-  void aRequestFailedWithoutAnyCallCountsOnlyThePriorAttempts() {
-    RoutedRequest request =
-        RoutedRequest.newBuilder(Fixtures.cloud("r6", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of()))
-            .setAttempt(2)
-            .setEscalationReason("queue full")
-            .build();
-    WorkOutcome outcome = new Work(request, CLOUD).reject("sovereignty_violation", "no");
-    assertThat(outcome.costEvents()).isEmpty();
-    assertThat(outcome.result().orElseThrow().getAttempts()).isEqualTo(1);
-    assertThat(outcome.result().get().getStatus()).isEqualTo(ResultStatus.REJECTED);
-    assertThat(outcome.result().get().getTotalCostUsd()).isEqualTo(Money.ZERO);
-  }
-
-  @Test
-  void aFirstCallOnAnotherModelThanTheDecisionsIsAFallback() {
-    Work work = new Work(Fixtures.cloud("r9", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of("deepseek/deepseek-chat")), CLOUD);
-    work.call(new Scripted().then(answer(10, 10)), "deepseek/deepseek-chat", TIMEOUT);
-    assertThat(work.complete().costEvents()).singleElement().satisfies(c -> assertThat(c.getReason()).isEqualTo(CostReason.FALLBACK));
-  }
-
-  @Test
-  void completeAfterAFailedAttemptIsABug() {
-    Work work = new Work(Fixtures.cloud("r7", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of()), CLOUD);
-    work.call(new Scripted().then(ModelCallException.nonRetryable("http_401", "401", 401)), "anthropic/claude-haiku-4.5", TIMEOUT);
-    assertThatThrownBy(work::complete).isInstanceOf(IllegalStateException.class);
-  }
-
-  @Test
-  void providerReportedCostWinsOverThePriceTable() {
-    Work work = new Work(Fixtures.cloud("r8", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of()), CLOUD);
-    ModelResponse reported =
-        ModelResponse.builder("openrouter").output("x").usage(TokenUsage.of(1000, 200)).providerCostUsd(Money.usd("0.0021")).build();
-    work.call(new Scripted().then(reported), "anthropic/claude-haiku-4.5", TIMEOUT);
-    CostEvent cost = work.complete().costEvents().get(0);
-    assertThat(cost.getCostUsd()).isEqualTo(Money.usd("0.002100000"));
-    assertThat(cost.getBreakdown().getSource()).isEqualTo(CostSource.PROVIDER_REPORTED);
-  }
+    @Test
+    void providerReportedCostWinsOverThePriceTable() {
+        Work work = new Work(Fixtures.cloud("r8", TaskType.DEBUGGING, "anthropic/claude-haiku-4.5", List.of()), CLOUD);
+        ModelResponse reported = ModelResponse.builder("openrouter")
+                .output("x")
+                .usage(TokenUsage.of(1000, 200))
+                .providerCostUsd(Money.usd("0.0021"))
+                .build();
+        work.call(new Scripted().then(reported), "anthropic/claude-haiku-4.5", TIMEOUT);
+        CostEvent cost = work.complete().costEvents().get(0);
+        assertThat(cost.getCostUsd()).isEqualTo(Money.usd("0.002100000"));
+        assertThat(cost.getBreakdown().getSource()).isEqualTo(CostSource.PROVIDER_REPORTED);
+    }
 }

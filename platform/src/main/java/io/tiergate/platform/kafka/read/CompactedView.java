@@ -36,140 +36,150 @@ import org.slf4j.LoggerFactory;
  */
 public final class CompactedView implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CompactedView.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CompactedView.class);
 
-  /** What a view hands its owner: a key and its new value, {@code null} for a tombstone. */
-  @FunctionalInterface
-  public interface Change<V> {
-    void accept(String key, V value);
-  }
+    /** What a view hands its owner: a key and its new value, {@code null} for a tombstone. */
+    @FunctionalInterface
+    public interface Change<V> {
+        void accept(String key, V value);
+    }
 
-  private final TopicFollower follower;
-  private final Dispatch dispatch;
-
-  private CompactedView(TopicFollower follower, Dispatch dispatch) {
-    this.follower = follower;
-    this.dispatch = dispatch;
-  }
-
-  public static Builder builder(KafkaClientSettings settings, EventDecoder decoder, String clientId) {
-    return new Builder(settings, decoder, clientId);
-  }
-
-  /** Which topics, with whose changes. */
-  public static final class Builder {
-    private final KafkaClientSettings settings;
-    private final ReadSpec spec;
+    private final TopicFollower follower;
     private final Dispatch dispatch;
 
-    private Builder(KafkaClientSettings settings, EventDecoder decoder, String clientId) {
-      this.settings = settings;
-      this.spec = ReadSpec.of(clientId).readCommitted(true);
-      this.dispatch = new Dispatch(decoder, clientId);
+    private CompactedView(TopicFollower follower, Dispatch dispatch) {
+        this.follower = follower;
+        this.dispatch = dispatch;
     }
 
-    /** A compacted topic, from its beginning. */
-    public <V extends SpecificRecord> Builder topic(Topic<V> topic, Change<V> onChange) {
-      return read(topic, StartAt.beginning(), onChange);
+    public static Builder builder(KafkaClientSettings settings, EventDecoder decoder, String clientId) {
+        return new Builder(settings, decoder, clientId);
     }
 
-    /** A topic read along from {@code start}: every record (not only the latest per key) is handed over. */
-    public <V extends SpecificRecord> Builder alsoRead(Topic<V> topic, StartAt start, Change<V> onRecord) {
-      return read(topic, start, onRecord);
+    /** Which topics, with whose changes. */
+    public static final class Builder {
+        private final KafkaClientSettings settings;
+        private final ReadSpec spec;
+        private final Dispatch dispatch;
+
+        private Builder(KafkaClientSettings settings, EventDecoder decoder, String clientId) {
+            this.settings = settings;
+            this.spec = ReadSpec.of(clientId).readCommitted(true);
+            this.dispatch = new Dispatch(decoder, clientId);
+        }
+
+        /** A compacted topic, from its beginning. */
+        public <V extends SpecificRecord> Builder topic(Topic<V> topic, Change<V> onChange) {
+            return read(topic, StartAt.beginning(), onChange);
+        }
+
+        /** A topic read along from {@code start}: every record (not only the latest per key) is handed over. */
+        public <V extends SpecificRecord> Builder alsoRead(Topic<V> topic, StartAt start, Change<V> onRecord) {
+            return read(topic, start, onRecord);
+        }
+
+        private <V extends SpecificRecord> Builder read(Topic<V> topic, StartAt start, Change<V> handler) {
+            spec.topic(topic, start);
+            dispatch.add(topic, handler);
+            return this;
+        }
+
+        public Builder pollTimeout(Duration pollTimeout) {
+            spec.pollTimeout(pollTimeout);
+            return this;
+        }
+
+        public Builder maxPollRecords(int maxPollRecords) {
+            spec.maxPollRecords(maxPollRecords);
+            return this;
+        }
+
+        public Builder registryRetryDelay(Duration delay) {
+            spec.registryRetryDelay(delay);
+            return this;
+        }
+
+        /** Positions the view on the caller's thread, then reads and follows on its own. */
+        public CompactedView start() {
+            return new CompactedView(TopicFollower.start(settings, spec, dispatch::accept), dispatch);
+        }
+
+        /**
+         * Reads the topics to their current end once, on the calling thread, and stops (a one-shot
+         * view, for the CLI).
+         *
+         * @return the number of records that did not decode
+         */
+        public long loadOnce(Duration timeout) {
+            TopicSnapshot.read(settings, spec, timeout, dispatch::accept);
+            return dispatch.undecodable.get();
+        }
     }
 
-    private <V extends SpecificRecord> Builder read(Topic<V> topic, StartAt start, Change<V> handler) {
-      spec.topic(topic, start);
-      dispatch.add(topic, handler);
-      return this;
-    }
+    /** Decodes by topic and hands the value over, skipping what is bad. */
+    private static final class Dispatch {
+        private final EventDecoder decoder;
+        private final String name;
+        private final Map<String, RecordHandler> byTopic = new HashMap<>();
+        private final AtomicLong undecodable = new AtomicLong();
 
-    public Builder pollTimeout(Duration pollTimeout) {
-      spec.pollTimeout(pollTimeout);
-      return this;
-    }
+        Dispatch(EventDecoder decoder, String name) {
+            this.decoder = decoder;
+            this.name = name;
+        }
 
-    public Builder maxPollRecords(int maxPollRecords) {
-      spec.maxPollRecords(maxPollRecords);
-      return this;
-    }
+        <V extends SpecificRecord> void add(Topic<V> topic, Change<V> change) {
+            byTopic.put(
+                    topic.name(),
+                    record ->
+                            change.accept(record.key(), record.value() == null ? null : decoder.decode(topic, record)));
+        }
 
-    public Builder registryRetryDelay(Duration delay) {
-      spec.registryRetryDelay(delay);
-      return this;
-    }
-
-    /** Positions the view on the caller's thread, then reads and follows on its own. */
-    public CompactedView start() {
-      return new CompactedView(TopicFollower.start(settings, spec, dispatch::accept), dispatch);
+        void accept(ConsumerRecord<String, byte[]> record) {
+            RecordHandler handler = byTopic.get(record.topic());
+            if (handler == null) {
+                return;
+            }
+            try {
+                handler.accept(record);
+            } catch (EventDecoder.DecodeException e) {
+                undecodable.incrementAndGet();
+                LOG.warn("{}: skipped an undecodable record: {}", name, e.getMessage());
+            } catch (InvalidInputException e) {
+                LOG.warn(
+                        "{}: ignored {} record {}@{} key {}: {}",
+                        name,
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        record.key(),
+                        e.getMessage());
+            }
+        }
     }
 
     /**
-     * Reads the topics to their current end once, on the calling thread, and stops (a one-shot
-     * view, for the CLI).
+     * Waits until everything on the topics when the view started has been handed over.
      *
-     * @return the number of records that did not decode
+     * @return false when {@code timeout} passed first
+     * @throws IllegalStateException when the view stopped on a failure
      */
-    public long loadOnce(Duration timeout) {
-      TopicSnapshot.read(settings, spec, timeout, dispatch::accept);
-      return dispatch.undecodable.get();
-    }
-  }
-
-  /** Decodes by topic and hands the value over, skipping what is bad. */
-  private static final class Dispatch {
-    private final EventDecoder decoder;
-    private final String name;
-    private final Map<String, RecordHandler> byTopic = new HashMap<>();
-    private final AtomicLong undecodable = new AtomicLong();
-
-    Dispatch(EventDecoder decoder, String name) {
-      this.decoder = decoder;
-      this.name = name;
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return follower.awaitCaughtUp(timeout);
     }
 
-    <V extends SpecificRecord> void add(Topic<V> topic, Change<V> change) {
-      byTopic.put(topic.name(), record -> change.accept(record.key(), record.value() == null ? null : decoder.decode(topic, record)));
+    /** Records skipped because they did not decode. */
+    public long undecodableRecords() {
+        return dispatch.undecodable.get();
     }
 
-    void accept(ConsumerRecord<String, byte[]> record) {
-      RecordHandler handler = byTopic.get(record.topic());
-      if (handler == null) {
-        return;
-      }
-      try {
-        handler.accept(record);
-      } catch (EventDecoder.DecodeException e) {
-        undecodable.incrementAndGet();
-        LOG.warn("{}: skipped an undecodable record: {}", name, e.getMessage());
-      } catch (InvalidInputException e) {
-        LOG.warn("{}: ignored {} record {}@{} key {}: {}", name, record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
-      }
+    /** Throws if the view stopped on a failure. */
+    public void check() {
+        follower.check();
     }
-  }
 
-  /**
-   * Waits until everything on the topics when the view started has been handed over.
-   *
-   * @return false when {@code timeout} passed first
-   * @throws IllegalStateException when the view stopped on a failure
-   */
-  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    return follower.awaitCaughtUp(timeout);
-  }
-
-  /** Records skipped because they did not decode. */
-  public long undecodableRecords() {
-    return dispatch.undecodable.get();
-  }
-
-  /** Throws if the view stopped on a failure. */
-  public void check() {
-    follower.check();
-  }
-
-  @Override
-  public void close() {
-    follower.close();
-  }
+    @Override
+    public void close() {
+        follower.close();
+    }
 }

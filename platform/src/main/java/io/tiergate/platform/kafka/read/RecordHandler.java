@@ -9,5 +9,5 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 @FunctionalInterface
 public interface RecordHandler {
-  void accept(ConsumerRecord<String, byte[]> record);
+    void accept(ConsumerRecord<String, byte[]> record);
 }

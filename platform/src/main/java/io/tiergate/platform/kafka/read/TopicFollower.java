@@ -23,108 +23,107 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicFollower implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
 
-  private final ReadSpec spec;
-  private final AssignedReader reader;
-  private final RecordHandler handler;
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-  private final Thread thread;
-  private volatile RuntimeException failure;
+    private final ReadSpec spec;
+    private final AssignedReader reader;
+    private final RecordHandler handler;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile RuntimeException failure;
 
-  private TopicFollower(KafkaClientSettings settings, ReadSpec spec, RecordHandler handler) {
-    this.spec = spec;
-    this.reader = new AssignedReader(settings, spec, false);
-    Object lock = spec.lock();
-    this.handler =
-        lock == null
-            ? handler
-            : record -> {
-              synchronized (lock) {
-                handler.accept(record);
-              }
-            };
-    this.thread = new Thread(this::loop, spec.clientId());
-    thread.setDaemon(true);
-  }
+    private TopicFollower(KafkaClientSettings settings, ReadSpec spec, RecordHandler handler) {
+        this.spec = spec;
+        this.reader = new AssignedReader(settings, spec, false);
+        Object lock = spec.lock();
+        this.handler = lock == null
+                ? handler
+                : record -> {
+                    synchronized (lock) {
+                        handler.accept(record);
+                    }
+                };
+        this.thread = new Thread(this::loop, spec.clientId());
+        thread.setDaemon(true);
+    }
 
-  /** Positions the reader now, then follows on its own thread. */
-  public static TopicFollower start(KafkaClientSettings settings, ReadSpec spec, RecordHandler handler) {
-    TopicFollower follower = new TopicFollower(settings, spec, handler);
-    follower.thread.start();
-    return follower;
-  }
+    /** Positions the reader now, then follows on its own thread. */
+    public static TopicFollower start(KafkaClientSettings settings, ReadSpec spec, RecordHandler handler) {
+        TopicFollower follower = new TopicFollower(settings, spec, handler);
+        follower.thread.start();
+        return follower;
+    }
 
-  private void loop() {
-    try {
-      while (running.get()) {
-        if (!caughtUp.isDone() && reader.reachedTargets()) {
-          caughtUp.complete(null);
+    private void loop() {
+        try {
+            while (running.get()) {
+                if (!caughtUp.isDone() && reader.reachedTargets()) {
+                    caughtUp.complete(null);
+                }
+                reader.pollOnce(handler);
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                fail(e);
+            }
+        } catch (RuntimeException e) {
+            if (running.get()) {
+                fail(e);
+            }
+        } finally {
+            reader.close();
         }
-        reader.pollOnce(handler);
-      }
-    } catch (WakeupException e) {
-      if (running.get()) {
-        fail(e);
-      }
-    } catch (RuntimeException e) {
-      if (running.get()) {
-        fail(e);
-      }
-    } finally {
-      reader.close();
     }
-  }
 
-  private void fail(RuntimeException e) {
-    failure = e;
-    LOG.error("{} stopped: {}", spec, e.toString(), e);
-    caughtUp.completeExceptionally(e);
-  }
-
-  /**
-   * Waits until everything that was on the topics at the start has been handed over.
-   *
-   * @return false when {@code timeout} passed first
-   * @throws IllegalStateException when the follower stopped on a failure
-   */
-  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    try {
-      caughtUp.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      throw stopped(e.getCause());
+    private void fail(RuntimeException e) {
+        failure = e;
+        LOG.error("{} stopped: {}", spec, e.toString(), e);
+        caughtUp.completeExceptionally(e);
     }
-  }
 
-  /** Throws if the follower stopped on a failure. */
-  public void check() {
-    RuntimeException f = failure;
-    if (f != null) {
-      throw stopped(f);
+    /**
+     * Waits until everything that was on the topics at the start has been handed over.
+     *
+     * @return false when {@code timeout} passed first
+     * @throws IllegalStateException when the follower stopped on a failure
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        try {
+            caughtUp.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw stopped(e.getCause());
+        }
     }
-  }
 
-  private IllegalStateException stopped(Throwable cause) {
-    return new IllegalStateException(thread.getName() + " stopped: " + cause.getMessage(), cause);
-  }
+    /** Throws if the follower stopped on a failure. */
+    public void check() {
+        RuntimeException f = failure;
+        if (f != null) {
+            throw stopped(f);
+        }
+    }
 
-  /** Stops following; a blocked poll returns at once. */
-  @Override
-  public void close() {
-    if (!running.getAndSet(false)) {
-      return;
+    private IllegalStateException stopped(Throwable cause) {
+        return new IllegalStateException(thread.getName() + " stopped: " + cause.getMessage(), cause);
     }
-    reader.wakeup();
-    if (Thread.currentThread() != thread) {
-      try {
-        thread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+
+    /** Stops following; a blocked poll returns at once. */
+    @Override
+    public void close() {
+        if (!running.getAndSet(false)) {
+            return;
+        }
+        reader.wakeup();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
-  }
 }

@@ -17,30 +17,32 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class TopicSnapshot {
 
-  private TopicSnapshot() {}
+    private TopicSnapshot() {}
 
-  /**
-   * Hands every record in range to {@code handler}, in offset order per partition.
-   *
-   * @throws IllegalStateException when the range is not read within {@code timeout}, naming what is
-   *     left (and the last registry outage, if one held the read up)
-   */
-  public static void read(KafkaClientSettings settings, ReadSpec spec, Duration timeout, RecordHandler handler) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (AssignedReader reader = new AssignedReader(settings, spec, true)) {
-      while (!reader.reachedTargets()) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException(spec + " not read to its end within " + timeout + ": " + reader.describeRemaining());
+    /**
+     * Hands every record in range to {@code handler}, in offset order per partition.
+     *
+     * @throws IllegalStateException when the range is not read within {@code timeout}, naming what is
+     *     left (and the last registry outage, if one held the read up)
+     */
+    public static void read(KafkaClientSettings settings, ReadSpec spec, Duration timeout, RecordHandler handler) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (AssignedReader reader = new AssignedReader(settings, spec, true)) {
+            while (!reader.reachedTargets()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException(
+                            spec + " not read to its end within " + timeout + ": " + reader.describeRemaining());
+                }
+                reader.pollOnce(handler);
+            }
         }
-        reader.pollOnce(handler);
-      }
     }
-  }
 
-  /** Every record in range, in offset order per partition. */
-  public static List<ConsumerRecord<String, byte[]>> readAll(KafkaClientSettings settings, ReadSpec spec, Duration timeout) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    read(settings, spec, timeout, records::add);
-    return records;
-  }
+    /** Every record in range, in offset order per partition. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(
+            KafkaClientSettings settings, ReadSpec spec, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        read(settings, spec, timeout, records::add);
+        return records;
+    }
 }

@@ -15,40 +15,40 @@ import java.nio.file.Path;
  */
 final class RestartableRegistry implements AutoCloseable {
 
-  private final int port;
-  private final Path state;
-  private EmbeddedSchemaRegistry running;
+    private final int port;
+    private final Path state;
+    private EmbeddedSchemaRegistry running;
 
-  RestartableRegistry() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+    RestartableRegistry() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        state = Files.createTempDirectory("platform-registry").resolve("registry.json");
+        start();
     }
-    state = Files.createTempDirectory("platform-registry").resolve("registry.json");
-    start();
-  }
 
-  void start() {
-    running = EmbeddedSchemaRegistry.start(port, state);
-  }
-
-  void stop() {
-    running.close();
-    running = null;
-  }
-
-  String writerUrl() {
-    return "http://127.0.0.1:" + port;
-  }
-
-  /** Another spelling of the same registry: a client (and cache) of its own. */
-  String readerUrl() {
-    return "http://127.0.0.1:" + port + "/";
-  }
-
-  @Override
-  public void close() {
-    if (running != null) {
-      stop();
+    void start() {
+        running = EmbeddedSchemaRegistry.start(port, state);
     }
-  }
+
+    void stop() {
+        running.close();
+        running = null;
+    }
+
+    String writerUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Another spelling of the same registry: a client (and cache) of its own. */
+    String readerUrl() {
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    @Override
+    public void close() {
+        if (running != null) {
+            stop();
+        }
+    }
 }
