@@ -1,0 +1,110 @@
+package io.tiergate.e2e;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering docs/contributing.md asks for, checked over the main classes of every module (the
+ * e2e module's test class path holds them all): pure policy code imports no Kafka and no Micronaut,
+ * services never import each other, and only the Kafka wiring creates Kafka clients.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.tiergate");
+    }
+
+    /** Decision logic in plain classes: unit-testable without a broker or a Micronaut context. */
+    @Test
+    void policyPackagesImportNoKafkaAndNoMicronaut() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.tiergate.router.policy..",
+                        "io.tiergate.router.budget..",
+                        "io.tiergate.schemas.cost..",
+                        "io.tiergate.schemas.policy..",
+                        "io.tiergate.schemas.money..",
+                        "io.tiergate.classifier.classify..",
+                        "io.tiergate.classifier.sensitive..",
+                        "io.tiergate.classifier.complexity..",
+                        "io.tiergate.worker.runtime..",
+                        "io.tiergate.worker.work..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..", "io.micronaut..")
+                .check(classes);
+    }
+
+    /** Services talk over topics, never through each other's classes (the CLI may use their plain classes). */
+    @Test
+    void servicesNeverImportEachOther() {
+        String[] services = {
+            "io.tiergate.classifier..",
+            "io.tiergate.router..",
+            "io.tiergate.localworker..",
+            "io.tiergate.cloudworker..",
+            "io.tiergate.ledger.."
+        };
+        for (String service : services) {
+            String[] others = java.util.Arrays.stream(services)
+                    .filter(s -> !s.equals(service))
+                    .toArray(String[]::new);
+            noClasses()
+                    .that()
+                    .resideInAPackage(service)
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others)
+                    .because("services communicate over Kafka topics only")
+                    .check(classes);
+        }
+    }
+
+    /**
+     * Kafka clients are created by platform (and its read/ helpers) and by the kafka/ wiring packages.
+     * Listed exceptions: the operator CLI's one-shot clients (demo request sender, topic set-up of the
+     * local stack, the budget writer behind {@code ./tiergate budget}), which run in the CLI process,
+     * not in a service.
+     */
+    @Test
+    void onlyPlatformAndKafkaPackagesCreateKafkaClients() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "io.tiergate.platform..",
+                        "..kafka..",
+                        "io.tiergate.testkit..",
+                        "io.tiergate.cli..",
+                        "io.tiergate.ledger.cli..")
+                .should()
+                .callConstructor(org.apache.kafka.clients.producer.KafkaProducer.class, java.util.Map.class)
+                .orShould()
+                .callConstructor(
+                        org.apache.kafka.clients.producer.KafkaProducer.class,
+                        java.util.Map.class,
+                        org.apache.kafka.common.serialization.Serializer.class,
+                        org.apache.kafka.common.serialization.Serializer.class)
+                .orShould()
+                .callConstructor(org.apache.kafka.clients.consumer.KafkaConsumer.class, java.util.Map.class)
+                .orShould()
+                .callConstructor(
+                        org.apache.kafka.clients.consumer.KafkaConsumer.class,
+                        java.util.Map.class,
+                        org.apache.kafka.common.serialization.Deserializer.class,
+                        org.apache.kafka.common.serialization.Deserializer.class)
+                .orShould()
+                .callMethod(org.apache.kafka.clients.admin.Admin.class, "create", java.util.Map.class)
+                .check(classes);
+    }
+}
