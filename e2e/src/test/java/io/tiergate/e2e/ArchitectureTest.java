@@ -1,10 +1,17 @@
 package io.tiergate.e2e;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import io.tiergate.platform.kafka.BatchRetry;
+import io.tiergate.platform.kafka.RetryingBatchListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +112,38 @@ class ArchitectureTest {
                         org.apache.kafka.common.serialization.Deserializer.class)
                 .orShould()
                 .callMethod(org.apache.kafka.clients.admin.Admin.class, "create", java.util.Map.class)
+                .check(classes);
+    }
+
+    /**
+     * A {@link RetryingBatchListener} method takes the batch's {@code Consumer} and hands its work to
+     * {@link BatchRetry}, which rewinds a failed batch itself: micronaut-kafka 5.9.0's own retry
+     * skips a batch that fails on the first poll after an assignment.
+     */
+    @Test
+    void retryingBatchListenersRewindFailedBatchesThroughBatchRetry() {
+        methods()
+                .that()
+                .areDeclaredInClassesThat()
+                .areAnnotatedWith(RetryingBatchListener.class)
+                .and()
+                .areAnnotatedWith(Topic.class)
+                .should(new ArchCondition<>("take the Consumer and call BatchRetry.run") {
+                    @Override
+                    public void check(com.tngtech.archunit.core.domain.JavaMethod method, ConditionEvents events) {
+                        boolean takesConsumer = method.getRawParameterTypes().stream()
+                                .anyMatch(t -> t.isEquivalentTo(org.apache.kafka.clients.consumer.Consumer.class));
+                        boolean callsRetry = method.getMethodCallsFromSelf().stream()
+                                .anyMatch(call -> call.getTargetOwner().isEquivalentTo(BatchRetry.class)
+                                        && call.getName().equals("run"));
+                        events.add(new SimpleConditionEvent(
+                                method,
+                                takesConsumer && callsRetry,
+                                method.getFullName()
+                                        + (takesConsumer ? "" : " takes no Consumer")
+                                        + (callsRetry ? "" : " does not call BatchRetry.run")));
+                    }
+                })
                 .check(classes);
     }
 }

@@ -3,6 +3,7 @@ package io.tiergate.classifier.kafka;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.tiergate.classifier.classify.RequestClassifier;
+import io.tiergate.platform.kafka.BatchRetry;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.InvalidInputException;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -26,7 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * latency path): a commit lost to a crash or a rebalance only means the batch is classified again. One idempotent producer sends in poll order, so events of one key
  * keep their order. Undecodable records, tombstones, rejected prompts and prompts the classifier
  * throws on go to inference.requests.dlq (platform's {@link InboundRecords}); a failed send throws,
- * and the error strategy re-polls the batch from its first offset after a second, indefinitely,
+ * and {@link BatchRetry} reads the batch again from its first offset after a second, indefinitely,
  * rather than skip it (a re-run may publish a classification twice; consumers key by request id).
  */
 @RetryingBatchListener(
@@ -53,7 +55,11 @@ public class InferenceRequestListener {
             ConsumerRecord<String, byte[]> record, InferenceRequest request, RequestClassifier.Prepared prepared) {}
 
     @Topic(Topics.Names.INFERENCE_REQUESTS)
-    public void receive(List<ConsumerRecord<String, byte[]>> records) {
+    public void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        BatchRetry.run(records, consumer, () -> classify(records));
+    }
+
+    private void classify(List<ConsumerRecord<String, byte[]>> records) {
         long start = System.nanoTime();
         List<Pending> pending = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {

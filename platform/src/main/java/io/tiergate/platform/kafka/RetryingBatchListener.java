@@ -16,21 +16,28 @@ import java.lang.annotation.Target;
 
 /**
  * The project's consumer-group listener, defined once: a Micronaut {@link KafkaListener} that
- * receives batches, starts a new group at the earliest record, commits after the method returns,
- * and on any exception reads the same batch again after a second, forever, logging every failed
- * attempt (never skipping a record: bad records are dead-lettered by the method itself through
- * {@link InboundRecords}, a registry outage is retried). Not started in the CLI environment.
+ * receives batches, starts a new group at the earliest record and commits after the method
+ * returns. The method takes the batch and its {@code Consumer} and runs its work through {@link
+ * BatchRetry#run}, which on any exception moves the batch's partitions back to its first record
+ * and waits a second, so the same batch is read again, forever, every failed attempt logged (never
+ * skipping a record: bad records are dead-lettered by the work itself through {@link
+ * InboundRecords}, a registry outage is retried). Micronaut's own retry error strategy below is
+ * only the backstop for a method that throws anyway; {@link BatchRetry} says why it is not relied
+ * on. Not started in the CLI environment.
  *
  * <pre>{@code
  * @RetryingBatchListener(groupId = "tiergate-router-rules-audit")
  * public class RoutingRulesAuditListener {
  *   @Topic(Topics.Names.ROUTING_RULES)
- *   public void receive(List<ConsumerRecord<String, byte[]>> records) { ... }
+ *   public void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+ *     BatchRetry.run(records, consumer, () -> audit(records));
+ *   }
  * }
  * }</pre>
  *
  * Micronaut reads {@code @KafkaListener} through this stereotype; the members below are aliases of
- * its members of the same names. {@code RetryingBatchListenerIT} checks it on a real broker.
+ * its members of the same names. {@code RetryingBatchListenerIT} checks it on a real broker, and
+ * the build's {@code ArchitectureTest} that every such method takes the {@code Consumer}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

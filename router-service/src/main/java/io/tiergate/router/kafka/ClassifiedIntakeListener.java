@@ -2,6 +2,7 @@ package io.tiergate.router.kafka;
 
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
+import io.tiergate.platform.kafka.BatchRetry;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.RetryingBatchListener;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -36,7 +38,11 @@ public class ClassifiedIntakeListener {
     }
 
     @Topic(Topics.Names.INFERENCE_CLASSIFIED)
-    public void receive(List<ConsumerRecord<String, byte[]>> records) {
+    public void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        BatchRetry.run(records, consumer, () -> forward(records));
+    }
+
+    private void forward(List<ConsumerRecord<String, byte[]>> records) {
         List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             inbound.process(Topics.INFERENCE_CLASSIFIED, record, classified -> {

@@ -1,12 +1,14 @@
 package io.tiergate.router.kafka;
 
 import io.micronaut.configuration.kafka.annotation.Topic;
+import io.tiergate.platform.kafka.BatchRetry;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.RetryingBatchListener;
 import io.tiergate.router.rules.InvalidRuleException;
 import io.tiergate.router.rules.RuleValidator;
 import io.tiergate.schemas.topics.Topics;
 import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -26,7 +28,11 @@ public class RoutingRulesAuditListener {
     }
 
     @Topic(Topics.Names.ROUTING_RULES)
-    public void receive(List<ConsumerRecord<String, byte[]>> records) {
+    public void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        BatchRetry.run(records, consumer, () -> audit(records));
+    }
+
+    private void audit(List<ConsumerRecord<String, byte[]>> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.value() == null) {
                 try {

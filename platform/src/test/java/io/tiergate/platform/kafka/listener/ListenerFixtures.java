@@ -3,11 +3,13 @@ package io.tiergate.platform.kafka.listener;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
+import io.tiergate.platform.kafka.BatchRetry;
 import io.tiergate.platform.kafka.RetryingBatchListener;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Listeners declared only with {@link RetryingBatchListener}, for {@link RetryingBatchListenerIT}. */
@@ -30,7 +32,11 @@ final class ListenerFixtures {
         final Map<String, Integer> deliveries = new ConcurrentHashMap<>();
 
         @Topic(SYNC_TOPIC)
-        public void receive(List<ConsumerRecord<String, byte[]>> records) {
+        public void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+            BatchRetry.run(records, consumer, () -> handle(records));
+        }
+
+        private void handle(List<ConsumerRecord<String, byte[]>> records) {
             batchSizes.add(records.size());
             for (ConsumerRecord<String, byte[]> record : records) {
                 int n = deliveries.merge(record.key(), 1, Integer::sum);
@@ -52,8 +58,8 @@ final class ListenerFixtures {
         final List<String> received = new CopyOnWriteArrayList<>();
 
         @Topic(ASYNC_TOPIC)
-        public void receive(List<ConsumerRecord<String, byte[]>> records) {
-            records.forEach(r -> received.add(r.key()));
+        public void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+            BatchRetry.run(records, consumer, () -> records.forEach(r -> received.add(r.key())));
         }
     }
 }

@@ -102,7 +102,7 @@ class RetryingBatchListenerIT {
 
     private static AnnotationValue<KafkaListener> listenerAnnotation(ApplicationContext context, Class<?> type) {
         ExecutableMethod<?, ?> receive = context.getBeanDefinition(type)
-                .findMethod("receive", List.class)
+                .findMethod("receive", List.class, org.apache.kafka.clients.consumer.Consumer.class)
                 .orElseThrow();
         return receive.getAnnotation(KafkaListener.class);
     }
