@@ -22,7 +22,10 @@ final class BirthDates {
             "(?i)(?<!\\p{L})(?:d\\.?o\\.?b\\.?|date\\s+of\\s+birth|birth\\s?date|birthday|born(?:\\s+on)?|"
                     + "geb\\.|geboren(?:\\s+am)?|geburtsdatum|geburtstag|date\\s+de\\s+naissance|née?\\s+le|"
                     + "fecha\\s+de\\s+nacimiento|f\\.\\s?nac\\.?|nacid[oa]\\s+el|data\\s+di\\s+nascita|nat[oa]\\s+il|"
-                    + "geboortedatum|geboren\\s+op|data\\s+de\\s+nascimento|nascid[oa]\\s+em|生年月日|जन्म\\s+तिथि)(?!\\p{L})");
+                    + "geboortedatum|geboren\\s+op|data\\s+de\\s+nascimento|nascid[oa]\\s+em|生年月日|जन्म\\s+तिथि|"
+                    + "ur\\.|urodzon[ya]|data\\s+urodzenia|doğum\\s+tarihi|doğum\\s+günü|doğdu|d\\.\\s?tarihi|"
+                    + "födelsedatum|född|fødselsdato|født|syntymäaika|datum\\s+narození|nar\\.|narozen[aá]?|"
+                    + "дата\\s+рождения|родил(?:ся|ась)|出生日期|생년월일)(?!\\p{L})");
 
     private static final String MONTHS =
             "jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar)?|févr(?:ier)?|fevr(?:ier)?|fev(?:ereiro)?|mar(?:ch|s|zo|ço)?|"
@@ -30,7 +33,10 @@ final class BirthDates {
                     + "giu(?:gno)?|jul(?:y|i|io|ho)?|juil(?:let)?|lug(?:lio)?|aug(?:ust|ustus)?|août|aout|ago(?:sto)?|"
                     + "sep(?:t|tember|tembre|tiembre|tembro)?|set(?:tembre|embro)?|oct(?:ober|obre|ubre)?|okt(?:ober)?|"
                     + "ott(?:obre)?|out(?:ubro)?|nov(?:ember|embre|iembre|embro)?|dec(?:ember)?|dez(?:ember|embro)?|"
-                    + "déc(?:embre)?|dic(?:iembre|embre)?|enero|ene|gennaio|gen|januari|februari|juni|juli|augustus|oktober";
+                    + "déc(?:embre)?|dic(?:iembre|embre)?|enero|ene|gennaio|gen|januari|februari|juni|juli|augustus|oktober|"
+                    // Turkish, Polish (genitive, as dates are written)
+                    + "ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|"
+                    + "stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia";
 
     private static final Pattern DATE =
             Pattern.compile("(?iu)(?<!\\d)(?:0?[1-9]|[12]\\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:19|20)?\\d{2}(?!\\d)"
@@ -40,7 +46,8 @@ final class BirthDates {
                     + MONTHS + ")\\.?,?(?:\\s{0,2}|-)(?:de\\s+)?(?:19|20)?\\d{2}(?!\\d)"
                     + "|(?<!\\p{L})(?:" + MONTHS
                     + ")\\.?\\s{1,2}(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s{1,2}(?:19|20)\\d{2}(?!\\d)"
-                    + "|(?:19|20)\\d{2}年\\d{1,2}月\\d{1,2}日");
+                    + "|(?:19|20)\\d{2}年\\d{1,2}月\\d{1,2}日"
+                    + "|(?:明治|大正|昭和|平成|令和)(?:\\d{1,2}|元)年\\d{1,2}月\\d{1,2}日");
 
     /** "Name: Maria", "Patient: Okafor", "Mitarbeiterin: Schulz": a label, then a capitalised word. */
     private static final Pattern LABELLED_NAME = Pattern.compile(
@@ -427,7 +434,22 @@ final class BirthDates {
         "nascimento",
         "nascid",
         "生年月日",
-        "जन्म"
+        "जन्म",
+        "ur.",
+        "urodz",
+        "doğ",
+        "tarihi",
+        "född",
+        "födelse",
+        "født",
+        "fødsel",
+        "syntymä",
+        "naroz",
+        "nar.",
+        "рожд",
+        "родил",
+        "出生",
+        "생년월일"
     };
 
     /** Years that stand for "unknown" in records, not a birth: 1900 and before, 9999. */
@@ -460,6 +482,82 @@ final class BirthDates {
         }
         for (int[] w : windows) {
             if (named(text, w[0], w[1])) {
+                return true;
+            }
+        }
+        return inTable(text);
+    }
+
+    /** Header lines with a birth column looked at per text, and data rows read under each. */
+    private static final int MAX_HEADERS = 64;
+
+    private static final int MAX_ROWS = 50;
+
+    /**
+     * A table whose header names a birth column ({@code 会員ID,氏名,生年月日}, {@code name;dob}) and a
+     * row under it with a full date in that column and a field of letters beside it: each row is a
+     * person, whose name need not be capitalised (田中 美咲) or near the header.
+     */
+    private static boolean inTable(String text) {
+        Matcher k = KEYWORD.matcher(text);
+        int seen = 0;
+        while (k.find() && seen++ < MAX_HEADERS) {
+            int lineStart = text.lastIndexOf('\n', k.start()) + 1;
+            int lineEnd = lineEnd(text, k.start());
+            char separator = separator(text, lineStart, lineEnd);
+            if (separator == 0) {
+                continue;
+            }
+            int column = 0;
+            for (int i = lineStart; i < k.start(); i++) {
+                column += text.charAt(i) == separator ? 1 : 0;
+            }
+            int row = lineEnd + 1;
+            for (int rows = 0; row < text.length() && rows < MAX_ROWS; rows++) {
+                int end = lineEnd(text, row);
+                if (personRow(text.substring(row, end), separator, column)) {
+                    return true;
+                }
+                row = end + 1;
+            }
+        }
+        return false;
+    }
+
+    private static int lineEnd(String text, int from) {
+        int end = text.indexOf('\n', from);
+        return end < 0 ? text.length() : end;
+    }
+
+    /** The field separator of a header line: tab, semicolon, pipe or comma, whichever it has most of. */
+    private static char separator(String text, int from, int to) {
+        char best = 0;
+        int most = 0;
+        for (char c : new char[] {'\t', ';', '|', ','}) {
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                n += text.charAt(i) == c ? 1 : 0;
+            }
+            if (n > most) {
+                most = n;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static boolean personRow(String line, char separator, int column) {
+        String[] fields = line.split(Pattern.quote(String.valueOf(separator)), -1);
+        if (fields.length <= column) {
+            return false;
+        }
+        String date = fields[column].strip().replace("\"", "");
+        if (!DATE.matcher(date).matches() || SENTINEL_YEAR.matcher(date).find()) {
+            return false;
+        }
+        for (int i = 0; i < fields.length; i++) {
+            if (i != column
+                    && fields[i].codePoints().filter(Character::isLetter).count() >= 2) {
                 return true;
             }
         }

@@ -193,9 +193,11 @@ final class Checksums {
 
     /**
      * German tax identification number (steuerliche Identifikationsnummer, 11 digits): no leading
-     * zero; in the first ten digits exactly one digit occurs twice or three times (three times not
-     * all side by side) and every other digit at most once; the eleventh digit is the ISO 7064
-     * MOD 11,10 check digit of the first ten.
+     * zero; in the first ten digits exactly one digit occurs twice or three times and every other
+     * digit at most once; the eleventh digit is the ISO 7064 MOD 11,10 check digit of the first ten.
+     * As the common validators (python-stdnum and its ports) check it: the issuing rule that a
+     * triple is never written side by side is not enforced, so a mistyped or synthetic id with
+     * {@code 111} still counts (recall first).
      */
     static boolean germanTaxId(CharSequence d) {
         if (d.length() != 11 || d.charAt(0) == '0' || !allDigits(d)) {
@@ -206,25 +208,16 @@ final class Checksums {
             counts[d.charAt(i) - '0']++;
         }
         int repeated = 0;
-        boolean triple = false;
         for (int c : counts) {
             if (c > 3) {
                 return false;
             }
             if (c >= 2) {
                 repeated++;
-                triple |= c == 3;
             }
         }
         if (repeated != 1) {
             return false;
-        }
-        if (triple) {
-            for (int i = 0; i + 2 < 10; i++) {
-                if (d.charAt(i) == d.charAt(i + 1) && d.charAt(i) == d.charAt(i + 2)) {
-                    return false;
-                }
-            }
         }
         int product = 10;
         for (int i = 0; i < 10; i++) {

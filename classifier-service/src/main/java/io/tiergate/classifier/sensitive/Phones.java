@@ -272,7 +272,29 @@ final class Phones {
             "catalog",
             "catalogue",
             "item",
-            "firmware");
+            "firmware",
+            // plurals and the ids of build systems, warehouses and memberships
+            "ids",
+            "invoices",
+            "tickets",
+            "items",
+            "parts",
+            "models",
+            "skus",
+            "builds",
+            "versions",
+            "versioncode",
+            "artifact",
+            "artifacts",
+            "bin",
+            "bins",
+            "slot",
+            "aisle",
+            "member",
+            "members",
+            "policies",
+            "claims",
+            "accounts");
 
     private static final Pattern UNIT_AFTER = Pattern.compile(
             "(?i)^[ \\u00A0]?(?:%|‰|€|\\$|£|¥|₹|usd|eur|gbp|chf|jpy|inr|brl|mxn|aud|ms|µs|us|ns|sec|secs|seconds|s|min|mins|"
@@ -366,8 +388,13 @@ final class Phones {
                         .find()) {
             return false; // the last groups of an IBAN
         }
+        if (EXAMPLE_BEFORE
+                .matcher(text.subSequence(Math.max(0, start - 12), start))
+                .find()) {
+            return false; // "IDs like 12-0441-0882": a format illustrated, not a number given
+        }
         boolean phoneWord = phoneWord(text, start, end);
-        if (!plus && !idd && !separated && candidate.indexOf('(') < 0 && !phoneWord) {
+        if (!plus && !idd && !separated && !AREA_CODE.matcher(candidate).find() && !phoneWord) {
             return false; // a bare digit run is an id, a timestamp or an amount unless a phone word says otherwise
         }
         if (UNIT_AFTER
@@ -379,7 +406,7 @@ final class Phones {
             return false;
         }
         if (!plus
-                && !phoneWord
+                && (!phoneWord || otherWordCloser(text, start, end))
                 && (Words.anyIn(text, start - 32, start, OTHER_NUMBER_WORDS)
                         || Words.markIn(text, start - 32, start, "#", "№", "n°", "nº"))) {
             return false;
@@ -429,6 +456,24 @@ final class Phones {
             return false;
         }
     }
+
+    /**
+     * "flag this as a phone number? \"Uploading artifact 412-38877-10\"": the word right before the
+     * number names it; a phone word further back, and none just after, talks about something else.
+     */
+    private static boolean otherWordCloser(String text, int start, int end) {
+        int other = Words.lastIn(text, start - 32, start, OTHER_NUMBER_WORDS);
+        return other >= 0
+                && other > Words.lastIn(text, start - 40, start, PHONE_WORDS)
+                && !Words.anyIn(text, end, end + 16, PHONE_WORDS)
+                && !Words.markIn(text, start - 40, end + 16, PHONE_MARKS);
+    }
+
+    /** "like" or "such as" right before a number: an illustration of a format. */
+    private static final Pattern EXAMPLE_BEFORE = Pattern.compile("(?i)(?<!\\p{L})(?:like|such\\s+as)[\\s:\"'(]{1,3}$");
+
+    /** An area code in parentheses before more digits, "(555) 010-1234"; "(2025060401)" is a bare run. */
+    private static final Pattern AREA_CODE = Pattern.compile("\\(\\d{1,5}\\)[ \\u00A0.-]?\\d");
 
     /** The tail of an IBAN written in groups ("NL18 ABNA 4078 4819 56"): the digits after its letters. */
     private static final Pattern IBAN_HEAD =
@@ -549,8 +594,14 @@ final class Phones {
     }
 
     private static boolean hasSeparator(String candidate) {
-        for (int i = 0; i < candidate.length(); i++) {
-            char c = candidate.charAt(i);
+        String inner = candidate.length() > 2
+                        && candidate.charAt(0) == '('
+                        && candidate.charAt(candidate.length() - 1) == ')'
+                        && candidate.indexOf('(', 1) < 0
+                ? candidate.substring(1, candidate.length() - 1) // "(2025060401)": a bare run in parentheses
+                : candidate;
+        for (int i = 0; i < inner.length(); i++) {
+            char c = inner.charAt(i);
             if (c < '0' || c > '9') {
                 return true;
             }

@@ -21,17 +21,26 @@ public final class SensitiveDataDetector {
 
     /** 13-19 digits, optionally in groups split by one kind of separator, not inside a longer run. */
     private static final Pattern CARD = Pattern.compile(
-            "(?=\\d)(?<![\\d-])(?<!\\d\\.)\\d{4}(?:([ -]?)\\d{2,6})(?:\\1\\d{1,6}){1,3}(?![\\d-]|[.,]\\d)");
+            "(?=\\d)(?<![\\d-])(?<!\\d\\.)\\d{4}(?:([ -]?)\\d{2,6})(?:\\1\\d{1,6}){1,3}(?![\\d-]|\\.\\d)");
 
     private static final Pattern IBAN = Pattern.compile(
             "(?=[A-Z]{2}\\d)(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])");
 
     /** The kinds found in {@code text}, in {@link SensitiveKind} order; empty when none. */
     public Set<SensitiveKind> detect(String text) {
-        EnumSet<SensitiveKind> kinds = EnumSet.noneOf(SensitiveKind.class);
         if (text == null || text.isEmpty()) {
-            return kinds;
+            return EnumSet.noneOf(SensitiveKind.class);
         }
+        EnumSet<SensitiveKind> kinds = scan(text);
+        String decoded = UrlEncoding.decode(text); // "email=aino%40elisa.fi&phone=040+718+2244"
+        if (decoded != null) {
+            kinds.addAll(scan(decoded));
+        }
+        return kinds;
+    }
+
+    private EnumSet<SensitiveKind> scan(String text) {
+        EnumSet<SensitiveKind> kinds = EnumSet.noneOf(SensitiveKind.class);
         // cheap pre-checks keep the common prompt (no '@', few digits, no key prefix) at a few microseconds
         int digits = Phones.countDigits(text);
         String lower = Words.lower(text);
@@ -91,7 +100,28 @@ public final class SensitiveDataDetector {
                 text,
                 m -> Checksums.paymentCard(m.group().replace(" ", "").replace("-", ""))
                         && !Words.documentation(text, m.start())
-                        && !decimalPart(text, m.start()));
+                        && !decimalPart(text, m.start())
+                        && !decimalHead(text, m.end()));
+    }
+
+    /**
+     * "4111111111111111,5" is a decimal with a comma; a card before a comma is a field of a CSV row
+     * ("…,Laura Gómez,4328…,89.90"): the line has more fields.
+     */
+    private static boolean decimalHead(String text, int end) {
+        if (end + 1 >= text.length() || text.charAt(end) != ',' || !Character.isDigit(text.charAt(end + 1))) {
+            return false;
+        }
+        return commasOnLine(text, end) < 2;
+    }
+
+    private static long commasOnLine(String text, int at) {
+        int lineStart = text.lastIndexOf('\n', at) + 1;
+        int lineEnd = text.indexOf('\n', at);
+        return text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd)
+                .chars()
+                .filter(c -> c == ',')
+                .count();
     }
 
     /**
@@ -103,14 +133,12 @@ public final class SensitiveDataDetector {
             return false;
         }
         int lineStart = text.lastIndexOf('\n', start) + 1;
-        int lineEnd = text.indexOf('\n', start);
-        String line = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd);
         int i = start - 2;
         while (i > lineStart && Character.isDigit(text.charAt(i - 1))) {
             i--;
         }
         boolean afterDecimal = i > lineStart && text.charAt(i - 1) == '.';
-        return !afterDecimal && line.chars().filter(c -> c == ',').count() < 2;
+        return !afterDecimal && commasOnLine(text, start) < 2;
     }
 
     /** Registered length and mod 97; a trailing short word swallowed by the pattern is backed off. */

@@ -53,17 +53,33 @@ final class Words {
         return false;
     }
 
-    /** Words that introduce a documented example or test value: "Use the test card 4000 0000 0000 0002". */
+    /** The start of the last word of {@code words} (lower case) in {@code [from, to)}, or -1. */
+    static int lastIn(String text, int from, int to, Set<String> words) {
+        int f = Math.max(0, from);
+        int i = Math.min(text.length(), to);
+        while (i > f) {
+            if (!Character.isLetter(text.charAt(i - 1))) {
+                i--;
+                continue;
+            }
+            int e = i;
+            while (i > 0 && Character.isLetter(text.charAt(i - 1))) {
+                i--;
+            }
+            if (e - i <= 24 && words.contains(text.substring(i, e).toLowerCase(Locale.ROOT))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Words that introduce a documented example value: "example IBAN: DE89 …", "Beispiel: …". */
     private static final Set<String> DOCUMENTATION = Set.of(
-            "test",
-            "testing",
-            "sandbox",
             "dummy",
             "fake",
             "example",
             "examples",
             "sample",
-            "demo",
             "placeholder",
             "fictitious",
             "fictional",
@@ -74,10 +90,59 @@ final class Words {
             "voorbeeld",
             "testkarte");
 
-    /** The 24 characters before {@code start} introduce an example or test value ("test card", "e.g.", "example IBAN"). */
+    /**
+     * Words that mark a test value only when they name the value itself ("test card 4000 …",
+     * "sandbox IBAN: …"): "test" is also the test of a device, an environment or a pytest function,
+     * so a colleague's card in "il device di test del collega: {…}" is not a test card.
+     */
+    private static final Set<String> TEST_WORDS = Set.of("test", "testing", "sandbox", "demo");
+
+    /**
+     * The 24 characters before {@code start} introduce an example or test value ("test card", "e.g.",
+     * "example IBAN"), on the value's own line (or the line before, when it ends with a colon): the
+     * test word of the previous line's comment does not make the next line's number a test value.
+     */
     static boolean documentation(String text, int start) {
-        return anyIn(text, start - 24, start, DOCUMENTATION, true)
-                || markIn(text, start - 24, start, "e.g.", "z.B.", "z. B.", "p.ex.");
+        int from = Math.max(0, start - 24);
+        int newline = text.lastIndexOf('\n', start - 1);
+        if (newline >= from && !endsWithColon(text, newline)) {
+            from = newline + 1;
+        }
+        return anyIn(text, from, start, DOCUMENTATION, true)
+                || testWordNamesValue(text, from, start)
+                || markIn(text, from, start, "e.g.", "z.B.", "z. B.", "p.ex.");
+    }
+
+    private static boolean endsWithColon(String text, int newline) {
+        int i = newline - 1;
+        while (i >= 0 && (text.charAt(i) == ' ' || text.charAt(i) == '\t' || text.charAt(i) == '\r')) {
+            i--;
+        }
+        return i >= 0 && text.charAt(i) == ':';
+    }
+
+    /** A test word in {@code [from, start)} with at most one word between it and the value. */
+    private static boolean testWordNamesValue(String text, int from, int start) {
+        int words = 0;
+        int i = start;
+        while (i > from) {
+            if (!Character.isLetter(text.charAt(i - 1))) {
+                i--;
+                continue;
+            }
+            int e = i;
+            while (i > 0 && Character.isLetter(text.charAt(i - 1))) {
+                i--;
+            }
+            String word = text.substring(i, e).toLowerCase(Locale.ROOT);
+            if (TEST_WORDS.contains(word) && standalone(text, i, e)) {
+                return true;
+            }
+            if (++words > 1) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean standalone(String text, int s, int e) {

@@ -57,10 +57,9 @@ class SensitiveNationalIdsTest {
                 "UK_NINO | QQ123456C BG123456A AB123456E DA123456A",
                 // DNI: wrong letter
                 "ES_DNI | DNI 12345678A",
-                // Steuer-IdNr: wrong check digit, no repeated digit, a digit three times in a row, leading zero
+                // Steuer-IdNr: wrong check digit, no repeated digit, leading zero, a documented example
                 "DE_TAX_ID | Steuer-ID 86095742718",
                 "DE_TAX_ID | Steuer-ID 12345678903",
-                "DE_TAX_ID | Steuer-ID 11123456786",
                 "DE_TAX_ID | 06095742719",
                 "DE_TAX_ID | Beispiel: 86095742719",
                 // NIR: wrong key, sex digit 3 without context, impossible month
