@@ -5,12 +5,14 @@ import io.micronaut.configuration.kafka.annotation.Topic;
 import io.tiergate.classifier.classify.RequestClassifier;
 import io.tiergate.platform.kafka.BatchRetry;
 import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.Forwards;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.InvalidInputException;
 import io.tiergate.platform.kafka.RetryingBatchListener;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.topics.Topics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +28,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * listener returns only when every send is acknowledged, and only then are the offsets committed,
  * so nothing is lost. The commit is asynchronous (one broker round trip less per batch on the
  * latency path): a commit lost to a crash or a rebalance only means the batch is classified again. One idempotent producer sends in poll order, so events of one key
- * keep their order. Undecodable records, tombstones, rejected prompts and prompts the classifier
- * throws on go to inference.requests.dlq (platform's {@link InboundRecords}); a failed send throws,
+ * keep their order. Undecodable records, tombstones, rejected prompts, requests too large to pass
+ * on ({@link Forwards#checkSize}) and prompts the classifier throws on go to inference.requests.dlq
+ * (platform's {@link InboundRecords}), and their callers get a REJECTED result; a send refused for its
+ * own record is handled the same way ({@link Forwards}); any other failed send throws,
  * and {@link BatchRetry} reads the batch again from its first offset after a second, indefinitely,
  * rather than skip it (a re-run may publish a classification twice; consumers key by request id).
  */
@@ -36,6 +40,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
         offsetStrategy = OffsetStrategy.ASYNC,
         threadsValue = "${tiergate.classifier.listener-threads:1}") // consumers in this JVM, each its own partitions
 public class InferenceRequestListener {
+
+    /** How long the batch's sends may take before it is read again. */
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
     private final InboundRecords inbound;
     private final RequestClassifier classifier;
@@ -63,10 +70,10 @@ public class InferenceRequestListener {
         long start = System.nanoTime();
         List<Pending> pending = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
-            inbound.process(
-                    Topics.INFERENCE_REQUESTS,
-                    record,
-                    request -> pending.add(new Pending(record, request, prepare(request))));
+            inbound.process(Topics.INFERENCE_REQUESTS, record, request -> {
+                Forwards.checkSize(record);
+                pending.add(new Pending(record, request, prepare(request)));
+            });
         }
         List<RequestClassifier.Result> results;
         try {
@@ -75,19 +82,21 @@ public class InferenceRequestListener {
         } catch (RuntimeException | StackOverflowError e) {
             results = null; // one of the batch breaks the model: classify one at a time, dead-letter that one
         }
-        List<CompletableFuture<?>> sends = new ArrayList<>(pending.size());
+        Forwards forwards = new Forwards();
         long nanosEach = pending.isEmpty() ? 0 : (System.nanoTime() - start) / pending.size();
         for (int i = 0; i < pending.size(); i++) {
             Pending p = pending.get(i);
             if (results != null) {
                 metrics.record(results.get(i), nanosEach);
-                sends.add(send(p.request(), results.get(i)));
+                forwards.add(p.record(), p.request(), send(p.request(), results.get(i)));
             } else {
                 inbound.process(
-                        Topics.INFERENCE_REQUESTS, p.record(), request -> sends.add(send(request, completeAlone(p))));
+                        Topics.INFERENCE_REQUESTS,
+                        p.record(),
+                        request -> forwards.add(p.record(), request, send(request, completeAlone(p))));
             }
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        forwards.await(inbound, SEND_TIMEOUT);
     }
 
     private RequestClassifier.Prepared prepare(InferenceRequest request) {

@@ -11,10 +11,14 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.tiergate.classifier.config.ClassifierSettings;
 import io.tiergate.platform.kafka.DeadLetters;
+import io.tiergate.platform.kafka.Forwards;
 import io.tiergate.platform.kafka.InvalidInputException;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.InferenceRequest;
+import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.AvroSerializer;
 import io.tiergate.schemas.serde.SerdeConfig;
@@ -73,6 +77,7 @@ class ClassifierServiceIT implements TestPropertyProvider {
     private KafkaProducer<String, byte[]> producer;
     private AvroSerializer<InferenceRequest> requests;
     private AvroDeserializer<ClassifiedRequest> classified;
+    private AvroDeserializer<InferenceResult> results;
 
     @Override
     public Map<String, String> getProperties() {
@@ -100,6 +105,10 @@ class ClassifierServiceIT implements TestPropertyProvider {
         classified = new AvroDeserializer<>();
         classified.configure(
                 Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY, SerdeConfig.VALUE_TYPE, ClassifiedRequest.class),
+                false);
+        results = new AvroDeserializer<>();
+        results.configure(
+                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY, SerdeConfig.VALUE_TYPE, InferenceResult.class),
                 false);
     }
 
@@ -257,6 +266,47 @@ class ClassifierServiceIT implements TestPropertyProvider {
         assertThat(meters.counter("tiergate.dlq.records", "topic", Topics.INFERENCE_REQUESTS.name())
                         .count())
                 .isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Issue 14: a dead-lettered request is answered, so its caller never waits forever; a request too
+     * large to pass on (a 1 MB attributes map) is refused at intake instead of failing its send on
+     * every retry, and the requests after it are still classified.
+     */
+    @Test
+    void everyDeadLetteredRequestIsAnsweredRejectedWithTheReasonAndTheNextOneIsClassified() {
+        String prefix = "answer-" + UUID.randomUUID() + "-";
+        send(prefix + "garbage", "not avro at all".getBytes(StandardCharsets.UTF_8));
+        InferenceRequest huge = request(prefix + "huge", "Classify this ticket: printer jam", null);
+        huge.setAttributes(Map.of("blob", "x".repeat(1_000_000)));
+        send(huge);
+        send(request(prefix + "blank", "  ", null));
+        send(request(prefix + "fine", "Translate to French: good morning", null));
+
+        List<ConsumerRecord<String, byte[]>> answers =
+                readUntil(Topics.INFERENCE_RESULTS.name(), prefix, seen -> seen.size() >= 3);
+        Map<String, InferenceResult> byKey = answers.stream()
+                .collect(Collectors.toMap(
+                        ConsumerRecord::key, r -> results.deserialize(r.topic(), r.value()), (a, b) -> a));
+        assertThat(byKey).containsOnlyKeys(prefix + "garbage", prefix + "huge", prefix + "blank");
+        assertThat(byKey.values()).allSatisfy(r -> {
+            assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
+            assertThat(r.getTier()).isEqualTo(Tier.NONE);
+            assertThat(r.getTotalCostUsd()).isZero();
+            assertThat(r.getErrorMessage()).startsWith("Rejected by ");
+        });
+        assertThat(byKey.get(prefix + "garbage").getErrorCode()).isEqualTo("undecodable");
+        assertThat(byKey.get(prefix + "huge").getErrorCode()).isEqualTo("invalid_input");
+        assertThat(byKey.get(prefix + "huge").getErrorMessage())
+                .contains("bytes serialized; at most " + Forwards.MAX_REQUEST_BYTES + " bytes");
+        assertThat(byKey.get(prefix + "blank").getErrorMessage()).contains("prompt is empty");
+
+        List<ConsumerRecord<String, byte[]>> dead =
+                readUntil(Topics.INFERENCE_REQUESTS.dlq(), prefix, seen -> seen.size() >= 3);
+        assertThat(dead).extracting(ConsumerRecord::key).contains(prefix + "huge");
+        List<ConsumerRecord<String, byte[]>> out =
+                readUntil(Topics.INFERENCE_CLASSIFIED.name(), prefix, seen -> !seen.isEmpty());
+        assertThat(out).extracting(ConsumerRecord::key).containsExactly(prefix + "fine");
     }
 
     @Test

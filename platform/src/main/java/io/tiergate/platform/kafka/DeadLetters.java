@@ -50,7 +50,7 @@ public class DeadLetters implements AutoCloseable {
     public void send(ConsumerRecord<?, ?> record, Throwable error) {
         String dlq = record.topic() + Topics.DLQ_SUFFIX;
         ProducerRecord<byte[], byte[]> letter =
-                new ProducerRecord<>(dlq, null, record.timestamp(), bytes(record.key()), bytes(record.value()));
+                new ProducerRecord<>(dlq, null, timestamp(record), bytes(record.key()), bytes(record.value()));
         record.headers().forEach(h -> letter.headers().add(h));
         Headers headers = letter.headers();
         headers.add(ERROR_CLASS, utf8(error.getClass().getName()));
@@ -76,6 +76,11 @@ public class DeadLetters implements AutoCloseable {
                 dlq,
                 error.getClass().getSimpleName(),
                 error.getMessage());
+    }
+
+    /** The source record's timestamp; none (the send time) when it has none. */
+    private static Long timestamp(ConsumerRecord<?, ?> record) {
+        return record.timestamp() < 0 ? null : record.timestamp();
     }
 
     private static byte[] bytes(Object value) {

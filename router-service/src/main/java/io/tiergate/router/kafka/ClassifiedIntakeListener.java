@@ -4,16 +4,13 @@ import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.tiergate.platform.kafka.BatchRetry;
 import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.Forwards;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.RetryingBatchListener;
 import io.tiergate.router.route.RequestValidator;
 import io.tiergate.schemas.topics.Topics;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -43,22 +40,19 @@ public class ClassifiedIntakeListener {
     }
 
     private void forward(List<ConsumerRecord<String, byte[]>> records) {
-        List<CompletableFuture<?>> sends = new ArrayList<>(records.size());
+        Forwards forwards = new Forwards();
         for (ConsumerRecord<String, byte[]> record : records) {
             inbound.process(Topics.INFERENCE_CLASSIFIED, record, classified -> {
                 RequestValidator.validate(classified);
-                sends.add(publisher.send(
-                        Topics.ROUTING_BY_COST_CENTER, classified.getRequest().getCostCenter(), classified));
+                forwards.add(
+                        record,
+                        classified,
+                        publisher.send(
+                                Topics.ROUTING_BY_COST_CENTER,
+                                classified.getRequest().getCostCenter(),
+                                classified));
             });
         }
-        try {
-            CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while forwarding classified requests", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(
-                    "Forwarding to " + Topics.ROUTING_BY_COST_CENTER.name() + " failed: " + e.getMessage(), e);
-        }
+        forwards.await(inbound, Duration.ofSeconds(60));
     }
 }

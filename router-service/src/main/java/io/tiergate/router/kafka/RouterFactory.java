@@ -6,9 +6,9 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
-import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.router.config.RouterConfiguration;
 import io.tiergate.router.policy.ModelCatalog;
@@ -51,9 +51,9 @@ public class RouterFactory {
             DefaultRules.Table defaults,
             EventPublisher publisher,
             EventDecoder decoder,
-            DeadLetters deadLetters,
+            InboundRecords inbound,
             MeterRegistry registry) {
         return new RouterNode(
-                config, client, catalog, defaults, publisher, decoder, deadLetters, registry, Clock.systemUTC());
+                config, client, catalog, defaults, publisher, decoder, inbound, registry, Clock.systemUTC());
     }
 }

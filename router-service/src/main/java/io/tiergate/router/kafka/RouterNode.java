@@ -1,7 +1,6 @@
 package io.tiergate.router.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.InboundRecords;
@@ -57,7 +56,7 @@ public final class RouterNode implements AutoCloseable {
             DefaultRules.Table defaults,
             EventPublisher publisher,
             EventDecoder decoder,
-            DeadLetters deadLetters,
+            InboundRecords inbound,
             MeterRegistry registry,
             Clock clock) {
         this.config = config;
@@ -90,7 +89,6 @@ public final class RouterNode implements AutoCloseable {
                 config.reservationTimeout(),
                 config.pollTimeout(),
                 clock);
-        InboundRecords inbound = new InboundRecords(decoder, deadLetters);
         this.decider = new DeciderLoop(
                 client,
                 config,
@@ -100,8 +98,8 @@ public final class RouterNode implements AutoCloseable {
                 new AuditScan(client, decoder, id + "-audit-scan"),
                 clock,
                 id + "-decider");
-        this.releaser =
-                new DeferredReleaser(client, config, decoder, deadLetters, sink, budgets, clock, id + "-deferred");
+        this.releaser = new DeferredReleaser(
+                client, config, decoder, inbound.deadLetters(), sink, budgets, clock, id + "-deferred");
     }
 
     /** Reads the state topics to their end, then starts deciding and releasing. */
