@@ -20,7 +20,7 @@ final class BirthDates {
 
     private static final Pattern KEYWORD = Pattern.compile(
             "(?i)(?<!\\p{L})(?:d\\.?o\\.?b\\.?|date\\s+of\\s+birth|birth\\s?date|birthday|born(?:\\s+on)?|"
-                    + "geb\\.|geboren(?:\\s+am)?|geburtsdatum|geburtstag|date\\s+de\\s+naissance|née?\\s+le|"
+                    + "geb\\.|geboren(?:\\s+am)?|geburts\\s?datum|geburtstag|date\\s+de\\s+naissance|née?\\s+le|né\\(e\\)\\s+le|"
                     + "fecha\\s+de\\s+nacimiento|f\\.\\s?nac\\.?|nacid[oa]\\s+el|data\\s+di\\s+nascita|nat[oa]\\s+il|"
                     + "geboortedatum|geboren\\s+op|data\\s+de\\s+nascimento|nascid[oa]\\s+em|生年月日|जन्म\\s+तिथि|"
                     + "ur\\.|urodzon[ya]|data\\s+urodzenia|doğum\\s+tarihi|doğum\\s+günü|doğdu|d\\.\\s?tarihi|"
@@ -55,7 +55,8 @@ final class BirthDates {
                     + "customer|client|applicant|member|student|pupil|candidate|claimant|insured|policy\\s?holder|passenger|"
                     + "guest|tenant|resident|beneficiary|account\\s?holder|cardholder|mitarbeiter(?:in)?|kunde|kundin|"
                     + "versicherte[rn]?|vorname|nachname|nom|prénom|nombre|apellidos?|nome|cognome|naam|voornaam|achternaam|"
-                    + "paciente|empleado|dipendente|salarié|salariée|employé|employée)(?-i)[\"']?(?:\\s{0,2}[:=\\-–]\\s{0,2}|\\s)[\"']?\\p{Lu}[\\p{L}'’-]+"
+                    + "paciente|empleado|dipendente|salarié|salariée|employé|employée|bénéficiaire|titulaire|assurée?|"
+                    + "titular|beneficiario|beneficiaria|begünstigte[rn]?)(?-i)[\"']?(?:\\s{0,2}[:=\\-–]\\s{0,2}|\\s{1,3})[\"']?\\p{Lu}[\\p{L}'’-]+"
                     // kinship and self-introduction: "my son Liam", "I'm Tomasz", "je m'appelle Léa"
                     + "|(?i)(?<!\\p{L})(?:son|daughter|wife|husband|partner|mother|father|mum|mom|dad|brother|sister|child|baby|"
                     + "grandson|granddaughter|grandmother|grandfather|nephew|niece|sohn|tochter|frau|mann|mutter|vater|fils|fille|"
@@ -64,17 +65,18 @@ final class BirthDates {
     private static final Pattern TITLED_NAME = Pattern.compile(
             "(?<!\\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\\.ra|Dhr|Mevr|Shri|Smt)\\.?\\s{1,2}\\p{Lu}[\\p{L}'’-]+");
 
-    /** Two or three capitalised words, or "SURNAME, Given". */
+    /** Two or three capitalised words on one line (a city above a label is not a name), or "SURNAME, Given". */
     private static final Pattern CAPITALISED = Pattern.compile(
-            "(?<!\\p{L})(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}\\p{Ll}+)?)(?:\\s(?:(?:van|von|de|da|del|der|di|le|la|du|dos|bin|al)\\s)?(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}\\p{Ll}+)?)){1,2}(?!\\p{L})"
+            "(?<!\\p{L})(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}\\p{Ll}+)?)(?:[ \\u00A0](?:(?:van|von|de|da|del|der|di|le|la|du|dos|bin|al)[ \\u00A0])?(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}\\p{Ll}+)?)){1,2}(?!\\p{L})"
                     + "|(?<!\\p{L})\\p{Lu}{2,}(?:-\\p{Lu}{2,})?,\\s?\\p{Lu}\\p{Ll}+");
 
     private static final Set<String> PARTICLES =
             Set.of("van", "von", "de", "da", "del", "der", "di", "le", "la", "du", "dos", "bin", "al");
 
     /** Placeholder names: not a person. */
-    private static final Pattern PLACEHOLDER_NAME =
-            Pattern.compile("(?i)\\b(?:doe|mustermann|musterfrau|dupont-exemple|nachname|lastname|surname)\\b");
+    private static final Pattern PLACEHOLDER_NAME = Pattern.compile(
+            "(?iu)(?<!\\p{L})(?:doe|mustermann|musterfrau|dupont-exemple|nachname|lastname|surname|juan\\s+p[ée]rez|"
+                    + "mario\\s+rossi|jan\\s+kowalski|jean\\s+dupont|fulano|beltrano|erika|jan\\s+jansen|山田\\s?太郎)(?!\\p{L})");
 
     /** Capitalised words that are not names (sentence starts, form labels, places, organisations, months). */
     private static final Set<String> NOT_NAMES = Set.copyOf(java.util.List.of(

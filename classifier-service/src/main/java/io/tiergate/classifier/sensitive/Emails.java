@@ -110,6 +110,19 @@ final class Emails {
             "a",
             "x");
     /** Role and team mailboxes: they reach a function, not a person (personal data is a person's address). */
+    /** "Example" in the languages of the prompts, as a part of a domain label. */
+    private static final Set<String> EXAMPLE_WORDS = Set.of(
+            "example",
+            "beispiel",
+            "esempio",
+            "ejemplo",
+            "exemple",
+            "exemplo",
+            "voorbeeld",
+            "przyklad",
+            "muster",
+            "sample");
+
     private static final Set<String> ROLE_LOCALS = Set.of(
             // the same functions in German, French, Spanish, Italian, Portuguese, Dutch, Polish, Swedish
             "buchhaltung",
@@ -173,6 +186,15 @@ final class Emails {
             "sprzedaz",
             "kundtjanst",
             "ekonomi",
+            "lohn",
+            "gehalt",
+            "personalabteilung",
+            "protocollo",
+            "segreteria",
+            "anagrafe",
+            "tributi",
+            "suap",
+            "pec",
             "billing",
             "accounts",
             "accounts-payable",
@@ -319,6 +341,11 @@ final class Emails {
         for (int i = 0; i < labels.length - 1; i++) {
             if (labels[i].equals("example") || labels[i].startsWith("your")) {
                 return true;
+            }
+            for (String part : labels[i].split("-")) {
+                if (EXAMPLE_WORDS.contains(part)) {
+                    return true; // comune-esempio.it, firma-beispiel.de
+                }
             }
         }
         return PLACEHOLDER_LOCALS.contains(local)

@@ -71,7 +71,7 @@ final class NationalIds {
     private static final Pattern ES_DNI =
             Pattern.compile("(?=\\d)(?<![A-Za-z0-9.-])(\\d{2}\\.?\\d{3}\\.?\\d{3})[- ]?([A-Z])(?![A-Za-z0-9])");
     private static final Pattern ES_NIE =
-            Pattern.compile("(?=[XYZ])(?<![A-Za-z0-9])([XYZ])-?(\\d{7})[- ]?([A-Z])(?![A-Za-z0-9])");
+            Pattern.compile("(?=[XYZ])(?<![A-Za-z0-9])([XYZ])[- ]?(\\d{7})[- ]?([A-Z])(?![A-Za-z0-9])");
 
     static boolean spanishId(String text, Clusters clusters) {
         return clusters.any(

@@ -294,7 +294,16 @@ final class Phones {
             "members",
             "policies",
             "claims",
-            "accounts");
+            "accounts",
+            "bankgiro",
+            "plusgiro",
+            "org",
+            "orgnr",
+            "polis",
+            "vorgang",
+            "aktenzeichen",
+            "kundennr",
+            "kontonr");
 
     private static final Pattern UNIT_AFTER = Pattern.compile(
             "(?i)^[ \\u00A0]?(?:%|‰|€|\\$|£|¥|₹|usd|eur|gbp|chf|jpy|inr|brl|mxn|aud|ms|µs|us|ns|sec|secs|seconds|s|min|mins|"
@@ -407,7 +416,7 @@ final class Phones {
         }
         if (!plus
                 && (!phoneWord || otherWordCloser(text, start, end))
-                && (Words.anyIn(text, start - 32, start, OTHER_NUMBER_WORDS)
+                && (Words.anyIn(text, start - 32, start, Phones::otherNumberWord, false)
                         || Words.markIn(text, start - 32, start, "#", "№", "n°", "nº"))) {
             return false;
         }
@@ -462,11 +471,56 @@ final class Phones {
      * number names it; a phone word further back, and none just after, talks about something else.
      */
     private static boolean otherWordCloser(String text, int start, int end) {
-        int other = Words.lastIn(text, start - 32, start, OTHER_NUMBER_WORDS);
+        int other = Words.lastIn(text, start - 32, start, Phones::otherNumberWord);
+        int phone = Words.lastIn(text, start - 40, start, PHONE_WORDS);
         return other >= 0
-                && other > Words.lastIn(text, start - 40, start, PHONE_WORDS)
+                && other > phone
+                && (phone < 0 || other - phone > 12) // "Tel.-Nr.": one label, a phone's
                 && !Words.anyIn(text, end, end + 16, PHONE_WORDS)
                 && !Words.markIn(text, start - 40, end + 16, PHONE_MARKS);
+    }
+
+    /** Endings of labels that name a number: Polisnummer, Vorgangsnummer, Steuernummer, Versicherungsschein-Nr. */
+    private static final List<String> NUMBER_LABEL_ENDINGS =
+            List.of("nummer", "nummern", "numer", "numero", "número", "numéro", "nr");
+
+    /** Starts of the labels that name a phone number: Telefonnummer, Handynummer, Rufnummer, Tel.-Nr. */
+    private static final List<String> PHONE_LABEL_STARTS = List.of(
+            "tel",
+            "phone",
+            "handy",
+            "mobil",
+            "mobiel",
+            "ruf",
+            "fax",
+            "notruf",
+            "durchwahl",
+            "festnetz",
+            "kontakt",
+            "cell",
+            "gsm",
+            "whatsapp");
+
+    /**
+     * A word (lower case) that says the number after it is not a phone number: one of {@link
+     * #OTHER_NUMBER_WORDS}, or a label ending in "nummer"/"Nr." whose first part is not a phone word
+     * ("Polisnummer: 355.587.546", "Versicherungsschein-Nr. 999-6061891-9"; not "Telefonnummer"), or a
+     * bare "Nr." (in "Tel.-Nr." the phone word right before it wins, see {@link #otherWordCloser}).
+     */
+    private static boolean otherNumberWord(String word) {
+        if (OTHER_NUMBER_WORDS.contains(word)) {
+            return true;
+        }
+        for (String ending : NUMBER_LABEL_ENDINGS) {
+            if (word.endsWith(ending)) {
+                String head = word.substring(0, word.length() - ending.length());
+                if (head.isEmpty()) {
+                    return ending.equals("nr"); // "Tel.-Nr." is told apart by otherWordCloser
+                }
+                return head.length() >= 3 && PHONE_LABEL_STARTS.stream().noneMatch(head::startsWith);
+            }
+        }
+        return false;
     }
 
     /** "like" or "such as" right before a number: an illustration of a format. */
@@ -594,12 +648,13 @@ final class Phones {
     }
 
     private static boolean hasSeparator(String candidate) {
-        String inner = candidate.length() > 2
-                        && candidate.charAt(0) == '('
-                        && candidate.charAt(candidate.length() - 1) == ')'
-                        && candidate.indexOf('(', 1) < 0
-                ? candidate.substring(1, candidate.length() - 1) // "(2025060401)": a bare run in parentheses
-                : candidate;
+        String inner = candidate;
+        if (inner.endsWith(")") && inner.indexOf('(') <= 0) {
+            inner = inner.substring(0, inner.length() - 1); // "(run 9418827364)": the sentence's parenthesis
+        }
+        if (inner.startsWith("(") && inner.indexOf(')') < 0) {
+            inner = inner.substring(1); // "(2025060401)": a bare run in parentheses
+        }
         for (int i = 0; i < inner.length(); i++) {
             char c = inner.charAt(i);
             if (c < '0' || c > '9') {

@@ -183,9 +183,12 @@ final class Secrets {
         return Words.containsAny(lower, CREDENTIAL_HINTS);
     }
 
-    /** scheme://user:password@host — any scheme (postgres, mongodb+srv, redis, amqp, https, ftp, …). */
+    /**
+     * scheme://user:password@host — any scheme (postgres, mongodb+srv, redis, amqp, https, ftp, …); the
+     * password runs to the last {@code @} before the host, so one with an {@code @} in it is read whole.
+     */
     private static final Pattern URL_USERINFO = Pattern.compile(
-            "(?i)(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}://([^\\s:/?#@\"'<>\\[\\]]{0,128}):([^\\s/?@\"'<>]{1,256})@(?=[A-Za-z0-9\\[._-])");
+            "(?i)(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}://([^\\s:/?#@\"'<>\\[\\]]{0,128}):([^\\s/?\"'<>]{1,256})@(?=[A-Za-z0-9\\[._-])");
 
     /** Oracle thin: jdbc:oracle:thin:user/password@host. */
     private static final Pattern ORACLE =
@@ -842,11 +845,15 @@ final class Secrets {
     /**
      * "ho cambiato la password dell'account amministratore: ora è mK9#vL2qPz!e8Rt": a password word,
      * then within 100 characters a token no prose contains: 10+ characters with lower case, upper case,
-     * digits and symbols, not a placeholder.
+     * digits and symbols, not a placeholder; or 12+ characters of three classes that look generated
+     * ("mot de passe 4YBfQJnqDdKOWxo"); or a generated passphrase ({@link #PASSPHRASE}).
      */
     private static boolean passwordInProse(String text, String lower) {
         for (int at : Words.positions(lower, PASSWORD_WORDS, 256)) {
             int end = Math.min(text.length(), at + 100);
+            while (end < text.length() && end < at + 400 && !Character.isWhitespace(text.charAt(end))) {
+                end++; // a token cut by the window is read whole (an ssh key's body is no password)
+            }
             for (String token : text.substring(at, end).split("[\\s,;\"'`()<>\\[\\]{}]+")) {
                 String t = token;
                 while (!t.isEmpty()
@@ -854,19 +861,53 @@ final class Secrets {
                         && Values.classes(t.substring(0, t.length() - 1)) >= 4) {
                     t = t.substring(0, t.length() - 1); // a sentence's full stop after the value
                 }
-                if (t.length() >= 10
-                        && t.length() <= 64
-                        && Values.classes(t) >= 4
-                        && !Values.placeholder(t)
-                        && t.indexOf('/') < 0
-                        && t.indexOf('=') < 0
-                        && !t.contains("://")) {
+                if (t.length() > 64 || t.indexOf('/') >= 0 || t.indexOf('=') >= 0 || t.contains("://")) {
+                    continue;
+                }
+                if ((t.length() >= 10 && Values.classes(t) >= 4 && !Values.placeholder(t))
+                        || generatedAlphanumeric(t)
+                        || PASSPHRASE.matcher(t).matches()) {
                     return true;
                 }
             }
         }
         return false;
     }
+
+    private static final Pattern ALPHANUMERIC_12 = Pattern.compile("[A-Za-z0-9]{12,64}");
+
+    /** "4YBfQJnqDdKOWxo": 12+ letters and digits, both cases and a digit, random-looking. */
+    private static boolean generatedAlphanumeric(String t) {
+        if (!ALPHANUMERIC_12.matcher(t).matches() || Values.classes(t) < 3) {
+            return false;
+        }
+        long digits = t.chars().filter(Character::isDigit).count();
+        if (digits == 0) {
+            return false;
+        }
+        int letters = 0;
+        int caseChanges = 0;
+        int previous = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (Character.isLetter(c)) {
+                letters++;
+                int kind = Character.isUpperCase(c) ? 1 : 2;
+                caseChanges += previous != 0 && kind != previous ? 1 : 0;
+                previous = kind;
+            }
+        }
+        // case flips every few letters ("4YBfQJnqDdKOWxo"), or the detector's random-value rule
+        return (caseChanges * 3 >= letters && Values.entropy(t) >= 3.0) || Values.randomSecret(t, 12);
+    }
+
+    /**
+     * A generated passphrase: three or more words of four or more letters joined by hyphens and a
+     * number ({@code nordlicht-lavanda-marea-73}), or four or more such words; read only after
+     * a password word, so a resource name ({@code kv-prod-weu-01}) elsewhere is not one.
+     */
+    private static final Pattern PASSPHRASE =
+            Pattern.compile("(?u)(?:\\p{L}{4,}-){2,}\\p{L}{4,}-?\\d{1,4}|(?:\\p{L}{4,}-){3,}\\p{L}{4,}");
 
     /** indexOf that looks at most {@code limit} characters ahead: a value never runs past that. */
     private static int indexWithin(String text, String what, int from, int limit) {

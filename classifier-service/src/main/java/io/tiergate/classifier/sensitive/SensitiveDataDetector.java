@@ -31,27 +31,32 @@ public final class SensitiveDataDetector {
         if (text == null || text.isEmpty()) {
             return EnumSet.noneOf(SensitiveKind.class);
         }
-        EnumSet<SensitiveKind> kinds = scan(text);
+        EnumSet<SensitiveKind> kinds = scan(text, false);
         String decoded = UrlEncoding.decode(text); // "email=aino%40elisa.fi&phone=040+718+2244"
         if (decoded != null) {
-            kinds.addAll(scan(decoded));
+            kinds.addAll(scan(decoded, false));
+        }
+        String joined = ScannedLayout.join(decoded != null ? decoded : text); // "DE31 5008 6591\n9905 7098 52"
+        if (joined != null) {
+            kinds.addAll(scan(joined, true));
         }
         return kinds;
     }
 
-    private EnumSet<SensitiveKind> scan(String text) {
+    /** {@code numbersOnly}: the checksum-validated numbers alone (a text re-joined by {@link ScannedLayout}). */
+    private EnumSet<SensitiveKind> scan(String text, boolean numbersOnly) {
         EnumSet<SensitiveKind> kinds = EnumSet.noneOf(SensitiveKind.class);
         // cheap pre-checks keep the common prompt (no '@', few digits, no key prefix) at a few microseconds
         int digits = Phones.countDigits(text);
         String lower = Words.lower(text);
         Clusters clusters = Clusters.of(text);
-        if (Emails.find(text, lower)) {
+        if (!numbersOnly && Emails.find(text, lower)) {
             kinds.add(SensitiveKind.EMAIL);
         }
-        if (digits >= 7 && Phones.find(text, clusters)) {
+        if (!numbersOnly && digits >= 7 && Phones.find(text, clusters)) {
             kinds.add(SensitiveKind.PHONE);
         }
-        if (digits >= 4 && BirthDates.find(text, lower)) {
+        if (!numbersOnly && digits >= 4 && BirthDates.find(text, lower)) {
             kinds.add(SensitiveKind.DATE_OF_BIRTH);
         }
         if (digits >= 2 && hasIban(text)) {
@@ -77,6 +82,9 @@ public final class SensitiveDataDetector {
         }
         if (digits >= 12 && NationalIds.aadhaar(text, clusters)) {
             kinds.add(SensitiveKind.IN_AADHAAR);
+        }
+        if (numbersOnly) {
+            return kinds;
         }
         if ((Secrets.hasProviderHint(text) && Secrets.hasProviderKey(text)) || Secrets.hasAwsSecret(text, lower)) {
             kinds.add(SensitiveKind.API_KEY);

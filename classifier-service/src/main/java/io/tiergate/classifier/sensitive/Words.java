@@ -22,6 +22,12 @@ final class Words {
      * host name or an identifier (the "example" of jane@example.org, of test_user) do not count.
      */
     static boolean anyIn(String text, int from, int to, Set<String> words, boolean standalone) {
+        return anyIn(text, from, to, words::contains, standalone);
+    }
+
+    /** As {@link #anyIn(String, int, int, Set, boolean)}, for words that {@code isWord} accepts (lower case). */
+    static boolean anyIn(
+            String text, int from, int to, java.util.function.Predicate<String> isWord, boolean standalone) {
         int f = Math.max(0, from);
         int t = Math.min(text.length(), to);
         while (f > 0
@@ -46,7 +52,7 @@ final class Words {
             }
             if (e - s <= 24
                     && (!standalone || standalone(text, s, e))
-                    && words.contains(text.substring(s, e).toLowerCase(Locale.ROOT))) {
+                    && isWord.test(text.substring(s, e).toLowerCase(Locale.ROOT))) {
                 return true;
             }
         }
@@ -55,6 +61,11 @@ final class Words {
 
     /** The start of the last word of {@code words} (lower case) in {@code [from, to)}, or -1. */
     static int lastIn(String text, int from, int to, Set<String> words) {
+        return lastIn(text, from, to, words::contains);
+    }
+
+    /** As {@link #lastIn(String, int, int, Set)}, for words that {@code isWord} accepts (lower case). */
+    static int lastIn(String text, int from, int to, java.util.function.Predicate<String> isWord) {
         int f = Math.max(0, from);
         int i = Math.min(text.length(), to);
         while (i > f) {
@@ -66,7 +77,7 @@ final class Words {
             while (i > 0 && Character.isLetter(text.charAt(i - 1))) {
                 i--;
             }
-            if (e - i <= 24 && words.contains(text.substring(i, e).toLowerCase(Locale.ROOT))) {
+            if (e - i <= 24 && isWord.test(text.substring(i, e).toLowerCase(Locale.ROOT))) {
                 return i;
             }
         }
