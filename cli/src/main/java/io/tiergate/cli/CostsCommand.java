@@ -19,12 +19,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code costs tail|export}: the analysts' view of spend. */
+/** {@code costs tail|export|reconcile}: the analysts' view of spend. */
 @Command(
         name = "costs",
         mixinStandardHelpOptions = true,
-        description = "Cost windows: follow them, or export them as CSV.",
-        subcommands = {CostsCommand.Tail.class, CostsCommand.Export.class})
+        description =
+                "Cost windows: follow them, export them as CSV, or reconcile the ledger with a provider's usage export.",
+        subcommands = {CostsCommand.Tail.class, CostsCommand.Export.class, ReconcileCommand.class})
 public class CostsCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -16,7 +16,8 @@ class CostsCommandTest {
         assertThat(Cli.run("costs").succeeds().out())
                 .startsWith("Usage: tiergate costs")
                 .contains("tail")
-                .contains("export");
+                .contains("export")
+                .contains("reconcile");
     }
 
     @Test
@@ -101,5 +102,79 @@ class CostsCommandTest {
                         "http://127.0.0.1:1")
                 .failsWith("Invalid value for option '--to': 2026-11-01 is before --from 2026-11-30");
         assertThat(run.err()).contains("Usage: tiergate costs export");
+    }
+
+    @Test
+    void reconcileEveryOption() {
+        ReconcileCommand reconcile = Cli.parse(
+                ReconcileCommand.class,
+                "costs",
+                "reconcile",
+                "--invoice",
+                "usage.csv",
+                "--format",
+                "Anthropic",
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-11-30",
+                "--provider",
+                "all",
+                "--model-map",
+                "claude-x=anthropic/claude-sonnet-4.6",
+                "--model-map",
+                "gpt-y=openai/gpt-4.1",
+                "--price-table",
+                "prices.json",
+                "--csv",
+                "--timeout-seconds",
+                "5");
+        assertThat(reconcile.invoice).isEqualTo(Path.of("usage.csv"));
+        assertThat(reconcile.format).isEqualTo(io.tiergate.cli.reconcile.InvoiceFormat.ANTHROPIC);
+        assertThat(reconcile.from).isEqualTo(LocalDate.of(2026, 11, 1));
+        assertThat(reconcile.to).isEqualTo(LocalDate.of(2026, 11, 30));
+        assertThat(reconcile.provider).isEqualTo("all");
+        assertThat(reconcile.modelMap)
+                .containsExactly(
+                        java.util.Map.entry("claude-x", "anthropic/claude-sonnet-4.6"),
+                        java.util.Map.entry("gpt-y", "openai/gpt-4.1"));
+        assertThat(reconcile.priceTable).isEqualTo(Path.of("prices.json"));
+        assertThat(reconcile.csv).isTrue();
+        assertThat(reconcile.timeoutSeconds).isEqualTo(5);
+    }
+
+    @Test
+    void reconcileDefaultsTakeFormatDaysAndProviderFromTheExport() {
+        ReconcileCommand reconcile = Cli.parse(ReconcileCommand.class, "costs", "reconcile", "--invoice", "usage.csv");
+        assertThat(reconcile.format).isNull();
+        assertThat(reconcile.from).isNull();
+        assertThat(reconcile.to).isNull();
+        assertThat(reconcile.provider).isNull();
+        assertThat(reconcile.modelMap).isEmpty();
+        assertThat(reconcile.csv).isFalse();
+        assertThat(reconcile.timeoutSeconds).isEqualTo(60);
+    }
+
+    @Test
+    void reconcileNamesAnUnknownFormat() {
+        Cli.run("costs", "reconcile", "--invoice", "usage.csv", "--format", "azure")
+                .failsWith("Invalid value for option '--format': 'azure' is not one of openai, anthropic, openrouter");
+    }
+
+    @Test
+    void reconcileNeedsAnInvoice() {
+        Cli.run("costs", "reconcile").failsWith("Missing required option: '--invoice=FILE'");
+    }
+
+    @Test
+    void reconcileRefusesAnEndBeforeTheStartBeforeReadingAnything() {
+        Cli.run("costs", "reconcile", "--invoice", "missing.csv", "--from", "2026-11-30", "--to", "2026-11-01")
+                .failsWith("Invalid value for option '--to': 2026-11-01 is before --from 2026-11-30");
+    }
+
+    @Test
+    void reconcileNamesAnInvoiceThatDoesNotExist() {
+        Cli.run("costs", "reconcile", "--invoice", "no-such-usage.csv", "--bootstrap", "127.0.0.1:1")
+                .failsWith("tiergate: no-such-usage.csv:1:1: no such file");
     }
 }

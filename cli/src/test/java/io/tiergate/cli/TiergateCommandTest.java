@@ -37,7 +37,8 @@ class TiergateCommandTest {
                 "budget rm",
                 "costs",
                 "costs tail",
-                "costs export");
+                "costs export",
+                "costs reconcile");
     }
 
     @Test
@@ -108,7 +109,8 @@ class TiergateCommandTest {
             "rules set", List.of("IMPLEMENTATION", "--tier", "CLOUD", "--model", "anthropic/claude-haiku-4.5"),
             "budget set", List.of("team-a"),
             "budget rm", List.of("team-a"),
-            "costs export", List.of("--from", "2026-11-01", "--to", "2026-11-30"));
+            "costs export", List.of("--from", "2026-11-01", "--to", "2026-11-30"),
+            "costs reconcile", List.of("--invoice", "usage.csv"));
 
     @ParameterizedTest(name = "tiergate {0} --no-such-option")
     @MethodSource("commands")
@@ -135,7 +137,8 @@ class TiergateCommandTest {
                 Arguments.of("rules set IMPLEMENTATION --tier CLOUD", "Missing required option: '--model=<model>'"),
                 Arguments.of("budget set", "Missing required parameter: '<scope>'"),
                 Arguments.of("budget rm", "Missing required parameter: '<scope>'"),
-                Arguments.of("costs export", "Missing required options: '--from=<from>', '--to=<to>'"));
+                Arguments.of("costs export", "Missing required options: '--from=<from>', '--to=<to>'"),
+                Arguments.of("costs reconcile", "Missing required option: '--invoice=FILE'"));
     }
 
     @Test

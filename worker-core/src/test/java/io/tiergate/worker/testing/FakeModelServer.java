@@ -73,6 +73,7 @@ public final class FakeModelServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile InvoiceRecorder invoice;
 
     public FakeModelServer() {
         try {
@@ -100,6 +101,12 @@ public final class FakeModelServer implements AutoCloseable {
 
     public List<Received> received() {
         return new ArrayList<>(received);
+    }
+
+    /** Charges every successful reply with usage to {@code recorder} (see {@link InvoiceRecorder}). */
+    public FakeModelServer invoicing(InvoiceRecorder recorder) {
+        this.invoice = recorder;
+        return this;
     }
 
     /** The most requests the server was working on at the same time. */
@@ -131,6 +138,10 @@ public final class FakeModelServer implements AutoCloseable {
             Reply reply = route != null
                     ? route.apply(request)
                     : Reply.json(404, "{\"error\":\"no route " + request.method() + " " + request.path() + "\"}");
+            InvoiceRecorder recorder = invoice;
+            if (recorder != null) { // charged when served, whether or not the client reads it all
+                recorder.served(reply.status(), reply.contentType(), String.join("", reply.lines()));
+            }
             send(exchange, reply);
         } finally {
             inFlight.decrementAndGet();

@@ -89,6 +89,7 @@ public final class FakeProvider implements AutoCloseable {
     private final HttpServer server;
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private volatile InvoiceRecorder invoice;
     private volatile Function<Received, Reply> otherwise = r -> Reply.body(500, "text/plain", "no reply scripted");
 
     public FakeProvider() {
@@ -133,6 +134,12 @@ public final class FakeProvider implements AutoCloseable {
         return this;
     }
 
+    /** Charges every successful reply with usage to {@code recorder} (see {@link InvoiceRecorder}). */
+    public FakeProvider invoicing(InvoiceRecorder recorder) {
+        this.invoice = recorder;
+        return this;
+    }
+
     public List<Received> received() {
         synchronized (received) {
             return List.copyOf(received);
@@ -151,6 +158,13 @@ public final class FakeProvider implements AutoCloseable {
         Reply reply = script.poll();
         if (reply == null) {
             reply = otherwise.apply(request);
+        }
+        InvoiceRecorder recorder = invoice;
+        if (recorder != null) { // charged when served, whether or not the client reads it all
+            recorder.served(
+                    reply.status,
+                    reply.headers.getOrDefault("content-type", ""),
+                    new String(reply.body, StandardCharsets.UTF_8));
         }
         try {
             if (!reply.delay.isZero()) {
