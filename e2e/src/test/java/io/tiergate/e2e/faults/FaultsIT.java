@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -252,6 +253,16 @@ class FaultsIT {
         sendRequest(expected, p + "empty-prompt", "", "prompt is empty");
         sendRequest(expected, p + "blank-prompt", " \n\t ", "prompt is empty");
         sendRequest(expected, p + "oversize-prompt", "lorem ipsum dolor sit amet ".repeat(10_000), "prompt too large");
+        send(
+                expected,
+                Topics.INFERENCE_REQUESTS,
+                p + "one-megabyte-attributes",
+                upstream.encode(
+                        Topics.INFERENCE_REQUESTS,
+                        Upstream.request(p + "one-megabyte-attributes", "Summarize the release notes.", "bad")
+                                .setAttributes(Map.of("blob", "x".repeat(1_000_000)))
+                                .build()),
+                "can travel through the pipeline");
         sendRequest(
                 expected,
                 p + "control-characters",
@@ -360,6 +371,35 @@ class FaultsIT {
                     .isEqualTo(e.getValue().topic().name());
         }
 
+        // every dead-lettered request is answered: one REJECTED result, under its request id
+        Set<String> owed = expected.entrySet().stream()
+                .filter(e -> ANSWERED_TOPICS.contains(e.getValue().topic().name()))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Map<String, List<InferenceResult>> answers = new TreeMap<>();
+        await("a REJECTED result for every dead-lettered request")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    answers.clear();
+                    for (var r : scan.decoded(Topics.INFERENCE_RESULTS, Isolation.READ_COMMITTED)) {
+                        if (r.value().isPresent() && owed.contains(r.key())) {
+                            answers.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                                    .add(r.value().get());
+                        }
+                    }
+                    return answers.keySet().equals(owed);
+                });
+        NUMBERS.put("badInput.answeredRejected", answers.size());
+        answers.forEach((id, results) -> assertThat(results)
+                .as("results of " + id)
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
+                    assertThat(r.getErrorCode()).isIn("undecodable", "invalid_input");
+                    assertThat(r.getErrorMessage()).isNotBlank();
+                }));
+
         // still healthy, and still serving: good requests behind the bad ones get their results
         List<String> ids = IntStream.range(0, 6).mapToObj(i -> p + "good-" + i).toList();
         try (PipelineTracker tracker =
@@ -378,6 +418,13 @@ class FaultsIT {
             }
         }
     }
+
+    /** Topics keyed by request id whose dead-lettered records are owed a result. */
+    private static final Set<String> ANSWERED_TOPICS = Set.of(
+            Topics.INFERENCE_REQUESTS.name(),
+            Topics.INFERENCE_CLASSIFIED.name(),
+            Topics.TIER_LOCAL.name(),
+            Topics.TIER_CLOUD.name());
 
     private record Expected(Topic<?> topic, String reasonFragment) {}
 
