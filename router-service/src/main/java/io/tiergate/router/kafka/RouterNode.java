@@ -47,6 +47,7 @@ public final class RouterNode implements AutoCloseable {
     private final StateFeed feed;
     private final DeciderLoop decider;
     private final DeferredReleaser releaser;
+    private final KafkaClientSettings client;
     private Thread deciderThread;
     private Thread releaserThread;
 
@@ -100,12 +101,17 @@ public final class RouterNode implements AutoCloseable {
                 new AuditScan(client, decoder, id + "-audit-scan"),
                 clock,
                 id + "-decider");
-        this.releaser =
-                new DeferredReleaser(client, config, decoder, deadLetters, sink, budgets, clock, id + "-deferred");
+        this.client = client;
+        this.releaser = new DeferredReleaser(
+                client, config, decoder, deadLetters, sink, publisher, budgets, registry, clock, id + "-deferred");
     }
 
-    /** Reads the state topics to their end, then starts deciding and releasing. */
+    /**
+     * Makes inference.deferred keep its records long enough, reads the state topics to their end, then
+     * starts deciding and releasing.
+     */
     public void start() {
+        DeferredRetention.ensure(client, config.deferralLimits().requiredRetention());
         feed.start();
         try {
             if (!feed.awaitCaughtUp(config.startupTimeout())) {
