@@ -91,7 +91,8 @@ class TierPublisherTest {
     @Test
     void unreadableDeferralHeadersCountAsNeverDeferred() {
         assertThat(Deferral.of(null, null)).isEqualTo(Deferral.NONE);
-        assertThat(Deferral.of("x".getBytes(StandardCharsets.UTF_8), "-5".getBytes(StandardCharsets.UTF_8))).isEqualTo(Deferral.NONE);
+        assertThat(Deferral.of("x".getBytes(StandardCharsets.UTF_8), "-5".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(Deferral.NONE);
         assertThat(Deferral.NONE.firstDeferredAtOr(77)).isEqualTo(77);
     }
 
