@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import io.tiergate.platform.config.PropertyCheck;
 import io.tiergate.router.budget.Thresholds;
+import io.tiergate.router.defer.DeferralLimits;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -26,6 +27,10 @@ import java.util.Optional;
  * @param localAverageService average time the local model takes per queued request (queue wait = depth × this)
  * @param deferMinHold a deferred request is held at least this long (doubling with each re-deferral)...
  * @param deferMaxHold ...up to this
+ * @param deferMaxAge a request first deferred this long ago gets a REJECTED result ({@code DEFERRAL_EXPIRED});
+ *     inference.deferred keeps its records at least a month (the longest budget period) longer
+ * @param deferMaxBytes bytes of deferred records one releaser holds at most; a deferral beyond them gets
+ *     a REJECTED result ({@code DEFERRAL_BACKLOG_FULL})
  * @param defaultConserveThreshold CONSERVE threshold of budgets without a budget.config record
  * @param defaultCriticalThreshold CRITICAL_ONLY threshold of budgets without a budget.config record
  * @param pollTimeout the deciders' and releaser's poll timeout
@@ -45,6 +50,8 @@ public record RouterConfiguration(
         Duration localAverageService,
         Duration deferMinHold,
         Duration deferMaxHold,
+        Duration deferMaxAge,
+        long deferMaxBytes,
         double defaultConserveThreshold,
         double defaultCriticalThreshold,
         Duration pollTimeout,
@@ -65,6 +72,8 @@ public record RouterConfiguration(
             Duration.ofSeconds(10),
             Duration.ofSeconds(1),
             Duration.ofSeconds(60),
+            Duration.ofHours(24),
+            256L * 1024 * 1024,
             Thresholds.DEFAULT.conserve(),
             Thresholds.DEFAULT.critical(),
             Duration.ofMillis(100),
@@ -89,6 +98,8 @@ public record RouterConfiguration(
                     ">= " + check.key("defer-min-hold") + " (" + PropertyCheck.format(deferMinHold) + ")",
                     PropertyCheck.format(deferMaxHold));
         }
+        check.positive("defer-max-age", deferMaxAge);
+        check.positive("defer-max-bytes", deferMaxBytes);
         check.between("default-conserve-threshold", defaultConserveThreshold, 0, 1);
         check.between("default-critical-threshold", defaultCriticalThreshold, 0, 1);
         if (!(defaultConserveThreshold > 0 && defaultConserveThreshold <= defaultCriticalThreshold)) {
@@ -114,6 +125,8 @@ public record RouterConfiguration(
             Optional<Duration> localAverageService,
             Optional<Duration> deferMinHold,
             Optional<Duration> deferMaxHold,
+            Optional<Duration> deferMaxAge,
+            Optional<Long> deferMaxBytes,
             Optional<Double> defaultConserveThreshold,
             Optional<Double> defaultCriticalThreshold,
             Optional<Duration> pollTimeout,
@@ -131,12 +144,19 @@ public record RouterConfiguration(
                 localAverageService.orElse(d.localAverageService),
                 deferMinHold.orElse(d.deferMinHold),
                 deferMaxHold.orElse(d.deferMaxHold),
+                deferMaxAge.orElse(d.deferMaxAge),
+                deferMaxBytes.orElse(d.deferMaxBytes),
                 defaultConserveThreshold.orElse(d.defaultConserveThreshold),
                 defaultCriticalThreshold.orElse(d.defaultCriticalThreshold),
                 pollTimeout.orElse(d.pollTimeout),
                 maxPollRecords.orElse(d.maxPollRecords),
                 startupTimeout.orElse(d.startupTimeout),
                 PropertyCheck.text(rulesFile).orElse(d.rulesFile));
+    }
+
+    /** The bounds of deferral (docs/budgets.md, "Deferral"). */
+    public DeferralLimits deferralLimits() {
+        return new DeferralLimits(deferMaxAge, deferMaxBytes, deferMinHold, deferMaxHold);
     }
 
     /** The thresholds of budgets without a budget.config record. */

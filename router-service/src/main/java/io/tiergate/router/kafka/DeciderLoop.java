@@ -6,8 +6,8 @@ import io.tiergate.router.budget.BudgetGate;
 import io.tiergate.router.budget.ReservationLedger;
 import io.tiergate.router.config.RouterConfiguration;
 import io.tiergate.router.policy.Decision;
+import io.tiergate.router.route.Deferral;
 import io.tiergate.router.route.RoutingPipeline;
-import io.tiergate.router.route.TierPublisher;
 import io.tiergate.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,9 +148,10 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         try {
             for (ConsumerRecord<String, byte[]> record : records) {
-                int deferCount = TierPublisher.deferCount(header(record, TierPublisher.DEFER_COUNT_HEADER));
+                Deferral deferral = Deferral.of(
+                        header(record, Deferral.COUNT_HEADER), header(record, Deferral.FIRST_DEFERRED_AT_HEADER));
                 inbound.process(Topics.ROUTING_BY_COST_CENTER, record, classified -> {
-                    RoutingPipeline.Routed routed = pipeline.route(classified, record.partition(), deferCount);
+                    RoutingPipeline.Routed routed = pipeline.route(classified, record.partition(), deferral);
                     decided.add(routed.decision());
                     sends.addAll(routed.sends());
                 });

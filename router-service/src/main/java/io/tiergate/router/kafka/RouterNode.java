@@ -46,6 +46,7 @@ public final class RouterNode implements AutoCloseable {
     private final StateFeed feed;
     private final DeciderLoop decider;
     private final DeferredReleaser releaser;
+    private final KafkaClientSettings client;
     private Thread deciderThread;
     private Thread releaserThread;
 
@@ -98,12 +99,26 @@ public final class RouterNode implements AutoCloseable {
                 new AuditScan(client, decoder, id + "-audit-scan"),
                 clock,
                 id + "-decider");
+        this.client = client;
         this.releaser = new DeferredReleaser(
-                client, config, decoder, inbound.deadLetters(), sink, budgets, clock, id + "-deferred");
+                client,
+                config,
+                decoder,
+                inbound.deadLetters(),
+                sink,
+                publisher,
+                budgets,
+                registry,
+                clock,
+                id + "-deferred");
     }
 
-    /** Reads the state topics to their end, then starts deciding and releasing. */
+    /**
+     * Makes inference.deferred keep its records long enough, reads the state topics to their end, then
+     * starts deciding and releasing.
+     */
     public void start() {
+        DeferredRetention.ensure(client, config.deferralLimits().requiredRetention());
         feed.start();
         try {
             if (!feed.awaitCaughtUp(config.startupTimeout())) {

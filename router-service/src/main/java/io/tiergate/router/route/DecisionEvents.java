@@ -19,6 +19,12 @@ public final class DecisionEvents {
     /** InferenceResult.errorCode of a request rejected because its budget is exhausted. */
     public static final String BUDGET_EXHAUSTED = "BUDGET_EXHAUSTED";
 
+    /** InferenceResult.errorCode of a deferred request that stayed deferred longer than {@code defer-max-age}. */
+    public static final String DEFERRAL_EXPIRED = "DEFERRAL_EXPIRED";
+
+    /** InferenceResult.errorCode of a deferral refused because the releaser holds {@code defer-max-bytes}. */
+    public static final String DEFERRAL_BACKLOG_FULL = "DEFERRAL_BACKLOG_FULL";
+
     private DecisionEvents() {}
 
     /** The tier topic record: first attempt, nothing spent before it. */
@@ -62,6 +68,43 @@ public final class DecisionEvents {
                 .setLatencyMs(latencyMs)
                 .setTtftMs(null)
                 .setCompletedAt(decision.decidedAt())
+                .build();
+    }
+
+    /**
+     * The final result of a deferred request the deferral releaser gives up on (docs/budgets.md,
+     * "Deferral"): no model was called, nothing was spent.
+     *
+     * @param errorCode {@link #DEFERRAL_EXPIRED} or {@link #DEFERRAL_BACKLOG_FULL}
+     * @param message why, for a human: the bound, its property and the figures
+     * @param reason the short machine-readable reason ({@code deferral-expired:<scope>})
+     */
+    public static InferenceResult deferralRejected(
+            ClassifiedRequest classified, String errorCode, String message, String reason, Instant now) {
+        Instant created = classified.getRequest().getCreatedAt();
+        long latencyMs =
+                created == null ? 0 : Math.max(0, Duration.between(created, now).toMillis());
+        return InferenceResult.newBuilder()
+                .setRequestId(classified.getRequest().getRequestId())
+                .setCostCenter(classified.getRequest().getCostCenter())
+                .setTaskType(classified.getClassification().getTaskType())
+                .setStatus(ResultStatus.REJECTED)
+                .setTier(Tier.NONE)
+                .setModel("none")
+                .setCapabilityClass(CapabilityClass.UNKNOWN)
+                .setProvider("router")
+                .setSimulated(false)
+                .setOutput(null)
+                .setErrorCode(errorCode)
+                .setErrorMessage(message)
+                .setAttempts(0)
+                .setReasons(List.of(reason))
+                .setInputTokens(0)
+                .setOutputTokens(0)
+                .setTotalCostUsd(Money.ZERO)
+                .setLatencyMs(latencyMs)
+                .setTtftMs(null)
+                .setCompletedAt(now)
                 .build();
     }
 }

@@ -63,11 +63,20 @@ public final class RoutingPipeline {
      * @throws io.tiergate.platform.kafka.InvalidInputException for an invalid request or a refused cloud write
      */
     public Routed route(ClassifiedRequest classified, int partition, int deferCount) {
+        return route(classified, partition, new Deferral(deferCount, -1));
+    }
+
+    /**
+     * @param partition the routing.by-cost-center partition the request came from (owns its reservation)
+     * @param deferral the request's deferral history (from the released record's headers)
+     * @throws io.tiergate.platform.kafka.InvalidInputException for an invalid request or a refused cloud write
+     */
+    public Routed route(ClassifiedRequest classified, int partition, Deferral deferral) {
         long start = System.nanoTime();
         RequestValidator.validate(classified);
         Instant now = clock.instant();
         Decision decision = policy.decide(classified, rules.get(), budgets, capacity.apply(now.toEpochMilli()), now);
-        List<CompletableFuture<?>> sends = publisher.publish(decision, classified, deferCount);
+        List<CompletableFuture<?>> sends = publisher.publish(decision, classified, deferral);
         if (decision.cloud()) {
             budgets.ledger()
                     .reserve(

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 public final class TierPublisher {
 
     /** Header on inference.deferred / routing.by-cost-center records: how often the request was deferred. */
-    public static final String DEFER_COUNT_HEADER = "tiergate.router.defer-count";
+    public static final String DEFER_COUNT_HEADER = Deferral.COUNT_HEADER;
 
     private final EventSink sink;
 
@@ -29,6 +29,14 @@ public final class TierPublisher {
     }
 
     public List<CompletableFuture<?>> publish(Decision decision, ClassifiedRequest classified, int deferCount) {
+        return publish(decision, classified, new Deferral(deferCount, -1));
+    }
+
+    /**
+     * @param deferral the request's deferral history; a DEFER adds one deferral to it and keeps its
+     *     first deferral time (the maximum age counts from there)
+     */
+    public List<CompletableFuture<?>> publish(Decision decision, ClassifiedRequest classified, Deferral deferral) {
         RoutingDecision event = decision.toEvent();
         String key = decision.requestId();
         List<CompletableFuture<?>> sends = new ArrayList<>(2);
@@ -42,9 +50,8 @@ public final class TierPublisher {
                         Topics.INFERENCE_DEFERRED,
                         key,
                         classified,
-                        Map.of(
-                                DEFER_COUNT_HEADER,
-                                String.valueOf(deferCount + 1).getBytes(StandardCharsets.UTF_8))));
+                        deferral.deferredAgain(decision.decidedAt().toEpochMilli())
+                                .headers()));
             case REJECT ->
                 sends.add(sink.send(
                         Topics.INFERENCE_RESULTS, key, DecisionEvents.rejected(classified, decision), Map.of()));

@@ -38,6 +38,9 @@ class RouterConfigurationTest {
         assertThat(config.localAverageService()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.deferMinHold()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.deferMaxHold()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.deferMaxAge()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.deferMaxBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(config.deferralLimits().requiredRetention()).isEqualTo(Duration.ofDays(32));
         assertThat(config.defaultThresholds()).isEqualTo(new Thresholds(0.8, 0.95));
         assertThat(config.pollTimeout()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.maxPollRecords()).isEqualTo(500);
@@ -64,6 +67,19 @@ class RouterConfigurationTest {
         assertThatThrownBy(() -> start(Map.of("tiergate.router.defer-max-hold", "500ms")))
                 .hasMessageContaining(
                         "tiergate.router.defer-max-hold must be >= tiergate.router.defer-min-hold (1s), was 500ms");
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.defer-max-age", "0s")))
+                .hasMessageContaining("tiergate.router.defer-max-age must be > 0, was 0s");
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.defer-max-bytes", "-1")))
+                .hasMessageContaining("tiergate.router.defer-max-bytes must be > 0, was -1");
+    }
+
+    @Test
+    void theDeferralBoundsAreSetByTheirProperties() {
+        RouterConfiguration config =
+                start(Map.of("tiergate.router.defer-max-age", "3d", "tiergate.router.defer-max-bytes", "1048576"));
+        assertThat(config.deferralLimits().maxAge()).isEqualTo(Duration.ofDays(3));
+        assertThat(config.deferralLimits().maxBytes()).isEqualTo(1_048_576L);
+        assertThat(config.deferralLimits().requiredRetention()).isEqualTo(Duration.ofDays(34));
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,6 +72,28 @@ class TierPublisherTest {
         assertThat(recorded.sent().get(0).value()).isEqualTo(r);
         assertThat(TierPublisher.deferCount(recorded.sent().get(0).headers().get(TierPublisher.DEFER_COUNT_HEADER)))
                 .isEqualTo(3);
+    }
+
+    @Test
+    void aFirstDeferralRecordsItsTimeAndARedeferralKeepsIt() {
+        ClassifiedRequest r = req().id("d-2").type(TaskType.CODE_REVIEW).build();
+        Decision d = decide(r, fixedBudget(BudgetLevel.EXHAUSTED, OnExhausted.DEFER));
+        publisher.publish(d, r, Deferral.NONE);
+        publisher.publish(d, r, new Deferral(4, 1_234L));
+        var first = recorded.sent().get(0).headers();
+        var again = recorded.sent().get(2).headers();
+        assertThat(Deferral.of(first.get(Deferral.COUNT_HEADER), first.get(Deferral.FIRST_DEFERRED_AT_HEADER)))
+                .isEqualTo(new Deferral(1, d.decidedAt().toEpochMilli()));
+        assertThat(Deferral.of(again.get(Deferral.COUNT_HEADER), again.get(Deferral.FIRST_DEFERRED_AT_HEADER)))
+                .isEqualTo(new Deferral(5, 1_234L));
+    }
+
+    @Test
+    void unreadableDeferralHeadersCountAsNeverDeferred() {
+        assertThat(Deferral.of(null, null)).isEqualTo(Deferral.NONE);
+        assertThat(Deferral.of("x".getBytes(StandardCharsets.UTF_8), "-5".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(Deferral.NONE);
+        assertThat(Deferral.NONE.firstDeferredAtOr(77)).isEqualTo(77);
     }
 
     @Test
