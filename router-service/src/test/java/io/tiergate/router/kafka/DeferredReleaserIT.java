@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.RequestAnswers;
 import io.tiergate.router.Fixtures;
 import io.tiergate.router.config.RouterConfiguration;
 import io.tiergate.router.route.DecisionEvents;
@@ -187,7 +189,7 @@ class DeferredReleaserIT {
                 Fixtures.DEFAULTS,
                 publisher,
                 new EventDecoder(client),
-                deadLetters,
+                new InboundRecords(new EventDecoder(client), deadLetters, new RequestAnswers(publisher, client)),
                 meters,
                 clock);
         node.start();
