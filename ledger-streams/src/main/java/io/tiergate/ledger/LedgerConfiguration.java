@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param anomalyMinRateUsdPerHour below this last-hour spend no anomaly is raised (noise floor)
  * @param budgetIncludesLocalSpend whether local-tier (TCO) cost counts against budgets
  * @param maxLimitUsd limits above this are "absurd" and the config is rejected
+ * @param maxCostUsdPerEvent a cost event above this is "absurd" and goes to inference.costs.dlq
+ * @param maxTokensPerEvent a cost event with a token count above this goes to inference.costs.dlq
  * @param repriceFromPriceTable re-price costs priced from a price table from their tokens (replays
  *     after a price-table fix only)
  * @param priceTable the price-table file used for re-pricing; null: the one bundled with the schemas module
@@ -47,8 +49,16 @@ public record LedgerConfiguration(
         BigDecimal anomalyMinRateUsdPerHour,
         boolean budgetIncludesLocalSpend,
         BigDecimal maxLimitUsd,
+        BigDecimal maxCostUsdPerEvent,
+        long maxTokensPerEvent,
         boolean repriceFromPriceTable,
         @Nullable String priceTable) {
+
+    /**
+     * The largest amount an Avro {@code decimal(20, 9)} holds: a per-event maximum must stay far
+     * below it, since totals add many events.
+     */
+    public static final BigDecimal DECIMAL_20_9_MAX = new BigDecimal("99999999999.999999999");
 
     public static final String PREFIX = "tiergate.ledger";
 
@@ -65,6 +75,8 @@ public record LedgerConfiguration(
             new BigDecimal("0.01"),
             false,
             new BigDecimal("1000000000"),
+            new BigDecimal("10000"),
+            100_000_000L,
             false,
             null);
 
@@ -80,6 +92,14 @@ public record LedgerConfiguration(
         check.greaterThan("anomaly-factor", anomalyFactor, BigDecimal.ONE);
         check.notNegative("anomaly-min-rate-usd-per-hour", anomalyMinRateUsdPerHour);
         check.greaterThan("max-limit-usd", maxLimitUsd, BigDecimal.ZERO);
+        check.greaterThan("max-cost-usd-per-event", maxCostUsdPerEvent, BigDecimal.ZERO);
+        if (maxCostUsdPerEvent.compareTo(DECIMAL_20_9_MAX) > 0) {
+            throw check.invalid(
+                    "max-cost-usd-per-event",
+                    "<= " + DECIMAL_20_9_MAX.toPlainString() + " (decimal(20,9))",
+                    maxCostUsdPerEvent.toPlainString());
+        }
+        check.positive("max-tokens-per-event", maxTokensPerEvent);
     }
 
     /** Binds {@code tiergate.ledger.*}; what is not set comes from {@link #DEFAULTS}. */
@@ -96,6 +116,8 @@ public record LedgerConfiguration(
             Optional<BigDecimal> anomalyMinRateUsdPerHour,
             Optional<Boolean> budgetIncludesLocalSpend,
             Optional<BigDecimal> maxLimitUsd,
+            Optional<BigDecimal> maxCostUsdPerEvent,
+            Optional<Long> maxTokensPerEvent,
             Optional<Boolean> repriceFromPriceTable,
             Optional<String> priceTable) {
         LedgerConfiguration d = DEFAULTS;
@@ -111,6 +133,8 @@ public record LedgerConfiguration(
                 anomalyMinRateUsdPerHour.orElse(d.anomalyMinRateUsdPerHour),
                 budgetIncludesLocalSpend.orElse(d.budgetIncludesLocalSpend),
                 maxLimitUsd.orElse(d.maxLimitUsd),
+                maxCostUsdPerEvent.orElse(d.maxCostUsdPerEvent),
+                maxTokensPerEvent.orElse(d.maxTokensPerEvent),
                 repriceFromPriceTable.orElse(d.repriceFromPriceTable),
                 PropertyCheck.text(priceTable).orElse(d.priceTable));
     }
@@ -129,6 +153,8 @@ public record LedgerConfiguration(
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 false,
                 repriceFromPriceTable ? prices() : null);
     }

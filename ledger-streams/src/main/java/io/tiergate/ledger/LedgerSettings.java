@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param anomalyMinRateUsdPerHour below this last-hour spend no anomaly is raised (noise floor)
  * @param budgetIncludesLocalSpend whether local-tier (TCO) cost counts against budgets
  * @param maxLimitUsd limits above this are "absurd" and the config is rejected
+ * @param maxCostUsdPerEvent cost events above this are "absurd" and rejected to inference.costs.dlq
+ * @param maxTokensPerEvent cost events with a token count above this are rejected to inference.costs.dlq
  * @param inMemoryStores state stores in memory instead of RocksDB (still changelogged): for
  *     TopologyTestDriver tests, which flush every store after every record
  * @param repricing when not null, costs priced from a price table are re-priced from their tokens
@@ -38,6 +40,8 @@ public record LedgerSettings(
         BigDecimal anomalyMinRateUsdPerHour,
         boolean budgetIncludesLocalSpend,
         BigDecimal maxLimitUsd,
+        BigDecimal maxCostUsdPerEvent,
+        long maxTokensPerEvent,
         boolean inMemoryStores,
         PriceTable repricing) {
 
@@ -52,6 +56,7 @@ public record LedgerSettings(
         Objects.requireNonNull(anomalyFactor, "anomalyFactor");
         Objects.requireNonNull(anomalyMinRateUsdPerHour, "anomalyMinRateUsdPerHour");
         Objects.requireNonNull(maxLimitUsd, "maxLimitUsd");
+        Objects.requireNonNull(maxCostUsdPerEvent, "maxCostUsdPerEvent");
         if (windowGrace.isNegative()) {
             throw new IllegalArgumentException("windowGrace must not be negative");
         }
@@ -78,6 +83,8 @@ public record LedgerSettings(
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 repricing);
     }
@@ -95,6 +102,8 @@ public record LedgerSettings(
                 anomalyMinRateUsdPerHour,
                 include,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 repricing);
     }
@@ -112,6 +121,8 @@ public record LedgerSettings(
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemory,
                 repricing);
     }
@@ -129,6 +140,8 @@ public record LedgerSettings(
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 prices);
     }
@@ -146,6 +159,8 @@ public record LedgerSettings(
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 repricing);
     }
@@ -163,6 +178,8 @@ public record LedgerSettings(
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 repricing);
     }

@@ -97,7 +97,8 @@ public final class LedgerTopology {
 
         // 1. Cost events, decoded and checked. What cannot be counted goes to inference.costs.dlq
         //    with its original bytes and the reason; nothing is dropped silently.
-        CostEventValidator costRules = new CostEventValidator(settings.maxClockSkew());
+        CostEventValidator costRules = new CostEventValidator(
+                settings.maxClockSkew(), settings.maxCostUsdPerEvent(), settings.maxTokensPerEvent());
         Map<String, KStream<String, Decoded<CostEvent>>> costEvents = builder.stream(
                         Topics.INFERENCE_COSTS.name(),
                         Consumed.with(bytes, bytes).withName("read-inference-costs"))
