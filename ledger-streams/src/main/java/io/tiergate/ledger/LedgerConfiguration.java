@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param monthRetention how long monthly windows stay queryable
  * @param dedupeRetention how long a seen (requestId, attempt) is remembered (event time)
  * @param statusInterval wall-clock interval of budget.status emission while spend changes
+ * @param heartbeatInterval every scope with a budget is published at least this often, changed or not
  * @param maxClockSkew cost events dated further than this into the future are rejected
  * @param anomalyFactor k: anomaly when the last hour's spend exceeds k × the trailing hourly average
  * @param anomalyMinRateUsdPerHour below this last-hour spend no anomaly is raised (noise floor)
@@ -44,6 +45,7 @@ public record LedgerConfiguration(
         Duration monthRetention,
         Duration dedupeRetention,
         Duration statusInterval,
+        Duration heartbeatInterval,
         Duration maxClockSkew,
         BigDecimal anomalyFactor,
         BigDecimal anomalyMinRateUsdPerHour,
@@ -70,6 +72,7 @@ public record LedgerConfiguration(
             Duration.ofDays(800),
             Duration.ofDays(7),
             Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
             Duration.ofHours(1),
             new BigDecimal("3"),
             new BigDecimal("0.01"),
@@ -88,6 +91,7 @@ public record LedgerConfiguration(
         check.positive("month-retention", monthRetention);
         check.positive("dedupe-retention", dedupeRetention);
         check.positive("status-interval", statusInterval);
+        check.positive("heartbeat-interval", heartbeatInterval);
         check.notNegative("max-clock-skew", maxClockSkew);
         check.greaterThan("anomaly-factor", anomalyFactor, BigDecimal.ONE);
         check.notNegative("anomaly-min-rate-usd-per-hour", anomalyMinRateUsdPerHour);
@@ -111,6 +115,7 @@ public record LedgerConfiguration(
             Optional<Duration> monthRetention,
             Optional<Duration> dedupeRetention,
             Optional<Duration> statusInterval,
+            Optional<Duration> heartbeatInterval,
             Optional<Duration> maxClockSkew,
             Optional<BigDecimal> anomalyFactor,
             Optional<BigDecimal> anomalyMinRateUsdPerHour,
@@ -128,6 +133,7 @@ public record LedgerConfiguration(
                 monthRetention.orElse(d.monthRetention),
                 dedupeRetention.orElse(d.dedupeRetention),
                 statusInterval.orElse(d.statusInterval),
+                heartbeatInterval.orElse(d.heartbeatInterval),
                 maxClockSkew.orElse(d.maxClockSkew),
                 anomalyFactor.orElse(d.anomalyFactor),
                 anomalyMinRateUsdPerHour.orElse(d.anomalyMinRateUsdPerHour),
@@ -148,6 +154,7 @@ public record LedgerConfiguration(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,

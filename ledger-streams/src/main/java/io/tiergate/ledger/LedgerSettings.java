@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param monthRetention how long monthly windows stay queryable
  * @param dedupeRetention how long a seen (requestId, attempt) is remembered (event time)
  * @param statusInterval wall-clock interval of budget.status emission while spend changes
+ * @param heartbeatInterval every scope with a budget is published at least this often, changed or not
  * @param maxClockSkew cost events dated further than this into the future are rejected
  * @param anomalyFactor k: anomaly when the last hour's spend exceeds k × the trailing hourly average
  * @param anomalyMinRateUsdPerHour below this last-hour spend no anomaly is raised (noise floor)
@@ -35,6 +36,7 @@ public record LedgerSettings(
         Duration monthRetention,
         Duration dedupeRetention,
         Duration statusInterval,
+        Duration heartbeatInterval,
         Duration maxClockSkew,
         BigDecimal anomalyFactor,
         BigDecimal anomalyMinRateUsdPerHour,
@@ -52,6 +54,7 @@ public record LedgerSettings(
         Objects.requireNonNull(monthRetention, "monthRetention");
         Objects.requireNonNull(dedupeRetention, "dedupeRetention");
         Objects.requireNonNull(statusInterval, "statusInterval");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(maxClockSkew, "maxClockSkew");
         Objects.requireNonNull(anomalyFactor, "anomalyFactor");
         Objects.requireNonNull(anomalyMinRateUsdPerHour, "anomalyMinRateUsdPerHour");
@@ -78,6 +81,7 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
@@ -97,6 +101,7 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
@@ -116,6 +121,7 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
@@ -135,6 +141,7 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
@@ -146,6 +153,26 @@ public record LedgerSettings(
                 prices);
     }
 
+    public LedgerSettings withHeartbeatInterval(Duration interval) {
+        return new LedgerSettings(
+                windowGrace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                dedupeRetention,
+                statusInterval,
+                interval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                budgetIncludesLocalSpend,
+                maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
+                inMemoryStores,
+                repricing);
+    }
+
     public LedgerSettings withStatusInterval(Duration interval) {
         return new LedgerSettings(
                 windowGrace,
@@ -154,6 +181,7 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 interval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
@@ -173,6 +201,7 @@ public record LedgerSettings(
                 monthRetention,
                 retention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
