@@ -16,11 +16,14 @@ import java.util.Objects;
  * @param monthRetention how long monthly windows stay queryable
  * @param dedupeRetention how long a seen (requestId, attempt) is remembered (event time)
  * @param statusInterval wall-clock interval of budget.status emission while spend changes
+ * @param heartbeatInterval every scope with a budget is published at least this often, changed or not
  * @param maxClockSkew cost events dated further than this into the future are rejected
  * @param anomalyFactor k: anomaly when the last hour's spend exceeds k × the trailing hourly average
  * @param anomalyMinRateUsdPerHour below this last-hour spend no anomaly is raised (noise floor)
  * @param budgetIncludesLocalSpend whether local-tier (TCO) cost counts against budgets
  * @param maxLimitUsd limits above this are "absurd" and the config is rejected
+ * @param maxCostUsdPerEvent cost events above this are "absurd" and rejected to inference.costs.dlq
+ * @param maxTokensPerEvent cost events with a token count above this are rejected to inference.costs.dlq
  * @param inMemoryStores state stores in memory instead of RocksDB (still changelogged): for
  *     TopologyTestDriver tests, which flush every store after every record
  * @param repricing when not null, costs priced from a price table are re-priced from their tokens
@@ -33,11 +36,14 @@ public record LedgerSettings(
         Duration monthRetention,
         Duration dedupeRetention,
         Duration statusInterval,
+        Duration heartbeatInterval,
         Duration maxClockSkew,
         BigDecimal anomalyFactor,
         BigDecimal anomalyMinRateUsdPerHour,
         boolean budgetIncludesLocalSpend,
         BigDecimal maxLimitUsd,
+        BigDecimal maxCostUsdPerEvent,
+        long maxTokensPerEvent,
         boolean inMemoryStores,
         PriceTable repricing) {
 
@@ -48,10 +54,12 @@ public record LedgerSettings(
         Objects.requireNonNull(monthRetention, "monthRetention");
         Objects.requireNonNull(dedupeRetention, "dedupeRetention");
         Objects.requireNonNull(statusInterval, "statusInterval");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(maxClockSkew, "maxClockSkew");
         Objects.requireNonNull(anomalyFactor, "anomalyFactor");
         Objects.requireNonNull(anomalyMinRateUsdPerHour, "anomalyMinRateUsdPerHour");
         Objects.requireNonNull(maxLimitUsd, "maxLimitUsd");
+        Objects.requireNonNull(maxCostUsdPerEvent, "maxCostUsdPerEvent");
         if (windowGrace.isNegative()) {
             throw new IllegalArgumentException("windowGrace must not be negative");
         }
@@ -73,11 +81,14 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 repricing);
     }
@@ -90,11 +101,14 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
                 include,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 repricing);
     }
@@ -107,11 +121,14 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemory,
                 repricing);
     }
@@ -124,13 +141,36 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 prices);
+    }
+
+    public LedgerSettings withHeartbeatInterval(Duration interval) {
+        return new LedgerSettings(
+                windowGrace,
+                hourRetention,
+                dayRetention,
+                monthRetention,
+                dedupeRetention,
+                statusInterval,
+                interval,
+                maxClockSkew,
+                anomalyFactor,
+                anomalyMinRateUsdPerHour,
+                budgetIncludesLocalSpend,
+                maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
+                inMemoryStores,
+                repricing);
     }
 
     public LedgerSettings withStatusInterval(Duration interval) {
@@ -141,11 +181,14 @@ public record LedgerSettings(
                 monthRetention,
                 dedupeRetention,
                 interval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 repricing);
     }
@@ -158,11 +201,14 @@ public record LedgerSettings(
                 monthRetention,
                 retention,
                 statusInterval,
+                heartbeatInterval,
                 maxClockSkew,
                 anomalyFactor,
                 anomalyMinRateUsdPerHour,
                 budgetIncludesLocalSpend,
                 maxLimitUsd,
+                maxCostUsdPerEvent,
+                maxTokensPerEvent,
                 inMemoryStores,
                 repricing);
     }

@@ -49,6 +49,8 @@ class LedgerConfigurationTest {
         assertThat(config.anomalyMinRateUsdPerHour()).isEqualByComparingTo("0.01");
         assertThat(config.budgetIncludesLocalSpend()).isFalse();
         assertThat(config.maxLimitUsd()).isEqualByComparingTo("1000000000");
+        assertThat(config.maxCostUsdPerEvent()).isEqualByComparingTo("10000");
+        assertThat(config.maxTokensPerEvent()).isEqualTo(100_000_000L);
         assertThat(config.repriceFromPriceTable()).isFalse();
         assertThat(config.priceTable()).isNull();
         assertThat(config.toSettings()).isEqualTo(LedgerSettings.defaults());
@@ -71,6 +73,13 @@ class LedgerConfigurationTest {
                 .hasMessageContaining("tiergate.ledger.anomaly-factor must be > 1, was 1");
         assertThatThrownBy(() -> start(Map.of("tiergate.ledger.window-grace", "-1m")))
                 .hasMessageContaining("tiergate.ledger.window-grace must be >= 0, was -1m");
+        assertThatThrownBy(() -> start(Map.of("tiergate.ledger.max-cost-usd-per-event", "0")))
+                .hasMessageContaining("tiergate.ledger.max-cost-usd-per-event must be > 0, was 0");
+        assertThatThrownBy(() -> start(Map.of("tiergate.ledger.max-cost-usd-per-event", "1000000000000")))
+                .hasMessageContaining(
+                        "tiergate.ledger.max-cost-usd-per-event must be <= 99999999999.999999999 (decimal(20,9)), was 1000000000000");
+        assertThatThrownBy(() -> start(Map.of("tiergate.ledger.max-tokens-per-event", "0")))
+                .hasMessageContaining("tiergate.ledger.max-tokens-per-event must be > 0, was 0");
     }
 
     @Test

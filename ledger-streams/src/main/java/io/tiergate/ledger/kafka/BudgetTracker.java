@@ -6,13 +6,17 @@ import io.tiergate.ledger.budget.BudgetPolicy;
 import io.tiergate.ledger.budget.ScopeSpend;
 import io.tiergate.ledger.metrics.LedgerMetrics;
 import io.tiergate.ledger.scope.BudgetChange;
+import io.tiergate.ledger.scope.CostsProgress;
 import io.tiergate.ledger.scope.ScopeInput;
 import io.tiergate.ledger.scope.ScopedCost;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.Tier;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -31,8 +35,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>a cost publishes at once when it changes the level, the anomaly flag or the period;
  *   <li>otherwise a wall-clock punctuation publishes every scope whose spend changed, at least
  *       every {@code statusInterval}, and any scope whose level moved with time alone (a period
- *       rolled over, the burn-rate forecast changed).
+ *       rolled over, the burn-rate forecast changed);
+ *   <li>and, the heartbeat, every scope with a budget whose last status is {@code heartbeatInterval}
+ *       old or does not carry the cost offsets counted since: a router treats a budget whose status
+ *       it has not seen for its staleness bound as stale, and drops a cost it holds only once a
+ *       status covers its offset (docs/budgets.md, "Failing closed").
  * </ul>
+ *
+ * Every status carries {@code countedCostOffsets}: per inference.costs partition, the offset below
+ * which every record has reached this task (from the {@link CostsProgress} markers, which arrive
+ * behind the costs they cover), so the status includes all of its scope's costs below it.
  *
  * "Now" is max(wall clock, latest event time of the scope): see {@link ScopeSpend}.
  */
@@ -41,16 +53,31 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
     private final BudgetAssessor assessor;
     private final boolean localSpendCounts;
     private final Duration statusInterval;
+    private final long heartbeatIntervalMs;
     private final LedgerMetrics metrics;
     private ProcessorContext<String, BudgetStatus> context;
     private KeyValueStore<String, BudgetPolicy> budgets;
     private KeyValueStore<String, ScopeSpend> spend;
     private KeyValueStore<String, BudgetStatus> published;
+    private KeyValueStore<String, Long> countedOffsets;
+    /** The store's content, in memory: every status carries it. */
+    private final Map<String, Long> counted = new TreeMap<>();
+    /**
+     * Wall clock of each scope's last status from this incarnation of the task (not updatedAt, which
+     * may run ahead with event time); after a restart every budget's heartbeat is due at once.
+     */
+    private final Map<String, Long> publishedAtWallClock = new HashMap<>();
 
-    BudgetTracker(BudgetAssessor assessor, boolean localSpendCounts, Duration statusInterval, LedgerMetrics metrics) {
+    BudgetTracker(
+            BudgetAssessor assessor,
+            boolean localSpendCounts,
+            Duration statusInterval,
+            Duration heartbeatInterval,
+            LedgerMetrics metrics) {
         this.assessor = assessor;
         this.localSpendCounts = localSpendCounts;
         this.statusInterval = statusInterval;
+        this.heartbeatIntervalMs = heartbeatInterval.toMillis();
         this.metrics = metrics;
     }
 
@@ -60,6 +87,11 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
         this.budgets = context.getStateStore(LedgerStores.BUDGETS);
         this.spend = context.getStateStore(LedgerStores.SCOPE_SPEND);
         this.published = context.getStateStore(LedgerStores.BUDGET_STATUS);
+        this.countedOffsets = context.getStateStore(LedgerStores.COUNTED_COST_OFFSETS);
+        counted.clear();
+        try (KeyValueIterator<String, Long> all = countedOffsets.all()) {
+            all.forEachRemaining(entry -> counted.put(entry.key, entry.value));
+        }
         context.schedule(statusInterval, PunctuationType.WALL_CLOCK_TIME, this::publishDue);
     }
 
@@ -70,6 +102,18 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
             count(cost);
         } else if (input instanceof BudgetChange change) {
             apply(change);
+        } else if (input instanceof CostsProgress progress) {
+            advance(progress);
+        }
+    }
+
+    /** Everything of the marker's partition below its offset has reached this task (and is in its stores). */
+    private void advance(CostsProgress progress) {
+        String partition = Integer.toString(progress.partition());
+        Long before = counted.get(partition);
+        if (before == null || progress.nextOffset() > before) {
+            counted.put(partition, progress.nextOffset());
+            countedOffsets.put(partition, progress.nextOffset());
         }
     }
 
@@ -123,13 +167,27 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
             BudgetAssessment assessment = assessor.assess(policy, view, now);
             BudgetStatus last = published.get(scope);
             boolean spendChanged = stored != null && stored.dirty();
-            if (spendChanged || last == null || changedMaterially(last, assessment)) {
+            if (spendChanged
+                    || last == null
+                    || changedMaterially(last, assessment)
+                    || heartbeatDue(scope, last, wallClockMs)) {
                 publish(policy, assessment, view, now);
                 if (stored != null) {
                     spend.put(scope, view);
                 }
             }
         }
+    }
+
+    /** A scope with a budget is republished when its last status is old or covers fewer cost offsets than counted. */
+    private boolean heartbeatDue(String scope, BudgetStatus last, long wallClockMs) {
+        if (budgets.get(scope) == null) {
+            return false;
+        }
+        Long publishedAt = publishedAtWallClock.get(scope);
+        return publishedAt == null
+                || wallClockMs - publishedAt >= heartbeatIntervalMs
+                || !counted.equals(last.getCountedCostOffsets());
     }
 
     private Set<String> scopes() {
@@ -170,9 +228,11 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
                 .setPeriodDayStart(Instant.ofEpochMilli(assessment.dayStartMs()))
                 .setPeriodMonthStart(Instant.ofEpochMilli(assessment.monthStartMs()))
                 .setUpdatedAt(Instant.ofEpochMilli(Math.max(wallClock, now)))
+                .setCountedCostOffsets(new HashMap<>(counted))
                 .build();
         scopeSpend.markEmitted();
         published.put(assessment.scope(), status);
+        publishedAtWallClock.put(assessment.scope(), wallClock);
         metrics.statusPublished(assessment);
         context.forward(new Record<>(assessment.scope(), status, wallClock));
     }

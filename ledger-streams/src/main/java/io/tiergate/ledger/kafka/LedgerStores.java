@@ -32,6 +32,8 @@ public interface LedgerStores {
     String SCOPE_SPEND = "scope-spend";
     /** scope → the last budget.status published. */
     String BUDGET_STATUS = "budget-status";
+    /** inference.costs partition → the offset below which this budget task has taken in everything. */
+    String COUNTED_COST_OFFSETS = "counted-cost-offsets";
 
     static String windowStore(WindowKind kind) {
         return switch (kind) {

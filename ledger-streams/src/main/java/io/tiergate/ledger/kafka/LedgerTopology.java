@@ -56,7 +56,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <pre>
  * inference.costs ─ decode/check ─┬─ rejected ─────────────────────────────> inference.costs.dlq
- *                                 └─ dedupe (requestId, attempt) ─ per scope (cost center + global)
+ *                                 └─ dedupe (requestId, attempt) ─ per scope (cost center + global) [+ progress]
  *                                       ├─ by-dimension ─┬─ all-time totals (rework view)
  *                                       │                ├─ hourly / daily / monthly windows ─> cost.windows
  *                                       │                └─ ... once closed (grace) ─────────> cost.windows
@@ -82,6 +82,8 @@ public final class LedgerTopology {
     private final Serde<WindowTotals> totals = InternalSerdes.windowTotals();
     private final Serde<CostWindow> costWindows;
     private final Serde<BudgetStatus> statuses;
+    /** How far each cost task has read inference.costs (one board per topology: per ledger instance). */
+    private final CostsProgressBoard progress = new CostsProgressBoard();
 
     public LedgerTopology(LedgerSettings settings, String registryUrl, LedgerMetrics metrics) {
         this.settings = settings;
@@ -97,10 +99,12 @@ public final class LedgerTopology {
 
         // 1. Cost events, decoded and checked. What cannot be counted goes to inference.costs.dlq
         //    with its original bytes and the reason; nothing is dropped silently.
-        CostEventValidator costRules = new CostEventValidator(settings.maxClockSkew());
+        CostEventValidator costRules = new CostEventValidator(
+                settings.maxClockSkew(), settings.maxCostUsdPerEvent(), settings.maxTokensPerEvent());
         Map<String, KStream<String, Decoded<CostEvent>>> costEvents = builder.stream(
                         Topics.INFERENCE_COSTS.name(),
                         Consumed.with(bytes, bytes).withName("read-inference-costs"))
+                .process(() -> new NoteCostOffsets(progress), Named.as("note-cost-offsets"))
                 .process(
                         DecodeOrReject.supplier(
                                 Topics.INFERENCE_COSTS.name(),
@@ -212,9 +216,11 @@ public final class LedgerTopology {
 
         // 6. Costs and budget changes of a scope meet in one task (one repartition topic for both, so
         //    they are co-partitioned by construction), where spend is tracked per budget period and
-        //    budget.status is published.
-        KStream<String, BudgetStatus> status = byScope.mapValues(
-                        cost -> (ScopeInput) cost, Named.as("costs-as-scope-input"))
+        //    budget.status is published. Behind the costs of each cost partition, a progress marker goes
+        //    to every budget task: a status carries the cost offsets it includes (countedCostOffsets).
+        KStream<String, BudgetStatus> status = byScope.process(
+                        () -> new MarkCostsProgress(progress, settings.statusInterval()),
+                        Named.as("mark-costs-progress"))
                 .merge(
                         budgetChanges
                                 .get("budget-config-accepted")
@@ -222,17 +228,20 @@ public final class LedgerTopology {
                         Named.as("merge-costs-and-budgets"))
                 .repartition(Repartitioned.<String, ScopeInput>as("by-scope")
                         .withKeySerde(strings)
-                        .withValueSerde(InternalSerdes.scopeInput()))
+                        .withValueSerde(InternalSerdes.scopeInput())
+                        .withStreamPartitioner(new ProgressPartitioner()))
                 .process(
                         () -> new BudgetTracker(
                                 new BudgetAssessor(settings.anomalyFactor(), settings.anomalyMinRateUsdPerHour()),
                                 settings.budgetIncludesLocalSpend(),
                                 settings.statusInterval(),
+                                settings.heartbeatInterval(),
                                 metrics),
                         Named.as("track-budgets"),
                         LedgerStores.BUDGETS,
                         LedgerStores.SCOPE_SPEND,
-                        LedgerStores.BUDGET_STATUS);
+                        LedgerStores.BUDGET_STATUS,
+                        LedgerStores.COUNTED_COST_OFFSETS);
         status.to(Topics.BUDGET_STATUS.name(), Produced.with(strings, statuses).withName("write-budget-status"));
         return status;
     }
@@ -254,6 +263,8 @@ public final class LedgerTopology {
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.BUDGET_STATUS), strings, statuses)
                 .withCachingEnabled());
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.COUNTED_COST_OFFSETS), strings, Serdes.Long()));
     }
 
     /** RocksDB (in memory for TopologyTestDriver tests); changelogged either way. */

@@ -1,6 +1,7 @@
 package io.tiergate.ledger.scope;
 
 import io.tiergate.schemas.events.CostEvent;
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -9,14 +10,21 @@ import java.time.Duration;
  * silently dropped.
  *
  * <p>A cost event dated further into the future than the allowed clock skew is rejected: it would
- * advance stream time and close every open window early.
+ * advance stream time and close every open window early. A cost above {@code maxCostUsdPerEvent}
+ * or a token count above {@code maxTokensPerEvent} is rejected as absurd: counted, it would push a
+ * total past what {@code decimal(20,9)} (or a long) can hold, the ledger's outputs would no longer
+ * serialize and its transaction would be retried forever (docs/ledger.md, "Cost event validation").
  */
 public final class CostEventValidator {
 
     private final long maxClockSkewMs;
+    private final BigDecimal maxCostUsdPerEvent;
+    private final long maxTokensPerEvent;
 
-    public CostEventValidator(Duration maxClockSkew) {
+    public CostEventValidator(Duration maxClockSkew, BigDecimal maxCostUsdPerEvent, long maxTokensPerEvent) {
         this.maxClockSkewMs = maxClockSkew.toMillis();
+        this.maxCostUsdPerEvent = maxCostUsdPerEvent;
+        this.maxTokensPerEvent = maxTokensPerEvent;
     }
 
     /** @throws InvalidCostEventException naming the first offending field */
@@ -43,9 +51,16 @@ public final class CostEventValidator {
             throw new InvalidCostEventException(
                     "costUsd", "must not be negative (was " + event.getCostUsd().toPlainString() + ")");
         }
-        if (event.getInputTokens() < 0 || event.getOutputTokens() < 0) {
-            throw new InvalidCostEventException("inputTokens", "token counts must not be negative");
+        if (event.getCostUsd().compareTo(maxCostUsdPerEvent) > 0) {
+            throw new InvalidCostEventException(
+                    "costUsd",
+                    "absurd: " + event.getCostUsd().toPlainString() + " USD is above the maximum of "
+                            + maxCostUsdPerEvent.toPlainString() + " USD per event");
         }
+        tokens("inputTokens", event.getInputTokens());
+        tokens("outputTokens", event.getOutputTokens());
+        tokens("cachedReadTokens", event.getCachedReadTokens());
+        tokens("cacheWriteTokens", event.getCacheWriteTokens());
         if (event.getLatencyMs() < 0) {
             throw new InvalidCostEventException("latencyMs", "must not be negative (was " + event.getLatencyMs() + ")");
         }
@@ -60,6 +75,16 @@ public final class CostEventValidator {
                             + " ahead of the ledger's clock");
         }
         return event;
+    }
+
+    private void tokens(String field, long count) {
+        if (count < 0) {
+            throw new InvalidCostEventException(field, "must not be negative (was " + count + ")");
+        }
+        if (count > maxTokensPerEvent) {
+            throw new InvalidCostEventException(
+                    field, "absurd: " + count + " is above the maximum of " + maxTokensPerEvent + " per event");
+        }
     }
 
     private static boolean blank(String value) {

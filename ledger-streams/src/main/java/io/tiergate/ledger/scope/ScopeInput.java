@@ -12,12 +12,14 @@ import java.time.ZoneId;
  * What reaches a scope's budget, in order, through the one {@code by-scope} repartition topic:
  * a counted cost, or a budget change. One topic for both means costs and budgets of a scope are
  * always co-partitioned, whatever the partition counts of {@code inference.costs} and {@code
- * budget.config}.
+ * budget.config}. {@link CostsProgress} markers, sent to every partition, say how far the cost
+ * topic has been processed.
  */
-public sealed interface ScopeInput permits ScopedCost, BudgetChange {
+public sealed interface ScopeInput permits ScopedCost, BudgetChange, CostsProgress {
 
     byte COST = 1;
     byte BUDGET = 2;
+    byte PROGRESS = 3;
 
     String scope();
 
@@ -29,6 +31,9 @@ public sealed interface ScopeInput permits ScopedCost, BudgetChange {
             } else if (input instanceof BudgetChange change) {
                 out.writeByte(BUDGET);
                 change.writeTo(out);
+            } else if (input instanceof CostsProgress progress) {
+                out.writeByte(PROGRESS);
+                progress.writeTo(out);
             }
         });
     }
@@ -42,6 +47,7 @@ public sealed interface ScopeInput permits ScopedCost, BudgetChange {
         return switch (tag) {
             case COST -> ScopedCost.readFrom(in);
             case BUDGET -> BudgetChange.readFrom(in);
+            case PROGRESS -> CostsProgress.readFrom(in);
             default -> throw new IOException("Unknown ScopeInput tag " + tag);
         };
     }

@@ -18,6 +18,7 @@ import io.tiergate.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BudgetStatusTest {
@@ -127,9 +128,11 @@ class BudgetStatusTest {
     }
 
     @Test
-    void statusIsRepublishedEveryIntervalWhileSpendChangesAndNotOtherwise() {
+    void statusIsRepublishedEveryIntervalWhileSpendChangesAndAsAHeartbeatOtherwise() {
         try (LedgerDriver ledger = new LedgerDriver(
-                LedgerSettings.defaults().withStatusInterval(Duration.ofSeconds(5)),
+                LedgerSettings.defaults()
+                        .withStatusInterval(Duration.ofSeconds(5))
+                        .withHeartbeatInterval(Duration.ofSeconds(30)),
                 Instant.parse("2026-11-22T20:00:00Z"))) {
             ledger.budget(budgetOf(SCOPE, "100", null));
             ledger.statuses();
@@ -145,12 +148,57 @@ class BudgetStatusTest {
             assertThat(due).extracting(BudgetStatus::getScope).containsExactlyInAnyOrder(SCOPE, Topics.GLOBAL_SCOPE);
             assertThat(last(due, SCOPE).getDailySpendUsd()).isEqualTo(Money.usd("3"));
 
+            // the progress marker of a and b may reach the budget task after this round's status: then
+            // the next round republishes the budget with the offsets, and nothing else changes
             ledger.advanceWallClock(Duration.ofSeconds(5));
-            assertThat(ledger.statuses()).as("spend did not change").isEmpty();
+            assertThat(ledger.statuses())
+                    .allSatisfy(s -> assertThat(s.getScope()).isEqualTo(SCOPE))
+                    .allSatisfy(s -> assertThat(s.getDailySpendUsd()).isEqualTo(Money.usd("3")));
+
+            ledger.wallClockTo("2026-11-22T20:00:30Z");
+            assertThat(ledger.statuses())
+                    .as("spend did not change and the heartbeat (30 s) is not due")
+                    .isEmpty();
+
+            ledger.wallClockTo("2026-11-22T20:00:40Z");
+            BudgetStatus heartbeat = only(ledger.statuses());
+            assertThat(heartbeat.getScope())
+                    .as("only scopes with a budget get heartbeats")
+                    .isEqualTo(SCOPE);
+            assertThat(heartbeat.getDailySpendUsd()).isEqualTo(Money.usd("3"));
+            assertThat(heartbeat.getCountedCostOffsets()).containsExactly(Map.entry("0", 2L));
+            assertThat(heartbeat.getUpdatedAt()).isAfterOrEqualTo(Instant.parse("2026-11-22T20:00:35Z"));
 
             ledger.send(cost("c").usd("0.5").at("2026-11-22T08:00:02Z"));
             ledger.advanceWallClock(Duration.ofSeconds(5));
             assertThat(last(ledger.statuses(), SCOPE).getDailySpendUsd()).isEqualTo(Money.usd("3.5"));
+        }
+    }
+
+    @Test
+    void statusCarriesTheCostOffsetsItIncludesPastRedeliveriesAndDeadLetters() {
+        try (LedgerDriver ledger = ledger("2026-11-22T20:00:00Z")) {
+            ledger.budget(budgetOf(SCOPE, "100", null));
+            ledger.send(cost("a").usd("1").at("2026-11-22T08:00:00Z")); // offset 0
+            ledger.send(cost("a").usd("1").at("2026-11-22T08:00:00Z")); // 1: a redelivery
+            ledger.send(cost("").usd("1").at("2026-11-22T08:00:00Z")); // 2: dead-lettered (empty request id)
+            assertThat(ledger.costDeadLetters()).hasSize(1);
+            ledger.statuses();
+
+            ledger.advanceWallClock(Duration.ofSeconds(5));
+            ledger.advanceWallClock(Duration.ofSeconds(5));
+            BudgetStatus status = last(ledger.statuses(), SCOPE);
+            assertThat(status.getCountedCostOffsets())
+                    .as("everything below offset 3 of partition 0 is in this status")
+                    .containsExactly(Map.entry("0", 3L));
+            assertThat(status.getDailySpendUsd()).isEqualTo(Money.usd("1"));
+
+            ledger.send(cost("b").usd("2").at("2026-11-22T08:00:01Z")); // offset 3
+            ledger.advanceWallClock(Duration.ofSeconds(5));
+            ledger.advanceWallClock(Duration.ofSeconds(5));
+            BudgetStatus next = last(ledger.statuses(), SCOPE);
+            assertThat(next.getCountedCostOffsets()).containsExactly(Map.entry("0", 4L));
+            assertThat(next.getDailySpendUsd()).isEqualTo(Money.usd("3"));
         }
     }
 

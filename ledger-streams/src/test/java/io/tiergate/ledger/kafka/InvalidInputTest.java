@@ -14,13 +14,22 @@ import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.money.Money;
+import io.tiergate.schemas.serde.ConfluentWireFormat;
 import io.tiergate.schemas.topics.Topics;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -153,23 +162,106 @@ class InvalidInputTest {
                 Arguments.of(
                         "negative latency", "latencyMs", (UnaryOperator<CostEvent.Builder>) b -> b.setLatencyMs(-5)),
                 Arguments.of("dated in the future", "occurredAt", (UnaryOperator<CostEvent.Builder>)
-                        b -> b.setOccurredAt(NOW.plusSeconds(2 * 3600))));
+                        b -> b.setOccurredAt(NOW.plusSeconds(2 * 3600))),
+                Arguments.of("a cost of 99,999,999,999 USD", "costUsd", (UnaryOperator<CostEvent.Builder>)
+                        b -> b.setCostUsd(Money.usd("99999999999"))),
+                Arguments.of("a cost just above the per-event maximum", "costUsd", (UnaryOperator<CostEvent.Builder>)
+                        b -> b.setCostUsd(Money.usd("10000.000000001"))),
+                Arguments.of("negative input tokens", "inputTokens", (UnaryOperator<CostEvent.Builder>)
+                        b -> b.setInputTokens(-1)),
+                Arguments.of("negative output tokens", "outputTokens", (UnaryOperator<CostEvent.Builder>)
+                        b -> b.setOutputTokens(-3)),
+                Arguments.of("negative cached-read tokens", "cachedReadTokens", (UnaryOperator<CostEvent.Builder>)
+                        b -> b.setCachedReadTokens(-1)),
+                Arguments.of("negative cache-write tokens", "cacheWriteTokens", (UnaryOperator<CostEvent.Builder>)
+                        b -> b.setCacheWriteTokens(-1)),
+                Arguments.of("absurd output tokens", "outputTokens", (UnaryOperator<CostEvent.Builder>)
+                        b -> b.setOutputTokens(Long.MAX_VALUE)));
     }
 
-    @ParameterizedTest(name = "{0} → inference.costs.dlq naming {1}, nothing counted")
+    @ParameterizedTest(name = "{0} → inference.costs.dlq naming {1}, nothing counted, the next event counts")
     @MethodSource("invalidCosts")
     void invalidCostEventIsDeadLetteredAndNotCounted(
             String what, String field, UnaryOperator<CostEvent.Builder> breakIt) {
         try (LedgerDriver ledger = new LedgerDriver(LedgerSettings.defaults(), NOW)) {
+            ledger.budget(budgetOf(SCOPE, "10", "100"));
             ledger.send(cost("good").usd("1").at("2026-11-22T19:00:00Z"));
-            ledger.send(breakIt.apply(CostEvent.newBuilder(
+            CostEvent bad = breakIt.apply(CostEvent.newBuilder(
                             cost("bad").usd("2").at("2026-11-22T19:00:00Z").build()))
-                    .build());
+                    .build();
+            ledger.send(bad);
+            ledger.send(cost("next").usd("0.5").at("2026-11-22T19:01:00Z"));
 
             TestRecord<byte[], byte[]> dead = only(ledger.costDeadLetters());
             assertThat(header(dead, DecodeOrReject.ERROR_FIELD)).isEqualTo(field);
-            assertThat(ledger.lifetimeSpend(Topics.GLOBAL_SCOPE)).isEqualTo(Money.usd("1"));
+            assertThat(header(dead, DeadLetters.ERROR_MESSAGE)).startsWith(field + ":");
+            assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(bad.getRequestId());
+            assertThat(ledger.lifetimeSpend(Topics.GLOBAL_SCOPE))
+                    .as("the bad event is not counted, the one after it is")
+                    .isEqualTo(Money.usd("1.5"));
+            ledger.wallClockTo("2026-11-22T20:00:06Z");
+            BudgetStatus status = ledger.statuses().stream()
+                    .filter(s -> s.getScope().equals(SCOPE))
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
+            assertThat(status.getDailySpendUsd())
+                    .as("budget.status still serializes and shows the counted spend")
+                    .isEqualTo(Money.usd("1.5"));
         }
+    }
+
+    /**
+     * 10^12 USD does not fit decimal(20,9): our serializer refuses it, but a writer with a wider
+     * schema (or a hand-made record) can put it on the topic, and the decoder reads it. Counted, it
+     * would make budget.status and cost.windows unserializable and the transaction would be retried
+     * forever; it must go to the dead-letter topic and the ledger must keep counting.
+     */
+    @Test
+    void costOfTenToTheTwelveDollarsIsDeadLetteredAndTheLedgerKeepsCounting() throws Exception {
+        try (LedgerDriver ledger = new LedgerDriver(LedgerSettings.defaults(), NOW)) {
+            ledger.budget(budgetOf(SCOPE, "10", "100"));
+            ledger.send(cost("good").usd("1").at("2026-11-22T19:00:00Z"));
+            byte[] absurd = withRawCostUsd(
+                    ledger.serialize(
+                            cost("absurd").usd("2").at("2026-11-22T19:00:00Z").build()),
+                    new BigDecimal("1000000000000"));
+            ledger.rawCost("absurd".getBytes(StandardCharsets.UTF_8), absurd);
+            ledger.send(cost("next").usd("0.5").at("2026-11-22T19:01:00Z"));
+
+            TestRecord<byte[], byte[]> dead = only(ledger.costDeadLetters());
+            assertThat(header(dead, DecodeOrReject.ERROR_FIELD)).isEqualTo("costUsd");
+            assertThat(header(dead, DeadLetters.ERROR_MESSAGE))
+                    .isEqualTo(
+                            "costUsd: absurd: 1000000000000.000000000 USD is above the maximum of 10000 USD per event");
+            assertThat(dead.value()).isEqualTo(absurd);
+            assertThat(ledger.lifetimeSpend(Topics.GLOBAL_SCOPE)).isEqualTo(Money.usd("1.5"));
+            ledger.wallClockTo("2026-11-22T20:00:06Z");
+            assertThat(ledger.statuses())
+                    .filteredOn(s -> s.getScope().equals(SCOPE))
+                    .last()
+                    .extracting(BudgetStatus::getDailySpendUsd)
+                    .isEqualTo(Money.usd("1.5"));
+        }
+    }
+
+    /** Rewrites costUsd in a framed record without Avro's precision check (raw bytes, generic data). */
+    private static byte[] withRawCostUsd(byte[] framed, BigDecimal usd) throws Exception {
+        Schema schema = CostEvent.getClassSchema();
+        GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(schema, schema, GenericData.get());
+        GenericRecord record = reader.read(
+                null,
+                DecoderFactory.get()
+                        .binaryDecoder(
+                                framed,
+                                ConfluentWireFormat.HEADER_SIZE,
+                                framed.length - ConfluentWireFormat.HEADER_SIZE,
+                                null));
+        record.put(
+                "costUsd",
+                ByteBuffer.wrap(usd.setScale(Money.SCALE).unscaledValue().toByteArray()));
+        int schemaId = ConfluentWireFormat.readSchemaId(ByteBuffer.wrap(framed));
+        return ConfluentWireFormat.frame(
+                schemaId, new GenericDatumWriter<GenericRecord>(schema, GenericData.get()), record);
     }
 
     @Test

@@ -127,7 +127,8 @@ public final class LedgerDriver implements AutoCloseable {
 
     public LedgerDriver send(CostEvent event) {
         try {
-            new CostEventValidator(settings.maxClockSkew()).validate(event, clock);
+            new CostEventValidator(settings.maxClockSkew(), settings.maxCostUsdPerEvent(), settings.maxTokensPerEvent())
+                    .validate(event, clock);
             counted.putIfAbsent(event.getRequestId() + "|" + event.getAttempt(), event);
         } catch (InvalidInputException rejected) {
             // goes to the dead-letter topic: nothing to count
@@ -158,6 +159,13 @@ public final class LedgerDriver implements AutoCloseable {
     public LedgerDriver removeBudget(String scope) {
         budgets.pipeInput(scope, null, Instant.ofEpochMilli(wallClockMs()));
         return this;
+    }
+
+    /** A cost event as a worker's serializer writes it (Confluent framing, this driver's registry). */
+    public byte[] serialize(CostEvent event) {
+        try (var serde = AvroSerdes.value(CostEvent.class, "mock://" + registryScope)) {
+            return serde.serializer().serialize(Topics.INFERENCE_COSTS.name(), event);
+        }
     }
 
     public LedgerDriver rawCost(byte[] key, byte[] value) {

@@ -23,18 +23,24 @@ import java.util.function.LongSupplier;
  * all partitions: each partition may hold at most {@code 1/P} of the global headroom
  * ({@code spend + P × held_in_partition ≤ limit}, P = partition count), so the sum over all
  * partitions — whichever instances own them — can never pass the limit (docs/budgets.md).
+ *
+ * <p>It fails closed ({@link Staleness}): a budget whose status is older than the bound, or whose
+ * status has not included a cost held here for longer than the bound, or that budget.config gives a
+ * limit the ledger has not reported on yet, is at least at the stale level.
  */
 public final class BudgetGate implements BudgetView {
 
     private final BudgetBook book;
     private final ReservationLedger ledger;
     private final LongSupplier clockMs;
+    private final Staleness staleness;
     private volatile int globalShareDivisor = 1;
 
-    public BudgetGate(BudgetBook book, ReservationLedger ledger, LongSupplier clockMs) {
+    public BudgetGate(BudgetBook book, ReservationLedger ledger, LongSupplier clockMs, Staleness staleness) {
         this.book = book;
         this.ledger = ledger;
         this.clockMs = clockMs;
+        this.staleness = staleness;
     }
 
     /** P: the number of partitions of routing.by-cost-center, i.e. of possible concurrent deciders. */
@@ -79,6 +85,10 @@ public final class BudgetGate implements BudgetView {
     private ScopeState scope(String scope, BigDecimal unscaledHeld, int factor) {
         Optional<BudgetStatus> maybe = book.status(scope);
         if (maybe.isEmpty()) {
+            String unreported = unreported(scope);
+            if (unreported != null) {
+                return new ScopeState(scope, staleness.level(), configuredOnExhausted(scope), unreported);
+            }
             return new ScopeState(scope, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, scope + " has no budget");
         }
         BudgetStatus status = maybe.get();
@@ -97,10 +107,57 @@ public final class BudgetGate implements BudgetView {
             level = BudgetLevelRule.mostRestrictive(level, levelOf(committed, status.getMonthlyLimitUsd(), thresholds));
             parts.add(period("monthly", status.getMonthlySpendUsd(), held, status.getMonthlyLimitUsd(), factor));
         }
+        BudgetLevel fresh = level;
+        String stale = stale(scope);
+        if (stale != null) {
+            level = BudgetLevelRule.mostRestrictive(level, staleness.level());
+        }
         String summary = "budget '" + scope + "' is " + level
-                + (level != reported ? " (ledger reports " + status.getLevel() + ", reservations included)" : "")
+                + (fresh != reported ? " (ledger reports " + status.getLevel() + ", reservations included)" : "")
+                + (stale != null ? " (" + stale + ")" : "")
                 + (parts.isEmpty() ? "" : " [" + String.join("; ", parts) + "]");
         return new ScopeState(scope, level, status.getOnExhausted(), summary);
+    }
+
+    /**
+     * Why the ledger's status of a scope with a limit cannot be trusted right now, or null: it is
+     * older than the bound, or it has not included a cost held here for longer than the bound.
+     */
+    private String stale(String scope) {
+        if (!book.hasLimit(scope)) {
+            return null;
+        }
+        long now = clockMs.getAsLong();
+        long bound = staleness.bound().toMillis();
+        long age = book.statusAgeMs(scope, now);
+        if (age > bound) {
+            return "stale: the ledger's last status is " + seconds(age) + " old, over the " + seconds(bound)
+                    + " bound; treated as at least " + staleness.level();
+        }
+        long oldest = ledger.oldestUncoveredAt(scope);
+        if (oldest != Long.MAX_VALUE && now - oldest > bound) {
+            return "stale: the ledger has not counted a cost received " + seconds(now - oldest) + " ago, over the "
+                    + seconds(bound) + " bound; treated as at least " + staleness.level();
+        }
+        return null;
+    }
+
+    /** A scope budget.config gives a limit but the ledger has published no status for: why it is held closed. */
+    private String unreported(String scope) {
+        if (!book.hasLimit(scope)) {
+            return null;
+        }
+        return "budget '" + scope + "' is " + staleness.level()
+                + " (configured, but the ledger has published no status for it yet: treated as at least "
+                + staleness.level() + ")";
+    }
+
+    private OnExhausted configuredOnExhausted(String scope) {
+        return book.config(scope).map(c -> c.getOnExhausted()).orElse(OnExhausted.DEGRADE_LOCAL);
+    }
+
+    private static String seconds(long ms) {
+        return BigDecimal.valueOf(ms, 3).setScale(1, RoundingMode.DOWN).toPlainString() + "s";
     }
 
     /** The shared rule (docs/architecture.md, "Budget levels") applied to spend + what this instance holds. */
@@ -127,6 +184,10 @@ public final class BudgetGate implements BudgetView {
     private Admission admitScope(String scope, String costCenter, BigDecimal amount) {
         Optional<BudgetStatus> maybe = book.status(scope);
         if (maybe.isEmpty()) {
+            String unreported = unreported(scope);
+            if (unreported != null && staleness.level() == BudgetLevel.EXHAUSTED) {
+                return new Admission(false, scope, configuredOnExhausted(scope), unreported);
+            }
             return Admission.ok();
         }
         BudgetStatus status = maybe.get();
@@ -134,6 +195,12 @@ public final class BudgetGate implements BudgetView {
         if (BudgetLevelRule.known(status.getLevel()) == BudgetLevel.EXHAUSTED) {
             return new Admission(
                     false, scope, status.getOnExhausted(), "budget '" + scope + "' is " + status.getLevel());
+        }
+        if (staleness.level() == BudgetLevel.EXHAUSTED) {
+            String stale = stale(scope);
+            if (stale != null) {
+                return new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' is " + stale);
+            }
         }
         BigDecimal held = heldFor(scope, costCenter);
         BigDecimal needed = held.add(amount).multiply(BigDecimal.valueOf(factor));

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.ToIntFunction;
-import java.util.function.ToLongFunction;
 
 /**
  * Cloud spend this router instance has committed but the ledger has not counted yet, per scope
@@ -28,10 +27,12 @@ import java.util.function.ToLongFunction;
  *   <li><b>open</b>: each cloud decision reserves its estimated cost until the request's first cost
  *       event arrives on {@code inference.costs}, or {@code reservationTimeout} passes;
  *   <li><b>settled</b>: the actual cost of that event (and any unreserved cloud cost, e.g. a local
- *       worker's escalation) stays counted until a {@code budget.status} for the scope arrives at
- *       least {@code settleHold} later — by then ledger-streams has counted it — or
- *       {@code settleTimeout} passes. This closes the window in which the reservation is gone but
- *       the status does not show the spend yet.
+ *       worker's escalation) stays counted against a scope until that scope's {@code budget.status}
+ *       covers the event's offset on {@code inference.costs} ({@link Coverage}: the status's
+ *       {@code countedCostOffsets}), and is dropped once the statuses of its cost center and of
+ *       {@code global} both do. No timeout: a ledger that never covers it keeps it counted, and
+ *       {@link #oldestUncoveredAt} tells the gate that the ledger is behind (docs/budgets.md,
+ *       "Failing closed").
  * </ul>
  *
  * Only cost centers of the {@code routing.by-cost-center} partitions this instance owns are tracked:
@@ -50,14 +51,30 @@ public final class ReservationLedger {
     /** Totals for metrics. */
     public record Stats(int openCount, BigDecimal openUsd, int settledCount, BigDecimal settledUsd, long expired) {}
 
-    private record Settled(String costCenter, BigDecimal amountUsd, long receivedAtMs) {}
+    /** What the ledger's statuses include. */
+    @FunctionalInterface
+    public interface Coverage {
+        /**
+         * Whether the latest budget.status of {@code scope} includes the cost at {@code offset} of
+         * inference.costs partition {@code partition} — or the scope has no budget, so there is
+         * nothing to cover.
+         */
+        boolean covers(String scope, int partition, long offset);
+    }
 
-    private record CostSeen(String requestId, String costCenter, Tier tier, BigDecimal amountUsd, long receivedAtMs) {}
+    private record Settled(String costCenter, BigDecimal amountUsd, long receivedAtMs, int partition, long offset) {}
+
+    private record CostSeen(
+            String requestId,
+            String costCenter,
+            Tier tier,
+            BigDecimal amountUsd,
+            long receivedAtMs,
+            int partition,
+            long offset) {}
 
     private final long timeoutMs;
-    private final long settleHoldMs;
-    private final long settleTimeoutMs;
-    private final ToLongFunction<String> statusReceivedAt;
+    private final Coverage coverage;
 
     private final Map<String, Reservation> open = new HashMap<>();
     /** The open reservations, oldest first, so expiry only looks at the head. */
@@ -74,18 +91,10 @@ public final class ReservationLedger {
     private Set<Integer> owned = null; // null: owns every partition (single instance, CLI, unit tests)
     private long expired;
 
-    /**
-     * @param statusReceivedAt when the last budget.status for a scope was received (ms), MIN_VALUE if never
-     */
-    public ReservationLedger(
-            Duration reservationTimeout,
-            Duration settleHold,
-            Duration settleTimeout,
-            ToLongFunction<String> statusReceivedAt) {
+    /** @param coverage which costs the ledger's statuses include */
+    public ReservationLedger(Duration reservationTimeout, Coverage coverage) {
         this.timeoutMs = reservationTimeout.toMillis();
-        this.settleHoldMs = settleHold.toMillis();
-        this.settleTimeoutMs = settleTimeout.toMillis();
-        this.statusReceivedAt = statusReceivedAt;
+        this.coverage = coverage;
     }
 
     /** Reserves {@code amountUsd} for a cloud decision (replacing an earlier one for the same request). */
@@ -101,15 +110,24 @@ public final class ReservationLedger {
         removeOpen(requestId);
     }
 
-    /** A cost event arrived: the request's reservation becomes its actual cost until the ledger has it. */
+    /**
+     * A cost event arrived (at {@code offset} of inference.costs partition {@code partition}): the
+     * request's reservation becomes its actual cost until the ledger's statuses include it.
+     */
     public synchronized void onCost(
-            String requestId, String costCenter, Tier tier, BigDecimal amountUsd, long receivedAtMs) {
+            String requestId,
+            String costCenter,
+            Tier tier,
+            BigDecimal amountUsd,
+            long receivedAtMs,
+            int partition,
+            long offset) {
         BigDecimal amount = Money.usd(amountUsd);
-        recentCosts.addLast(new CostSeen(requestId, costCenter, tier, amount, receivedAtMs));
+        recentCosts.addLast(new CostSeen(requestId, costCenter, tier, amount, receivedAtMs, partition, offset));
         recentCostCount.merge(requestId, 1, Integer::sum);
         Reservation r = removeOpen(requestId);
         if (r != null || (tier == Tier.CLOUD && owns(costCenter))) {
-            settled.add(new Settled(costCenter, amount, receivedAtMs));
+            settled.add(new Settled(costCenter, amount, receivedAtMs, partition, offset));
         }
         pruneRecent(receivedAtMs);
     }
@@ -117,16 +135,32 @@ public final class ReservationLedger {
     /** What this instance holds against {@code scope} (a cost center, or the global scope): open + settled. */
     public synchronized BigDecimal committed(String scope, long nowMs) {
         expire(nowMs);
-        pruneSettled(nowMs);
+        pruneSettled();
         boolean global = Topics.GLOBAL_SCOPE.equals(scope);
         BigDecimal sum = global ? openTotal : openByCostCenter.getOrDefault(scope, Money.ZERO);
-        long scopeStatusAt = statusReceivedAt.applyAsLong(scope);
         for (Settled s : settled) {
-            if ((global || s.costCenter().equals(scope)) && !covered(s, scopeStatusAt)) {
+            if ((global || s.costCenter().equals(scope)) && !covered(s, scope)) {
                 sum = sum.add(s.amountUsd());
             }
         }
         return Money.usd(sum);
+    }
+
+    /**
+     * When this instance received the oldest cost it holds against {@code scope} that the scope's
+     * status does not include yet; {@code Long.MAX_VALUE} when there is none. A cost the ledger has
+     * not covered for longer than the staleness bound means the ledger is behind.
+     */
+    public synchronized long oldestUncoveredAt(String scope) {
+        pruneSettled();
+        boolean global = Topics.GLOBAL_SCOPE.equals(scope);
+        long oldest = Long.MAX_VALUE;
+        for (Settled s : settled) {
+            if ((global || s.costCenter().equals(scope)) && !covered(s, scope)) {
+                oldest = Math.min(oldest, s.receivedAtMs());
+            }
+        }
+        return oldest;
     }
 
     /**
@@ -136,12 +170,11 @@ public final class ReservationLedger {
      */
     public synchronized BigDecimal committedGlobalInPartitionOf(String costCenter, long nowMs) {
         expire(nowMs);
-        pruneSettled(nowMs);
+        pruneSettled();
         int partition = partitionOf.applyAsInt(costCenter);
         BigDecimal sum = openByPartition.getOrDefault(partition, Money.ZERO);
-        long globalAt = statusReceivedAt.applyAsLong(Topics.GLOBAL_SCOPE);
         for (Settled s : settled) {
-            if (partitionOf.applyAsInt(s.costCenter()) == partition && !covered(s, globalAt)) {
+            if (partitionOf.applyAsInt(s.costCenter()) == partition && !covered(s, Topics.GLOBAL_SCOPE)) {
                 sum = sum.add(s.amountUsd());
             }
         }
@@ -207,17 +240,17 @@ public final class ReservationLedger {
         }
         for (CostSeen c : recentCosts) {
             if (fresh.contains(partitionOf.applyAsInt(c.costCenter()))
-                    && (c.tier() == Tier.CLOUD || reservedIds.contains(c.requestId()))
-                    && nowMs - c.receivedAtMs() <= settleTimeoutMs) {
-                settled.add(new Settled(c.costCenter(), c.amountUsd(), c.receivedAtMs()));
+                    && (c.tier() == Tier.CLOUD || reservedIds.contains(c.requestId()))) {
+                settled.add(new Settled(c.costCenter(), c.amountUsd(), c.receivedAtMs(), c.partition(), c.offset()));
             }
         }
+        pruneSettled();
         return n;
     }
 
     public synchronized Stats stats(long nowMs) {
         expire(nowMs);
-        pruneSettled(nowMs);
+        pruneSettled();
         BigDecimal settledUsd = settled.stream().map(Settled::amountUsd).reduce(Money.ZERO, BigDecimal::add);
         return new Stats(open.size(), Money.usd(openTotal), settled.size(), Money.usd(settledUsd), expired);
     }
@@ -230,14 +263,13 @@ public final class ReservationLedger {
         return owned == null || owned.contains(partitionOf.applyAsInt(costCenter));
     }
 
-    private boolean covered(Settled s, long scopeStatusReceivedAt) {
-        return scopeStatusReceivedAt != Long.MIN_VALUE && scopeStatusReceivedAt >= s.receivedAtMs() + settleHoldMs;
+    private boolean covered(Settled s, String scope) {
+        return coverage.covers(scope, s.partition(), s.offset());
     }
 
-    private void pruneSettled(long nowMs) {
-        long globalAt = statusReceivedAt.applyAsLong(Topics.GLOBAL_SCOPE);
-        settled.removeIf(s -> nowMs - s.receivedAtMs() > settleTimeoutMs
-                || (covered(s, globalAt) && covered(s, statusReceivedAt.applyAsLong(s.costCenter()))));
+    /** A settled cost is dropped once both scopes it counts for include it. */
+    private void pruneSettled() {
+        settled.removeIf(s -> covered(s, Topics.GLOBAL_SCOPE) && covered(s, s.costCenter()));
     }
 
     private void pruneRecent(long nowMs) {

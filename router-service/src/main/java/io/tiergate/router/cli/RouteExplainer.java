@@ -189,12 +189,9 @@ public final class RouteExplainer {
     public Explanation explain(Query query) {
         RouterState state = RouterState.read(client, catalog, defaults, timeout);
         Clock clock = Clock.systemUTC();
-        ReservationLedger none = new ReservationLedger(
-                RouterConfiguration.DEFAULTS.reservationTimeout(),
-                Duration.ZERO,
-                Duration.ZERO,
-                state.budgets::lastReceivedAtMs);
-        BudgetGate gate = new BudgetGate(state.budgets, none, clock::millis);
+        ReservationLedger none =
+                new ReservationLedger(RouterConfiguration.DEFAULTS.reservationTimeout(), state.budgets);
+        BudgetGate gate = new BudgetGate(state.budgets, none, clock::millis, RouterConfiguration.DEFAULTS.staleness());
         LocalCapacity local = state.health.localCapacity(clock.millis());
         RoutingTable table = state.rules.current();
         Decision d =

@@ -5,8 +5,10 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import io.tiergate.platform.config.PropertyCheck;
+import io.tiergate.router.budget.Staleness;
 import io.tiergate.router.budget.Thresholds;
 import io.tiergate.router.defer.DeferralLimits;
+import io.tiergate.schemas.events.BudgetLevel;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,8 +23,9 @@ import java.util.Optional;
  * @param deferredGroupId consumer group of the releaser of inference.deferred
  * @param reservationTimeout an open reservation is dropped when no cost event arrived within this
  *     (queue wait + call time); also how far back the audit and costs are read on a rebuild
- * @param settleHold a settled cost stays counted until a budget.status arrives at least this much later...
- * @param settleTimeout ...or this much time passed (the ledger is assumed to have counted it)
+ * @param budgetStaleness a budget whose latest budget.status is older than this, or whose status has
+ *     not included a cost this router received longer ago than this, is stale (the ledger stalled)
+ * @param staleBudgetLevel the level a stale budget is at least at: CONSERVE, CRITICAL_ONLY or EXHAUSTED
  * @param healthStaleness worker.health records older than this are ignored
  * @param localAverageService average time the local model takes per queued request (queue wait = depth × this)
  * @param deferMinHold a deferred request is held at least this long (doubling with each re-deferral)...
@@ -44,8 +47,8 @@ public record RouterConfiguration(
         String deciderGroupId,
         String deferredGroupId,
         Duration reservationTimeout,
-        Duration settleHold,
-        Duration settleTimeout,
+        Duration budgetStaleness,
+        String staleBudgetLevel,
         Duration healthStaleness,
         Duration localAverageService,
         Duration deferMinHold,
@@ -66,8 +69,8 @@ public record RouterConfiguration(
             "tiergate-router",
             "tiergate-router-deferred",
             Duration.ofMinutes(5),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            BudgetLevel.CRITICAL_ONLY.name(),
             Duration.ofSeconds(60),
             Duration.ofSeconds(10),
             Duration.ofSeconds(1),
@@ -86,8 +89,11 @@ public record RouterConfiguration(
         check.notBlank("decider-group-id", deciderGroupId);
         check.notBlank("deferred-group-id", deferredGroupId);
         check.positive("reservation-timeout", reservationTimeout);
-        check.notNegative("settle-hold", settleHold);
-        check.notNegative("settle-timeout", settleTimeout);
+        check.positive("budget-staleness", budgetStaleness);
+        check.oneOf(
+                "stale-budget-level",
+                staleBudgetLevel,
+                Staleness.ALLOWED_LEVELS.stream().map(Enum::name).sorted().toArray(String[]::new));
         check.positive("health-staleness", healthStaleness);
         check.notNegative("local-average-service", localAverageService);
         check.positive("defer-min-hold", deferMinHold);
@@ -119,8 +125,8 @@ public record RouterConfiguration(
             Optional<String> deciderGroupId,
             Optional<String> deferredGroupId,
             Optional<Duration> reservationTimeout,
-            Optional<Duration> settleHold,
-            Optional<Duration> settleTimeout,
+            Optional<Duration> budgetStaleness,
+            Optional<String> staleBudgetLevel,
             Optional<Duration> healthStaleness,
             Optional<Duration> localAverageService,
             Optional<Duration> deferMinHold,
@@ -138,8 +144,8 @@ public record RouterConfiguration(
                 PropertyCheck.text(deciderGroupId).orElse(d.deciderGroupId),
                 PropertyCheck.text(deferredGroupId).orElse(d.deferredGroupId),
                 reservationTimeout.orElse(d.reservationTimeout),
-                settleHold.orElse(d.settleHold),
-                settleTimeout.orElse(d.settleTimeout),
+                budgetStaleness.orElse(d.budgetStaleness),
+                PropertyCheck.text(staleBudgetLevel).orElse(d.staleBudgetLevel),
                 healthStaleness.orElse(d.healthStaleness),
                 localAverageService.orElse(d.localAverageService),
                 deferMinHold.orElse(d.deferMinHold),
@@ -157,6 +163,11 @@ public record RouterConfiguration(
     /** The bounds of deferral (docs/budgets.md, "Deferral"). */
     public DeferralLimits deferralLimits() {
         return new DeferralLimits(deferMaxAge, deferMaxBytes, deferMinHold, deferMaxHold);
+    }
+
+    /** When a budget counts as stale and what it is treated as then. */
+    public Staleness staleness() {
+        return new Staleness(budgetStaleness, BudgetLevel.valueOf(staleBudgetLevel));
     }
 
     /** The thresholds of budgets without a budget.config record. */

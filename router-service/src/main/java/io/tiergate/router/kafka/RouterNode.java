@@ -65,9 +65,8 @@ public final class RouterNode implements AutoCloseable {
         this.rules = new RulesBook(defaults, new RuleValidator(catalog));
         this.budgets = new BudgetBook(config.defaultThresholds());
         this.health = new HealthBoard(config.healthStaleness(), config.localAverageService());
-        ReservationLedger ledger = new ReservationLedger(
-                config.reservationTimeout(), config.settleHold(), config.settleTimeout(), budgets::lastReceivedAtMs);
-        this.gate = new BudgetGate(budgets, ledger, clock::millis);
+        ReservationLedger ledger = new ReservationLedger(config.reservationTimeout(), budgets);
+        this.gate = new BudgetGate(budgets, ledger, clock::millis, config.staleness());
         this.metrics = new RouterMetrics(registry);
         metrics.bind(gate, clock::millis);
         EventSink sink = new SovereigntyGuard(new KafkaEventSink(publisher), metrics::sovereigntyBlocked);

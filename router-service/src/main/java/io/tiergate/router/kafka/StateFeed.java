@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code routing.rules}, {@code budget.status}, {@code budget.config}, {@code worker.health}
  *       (compacted) from the beginning — the latest value per key is the state;
  *   <li>{@code inference.costs} from {@code costsLookback} ago (when a ledger is given), to settle
- *       reservations.
+ *       reservations; with each cost's partition and offset, which the ledger's statuses report
+ *       as counted ({@code countedCostOffsets}).
  * </ul>
  *
  * Start-up waits until the end offsets seen at start are reached ({@link #awaitCaughtUp}), so no
@@ -98,15 +99,19 @@ public final class StateFeed implements AutoCloseable {
                     }
                 });
         if (ledger != null) {
-            view.alsoRead(
-                    Topics.INFERENCE_COSTS, StartAt.at(clock.millis() - costsLookback.toMillis()), (key, cost) -> {
+            view.alsoReadWithPositions(
+                    Topics.INFERENCE_COSTS,
+                    StartAt.at(clock.millis() - costsLookback.toMillis()),
+                    (key, cost, partition, offset) -> {
                         if (cost != null) {
                             ledger.onCost(
                                     cost.getRequestId(),
                                     cost.getCostCenter(),
                                     cost.getTier(),
                                     cost.getCostUsd(),
-                                    clock.millis());
+                                    clock.millis(),
+                                    partition,
+                                    offset);
                         }
                     });
         }

@@ -6,6 +6,7 @@ import io.tiergate.router.budget.BudgetBook;
 import io.tiergate.router.budget.BudgetGate;
 import io.tiergate.router.budget.ReservationLedger;
 import io.tiergate.router.budget.Thresholds;
+import io.tiergate.router.config.RouterConfiguration;
 import io.tiergate.router.metrics.RouterMetrics;
 import io.tiergate.router.policy.LocalCapacity;
 import io.tiergate.router.policy.RoutingPolicy;
@@ -67,9 +68,9 @@ public final class PolicyBenchmark {
                 Fixtures.status(Topics.GLOBAL_SCOPE, BudgetLevel.NORMAL, OnExhausted.DEGRADE_LOCAL, "1", "100000000"),
                 now);
         // reservations expire quickly so the ledger stays at a realistic size over millions of decisions
-        ReservationLedger ledger = new ReservationLedger(
-                Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(30), book::lastReceivedAtMs);
-        BudgetGate gate = new BudgetGate(book, ledger, System::currentTimeMillis);
+        ReservationLedger ledger = new ReservationLedger(Duration.ofSeconds(2), book);
+        BudgetGate gate =
+                new BudgetGate(book, ledger, System::currentTimeMillis, RouterConfiguration.DEFAULTS.staleness());
         LocalCapacity local = new LocalCapacity(true, false, false, 3_000, "bench");
 
         double policyRate = measure(

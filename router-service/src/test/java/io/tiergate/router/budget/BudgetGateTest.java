@@ -7,11 +7,13 @@ import io.tiergate.router.policy.BudgetView;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.OnExhausted;
+import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.topics.Topics;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,9 +23,9 @@ class BudgetGateTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final BudgetBook book = new BudgetBook(Thresholds.DEFAULT);
-    private final ReservationLedger ledger = new ReservationLedger(
-            Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofSeconds(30), book::lastReceivedAtMs);
-    private final BudgetGate gate = new BudgetGate(book, ledger, now::get);
+    private final ReservationLedger ledger = new ReservationLedger(Duration.ofMinutes(5), book);
+    private final Staleness staleness = new Staleness(Duration.ofSeconds(60), BudgetLevel.CRITICAL_ONLY);
+    private final BudgetGate gate = new BudgetGate(book, ledger, now::get, staleness);
 
     @ParameterizedTest
     @CsvSource({
@@ -192,5 +194,156 @@ class BudgetGateTest {
                 "team-a", status("team-a", BudgetLevel.EXHAUSTED, OnExhausted.DEGRADE_LOCAL, "10", "10"), now.get());
         book.onStatus("team-a", null, now.get());
         assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.NORMAL);
+    }
+
+    // --- failing closed (docs/budgets.md, "Failing closed") ---
+
+    private void freshStatus(String scope, String spend, String limit) {
+        book.onStatus(scope, status(scope, BudgetLevel.NORMAL, OnExhausted.REJECT, spend, limit), now.get());
+    }
+
+    @Test
+    void aBudgetWhoseStatusIsOlderThanTheBoundIsAtLeastCriticalOnly() {
+        freshStatus("team-a", "0", "10");
+        now.addAndGet(60_000);
+        assertThat(gate.state("team-a").level()).as("exactly at the bound").isEqualTo(BudgetLevel.NORMAL);
+        now.addAndGet(1);
+        BudgetView.BudgetState stale = gate.state("team-a");
+        assertThat(stale.level()).isEqualTo(BudgetLevel.CRITICAL_ONLY);
+        assertThat(stale.summary())
+                .contains("stale: the ledger's last status is 60.0s old, over the 60.0s bound")
+                .contains("treated as at least CRITICAL_ONLY");
+        freshStatus("team-a", "0", "10");
+        assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.NORMAL);
+    }
+
+    @Test
+    void aStaleGlobalBudgetLimitsEveryCostCenter() {
+        freshStatus(Topics.GLOBAL_SCOPE, "0", "100");
+        now.addAndGet(61_000);
+        BudgetView.BudgetState s = gate.state("no-budget-of-its-own");
+        assertThat(s.level()).isEqualTo(BudgetLevel.CRITICAL_ONLY);
+        assertThat(s.bindingScope()).isEqualTo(Topics.GLOBAL_SCOPE);
+    }
+
+    @Test
+    void aStatusReadAtStartUpIsAsOldAsTheLedgerSays() {
+        var old = status("team-a", BudgetLevel.NORMAL, OnExhausted.REJECT, "0", "10");
+        old.setUpdatedAt(Instant.ofEpochMilli(now.get() - 120_000));
+        book.onStatus("team-a", old, now.get());
+        assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.CRITICAL_ONLY);
+    }
+
+    @Test
+    void aStaleBudgetKeepsAMoreRestrictiveLevel() {
+        book.onStatus("team-a", status("team-a", BudgetLevel.EXHAUSTED, OnExhausted.DEFER, "10", "10"), now.get());
+        now.addAndGet(61_000);
+        assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.EXHAUSTED);
+        assertThat(gate.state("team-a").onExhausted()).isEqualTo(OnExhausted.DEFER);
+    }
+
+    @Test
+    void aScopeWithoutLimitsNeverGoesStale() {
+        freshStatus("team-a", "5", null);
+        now.addAndGet(3_600_000);
+        assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.NORMAL);
+        assertThat(gate.admit("team-a", Money.usd("100")).admitted()).isTrue();
+    }
+
+    @Test
+    void withTheStaleLevelExhaustedAStaleBudgetAdmitsNothing() {
+        BudgetGate strict =
+                new BudgetGate(book, ledger, now::get, new Staleness(Duration.ofSeconds(60), BudgetLevel.EXHAUSTED));
+        freshStatus("team-a", "0", "10");
+        assertThat(strict.admit("team-a", Money.usd("0.01")).admitted()).isTrue();
+        now.addAndGet(61_000);
+        BudgetView.Admission refused = strict.admit("team-a", Money.usd("0.01"));
+        assertThat(refused.admitted()).isFalse();
+        assertThat(refused.onExhausted()).isEqualTo(OnExhausted.REJECT);
+        assertThat(refused.reason()).contains("stale");
+        assertThat(strict.state("team-a").level()).isEqualTo(BudgetLevel.EXHAUSTED);
+    }
+
+    @Test
+    void aCostTheLedgerHasNotCountedForLongerThanTheBoundMakesTheBudgetStale() {
+        freshStatus("team-a", "0", "10");
+        ledger.onCost("r1", "team-a", Tier.CLOUD, Money.usd("0.50"), now.get(), 0, 5);
+        assertThat(gate.state("team-a").summary()).contains("0.50 held");
+        for (int i = 0; i < 6; i++) { // the ledger keeps publishing, but never gets past offset 5
+            now.addAndGet(10_000);
+            freshStatus("team-a", "0", "10");
+        }
+        assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.NORMAL);
+        now.addAndGet(1);
+        freshStatus("team-a", "0", "10");
+        BudgetView.BudgetState stale = gate.state("team-a");
+        assertThat(stale.level()).isEqualTo(BudgetLevel.CRITICAL_ONLY);
+        assertThat(stale.summary()).contains("the ledger has not counted a cost received 60.0s ago");
+
+        var covering = status("team-a", BudgetLevel.NORMAL, OnExhausted.REJECT, "0.50", "10");
+        covering.setCountedCostOffsets(Map.of("0", 6L));
+        book.onStatus("team-a", covering, now.get());
+        assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.NORMAL);
+        assertThat(ledger.committed("team-a", now.get())).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void aHeldCostIsDroppedOnlyOnceTheStatusesCoverItsOffset() {
+        freshStatus("team-a", "0", "10");
+        freshStatus(Topics.GLOBAL_SCOPE, "0", "100");
+        ledger.onCost("r1", "team-a", Tier.CLOUD, Money.usd("0.50"), now.get(), 3, 17);
+        var upTo17 = status("team-a", BudgetLevel.NORMAL, OnExhausted.REJECT, "0", "10");
+        upTo17.setCountedCostOffsets(Map.of("3", 17L));
+        book.onStatus("team-a", upTo17, now.get() + 30_000);
+        assertThat(ledger.committed("team-a", now.get() + 30_000))
+                .as("a status without the cost, however late it arrives, does not settle it")
+                .isEqualByComparingTo("0.50");
+        var upTo18 = status("team-a", BudgetLevel.NORMAL, OnExhausted.REJECT, "0.50", "10");
+        upTo18.setCountedCostOffsets(Map.of("3", 18L));
+        book.onStatus("team-a", upTo18, now.get() + 30_000);
+        assertThat(ledger.committed("team-a", now.get() + 30_000)).isEqualByComparingTo("0");
+        assertThat(ledger.committed(Topics.GLOBAL_SCOPE, now.get() + 30_000))
+                .as("still held against global")
+                .isEqualByComparingTo("0.50");
+    }
+
+    @Test
+    void aHeldCostOfACostCenterWithoutBudgetCountsOnlyAgainstGlobal() {
+        freshStatus(Topics.GLOBAL_SCOPE, "0", "100");
+        ledger.onCost("r1", "free", Tier.CLOUD, Money.usd("0.50"), now.get(), 0, 0);
+        assertThat(ledger.committed(Topics.GLOBAL_SCOPE, now.get())).isEqualByComparingTo("0.50");
+        var covering = status(Topics.GLOBAL_SCOPE, BudgetLevel.NORMAL, OnExhausted.REJECT, "0.50", "100");
+        covering.setCountedCostOffsets(Map.of("0", 1L));
+        book.onStatus(Topics.GLOBAL_SCOPE, covering, now.get());
+        assertThat(ledger.committed(Topics.GLOBAL_SCOPE, now.get())).isEqualByComparingTo("0");
+        assertThat(ledger.stats(now.get()).settledCount()).isZero();
+    }
+
+    @Test
+    void aConfiguredBudgetTheLedgerHasNotReportedOnIsHeldClosed() {
+        BudgetConfig config = BudgetConfig.newBuilder()
+                .setScope("team-a")
+                .setDailyLimitUsd(Money.usd("10"))
+                .setMonthlyLimitUsd(null)
+                .setOnExhausted(OnExhausted.DEFER)
+                .setTimezone("UTC")
+                .setUpdatedAt(Instant.now())
+                .build();
+        book.onConfig("team-a", config);
+        BudgetView.BudgetState s = gate.state("team-a");
+        assertThat(s.level()).isEqualTo(BudgetLevel.CRITICAL_ONLY);
+        assertThat(s.summary()).contains("the ledger has published no status for it yet");
+        freshStatus("team-a", "0", "10");
+        assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.NORMAL);
+        book.onStatus("team-a", null, now.get());
+        book.onConfig("team-a", null);
+        assertThat(gate.state("team-a").level()).isEqualTo(BudgetLevel.NORMAL);
+    }
+
+    @Test
+    void theStaleLevelMayNotBeNormal() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new Staleness(Duration.ofSeconds(60), BudgetLevel.NORMAL))
+                .hasMessageContaining("CONSERVE, CRITICAL_ONLY or EXHAUSTED, was NORMAL");
     }
 }

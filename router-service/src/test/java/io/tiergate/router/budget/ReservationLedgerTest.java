@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 
 class ReservationLedgerTest {
 
-    private final Map<String, Long> statusAt = new HashMap<>();
+    /** scope|partition → the offset below which that scope's status includes every cost (the ledger's word). */
+    private final Map<String, Long> counted = new HashMap<>();
+
     private final ReservationLedger ledger = new ReservationLedger(
             Duration.ofSeconds(60),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(30),
-            s -> statusAt.getOrDefault(s, Long.MIN_VALUE));
+            (scope, partition, offset) -> counted.getOrDefault(scope + "|" + partition, 0L) > offset);
 
     @Test
     void aReservationCountsForItsCostCenterAndGlobal() {
@@ -39,29 +39,51 @@ class ReservationLedgerTest {
     }
 
     @Test
-    void theActualCostReplacesTheReservationUntilTheLedgerHasCountedIt() {
+    void theActualCostReplacesTheReservationUntilTheStatusesOfBothScopesCoverIt() {
         ledger.reserve("r1", "a", 0, Money.usd("0.30"), 0);
-        ledger.onCost("r1", "a", Tier.CLOUD, Money.usd("0.25"), 1_000);
+        ledger.onCost("r1", "a", Tier.CLOUD, Money.usd("0.25"), 1_000, 2, 41);
         assertThat(ledger.stats(1_000).openCount()).isZero();
         assertThat(ledger.committed("a", 1_000)).isEqualByComparingTo("0.25");
-        // a status received before the hold has passed may not include the cost yet
-        statusAt.put("a", 2_500L);
-        statusAt.put(Topics.GLOBAL_SCOPE, 2_500L);
-        assertThat(ledger.committed("a", 2_500)).isEqualByComparingTo("0.25");
-        statusAt.put("a", 3_000L);
-        assertThat(ledger.committed("a", 3_000)).isEqualByComparingTo("0");
-        assertThat(ledger.committed(Topics.GLOBAL_SCOPE, 3_000)).isEqualByComparingTo("0.25");
-        statusAt.put(Topics.GLOBAL_SCOPE, 3_100L);
-        assertThat(ledger.committed(Topics.GLOBAL_SCOPE, 3_100)).isEqualByComparingTo("0");
-        assertThat(ledger.stats(3_100).settledCount()).isZero();
+        // statuses that include everything of partition 2 below offset 41: not this cost yet
+        counted.put("a|2", 41L);
+        counted.put(Topics.GLOBAL_SCOPE + "|2", 41L);
+        counted.put("a|1", 500L); // another partition says nothing about this one
+        assertThat(ledger.committed("a", 2_000)).isEqualByComparingTo("0.25");
+        counted.put("a|2", 42L);
+        assertThat(ledger.committed("a", 2_000)).isEqualByComparingTo("0");
+        assertThat(ledger.committed(Topics.GLOBAL_SCOPE, 2_000))
+                .as("global's status does not include it yet")
+                .isEqualByComparingTo("0.25");
+        assertThat(ledger.stats(2_000).settledCount()).isEqualTo(1);
+        counted.put(Topics.GLOBAL_SCOPE + "|2", 42L);
+        assertThat(ledger.committed(Topics.GLOBAL_SCOPE, 2_000)).isEqualByComparingTo("0");
+        assertThat(ledger.stats(2_000).settledCount()).isZero();
     }
 
     @Test
-    void aSettledCostIsDroppedAfterTheSettleTimeoutWithoutStatus() {
+    void aSettledCostNoStatusCoversStaysCountedWithoutTimeLimit() {
         ledger.reserve("r1", "a", 0, Money.usd("0.30"), 0);
-        ledger.onCost("r1", "a", Tier.CLOUD, Money.usd("0.25"), 1_000);
-        assertThat(ledger.committed("a", 31_000)).isEqualByComparingTo("0.25");
-        assertThat(ledger.committed("a", 31_001)).isEqualByComparingTo("0");
+        ledger.onCost("r1", "a", Tier.CLOUD, Money.usd("0.25"), 1_000, 0, 7);
+        long aDayLater = 1_000 + Duration.ofDays(1).toMillis();
+        assertThat(ledger.committed("a", aDayLater)).isEqualByComparingTo("0.25");
+        assertThat(ledger.committed(Topics.GLOBAL_SCOPE, aDayLater)).isEqualByComparingTo("0.25");
+    }
+
+    @Test
+    void theOldestUncoveredCostTellsHowFarTheLedgerIsBehind() {
+        ledger.onCost("r1", "a", Tier.CLOUD, Money.usd("0.10"), 1_000, 0, 7);
+        ledger.onCost("r2", "b", Tier.CLOUD, Money.usd("0.20"), 3_000, 0, 8);
+        assertThat(ledger.oldestUncoveredAt("a")).isEqualTo(1_000);
+        assertThat(ledger.oldestUncoveredAt("b")).isEqualTo(3_000);
+        assertThat(ledger.oldestUncoveredAt(Topics.GLOBAL_SCOPE)).isEqualTo(1_000);
+        counted.put(Topics.GLOBAL_SCOPE + "|0", 8L);
+        assertThat(ledger.oldestUncoveredAt(Topics.GLOBAL_SCOPE)).isEqualTo(3_000);
+        assertThat(ledger.oldestUncoveredAt("a"))
+                .as("a's own status does not include it yet")
+                .isEqualTo(1_000);
+        counted.put("a|0", 8L);
+        assertThat(ledger.oldestUncoveredAt("a")).isEqualTo(Long.MAX_VALUE);
+        assertThat(ledger.oldestUncoveredAt("c")).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -82,8 +104,8 @@ class ReservationLedgerTest {
     @Test
     void unreservedCloudSpendOfAnOwnedCostCenterCounts() {
         // e.g. the local worker escalated a request to cloud
-        ledger.onCost("r9", "a", Tier.CLOUD, Money.usd("0.40"), 0);
-        ledger.onCost("r10", "a", Tier.LOCAL, Money.usd("0.001"), 0);
+        ledger.onCost("r9", "a", Tier.CLOUD, Money.usd("0.40"), 0, 0, 0);
+        ledger.onCost("r10", "a", Tier.LOCAL, Money.usd("0.001"), 0, 0, 1);
         assertThat(ledger.committed("a", 1)).isEqualByComparingTo("0.40");
     }
 
@@ -92,7 +114,7 @@ class ReservationLedgerTest {
         ledger.assign(Set.of(0, 1), cc -> cc.equals("a") ? 0 : cc.equals("b") ? 1 : 2);
         ledger.reserve("r1", "a", 0, Money.usd("0.30"), 0);
         ledger.reserve("r2", "b", 1, Money.usd("0.20"), 0);
-        ledger.onCost("r3", "c", Tier.CLOUD, Money.usd("0.50"), 0); // partition 2: not ours
+        ledger.onCost("r3", "c", Tier.CLOUD, Money.usd("0.50"), 0, 0, 0); // partition 2: not ours
         assertThat(ledger.committed(Topics.GLOBAL_SCOPE, 1)).isEqualByComparingTo("0.50");
         ledger.assign(Set.of(0), cc -> cc.equals("a") ? 0 : cc.equals("b") ? 1 : 2);
         assertThat(ledger.committed(Topics.GLOBAL_SCOPE, 1)).isEqualByComparingTo("0.30");
@@ -101,7 +123,7 @@ class ReservationLedgerTest {
     @Test
     void aNewOwnerRebuildsOpenReservationsFromTheAuditLog() {
         ledger.assign(Set.of(), cc -> cc.equals("a") ? 0 : 1);
-        ledger.onCost("done", "a", Tier.CLOUD, Money.usd("0.07"), 5_000);
+        ledger.onCost("done", "a", Tier.CLOUD, Money.usd("0.07"), 5_000, 0, 0);
         ledger.assign(Set.of(0), cc -> cc.equals("a") ? 0 : 1);
         int rebuilt = ledger.rebuild(
                 Set.of(0),

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
+import io.tiergate.router.budget.Staleness;
 import io.tiergate.router.budget.Thresholds;
+import io.tiergate.schemas.events.BudgetLevel;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,8 +34,9 @@ class RouterConfigurationTest {
         assertThat(config.deciderGroupId()).isEqualTo("tiergate-router");
         assertThat(config.deferredGroupId()).isEqualTo("tiergate-router-deferred");
         assertThat(config.reservationTimeout()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(config.settleHold()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.settleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.budgetStaleness()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.staleBudgetLevel()).isEqualTo("CRITICAL_ONLY");
+        assertThat(config.staleness()).isEqualTo(new Staleness(Duration.ofSeconds(60), BudgetLevel.CRITICAL_ONLY));
         assertThat(config.healthStaleness()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.localAverageService()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.deferMinHold()).isEqualTo(Duration.ofSeconds(1));
@@ -80,12 +83,17 @@ class RouterConfigurationTest {
         assertThat(config.deferralLimits().maxAge()).isEqualTo(Duration.ofDays(3));
         assertThat(config.deferralLimits().maxBytes()).isEqualTo(1_048_576L);
         assertThat(config.deferralLimits().requiredRetention()).isEqualTo(Duration.ofDays(34));
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.budget-staleness", "0s")))
+                .hasMessageContaining("tiergate.router.budget-staleness must be > 0, was 0s");
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.stale-budget-level", "NORMAL")))
+                .hasMessageContaining(
+                        "tiergate.router.stale-budget-level must be one of CONSERVE, CRITICAL_ONLY, EXHAUSTED, was \"NORMAL\"");
     }
 
     @Test
     void aValueOfTheWrongTypeFailsStartUpNamingTheProperty() {
-        assertThatThrownBy(() -> start(Map.of("tiergate.router.settle-hold", "two seconds")))
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.budget-staleness", "two seconds")))
                 .hasMessageContaining(
-                        "tiergate.router.settle-hold must be a duration (500ms, 30s, 5m, 7d), was \"two seconds\"");
+                        "tiergate.router.budget-staleness must be a duration (500ms, 30s, 5m, 7d), was \"two seconds\"");
     }
 }

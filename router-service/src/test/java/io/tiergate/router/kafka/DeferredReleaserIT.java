@@ -143,8 +143,8 @@ class DeferredReleaserIT {
                 d.deciderGroupId(),
                 d.deferredGroupId(),
                 d.reservationTimeout(),
-                d.settleHold(),
-                d.settleTimeout(),
+                Duration.ofMinutes(10), // statuses are published once here: not stale during the test
+                d.staleBudgetLevel(),
                 d.healthStaleness(),
                 d.localAverageService(),
                 Duration.ofMillis(100),

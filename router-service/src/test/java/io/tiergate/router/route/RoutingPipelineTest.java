@@ -12,6 +12,7 @@ import io.tiergate.router.budget.BudgetBook;
 import io.tiergate.router.budget.BudgetGate;
 import io.tiergate.router.budget.ReservationLedger;
 import io.tiergate.router.budget.Thresholds;
+import io.tiergate.router.config.RouterConfiguration;
 import io.tiergate.router.metrics.RouterMetrics;
 import io.tiergate.router.policy.LocalCapacity;
 import io.tiergate.router.policy.RoutingPolicy;
@@ -39,9 +40,8 @@ class RoutingPipelineTest {
     private record Node(RoutingPipeline pipeline, BudgetGate gate, RecordingSink sink) {}
 
     private Node node(int globalShares) {
-        ReservationLedger ledger = new ReservationLedger(
-                Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofSeconds(30), book::lastReceivedAtMs);
-        BudgetGate gate = new BudgetGate(book, ledger, clock::millis);
+        ReservationLedger ledger = new ReservationLedger(Duration.ofMinutes(5), book);
+        BudgetGate gate = new BudgetGate(book, ledger, clock::millis, RouterConfiguration.DEFAULTS.staleness());
         gate.globalShareDivisor(globalShares);
         RecordingSink sink = new RecordingSink();
         RouterMetrics metrics = new RouterMetrics(registry);

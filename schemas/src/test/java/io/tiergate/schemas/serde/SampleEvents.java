@@ -219,6 +219,7 @@ public final class SampleEvents {
                 .setPeriodDayStart(Instant.parse("2026-11-22T00:00:00Z"))
                 .setPeriodMonthStart(Instant.parse("2026-11-01T00:00:00Z"))
                 .setUpdatedAt(T0)
+                .setCountedCostOffsets(Map.of("0", 1_234L, "2", 77L))
                 .build();
     }
 

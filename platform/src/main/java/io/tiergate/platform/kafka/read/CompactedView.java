@@ -44,6 +44,12 @@ public final class CompactedView implements AutoCloseable {
         void accept(String key, V value);
     }
 
+    /** What {@link Builder#alsoReadWithPositions} hands its owner: a record, its value and where it is. */
+    @FunctionalInterface
+    public interface PositionedRecord<V> {
+        void accept(String key, V value, int partition, long offset);
+    }
+
     private final TopicFollower follower;
     private final Dispatch dispatch;
 
@@ -78,9 +84,20 @@ public final class CompactedView implements AutoCloseable {
             return read(topic, start, onRecord);
         }
 
+        /**
+         * As {@link #alsoRead}, with each record's partition and offset (the router matches the costs it
+         * holds against the offsets the ledger reports as counted).
+         */
+        public <V extends SpecificRecord> Builder alsoReadWithPositions(
+                Topic<V> topic, StartAt start, PositionedRecord<V> onRecord) {
+            spec.topic(topic, start);
+            dispatch.add(topic, onRecord);
+            return this;
+        }
+
         private <V extends SpecificRecord> Builder read(Topic<V> topic, StartAt start, Change<V> handler) {
             spec.topic(topic, start);
-            dispatch.add(topic, handler);
+            dispatch.add(topic, (key, value, partition, offset) -> handler.accept(key, value));
             return this;
         }
 
@@ -128,11 +145,14 @@ public final class CompactedView implements AutoCloseable {
             this.name = name;
         }
 
-        <V extends SpecificRecord> void add(Topic<V> topic, Change<V> change) {
+        <V extends SpecificRecord> void add(Topic<V> topic, PositionedRecord<V> change) {
             byTopic.put(
                     topic.name(),
-                    record ->
-                            change.accept(record.key(), record.value() == null ? null : decoder.decode(topic, record)));
+                    record -> change.accept(
+                            record.key(),
+                            record.value() == null ? null : decoder.decode(topic, record),
+                            record.partition(),
+                            record.offset()));
         }
 
         void accept(ConsumerRecord<String, byte[]> record) {
