@@ -86,7 +86,8 @@ public final class CloudSpendByDay {
         this.provider = provider;
         this.from = from;
         this.to = to;
-        this.validator = new CostEventValidator(LedgerSettings.defaults().maxClockSkew());
+        LedgerSettings d = LedgerSettings.defaults();
+        this.validator = new CostEventValidator(d.maxClockSkew(), d.maxCostUsdPerEvent(), d.maxTokensPerEvent());
         this.nowMs = nowMs;
     }
 
