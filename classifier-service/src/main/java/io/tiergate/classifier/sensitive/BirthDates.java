@@ -47,7 +47,8 @@ final class BirthDates {
                     + "|(?<!\\p{L})(?:" + MONTHS
                     + ")\\.?\\s{1,2}(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?,?\\s{1,2}(?:19|20)\\d{2}(?!\\d)"
                     + "|(?:19|20)\\d{2}年\\d{1,2}月\\d{1,2}日"
-                    + "|(?:明治|大正|昭和|平成|令和)(?:\\d{1,2}|元)年\\d{1,2}月\\d{1,2}日");
+                    + "|(?:明治|大正|昭和|平成|令和)(?:\\d{1,2}|元)年\\d{1,2}月\\d{1,2}日"
+                    + "|(?:19|20)\\d{2}년\\s?\\d{1,2}월\\s?\\d{1,2}일");
 
     /** "Name: Maria", "Patient: Okafor", "Mitarbeiterin: Schulz": a label, then a capitalised word. */
     private static final Pattern LABELLED_NAME = Pattern.compile(
@@ -61,6 +62,10 @@ final class BirthDates {
                     + "|(?i)(?<!\\p{L})(?:son|daughter|wife|husband|partner|mother|father|mum|mom|dad|brother|sister|child|baby|"
                     + "grandson|granddaughter|grandmother|grandfather|nephew|niece|sohn|tochter|frau|mann|mutter|vater|fils|fille|"
                     + "hijo|hija|figlio|figlia|i'm|i am|my name is|je m'appelle|ich heiße|ich bin|me llamo|mi chiamo)(?-i)\\s\\p{Lu}\\p{Ll}+");
+
+    /** A Korean, Chinese or Japanese name after a name label or a kinship word: "우리 아이 조예린", "氏名：山田花子". */
+    private static final Pattern CJK_NAME =
+            Pattern.compile("(?:이름|성명|아이|아들|딸|氏名|名前|姓名|息子|娘|子供|儿子|女儿)[\\s:：]{0,3}[\\p{IsHangul}\\p{IsHan}]{2,4}");
 
     private static final Pattern TITLED_NAME = Pattern.compile(
             "(?<!\\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\\.ra|Dhr|Mevr|Shri|Smt)\\.?\\s{1,2}\\p{Lu}[\\p{L}'’-]+");
@@ -413,7 +418,48 @@ final class BirthDates {
             "cc",
             "bcc",
             "sent",
-            "received"));
+            "received",
+            // function words that start sentences in German, French, Spanish, Italian, Portuguese, Dutch
+            "im",
+            "am",
+            "auf",
+            "bei",
+            "mit",
+            "für",
+            "vom",
+            "zum",
+            "zur",
+            "ich",
+            "wir",
+            "sie",
+            "er",
+            "es",
+            "den",
+            "dem",
+            "ein",
+            "eine",
+            "une",
+            "gli",
+            "una",
+            "para",
+            "por",
+            "con",
+            "su",
+            "mi",
+            "nel",
+            "nella",
+            "per",
+            "dans",
+            "pour",
+            "avec",
+            "sur",
+            "op",
+            "voor",
+            "met",
+            "muster",
+            "beispiel",
+            "vorlage",
+            "formular"));
 
     /** Substrings (lower case) without which no {@link #KEYWORD} can match: a cheap gate. */
     private static final String[] HINTS = {
@@ -469,9 +515,12 @@ final class BirthDates {
         Matcher k = KEYWORD.matcher(text);
         int seen = 0;
         while (k.find() && seen++ < MAX_BIRTH_DATES) {
-            if (!Phones.near(DATE, text, k.end(), k.end() + 40)
-                    || Phones.near(SENTINEL_YEAR, text, k.end(), k.end() + 40)) {
-                continue; // no date, or a "birthday unknown" sentinel such as 1900-01-01
+            Matcher date = DATE.matcher(text).region(k.end(), Math.min(text.length(), k.end() + 40));
+            date.useTransparentBounds(true);
+            if (!date.find()
+                    || Phones.near(SENTINEL_YEAR, text, k.end(), k.end() + 40)
+                    || Words.documentation(text, date.start())) {
+                continue; // no date, a "birthday unknown" sentinel such as 1900-01-01, or "exempel: 2014-01-01"
             }
             int from = Math.max(0, k.start() - 160);
             int to = Math.min(text.length(), k.end() + 140);
@@ -568,7 +617,7 @@ final class BirthDates {
 
     /** A person's name in {@code [from, to)}: labelled, titled, or capitalised words that are names. */
     private static boolean named(String text, int from, int to) {
-        for (Pattern p : List.of(LABELLED_NAME, TITLED_NAME)) {
+        for (Pattern p : List.of(LABELLED_NAME, TITLED_NAME, CJK_NAME)) {
             Matcher m = p.matcher(text).region(from, to);
             m.useTransparentBounds(true);
             while (m.find()) {

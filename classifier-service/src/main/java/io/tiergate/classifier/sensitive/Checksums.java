@@ -40,7 +40,8 @@ final class Checksums {
 
     /**
      * Payment card number (digits only): a length and issuer prefix that some scheme issues
-     * (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro) and a valid Luhn digit.
+     * (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro, Troy, Mir, RuPay) and a valid
+     * Luhn digit.
      */
     static boolean paymentCard(String digits) {
         int len = digits.length();
@@ -75,6 +76,15 @@ final class Checksums {
         }
         if (p2 == 50 || (p2 >= 56 && p2 <= 58) || p4 == 6304 || p4 == 6759 || p3 == 639 || p2 == 67) {
             return true; // Maestro: 12-19 digits, we look at 13+
+        }
+        if (p4 == 9792) {
+            return len == 16; // Troy (Turkey)
+        }
+        if (p4 >= 2200 && p4 <= 2204) {
+            return len >= 16; // Mir (Russia)
+        }
+        if (p2 == 60 || p2 == 81 || p2 == 82 || p3 == 508) {
+            return len == 16; // RuPay (India)
         }
         return false;
     }

@@ -8,6 +8,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -303,7 +304,33 @@ final class Phones {
             "vorgang",
             "aktenzeichen",
             "kundennr",
-            "kontonr");
+            "kontonr",
+            // other languages' order, booking, customer and business-register words
+            "confirmación",
+            "confirmacion",
+            "confirmação",
+            "conferma",
+            "bestätigung",
+            "localizador",
+            "reserva",
+            "póliza",
+            "poliza",
+            "polizza",
+            "apólice",
+            "vat",
+            "reg",
+            "ust",
+            "mwst",
+            "tva",
+            "iva",
+            "btw",
+            "nip",
+            "regon",
+            "krs",
+            "gst",
+            "gstin",
+            "siret",
+            "siren");
 
     private static final Pattern UNIT_AFTER = Pattern.compile(
             "(?i)^[ \\u00A0]?(?:%|‰|€|\\$|£|¥|₹|usd|eur|gbp|chf|jpy|inr|brl|mxn|aud|ms|µs|us|ns|sec|secs|seconds|s|min|mins|"
@@ -414,6 +441,9 @@ final class Phones {
                         .find()) {
             return false;
         }
+        if (!plus && numberOfSomethingElse(text, start)) {
+            return false; // "Numer klienta: 5581693343", "número de cliente 5581693343"
+        }
         if (!plus
                 && (!phoneWord || otherWordCloser(text, start, end))
                 && (Words.anyIn(text, start - 32, start, Phones::otherNumberWord, false)
@@ -484,6 +514,8 @@ final class Phones {
     private static final List<String> NUMBER_LABEL_ENDINGS =
             List.of("nummer", "nummern", "numer", "numero", "número", "numéro", "nr");
 
+    private static final List<String> PHONE_LABEL_CJK = List.of("전화", "휴대", "핸드폰", "연락처", "電話", "携帯", "连络", "联系");
+
     /** Starts of the labels that name a phone number: Telefonnummer, Handynummer, Rufnummer, Tel.-Nr. */
     private static final List<String> PHONE_LABEL_STARTS = List.of(
             "tel",
@@ -511,6 +543,10 @@ final class Phones {
         if (OTHER_NUMBER_WORDS.contains(word)) {
             return true;
         }
+        if (word.contains("번호") || word.contains("番号")) {
+            // 접수번호, 伝票番号: a numbered thing; 전화번호, 電話番号, 携帯番号: a phone
+            return PHONE_LABEL_CJK.stream().noneMatch(word::contains);
+        }
         for (String ending : NUMBER_LABEL_ENDINGS) {
             if (word.endsWith(ending)) {
                 String head = word.substring(0, word.length() - ending.length());
@@ -521,6 +557,53 @@ final class Phones {
             }
         }
         return false;
+    }
+
+    private static final Set<String> NUMBER_WORDS =
+            Set.of("number", "numer", "número", "numero", "numéro", "nummer", "nr", "no", "nº", "n°");
+
+    /** Words after "number" that do not say what it counts ("my number here: …", "the number below"). */
+    private static final Set<String> NOT_A_NAMING_NOUN =
+            Set.of("here", "below", "above", "now", "again", "too", "also", "is", "was", "ist", "es", "est");
+
+    private static final Set<String> LINKING_WORDS =
+            Set.of("de", "do", "da", "del", "des", "du", "di", "van", "of", "the");
+
+    /**
+     * "Numer klienta: 5581693343", "número de confirmación 566773241": a number word, then (skipping
+     * "de", "of"…) exactly one word that is not a phone word, right before the value: that noun names
+     * what the number is. "Number: 0612…", "número de teléfono", "my number here is …" and "number from
+     * the form: …" are not this.
+     */
+    private static boolean numberOfSomethingElse(String text, int start) {
+        int from = Math.max(0, start - 40);
+        int at = Words.lastIn(text, from, start, NUMBER_WORDS);
+        if (at < 0) {
+            return false;
+        }
+        int nouns = 0;
+        int i = at;
+        while (i < start && Character.isLetter(text.charAt(i))) {
+            i++; // past the number word itself
+        }
+        while (i < start) {
+            if (!Character.isLetter(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int s = i;
+            while (i < start && Character.isLetter(text.charAt(i))) {
+                i++;
+            }
+            String word = text.substring(s, i).toLowerCase(Locale.ROOT);
+            if (PHONE_WORDS.contains(word)) {
+                return false;
+            }
+            if (!LINKING_WORDS.contains(word)) {
+                nouns++;
+            }
+        }
+        return nouns == 1 && !Words.anyIn(text, at, start, NOT_A_NAMING_NOUN);
     }
 
     /** "like" or "such as" right before a number: an illustration of a format. */

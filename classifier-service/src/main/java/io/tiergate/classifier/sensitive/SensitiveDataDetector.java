@@ -36,6 +36,10 @@ public final class SensitiveDataDetector {
         if (decoded != null) {
             kinds.addAll(scan(decoded, false));
         }
+        String spoken = SpokenDigits.normalize(text); // "his number is zero seven four nine seven, six …"
+        if (spoken != null) {
+            kinds.addAll(scan(spoken, false));
+        }
         String joined = ScannedLayout.join(decoded != null ? decoded : text); // "DE31 5008 6591\n9905 7098 52"
         if (joined != null) {
             kinds.addAll(scan(joined, true));

@@ -108,7 +108,7 @@ final class Values {
 
     /** Starts of references to a value kept elsewhere: ${VAR}, {{ var }}, $VAR, %VAR%, <token>, [secret]. */
     private static final Pattern REFERENCE = Pattern.compile(
-            "^(?:\\$\\{|\\$\\(|\\{\\{|\\{%|<|%\\(|%[A-Za-z_]+%|\\$[A-Za-z_]|#\\{|@\\{|\\[|\\(|\\{\\s*$|!vault|vault:|ENC\\[|arn:|ref\\+|op://|awssm:|sm://|gcp:|secret://|keyvault:)");
+            "^(?:\\$\\{|\\$\\(|\\{\\{|\\{%|<|%\\(|%[A-Za-z_]+%|\\$[A-Za-z_]|#\\{|@\\{|\\[|\\(|\\{\\s*$|![A-Za-z]|vault:|ENC\\[|arn:|ref\\+|op://|awssm:|sm://|gcp:|secret://|keyvault:)");
 
     /** ACCESS_TOKEN, DB_PASSWORD: the name of the variable that holds the value, not the value. */
     private static final Pattern ENV_NAME = Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");

@@ -99,6 +99,13 @@ final class Words {
             "ejemplo",
             "esempio",
             "voorbeeld",
+            "exemplo",
+            "exempel",
+            "eksempel",
+            "esimerkki",
+            "przykład",
+            "przyklad",
+            "örnek",
             "testkarte");
 
     /**

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Where a value is written decides whether it counts: URL-encoded payloads, CSV rows and tables,
  * test words that name something else, words right before a number that say what it is, scanned
- * and OCR'd layouts. Rules added after evaluation sets D's and E's errors were read
+ * and OCR'd layouts, dictated numbers. Rules added after evaluation sets D's, E's and F's errors were read
  * (docs/classifier.md, "Sensitive data").
  */
 class SensitiveContextTest {
@@ -53,6 +53,18 @@ class SensitiveContextTest {
                 "CREDENTIAL | avec mon compte : identifiant compta.cabinet, mot de passe 4YBfQJnqDdKOWxo . Les relances",
                 "CREDENTIAL | Personeel: netwerk PRAKTIJK-INTERN, wachtwoord nordlicht-lavanda-marea-73",
                 "CREDENTIAL | Connection string: postgresql://ap_loader:2WT9eHuFcG1r@^O2KN4@10.20.4.17:5432/ledger",
+                // numbers dictated in voice notes, in several languages
+                "PHONE | his number is zero seven four nine seven, six seven five zero one nine, he said tuesday",
+                "PHONE | Nummer ist null drei null, null drei null, acht acht, acht vier, er kann Donnerstag",
+                "PHONE | merci de rappeler au plus, trois trois, sept, deux quatre, huit zéro, un huit, un quatre",
+                "PHONE | numer plus, cztery osiem, siedem sześć osiem, pięć osiem pięć, sześć cztery dziewięć",
+                "PHONE | mera number, wo plus, nau ek, nau nau zero char ek, chhe saat zero char zero hai",
+                // a Troy card; a Korean birth date of a named child
+                "CREDIT_CARD | kredi kartı bilgilerini girdi: 9792 9162 4327 1608 son kullanma 10/27",
+                "DATE_OF_BIRTH | 우리 아이 조예린 어린이집 신청서 작성 중인데 생년월일 2011년 4월 2일 맞게 쓴 건지",
+                // "number here is" and "number from the form" do not name another kind of number
+                "PHONE | Him: so you trust me baby. my number here is 446.794.7905 call me tonight",
+                "PHONE | Customer's number from the form: 015112345678 (mobile).",
             })
     void finds(SensitiveKind kind, String text) {
         assertThat(detector.detect(text.replace("\\n", "\n"))).contains(kind);
@@ -96,6 +108,21 @@ class SensitiveContextTest {
                 "CREDENTIAL | - name: DB_PASSWORD\\n  valueFrom:\\n    secretKeyRef: {name: claims-db, key: password}",
                 "CREDENTIAL | login still asks for a password.\\n\\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKwzz3zNLWJ5Jb3mdiYwdTkGmdfEneAQSSaIl25TU0fv",
                 "CREDENTIAL | the password vault is kv-prod-weu-01",
+                // a number named by the noun after "number", also in Korean and Japanese labels
+                "PHONE | Numer klienta: 5581693343",
+                "PHONE | Hotel: número de confirmación 566773241, régimen desayuno",
+                "PHONE | 통신사 요금 이의신청을 했는데 접수번호가 3476-572366이래.",
+                "PHONE | ヤマト運輸の伝票番号 0548-2704-8233 が「持戻」になっています。",
+                "PHONE | VAT reg no GB 682 9457 69",
+                "PHONE | 'NIP: 123-456-32-18, REGON: 123456785'",
+                // role mailboxes in more languages, generated local parts
+                "EMAIL | Widerruf an widerruf@moebel-kraft.de, Fragen an kundenservice@moebel-kraft.de",
+                "EMAIL | Message-ID: <ef9e3f28-f4b9-4900-8cfe-84c65029ed71@royalmail-tracking-update.info>",
+                "EMAIL | escreva para geral@aguasdoporto.pt ou reklamacje@sklep-buty24.pl",
+                // YAML secret references, a documented example date, sentence-start words
+                "CREDENTIAL | wifi:\\n  ssid: !secret wifi_ssid\\n  password: !secret wifi_password",
+                "DATE_OF_BIRTH | Fält 1: Spelarens namn — exempel: \"Anna Andersson\"\\nFält 2: Födelsedatum — exempel: \"2014-01-01\"",
+                "DATE_OF_BIRTH | Im Muster-Formular vom Bürgeramt steht: Max Mustermann, geb. 20. April 1963",
                 // a birth column whose rows hold no date, or a date and no name
                 "DATE_OF_BIRTH | id;name;dob\\n7;Ana Souza;unknown",
                 "DATE_OF_BIRTH | id,dob\\n7,1987-03-14",
