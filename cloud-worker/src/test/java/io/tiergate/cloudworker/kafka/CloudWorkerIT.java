@@ -17,6 +17,7 @@ import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TopicReader;
 import io.tiergate.worker.testing.FakeProvider;
 import io.tiergate.worker.testing.FakeProvider.Reply;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,7 @@ class CloudWorkerIT {
     }
 
     @Test
-    void aWorkerKilledMidFlightIsReplacedAndEveryRequestIsBilledOnce() {
+    void aWorkerKilledMidFlightIsReplacedAndEveryCallTheProvidersServedIsBilled() {
         CountDownLatch release = new CountDownLatch(1);
         provider.otherwise(r -> {
             try {
@@ -136,18 +137,30 @@ class CloudWorkerIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> results.poll().size() >= n);
             await().during(Duration.ofMillis(700))
                     .atMost(Duration.ofSeconds(5))
-                    .until(() -> costs.poll().size() == n);
+                    .until(() -> costs.poll().size() == 2 * n);
 
             assertThat(results.poll())
                     .extracting(InferenceResult::getRequestId)
                     .doesNotHaveDuplicates()
                     .hasSize(n);
-            assertThat(perAttempt(costs.poll()))
-                    .hasSize(n)
-                    .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
-            // the honest part (docs/delivery.md): each request reached a model twice, and is billed once
+            // each request reached a model twice (docs/delivery.md, "Write-ahead attempts"), and both calls
+            // are billed: A's, which never reported, by B at its worst case in doubt; B's as attempt 2
             assertThat(provider.received()).hasSize(n);
             assertThat(otherProvider.received()).hasSize(n);
+            List<CostEvent> billed = costs.poll();
+            assertThat(perAttempt(billed))
+                    .hasSize(2 * n)
+                    .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+            List<CostEvent> inDoubt =
+                    billed.stream().filter(CostEvent::getInDoubt).toList();
+            List<CostEvent> reported =
+                    billed.stream().filter(c -> !c.getInDoubt()).toList();
+            assertThat(inDoubt).hasSize(n).allMatch(c -> c.getAttempt() == 1);
+            assertThat(reported).hasSize(n).allMatch(c -> c.getAttempt() == 2 && c.getSuccess());
+            // A's calls were the same as B's (same fixture reply): each worst case covers what its call cost
+            BigDecimal perCall = reported.get(0).getCostUsd();
+            assertThat(reported).allMatch(c -> c.getCostUsd().equals(perCall));
+            assertThat(inDoubt).allSatisfy(c -> assertThat(c.getCostUsd()).isGreaterThan(perCall));
         }
     }
 }

@@ -13,6 +13,7 @@ import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.RoutedRequest;
@@ -60,6 +61,7 @@ public final class IsolatedCluster implements AutoCloseable {
     public final Topic<RoutedRequest> input;
     public final Topic<InferenceResult> results;
     public final Topic<CostEvent> costs;
+    public final Topic<AttemptStarted> attempts;
     private final DeadLetters deadLetters;
     private final KafkaProducer<String, SpecificRecord> producer;
     private final List<TierWorker> workers = new ArrayList<>();
@@ -69,14 +71,16 @@ public final class IsolatedCluster implements AutoCloseable {
         input = new Topic<>("cw-" + id + ".tier.cloud", RoutedRequest.class, Topic.Cleanup.DELETE);
         results = new Topic<>("cw-" + id + ".results", InferenceResult.class, Topic.Cleanup.DELETE);
         costs = new Topic<>("cw-" + id + ".costs", CostEvent.class, Topic.Cleanup.DELETE);
+        attempts = new Topic<>("cw-" + id + ".attempts", AttemptStarted.class, Topic.Cleanup.DELETE);
         TestTopics.create(
                 settings,
                 List.of(
                         new NewTopic(input.name(), partitions, (short) 1),
                         new NewTopic(input.dlq(), 1, (short) 1),
                         new NewTopic(results.name(), partitions, (short) 1),
-                        new NewTopic(costs.name(), partitions, (short) 1)));
-        TestTopics.awaitLeaders(settings, List.of(input.name(), results.name(), costs.name()));
+                        new NewTopic(costs.name(), partitions, (short) 1),
+                        new NewTopic(attempts.name(), partitions, (short) 1)));
+        TestTopics.awaitLeaders(settings, List.of(input.name(), results.name(), costs.name(), attempts.name()));
         deadLetters = new DeadLetters(settings, meters);
         inbound = new InboundRecords(new EventDecoder(settings), deadLetters);
         Map<String, Object> p = settings.base();
@@ -129,6 +133,7 @@ public final class IsolatedCluster implements AutoCloseable {
     /** As {@link #start(String, CloudRequestHandler, int)}, asking {@code faults} where to die (a {@code KillSwitch}). */
     public TierWorker start(String workerId, CloudRequestHandler handler, int maxInFlight, FaultInjection faults) {
         TierWorkerConfig config = TierWorkerConfig.builder(workerId, "cw-" + id + "-group", input)
+                .attemptsTopic(attempts)
                 .maxInFlight(maxInFlight)
                 .revokeDrainTimeout(Duration.ofSeconds(2))
                 .consumer(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000)

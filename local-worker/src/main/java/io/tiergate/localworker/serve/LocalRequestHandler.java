@@ -122,6 +122,13 @@ public final class LocalRequestHandler implements RequestHandler {
         LocalEndpoint endpoint = endpoints.forModel(model);
         ModelBackend backend = endpoint.backend();
         ModelCall call = ModelCall.of(work.request(), model, work.nextAttempt(), endpoint.callTimeout());
+        try {
+            // durable before the call (docs/delivery.md, "Write-ahead attempts"); not written: no call
+            work.announce(call, backend, null);
+        } catch (RuntimeException e) {
+            circuit.release();
+            throw e;
+        }
         long start = System.nanoTime();
         ModelResponse response;
         try {

@@ -1,5 +1,6 @@
 package io.tiergate.schemas.topics;
 
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.ClassifiedRequest;
@@ -32,6 +33,7 @@ public final class Topics {
         public static final String INFERENCE_DEFERRED = "inference.deferred";
         public static final String INFERENCE_RESULTS = "inference.results";
         public static final String INFERENCE_COSTS = "inference.costs";
+        public static final String INFERENCE_ATTEMPTS = "inference.attempts";
         public static final String ROUTING_DECISIONS = "routing.decisions";
         public static final String ROUTING_RULES = "routing.rules";
         public static final String BUDGET_CONFIG = "budget.config";
@@ -66,6 +68,12 @@ public final class Topics {
     /** One cost event per attempt. Key: request id. */
     public static final Topic<CostEvent> INFERENCE_COSTS =
             new Topic<>(Names.INFERENCE_COSTS, CostEvent.class, Cleanup.DELETE);
+    /**
+     * Write-ahead record of every model call, durable before the call is made (docs/delivery.md,
+     * "Write-ahead attempts"). Key: request id.
+     */
+    public static final Topic<AttemptStarted> INFERENCE_ATTEMPTS =
+            new Topic<>(Names.INFERENCE_ATTEMPTS, AttemptStarted.class, Cleanup.DELETE);
     /** Audit of every routing decision. Key: request id. */
     public static final Topic<RoutingDecision> ROUTING_DECISIONS =
             new Topic<>(Names.ROUTING_DECISIONS, RoutingDecision.class, Cleanup.DELETE);
@@ -103,6 +111,7 @@ public final class Topics {
             INFERENCE_DEFERRED,
             INFERENCE_RESULTS,
             INFERENCE_COSTS,
+            INFERENCE_ATTEMPTS,
             ROUTING_DECISIONS,
             ROUTING_RULES,
             BUDGET_CONFIG,

@@ -1,5 +1,6 @@
 package io.tiergate.schemas.serde;
 
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
@@ -167,6 +168,20 @@ public final class SampleEvents {
                         .build())
                 .setLatencyMs(900L)
                 .setOccurredAt(T0.plusSeconds(6))
+                .setInDoubt(true)
+                .build();
+    }
+
+    public static AttemptStarted attemptStarted() {
+        return AttemptStarted.newBuilder()
+                .setRequestId("req-1")
+                .setAttempt(2)
+                .setSourceTopic("inference.tier.cloud")
+                .setSourcePartition(3)
+                .setSourceOffset(12_345L)
+                .setWorkerId("cloud-1")
+                .setStartedAt(T0.plusSeconds(5))
+                .setWorstCase(costEvent())
                 .build();
     }
 
@@ -255,6 +270,7 @@ public final class SampleEvents {
                 routedRequest(),
                 inferenceResult(),
                 costEvent(),
+                attemptStarted(),
                 costWindow(),
                 budgetConfig(),
                 budgetStatus(),

@@ -4,6 +4,7 @@ import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.worker.work.Attempt;
+import io.tiergate.worker.work.Delivery;
 import io.tiergate.worker.work.Output;
 import io.tiergate.worker.work.Work;
 import io.tiergate.worker.work.WorkOutcome;
@@ -28,6 +29,10 @@ final class InFlightRequest {
     volatile Work work;
     volatile Future<?> future;
     volatile WorkOutcome outcome;
+    /** Not served: an earlier record of the same request was (docs/delivery.md, "Write-ahead attempts"). */
+    volatile boolean duplicate;
+
+    private volatile boolean givenUp;
 
     private InFlightRequest(ConsumerRecord<String, byte[]> record, RoutedRequest request) {
         this.record = record;
@@ -59,6 +64,22 @@ final class InFlightRequest {
         return w == null ? List.of() : w.attempts();
     }
 
+    /** True once the runtime gave the request up: its outcome will not be published. */
+    boolean givenUp() {
+        return givenUp;
+    }
+
+    /** Where the record was read. */
+    Delivery delivery() {
+        return new Delivery(record.topic(), record.partition(), record.offset());
+    }
+
+    /** The attempts a dead worker left open that this request's outcome settles. */
+    int inDoubt() {
+        Work w = work;
+        return w == null ? 0 : w.inDoubt().size();
+    }
+
     /** Gives the request up: its handler sees {@link Work#cancelled()}, its thread is interrupted. */
     void cancel() {
         cancelWork();
@@ -69,6 +90,7 @@ final class InFlightRequest {
 
     /** Tells a running handler the request was given up (it should stop retrying), without interrupting it. */
     void cancelWork() {
+        givenUp = true;
         if (work != null) {
             work.cancel();
         }

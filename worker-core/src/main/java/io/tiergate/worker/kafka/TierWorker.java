@@ -7,12 +7,14 @@ import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.worker.runtime.InFlightLedger;
 import io.tiergate.worker.runtime.InFlightLedger.Committable;
 import io.tiergate.worker.runtime.InFlightLedger.Entry;
+import io.tiergate.worker.runtime.InHandRequests;
 import io.tiergate.worker.runtime.WorkerMetrics;
 import io.tiergate.worker.work.RequestHandler;
 import io.tiergate.worker.work.WorkEnvironment;
 import io.tiergate.worker.work.WorkOutcome;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +46,8 @@ public final class TierWorker implements AutoCloseable {
     private final RequestRunner runner;
     private final WorkerConsumer consumer;
     private final TransactionalOutbox outbox;
+    private final AttemptJournal journal;
+    private final InHandRequests<TopicPartition> inHand = new InHandRequests<>(); // poll thread
     private final Thread pollThread;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean started;
@@ -72,7 +76,8 @@ public final class TierWorker implements AutoCloseable {
         this.inbound = inbound;
         this.faults = faults;
         this.metrics = new WorkerMetrics(meters, env.tier(), ledger);
-        this.runner = new RequestRunner(config, env, handler, inbound.deadLetters());
+        this.journal = new AttemptJournal(settings, config, env.clock());
+        this.runner = new RequestRunner(config, env, handler, inbound.deadLetters(), journal);
         this.consumer = new WorkerConsumer(settings, config);
         this.outbox = new TransactionalOutbox(
                 new KafkaOutboxProducer(settings, config, consumer::groupMetadata), faults, metrics, config.workerId());
@@ -136,7 +141,8 @@ public final class TierWorker implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.open(this::revoked, this::lost);
+            journal.open();
+            consumer.open(this::revoked, this::lost, partitions -> journal.requireSync());
             outbox.open();
             while (!stopping.get() && !killed()) {
                 try {
@@ -172,6 +178,16 @@ public final class TierWorker implements AutoCloseable {
                     ledger.track(new TopicPartition(record.topic(), record.partition()), record.offset(), request);
             if (request.request == null) {
                 ledger.complete(entry); // dead-lettered: nothing to run, its offset commits with the others
+            } else if (inHand.track(
+                            entry.partition(),
+                            request.request.getClassified().getRequest().getRequestId(),
+                            record.offset())
+                    .isPresent()) {
+                // a copy of a request still in hand (an at-least-once hop sent it twice): it commits
+                // after the first, publishing nothing, and no model is called for it
+                request.duplicate = true;
+                request.outcome = WorkOutcome.none();
+                ledger.complete(entry);
             }
         }
         for (Entry<TopicPartition, InFlightRequest> entry : ledger.startUpTo(config.maxInFlight())) {
@@ -193,7 +209,19 @@ public final class TierWorker implements AutoCloseable {
         switch (outbox.publish(InFlightRequest.outputsOf(ready.items()), ready.nextOffsets())) {
             case COMMITTED -> {
                 ledger.release(ready);
-                ready.items().forEach(r -> metrics.committed(r.outcome, r.attempts()));
+                for (InFlightRequest r : ready.items()) {
+                    metrics.committed(r.outcome, r.attempts());
+                    metrics.inDoubtSettled(r.inDoubt());
+                    if (r.duplicate) {
+                        metrics.duplicateSkipped();
+                    }
+                    if (r.request != null) {
+                        inHand.release(
+                                new TopicPartition(r.record.topic(), r.record.partition()),
+                                r.request.getClassified().getRequest().getRequestId(),
+                                r.record.offset());
+                    }
+                }
             }
             case RETRY -> {} // the prefixes stay in hand and go out with the next transaction
             case RESET -> resetToCommitted();
@@ -218,8 +246,16 @@ public final class TierWorker implements AutoCloseable {
     }
 
     private void resetToCommitted() {
-        ledger.drop(ledger.partitions()).forEach(InFlightRequest::cancel);
+        dropInHand(ledger.partitions());
+        journal.requireSync(); // the records read again may have attempts started by this instance
         consumer.seekToCommitted();
+    }
+
+    /** Gives up the requests in hand of {@code partitions}: they will be read again, here or elsewhere. */
+    private void dropInHand(Collection<TopicPartition> partitions) {
+        List<TopicPartition> dropped = List.copyOf(partitions);
+        ledger.drop(dropped).forEach(InFlightRequest::cancel);
+        dropped.forEach(inHand::releaseAll);
     }
 
     private void recover() {
@@ -241,6 +277,7 @@ public final class TierWorker implements AutoCloseable {
         runner.shutdownNow();
         outbox.close(kill);
         consumer.close(kill);
+        journal.close();
         LOG.info("Worker {} stopped{}", config.workerId(), kill ? " (killed)" : "");
     }
 
@@ -252,7 +289,7 @@ public final class TierWorker implements AutoCloseable {
         InFlightRequest.awaitAll(ledger.unfinished(partitions), config.revokeDrainTimeout());
         commitFinished(partitions);
         if (!killed()) {
-            ledger.drop(partitions).forEach(InFlightRequest::cancel); // the next owner redelivers them
+            dropInHand(partitions); // the next owner redelivers them
             metrics.partitionsRevoked(partitions.size());
             LOG.info("Worker {} revoked {}", config.workerId(), partitions);
         }
@@ -261,7 +298,7 @@ public final class TierWorker implements AutoCloseable {
     /** Lost: another member may own the partitions already, so nothing of them commits. */
     private void lost(Collection<TopicPartition> partitions) {
         if (!killed()) {
-            ledger.drop(partitions).forEach(InFlightRequest::cancel);
+            dropInHand(partitions);
             metrics.partitionsLost(partitions.size());
             LOG.warn(
                     "Worker {} lost {} (in-flight requests dropped; the new owner redelivers them)",

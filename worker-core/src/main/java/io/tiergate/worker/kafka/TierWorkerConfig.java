@@ -1,7 +1,9 @@
 package io.tiergate.worker.kafka;
 
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.topics.Topic;
+import io.tiergate.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,6 +27,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * @param consumerOverrides extra Kafka consumer properties (e.g. session.timeout.ms, or
  *     group.instance.id set by {@link Builder#staticMembership()})
  * @param producerOverrides extra Kafka producer properties (e.g. transaction.timeout.ms)
+ * @param attemptsTopic where every call is written ahead ({@link Topics#INFERENCE_ATTEMPTS})
+ * @param attemptsMemory how long after its start an attempt is remembered: a request taken over
+ *     later than this after its dead worker's call started has that call billed by nobody, and a
+ *     duplicate record arriving later than this after the first is served again
+ *     (docs/delivery.md, "Write-ahead attempts")
  */
 public record TierWorkerConfig(
         String workerId,
@@ -36,9 +43,16 @@ public record TierWorkerConfig(
         Duration pollTimeout,
         String transactionalIdPrefix,
         Map<String, Object> consumerOverrides,
-        Map<String, Object> producerOverrides) {
+        Map<String, Object> producerOverrides,
+        Topic<AttemptStarted> attemptsTopic,
+        Duration attemptsMemory) {
 
     public TierWorkerConfig {
+        Objects.requireNonNull(attemptsTopic, "attemptsTopic");
+        Objects.requireNonNull(attemptsMemory, "attemptsMemory");
+        if (attemptsMemory.isNegative() || attemptsMemory.isZero()) {
+            throw new IllegalArgumentException("attemptsMemory must be > 0, was " + attemptsMemory);
+        }
         Objects.requireNonNull(workerId, "workerId");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(inputTopic, "inputTopic");
@@ -59,6 +73,9 @@ public record TierWorkerConfig(
     /** How long a rebalance waits for the revoked partitions' requests unless configured. */
     public static final Duration DEFAULT_REVOKE_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
+    /** How long an attempt is remembered unless configured. */
+    public static final Duration DEFAULT_ATTEMPTS_MEMORY = Duration.ofHours(1);
+
     /** How long a graceful stop waits for requests in flight unless configured. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -70,7 +87,10 @@ public record TierWorkerConfig(
         return transactionalIdPrefix + "-" + workerId;
     }
 
-    /** Defaults: 16 in flight, 5 s revoke drain, 30 s shutdown, 200 ms poll, prefix = group id. */
+    /**
+     * Defaults: 16 in flight, 5 s revoke drain, 30 s shutdown, 200 ms poll, prefix = group id,
+     * attempts on {@code inference.attempts} remembered 1 h.
+     */
     public static final class Builder {
         private final String workerId;
         private final String groupId;
@@ -82,6 +102,8 @@ public record TierWorkerConfig(
         private String transactionalIdPrefix;
         private final Map<String, Object> consumerOverrides = new HashMap<>();
         private final Map<String, Object> producerOverrides = new HashMap<>();
+        private Topic<AttemptStarted> attemptsTopic = Topics.INFERENCE_ATTEMPTS;
+        private Duration attemptsMemory = DEFAULT_ATTEMPTS_MEMORY;
 
         private Builder(String workerId, String groupId, Topic<RoutedRequest> inputTopic) {
             this.workerId = workerId;
@@ -127,6 +149,16 @@ public record TierWorkerConfig(
             return this;
         }
 
+        public Builder attemptsTopic(Topic<AttemptStarted> value) {
+            this.attemptsTopic = value;
+            return this;
+        }
+
+        public Builder attemptsMemory(Duration value) {
+            this.attemptsMemory = value;
+            return this;
+        }
+
         public Builder consumer(String key, Object value) {
             consumerOverrides.put(key, value);
             return this;
@@ -148,7 +180,9 @@ public record TierWorkerConfig(
                     pollTimeout,
                     transactionalIdPrefix,
                     consumerOverrides,
-                    producerOverrides);
+                    producerOverrides,
+                    attemptsTopic,
+                    attemptsMemory);
         }
     }
 }

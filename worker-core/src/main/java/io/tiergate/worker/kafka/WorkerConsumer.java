@@ -52,8 +52,12 @@ final class WorkerConsumer {
      *     member's, so it may still commit for them
      * @param lost called when partitions were lost (session timed out, fenced): another member may
      *     own them already, so nothing of them may commit
+     * @param assigned called when partitions were added to this member (before their records are polled)
      */
-    void open(Consumer<Collection<TopicPartition>> revoked, Consumer<Collection<TopicPartition>> lost) {
+    void open(
+            Consumer<Collection<TopicPartition>> revoked,
+            Consumer<Collection<TopicPartition>> lost,
+            Consumer<Collection<TopicPartition>> assigned) {
         Map<String, Object> c = settings.base();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-consumer");
@@ -82,6 +86,7 @@ final class WorkerConsumer {
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 owned = Set.copyOf(consumer.assignment());
                 if (!partitions.isEmpty()) {
+                    assigned.accept(partitions);
                     LOG.info("Worker {} assigned {}", config.workerId(), partitions);
                 }
             }

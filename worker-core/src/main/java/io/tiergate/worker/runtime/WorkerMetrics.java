@@ -119,6 +119,18 @@ public final class WorkerMetrics {
         }
     }
 
+    /** A record not served because an earlier record of the same request was (docs/delivery.md, "Write-ahead attempts"). */
+    public void duplicateSkipped() {
+        registry.counter("tiergate.worker.duplicates.skipped", "tier", tier).increment();
+    }
+
+    /** Attempts a dead worker left open, billed in doubt at their worst case in a committed outcome. */
+    public void inDoubtSettled(int count) {
+        if (count > 0) {
+            registry.counter("tiergate.worker.attempts.in.doubt", "tier", tier).increment(count);
+        }
+    }
+
     public void partitionsRevoked(int count) {
         if (revoked == null) {
             revoked = registry.counter("tiergate.worker.partitions.revoked", "tier", tier);

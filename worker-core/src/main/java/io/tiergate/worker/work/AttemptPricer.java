@@ -25,4 +25,14 @@ public interface AttemptPricer {
      * the machine was busy (local); zero when nothing was consumed.
      */
     Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy);
+
+    /**
+     * The most one call can cost, billed if its worker dies before reporting it (docs/delivery.md,
+     * "Write-ahead attempts"): the call's {@code inputTokens} and {@code maxOutputTokens} consumed,
+     * or the machine busy for the call's whole {@code timeout}. By default the bill of a call that
+     * failed after consuming exactly that, so a pricer prices its worst case by its own rules.
+     */
+    default Cost priceWorstCase(String modelId, long inputTokens, long maxOutputTokens, Duration timeout) {
+        return priceFailed(modelId, Optional.of(TokenUsage.of(inputTokens, maxOutputTokens)), timeout);
+    }
 }

@@ -3,6 +3,7 @@ package io.tiergate.worker.work;
 import io.tiergate.schemas.cost.Cost;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
@@ -35,8 +36,12 @@ import java.util.concurrent.CancellationException;
  * so the rules below hold for every worker:
  *
  * <ul>
+ *   <li>every call is written ahead: {@link #announce} makes an {@code AttemptStarted} with the
+ *       call's worst-case cost durable before the model is called ({@link WriteAhead});
  *   <li>attempt numbers continue the request's: this worker's first call is {@code request.attempt},
- *       then +1 per call, so a redelivered request numbers its attempts the same way;
+ *       or the number after the attempts a dead worker left open for this record ({@link Takeover}),
+ *       then +1 per call, so no two calls of a request carry one number;
+ *   <li>attempts a dead worker left open are billed here at their worst case, {@code inDoubt};
  *   <li>reason: PRIMARY for attempt 1 on the decision's model (FALLBACK on another); the first attempt of a handed-on request is ESCALATION (RETRY
  *       when it carries no escalation reason); later calls of the same model are RETRY, of another
  *       model FALLBACK;
@@ -55,11 +60,37 @@ public final class Work {
     private final Instant startedAt;
     private final List<Attempt> attempts = new ArrayList<>();
     private final List<String> reasons = new ArrayList<>();
+    private final Delivery delivery;
+    private final WriteAhead writeAhead;
+    private final Takeover takeover;
     private volatile boolean cancelled;
 
+    /**
+     * The output length a call's worst case assumes when the request sets no {@code maxOutputTokens}.
+     * A stand-in for the model's own output cap, which the price table does not carry yet.
+     */
+    public static final long DEFAULT_WORST_CASE_OUTPUT_TOKENS = 32_768;
+
+    /** Outside a worker runtime: no write-ahead, nothing taken over (unit tests, tools). */
     public Work(RoutedRequest request, WorkEnvironment env) {
+        this(request, env, null, WriteAhead.NONE, Takeover.fresh(request));
+    }
+
+    /**
+     * @param delivery where the routed record was read (recorded with each attempt-started record)
+     * @param writeAhead makes each call's attempt-started record durable before the call
+     * @param takeover what earlier deliveries of the record left open (settled in this work's outcome)
+     */
+    public Work(
+            RoutedRequest request, WorkEnvironment env, Delivery delivery, WriteAhead writeAhead, Takeover takeover) {
         this.request = Objects.requireNonNull(request, "request");
         this.env = Objects.requireNonNull(env, "env");
+        this.delivery = delivery;
+        this.writeAhead = Objects.requireNonNull(writeAhead, "writeAhead");
+        this.takeover = Objects.requireNonNull(takeover, "takeover");
+        if (takeover.duplicate()) {
+            throw new IllegalArgumentException("request " + requestId() + " is a duplicate: there is no work to do");
+        }
         this.startedAt = env.clock().instant();
     }
 
@@ -110,7 +141,12 @@ public final class Work {
 
     /** The number the next call will carry. */
     public synchronized int nextAttempt() {
-        return request.getAttempt() + attempts.size();
+        return takeover.firstAttempt() + attempts.size();
+    }
+
+    /** The cost events settling attempts an earlier delivery left open (billed at worst case, in doubt). */
+    public List<CostEvent> inDoubt() {
+        return takeover.inDoubt();
     }
 
     public synchronized List<Attempt> attempts() {
@@ -131,9 +167,12 @@ public final class Work {
         reasons.add(reason);
     }
 
-    /** Sum of the costs of this worker's attempts. */
+    /** Sum of the costs of this worker's attempts, and of the open attempts it settled in doubt. */
     public synchronized BigDecimal costUsd() {
         BigDecimal sum = Money.ZERO;
+        for (CostEvent settled : takeover.inDoubt()) {
+            sum = sum.add(settled.getCostUsd());
+        }
         for (Attempt a : attempts) {
             sum = sum.add(a.cost().totalUsd());
         }
@@ -163,9 +202,20 @@ public final class Work {
         if (cancelled()) {
             throw new CancellationException("request " + requestId() + " was given up by the worker runtime");
         }
-        int number = nextAttempt();
-        ModelCall call = ModelCall.of(request, model, number, timeout);
+        ModelCall call = ModelCall.of(request, model, nextAttempt(), timeout);
         long start = System.nanoTime();
+        try {
+            announce(call, backend, reason);
+        } catch (WriteAhead.NotDurableException e) {
+            // never call a model whose attempt is not durable: a crash would leave the call unbilled
+            return recordFailed(
+                    model,
+                    backend.provider(),
+                    backend.simulated(),
+                    ModelCallException.nonRetryable("write_ahead_failed", e.getMessage(), null),
+                    Duration.ZERO,
+                    reason);
+        }
         try {
             ModelResponse response = backend.call(call);
             return recordAnswered(model, response, reason);
@@ -173,6 +223,72 @@ public final class Work {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             return recordFailed(model, backend.provider(), backend.simulated(), e, elapsed, reason);
         }
+    }
+
+    /**
+     * Writes {@code call} ahead (docs/delivery.md, "Write-ahead attempts"): returns once an
+     * {@code AttemptStarted} carrying the call's worst-case cost event is durable. {@link #call} does
+     * it; a handler that calls a backend itself calls this right before, then records the call with
+     * {@link #recordAnswered} or {@link #recordFailed}.
+     *
+     * @param reason null: the reason the recorded attempt will get
+     * @throws WriteAhead.NotDurableException when it is not durable: do not call the model
+     * @throws CancellationException when the runtime gave the request up meanwhile: do not call it
+     * @throws IllegalArgumentException when {@code call} is not this work's next attempt
+     */
+    public void announce(ModelCall call, ModelBackend backend, CostReason reason) {
+        AttemptStarted started;
+        synchronized (this) {
+            if (call.attempt() != nextAttempt()) {
+                throw new IllegalArgumentException(
+                        "call of attempt " + call.attempt() + " announced, the next attempt is " + nextAttempt());
+            }
+            started = attemptStarted(call, backend, reason != null ? reason : reasonForNext(call.model()));
+        }
+        writeAhead.started(started);
+        if (cancelled()) {
+            // given up while the record was written: the next owner settles it in doubt, or it stays
+            // open in the ledger at its worst case; either way it is never less than the call would cost
+            throw new CancellationException("request " + requestId() + " was given up by the worker runtime");
+        }
+    }
+
+    private AttemptStarted attemptStarted(ModelCall call, ModelBackend backend, CostReason reason) {
+        long inputTokens = Math.max(0, call.estimatedInputTokens());
+        long outputTokens = call.maxOutputTokens() != null && call.maxOutputTokens() > 0
+                ? call.maxOutputTokens()
+                : DEFAULT_WORST_CASE_OUTPUT_TOKENS;
+        Cost worst = env.pricer().priceWorstCase(call.model(), inputTokens, outputTokens, call.timeout());
+        Instant now = env.clock().instant();
+        CostEvent worstCase = CostEvent.newBuilder()
+                .setRequestId(requestId())
+                .setAttempt(call.attempt())
+                .setCostCenter(inferenceRequest().getCostCenter())
+                .setTaskType(taskType())
+                .setTier(env.tier())
+                .setModel(call.model())
+                .setProvider(backend.provider())
+                .setSimulated(backend.simulated())
+                .setReason(reason)
+                .setSuccess(false)
+                .setInputTokens(inputTokens)
+                .setOutputTokens(outputTokens)
+                .setCostUsd(Money.usd(worst.totalUsd()))
+                .setBreakdown(worst.breakdown())
+                .setLatencyMs(call.timeout().toMillis())
+                .setOccurredAt(now)
+                .setInDoubt(true)
+                .build();
+        return AttemptStarted.newBuilder()
+                .setRequestId(requestId())
+                .setAttempt(call.attempt())
+                .setSourceTopic(delivery != null ? delivery.topic() : "")
+                .setSourcePartition(delivery != null ? delivery.partition() : -1)
+                .setSourceOffset(delivery != null ? delivery.offset() : -1)
+                .setWorkerId(env.workerId())
+                .setStartedAt(now)
+                .setWorstCase(worstCase)
+                .build();
     }
 
     /** Records a call the handler made itself that answered. */
@@ -229,6 +345,12 @@ public final class Work {
     }
 
     private CostReason reasonForNext(String model) {
+        if (attempts.isEmpty() && !takeover.inDoubt().isEmpty()) {
+            // the first call after a dead worker's: the same call again, or another model
+            String previous =
+                    takeover.inDoubt().get(takeover.inDoubt().size() - 1).getModel();
+            return previous.equals(model) ? CostReason.RETRY : CostReason.FALLBACK;
+        }
         if (attempts.isEmpty()) {
             if (request.getAttempt() == 1) {
                 // the router's choice is the primary; starting on another model (primary skipped: circuit
@@ -384,7 +506,7 @@ public final class Work {
     }
 
     private List<CostEvent> costEvents() {
-        List<CostEvent> events = new ArrayList<>(attempts.size());
+        List<CostEvent> events = new ArrayList<>(takeover.inDoubt());
         for (Attempt a : attempts) {
             events.add(CostEvent.newBuilder()
                     .setRequestId(requestId())

@@ -5,6 +5,7 @@ import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.RoutedRequest;
@@ -44,6 +45,7 @@ public final class BrokerFixture implements AutoCloseable {
     public final Topic<RoutedRequest> localHandOff;
     public final Topic<InferenceResult> results;
     public final Topic<CostEvent> costs;
+    public final Topic<AttemptStarted> attempts;
     private final DeadLetters deadLetters;
     private final KafkaProducer<String, SpecificRecord> producer;
 
@@ -55,6 +57,7 @@ public final class BrokerFixture implements AutoCloseable {
         localHandOff = new Topic<>("it-" + id + ".tier.local", RoutedRequest.class, Topic.Cleanup.DELETE);
         results = new Topic<>("it-" + id + ".results", InferenceResult.class, Topic.Cleanup.DELETE);
         costs = new Topic<>("it-" + id + ".costs", CostEvent.class, Topic.Cleanup.DELETE);
+        attempts = new Topic<>("it-" + id + ".attempts", AttemptStarted.class, Topic.Cleanup.DELETE);
         TestTopics.create(
                 settings,
                 List.of(
@@ -63,7 +66,8 @@ public final class BrokerFixture implements AutoCloseable {
                         new NewTopic(cloudHandOff.name(), 1, (short) 1),
                         new NewTopic(localHandOff.name(), 1, (short) 1),
                         new NewTopic(results.name(), 2, (short) 1),
-                        new NewTopic(costs.name(), 2, (short) 1)));
+                        new NewTopic(costs.name(), 2, (short) 1),
+                        new NewTopic(attempts.name(), 2, (short) 1)));
         deadLetters = new DeadLetters(settings, meters);
         inbound = new InboundRecords(new EventDecoder(settings), deadLetters);
         Map<String, Object> p = settings.base();
@@ -82,7 +86,8 @@ public final class BrokerFixture implements AutoCloseable {
         return TierWorkerConfig.builder(workerId, "it-" + id + "-group", input)
                 .consumer(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000)
                 .consumer(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500)
-                .producer(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10000);
+                .producer(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10000)
+                .attemptsTopic(attempts);
     }
 
     public void send(RoutedRequest request) {

@@ -33,6 +33,33 @@ public final class TestTopics {
     }
 
     /**
+     * Creates {@code inference.attempts} on the shared broker unless it exists: every {@link TierWorker}
+     * writes its calls ahead there unless its config names another topic (docs/delivery.md,
+     * "Write-ahead attempts"). Tests sharing it do not see each other's attempts: a worker only
+     * takes over attempts started from records of its own input topic.
+     */
+    public static void ensureAttemptsTopic(KafkaClientSettings settings) {
+        String name = io.tiergate.schemas.topics.Topics.INFERENCE_ATTEMPTS.name();
+        try (Admin admin = Admin.create(settings.base())) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
+                admin.createTopics(List.of(new NewTopic(name, 3, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException(e);
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+        awaitLeaders(settings, List.of(name));
+    }
+
+    /**
      * Producing into a partition before its leader is known makes the idempotent producer retry into
      * an out-of-order-sequence loop on a busy machine: wait until every partition has a leader.
      */

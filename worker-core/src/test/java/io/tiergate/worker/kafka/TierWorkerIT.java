@@ -1,9 +1,11 @@
 package io.tiergate.worker.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.ResultStatus;
@@ -17,6 +19,7 @@ import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
 import io.tiergate.worker.work.Attempt;
 import io.tiergate.worker.work.RequestHandler;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -168,14 +171,15 @@ class TierWorkerIT {
     }
 
     @Test
-    void aWorkerKilledAfterTheModelCallIsReplacedAndTheRequestIsBilledOnce() {
+    void aWorkerKilledMidCallIsReplacedAndEveryCallAProviderServedIsBilled() {
         // worker A: the first three requests answer at once, the next three hang in the model call
         CountingBackend a = new CountingBackend(call -> Duration.ZERO);
         a.gate = new CountDownLatch(1);
         a.gated = Set.of("k-3", "k-4", "k-5");
         CountingBackend b = new CountingBackend(call -> Duration.ofMillis(5));
         try (TopicReader<InferenceResult> results = kafka.reader(kafka.results, true);
-                TopicReader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
+                TopicReader<CostEvent> costs = kafka.reader(kafka.costs, true);
+                TopicReader<AttemptStarted> attempts = kafka.reader(kafka.attempts, true)) {
             KillSwitch killA = new KillSwitch();
             TierWorker workerA = worker("a", retryOnce(a), kafka.config("a").maxInFlight(8), killA);
             for (int i = 0; i < 3; i++) {
@@ -188,33 +192,123 @@ class TierWorkerIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> a.running.get() == 3);
 
             killA.kill(workerA); // dies with three model calls in flight
-            a.gate.countDown(); // ...which now complete: the calls happened, their outcomes die with A
+            a.gate.countDown(); // ...which now complete: the provider served them, their outcomes die with A
 
             try (TierWorker workerB =
                     worker("b", retryOnce(b), kafka.config("b").maxInFlight(8))) {
                 await().atMost(Duration.ofSeconds(60))
-                        .until(() -> results.poll().size() >= 6 && costs.poll().size() >= 6);
+                        .until(() -> results.poll().size() >= 6 && costs.poll().size() >= 9);
                 await().during(Duration.ofMillis(700))
                         .atMost(Duration.ofSeconds(5))
-                        .until(() -> costs.poll().size() == 6);
+                        .until(() -> costs.poll().size() == 9 && results.poll().size() == 6);
 
-                List<InferenceResult> all = results.poll();
-                assertThat(all)
+                assertThat(results.poll())
                         .extracting(InferenceResult::getRequestId)
                         .containsExactlyInAnyOrder("k-0", "k-1", "k-2", "k-3", "k-4", "k-5");
-                assertThat(countBy(costs.poll()))
-                        .hasSize(6)
+                List<CostEvent> billed = costs.poll();
+                // attempt numbers are unique: no call hides behind another's (requestId, attempt)
+                assertThat(countBy(billed))
+                        .hasSize(9)
                         .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
-                // the honest part: the three in-flight requests reached a model twice, billed once
-                for (String id : List.of("k-3", "k-4", "k-5")) {
-                    assertThat(a.calls(id)).isEqualTo(1);
-                    assertThat(b.calls(id)).isEqualTo(1);
+                int providerCalls = 0;
+                for (int i = 0; i < 6; i++) {
+                    String id = "k-" + i;
+                    int calls = a.calls(id) + b.calls(id);
+                    providerCalls += calls;
+                    assertThat(billed.stream().filter(c -> c.getRequestId().equals(id)))
+                            .as("cost events of %s cover its %d provider call(s)", id, calls)
+                            .hasSize(calls);
                 }
+                assertThat(providerCalls).isEqualTo(9);
                 // what A committed was not done again
                 for (String id : List.of("k-0", "k-1", "k-2")) {
                     assertThat(b.calls(id)).isZero();
                 }
+                // A's three open calls: settled by B at their worst case, in doubt; B's own calls are attempt 2
+                for (String id : List.of("k-3", "k-4", "k-5")) {
+                    assertThat(billed)
+                            .filteredOn(c -> c.getRequestId().equals(id))
+                            .extracting(CostEvent::getAttempt, CostEvent::getInDoubt, CostEvent::getSuccess)
+                            .containsExactlyInAnyOrder(tuple(1, true, false), tuple(2, false, true));
+                    InferenceResult result = results.poll().stream()
+                            .filter(r -> r.getRequestId().equals(id))
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(result.getAttempts()).isEqualTo(2);
+                    assertThat(result.getTotalCostUsd())
+                            .isEqualByComparingTo(billed.stream()
+                                    .filter(c -> c.getRequestId().equals(id))
+                                    .map(CostEvent::getCostUsd)
+                                    .reduce(BigDecimal.ZERO, BigDecimal::add));
+                }
+                assertThat(billed).filteredOn(CostEvent::getInDoubt).hasSize(3);
+
+                // the acceptance bound: the ledger (settled + in doubt) is at least the provider's invoice,
+                // and above it by at most the worst case of the calls in flight at the kill
+                BigDecimal perCall = Fixtures.PRICER
+                        .priceAnswered(
+                                HAIKU,
+                                ModelResponse.builder("openrouter")
+                                        .output("x")
+                                        .usage(TokenUsage.of(1000, 200))
+                                        .latency(Duration.ofMillis(1))
+                                        .build())
+                        .totalUsd();
+                BigDecimal invoice = perCall.multiply(BigDecimal.valueOf(providerCalls));
+                BigDecimal ledger = billed.stream().map(CostEvent::getCostUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+                List<AttemptStarted> started = attempts.poll();
+                BigDecimal worstInFlight = started.stream()
+                        .filter(s -> Set.of("k-3", "k-4", "k-5").contains(s.getRequestId()) && s.getAttempt() == 1)
+                        .map(s -> s.getWorstCase().getCostUsd())
+                        .reduce(BigDecimal.ZERO, BigDecimal::add);
+                assertThat(worstInFlight).isPositive();
+                assertThat(ledger).isGreaterThanOrEqualTo(invoice);
+                assertThat(ledger.subtract(invoice)).isLessThanOrEqualTo(worstInFlight);
+                // every call was written ahead, once
+                assertThat(started)
+                        .extracting(s -> s.getRequestId() + "#" + s.getAttempt())
+                        .doesNotHaveDuplicates()
+                        .hasSize(9);
                 assertThat(workerB.inFlight()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aDuplicateRecordOfAServedRequestIsNotServedAgainByThisOrAnotherInstance() {
+        CountingBackend backend = new CountingBackend(call -> Duration.ofMillis(50));
+        try (TopicReader<InferenceResult> results = kafka.reader(kafka.results, true);
+                TopicReader<CostEvent> costs = kafka.reader(kafka.costs, true)) {
+            TierWorker first =
+                    worker("d1", retryOnce(backend), kafka.config("d1").maxInFlight(4));
+            // two copies back to back: the second arrives while the first is still in hand
+            kafka.send(request("dup-1"));
+            kafka.send(request("dup-1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.committedTotal() == 2);
+            // a third copy after the first committed
+            kafka.send(request("dup-1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.committedTotal() == 3);
+            first.close();
+
+            // a fourth copy, read by another instance: it knows the request from inference.attempts
+            kafka.send(request("dup-1"));
+            try (TierWorker second = worker("d2", retryOnce(backend), kafka.config("d2"))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> kafka.committedTotal() == 4);
+                await().during(Duration.ofMillis(500))
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> results.poll().size() == 1);
+                assertThat(backend.calls("dup-1")).isEqualTo(1);
+                assertThat(results.poll())
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.getAttempts()).isEqualTo(1));
+                assertThat(costs.poll())
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.getInDoubt()).isFalse());
+                assertThat(kafka.meters.find("tiergate.worker.duplicates.skipped").counters().stream()
+                                .mapToDouble(c -> c.count())
+                                .sum())
+                        .isEqualTo(3.0);
+                assertThat(second.inFlight()).isZero();
             }
         }
     }
@@ -273,18 +367,23 @@ class TierWorkerIT {
             try (TierWorker restarted = worker("stable-id", retryOnce(backend), kafka.config("stable-id"))) {
                 await().atMost(Duration.ofSeconds(60))
                         .until(() ->
-                                results.poll().size() == 1 && committed.poll().size() == 1);
+                                results.poll().size() == 1 && committed.poll().size() == 2);
                 await().during(Duration.ofMillis(500))
                         .atMost(Duration.ofSeconds(5))
-                        .until(() -> committed.poll().size() == 1);
-                // both physically there…
+                        .until(() -> committed.poll().size() == 2);
+                // all three physically there: the aborted bill of attempt 1, then its in-doubt bill and attempt 2
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> uncommitted.poll().size() >= 2);
-                assertThat(uncommitted.poll()).hasSize(2);
+                        .until(() -> uncommitted.poll().size() >= 3);
+                assertThat(uncommitted.poll()).hasSize(3);
+                // the model was called twice: the call whose bill never committed is billed in doubt,
+                // the retry carries the next attempt number
                 assertThat(committed.poll())
+                        .extracting(CostEvent::getAttempt, CostEvent::getInDoubt)
+                        .containsExactly(tuple(1, true), tuple(2, false));
+                assertThat(backend.calls("t-1")).isEqualTo(2);
+                assertThat(results.poll())
                         .singleElement()
-                        .satisfies(c -> assertThat(c.getAttempt()).isEqualTo(1));
-                assertThat(backend.calls("t-1")).isEqualTo(2); // …the model was called twice, billed once
+                        .satisfies(r -> assertThat(r.getAttempts()).isEqualTo(2));
                 assertThat(restarted.running()).isTrue();
             }
         }
