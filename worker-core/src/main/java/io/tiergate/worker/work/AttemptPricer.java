@@ -4,6 +4,7 @@ import io.tiergate.schemas.cost.Cost;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.TokenUsage;
 import io.tiergate.worker.backend.ModelResponse;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -25,4 +26,11 @@ public interface AttemptPricer {
      * the machine was busy (local); zero when nothing was consumed.
      */
     Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy);
+
+    /**
+     * The most one call of {@code modelId} can cost with {@code inputTokens} in and at most {@code
+     * outputLimit} out ({@link io.tiergate.schemas.cost.CostCalculator#worstCase}); empty when the
+     * price table does not list the model (its calls cannot be held to a cost ceiling).
+     */
+    Optional<BigDecimal> worstCaseUsd(String modelId, long inputTokens, long outputLimit);
 }
