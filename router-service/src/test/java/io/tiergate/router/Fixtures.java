@@ -52,6 +52,7 @@ public final class Fixtures {
         private Long latencyMs;
         private double complexity = 0.3;
         private int tokens = 500;
+        private Integer maxOutputTokens;
 
         public Req id(String v) {
             id = v;
@@ -93,6 +94,11 @@ public final class Fixtures {
             return this;
         }
 
+        public Req maxOutputTokens(Integer v) {
+            maxOutputTokens = v;
+            return this;
+        }
+
         public ClassifiedRequest build() {
             Instant now = Instant.now();
             return ClassifiedRequest.newBuilder()
@@ -104,7 +110,7 @@ public final class Fixtures {
                             .setTaskTypeHint(null)
                             .setRequiresDataSovereignty(sovereign)
                             .setLatencyBudgetMs(latencyMs)
-                            .setMaxOutputTokens(null)
+                            .setMaxOutputTokens(maxOutputTokens)
                             .setCreatedAt(now)
                             .setAttributes(Map.of())
                             .build())

@@ -89,4 +89,25 @@ public final class Fixtures {
                 .setDecision(decision)
                 .build();
     }
+
+    /** {@code routed} with the router's cost ceiling set to {@code usd}. */
+    public static RoutedRequest withCeiling(RoutedRequest routed, String usd) {
+        return RoutedRequest.newBuilder(routed)
+                .setDecision(RoutingDecision.newBuilder(routed.getDecision())
+                        .setCostCeilingUsd(Money.usd(usd))
+                        .build())
+                .build();
+    }
+
+    /** {@code routed} with the request's {@code maxOutputTokens} set. */
+    public static RoutedRequest withMaxOutputTokens(RoutedRequest routed, Integer maxOutputTokens) {
+        return RoutedRequest.newBuilder(routed)
+                .setClassified(ClassifiedRequest.newBuilder(routed.getClassified())
+                        .setRequest(InferenceRequest.newBuilder(
+                                        routed.getClassified().getRequest())
+                                .setMaxOutputTokens(maxOutputTokens)
+                                .build())
+                        .build())
+                .build();
+    }
 }

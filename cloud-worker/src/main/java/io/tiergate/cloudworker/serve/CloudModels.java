@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Which backend serves which cloud model — decided once, at start, and logged:
@@ -128,7 +129,8 @@ public final class CloudModels {
                 ModelEndpoint endpoint = endpoint(p, resolved.get(p.model()));
                 ModelBackend backend = p.api() == ModelEndpoint.Api.ANTHROPIC
                         ? new AnthropicMessagesBackend(http, endpoint.http(), endpoint.defaultMaxOutputTokens())
-                        : new OpenAiChatBackend(http, endpoint.http());
+                        : new OpenAiChatBackend(
+                                http, endpoint.http(), OptionalInt.of(endpoint.defaultMaxOutputTokens()));
                 serving.put(p.model(), new ServingModel(endpoint, backend, limiter(p), breaker(p, clock)));
             }
         }

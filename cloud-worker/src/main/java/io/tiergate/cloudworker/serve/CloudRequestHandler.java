@@ -7,6 +7,7 @@ import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.work.Attempt;
+import io.tiergate.worker.work.CostCeiling;
 import io.tiergate.worker.work.RequestHandler;
 import io.tiergate.worker.work.Work;
 import io.tiergate.worker.work.WorkOutcome;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * each call respects the model's rpm/tpm budget and circuit breaker, and is its own attempt (its own
  * cost event). A sovereign request is refused without calling anything: it must never have reached
  * this tier.
+ *
+ * <p>Before every call (retry, fallback, the first call of an escalation) the request's cost ceiling
+ * is checked ({@link Work#ceilingRefusal}): a call whose worst case would take the request past it is
+ * not made; the handler moves on to the next model of the chain (a cheaper one may still fit), and
+ * when the chain ends that way the result is FAILED with {@link CostCeiling#ERROR_CODE} and the
+ * reason.
  */
 public final class CloudRequestHandler implements RequestHandler {
 
@@ -68,6 +75,7 @@ public final class CloudRequestHandler implements RequestHandler {
         }
         long deadline = System.nanoTime() + policy.requestDeadline().toNanos();
         ModelCallException last = null;
+        ModelCallException ceiling = null;
         for (String model : chain(work)) {
             if (prices.model(model).map(p -> p.tier() != Tier.CLOUD).orElse(true)) {
                 work.note("skipped " + model + ": not a cloud model of price table " + prices.version());
@@ -82,6 +90,17 @@ public final class CloudRequestHandler implements RequestHandler {
             if (failure.isEmpty()) {
                 return work.complete();
             }
+            if (CostCeiling.ERROR_CODE.equals(failure.get().errorCode())) {
+                ceiling = failure.get();
+                // keep why the calls made on this model failed, if it was retried up to the ceiling
+                Optional<Attempt> previous = work.lastAttempt();
+                if (previous.isPresent()
+                        && previous.get().model().equals(model)
+                        && previous.get().failure().isPresent()) {
+                    last = previous.get().failure().get();
+                }
+                continue;
+            }
             // a circuit-open skip is not news: keep the failure that says why the chain failed (a 401, a 503 ...)
             if (last == null || !"circuit_open".equals(failure.get().errorCode())) {
                 last = failure.get();
@@ -89,6 +108,15 @@ public final class CloudRequestHandler implements RequestHandler {
             if (remaining(deadline).isZero()) {
                 break;
             }
+        }
+        if (ceiling != null) {
+            meters.counter("tiergate.cloud-worker.cost-ceiling.stopped").increment();
+            return work.fail(
+                    CostCeiling.ERROR_CODE,
+                    ceiling.getMessage()
+                            + (last != null
+                                    ? "; the last call failed: " + last.errorCode() + ": " + last.getMessage()
+                                    : ""));
         }
         if (last == null) {
             return work.fail("no_model_available", "no model of " + chain(work) + " could be called");
@@ -126,6 +154,11 @@ public final class CloudRequestHandler implements RequestHandler {
                 work.note("gave up " + m.model() + ": request deadline " + policy.requestDeadline() + " reached");
                 return Optional.of(
                         failure != null ? failure : ModelCallException.timeout("request deadline reached", null));
+            }
+            Optional<String> refused = work.ceilingRefusal(m.backend(), m.model());
+            if (refused.isPresent()) {
+                work.note("skipped " + m.model() + ": " + refused.get());
+                return Optional.of(ModelCallException.nonRetryable(CostCeiling.ERROR_CODE, refused.get(), null));
             }
             if (!acquirePermission(m, deadline)) {
                 work.note("skipped " + m.model() + ": circuit " + m.breaker().getState());

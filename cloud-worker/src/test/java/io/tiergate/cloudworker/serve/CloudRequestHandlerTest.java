@@ -273,6 +273,91 @@ class CloudRequestHandlerTest {
         assertThat(outcome.result().get().getErrorCode()).isEqualTo("sovereignty_violation");
     }
 
+    /** A stream cut off after its usage chunk (no [DONE]): a failed, retryable attempt billed for what it consumed. */
+    static Reply cutOffAfter(long promptTokens, long completionTokens) {
+        return Reply.body(
+                200,
+                "text/event-stream",
+                "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"partial\"}}]}\n\n"
+                        + "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + promptTokens
+                        + ",\"completion_tokens\":" + completionTokens + "}}\n\n");
+    }
+
+    @Test
+    void aRequestWhoseRetriesAndFallbacksWouldExceedItsCeilingMakesExactlyTheCallsThatFitAndOneResultSayingWhy()
+            throws Exception {
+        // every call is cut off after 1,200 in / 500 out: haiku bills $0.0037, deepseek $0.000874.
+        // max_tokens 1,000, 1,200 input tokens: worst case haiku $0.0062, deepseek $0.001424. Ceiling $0.0105:
+        //   haiku 1: 0 + 0.0062 fits; haiku 2: 0.0037 + 0.0062 = 0.0099 fits; haiku 3: 0.0074 + 0.0062 does not
+        //   deepseek 1: 0.0074 + 0.001424 fits; deepseek 2: 0.008274 + 0.001424 = 0.009698 fits;
+        //   deepseek 3: 0.009148 + 0.001424 = 0.010572 does not
+        server.otherwise(r -> cutOffAfter(1200, 500));
+        RoutedRequest request = Fixtures.withCeiling(
+                Fixtures.withMaxOutputTokens(
+                        Fixtures.cloud("cc1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)), 1000),
+                "0.0105");
+        WorkOutcome outcome = serve(
+                handler(List.of(model(HAIKU, p -> p.stream(true)), model(DEEPSEEK, p -> p.stream(true))), 3), request);
+
+        assertThat(server.received()).hasSize(4); // 2 on haiku, 2 on deepseek: the 3rd of each did not fit
+        assertThat(server.received())
+                .extracting(r -> r.body().contains("\"max_tokens\":1000"))
+                .containsOnly(true);
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getModel)
+                .containsExactly(HAIKU, HAIKU, DEEPSEEK, DEEPSEEK);
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getCostUsd)
+                .containsExactly(
+                        Money.usd("0.0037"), Money.usd("0.0037"), Money.usd("0.000874"), Money.usd("0.000874"));
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.getErrorCode()).isEqualTo("cost_ceiling");
+        assertThat(result.getErrorMessage())
+                .startsWith("cost ceiling $0.010500000 of the request: spent $0.009148000 + worst case $0.001424000 of"
+                        + " attempt 5 on deepseek/deepseek-chat (1200 input tokens, max_tokens 1000) = $0.010572000"
+                        + " would exceed it; not called; the last call failed: ");
+        assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.009148"));
+        assertThat(result.getAttempts()).isEqualTo(4);
+        assertThat(result.getReasons())
+                .anyMatch(r -> r.startsWith("skipped anthropic/claude-haiku-4.5: cost ceiling $0.010500000")
+                        && r.contains("attempt 3 on anthropic/claude-haiku-4.5"));
+    }
+
+    @Test
+    void anEscalationWhoseFirstCallCannotFitTheCeilingMakesNoCall() throws Exception {
+        server.otherwise(r -> Reply.json(200, "openai/chat-completion.json"));
+        // the local tier spent $0.009; haiku's worst case with max_tokens 1,000 is $0.0062: over $0.01
+        RoutedRequest escalated = RoutedRequest.newBuilder(Fixtures.withCeiling(
+                        Fixtures.withMaxOutputTokens(
+                                Fixtures.cloud("cc2", TaskType.IMPLEMENTATION, HAIKU, List.of()), 1000),
+                        "0.01"))
+                .setAttempt(2)
+                .setEscalationReason("LOCAL_QUEUE_FULL: test")
+                .setPriorCostUsd(Money.usd("0.009"))
+                .build();
+        WorkOutcome outcome = serve(handler(List.of(model(HAIKU, p -> {})), 3), escalated);
+
+        assertThat(server.received()).isEmpty();
+        assertThat(outcome.costEvents()).isEmpty();
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.getErrorCode()).isEqualTo("cost_ceiling");
+        assertThat(result.getErrorMessage()).doesNotContain("the last call failed");
+        assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.009"));
+    }
+
+    @Test
+    void aRequestWithoutACeilingRetriesAsBefore() throws Exception {
+        server.otherwise(r -> cutOffAfter(1200, 500));
+        WorkOutcome outcome = serve(
+                handler(List.of(model(HAIKU, p -> p.stream(true)), model(DEEPSEEK, p -> p.stream(true))), 3),
+                Fixtures.withMaxOutputTokens(
+                        Fixtures.cloud("cc3", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)), 1000));
+        assertThat(server.received()).hasSize(6);
+        assertThat(outcome.result().orElseThrow().getErrorCode()).isEqualTo("malformed_response");
+    }
+
     @Test
     void whenEveryModelFailsTheResultIsFailedAndEveryAttemptBilled() throws Exception {
         server.otherwise(r -> Reply.json(401, "openai/error-401.json"));

@@ -7,6 +7,7 @@ import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.cost.TokenUsage;
 import io.tiergate.worker.backend.ModelResponse;
 import io.tiergate.worker.work.AttemptPricer;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,11 +21,13 @@ import java.util.function.Function;
 public final class LocalAttemptPricer implements AttemptPricer {
 
     private final PriceTable prices;
+    private final CostCalculator calculator;
     private final LocalCostPricer tco;
     private final Function<String, String> endpointOfModel;
 
     public LocalAttemptPricer(PriceTable prices, LocalCostPricer tco, Function<String, String> endpointOfModel) {
         this.prices = prices;
+        this.calculator = new CostCalculator(prices);
         this.tco = tco;
         this.endpointOfModel = endpointOfModel;
     }
@@ -42,5 +45,14 @@ public final class LocalAttemptPricer implements AttemptPricer {
     @Override
     public Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy) {
         return busy.isZero() ? CostCalculator.none() : tco.price(endpointOfModel.apply(modelId), busy);
+    }
+
+    /**
+     * From the price table (a local model at the table's TCO, not its endpoint's): the local worker
+     * holds only the cloud calls it escalates to against a request's cost ceiling.
+     */
+    @Override
+    public Optional<BigDecimal> worstCaseUsd(String modelId, long inputTokens, long outputLimit) {
+        return prices.model(modelId).map(m -> calculator.worstCase(m, inputTokens, outputLimit));
     }
 }

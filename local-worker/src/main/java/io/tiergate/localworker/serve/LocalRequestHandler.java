@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * answer checked (JSON / label)?  ok → COMPLETED
  *                        not ok → escalate once (attempt + 1, reason QUALITY) | COMPLETED with the local answer and the reason
  * </pre>
- * The decisions are {@link EscalationPolicy}'s; worker-core's {@link Work} numbers, prices and
+ * An escalation is withheld when the cloud call's worst case would take the request past its cost
+ * ceiling (docs/budgets.md, "The cost of one request"): the request stays here as if escalation were
+ * not allowed, with the reason among its reasons. The decisions are {@link EscalationPolicy}'s; worker-core's {@link Work} numbers, prices and
  * publishes the attempts and refuses any hand-off of a sovereign request to the cloud.
  */
 public final class LocalRequestHandler implements RequestHandler {
@@ -121,7 +124,8 @@ public final class LocalRequestHandler implements RequestHandler {
         String model = work.decision().getModel();
         LocalEndpoint endpoint = endpoints.forModel(model);
         ModelBackend backend = endpoint.backend();
-        ModelCall call = ModelCall.of(work.request(), model, work.nextAttempt(), endpoint.callTimeout());
+        ModelCall call = ModelCall.of(work.request(), model, work.nextAttempt(), endpoint.callTimeout())
+                .withMaxOutputTokens(work.outputLimit(backend, model));
         try {
             // durable before the call (docs/delivery.md, "Write-ahead attempts"); not written: no call
             work.announce(call, backend, null);
@@ -175,6 +179,15 @@ public final class LocalRequestHandler implements RequestHandler {
 
     private Optional<WorkOutcome> escalateIf(Work work, Verdict verdict) {
         if (verdict instanceof Verdict.Escalate e) {
+            // the cloud call must fit the request's cost ceiling: its max_tokens is the request's, else the
+            // model's cap (the cloud endpoint's default is not known here; it is never above the cap)
+            Optional<String> refused = work.ceilingRefusal(e.model(), work.outputLimit(e.model(), OptionalInt.empty()));
+            if (refused.isPresent()) {
+                meters.counter("tiergate.local-worker.kept.local", "why", "cost-ceiling")
+                        .increment();
+                work.note("not escalated to " + e.model() + " (" + e.reason() + "): " + refused.get());
+                return Optional.empty();
+            }
             List<String> fallbacks = work.decision().getFallbackModels().stream()
                     .filter(m -> !m.equals(e.model()))
                     .filter(m -> work.environment()

@@ -29,6 +29,7 @@ import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topics;
+import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
@@ -119,6 +120,43 @@ class LocalRequestHandlerTest {
         assertThat(local.getAttempt()).isEqualTo(1);
         assertThat(local.getTier()).isEqualTo(Tier.LOCAL);
         assertThat(local.getCostUsd()).isEqualTo(FIXTURE_COST);
+    }
+
+    /** {@code request} with the router's ceiling and the request's maxOutputTokens. */
+    private static RoutedRequest limited(RoutedRequest request, String ceilingUsd, int maxOutputTokens) {
+        return RoutedRequest.newBuilder(request)
+                .setDecision(io.tiergate.schemas.events.RoutingDecision.newBuilder(request.getDecision())
+                        .setCostCeilingUsd(new BigDecimal(ceilingUsd).setScale(9))
+                        .build())
+                .setClassified(io.tiergate.schemas.events.ClassifiedRequest.newBuilder(request.getClassified())
+                        .setRequest(io.tiergate.schemas.events.InferenceRequest.newBuilder(
+                                        request.getClassified().getRequest())
+                                .setMaxOutputTokens(maxOutputTokens)
+                                .build())
+                        .build())
+                .build();
+    }
+
+    @Test
+    void anEscalationWhoseCloudCallCannotFitTheCostCeilingIsWithheld() throws Exception {
+        // local attempt: $0.000431505; deepseek's worst case with 40 input tokens and max_tokens 1,000:
+        // 0.0000108 + 0.0011 = $0.0011108 → $0.001542305 in all
+        RoutedRequest base = Requests.local("cc-1", TaskType.EXTRACTION)
+                .fallbacks(List.of("deepseek/deepseek-chat"))
+                .build();
+        model.script(call -> answer("The invoice number is INV-2041."));
+        WorkOutcome withheld = handle(limited(base, "0.0015", 1000));
+        assertThat(withheld.kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
+        assertThat(withheld.result().orElseThrow().getReasons())
+                .anyMatch(r -> r.startsWith("not escalated to deepseek/deepseek-chat (QUALITY:")
+                        && r.contains("cost ceiling $0.001500000 of the request: spent $0.000431505 + worst case"
+                                + " $0.001110800"));
+        assertThat(model.calls()).extracting(ModelCall::maxOutputTokens).containsOnly(1000);
+
+        WorkOutcome escalated = handle(limited(base, "0.0016", 1000));
+        assertThat(escalated.kind()).isEqualTo(WorkOutcome.Kind.HANDED_OFF);
+        assertThat(escalated.handOff().orElseThrow().request().getDecision().getCostCeilingUsd())
+                .isEqualByComparingTo("0.0016");
     }
 
     @Test

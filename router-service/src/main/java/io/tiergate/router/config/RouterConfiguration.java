@@ -8,7 +8,9 @@ import io.tiergate.platform.config.PropertyCheck;
 import io.tiergate.router.budget.Staleness;
 import io.tiergate.router.budget.Thresholds;
 import io.tiergate.router.defer.DeferralLimits;
+import io.tiergate.router.policy.RequestCostLimits;
 import io.tiergate.schemas.events.BudgetLevel;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -40,6 +42,10 @@ import java.util.Optional;
  * @param maxPollRecords records a decider takes per poll
  * @param startupTimeout how long start-up waits for the compacted state topics to be read to their end
  * @param rulesFile an ops replacement for the default routing-rules file; null: the shipped one
+ * @param maxOutputTokens the largest {@code maxOutputTokens} a request may ask for (>= 1); a request
+ *     outside [1, this] is dead-lettered and answered REJECTED
+ * @param costCeilingFactor a routed request's USD ceiling is this × the worst case of the most
+ *     expensive call its decision permits (>= 1; docs/budgets.md, "The cost of one request")
  */
 @Context
 @ConfigurationProperties(RouterConfiguration.PREFIX)
@@ -60,7 +66,9 @@ public record RouterConfiguration(
         Duration pollTimeout,
         int maxPollRecords,
         Duration startupTimeout,
-        @Nullable String rulesFile) {
+        @Nullable String rulesFile,
+        int maxOutputTokens,
+        BigDecimal costCeilingFactor) {
 
     public static final String PREFIX = "tiergate.router";
 
@@ -82,7 +90,9 @@ public record RouterConfiguration(
             Duration.ofMillis(100),
             500,
             Duration.ofSeconds(60),
-            null);
+            null,
+            RequestCostLimits.DEFAULT.maxOutputTokens(),
+            RequestCostLimits.DEFAULT.costCeilingFactor());
 
     public RouterConfiguration {
         PropertyCheck check = PropertyCheck.under(PREFIX);
@@ -117,6 +127,11 @@ public record RouterConfiguration(
         check.positive("poll-timeout", pollTimeout);
         check.positive("max-poll-records", maxPollRecords);
         check.positive("startup-timeout", startupTimeout);
+        check.positive("max-output-tokens", maxOutputTokens);
+        check.required("cost-ceiling-factor", costCeilingFactor);
+        if (costCeilingFactor.compareTo(BigDecimal.ONE) < 0) {
+            throw check.invalid("cost-ceiling-factor", ">= 1", costCeilingFactor.toPlainString());
+        }
     }
 
     /** Binds {@code tiergate.router.*}; what is not set comes from {@link #DEFAULTS}. */
@@ -138,7 +153,9 @@ public record RouterConfiguration(
             Optional<Duration> pollTimeout,
             Optional<Integer> maxPollRecords,
             Optional<Duration> startupTimeout,
-            Optional<String> rulesFile) {
+            Optional<String> rulesFile,
+            Optional<Integer> maxOutputTokens,
+            Optional<BigDecimal> costCeilingFactor) {
         RouterConfiguration d = DEFAULTS;
         return new RouterConfiguration(
                 PropertyCheck.text(deciderGroupId).orElse(d.deciderGroupId),
@@ -157,7 +174,9 @@ public record RouterConfiguration(
                 pollTimeout.orElse(d.pollTimeout),
                 maxPollRecords.orElse(d.maxPollRecords),
                 startupTimeout.orElse(d.startupTimeout),
-                PropertyCheck.text(rulesFile).orElse(d.rulesFile));
+                PropertyCheck.text(rulesFile).orElse(d.rulesFile),
+                maxOutputTokens.orElse(d.maxOutputTokens),
+                costCeilingFactor.orElse(d.costCeilingFactor));
     }
 
     /** The bounds of deferral (docs/budgets.md, "Deferral"). */
@@ -168,6 +187,11 @@ public record RouterConfiguration(
     /** When a budget counts as stale and what it is treated as then. */
     public Staleness staleness() {
         return new Staleness(budgetStaleness, BudgetLevel.valueOf(staleBudgetLevel));
+    }
+
+    /** What one request may ask for and cost. */
+    public RequestCostLimits requestCostLimits() {
+        return new RequestCostLimits(maxOutputTokens, costCeilingFactor);
     }
 
     /** The thresholds of budgets without a budget.config record. */

@@ -7,6 +7,7 @@ import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.Forwards;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.RetryingBatchListener;
+import io.tiergate.router.config.RouterConfiguration;
 import io.tiergate.router.route.RequestValidator;
 import io.tiergate.schemas.topics.Topics;
 import java.time.Duration;
@@ -28,10 +29,12 @@ public class ClassifiedIntakeListener {
 
     private final InboundRecords inbound;
     private final EventPublisher publisher;
+    private final int maxOutputTokens;
 
-    public ClassifiedIntakeListener(InboundRecords inbound, EventPublisher publisher) {
+    public ClassifiedIntakeListener(InboundRecords inbound, EventPublisher publisher, RouterConfiguration config) {
         this.inbound = inbound;
         this.publisher = publisher;
+        this.maxOutputTokens = config.maxOutputTokens();
     }
 
     @Topic(Topics.Names.INFERENCE_CLASSIFIED)
@@ -43,7 +46,7 @@ public class ClassifiedIntakeListener {
         Forwards forwards = new Forwards();
         for (ConsumerRecord<String, byte[]> record : records) {
             inbound.process(Topics.INFERENCE_CLASSIFIED, record, classified -> {
-                RequestValidator.validate(classified);
+                RequestValidator.validate(classified, maxOutputTokens);
                 forwards.add(
                         record,
                         classified,

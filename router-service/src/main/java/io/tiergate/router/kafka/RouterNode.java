@@ -71,7 +71,7 @@ public final class RouterNode implements AutoCloseable {
         metrics.bind(gate, clock::millis);
         EventSink sink = new SovereigntyGuard(new KafkaEventSink(publisher), metrics::sovereigntyBlocked);
         this.pipeline = new RoutingPipeline(
-                new RoutingPolicy(catalog),
+                new RoutingPolicy(catalog, config.requestCostLimits()),
                 rules::current,
                 gate,
                 health::localCapacity,

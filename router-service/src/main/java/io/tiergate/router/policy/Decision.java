@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The outcome of the policy for one request. {@code tier} is NONE for DEFER and REJECT, whose
  * {@code model} is the cloud model the request would have used. {@code blockingScope} names the
- * exhausted scope for DEFER/REJECT.
+ * exhausted scope for DEFER/REJECT. {@code costCeilingUsd} is the most the routed request may cost
+ * over all its calls (null for DEFER and REJECT: nothing is called).
  */
 public record Decision(
         String requestId,
@@ -31,11 +32,13 @@ public record Decision(
         String rationale,
         boolean sovereign,
         String blockingScope,
-        Instant decidedAt) {
+        Instant decidedAt,
+        BigDecimal costCeilingUsd) {
 
     public Decision {
         fallbackModels = List.copyOf(fallbackModels);
         estimatedCostUsd = Money.usd(estimatedCostUsd);
+        costCeilingUsd = costCeilingUsd == null ? null : Money.usd(costCeilingUsd);
     }
 
     public boolean cloud() {
@@ -59,6 +62,7 @@ public record Decision(
                 .setRationale(rationale)
                 .setSovereign(sovereign)
                 .setDecidedAt(decidedAt)
+                .setCostCeilingUsd(costCeilingUsd)
                 .build();
     }
 }

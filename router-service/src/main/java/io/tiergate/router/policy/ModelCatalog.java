@@ -41,7 +41,25 @@ public final class ModelCatalog {
 
     /** Expected cost of serving {@code type} with {@code inputTokens} on {@code model}, at wire scale. */
     public BigDecimal estimate(ModelPrice model, TaskType type, long inputTokens) {
-        return Money.usd(calculator.estimate(model, type, Math.max(0, inputTokens)));
+        return estimate(model, type, inputTokens, null);
+    }
+
+    /**
+     * The cost a cloud decision reserves: {@code inputTokens} plus the request's {@code
+     * maxOutputTokens} when it sets one, else the type's expected output, never above the model's cap
+     * ({@link CostCalculator#estimatedOutputTokens}), priced; at wire scale.
+     */
+    public BigDecimal estimate(ModelPrice model, TaskType type, long inputTokens, Integer maxOutputTokens) {
+        return Money.usd(calculator.estimate(model, type, Math.max(0, inputTokens), maxOutputTokens));
+    }
+
+    /**
+     * The most one call of {@code model} can cost: {@code inputTokens} plus its {@code max_tokens} (the
+     * request's {@code maxOutputTokens}, else the model's cap; never above the cap) priced.
+     */
+    public BigDecimal worstCase(ModelPrice model, long inputTokens, Integer maxOutputTokens) {
+        long limit = model.outputLimit(maxOutputTokens == null ? null : maxOutputTokens.longValue());
+        return Money.usd(calculator.worstCase(model, Math.max(0, inputTokens), limit));
     }
 
     /** The cheapest cloud model of the table (the default escalation target when a rule names none). */

@@ -9,6 +9,7 @@ import io.tiergate.schemas.events.OnExhausted;
 import io.tiergate.schemas.events.RoutingAction;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.policy.SovereigntyRule;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -49,13 +51,24 @@ public final class RoutingPolicy {
             EnumSet.of(TaskType.CODE_REVIEW, TaskType.DEBUGGING, TaskType.ARCHITECTURE);
 
     private final ModelCatalog catalog;
+    private final RequestCostLimits limits;
 
+    /** With the default {@link RequestCostLimits} (the CLI's explanations, tests). */
     public RoutingPolicy(ModelCatalog catalog) {
+        this(catalog, RequestCostLimits.DEFAULT);
+    }
+
+    public RoutingPolicy(ModelCatalog catalog, RequestCostLimits limits) {
         this.catalog = catalog;
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     public ModelCatalog catalog() {
         return catalog;
+    }
+
+    public RequestCostLimits limits() {
+        return limits;
     }
 
     /** A tentative outcome while the rules are applied. */
@@ -109,7 +122,8 @@ public final class RoutingPolicy {
         BudgetLevel levelSeen = budget.level();
         String blockingScope = constrained.action() == RoutingAction.ROUTE ? null : budget.bindingScope();
         if (constrained.action() == RoutingAction.ROUTE && constrained.tier() == Tier.CLOUD) {
-            BigDecimal estimate = catalog.estimate(constrained.model(), type, inputTokens);
+            BigDecimal estimate =
+                    catalog.estimate(constrained.model(), type, inputTokens, request.getMaxOutputTokens());
             BudgetView.Admission admission = budgets.admit(costCenter, estimate);
             if (!admission.admitted()) {
                 levelSeen = BudgetLevel.EXHAUSTED;
@@ -370,6 +384,7 @@ public final class RoutingPolicy {
             throw new IllegalStateException(
                     "Sovereign request " + classified.getRequest().getRequestId() + " routed off the local tier");
         }
+        Integer maxOutputTokens = classified.getRequest().getMaxOutputTokens();
         return new Decision(
                 classified.getRequest().getRequestId(),
                 classified.getRequest().getCostCenter(),
@@ -379,13 +394,30 @@ public final class RoutingPolicy {
                 c.model().id(),
                 c.model().capabilityClass(),
                 c.chain(),
-                catalog.estimate(c.model(), type, inputTokens),
+                catalog.estimate(c.model(), type, inputTokens, maxOutputTokens),
                 level,
                 c.rule(),
                 c.why(),
                 sovereign,
                 blockingScope,
-                now);
+                now,
+                c.action() == RoutingAction.ROUTE ? costCeiling(c, inputTokens, maxOutputTokens) : null);
+    }
+
+    /**
+     * The request's USD ceiling (docs/budgets.md, "The cost of one request"): the configured factor ×
+     * the worst case of the most expensive call the decision permits — its model, or one of the
+     * fallback (cloud decision) or escalation (local decision) models it carries.
+     */
+    private BigDecimal costCeiling(Candidate c, long inputTokens, Integer maxOutputTokens) {
+        BigDecimal worst = catalog.worstCase(c.model(), inputTokens, maxOutputTokens);
+        for (String id : c.chain()) {
+            BigDecimal fallback = catalog.worstCase(catalog.require(id), inputTokens, maxOutputTokens);
+            if (fallback.compareTo(worst) > 0) {
+                worst = fallback;
+            }
+        }
+        return Money.usd(worst.multiply(limits.costCeilingFactor()));
     }
 
     private ModelPrice localModelFor(RouteRule rule, RoutingTable table) {

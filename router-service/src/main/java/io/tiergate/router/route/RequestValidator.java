@@ -9,8 +9,12 @@ public final class RequestValidator {
 
     private RequestValidator() {}
 
-    /** @throws InvalidInputException naming the problem */
-    public static void validate(ClassifiedRequest classified) {
+    /**
+     * @param maxOutputTokensLimit the largest {@code maxOutputTokens} a request may ask for ({@code
+     *     tiergate.router.max-output-tokens})
+     * @throws InvalidInputException naming the problem
+     */
+    public static void validate(ClassifiedRequest classified, int maxOutputTokensLimit) {
         if (classified.getRequest() == null || classified.getClassification() == null) {
             throw new InvalidInputException("a classified request needs its request and its classification");
         }
@@ -32,6 +36,11 @@ public final class RequestValidator {
         double complexity = classified.getClassification().getComplexity();
         if (Double.isNaN(complexity) || complexity < 0 || complexity > 1) {
             throw new InvalidInputException("request " + id + ": complexity must be within [0, 1], was " + complexity);
+        }
+        Integer maxOutputTokens = classified.getRequest().getMaxOutputTokens();
+        if (maxOutputTokens != null && (maxOutputTokens < 1 || maxOutputTokens > maxOutputTokensLimit)) {
+            throw new InvalidInputException("request " + id + ": maxOutputTokens must be within [1, "
+                    + maxOutputTokensLimit + "] (tiergate.router.max-output-tokens), was " + maxOutputTokens);
         }
     }
 }

@@ -73,7 +73,7 @@ public final class RoutingPipeline {
      */
     public Routed route(ClassifiedRequest classified, int partition, Deferral deferral) {
         long start = System.nanoTime();
-        RequestValidator.validate(classified);
+        RequestValidator.validate(classified, policy.limits().maxOutputTokens());
         Instant now = clock.instant();
         Decision decision = policy.decide(classified, rules.get(), budgets, capacity.apply(now.toEpochMilli()), now);
         List<CompletableFuture<?>> sends = publisher.publish(decision, classified, deferral);

@@ -7,6 +7,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.tiergate.router.budget.Staleness;
 import io.tiergate.router.budget.Thresholds;
+import io.tiergate.router.policy.RequestCostLimits;
 import io.tiergate.schemas.events.BudgetLevel;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,6 +50,20 @@ class RouterConfigurationTest {
         assertThat(config.maxPollRecords()).isEqualTo(500);
         assertThat(config.startupTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.rulesFile()).isNull();
+        assertThat(config.maxOutputTokens()).isEqualTo(128_000);
+        assertThat(config.costCeilingFactor()).isEqualByComparingTo("3");
+        assertThat(config.requestCostLimits()).isEqualTo(RequestCostLimits.DEFAULT);
+    }
+
+    @Test
+    void theRequestCostLimitsAreSetByTheirPropertiesAndCheckedAtStart() {
+        RouterConfiguration config = start(
+                Map.of("tiergate.router.max-output-tokens", "4096", "tiergate.router.cost-ceiling-factor", "1.5"));
+        assertThat(config.requestCostLimits()).isEqualTo(new RequestCostLimits(4096, new java.math.BigDecimal("1.5")));
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.max-output-tokens", "0")))
+                .hasMessageContaining("tiergate.router.max-output-tokens must be > 0, was 0");
+        assertThatThrownBy(() -> start(Map.of("tiergate.router.cost-ceiling-factor", "0.5")))
+                .hasMessageContaining("tiergate.router.cost-ceiling-factor must be >= 1, was 0.5");
     }
 
     @Test

@@ -156,7 +156,9 @@ class DeferredReleaserIT {
                 d.pollTimeout(),
                 d.maxPollRecords(),
                 d.startupTimeout(),
-                null);
+                null,
+                d.maxOutputTokens(),
+                d.costCeilingFactor());
     }
 
     private record Node(RouterNode node, MeterRegistry meters, DeadLetters deadLetters) implements AutoCloseable {

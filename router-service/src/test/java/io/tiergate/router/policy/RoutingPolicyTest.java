@@ -135,6 +135,112 @@ class RoutingPolicyTest {
     }
 
     @Nested
+    class CostOfOneRequest {
+        @Test
+        void theEstimateUsesTheRequestsMaxOutputTokensInsteadOfTheTypesExpectation() {
+            // sonnet: 1,000 in at $3/M = 0.003; CODE_REVIEW expects 800 out at $15/M = 0.012
+            assertThat(decide(req().type(TaskType.CODE_REVIEW).tokens(1000).build())
+                            .estimatedCostUsd())
+                    .isEqualTo(Money.usd("0.015"));
+            // the request allows at most 100 out: 0.0015
+            assertThat(decide(req().type(TaskType.CODE_REVIEW)
+                                    .tokens(1000)
+                                    .maxOutputTokens(100)
+                                    .build())
+                            .estimatedCostUsd())
+                    .isEqualTo(Money.usd("0.0045"));
+            // ... or 5,000: 0.003 + 0.075
+            assertThat(decide(req().type(TaskType.CODE_REVIEW)
+                                    .tokens(1000)
+                                    .maxOutputTokens(5000)
+                                    .build())
+                            .estimatedCostUsd())
+                    .isEqualTo(Money.usd("0.078"));
+        }
+
+        @Test
+        void theEstimateNeverExceedsTheModelsOutputCap() {
+            // IMPLEMENTATION → haiku, cap 64,000: 500 in at $1/M + 64,000 out at $5/M
+            Decision d = decide(req().type(TaskType.IMPLEMENTATION)
+                    .tokens(500)
+                    .maxOutputTokens(100_000)
+                    .build());
+            assertThat(d.model()).isEqualTo(HAIKU);
+            assertThat(d.estimatedCostUsd()).isEqualTo(Money.usd("0.3205"));
+        }
+
+        @Test
+        void theCeilingIsTheFactorTimesTheWorstCaseOfTheMostExpensiveCallTheDecisionPermits() {
+            // CODE_REVIEW: sonnet, then haiku. Worst case with max_tokens 2,000:
+            // sonnet 0.003 + 2,000 × $15/M = 0.033; haiku 0.001 + 2,000 × $5/M = 0.011 → 3 × 0.033
+            Decision d = decide(req().type(TaskType.CODE_REVIEW)
+                    .tokens(1000)
+                    .maxOutputTokens(2000)
+                    .build());
+            assertThat(d.fallbackModels()).containsExactly(HAIKU);
+            assertThat(d.costCeilingUsd()).isEqualTo(Money.usd("0.099"));
+            assertThat(d.toEvent().getCostCeilingUsd()).isEqualTo(Money.usd("0.099"));
+        }
+
+        @Test
+        void withoutARequestLimitTheCeilingUsesTheModelsCap() {
+            // sonnet's 128,000: 0.003 + 1.92 = 1.923 → × 3
+            Decision d = decide(req().type(TaskType.CODE_REVIEW).tokens(1000).build());
+            assertThat(d.costCeilingUsd()).isEqualTo(Money.usd("5.769"));
+        }
+
+        @Test
+        void theFactorIsConfigurable() {
+            RoutingPolicy tight =
+                    new RoutingPolicy(Fixtures.CATALOG, new RequestCostLimits(1000, new BigDecimal("1.5")));
+            Decision d = tight.decide(
+                    req().type(TaskType.CODE_REVIEW)
+                            .tokens(1000)
+                            .maxOutputTokens(2000)
+                            .build(),
+                    rules.current(),
+                    normalBudget(),
+                    IDLE,
+                    Instant.parse("2026-11-22T10:00:00Z"));
+            assertThat(d.costCeilingUsd()).isEqualTo(Money.usd("0.0495"));
+        }
+
+        @Test
+        void aLocalDecisionsCeilingCoversItsCloudEscalation() {
+            // CONVERSATION: local qwen, escalation to deepseek; with max_tokens 1,000 deepseek's worst case
+            // is 0.00027 + 0.0011 = 0.00137, qwen's the TCO of 0.35 + 1.111 + 25 s
+            Decision d = decide(req().type(TaskType.CONVERSATION)
+                    .tokens(1000)
+                    .maxOutputTokens(1000)
+                    .build());
+            assertThat(d.tier()).isEqualTo(Tier.LOCAL);
+            assertThat(d.fallbackModels()).containsExactly(DEEPSEEK);
+            BigDecimal local = new CostCalculator(Fixtures.PRICES)
+                    .local(java.time.Duration.ofMillis(350 + 1111 + 25_000))
+                    .totalUsd();
+            BigDecimal worst = local.max(new BigDecimal("0.00137"));
+            assertThat(d.costCeilingUsd()).isEqualTo(Money.usd(worst.multiply(BigDecimal.valueOf(3))));
+        }
+
+        @Test
+        void aRejectedOrDeferredRequestHasNoCeiling() {
+            Decision rejected = decide(
+                    req().type(TaskType.CODE_REVIEW).build(),
+                    fixedBudget(BudgetLevel.EXHAUSTED, OnExhausted.REJECT),
+                    IDLE);
+            assertThat(rejected.action()).isEqualTo(RoutingAction.REJECT);
+            assertThat(rejected.costCeilingUsd()).isNull();
+            assertThat(rejected.toEvent().getCostCeilingUsd()).isNull();
+            Decision deferred = decide(
+                    req().type(TaskType.CODE_REVIEW).build(),
+                    fixedBudget(BudgetLevel.EXHAUSTED, OnExhausted.DEFER),
+                    IDLE);
+            assertThat(deferred.action()).isEqualTo(RoutingAction.DEFER);
+            assertThat(deferred.costCeilingUsd()).isNull();
+        }
+    }
+
+    @Nested
     class Sovereignty {
         @ParameterizedTest
         @EnumSource(TaskType.class)

@@ -161,4 +161,57 @@ class RoutingPipelineTest {
                 .isInstanceOf(InvalidInputException.class);
         assertThat(n.sink().sent()).isEmpty();
     }
+
+    @Test
+    void maxOutputTokensOutsideOneToTheConfiguredMaximumIsRefusedNamingTheField() {
+        Node n = node(1);
+        for (int invalid : new int[] {0, -1, 128_001}) {
+            assertThatThrownBy(() -> n.pipeline()
+                            .route(
+                                    req().id("m" + invalid)
+                                            .maxOutputTokens(invalid)
+                                            .build(),
+                                    0,
+                                    0))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessage("request m" + invalid
+                            + ": maxOutputTokens must be within [1, 128000] (tiergate.router.max-output-tokens), was "
+                            + invalid);
+        }
+        assertThat(n.sink().sent()).isEmpty();
+        n.pipeline().route(req().id("edge-low").maxOutputTokens(1).build(), 0, 0);
+        n.pipeline().route(req().id("edge-high").maxOutputTokens(128_000).build(), 0, 0);
+        assertThat(n.sink().sent()).isNotEmpty();
+    }
+
+    @Test
+    void aRequestWhoseLargerOutputLimitDoesNotFitTheHeadroomTakesOnExhaustedWithTheReason() {
+        // headroom for one CODE_REVIEW at the expected 800 output tokens (0.015), not at 5,000 (0.078)
+        book.onStatus("tight", status("tight", BudgetLevel.NORMAL, OnExhausted.REJECT, "0", "0.05"), clock.millis());
+        Node n = node(1);
+        var big = n.pipeline()
+                .route(
+                        req().id("big")
+                                .costCenter("tight")
+                                .type(TaskType.CODE_REVIEW)
+                                .tokens(1000)
+                                .maxOutputTokens(5000)
+                                .build(),
+                        0,
+                        0);
+        assertThat(big.decision().action()).isEqualTo(RoutingAction.REJECT);
+        assertThat(big.decision().rationale()).contains("budget 'tight' has no daily headroom for $0.078");
+        assertThat(big.decision().costCeilingUsd()).isNull();
+        var small = n.pipeline()
+                .route(
+                        req().id("small")
+                                .costCenter("tight")
+                                .type(TaskType.CODE_REVIEW)
+                                .tokens(1000)
+                                .build(),
+                        0,
+                        0);
+        assertThat(small.decision().tier()).isEqualTo(Tier.CLOUD);
+        assertThat(n.gate().ledger().committed("tight", clock.millis())).isEqualByComparingTo("0.015");
+    }
 }

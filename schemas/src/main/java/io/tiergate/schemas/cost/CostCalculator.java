@@ -84,15 +84,46 @@ public final class CostCalculator {
 
     /**
      * The expected cost of serving a request of {@code type} with {@code inputTokens} on {@code model}
-     * (output length from the table's per-type expectation), as the router reserves it.
+     * (output length from the table's per-type expectation, never above the model's cap).
      */
     public BigDecimal estimate(ModelPrice model, TaskType type, long inputTokens) {
-        long output = prices.expectedOutputTokens(type);
+        return estimate(model, type, inputTokens, null);
+    }
+
+    /**
+     * The cost the router reserves for one call of {@code model} (docs/budgets.md, "The cost of one
+     * request"): {@code inputTokens} and {@link #estimatedOutputTokens} priced.
+     */
+    public BigDecimal estimate(ModelPrice model, TaskType type, long inputTokens, Integer maxOutputTokens) {
+        return priced(model, inputTokens, estimatedOutputTokens(model, type, maxOutputTokens));
+    }
+
+    /**
+     * The output length an estimate assumes: the request's {@code maxOutputTokens} when it sets one
+     * (the most it may produce), else the table's expectation for {@code type}; never above the
+     * model's cap.
+     */
+    public long estimatedOutputTokens(ModelPrice model, TaskType type, Integer maxOutputTokens) {
+        long wanted = maxOutputTokens != null ? maxOutputTokens : prices.expectedOutputTokens(type);
+        return model.outputLimit(wanted);
+    }
+
+    /**
+     * The most one call of {@code model} can cost: {@code inputTokens} uncached and {@code
+     * outputLimit} output tokens (the call's {@code max_tokens}) priced by the table; a local call at
+     * the TCO of the time its speed profile gives for them. Used for a request's cost ceiling.
+     */
+    public BigDecimal worstCase(ModelPrice model, long inputTokens, long outputLimit) {
+        return priced(model, inputTokens, model.outputLimit(outputLimit));
+    }
+
+    private BigDecimal priced(ModelPrice model, long inputTokens, long outputTokens) {
+        long input = Math.max(0, inputTokens);
         if (model.local()) {
-            return local(Duration.ofMillis(model.profile().estimatedMillis(inputTokens, output)))
+            return local(Duration.ofMillis(model.profile().estimatedMillis(input, outputTokens)))
                     .totalUsd();
         }
-        return cloud(model, TokenUsage.of(inputTokens, output), Optional.empty())
+        return cloud(model, TokenUsage.of(input, outputTokens), Optional.empty())
                 .totalUsd();
     }
 

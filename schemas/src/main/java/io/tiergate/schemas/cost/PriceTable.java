@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * The versioned, dated price table (a config file): every model with its tier, capability class,
- * prices per million tokens and speed profile; the local machine's TCO; and the expected output
+ * prices per million tokens, output cap ({@code maxOutputTokens}) and speed profile; the local machine's TCO; and the expected output
  * length per task type used for estimates. Invalid files are rejected naming the field.
  */
 public final class PriceTable {
@@ -112,6 +112,7 @@ public final class PriceTable {
                     cloud
                             ? f.decimalOr(m, at + ".cacheWritePerMTok", f.decimal(m, at + ".inputPerMTok"))
                             : BigDecimal.ZERO,
+                    f.positiveLong(m, at + ".maxOutputTokens"),
                     new ModelPrice.SpeedProfile(
                             f.positiveLong(p, at + ".profile.ttftMs"),
                             f.positiveDouble(p, at + ".profile.outputTokensPerSecond"),

@@ -92,6 +92,58 @@ class CostCalculatorTest {
                 .hasMessageContaining("models[1].outputPerMTok is missing");
     }
 
+    @Test
+    void everyModelHasTheOutputCapOfTheTable() {
+        assertThat(table.require("deepseek/deepseek-chat").maxOutputTokens()).isEqualTo(8192);
+        assertThat(table.require("anthropic/claude-haiku-4.5").maxOutputTokens())
+                .isEqualTo(64000);
+        assertThat(table.require("anthropic/claude-opus-4.6").maxOutputTokens()).isEqualTo(128000);
+        assertThat(table.require("qwen3:8b").maxOutputTokens()).isEqualTo(32768);
+    }
+
+    @Test
+    void aModelWithoutAnOutputCapIsRejectedNamingTheField() {
+        String noCap = new String(resource(), StandardCharsets.UTF_8).replaceFirst("\"maxOutputTokens\": 8192, ", "");
+        assertThatThrownBy(() -> PriceTable.parse(noCap.getBytes(StandardCharsets.UTF_8), "test"))
+                .hasMessageContaining("models[1].maxOutputTokens is missing");
+        String zero = new String(resource(), StandardCharsets.UTF_8)
+                .replaceFirst("\"maxOutputTokens\": 8192, ", "\"maxOutputTokens\": 0, ");
+        assertThatThrownBy(() -> PriceTable.parse(zero.getBytes(StandardCharsets.UTF_8), "test"))
+                .hasMessageContaining("models[1].maxOutputTokens must be a positive whole number, was 0");
+    }
+
+    @Test
+    void theEstimateUsesTheRequestsMaxOutputTokensWhenSetNeverAboveTheModelsCap() {
+        ModelPrice deepseek = table.require("deepseek/deepseek-chat");
+        // no request limit: IMPLEMENTATION's expected 1,200
+        assertThat(calculator.estimatedOutputTokens(deepseek, TaskType.IMPLEMENTATION, null))
+                .isEqualTo(1200);
+        // the request's limit, below or above the expectation
+        assertThat(calculator.estimatedOutputTokens(deepseek, TaskType.IMPLEMENTATION, 100))
+                .isEqualTo(100);
+        assertThat(calculator.estimatedOutputTokens(deepseek, TaskType.IMPLEMENTATION, 5000))
+                .isEqualTo(5000);
+        // never above deepseek's 8,192
+        assertThat(calculator.estimatedOutputTokens(deepseek, TaskType.IMPLEMENTATION, 100_000))
+                .isEqualTo(8192);
+        // 1,000 in at $0.27/M + 8,192 out at $1.10/M = 0.00027 + 0.0090112
+        assertThat(calculator.estimate(deepseek, TaskType.IMPLEMENTATION, 1000, 100_000))
+                .isEqualByComparingTo("0.0092812");
+    }
+
+    @Test
+    void theWorstCaseOfACallPricesItsOutputLimitCappedByTheModel() {
+        ModelPrice haiku = table.require("anthropic/claude-haiku-4.5");
+        // 2,000 in at $1/M + 4,096 out at $5/M = 0.002 + 0.02048
+        assertThat(calculator.worstCase(haiku, 2000, 4096)).isEqualTo(new BigDecimal("0.022480000"));
+        // asking for more than 64,000 prices 64,000: 0.002 + 0.32
+        assertThat(calculator.worstCase(haiku, 2000, 1_000_000)).isEqualTo(new BigDecimal("0.322000000"));
+        // local: TCO of the time the profile gives (350 ms + 0 s prompt + 40 tok/s × 400 tokens = 10.35 s)
+        ModelPrice qwen = table.require("qwen3:8b");
+        assertThat(calculator.worstCase(qwen, 0, 400))
+                .isEqualTo(calculator.local(Duration.ofMillis(10_350)).totalUsd());
+    }
+
     private static byte[] resource() {
         try (var in = PriceTable.class.getResourceAsStream(PriceTable.DEFAULT_RESOURCE)) {
             return in.readAllBytes();

@@ -99,6 +99,7 @@ public final class SampleEvents {
                 .setRationale("ARCHITECTURE needs frontier")
                 .setSovereign(false)
                 .setDecidedAt(T0.plusMillis(7))
+                .setCostCeilingUsd(Money.usd("1.234567891"))
                 .build();
     }
 

@@ -15,6 +15,7 @@ import io.tiergate.worker.http.TokenEstimate;
 import io.tiergate.worker.http.WireJson;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Anthropic Messages API ({@code POST {base}/v1/messages}, {@code x-api-key},
@@ -47,6 +48,11 @@ public final class AnthropicMessagesBackend implements ModelBackend {
     }
 
     @Override
+    public OptionalInt defaultMaxOutputTokens() {
+        return OptionalInt.of(defaultMaxOutputTokens);
+    }
+
+    @Override
     public ModelResponse call(ModelCall call) throws ModelCallException {
         Map<String, String> auth = Map.of("x-api-key", endpoint.apiKey(), "anthropic-version", API_VERSION);
         String accept = endpoint.stream() ? "text/event-stream" : "application/json";
@@ -59,7 +65,7 @@ public final class AnthropicMessagesBackend implements ModelBackend {
     ObjectNode body(ModelCall call) {
         ObjectNode root = WireJson.object();
         root.put("model", endpoint.remoteModel(call.model()));
-        root.put("max_tokens", call.maxOutputTokens() != null ? call.maxOutputTokens() : defaultMaxOutputTokens);
+        root.put("max_tokens", call.outputLimit(OptionalInt.of(defaultMaxOutputTokens)));
         call.system().ifPresent(s -> root.put("system", s));
         root.putArray("messages").addObject().put("role", "user").put("content", call.prompt());
         if (endpoint.stream()) {

@@ -1,5 +1,7 @@
 package io.tiergate.worker.backend;
 
+import java.util.OptionalInt;
+
 /**
  * The SPI a worker plugs a model client into: Ollama, OpenAI-compatible, Anthropic, simulated.
  * Implementations are thread-safe: the runtime calls them concurrently from its worker threads.
@@ -14,6 +16,15 @@ public interface ModelBackend {
     /** True for the simulated backend: everything it answers is labelled {@code simulated=true}. */
     default boolean simulated() {
         return false;
+    }
+
+    /**
+     * The {@code max_tokens} this backend's endpoint sends when a call sets none (an endpoint's
+     * {@code default-max-output-tokens}); empty: the model's cap from the price table. A worker never
+     * sends more than the model's cap either way ({@link ModelCall#maxOutputTokens()}).
+     */
+    default OptionalInt defaultMaxOutputTokens() {
+        return OptionalInt.empty();
     }
 
     /**

@@ -14,7 +14,9 @@ import java.util.OptionalInt;
  * never as anything a provider bills by).
  *
  * @param estimatedInputTokens the classifier's token estimate (used by the simulated backend)
- * @param maxOutputTokens null when the request sets no limit
+ * @param maxOutputTokens the call's {@code max_tokens}: a worker's calls always set it (the request's
+ *     limit, else the endpoint's default, else the model's cap; never above the cap); null only for
+ *     calls built by hand, which a backend sends with its own default
  * @param timeout the whole call's deadline, connection to last byte
  */
 public record ModelCall(
@@ -27,6 +29,12 @@ public record ModelCall(
         TaskType taskType,
         long estimatedInputTokens,
         Duration timeout) {
+
+    /**
+     * What a backend sends as {@code max_tokens} when neither the call nor its endpoint sets a limit
+     * (a model the price table does not list, a call built by hand): every call carries one.
+     */
+    public static final int FALLBACK_MAX_OUTPUT_TOKENS = 4096;
 
     public ModelCall {
         Objects.requireNonNull(requestId, "requestId");
@@ -60,6 +68,23 @@ public record ModelCall(
 
     public OptionalInt maxOutput() {
         return maxOutputTokens == null ? OptionalInt.empty() : OptionalInt.of(maxOutputTokens);
+    }
+
+    /** The {@code max_tokens} to send: the call's, else {@code endpointDefault}, else {@link #FALLBACK_MAX_OUTPUT_TOKENS}. */
+    public int outputLimit(OptionalInt endpointDefault) {
+        if (maxOutputTokens != null) {
+            return maxOutputTokens;
+        }
+        return endpointDefault.orElse(FALLBACK_MAX_OUTPUT_TOKENS);
+    }
+
+    /** The same call with {@code limit} as its {@code max_tokens}. */
+    public ModelCall withMaxOutputTokens(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("maxOutputTokens must be >= 1, was " + limit);
+        }
+        return new ModelCall(
+                requestId, attempt, model, systemPrompt, prompt, limit, taskType, estimatedInputTokens, timeout);
     }
 
     /** The same call against another model (a fallback) or as another attempt. */

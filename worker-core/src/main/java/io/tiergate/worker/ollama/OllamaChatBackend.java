@@ -15,6 +15,7 @@ import io.tiergate.worker.http.ServerKind;
 import io.tiergate.worker.http.WireJson;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Ollama's native chat API ({@code POST {base}/api/chat}, docs/api.md "Generate a chat completion"
@@ -81,9 +82,8 @@ public final class OllamaChatBackend implements ModelBackend {
         if (options.numCtx() != null) {
             ollamaOptions.put("num_ctx", options.numCtx());
         }
-        if (call.maxOutputTokens() != null) {
-            ollamaOptions.put("num_predict", call.maxOutputTokens());
-        }
+        // always a limit (the call's, else ModelCall.FALLBACK_MAX_OUTPUT_TOKENS): Ollama's own default is unbounded
+        ollamaOptions.put("num_predict", call.outputLimit(OptionalInt.empty()));
         if (!ollamaOptions.isEmpty()) {
             body.set("options", ollamaOptions);
         }

@@ -19,6 +19,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <li>errors: {@code {"error": {"message", "type", "code"}}} (vLLM: {@code {"object": "error",
  *       "message"}}) in a non-2xx body, or as a chunk mid-stream (OpenRouter: status stays 200).
  * </ul>
- * An answer without usage is billed as the endpoint's {@link ServerKind} says: a provider's at
+ * Every request carries {@code max_tokens}: the call's, else the endpoint's default, else
+ * {@link ModelCall#FALLBACK_MAX_OUTPUT_TOKENS}. An answer without usage is billed as the endpoint's {@link ServerKind} says: a provider's at
  * estimated tokens (logged), a local server's at its time.
  */
 public final class OpenAiChatBackend implements ModelBackend {
@@ -50,10 +52,23 @@ public final class OpenAiChatBackend implements ModelBackend {
 
     private final ModelHttp http;
     private final HttpEndpoint endpoint;
+    private final OptionalInt defaultMaxOutputTokens;
 
+    /** Sends the call's {@code max_tokens}; a call without one gets {@link ModelCall#FALLBACK_MAX_OUTPUT_TOKENS}. */
     public OpenAiChatBackend(ModelHttp http, HttpEndpoint endpoint) {
+        this(http, endpoint, OptionalInt.empty());
+    }
+
+    /** {@code defaultMaxOutputTokens}: the endpoint's {@code max_tokens} for calls that set none. */
+    public OpenAiChatBackend(ModelHttp http, HttpEndpoint endpoint, OptionalInt defaultMaxOutputTokens) {
         this.http = http;
         this.endpoint = endpoint;
+        this.defaultMaxOutputTokens = defaultMaxOutputTokens;
+    }
+
+    @Override
+    public OptionalInt defaultMaxOutputTokens() {
+        return defaultMaxOutputTokens;
     }
 
     @Override
@@ -77,9 +92,8 @@ public final class OpenAiChatBackend implements ModelBackend {
         if (endpoint.stream()) {
             body.putObject("stream_options").put("include_usage", true);
         }
-        if (call.maxOutputTokens() != null) {
-            body.put("max_tokens", call.maxOutputTokens());
-        }
+        // always a limit: without one a model may produce up to its maximum, at its price (docs/budgets.md)
+        body.put("max_tokens", call.outputLimit(defaultMaxOutputTokens));
         return body;
     }
 

@@ -4,6 +4,7 @@ import io.tiergate.schemas.cost.Cost;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.TokenUsage;
 import io.tiergate.worker.backend.ModelResponse;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -35,4 +36,11 @@ public interface AttemptPricer {
     default Cost priceWorstCase(String modelId, long inputTokens, long maxOutputTokens, Duration timeout) {
         return priceFailed(modelId, Optional.of(TokenUsage.of(inputTokens, maxOutputTokens)), timeout);
     }
+
+    /**
+     * The most one call of {@code modelId} can cost with {@code inputTokens} in and at most {@code
+     * outputLimit} out ({@link io.tiergate.schemas.cost.CostCalculator#worstCase}); empty when the
+     * price table does not list the model (its calls cannot be held to a cost ceiling).
+     */
+    Optional<BigDecimal> worstCaseUsd(String modelId, long inputTokens, long outputLimit);
 }

@@ -5,6 +5,7 @@ import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.TokenUsage;
 import io.tiergate.worker.backend.ModelResponse;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -44,5 +45,10 @@ public final class PriceTablePricer implements AttemptPricer {
         }
         return consumed.map(usage -> calculator.cloud(model, usage, Optional.empty()))
                 .orElseGet(CostCalculator::none);
+    }
+
+    @Override
+    public Optional<BigDecimal> worstCaseUsd(String modelId, long inputTokens, long outputLimit) {
+        return calculator.prices().model(modelId).map(m -> calculator.worstCase(m, inputTokens, outputLimit));
     }
 }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -66,8 +67,8 @@ public final class Work {
     private volatile boolean cancelled;
 
     /**
-     * The output length a call's worst case assumes when the request sets no {@code maxOutputTokens}.
-     * A stand-in for the model's own output cap, which the price table does not carry yet.
+     * The output length a call's worst case assumes when the call carries no output limit (a call
+     * built by hand; {@link #call} always sets the request's limit or the model's cap).
      */
     public static final long DEFAULT_WORST_CASE_OUTPUT_TOKENS = 32_768;
 
@@ -184,10 +185,72 @@ public final class Work {
         return Money.usd(priorCost().add(costUsd()));
     }
 
+    /** The most this request may cost over all its calls (the router's decision), or none. */
+    public CostCeiling costCeiling() {
+        return CostCeiling.of(request.getDecision());
+    }
+
+    /**
+     * The {@code max_tokens} of a call of {@code model} on {@code backend}: the request's {@code
+     * maxOutputTokens}, else the backend's endpoint default, else the model's cap — never above the
+     * model's cap in the price table (a model it does not list: the request's or endpoint's limit,
+     * else {@link ModelCall#FALLBACK_MAX_OUTPUT_TOKENS}).
+     */
+    public int outputLimit(ModelBackend backend, String model) {
+        return outputLimit(model, backend.defaultMaxOutputTokens());
+    }
+
+    /** As {@link #outputLimit(ModelBackend, String)} for a call on an endpoint whose default is {@code endpointDefault}. */
+    public int outputLimit(String model, OptionalInt endpointDefault) {
+        Integer requested = inferenceRequest().getMaxOutputTokens();
+        Long asked = requested != null
+                ? Long.valueOf(requested)
+                : endpointDefault.isPresent() ? Long.valueOf(endpointDefault.getAsInt()) : null;
+        Optional<ModelPrice> price = env.pricer().model(model);
+        if (price.isPresent()) {
+            return (int) price.get().outputLimit(asked);
+        }
+        return asked != null ? Math.toIntExact(asked) : ModelCall.FALLBACK_MAX_OUTPUT_TOKENS;
+    }
+
+    /**
+     * Empty when the next call of {@code model} on {@code backend} fits the request's {@link
+     * CostCeiling}; otherwise the reason it may not be made.
+     */
+    public Optional<String> ceilingRefusal(ModelBackend backend, String model) {
+        return ceilingRefusal(model, outputLimit(backend, model));
+    }
+
+    /**
+     * Empty when a call of {@code model} with {@code outputLimit} as its {@code max_tokens} fits the
+     * request's {@link CostCeiling}: what the request has spent on every tier so far plus the call's
+     * worst case (the classifier's input estimate and {@code outputLimit} priced) stays within it. A
+     * model the price table does not list has no worst case and is not held to the ceiling.
+     */
+    public Optional<String> ceilingRefusal(String model, int outputLimit) {
+        CostCeiling ceiling = costCeiling();
+        if (ceiling.usd().isEmpty()) {
+            return Optional.empty();
+        }
+        long input = Math.max(0, request.getClassified().getClassification().getEstimatedInputTokens());
+        Optional<BigDecimal> worst = env.pricer().worstCaseUsd(model, input, outputLimit);
+        if (worst.isEmpty()) {
+            return Optional.empty();
+        }
+        return ceiling.refusal(
+                totalCostUsd(),
+                worst.get(),
+                "attempt " + nextAttempt() + " on " + model + " (" + input + " input tokens, max_tokens " + outputLimit
+                        + ")");
+    }
+
     /**
      * Calls {@code model} on {@code backend} as the next attempt, records the attempt priced, and
      * returns it. Never throws a {@link ModelCallException}: a failed call is an attempt with
      * {@link Attempt#failure()}.
+     *
+     * @throws CostCeilingExceededException when the call's worst case does not fit the request's
+     *     ceiling: no call is made (check {@link #ceilingRefusal} first)
      */
     public Attempt call(ModelBackend backend, String model, Duration timeout) {
         return call(backend, model, timeout, null);
@@ -196,13 +259,23 @@ public final class Work {
     /**
      * As {@link #call(ModelBackend, String, Duration)} with an explicit cost reason.
      *
+     * The call carries {@link #outputLimit(ModelBackend, String)} as its {@code max_tokens}.
+     *
      * @throws CancellationException when the runtime has given the request up: no call is made
+     * @throws CostCeilingExceededException when the call's worst case does not fit the request's
+     *     ceiling: no call is made
      */
     public Attempt call(ModelBackend backend, String model, Duration timeout, CostReason reason) {
         if (cancelled()) {
             throw new CancellationException("request " + requestId() + " was given up by the worker runtime");
         }
-        ModelCall call = ModelCall.of(request, model, nextAttempt(), timeout);
+        int limit = outputLimit(backend, model);
+        Optional<String> refused = ceilingRefusal(model, limit);
+        if (refused.isPresent()) {
+            throw new CostCeilingExceededException("request " + requestId() + ": " + refused.get());
+        }
+        int number = nextAttempt();
+        ModelCall call = ModelCall.of(request, model, number, timeout).withMaxOutputTokens(limit);
         long start = System.nanoTime();
         try {
             announce(call, backend, reason);

@@ -91,6 +91,27 @@ class OllamaChatBackendTest {
     }
 
     @Test
+    void aCallWithoutALimitStillSendsNumPredictAndAWorkCallSendsTheModelsCap() throws Exception {
+        server.on("POST", "/api/chat", Reply.ndjson(fixture("ollama/chat-stream.ndjson")));
+        backend(true)
+                .call(new ModelCall(
+                        "r-1", 1, "qwen3:8b", null, "Extract.", null, TaskType.EXTRACTION, 26, Duration.ofSeconds(5)));
+        io.tiergate.worker.work.Work work = new io.tiergate.worker.work.Work(
+                io.tiergate.worker.Fixtures.local("r-2", TaskType.EXTRACTION, java.util.List.of()),
+                io.tiergate.worker.work.WorkEnvironment.of(
+                        io.tiergate.schemas.events.Tier.LOCAL, "lw", io.tiergate.worker.Fixtures.PRICER));
+        work.call(backend(true), "qwen3:8b", Duration.ofSeconds(5));
+
+        assertThat(server.received())
+                .extracting(r -> new ObjectMapper()
+                        .readTree(r.body())
+                        .get("options")
+                        .get("num_predict")
+                        .asInt())
+                .containsExactly(ModelCall.FALLBACK_MAX_OUTPUT_TOKENS, 32768); // qwen3:8b's cap in the table
+    }
+
+    @Test
     void nonStreamedAnswerIsOneObjectWithTheStatistics() throws Exception {
         server.on("POST", "/api/chat", Reply.json(200, fixture("ollama/chat.json")));
 
@@ -219,7 +240,7 @@ class OllamaChatBackendTest {
     }
 
     @Test
-    void thinkKeepAliveAndNumCtxAreLeftOutWhenNotConfigured() throws Exception {
+    void thinkKeepAliveAndNumCtxAreLeftOutWhenNotConfiguredButNumPredictIsAlwaysSent() throws Exception {
         server.on("POST", "/api/chat", Reply.json(200, fixture("ollama/chat.json")));
         new OllamaChatBackend(
                         http,
@@ -232,7 +253,8 @@ class OllamaChatBackendTest {
         JsonNode sent = new ObjectMapper().readTree(server.received().get(0).body());
         assertThat(sent.has("think")).isFalse();
         assertThat(sent.has("keep_alive")).isFalse();
-        assertThat(sent.has("options")).isFalse();
+        assertThat(sent.get("options").has("num_ctx")).isFalse();
+        assertThat(sent.get("options").get("num_predict").asInt()).isEqualTo(ModelCall.FALLBACK_MAX_OUTPUT_TOKENS);
         assertThat(sent.get("messages")).hasSize(1);
     }
 

@@ -120,6 +120,39 @@ class OpenAiChatBackendTest {
     }
 
     @Test
+    void everyRequestCarriesMaxTokensEvenWhenNothingAskedForOne() throws Exception {
+        String haiku = "anthropic/claude-haiku-4.5";
+        OpenAiChatBackend plain = backend(haiku, "openai", false);
+        OpenAiChatBackend withDefault = new OpenAiChatBackend(
+                http,
+                HttpEndpoint.providerApi("openai", server.baseUrl().resolve("/api/v1"), haiku, KEY, Map.of(), false),
+                java.util.OptionalInt.of(2048));
+        for (int i = 0; i < 5; i++) {
+            server.then(Reply.json(200, "openai/chat-completion.json"));
+        }
+        int before = server.received().size();
+        // a call built by hand without a limit: the fallback, or the endpoint's default
+        plain.call(call(haiku));
+        withDefault.call(call(haiku));
+        // through Work (as the workers call): the request's limit, else the endpoint default, else the
+        // model's cap (haiku 64,000), never above the cap
+        var request = Fixtures.cloud("mt-1", TaskType.DEBUGGING, haiku, List.of());
+        WorkEnvironment env = WorkEnvironment.of(Tier.CLOUD, "t", Fixtures.PRICER);
+        new Work(request, env).call(plain, haiku, Duration.ofSeconds(5));
+        new Work(request, env).call(withDefault, haiku, Duration.ofSeconds(5));
+        new Work(Fixtures.withMaxOutputTokens(request, 100_000), env).call(withDefault, haiku, Duration.ofSeconds(5));
+
+        List<Integer> sent = new java.util.ArrayList<>();
+        for (FakeProvider.Received r :
+                server.received().subList(before, server.received().size())) {
+            JsonNode body = new ObjectMapper().readTree(r.body());
+            assertThat(body.has("max_tokens")).as("max_tokens in " + r.body()).isTrue();
+            sent.add(body.get("max_tokens").asInt());
+        }
+        assertThat(sent).containsExactly(ModelCall.FALLBACK_MAX_OUTPUT_TOKENS, 2048, 64_000, 2048, 64_000);
+    }
+
+    @Test
     void aStreamIsPricedFromItsFinalUsageChunkNeverZero() throws Exception {
         server.then(Reply.sse("openai/chat-completion-stream.sse").betweenEvents(Duration.ofMillis(5)));
         ModelResponse r =

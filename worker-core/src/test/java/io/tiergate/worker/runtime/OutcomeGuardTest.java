@@ -240,6 +240,11 @@ class OutcomeGuardTest {
             public Cost priceFailed(String modelId, Optional<TokenUsage> consumed, Duration busy) {
                 throw new IllegalStateException("price table unreadable");
             }
+
+            @Override
+            public Optional<java.math.BigDecimal> worstCaseUsd(String modelId, long inputTokens, long outputLimit) {
+                throw new IllegalStateException("price table unreadable");
+            }
         };
         WorkEnvironment broken = WorkEnvironment.of(Tier.LOCAL, "lw-1", unreadable);
         IllegalArgumentException cause = new IllegalArgumentException("boom");

@@ -290,4 +290,83 @@ class WorkTest {
         assertThat(cost.getCostUsd()).isEqualTo(Money.usd("0.002100000"));
         assertThat(cost.getBreakdown().getSource()).isEqualTo(CostSource.PROVIDER_REPORTED);
     }
+
+    static final String HAIKU = "anthropic/claude-haiku-4.5";
+    static final String DEEPSEEK = "deepseek/deepseek-chat";
+
+    @Test
+    void everyCallCarriesAnOutputLimitNeverAboveTheModelsCap() {
+        Scripted backend =
+                new Scripted().then(answer(10, 10)).then(answer(10, 10)).then(answer(10, 10));
+        // no request limit, no endpoint default: the model's cap (haiku 64,000)
+        new Work(Fixtures.cloud("o1", TaskType.IMPLEMENTATION, HAIKU, List.of()), CLOUD).call(backend, HAIKU, TIMEOUT);
+        // the request's limit
+        new Work(
+                        Fixtures.withMaxOutputTokens(
+                                Fixtures.cloud("o2", TaskType.IMPLEMENTATION, HAIKU, List.of()), 300),
+                        CLOUD)
+                .call(backend, HAIKU, TIMEOUT);
+        // a request limit above deepseek's 8,192: the cap
+        new Work(
+                        Fixtures.withMaxOutputTokens(
+                                Fixtures.cloud("o3", TaskType.IMPLEMENTATION, DEEPSEEK, List.of()), 100_000),
+                        CLOUD)
+                .call(backend, DEEPSEEK, TIMEOUT);
+        assertThat(backend.calls).extracting(ModelCall::maxOutputTokens).containsExactly(64_000, 300, 8192);
+    }
+
+    @Test
+    void anEndpointDefaultAppliesWhenTheRequestSetsNoLimitCappedByTheModel() {
+        Work work = new Work(Fixtures.cloud("o4", TaskType.IMPLEMENTATION, DEEPSEEK, List.of()), CLOUD);
+        assertThat(work.outputLimit(DEEPSEEK, java.util.OptionalInt.of(4096))).isEqualTo(4096);
+        assertThat(work.outputLimit(DEEPSEEK, java.util.OptionalInt.of(20_000))).isEqualTo(8192);
+        assertThat(work.outputLimit("not-in-the-table", java.util.OptionalInt.empty()))
+                .isEqualTo(ModelCall.FALLBACK_MAX_OUTPUT_TOKENS);
+        Work limited = new Work(
+                Fixtures.withMaxOutputTokens(Fixtures.cloud("o5", TaskType.IMPLEMENTATION, DEEPSEEK, List.of()), 500),
+                CLOUD);
+        assertThat(limited.outputLimit(DEEPSEEK, java.util.OptionalInt.of(4096)))
+                .isEqualTo(500);
+    }
+
+    @Test
+    void aCallWhoseWorstCaseDoesNotFitTheCeilingIsNeverMade() {
+        // haiku, 1,200 input tokens ($0.0012) and max_tokens 1,000 ($0.005): worst case $0.0062 per call
+        RoutedRequest request = Fixtures.withCeiling(
+                Fixtures.withMaxOutputTokens(Fixtures.cloud("c1", TaskType.IMPLEMENTATION, HAIKU, List.of()), 1000),
+                "0.01");
+        Scripted backend = new Scripted()
+                .then(ModelCallException.retryable("server_error", "503", 503, null)
+                        .withConsumed(TokenUsage.of(1200, 500))) // cost $0.0037
+                .then(answer(10, 10));
+        Work work = new Work(request, CLOUD);
+        assertThat(work.ceilingRefusal(backend, HAIKU)).isEmpty();
+        work.call(backend, HAIKU, TIMEOUT);
+        assertThat(work.costUsd()).isEqualTo(Money.usd("0.0037"));
+        // 0.0037 + 0.0062 = 0.0099 ≤ 0.01: a retry fits ...
+        assertThat(work.ceilingRefusal(backend, HAIKU)).isEmpty();
+        // ... but not with $0.0002 spent by an earlier tier
+        Work escalated = new Work(
+                RoutedRequest.newBuilder(request)
+                        .setAttempt(2)
+                        .setPriorCostUsd(Money.usd("0.0039"))
+                        .build(),
+                CLOUD);
+        assertThat(escalated.ceilingRefusal(backend, HAIKU))
+                .contains("cost ceiling $0.010000000 of the request: spent $0.003900000 + worst case $0.006200000 of"
+                        + " attempt 2 on anthropic/claude-haiku-4.5 (1200 input tokens, max_tokens 1000) ="
+                        + " $0.010100000 would exceed it; not called");
+        assertThatThrownBy(() -> escalated.call(backend, HAIKU, TIMEOUT))
+                .isInstanceOf(CostCeilingExceededException.class)
+                .hasMessageContaining("would exceed it; not called");
+        assertThat(backend.calls).hasSize(1);
+        assertThat(escalated.attempts()).isEmpty();
+    }
+
+    @Test
+    void aRequestWithoutACeilingIsNotLimited() {
+        Work work = new Work(Fixtures.cloud("n1", TaskType.IMPLEMENTATION, HAIKU, List.of()), CLOUD);
+        assertThat(work.costCeiling().usd()).isEmpty();
+        assertThat(work.ceilingRefusal(HAIKU, 64_000)).isEmpty();
+    }
 }
