@@ -80,17 +80,16 @@ class WriteAheadTest {
     }
 
     @Test
-    void withoutARequestLimitTheWorstCaseAssumesTheDefaultOutputLength() {
+    void withoutARequestLimitTheWorstCaseAssumesTheModelsOutputCap() {
         RoutedRequest request = Fixtures.cloud("r2", TaskType.IMPLEMENTATION, HAIKU, List.of());
         Recording journal = new Recording();
         journal.backend = new WorkTest.Scripted().then(WorkTest.answer(10, 10));
 
         work(request, journal).call(journal.backend, HAIKU, Duration.ofSeconds(5));
 
-        // 1,200 × $1/M + 32,768 × $5/M
-        assertThat(journal.written.get(0).getWorstCase().getCostUsd()).isEqualTo(Money.usd("0.165040000"));
-        assertThat(journal.written.get(0).getWorstCase().getOutputTokens())
-                .isEqualTo(Work.DEFAULT_WORST_CASE_OUTPUT_TOKENS);
+        // the call carries haiku's output cap from the price table: 1,200 × $1/M + 64,000 × $5/M
+        assertThat(journal.written.get(0).getWorstCase().getCostUsd()).isEqualTo(Money.usd("0.321200000"));
+        assertThat(journal.written.get(0).getWorstCase().getOutputTokens()).isEqualTo(64_000);
     }
 
     @Test
