@@ -44,8 +44,15 @@ final class SpokenDigits {
         return Map.copyOf(map);
     }
 
+    /** The longest digit word ("dziewięć"): longer words are not looked up. */
+    private static final int LONGEST =
+            DIGITS.keySet().stream().mapToInt(String::length).max().orElse(0);
+
     /** The text with each long run of digit words written as digits, or null when it has none. */
     static String normalize(String text) {
+        if (!mayHaveRun(text)) {
+            return null;
+        }
         StringBuilder out = null;
         int copied = 0;
         int i = 0;
@@ -71,6 +78,29 @@ final class SpokenDigits {
             return null;
         }
         return out.append(text, copied, n).toString();
+    }
+
+    /** Cheap gate: seven digit words in a row need at least seven short words among the first ones. */
+    private static boolean mayHaveRun(String text) {
+        int streak = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            if (!Character.isLetter(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int e = wordEnd(text, i);
+            if (e - i <= LONGEST && DIGITS.containsKey(text.substring(i, e).toLowerCase(Locale.ROOT))) {
+                if (++streak >= MIN_DIGITS) {
+                    return true;
+                }
+            } else if (!(e - i == 4 && text.regionMatches(true, i, "plus", 0, 4))) {
+                streak = 0;
+            }
+            i = e;
+        }
+        return false;
     }
 
     private record Run(int start, int end, String digits, int count) {}

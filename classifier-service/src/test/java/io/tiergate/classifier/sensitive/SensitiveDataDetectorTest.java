@@ -208,7 +208,14 @@ class SensitiveDataDetectorTest {
             "1 ".repeat(100_000),
             "(0)".repeat(66_000),
             "ghp_" + "A1".repeat(100_000),
-            "key".repeat(66_000) + "=" + "x".repeat(300)
+            "key".repeat(66_000) + "=" + "x".repeat(300),
+            // the decoded, re-joined and spoken-number passes
+            "one two three four five six seven ".repeat(6_000),
+            "one two three four five six cat ".repeat(6_000),
+            "1\n2  3 -4- ".repeat(20_000),
+            "%41%2B".repeat(30_000),
+            "a=1&b=2+".repeat(25_000),
+            "\\n1".repeat(60_000)
         };
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
             for (String t : texts) {
