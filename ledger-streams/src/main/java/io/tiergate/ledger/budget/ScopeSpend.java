@@ -24,6 +24,11 @@ import java.util.TreeMap;
  * latest event time), so a period rolls over at its boundary even if no event arrives (the router
  * must see the reset to release deferred work), and a late event from an earlier period changes
  * only the lifetime totals (and the windows), never the new period.
+ *
+ * <p>Open attempts (docs/ledger.md, "Open attempts") count in the budget spend of the period of
+ * their start at their worst case ({@link #recordOpen}) until their cost event settles them; the
+ * open part is also kept on its own. They are not costs: no lifetime total, bucket or all-tiers
+ * amount includes them.
  */
 public final class ScopeSpend {
 
@@ -37,7 +42,8 @@ public final class ScopeSpend {
     public static final int TRAILING_HOURS = 24;
 
     private static final long UNANCHORED = Long.MIN_VALUE;
-    private static final int FORMAT_VERSION = 1;
+    /** Version 2 appended the open parts; version 1 state reads as nothing open. */
+    private static final int FORMAT_VERSION = 2;
 
     /** Where a recorded cost landed, for metrics. */
     public enum Placement {
@@ -54,6 +60,10 @@ public final class ScopeSpend {
     private BigDecimal dayAllTiers = Money.ZERO;
     private BigDecimal monthBudgetSpend = Money.ZERO;
     private BigDecimal monthAllTiers = Money.ZERO;
+    /** The part of dayBudgetSpend (monthBudgetSpend) that is open attempts at their worst case. */
+    private BigDecimal dayOpen = Money.ZERO;
+
+    private BigDecimal monthOpen = Money.ZERO;
     private long firstEventAt = Long.MAX_VALUE;
     private long lastEventAt = Long.MIN_VALUE;
     private final TreeMap<Long, BigDecimal> minutes = new TreeMap<>();
@@ -84,11 +94,13 @@ public final class ScopeSpend {
                 dayStart = day;
                 dayBudgetSpend = Money.ZERO;
                 dayAllTiers = Money.ZERO;
+                dayOpen = Money.ZERO;
             }
             if (month > monthStart) {
                 monthStart = month;
                 monthBudgetSpend = Money.ZERO;
                 monthAllTiers = Money.ZERO;
+                monthOpen = Money.ZERO;
             }
         }
         minutes.headMap(Math.floorDiv(now, MINUTE_MS) - (BURN_MINUTES - 1)).clear();
@@ -135,6 +147,35 @@ public final class ScopeSpend {
         return Placement.RUNNING_DAY;
     }
 
+    /**
+     * Opens (positive {@code deltaUsd}) or settles (negative) an attempt started at {@code startedAt}:
+     * its worst case counts in the budget spend of the running day (month) when it started inside it.
+     * A settlement removes at most what is open in a period, so a period that rolled over (or was
+     * re-anchored by a time-zone change) since the attempt opened never goes below its real spend.
+     * Lifetime totals, buckets and "now" are not touched: an open attempt is not a cost.
+     *
+     * @param now max(wall clock, latest event time); the periods roll to it first
+     */
+    public void recordOpen(long startedAt, BigDecimal deltaUsd, boolean countsAgainstBudget, long now, ZoneId zone) {
+        rollTo(Math.max(now, lastEventAt), zone);
+        if (!countsAgainstBudget || startedAt < monthStart) {
+            return;
+        }
+        BigDecimal monthDelta = clampSettlement(deltaUsd, monthOpen);
+        monthOpen = Money.sum(monthOpen, monthDelta);
+        monthBudgetSpend = Money.sum(monthBudgetSpend, monthDelta);
+        if (startedAt >= dayStart) {
+            BigDecimal dayDelta = clampSettlement(deltaUsd, dayOpen);
+            dayOpen = Money.sum(dayOpen, dayDelta);
+            dayBudgetSpend = Money.sum(dayBudgetSpend, dayDelta);
+        }
+        dirty = true;
+    }
+
+    private static BigDecimal clampSettlement(BigDecimal delta, BigDecimal open) {
+        return delta.signum() < 0 && delta.negate().compareTo(open) > 0 ? open.negate() : delta;
+    }
+
     /** Budget spend in the last hour: the current minute and the 59 before it (USD per hour). */
     public BigDecimal burnRateUsdPerHour(long now) {
         long current = Math.floorDiv(now, MINUTE_MS);
@@ -174,6 +215,8 @@ public final class ScopeSpend {
         copy.dayAllTiers = dayAllTiers;
         copy.monthBudgetSpend = monthBudgetSpend;
         copy.monthAllTiers = monthAllTiers;
+        copy.dayOpen = dayOpen;
+        copy.monthOpen = monthOpen;
         copy.firstEventAt = firstEventAt;
         copy.lastEventAt = lastEventAt;
         copy.minutes.putAll(minutes);
@@ -215,6 +258,16 @@ public final class ScopeSpend {
 
     public BigDecimal monthAllTiers() {
         return monthAllTiers;
+    }
+
+    /** The part of {@link #dayBudgetSpend()} that is open attempts at their worst case. */
+    public BigDecimal dayOpenUsd() {
+        return dayOpen;
+    }
+
+    /** The part of {@link #monthBudgetSpend()} that is open attempts at their worst case. */
+    public BigDecimal monthOpenUsd() {
+        return monthOpen;
     }
 
     /** Latest occurredAt counted, or {@link Long#MIN_VALUE} before the first event. */
@@ -261,10 +314,15 @@ public final class ScopeSpend {
         Binary.writeDecimal(out, lifetimeBudgetSpend);
         out.writeLong(lifetimeEvents);
         out.writeBoolean(dirty);
+        Binary.writeDecimal(out, dayOpen);
+        Binary.writeDecimal(out, monthOpen);
     }
 
     public static ScopeSpend readFrom(DataInput in) throws IOException {
-        Binary.checkVersion(in, FORMAT_VERSION, "ScopeSpend");
+        int version = in.readUnsignedByte();
+        if (version != 1 && version != FORMAT_VERSION) {
+            throw new IOException("Unsupported ScopeSpend format version " + version + " (expected 1 or 2)");
+        }
         ScopeSpend spend = new ScopeSpend(Binary.readString(in));
         String zone = Binary.readString(in);
         spend.zone = zone == null ? null : ZoneId.of(zone);
@@ -282,6 +340,10 @@ public final class ScopeSpend {
         spend.lifetimeBudgetSpend = Binary.readDecimal(in);
         spend.lifetimeEvents = in.readLong();
         spend.dirty = in.readBoolean();
+        if (version >= 2) {
+            spend.dayOpen = Binary.readDecimal(in);
+            spend.monthOpen = Binary.readDecimal(in);
+        }
         return spend;
     }
 

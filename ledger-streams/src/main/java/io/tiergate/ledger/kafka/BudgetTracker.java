@@ -7,8 +7,10 @@ import io.tiergate.ledger.budget.ScopeSpend;
 import io.tiergate.ledger.metrics.LedgerMetrics;
 import io.tiergate.ledger.scope.BudgetChange;
 import io.tiergate.ledger.scope.CostsProgress;
+import io.tiergate.ledger.scope.OpenAttempt;
 import io.tiergate.ledger.scope.ScopeInput;
 import io.tiergate.ledger.scope.ScopedCost;
+import io.tiergate.ledger.scope.SettledCost;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.Tier;
 import java.time.Duration;
@@ -100,10 +102,15 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
         ScopeInput input = record.value();
         if (input instanceof ScopedCost cost) {
             count(cost);
+        } else if (input instanceof SettledCost settled) {
+            settleOpen(settled.settlement());
+            count(settled.cost());
         } else if (input instanceof BudgetChange change) {
             apply(change);
         } else if (input instanceof CostsProgress progress) {
             advance(progress);
+        } else if (input instanceof OpenAttempt open) {
+            countOpen(open);
         }
     }
 
@@ -128,6 +135,35 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
         if (placement != ScopeSpend.Placement.RUNNING_DAY) {
             metrics.countedBeforeRunningPeriod(scope);
         }
+        BudgetAssessment assessment = assessor.assess(policy, scopeSpend, now);
+        BudgetStatus last = published.get(scope);
+        if (last == null || changedMaterially(last, assessment)) {
+            publish(policy, assessment, scopeSpend, now);
+        }
+        spend.put(scope, scopeSpend);
+    }
+
+    /** The open worst case goes; its real cost is counted next, in the same step, before any status. */
+    private void settleOpen(OpenAttempt settlement) {
+        ScopeSpend scopeSpend = spendOf(settlement.scope());
+        BudgetPolicy policy = policy(settlement.scope());
+        long now = Math.max(context.currentSystemTimeMs(), scopeSpend.lastEventAt());
+        boolean counts = localSpendCounts || settlement.tier() != Tier.LOCAL;
+        scopeSpend.recordOpen(settlement.startedAtMs(), settlement.deltaUsd(), counts, now, policy.zone());
+        spend.put(settlement.scope(), scopeSpend);
+    }
+
+    /**
+     * An attempt opened (its worst case counts), or was settled on its own. Published like a cost: at
+     * once when the level changes.
+     */
+    private void countOpen(OpenAttempt open) {
+        String scope = open.scope();
+        BudgetPolicy policy = policy(scope);
+        ScopeSpend scopeSpend = spendOf(scope);
+        long now = Math.max(context.currentSystemTimeMs(), scopeSpend.lastEventAt());
+        boolean counts = localSpendCounts || open.tier() != Tier.LOCAL;
+        scopeSpend.recordOpen(open.startedAtMs(), open.deltaUsd(), counts, now, policy.zone());
         BudgetAssessment assessment = assessor.assess(policy, scopeSpend, now);
         BudgetStatus last = published.get(scope);
         if (last == null || changedMaterially(last, assessment)) {
@@ -229,6 +265,8 @@ final class BudgetTracker implements Processor<String, ScopeInput, String, Budge
                 .setPeriodMonthStart(Instant.ofEpochMilli(assessment.monthStartMs()))
                 .setUpdatedAt(Instant.ofEpochMilli(Math.max(wallClock, now)))
                 .setCountedCostOffsets(new HashMap<>(counted))
+                .setDailyOpenAttemptsUsd(scopeSpend.dayOpenUsd())
+                .setMonthlyOpenAttemptsUsd(scopeSpend.monthOpenUsd())
                 .build();
         scopeSpend.markEmitted();
         published.put(assessment.scope(), status);

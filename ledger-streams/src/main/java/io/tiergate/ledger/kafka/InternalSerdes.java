@@ -3,6 +3,7 @@ package io.tiergate.ledger.kafka;
 import io.tiergate.ledger.budget.BudgetPolicy;
 import io.tiergate.ledger.budget.ScopeSpend;
 import io.tiergate.ledger.codec.Binary;
+import io.tiergate.ledger.scope.OpenAttempt;
 import io.tiergate.ledger.scope.ScopeInput;
 import io.tiergate.ledger.scope.ScopedCost;
 import io.tiergate.ledger.windows.WindowTotals;
@@ -25,6 +26,10 @@ final class InternalSerdes {
 
     static Serde<ScopeInput> scopeInput() {
         return of(ScopeInput::toBytes, ScopeInput::fromBytes);
+    }
+
+    static Serde<OpenAttempt> openAttempt() {
+        return of(OpenAttempt::toBytes, OpenAttempt::fromBytes);
     }
 
     static Serde<WindowTotals> windowTotals() {

@@ -16,6 +16,11 @@ public interface LedgerStores {
 
     /** (requestId|attempt) → first occurredAt; window store, retention = dedupe retention. */
     String COST_EVENT_IDS = "cost-event-ids";
+    /**
+     * (requestId|attempt) → the open attempt (cost center, tier, worst case), stamped with its start;
+     * deleted when its cost event is counted; window store, retention = dedupe retention.
+     */
+    String OPEN_ATTEMPTS = "open-attempts";
     /** scope|taskType|tier|model → totals per UTC hour. */
     String HOURLY_WINDOWS = "cost-windows-hourly";
     /** scope|taskType|tier|model → totals per UTC day. */

@@ -5,12 +5,15 @@ import io.tiergate.ledger.budget.BudgetAssessor;
 import io.tiergate.ledger.budget.BudgetConfigValidator;
 import io.tiergate.ledger.budget.InvalidBudgetConfigException;
 import io.tiergate.ledger.metrics.LedgerMetrics;
+import io.tiergate.ledger.scope.AttemptStartedValidator;
 import io.tiergate.ledger.scope.BudgetChange;
 import io.tiergate.ledger.scope.CostEventValidator;
 import io.tiergate.ledger.scope.CostRepricer;
 import io.tiergate.ledger.scope.ScopeInput;
 import io.tiergate.ledger.scope.ScopedCost;
+import io.tiergate.ledger.scope.SettledCost;
 import io.tiergate.ledger.windows.WindowTotals;
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CostEvent;
@@ -133,12 +136,45 @@ public final class LedgerTopology {
             counted = counted.mapValues(repricer::reprice, Named.as("reprice-from-price-table"));
         }
 
-        // 3. Every cost counts for its cost center and for the global scope.
-        KStream<String, ScopedCost> byScope = counted.flatMap(
-                (requestId, event) -> ScopedCost.of(event).stream()
-                        .map(cost -> KeyValue.pair(cost.scope(), cost))
-                        .toList(),
-                Named.as("attribute-to-scopes"));
+        // 3. Every cost counts for its cost center and for the global scope; if its attempt is open
+        //    (3b), the open worst case is taken out first, in the same step.
+        KStream<String, ScopeInput> costsAndSettlements = counted.process(
+                () -> new SettleAndAttribute(settings.dedupeRetention()),
+                Named.as("attribute-to-scopes"),
+                LedgerStores.OPEN_ATTEMPTS);
+        KStream<String, ScopedCost> byScope = costsAndSettlements
+                .filter(
+                        (scope, input) -> input instanceof ScopedCost || input instanceof SettledCost,
+                        Named.as("costs-only"))
+                .mapValues(
+                        input -> input instanceof SettledCost settled ? settled.cost() : (ScopedCost) input,
+                        Named.as("as-scoped-costs"));
+
+        // 3b. Open attempts: an inference.attempts record whose cost event has not been counted counts at
+        //     its worst case in its scopes' budgets until that cost event arrives (docs/ledger.md, "Open
+        //     attempts"). Same task as the costs of its request (same key, same partition count) and
+        //     the same stores; invalid records go to inference.attempts.dlq.
+        AttemptStartedValidator attemptRules = new AttemptStartedValidator(costRules);
+        Map<String, KStream<String, Decoded<AttemptStarted>>> attempts = builder.stream(
+                        Topics.INFERENCE_ATTEMPTS.name(),
+                        Consumed.with(bytes, bytes).withName("read-inference-attempts"))
+                .process(
+                        DecodeOrReject.supplier(
+                                Topics.INFERENCE_ATTEMPTS.name(),
+                                () -> decoder(AttemptStarted.class),
+                                attemptRules::validate),
+                        Named.as("decode-attempts"))
+                .split(Named.as("attempts-"))
+                .branch((requestId, decoded) -> decoded.isRejected(), Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+        deadLetter(attempts.get("attempts-rejected"), Topics.INFERENCE_ATTEMPTS);
+        KStream<String, ScopeInput> opened = attempts.get("attempts-accepted")
+                .mapValues(Decoded::value, Named.as("unwrap-attempts"))
+                .process(
+                        () -> new OpenAttempts(settings.dedupeRetention()),
+                        Named.as("open-attempts"),
+                        LedgerStores.OPEN_ATTEMPTS,
+                        LedgerStores.COST_EVENT_IDS);
 
         // 4. Windows for analysts, per scope × task type × tier × model: hourly and daily tumbling
         //    windows and calendar months (UTC), each published as it changes and once more, closed,
@@ -218,9 +254,11 @@ public final class LedgerTopology {
         //    they are co-partitioned by construction), where spend is tracked per budget period and
         //    budget.status is published. Behind the costs of each cost partition, a progress marker goes
         //    to every budget task: a status carries the cost offsets it includes (countedCostOffsets).
-        KStream<String, BudgetStatus> status = byScope.process(
+        KStream<String, BudgetStatus> status = costsAndSettlements
+                .process(
                         () -> new MarkCostsProgress(progress, settings.statusInterval()),
                         Named.as("mark-costs-progress"))
+                .merge(opened, Named.as("merge-open-attempts"))
                 .merge(
                         budgetChanges
                                 .get("budget-config-accepted")
@@ -252,6 +290,10 @@ public final class LedgerTopology {
                 windowStore(LedgerStores.COST_EVENT_IDS, settings.dedupeRetention(), 1L, false),
                 strings,
                 Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                windowStore(LedgerStores.OPEN_ATTEMPTS, settings.dedupeRetention(), 1L, false),
+                strings,
+                InternalSerdes.openAttempt()));
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(keyValueStore(LedgerStores.MONTHS_CLOSED), strings, Serdes.Long()));
         // cached: a scope's spend changes with every event, its changelog needs only the last value per commit

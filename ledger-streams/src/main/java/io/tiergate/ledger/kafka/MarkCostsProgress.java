@@ -2,7 +2,6 @@ package io.tiergate.ledger.kafka;
 
 import io.tiergate.ledger.scope.CostsProgress;
 import io.tiergate.ledger.scope.ScopeInput;
-import io.tiergate.ledger.scope.ScopedCost;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -10,13 +9,14 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The end of the cost path before {@code by-scope}: passes each scoped cost on and, every
+ * The end of the cost path before {@code by-scope}: passes each scoped cost (and settlement of an
+ * open attempt) on and, every
  * {@code interval} of wall-clock time, a {@link CostsProgress} marker for the cost partition this
  * task reads, when it has moved. A punctuation runs between records, never inside one, so every
  * cost of an offset below the marker's has already been sent to {@code by-scope}; the marker goes
  * to every partition of it ({@link ProgressPartitioner}) after them.
  */
-final class MarkCostsProgress implements Processor<String, ScopedCost, String, ScopeInput> {
+final class MarkCostsProgress implements Processor<String, ScopeInput, String, ScopeInput> {
 
     private final CostsProgressBoard board;
     private final Duration interval;
@@ -35,8 +35,8 @@ final class MarkCostsProgress implements Processor<String, ScopedCost, String, S
     }
 
     @Override
-    public void process(Record<String, ScopedCost> record) {
-        context.forward(record.withValue(record.value()));
+    public void process(Record<String, ScopeInput> record) {
+        context.forward(record);
     }
 
     private void mark(long wallClockMs) {

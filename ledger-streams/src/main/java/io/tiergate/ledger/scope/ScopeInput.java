@@ -10,16 +10,19 @@ import java.time.ZoneId;
 
 /**
  * What reaches a scope's budget, in order, through the one {@code by-scope} repartition topic:
- * a counted cost, or a budget change. One topic for both means costs and budgets of a scope are
+ * a counted cost, a budget change, or a change of open spend ({@link OpenAttempt}), or a cost that settles an open attempt ({@link
+ * SettledCost}). One topic for both means costs and budgets of a scope are
  * always co-partitioned, whatever the partition counts of {@code inference.costs} and {@code
  * budget.config}. {@link CostsProgress} markers, sent to every partition, say how far the cost
  * topic has been processed.
  */
-public sealed interface ScopeInput permits ScopedCost, BudgetChange, CostsProgress {
+public sealed interface ScopeInput permits ScopedCost, BudgetChange, CostsProgress, OpenAttempt, SettledCost {
 
     byte COST = 1;
     byte BUDGET = 2;
     byte PROGRESS = 3;
+    byte OPEN_ATTEMPT = 4;
+    byte SETTLED_COST = 5;
 
     String scope();
 
@@ -34,6 +37,12 @@ public sealed interface ScopeInput permits ScopedCost, BudgetChange, CostsProgre
             } else if (input instanceof CostsProgress progress) {
                 out.writeByte(PROGRESS);
                 progress.writeTo(out);
+            } else if (input instanceof OpenAttempt open) {
+                out.writeByte(OPEN_ATTEMPT);
+                open.writeTo(out);
+            } else if (input instanceof SettledCost settled) {
+                out.writeByte(SETTLED_COST);
+                settled.writeTo(out);
             }
         });
     }
@@ -48,6 +57,8 @@ public sealed interface ScopeInput permits ScopedCost, BudgetChange, CostsProgre
             case COST -> ScopedCost.readFrom(in);
             case BUDGET -> BudgetChange.readFrom(in);
             case PROGRESS -> CostsProgress.readFrom(in);
+            case OPEN_ATTEMPT -> OpenAttempt.readFrom(in);
+            case SETTLED_COST -> SettledCost.readFrom(in);
             default -> throw new IOException("Unknown ScopeInput tag " + tag);
         };
     }

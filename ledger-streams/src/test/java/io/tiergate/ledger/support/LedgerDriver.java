@@ -12,6 +12,7 @@ import io.tiergate.ledger.scope.CostEventValidator;
 import io.tiergate.ledger.scope.CostRepricer;
 import io.tiergate.ledger.windows.WindowTotals;
 import io.tiergate.platform.kafka.InvalidInputException;
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CostEvent;
@@ -58,6 +59,8 @@ public final class LedgerDriver implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, CostEvent> costs;
     private final TestInputTopic<String, BudgetConfig> budgets;
+    private final TestInputTopic<String, AttemptStarted> attempts;
+    private final TestOutputTopic<byte[], byte[]> attemptsDlq;
     private final TestInputTopic<byte[], byte[]> rawCosts;
     private final TestInputTopic<byte[], byte[]> rawBudgets;
     private final TestOutputTopic<String, CostWindow> windows;
@@ -94,6 +97,14 @@ public final class LedgerDriver implements AutoCloseable {
                 Topics.INFERENCE_COSTS.name(), Serdes.String().serializer(), costSerde.serializer());
         budgets = driver.createInputTopic(
                 Topics.BUDGET_CONFIG.name(), Serdes.String().serializer(), budgetSerde.serializer());
+        attempts = driver.createInputTopic(
+                Topics.INFERENCE_ATTEMPTS.name(),
+                Serdes.String().serializer(),
+                AvroSerdes.value(AttemptStarted.class, registryUrl).serializer());
+        attemptsDlq = driver.createOutputTopic(
+                Topics.INFERENCE_ATTEMPTS.dlq(),
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
         rawCosts = driver.createInputTopic(
                 Topics.INFERENCE_COSTS.name(),
                 Serdes.ByteArray().serializer(),
@@ -135,6 +146,36 @@ public final class LedgerDriver implements AutoCloseable {
         }
         costs.pipeInput(event.getRequestId(), event, event.getOccurredAt());
         return this;
+    }
+
+    /**
+     * Pipes an {@code inference.attempts} record for {@code worstCase}'s (requestId, attempt), keyed
+     * by its request id, started at the worst case's {@code occurredAt} (as a worker writes it).
+     */
+    public LedgerDriver attemptStarted(CostEvents worstCase) {
+        CostEvent worst = worstCase.build();
+        worst.setInDoubt(true);
+        return attemptStarted(
+                worst.getRequestId(),
+                AttemptStarted.newBuilder()
+                        .setRequestId(worst.getRequestId())
+                        .setAttempt(worst.getAttempt())
+                        .setSourceTopic(Topics.Names.TIER_CLOUD)
+                        .setSourcePartition(0)
+                        .setSourceOffset(0L)
+                        .setWorkerId("worker-1")
+                        .setStartedAt(worst.getOccurredAt())
+                        .setWorstCase(worst)
+                        .build());
+    }
+
+    public LedgerDriver attemptStarted(String key, AttemptStarted started) {
+        attempts.pipeInput(key, started, started.getStartedAt());
+        return this;
+    }
+
+    public List<TestRecord<byte[], byte[]>> attemptDeadLetters() {
+        return attemptsDlq.readRecordsToList();
     }
 
     /** Moves the wall clock to {@code isoInstant} (never backwards). */
