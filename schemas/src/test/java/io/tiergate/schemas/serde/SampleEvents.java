@@ -236,6 +236,8 @@ public final class SampleEvents {
                 .setPeriodMonthStart(Instant.parse("2026-11-01T00:00:00Z"))
                 .setUpdatedAt(T0)
                 .setCountedCostOffsets(Map.of("0", 1_234L, "2", 77L))
+                .setDailyOpenAttemptsUsd(Money.usd("0.250000000"))
+                .setMonthlyOpenAttemptsUsd(Money.usd("1.250000000"))
                 .build();
     }
 
