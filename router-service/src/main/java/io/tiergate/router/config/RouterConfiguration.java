@@ -46,6 +46,10 @@ import java.util.Optional;
  *     outside [1, this] is dead-lettered and answered REJECTED
  * @param costCeilingFactor a routed request's USD ceiling is this × the worst case of the most
  *     expensive call its decision permits (>= 1; docs/budgets.md, "The cost of one request")
+ * @param dedupeWindow a request id decided within this is not decided again when a duplicate of
+ *     it arrives (docs/budgets.md, "Duplicates"); also how far back the audit is read on assignment
+ * @param dedupeMaxIds at most this many decided request ids remembered per routing.by-cost-center
+ *     partition (the oldest forgotten first)
  */
 @Context
 @ConfigurationProperties(RouterConfiguration.PREFIX)
@@ -68,7 +72,9 @@ public record RouterConfiguration(
         Duration startupTimeout,
         @Nullable String rulesFile,
         int maxOutputTokens,
-        BigDecimal costCeilingFactor) {
+        BigDecimal costCeilingFactor,
+        Duration dedupeWindow,
+        int dedupeMaxIds) {
 
     public static final String PREFIX = "tiergate.router";
 
@@ -92,7 +98,9 @@ public record RouterConfiguration(
             Duration.ofSeconds(60),
             null,
             RequestCostLimits.DEFAULT.maxOutputTokens(),
-            RequestCostLimits.DEFAULT.costCeilingFactor());
+            RequestCostLimits.DEFAULT.costCeilingFactor(),
+            Duration.ofHours(1),
+            100_000);
 
     public RouterConfiguration {
         PropertyCheck check = PropertyCheck.under(PREFIX);
@@ -132,6 +140,8 @@ public record RouterConfiguration(
         if (costCeilingFactor.compareTo(BigDecimal.ONE) < 0) {
             throw check.invalid("cost-ceiling-factor", ">= 1", costCeilingFactor.toPlainString());
         }
+        check.positive("dedupe-window", dedupeWindow);
+        check.positive("dedupe-max-ids", dedupeMaxIds);
     }
 
     /** Binds {@code tiergate.router.*}; what is not set comes from {@link #DEFAULTS}. */
@@ -155,7 +165,9 @@ public record RouterConfiguration(
             Optional<Duration> startupTimeout,
             Optional<String> rulesFile,
             Optional<Integer> maxOutputTokens,
-            Optional<BigDecimal> costCeilingFactor) {
+            Optional<BigDecimal> costCeilingFactor,
+            Optional<Duration> dedupeWindow,
+            Optional<Integer> dedupeMaxIds) {
         RouterConfiguration d = DEFAULTS;
         return new RouterConfiguration(
                 PropertyCheck.text(deciderGroupId).orElse(d.deciderGroupId),
@@ -176,7 +188,9 @@ public record RouterConfiguration(
                 startupTimeout.orElse(d.startupTimeout),
                 PropertyCheck.text(rulesFile).orElse(d.rulesFile),
                 maxOutputTokens.orElse(d.maxOutputTokens),
-                costCeilingFactor.orElse(d.costCeilingFactor));
+                costCeilingFactor.orElse(d.costCeilingFactor),
+                dedupeWindow.orElse(d.dedupeWindow),
+                dedupeMaxIds.orElse(d.dedupeMaxIds));
     }
 
     /** The bounds of deferral (docs/budgets.md, "Deferral"). */

@@ -10,6 +10,7 @@ import io.tiergate.schemas.events.RoutingAction;
 import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topics;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the cloud decisions of a recent window back from the audit topic (a {@link TopicSnapshot}
- * from a time to the end offsets of its start): a router instance that takes over partitions
- * rebuilds their open reservations from it. Complete because every decider waits for its audit
- * sends before committing, and a partition is only handed over after the previous owner committed
- * (or died, in which case its uncommitted batch is decided again).
+ * Reads the decisions of a recent window back from the audit topic (a {@link TopicSnapshot} from a
+ * time to the end offsets of its start): a router instance that takes over partitions rebuilds
+ * their open reservations and their decided request ids from it. Complete because every decider
+ * waits for its audit sends before committing, and a partition is only handed over after the
+ * previous owner committed (or died, in which case its uncommitted batch is decided again).
  */
 public final class AuditScan {
 
@@ -37,9 +38,34 @@ public final class AuditScan {
         this.clientId = clientId;
     }
 
-    /** Cloud ROUTE decisions with a record timestamp at or after {@code sinceMs}, in log order. */
-    public List<PastDecision> cloudDecisionsSince(long sinceMs, Duration timeout) {
+    /** What a rebuild needs of one audited decision. */
+    public record Audited(
+            String requestId,
+            String costCenter,
+            RoutingAction action,
+            Tier tier,
+            BigDecimal estimatedCostUsd,
+            long decidedAtMs) {
+
+        boolean cloudRoute() {
+            return action == RoutingAction.ROUTE && tier == Tier.CLOUD;
+        }
+    }
+
+    /** Of {@code decisions}, the cloud ROUTE decisions made at or after {@code sinceMs}, as the ledger rebuilds them. */
+    public static List<PastDecision> cloudDecisions(List<Audited> decisions, long sinceMs) {
         List<PastDecision> out = new ArrayList<>();
+        for (Audited d : decisions) {
+            if (d.cloudRoute() && d.decidedAtMs() >= sinceMs) {
+                out.add(new PastDecision(d.requestId(), d.costCenter(), d.estimatedCostUsd(), d.decidedAtMs()));
+            }
+        }
+        return out;
+    }
+
+    /** Decisions with a record timestamp at or after {@code sinceMs}, in log order. */
+    public List<Audited> decisionsSince(long sinceMs, Duration timeout) {
+        List<Audited> out = new ArrayList<>();
         ReadSpec spec = ReadSpec.of(clientId)
                 .topic(Topics.ROUTING_DECISIONS, StartAt.at(sinceMs))
                 .maxPollRecords(5000)
@@ -50,13 +76,13 @@ public final class AuditScan {
             }
             try {
                 RoutingDecision d = decoder.decode(Topics.ROUTING_DECISIONS, record);
-                if (d.getAction() == RoutingAction.ROUTE && d.getTier() == Tier.CLOUD) {
-                    out.add(new PastDecision(
-                            d.getRequestId(),
-                            d.getCostCenter(),
-                            d.getEstimatedCostUsd(),
-                            d.getDecidedAt().toEpochMilli()));
-                }
+                out.add(new Audited(
+                        d.getRequestId(),
+                        d.getCostCenter(),
+                        d.getAction(),
+                        d.getTier(),
+                        d.getEstimatedCostUsd(),
+                        d.getDecidedAt().toEpochMilli()));
             } catch (EventDecoder.DecodeException e) {
                 LOG.warn("Skipped an undecodable audit record: {}", e.getMessage());
             }

@@ -5,9 +5,12 @@ import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.router.budget.BudgetGate;
 import io.tiergate.router.budget.ReservationLedger;
 import io.tiergate.router.config.RouterConfiguration;
+import io.tiergate.router.metrics.RouterMetrics;
 import io.tiergate.router.policy.Decision;
+import io.tiergate.router.route.DecidedRequests;
 import io.tiergate.router.route.Deferral;
 import io.tiergate.router.route.RoutingPipeline;
+import io.tiergate.schemas.events.RoutingAction;
 import io.tiergate.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p>On assignment it learns the partition count P (the global budget's share divisor), keeps only
  * the reservations of partitions it owns, and rebuilds those of newly owned partitions from the
  * audit log.
+ *
+ * <p>A record of a request this instance decided within {@code dedupe-window} is not decided again
+ * ({@link DecidedRequests}; docs/budgets.md, "Duplicates"): the memory of newly owned partitions is
+ * rebuilt from the same audit read.
  */
 public final class DeciderLoop implements Runnable, AutoCloseable {
 
@@ -54,6 +61,8 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
     private final RoutingPipeline pipeline;
     private final BudgetGate gate;
     private final AuditScan audit;
+    private final DecidedRequests decidedIds;
+    private final RouterMetrics metrics;
     private final Clock clock;
     private final RestartingConsumer loop;
     private final Set<Integer> owned = new HashSet<>();
@@ -71,6 +80,8 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
             RoutingPipeline pipeline,
             BudgetGate gate,
             AuditScan audit,
+            DecidedRequests decidedIds,
+            RouterMetrics metrics,
             Clock clock,
             String clientId) {
         this.config = config;
@@ -78,6 +89,8 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
         this.pipeline = pipeline;
         this.gate = gate;
         this.audit = audit;
+        this.decidedIds = decidedIds;
+        this.metrics = metrics;
         this.clock = clock;
         this.loop = new RestartingConsumer(
                 "Router decider",
@@ -102,6 +115,7 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
     private void forgetAll() {
         pending.clear();
         owned.clear();
+        decidedIds.forgetAll();
         alignLedgerOwnership(Set.of(), 1);
     }
 
@@ -144,6 +158,7 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
 
     private void processBatch(ConsumerRecords<String, byte[]> records) {
         List<Decision> decided = new ArrayList<>();
+        List<DecidedRequests.Undo> remembered = new ArrayList<>();
         List<CompletableFuture<?>> sends = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         try {
@@ -151,9 +166,29 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
                 Deferral deferral = Deferral.of(
                         header(record, Deferral.COUNT_HEADER), header(record, Deferral.FIRST_DEFERRED_AT_HEADER));
                 inbound.process(Topics.ROUTING_BY_COST_CENTER, record, classified -> {
+                    String requestId = classified.getRequest().getRequestId();
+                    // before the policy: a duplicate makes no reservation and publishes nothing
+                    if (decidedIds.isDuplicate(record.partition(), requestId, deferral.count(), clock.millis())) {
+                        metrics.duplicateSkipped();
+                        LOG.debug(
+                                "Skipped request {} at {}-{}@{} (defer count {}): already decided within {}",
+                                requestId,
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                deferral.count(),
+                                config.dedupeWindow());
+                        return;
+                    }
                     RoutingPipeline.Routed routed = pipeline.route(classified, record.partition(), deferral);
-                    decided.add(routed.decision());
+                    Decision d = routed.decision();
+                    decided.add(d);
                     sends.addAll(routed.sends());
+                    remembered.add(decidedIds.record(
+                            record.partition(),
+                            d.requestId(),
+                            d.action() == RoutingAction.DEFER,
+                            d.decidedAt().toEpochMilli()));
                 });
                 commit.put(
                         new TopicPartition(record.topic(), record.partition()),
@@ -174,21 +209,26 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
             });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            retryBatch(records, decided, e);
+            retryBatch(records, decided, remembered, e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             if (e instanceof WakeupException) {
                 throw (WakeupException) e;
             }
-            retryBatch(records, decided, e);
+            retryBatch(records, decided, remembered, e);
         }
     }
 
-    private void retryBatch(ConsumerRecords<String, byte[]> records, List<Decision> decided, Exception cause) {
+    private void retryBatch(
+            ConsumerRecords<String, byte[]> records,
+            List<Decision> decided,
+            List<DecidedRequests.Undo> remembered,
+            Exception cause) {
         LOG.warn(
                 "Routing batch of {} records failed ({}); cancelling its reservations and consuming it again",
                 records.count(),
                 cause.toString());
         decided.forEach(pipeline::rollback);
+        decidedIds.undo(remembered); // the batch is decided again: its requests are not duplicates
         for (TopicPartition tp : records.partitions()) {
             consumer.seek(tp, records.records(tp).get(0).offset());
         }
@@ -224,6 +264,7 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
                 owned.remove(tp.partition());
                 pending.remove(tp);
             });
+            decidedIds.forget(partitions.stream().map(TopicPartition::partition).toList());
             alignLedger();
         }
 
@@ -237,15 +278,30 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
                 return;
             }
             long now = clock.millis();
-            var past =
-                    audit.cloudDecisionsSince(now - config.reservationTimeout().toMillis(), Duration.ofSeconds(60));
-            int rebuilt = gate.ledger().rebuild(fresh, past, now);
+            long reservationsSince = now - config.reservationTimeout().toMillis();
+            long dedupeSince = now - config.dedupeWindow().toMillis();
+            List<AuditScan.Audited> past =
+                    audit.decisionsSince(Math.min(reservationsSince, dedupeSince), Duration.ofSeconds(60));
+            var cloud = AuditScan.cloudDecisions(past, reservationsSince);
+            int rebuilt = gate.ledger().rebuild(fresh, cloud, now);
+            int remembered = decidedIds.rebuild(
+                    fresh,
+                    past.stream()
+                            .map(d -> new DecidedRequests.Past(
+                                    d.requestId(),
+                                    CostCenterPartitioning.partitionFor(d.costCenter(), count),
+                                    d.action() == RoutingAction.DEFER,
+                                    d.decidedAtMs()))
+                            .toList(),
+                    now);
             LOG.info(
-                    "Deciding routing.by-cost-center partitions {} of {} (global budget share 1/{}); rebuilt {} open reservations from {} recent cloud decisions",
+                    "Deciding routing.by-cost-center partitions {} of {} (global budget share 1/{}); rebuilt {} open reservations from {} recent cloud decisions, {} decided request ids from {} decisions",
                     owned,
                     count,
                     count,
                     rebuilt,
+                    cloud.size(),
+                    remembered,
                     past.size());
         }
 

@@ -13,6 +13,7 @@ import io.tiergate.router.health.HealthBoard;
 import io.tiergate.router.metrics.RouterMetrics;
 import io.tiergate.router.policy.ModelCatalog;
 import io.tiergate.router.policy.RoutingPolicy;
+import io.tiergate.router.route.DecidedRequests;
 import io.tiergate.router.route.EventSink;
 import io.tiergate.router.route.RoutingPipeline;
 import io.tiergate.router.route.SovereigntyGuard;
@@ -96,6 +97,8 @@ public final class RouterNode implements AutoCloseable {
                 pipeline,
                 gate,
                 new AuditScan(client, decoder, id + "-audit-scan"),
+                new DecidedRequests(config.dedupeWindow(), config.dedupeMaxIds()),
+                metrics,
                 clock,
                 id + "-decider");
         this.client = client;

@@ -25,7 +25,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code tiergate.router.reservations.outstanding} (count) and
  *       {@code tiergate.router.reservations.outstanding.usd} gauges, {@code ...settled.usd} gauge,
  *       {@code tiergate.router.reservations.expired} (function counter);
- *   <li>{@code tiergate.router.sovereignty.blocked} counter: cloud writes refused by the guard (must stay 0).
+ *   <li>{@code tiergate.router.sovereignty.blocked} counter: cloud writes refused by the guard (must stay 0);
+ *   <li>{@code tiergate.router.duplicates.skipped} counter: records of an already decided request not decided again.
  * </ul>
  */
 public final class RouterMetrics {
@@ -33,6 +34,7 @@ public final class RouterMetrics {
     private final MeterRegistry registry;
     private final Timer decisionLatency;
     private final Counter sovereigntyBlocked;
+    private final Counter duplicatesSkipped;
     private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
     public RouterMetrics(MeterRegistry registry) {
@@ -43,6 +45,9 @@ public final class RouterMetrics {
                 .register(registry);
         this.sovereigntyBlocked = Counter.builder("tiergate.router.sovereignty.blocked")
                 .description("Sovereign requests refused at the cloud topic (defence in depth; must stay 0)")
+                .register(registry);
+        this.duplicatesSkipped = Counter.builder("tiergate.router.duplicates.skipped")
+                .description("Records of a request decided within the dedupe window, not decided again")
                 .register(registry);
     }
 
@@ -109,6 +114,10 @@ public final class RouterMetrics {
 
     public void sovereigntyBlocked() {
         sovereigntyBlocked.increment();
+    }
+
+    public void duplicateSkipped() {
+        duplicatesSkipped.increment();
     }
 
     public MeterRegistry registry() {

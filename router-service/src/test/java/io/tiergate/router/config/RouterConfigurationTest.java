@@ -53,6 +53,8 @@ class RouterConfigurationTest {
         assertThat(config.maxOutputTokens()).isEqualTo(128_000);
         assertThat(config.costCeilingFactor()).isEqualByComparingTo("3");
         assertThat(config.requestCostLimits()).isEqualTo(RequestCostLimits.DEFAULT);
+        assertThat(config.dedupeWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.dedupeMaxIds()).isEqualTo(100_000);
     }
 
     @Test

@@ -158,7 +158,9 @@ class DeferredReleaserIT {
                 d.startupTimeout(),
                 null,
                 d.maxOutputTokens(),
-                d.costCeilingFactor());
+                d.costCeilingFactor(),
+                d.dedupeWindow(),
+                d.dedupeMaxIds());
     }
 
     private record Node(RouterNode node, MeterRegistry meters, DeadLetters deadLetters) implements AutoCloseable {
