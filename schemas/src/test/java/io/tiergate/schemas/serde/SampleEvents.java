@@ -235,7 +235,7 @@ public final class SampleEvents {
                 .setPeriodDayStart(Instant.parse("2026-11-22T00:00:00Z"))
                 .setPeriodMonthStart(Instant.parse("2026-11-01T00:00:00Z"))
                 .setUpdatedAt(T0)
-                .setCountedCostOffsets(Map.of("0", 1_234L, "2", 77L))
+                .setCountedCostOffsets(countedCostOffsets())
                 .setDailyOpenAttemptsUsd(Money.usd("0.250000000"))
                 .setMonthlyOpenAttemptsUsd(Money.usd("1.250000000"))
                 .build();
@@ -294,5 +294,17 @@ public final class SampleEvents {
     @SuppressWarnings("unchecked")
     public static <V extends SpecificRecord> V forTopic(Topic<V> topic) {
         return (V) all().get(topic.valueType());
+    }
+
+    /**
+     * In ascending key order: an Avro map is encoded in iteration order, and the npm Confluent client
+     * (ConfluentNodeClientIT) holds maps as JavaScript objects, which iterate integer-like keys in
+     * ascending order, so only this order re-encodes byte for byte.
+     */
+    private static Map<String, Long> countedCostOffsets() {
+        Map<String, Long> offsets = new java.util.LinkedHashMap<>();
+        offsets.put("0", 1_234L);
+        offsets.put("2", 77L);
+        return offsets;
     }
 }
