@@ -1,19 +1,15 @@
 package io.tiergate.platform.kafka;
 
-import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.events.InferenceResult;
-import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
-import io.tiergate.schemas.events.Tier;
-import io.tiergate.schemas.money.Money;
+import io.tiergate.schemas.results.Rejections;
 import io.tiergate.schemas.topics.Topics;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,13 +89,16 @@ public class RequestAnswers {
                     record.offset());
             return;
         }
-        InferenceResult result = result(
-                service,
+        InferenceResult result = Rejections.rejected(
                 requestId,
                 request == null ? "unknown" : request.getCostCenter(),
                 taskTypeOf(value),
+                service,
                 errorCode,
-                "Rejected by " + service + " without calling a model: " + reason(error));
+                "Rejected by " + service + " without calling a model: " + reason(error),
+                errorCode,
+                0,
+                Instant.now());
         try {
             publisher
                     .send(Topics.INFERENCE_RESULTS, requestId, result)
@@ -111,33 +110,6 @@ public class RequestAnswers {
             // the source offset must not be committed: the batch is read again
             throw new IllegalStateException("Cannot answer " + requestId + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A REJECTED result: no model, no tokens, no cost. */
-    static InferenceResult result(
-            String service, String requestId, String costCenter, TaskType taskType, String errorCode, String message) {
-        return InferenceResult.newBuilder()
-                .setRequestId(requestId)
-                .setCostCenter(costCenter)
-                .setTaskType(taskType)
-                .setStatus(ResultStatus.REJECTED)
-                .setTier(Tier.NONE)
-                .setModel("none")
-                .setCapabilityClass(CapabilityClass.UNKNOWN)
-                .setProvider(service)
-                .setSimulated(false)
-                .setOutput(null)
-                .setErrorCode(errorCode)
-                .setErrorMessage(message)
-                .setAttempts(0)
-                .setReasons(List.of(errorCode))
-                .setInputTokens(0)
-                .setOutputTokens(0)
-                .setTotalCostUsd(Money.ZERO)
-                .setLatencyMs(0)
-                .setTtftMs(null)
-                .setCompletedAt(Instant.now())
-                .build();
     }
 
     private static String reason(Throwable error) {

@@ -1,14 +1,11 @@
 package io.tiergate.router.route;
 
 import io.tiergate.router.policy.Decision;
-import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.InferenceResult;
-import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.RoutingDecision;
-import io.tiergate.schemas.events.Tier;
-import io.tiergate.schemas.money.Money;
+import io.tiergate.schemas.results.Rejections;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,30 +42,18 @@ public final class DecisionEvents {
         long latencyMs = created == null
                 ? 0
                 : Math.max(0, Duration.between(created, decision.decidedAt()).toMillis());
-        return InferenceResult.newBuilder()
-                .setRequestId(decision.requestId())
-                .setCostCenter(decision.costCenter())
-                .setTaskType(decision.taskType())
-                .setStatus(ResultStatus.REJECTED)
-                .setTier(Tier.NONE)
-                .setModel("none")
-                .setCapabilityClass(CapabilityClass.UNKNOWN)
-                .setProvider("router")
-                .setSimulated(false)
-                .setOutput(null)
-                .setErrorCode(BUDGET_EXHAUSTED)
-                .setErrorMessage("Rejected without calling a model: the budget of scope '" + decision.blockingScope()
+        return Rejections.rejected(
+                decision.requestId(),
+                decision.costCenter(),
+                decision.taskType(),
+                "router",
+                BUDGET_EXHAUSTED,
+                "Rejected without calling a model: the budget of scope '" + decision.blockingScope()
                         + "' is exhausted and its onExhausted policy is REJECT. " + decision.rationale()
-                        + ". Raise the budget or retry after the period rolls over.")
-                .setAttempts(0)
-                .setReasons(List.of("budget-exhausted:" + decision.blockingScope()))
-                .setInputTokens(0)
-                .setOutputTokens(0)
-                .setTotalCostUsd(Money.ZERO)
-                .setLatencyMs(latencyMs)
-                .setTtftMs(null)
-                .setCompletedAt(decision.decidedAt())
-                .build();
+                        + ". Raise the budget or retry after the period rolls over.",
+                "budget-exhausted:" + decision.blockingScope(),
+                latencyMs,
+                decision.decidedAt());
     }
 
     /**
@@ -84,27 +69,15 @@ public final class DecisionEvents {
         Instant created = classified.getRequest().getCreatedAt();
         long latencyMs =
                 created == null ? 0 : Math.max(0, Duration.between(created, now).toMillis());
-        return InferenceResult.newBuilder()
-                .setRequestId(classified.getRequest().getRequestId())
-                .setCostCenter(classified.getRequest().getCostCenter())
-                .setTaskType(classified.getClassification().getTaskType())
-                .setStatus(ResultStatus.REJECTED)
-                .setTier(Tier.NONE)
-                .setModel("none")
-                .setCapabilityClass(CapabilityClass.UNKNOWN)
-                .setProvider("router")
-                .setSimulated(false)
-                .setOutput(null)
-                .setErrorCode(errorCode)
-                .setErrorMessage(message)
-                .setAttempts(0)
-                .setReasons(List.of(reason))
-                .setInputTokens(0)
-                .setOutputTokens(0)
-                .setTotalCostUsd(Money.ZERO)
-                .setLatencyMs(latencyMs)
-                .setTtftMs(null)
-                .setCompletedAt(now)
-                .build();
+        return Rejections.rejected(
+                classified.getRequest().getRequestId(),
+                classified.getRequest().getCostCenter(),
+                classified.getClassification().getTaskType(),
+                "router",
+                errorCode,
+                message,
+                reason,
+                latencyMs,
+                now);
     }
 }
