@@ -19,16 +19,19 @@ final class BirthDates {
     private BirthDates() {}
 
     private static final Pattern KEYWORD = Pattern.compile(
-            "(?i)(?<!\\p{L})(?:d\\.?o\\.?b\\.?|date\\s+of\\s+birth|birth\\s?date|birthday|born(?:\\s+on)?|"
-                    + "geb\\.|geboren(?:\\s+am)?|geburts\\s?datum|geburtstag|date\\s+de\\s+naissance|née?\\s+le|né\\(e\\)\\s+le|"
-                    + "fecha\\s+de\\s+nacimiento|f\\.\\s?nac\\.?|nacid[oa]\\s+el|data\\s+di\\s+nascita|nat[oa]\\s+il|"
+            "(?i)(?<!\\p{L})(?:d\\.?o\\.?b\\.?|date[\\s_-]*of[\\s_-]*birth|birth[\\s_-]?date|birthday|born(?:\\s+on)?|"
+                    + "fecha[_-]?(?:de[_-]?)?nac(?:imiento)?|data[_-]?(?:de[_-]?|di[_-]?)?nasc(?:imento|ita)?|date[_-]?(?:de[_-]?)?naissance|"
+                    + "geburts[_-]?datum|nasci(?:do|da)?\\s+(?:em|a|no|na)|nac[ií]\\s+el|suis\\s+née?\\s+le|"
+                    + "geb\\.|geboren(?:\\s+in\\s+\\p{Lu}[\\p{L}-]+)?(?:\\s+am)?|geburts\\s?datum|geburtstag|date\\s+de\\s+naissance|née?\\s+(?:à\\s+\\p{Lu}[\\p{L}-]+\\s+)?le|né\\(e\\)\\s+le|"
+                    + "fecha\\s+de\\s+nacimiento|f\\.\\s?nac\\.?|nacid[oa]\\s+(?:en\\s+\\p{Lu}[\\p{L}-]+\\s+)?el|data\\s+di\\s+nascita|nat[oa]\\s+(?:a\\s+\\p{Lu}[\\p{L}-]+\\s+)?il|"
                     + "geboortedatum|geboren\\s+op|data\\s+de\\s+nascimento|nascid[oa]\\s+em|生年月日|जन्म\\s+तिथि|"
-                    + "ur\\.|urodzon[ya]|data\\s+urodzenia|doğum\\s+tarihi|doğum\\s+günü|doğdu|d\\.\\s?tarihi|"
+                    + "ur\\.|urodzon[ya]|data\\s+urodzenia|doğum\\s+tarih(?:i|im|in|iniz|imiz)|doğum\\s+günü|doğdu|d\\.\\s?tarihi|"
                     + "födelsedatum|född|fødselsdato|født|syntymäaika|datum\\s+narození|nar\\.|narozen[aá]?|"
-                    + "дата\\s+рождения|родил(?:ся|ась)|出生日期|생년월일)(?!\\p{L})");
+                    + "дата\\s+рождения|родил(?:ся|ась)|出生日期|생년월일|誕生日|जन्म\\s?दिनांक|जन्मतिथि|"
+                    + "born\\s+in\\s+\\p{Lu}[\\p{L}-]+\\s+on|fecha\\s+nac\\.?|data\\s+nasc\\.?|date\\s+de\\s+naiss\\.?)(?!\\p{L})");
 
     private static final String MONTHS =
-            "jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar)?|févr(?:ier)?|fevr(?:ier)?|fev(?:ereiro)?|mar(?:ch|s|zo|ço)?|"
+            "jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar|braio|rero)?|maj|augusti|févr(?:ier)?|fevr(?:ier)?|fev(?:ereiro)?|mar(?:ch|s|zo|ço)?|"
                     + "märz|maart|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|mayo|maggio|maio|mei|jun(?:e|i|io|ho)?|juin|"
                     + "giu(?:gno)?|jul(?:y|i|io|ho)?|juil(?:let)?|lug(?:lio)?|aug(?:ust|ustus)?|août|aout|ago(?:sto)?|"
                     + "sep(?:t|tember|tembre|tiembre|tembro)?|set(?:tembre|embro)?|oct(?:ober|obre|ubre)?|okt(?:ober)?|"
@@ -61,11 +64,28 @@ final class BirthDates {
                     // kinship and self-introduction: "my son Liam", "I'm Tomasz", "je m'appelle Léa"
                     + "|(?i)(?<!\\p{L})(?:son|daughter|wife|husband|partner|mother|father|mum|mom|dad|brother|sister|child|baby|"
                     + "grandson|granddaughter|grandmother|grandfather|nephew|niece|sohn|tochter|frau|mann|mutter|vater|fils|fille|"
-                    + "hijo|hija|figlio|figlia|i'm|i am|my name is|je m'appelle|ich heiße|ich bin|me llamo|mi chiamo)(?-i)\\s\\p{Lu}\\p{Ll}+");
+                    + "hijo|hija|figlio|figlia|i'm|i am|my name is|je m'appelle|ich heiße|ich bin|me llamo|mi chiamo|meu nome é|"
+                    + "mi nombre es|mon nom est|il mio nome è|mein name ist|mijn naam is|mam na imię|adım|benim adım)(?-i)\\s\\p{Lu}\\p{Ll}+");
 
     /** A Korean, Chinese or Japanese name after a name label or a kinship word: "우리 아이 조예린", "氏名：山田花子". */
-    private static final Pattern CJK_NAME =
-            Pattern.compile("(?:이름|성명|아이|아들|딸|氏名|名前|姓名|息子|娘|子供|儿子|女儿)[\\s:：]{0,3}[\\p{IsHangul}\\p{IsHan}]{2,4}");
+    private static final Pattern CJK_NAME = Pattern.compile("(?:이름|성명|성함|아이|아들|딸|피보험자|계약자|신청인|신청자|환자|고객명|직원명|수령인|"
+            + "氏名|名前|姓名|息子|娘|子供|儿子|女儿|被保険者|契約者|申請者|患者|顧客名|社員名|被保险人|投保人|申请人|客户姓名|员工姓名)"
+            + "[\\s:：]{0,3}[\\p{IsHangul}\\p{IsHan}]{2,4}");
+
+    /**
+     * A name with an honorific after it: "加藤 Daikiさん", "田中様", "김민수 씨", "지은님". Words that
+     * take the same honorific but name no one (お客様, 皆様, 担当者様, 고객님) do not count.
+     */
+    private static final Pattern HONORIFIC_NAME =
+            Pattern.compile("(?<![\\p{IsHan}\\p{IsHangul}\\p{IsKatakana}\\p{IsHiragana}])"
+                    + "(?!客|皆|各|担当|患者|社員|会員|利用者|고객|회원|여러분|담당자|선생)"
+                    + "(?:[\\p{IsHan}\\p{IsHangul}\\p{IsKatakana}]{1,5}|\\p{Lu}\\p{Ll}+)"
+                    + "(?:[ \\u3000]?(?:[\\p{IsHan}\\p{IsHangul}\\p{IsKatakana}]{1,5}|\\p{Lu}\\p{Ll}+))?"
+                    + "[ \\u3000]?(?:さん|様|さま|氏|くん|ちゃん|님|씨)");
+
+    /** श्री / श्रीमती / सुश्री / कुमारी and a Devanagari name. */
+    private static final Pattern DEVANAGARI_TITLED =
+            Pattern.compile("(?:श्रीमती|श्री|सुश्री|कुमारी|डॉ\\.?)\\s?\\p{IsDevanagari}{2,}");
 
     private static final Pattern TITLED_NAME = Pattern.compile(
             "(?<!\\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\\.ra|Dhr|Mevr|Shri|Smt)\\.?\\s{1,2}\\p{Lu}[\\p{L}'’-]+");
@@ -477,6 +497,8 @@ final class BirthDates {
         "nascita",
         "nato il",
         "nata il",
+        "nato a ",
+        "nata a ",
         "geboorte",
         "geboren",
         "nascimento",
@@ -497,7 +519,21 @@ final class BirthDates {
         "рожд",
         "родил",
         "出生",
-        "생년월일"
+        "생년월일",
+        "誕生日",
+        "fecha nac",
+        "data nasc",
+        "naiss",
+        "nasci",
+        "nací",
+        "naci el",
+        "fecha_nac",
+        "fecha-nac",
+        "data_nasc",
+        "dateofbirth",
+        "date_of_birth",
+        "birth_date",
+        "birthdate"
     };
 
     /** Years that stand for "unknown" in records, not a birth: 1900 and before, 9999. */
@@ -617,7 +653,7 @@ final class BirthDates {
 
     /** A person's name in {@code [from, to)}: labelled, titled, or capitalised words that are names. */
     private static boolean named(String text, int from, int to) {
-        for (Pattern p : List.of(LABELLED_NAME, TITLED_NAME, CJK_NAME)) {
+        for (Pattern p : List.of(LABELLED_NAME, TITLED_NAME, CJK_NAME, HONORIFIC_NAME, DEVANAGARI_TITLED)) {
             Matcher m = p.matcher(text).region(from, to);
             m.useTransparentBounds(true);
             while (m.find()) {

@@ -75,7 +75,7 @@ final class Checksums {
             return len >= 16; // UnionPay
         }
         if (p2 == 50 || (p2 >= 56 && p2 <= 58) || p4 == 6304 || p4 == 6759 || p3 == 639 || p2 == 67) {
-            return true; // Maestro: 12-19 digits, we look at 13+
+            return len >= 16; // Maestro: 12-19 digits issued, 16-19 in use; 13 digits are EAN-13 barcodes (50…, 56…)
         }
         if (p4 == 9792) {
             return len == 16; // Troy (Turkey)

@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.Leniency;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.EnumSet;
@@ -38,6 +39,11 @@ final class Phones {
             "NO", "SE", "DK", "FI", "IS", "PL", "CZ", "SK", "AT", "CH", "BE", "LU", "PT", "IE", "GR", "TR", "RO", "HU",
             "BG", "HR", "SI", "UA", "RU", "IL", "AE", "SA", "EG", "ZA", "NG", "KE", "CN", "KR", "TW", "HK", "SG", "MY",
             "TH", "VN", "PH", "ID", "PK", "BD", "NZ", "CA", "AR", "CL", "CO", "PE");
+    /** Every region tried, the default ones first. */
+    private static final List<String> ALL_REGIONS = java.util.stream.Stream.concat(
+                    REGIONS.stream(), MORE_REGIONS.stream())
+            .toList();
+
     /** Regions where national numbers are written with a leading 0 (IT landlines keep theirs). */
     private static final List<String> TRUNK_ZERO = List.of("GB", "DE", "FR", "IT", "NL", "IN", "JP", "AU", "BR");
     /** Regions where national numbers start with 1-9. */
@@ -72,7 +78,7 @@ final class Phones {
     private static final Pattern CANDIDATE = Pattern.compile(
             "(?=[+(0-9])(?<![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_+\\-./#@$€£¥₹\\\\])(?<!\\d[ \\u00A0.\\-/])(\\+[ \\u00A0]?)?\\(?\\d{1,14}\\)?"
                     + "(?:(?:[ \\u00A0]?[-./][ \\u00A0]?|[ \\u00A0]|(?<=\\)))\\(?\\d{1,12}\\)?){0,7}+"
-                    + "(?![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_]|[-./]\\p{N}|:[\\p{L}\\p{N}]|,\\d)");
+                    + "(?![\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}\\p{N}_]|[-./]\\p{N}|:[\\p{L}\\p{N}]|,\\d{1,2}(?![\\d/.-]))");
 
     /** Words that say a number is a phone number (several languages, and the usual abbreviations). */
     private static final Set<String> PHONE_WORDS = Set.of(
@@ -330,7 +336,17 @@ final class Phones {
             "gst",
             "gstin",
             "siret",
-            "siren");
+            "siren",
+            // check-digit words: a number whose checksum is discussed is an identifier
+            "prüfziffer",
+            "prüfsumme",
+            "prüfzahl",
+            "kontrollziffer",
+            "luhn",
+            "verhoeff",
+            "idnr",
+            "steuer-id",
+            "steuerid");
 
     private static final Pattern UNIT_AFTER = Pattern.compile(
             "(?i)^[ \\u00A0]?(?:%|‰|€|\\$|£|¥|₹|usd|eur|gbp|chf|jpy|inr|brl|mxn|aud|ms|µs|us|ns|sec|secs|seconds|s|min|mins|"
@@ -357,7 +373,7 @@ final class Phones {
     private static final Pattern SSN_SHAPE = Pattern.compile("^\\d{3}([- ])\\d{2}\\1\\d{4}$");
 
     private static final Pattern LOCAL_NANP = Pattern.compile("[2-9]\\d{2}-\\d{4}");
-    /** (NXX) NXX-XXXX, NXX-NXX-XXXX, NXX.NXX.XXXX, 1-NXX-NXX-XXXX: the North American shape (555 numbers too). */
+    /** (NXX) NXX-XXXX, NXX-NXX-XXXX, NXX.NXX.XXXX, 1-NXX-NXX-XXXX: the North American shape. */
     private static final Pattern NANP_SHAPE =
             Pattern.compile("^(?:1[-. ])?(?:\\([2-9]\\d{2}\\) ?|[2-9]\\d{2}[-.])\\d{3}[-.]\\d{4}$");
 
@@ -377,7 +393,8 @@ final class Phones {
             Matcher m = IMPLICIT_PLUS.matcher(text);
             while (m.find() && budget[0] > 0) {
                 String digits = m.group(1) != null ? m.group(1) : m.group(2);
-                if (international("+" + digits, m.group(1) != null, budget)) {
+                if (!FictionalPhones.fictional("+" + digits)
+                        && international("+" + digits, m.group(1) != null, budget)) {
                     return true;
                 }
             }
@@ -387,6 +404,9 @@ final class Phones {
                 return false;
             }
             String candidate = m.group();
+            if (FictionalPhones.fictional(candidate)) {
+                return false; // 555-0147, 020 7946 0321: reserved for fiction and documentation
+            }
             int digits = countDigits(candidate);
             if (digits >= 8
                     && digits <= 18
@@ -450,6 +470,9 @@ final class Phones {
                         || Words.markIn(text, start - 32, start, "#", "№", "n°", "nº"))) {
             return false;
         }
+        if (serviceLine(candidate, plus || idd, budget)) {
+            return false; // 1-800-277-6107, 0120-462-140, 0800 658 6407: a company's toll-free or shared-cost line
+        }
         if (plus || idd) {
             if (digits > 15 + (idd ? 3 : 0)) {
                 return false;
@@ -480,6 +503,66 @@ final class Phones {
             }
         }
         return false;
+    }
+
+    /** Number types of a company's service line, not of a person. */
+    private static final Set<PhoneNumberType> SERVICE_TYPES = EnumSet.of(
+            PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST, PhoneNumberType.UAN);
+
+    /**
+     * A company's toll-free, premium, shared-cost or universal-access line, judged by how it is
+     * written: the number is valid with such a type in a region (its own with a country code, else one
+     * of the default regions) whose national or international format groups the digits as the text
+     * does (0120-462-140 as in Japan, 1-800-277-6107 as in North America, 0800 658 6407), and valid as
+     * a personal number in no region written that way (090-1234-5678 is a Japanese mobile as written,
+     * although UK premium-rate numbers start 090 too). A number written without groups is never
+     * called a service line.
+     */
+    private static boolean serviceLine(String candidate, boolean international, int[] budget) {
+        if (budget[0]-- <= 0 || groups(candidate) < 2) {
+            return false;
+        }
+        String written = groupLengths(candidate);
+        String number = international && candidate.startsWith("00")
+                ? "+" + candidate.substring(2)
+                : international && candidate.startsWith("011") ? "+" + candidate.substring(3) : candidate;
+        boolean service = false;
+        for (String region : international ? List.of("ZZ") : ALL_REGIONS) {
+            try {
+                Phonenumber.PhoneNumber parsed = UTIL.parse(number, region);
+                if (!UTIL.isValidNumber(parsed)) {
+                    continue;
+                }
+                boolean asWritten = written.equals(groupLengths(UTIL.format(parsed, PhoneNumberFormat.NATIONAL)))
+                        || written.equals(groupLengths(UTIL.format(parsed, PhoneNumberFormat.INTERNATIONAL)));
+                if (!asWritten) {
+                    continue;
+                }
+                PhoneNumberType type = UTIL.getNumberType(parsed);
+                if (PERSONAL_TYPES.contains(type)) {
+                    return false; // 0917 482 3316 is a Philippine mobile as written (and UK premium rate too)
+                }
+                service |= SERVICE_TYPES.contains(type) && (international || REGIONS.contains(region));
+            } catch (NumberParseException e) {
+                // not a number in this region's plan
+            }
+        }
+        return service;
+    }
+
+    /** The lengths of the digit groups, "0120-462-140" → "4,3,3". */
+    private static String groupLengths(String s) {
+        StringBuilder out = new StringBuilder();
+        int run = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i < s.length() && Character.isDigit(s.charAt(i))) {
+                run++;
+            } else if (run > 0) {
+                out.append(run).append(',');
+                run = 0;
+            }
+        }
+        return out.toString();
     }
 
     /** {@code number} (with its +) is possible ({@code possible}) or valid, for a country that has one. */

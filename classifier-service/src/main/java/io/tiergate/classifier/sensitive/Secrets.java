@@ -59,6 +59,42 @@ final class Secrets {
         "gsk_",
         "xai-",
         "r8_",
+        "hvs.",
+        "hvb.",
+        "hvr.",
+        "lin_api_",
+        "ntn_",
+        "secret_",
+        "ATATT",
+        "PMAK-",
+        "dp.st.",
+        "dp.pt.",
+        "pul-",
+        "atlasv1",
+        "NRAK-",
+        "sntrys_",
+        "sntryu_",
+        "glsa_",
+        "glc_",
+        "figd_",
+        "dapi",
+        "HRKU-",
+        "sbp_",
+        "pplx-",
+        "tskey-",
+        "AGE-SECRET-KEY-",
+        "sq0atp-",
+        "sq0csp-",
+        "EAAA",
+        "AccountKey=",
+        "LTAI",
+        "fo1_",
+        "nfp_",
+        "rnd_",
+        "vercel_",
+        "ya29.",
+        "AKID",
+        "oy2",
         "hooks.slack.com",
         "/webhooks/",
         ":AA"
@@ -86,7 +122,35 @@ final class Secrets {
             + "|gsk_[A-Za-z0-9]{48,}" // Groq
             + "|xai-[A-Za-z0-9]{60,}" // xAI
             + "|r8_[A-Za-z0-9]{30,}" // Replicate
+            + "|hv[sbr]\\.[A-Za-z0-9_-]{24,}" // HashiCorp Vault service, batch and recovery tokens
+            + "|lin_api_[A-Za-z0-9]{40}" // Linear
+            + "|(?:ntn_[A-Za-z0-9]{40,}|secret_[A-Za-z0-9]{43})" // Notion integration tokens
+            + "|ATATT3[A-Za-z0-9_=-]{100,}" // Atlassian API token
+            + "|PMAK-[a-f0-9]{24}-[a-f0-9]{34}" // Postman
+            + "|dp\\.(?:st|pt|ct|sa|scim)\\.[A-Za-z0-9_-]{40,}" // Doppler
+            + "|pul-[a-f0-9]{40}" // Pulumi
+            + "|[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}" // Terraform Cloud / HCP
+            + "|NRAK-[A-Z0-9]{27}" // New Relic user key
+            + "|sntr[ys]u?_[A-Za-z0-9+/=_-]{40,}" // Sentry auth tokens
+            + "|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/=_-]{32,}" // Grafana service account, cloud
+            + "|figd_[A-Za-z0-9_-]{40,}" // Figma
+            + "|dapi[a-f0-9]{32}(?:-\\d)?" // Databricks
+            + "|HRKU-[A-Za-z0-9_-]{30,}" // Heroku
+            + "|sbp_[a-f0-9]{40}" // Supabase
+            + "|pplx-[A-Za-z0-9]{40,}" // Perplexity
+            + "|tskey-(?:auth|api|client|scim)-[A-Za-z0-9]{8,}-[A-Za-z0-9]{20,}" // Tailscale
+            + "|AGE-SECRET-KEY-1[0-9A-Z]{58}" // age encryption key
+            + "|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}|EAAA[A-Za-z0-9_-]{60}" // Square
+            + "|LTAI[A-Za-z0-9]{12,20}" // Alibaba Cloud access key id
+            + "|fo1_[A-Za-z0-9_-]{40,}" // Fly.io
+            + "|nfp_[A-Za-z0-9]{36,}" // Netlify
+            + "|rnd_[A-Za-z0-9]{28,}" // Render
+            + "|ya29\\.[A-Za-z0-9_-]{30,}" // Google OAuth access token
+            + "|AKID[A-Za-z0-9]{32}" // Tencent Cloud SecretId
+            + "|oy2[a-z0-9]{43}" // NuGet
             + ")(?![A-Za-z0-9_])"
+            // Azure storage account key in a connection string
+            + "|AccountKey=[A-Za-z0-9+/]{86}=="
             // Slack and Discord webhooks; Telegram bot tokens (bot id, colon, 35 characters starting AA)
             + "|hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_+-]{20,}"
             + "|discord(?:app)?\\.com/api/webhooks/\\d{5,}/[A-Za-z0-9_-]{40,}"
@@ -115,6 +179,42 @@ final class Secrets {
         while (m.find()) {
             if (realProviderKey(m.group())) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Prefixes followed by exactly 32 lower-case hex digits: Twilio API keys (SK…), Mailgun keys (key-…). */
+    private static final String[] HEX_KEY_PREFIXES = {"SK", "key-"};
+
+    /**
+     * Twilio {@code SK} + 32 hex and Mailgun {@code key-} + 32 hex, found by a scan for the prefix (the
+     * prefixes are too common for the {@link #PROVIDER_KEY} gate): not glued to a word before, no more
+     * hex after, digits and letters both in the body.
+     */
+    static boolean hasHexKey(String text) {
+        for (String prefix : HEX_KEY_PREFIXES) {
+            for (int at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
+                int body = at + prefix.length();
+                int end = body + 32;
+                if (end > text.length() || (at > 0 && Character.isLetterOrDigit(text.charAt(at - 1)))) {
+                    continue;
+                }
+                if (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+                    continue;
+                }
+                boolean hex = true;
+                boolean letter = false;
+                boolean digit = false;
+                for (int i = body; i < end && hex; i++) {
+                    char c = text.charAt(i);
+                    hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                    letter |= c >= 'a';
+                    digit |= c <= '9';
+                }
+                if (hex && letter && digit) {
+                    return true;
+                }
             }
         }
         return false;
@@ -172,7 +272,27 @@ final class Secrets {
         "mysql",
         "mariadb",
         "sshpass",
+        "pin",
+        "暗証番号",
+        "비밀번호",
         "login",
+        "log-in",
+        "logon",
+        "sign-in",
+        "signin",
+        "user",
+        "benutzer",
+        "usuario",
+        "utilisateur",
+        "identifiant",
+        "utente",
+        "gebruiker",
+        "acesso",
+        "acceso",
+        "accesso",
+        "zugang",
+        "ログイン",
+        "로그인",
         "curl",
         "redis-cli",
         "jdbc:",
@@ -188,7 +308,7 @@ final class Secrets {
      * password runs to the last {@code @} before the host, so one with an {@code @} in it is read whole.
      */
     private static final Pattern URL_USERINFO = Pattern.compile(
-            "(?i)(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}://([^\\s:/?#@\"'<>\\[\\]]{0,128}):([^\\s/?\"'<>]{1,256})@(?=[A-Za-z0-9\\[._-])");
+            "(?i)(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{1,30}://([^\\s:/?#@\"'<>\\[\\]]{0,128}):([^\\s/\"'<>]{1,256})@(?=[A-Za-z0-9\\[._-])");
 
     /** Oracle thin: jdbc:oracle:thin:user/password@host. */
     private static final Pattern ORACLE =
@@ -220,8 +340,73 @@ final class Secrets {
     private static final Pattern NAME_VALUE_PAIR = Pattern.compile(
             "(?i)name:\\s{0,3}[\"']?([A-Za-z0-9_.-]{1,64})[\"']?[ \\t]*\\r?\\n[ \\t-]*value:[ \\t]*([^\\n]{1,256})");
 
+    /**
+     * "Login admin@tenant / Fjord$2839xtig", "user: ops-admin | pw Xk29!pq7Lm": a login word, a user
+     * name, then a slash or bar and a value no prose contains (8+ characters of three classes, not a
+     * placeholder, not a path): a login pair handed over in a message.
+     */
+    private static final Pattern LOGIN_PAIR = Pattern.compile(
+            "(?iu)(?<!\\p{L})(?:log-?in|logon|sign-?in|user(?:name)?|benutzer(?:name)?|usuario|utilisateur|identifiant|"
+                    + "utente|gebruiker(?:snaam)?|acesso|acceso|accesso|zugang(?:sdaten)?|credentials?|creds|ログイン|로그인)"
+                    + "[ \\t]{0,2}(?:(?:is|are|es|ist|est|sind|son|é|è)[ \\t]{1,2})?[:=]?[ \\t]{0,2}([^\\s/|]{2,64})[ \\t]{0,2}[/|][ \\t]{0,2}(?:(?:pw|pwd|pass|password)[ \\t]{0,2}[:=]?[ \\t]{0,2})?"
+                    + "([^\\s]{8,64})");
+
+    private static final String[] LOGIN_WORDS = {
+        "login", "log-in", "logon", "sign-in", "signin", "user", "benutzer", "usuario", "utilisateur", "identifiant",
+        "utente", "gebruiker", "acesso", "acceso", "accesso", "zugang", "credential", "creds", "ログイン", "로그인"
+    };
+
+    private static boolean loginPair(String text, String lower) {
+        return around(text, lower, LOGIN_WORDS, 0, 200, LOGIN_PAIR, m -> {
+            String value = m.group(2);
+            while (!value.isEmpty() && ".,;:!?)".indexOf(value.charAt(value.length() - 1)) >= 0) {
+                value = value.substring(0, value.length() - 1);
+            }
+            return value.length() >= 8
+                    && Values.classes(value) >= 3
+                    && Values.passwordLike(value, false)
+                    && !value.contains("/");
+        });
+    }
+
+    /**
+     * "my bank app PIN is 1472", "¿el PIN de la tarjeta? — es 3539", "PIN-Code: 80417": the word PIN (upper
+     * case, or a PIN-code word of another language), then within 60 characters a verb or colon and a
+     * number of 4 to 8 digits on its own that is not a trivial sequence (1234, 0000) or a year.
+     */
+    private static final Pattern PIN_VALUE = Pattern.compile(
+            "(?:\\bPIN\\b|\\bPin-Code\\b|\\bPIN-Code\\b|(?i:código\\s+pin|code\\s+pin|codice\\s+pin|pincode|pin-koodi)|暗証番号|비밀번호)"
+                    + "[^\\n\\d]{0,50}?(?:\\n[^\\n\\d]{0,30}?)?"
+                    + "(?i:\\bis\\b|\\bes\\b|\\bist\\b|\\best\\b|è|é|\\blautet\\b|\\bwas\\b|\\bera\\b|\\bé\\b|[:=：]|は|는|은)"
+                    + "[\\s\"'`]{0,3}(\\d{4,8})(?!\\d|[.,:/-]\\d|\\s?(?:%|digits|dígitos|chiffres|Stellen|cifre|자리|桁))");
+
+    private static final String[] PIN_WORDS = {"pin", "暗証番号", "비밀번호"};
+
+    private static boolean pinInProse(String text, String lower) {
+        return around(text, lower, PIN_WORDS, 0, 120, PIN_VALUE, m -> {
+            String pin = m.group(1);
+            return !trivialDigits(pin) && !(pin.length() == 4 && (pin.startsWith("19") || pin.startsWith("20")));
+        });
+    }
+
+    /** 0000, 1111, 1234, 4321, 123456: what documentation writes for a PIN. */
+    private static boolean trivialDigits(String digits) {
+        boolean same = true;
+        boolean up = true;
+        boolean down = true;
+        for (int i = 1; i < digits.length(); i++) {
+            int d = digits.charAt(i) - digits.charAt(i - 1);
+            same &= d == 0;
+            up &= d == 1;
+            down &= d == -1;
+        }
+        return same || up || down;
+    }
+
     static boolean hasCredential(String text, String lower) {
         return urlCredential(text, lower)
+                || loginPair(text, lower)
+                || pinInProse(text, lower)
                 || assignment(text, lower)
                 || passwordInProse(text, lower)
                 || authorizationHeader(text, lower)
@@ -288,8 +473,13 @@ final class Secrets {
         return false;
     }
 
+    private static final Pattern PORT_THEN_QUERY = Pattern.compile("\\d{1,5}[?#].*");
+
     /** Default pairs and stand-ins: guest:guest, postgres:postgres, user:password, app:${DB_PASS}. */
     private static boolean realUrlPassword(String user, String password) {
+        if (PORT_THEN_QUERY.matcher(password).matches()) {
+            return false; // https://host:8443?next=a@b: a port and a query, not a password
+        }
         String p = percentDecode(password);
         if (p.equalsIgnoreCase(user) || Values.placeholder(p) || isProviderKey(p)) {
             return false; // a provider key in the URL is reported as API_KEY
@@ -675,8 +865,52 @@ final class Secrets {
                 continue;
             }
             Op op = operator(text, start, end, name.startsWith("-"));
-            if (op != null && value(text, op, kind)) {
+            if ((kind == NameKind.KEY || kind == NameKind.BARE_KEY) && namedKeyOfData(lower, start)) {
+                continue; // "Cache restored from key: pip-…", "partition key:", "cache eviction key=…"
+            }
+            if (op != null && value(text, op, kind, name)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Words before a bare "key" that make it the key of some data (a cache entry, a row, a partition), not a secret. */
+    private static final String[] DATA_KEY_WORDS = {
+        "cache",
+        "partition",
+        "routing",
+        "sort",
+        "primary",
+        "foreign",
+        "idempotency",
+        "dedup",
+        "lookup",
+        "shard",
+        "composite",
+        "row",
+        "record",
+        "message",
+        "object",
+        "s3",
+        "bucket",
+        "index",
+        "hash",
+        "map",
+        "join",
+        "grouping"
+    };
+
+    /** One of {@link #DATA_KEY_WORDS} in the 32 characters before the name, on its line. */
+    private static boolean namedKeyOfData(String lower, int nameStart) {
+        int from = Math.max(0, nameStart - 32);
+        int lineStart = lower.lastIndexOf('\n', nameStart - 1) + 1;
+        for (String token :
+                lower.substring(Math.max(from, lineStart), nameStart).split("[^\\p{L}\\p{N}]+")) {
+            for (String word : DATA_KEY_WORDS) {
+                if (token.equals(word)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -749,7 +983,7 @@ final class Secrets {
     }
 
     /** Reads the value at {@code op} (quoted, unquoted or up to a closing tag) and judges it for a name of {@code kind}. */
-    private static boolean value(String text, Op op, NameKind kind) {
+    private static boolean value(String text, Op op, NameKind kind, String name) {
         int n = text.length();
         int at = op.at();
         if (at >= n) {
@@ -814,7 +1048,11 @@ final class Secrets {
         }
         if (op.spaced()) {
             // no operator: "the api key is expired" must not count, so only a qualified name ("X-Api-Key",
-            // not a bare "key" of prose) and a value no one would write as prose
+            // not a bare "key" of prose) and a value no one would write as prose; "guardrail pass req=…" is a
+            // log's verb and the next field, not a password
+            if (value.indexOf('=') > 0 || value.endsWith(":") || name.equals("pass") || name.equals("Pass")) {
+                return false;
+            }
             return switch (kind) {
                 case PASSWORD -> Values.classes(value) >= 3 && value.length() >= 8 && Values.passwordLike(value, false);
                 case BARE_KEY -> false;
@@ -929,6 +1167,12 @@ final class Secrets {
         if (value.startsWith("pk_live_") || value.startsWith("pk_test_")) {
             return false; // Stripe publishable keys are public by design
         }
+        if (DIGEST.matcher(value).lookingAt()) {
+            return false; // key=sha256:…: a content digest names data, it opens nothing
+        }
+        if (encodedPlaceholder(value)) {
+            return false; // a Kubernetes Secret's data: Y2hhbmdlbWU= is base64 of "changeme"
+        }
         return switch (kind) {
             case PASSWORD -> Values.passwordLike(value, quoted);
             case SECRET -> Values.randomSecret(value, 12) || (quoted && Values.randomSecret(value, 10));
@@ -938,6 +1182,34 @@ final class Secrets {
             case AWS_SECRET -> !AWS_SECRET_SHAPE.matcher(value).matches() && Values.randomSecret(value, 16);
         };
     }
+
+    private static final Pattern DIGEST = Pattern.compile(
+            "(?i)(?:sha1|sha224|sha256|sha384|sha512|sha3-\\d{3}|md5|blake2[bs]?|blake3|xxh64|crc32)[:-]");
+
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{8,88}={0,2}");
+
+    /** Base64 that decodes to printable text which is a placeholder (changeme, password, example). */
+    private static boolean encodedPlaceholder(String value) {
+        if (value.length() % 4 != 0 || !BASE64.matcher(value).matches()) {
+            return false;
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        for (byte b : decoded) {
+            if (b < 0x20 || b > 0x7e) {
+                return false;
+            }
+        }
+        String text = new String(decoded, StandardCharsets.US_ASCII);
+        return Values.placeholder(text) || DEFAULT_PASSWORDS.contains(text.toLowerCase(Locale.ROOT));
+    }
+
+    private static final Set<String> DEFAULT_PASSWORDS =
+            Set.of("changeme", "password", "admin", "secret", "example", "test", "root", "guest", "default");
 
     /** A 40-character AWS secret access key next to an AWS secret name (reported as API_KEY). */
     private static boolean awsSecret(String value) {

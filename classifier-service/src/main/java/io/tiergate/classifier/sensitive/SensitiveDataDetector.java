@@ -90,7 +90,9 @@ public final class SensitiveDataDetector {
         if (numbersOnly) {
             return kinds;
         }
-        if ((Secrets.hasProviderHint(text) && Secrets.hasProviderKey(text)) || Secrets.hasAwsSecret(text, lower)) {
+        if ((Secrets.hasProviderHint(text) && Secrets.hasProviderKey(text))
+                || Secrets.hasAwsSecret(text, lower)
+                || Secrets.hasHexKey(text)) {
             kinds.add(SensitiveKind.API_KEY);
         }
         if (Secrets.mayHoldCredential(lower) && Secrets.hasCredential(text, lower)) {

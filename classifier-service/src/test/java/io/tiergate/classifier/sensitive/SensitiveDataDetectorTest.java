@@ -32,12 +32,12 @@ class SensitiveDataDetectorTest {
             delimiter = '|',
             value = {
                 "EMAIL | please reply to jana.dvorak@posteo.de by friday",
-                "EMAIL | Contact: ops+alerts@mail.tiergate.io.",
+                "EMAIL | Contact: o.brennan+alerts@mail.tiergate.io.",
                 "PHONE | call me on +49 30 12345678 tomorrow",
                 "PHONE | US office: +1 (555) 010-1234",
                 "PHONE | (555) 010-1234 is the desk line",
                 "PHONE | cell 555-010-1234",
-                "PHONE | London +44 20 7946 0958",
+                "PHONE | London +44 20 7183 0958",
                 "CREDIT_CARD | card 4111 1111 1111 1111 exp 12/27",
                 "CREDIT_CARD | mc 5555555555554444",
                 "CREDIT_CARD | amex 3782 822463 10005",
@@ -132,7 +132,7 @@ class SensitiveDataDetectorTest {
     @Test
     void reportsEveryKindFoundOnceInSchemaOrder() {
         String text = "From bob.hale@fastmail.com: card 4111-1111-1111-1111, IBAN DE89370400440532013000, "
-                + "again bob.hale@fastmail.com, call +44 20 7946 0958";
+                + "again bob.hale@fastmail.com, call +44 20 7183 0958";
         assertThat(detector.detect(text)).containsExactly(EMAIL, PHONE, IBAN, CREDIT_CARD);
     }
 
@@ -166,6 +166,11 @@ class SensitiveDataDetectorTest {
         assertThat(detector.detect("12345678-Z")).containsExactly(ES_DNI);
     }
 
+    /**
+     * Guards against catastrophic regex backtracking (minutes to hours on these texts), not speed: the
+     * bounds are generous because this machine class is shared and its load varies (about 20 s for all
+     * the texts below at a load average of 25 on 2 cores; speed is measured by SensitiveDetectorBenchmark).
+     */
     @Test
     void pathologicalTextIsScannedInBoundedTime() {
         String[] texts = {
@@ -177,7 +182,7 @@ class SensitiveDataDetectorTest {
             "AB12 ".repeat(40_000),
             "eyJa.".repeat(40_000)
         };
-        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
             for (String t : texts) {
                 detector.detect(t);
             }
@@ -217,7 +222,7 @@ class SensitiveDataDetectorTest {
             "a=1&b=2+".repeat(25_000),
             "\\n1".repeat(60_000)
         };
-        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(90), () -> {
             for (String t : texts) {
                 detector.detect(t);
             }

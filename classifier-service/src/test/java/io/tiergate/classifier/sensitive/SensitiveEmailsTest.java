@@ -15,7 +15,7 @@ class SensitiveEmailsTest {
     @ValueSource(
             strings = {
                 "From: margaret.okafor@btinternet.com",
-                "Contact: ops+alerts@mail.tiergate.io.",
+                "Contact: o.brennan+alerts@mail.tiergate.io.",
                 "lukas.schneider@web.de",
                 "<a href=\"mailto:petra.lindner@baeckerei-lindner.de\">",
                 "kenji.watanabe@rakuten.co.jp",
@@ -43,6 +43,8 @@ class SensitiveEmailsTest {
                 "test@test.com",
                 "someone@acme.test",
                 "noreply@ourapp.io",
+                // team mailboxes: role words with a tag, a region or run together
+                "Contact: ops+alerts@mail.tiergate.io.",
                 "no-reply@github.com",
                 "notifications@github.com",
                 "foo@bar.com",

@@ -109,8 +109,8 @@ class FrozenEvaluationTest {
     }
 
     /**
-     * The target (issue 12) is recall ≥ 99% with ≤ 3% of look-alikes flagged; on the frozen set G the
-     * detector reaches 97.5% (195/200) with 8.5% (17/200) flagged, so the target is not met yet
+     * The target (issue 12) is recall ≥ 99% with ≤ 3% of look-alikes flagged; on the frozen set I the
+     * detector reaches 97.7% (293/300) with 3.7% (11/300) flagged, so the target is not met
      * (docs/classifier.md). This test holds that measured level as a floor against regressions; it
      * moves to the target only with a detector that reaches it on a fresh set.
      */
@@ -156,10 +156,10 @@ class FrozenEvaluationTest {
                 100.0 * flagged / benign);
         assertThat((double) found / sensitive)
                 .as("sensitive recall (target 0.99, not met yet)")
-                .isGreaterThanOrEqualTo(0.975);
+                .isGreaterThanOrEqualTo(0.976);
         assertThat((double) flagged / benign)
                 .as("look-alikes flagged (target 0.03, not met yet)")
-                .isLessThanOrEqualTo(0.085);
+                .isLessThanOrEqualTo(0.037);
     }
 
     private static double accuracy(Map<TaskType, int[]> counts) {
