@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,16 +102,17 @@ final class LedgerVsInvoice {
     }
 
     /**
-     * The worst cases of the invoiced calls in flight at each kill: attempts the killed worker
-     * started after its previous kill and before this one that it never billed itself (no cost
-     * event with {@code inDoubt = false}). Each attempt counts at most once.
+     * The worst cases of the invoiced calls in flight at each kill: attempts a killed worker started
+     * before one of its kills and never billed itself (no cost event with {@code inDoubt = false}),
+     * each counted once, at the first kill of its worker after it started. An attempt no worker left
+     * unbilled, or left unbilled without being killed, is not in the bound.
      */
     static InFlight inFlightAtKills(
             Collection<AttemptStarted> attempts,
             Collection<CostEvent> costs,
             Collection<Kill> kills,
             Predicate<CostEvent> invoiced) {
-        Set<String> billedByItsWorker = new java.util.HashSet<>();
+        Set<String> billedByItsWorker = new HashSet<>();
         for (CostEvent c : costs) {
             if (!c.getInDoubt()) {
                 billedByItsWorker.add(c.getRequestId() + "#" + c.getAttempt());
@@ -123,7 +125,7 @@ final class LedgerVsInvoice {
         killsByWorker.values().forEach(l -> l.sort(null));
         BigDecimal worst = Money.ZERO;
         int calls = 0;
-        Set<String> counted = new java.util.HashSet<>();
+        Set<String> counted = new HashSet<>();
         for (AttemptStarted a : attempts) {
             String key = a.getRequestId() + "#" + a.getAttempt();
             if (!invoiced.test(a.getWorstCase())
