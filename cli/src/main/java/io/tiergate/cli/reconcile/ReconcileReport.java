@@ -83,22 +83,32 @@ public final class ReconcileReport {
                         Locale.ROOT,
                         "; %d day(s) x model(s) below the invoice, which can be calls booked on either side of midnight",
                         r.shortLines().size());
+        String inDoubt = r.ledgerInDoubtCalls() == 0
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        "; of the ledger, $%s over %d call(s) is in doubt: billed at its worst case because its worker"
+                                + " died before reporting it",
+                        r.ledgerInDoubtUsd().toPlainString(),
+                        r.ledgerInDoubtCalls());
         if (r.ledgerCoversInvoice()) {
             return String.format(
                     Locale.ROOT,
-                    "verdict: OK, ledger $%s >= invoice $%s (ledger above by $%s)%s",
+                    "verdict: OK, ledger $%s >= invoice $%s (ledger above by $%s)%s%s",
                     r.ledgerTotal().costUsd().toPlainString(),
                     r.invoiceTotal().costUsd().toPlainString(),
                     difference.toPlainString(),
-                    shortLines);
+                    shortLines,
+                    inDoubt);
         }
         return String.format(
                 Locale.ROOT,
-                "verdict: SHORT, ledger $%s < invoice $%s (ledger below by $%s)%s",
+                "verdict: SHORT, ledger $%s < invoice $%s (ledger below by $%s)%s%s",
                 r.ledgerTotal().costUsd().toPlainString(),
                 r.invoiceTotal().costUsd().toPlainString(),
                 difference.negate().toPlainString(),
-                shortLines);
+                shortLines,
+                inDoubt);
     }
 
     /** RFC 4180 CSV: {@link #CSV_HEADER}, one row per day and model, then a {@code total} row. */

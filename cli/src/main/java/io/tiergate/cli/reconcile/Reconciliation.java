@@ -55,8 +55,12 @@ public final class Reconciliation {
     private final Side invoiceTotal;
     private final String priceTableVersion;
     private final boolean anyPriced;
+    private final BigDecimal ledgerInDoubtUsd;
+    private final long ledgerInDoubtCalls;
 
-    private Reconciliation(List<Line> lines, String priceTableVersion) {
+    private Reconciliation(List<Line> lines, String priceTableVersion, BigDecimal inDoubtUsd, long inDoubtCalls) {
+        this.ledgerInDoubtUsd = Money.usd(inDoubtUsd);
+        this.ledgerInDoubtCalls = inDoubtCalls;
         this.lines = List.copyOf(lines);
         this.ledgerTotal = lines.stream().map(Line::ledger).reduce(Side.NONE, Side::plus);
         this.invoiceTotal = lines.stream().map(Line::invoice).reduce(Side.NONE, Side::plus);
@@ -74,7 +78,11 @@ public final class Reconciliation {
             List<Spend> ledger, Invoice invoice, ModelNames names, PriceTable prices, LocalDate from, LocalDate to) {
         CostCalculator calculator = new CostCalculator(prices);
         Map<Key, Side> ledgerSides = new TreeMap<>(order());
+        BigDecimal inDoubtUsd = Money.ZERO;
+        long inDoubtCalls = 0;
         for (Spend s : ledger) {
+            inDoubtUsd = Money.sum(inDoubtUsd, s.inDoubtUsd());
+            inDoubtCalls += s.inDoubtCalls();
             ledgerSides.merge(
                     new Key(s.day(), s.model()),
                     new Side(s.costUsd(), s.inputTokens(), s.outputTokens(), s.calls()),
@@ -106,7 +114,7 @@ public final class Reconciliation {
                 k,
                 new Line(k.day, k.model, Side.NONE, side, priced.get(k)),
                 (a, b) -> new Line(k.day, k.model, a.ledger, b.invoice, b.invoicePriced)));
-        return new Reconciliation(new ArrayList<>(lines.values()), prices.version());
+        return new Reconciliation(new ArrayList<>(lines.values()), prices.version(), inDoubtUsd, inDoubtCalls);
     }
 
     private static Comparator<Key> order() {
@@ -139,6 +147,19 @@ public final class Reconciliation {
 
     public Side invoiceTotal() {
         return invoiceTotal;
+    }
+
+    /**
+     * The part of the ledger total billed in doubt: calls whose worker died before reporting them,
+     * at their worst case (a provider charged at most that for each, or nothing if the call never ran).
+     */
+    public BigDecimal ledgerInDoubtUsd() {
+        return ledgerInDoubtUsd;
+    }
+
+    /** How many calls {@link #ledgerInDoubtUsd()} bills. */
+    public long ledgerInDoubtCalls() {
+        return ledgerInDoubtCalls;
     }
 
     /** Ledger total minus invoice total. */

@@ -128,4 +128,31 @@ class ReconciliationTest {
                         + "2026-11-22,anthropic/claude-sonnet-4.6,0.300000000,0.100000000,0.200000000,invoice,11,10,21,20,2,1\n"
                         + "total,,0.300000000,0.100000000,0.200000000,invoice,11,10,21,20,2,1\n");
     }
+
+    @Test
+    void theVerdictSaysHowMuchOfTheLedgerIsInDoubt() {
+        Invoice invoice = invoice("date,model,usage,prompt_tokens,completion_tokens\n"
+                + "2026-11-22,anthropic/claude-sonnet-4.6,0.1,10,20\n");
+        Reconciliation r = reconcile(
+                List.of(
+                        new Spend(
+                                D22,
+                                SONNET,
+                                new BigDecimal("0.150000000"),
+                                20,
+                                40,
+                                3,
+                                new BigDecimal("0.070000000"),
+                                2),
+                        new Spend(
+                                D22, HAIKU, new BigDecimal("0.010000000"), 5, 5, 1, new BigDecimal("0.010000000"), 1)),
+                invoice);
+
+        assertThat(r.ledgerInDoubtUsd()).isEqualTo(new BigDecimal("0.080000000"));
+        assertThat(r.ledgerInDoubtCalls()).isEqualTo(3);
+        assertThat(ReconcileReport.verdict(r))
+                .isEqualTo("verdict: OK, ledger $0.160000000 >= invoice $0.100000000 (ledger above by $0.060000000);"
+                        + " of the ledger, $0.080000000 over 3 call(s) is in doubt: billed at its worst case because"
+                        + " its worker died before reporting it");
+    }
 }

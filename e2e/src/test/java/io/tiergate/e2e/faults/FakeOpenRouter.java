@@ -5,15 +5,26 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tiergate.classifier.config.ClassifierSettings;
+import io.tiergate.classifier.tokens.TokenEstimator;
+import io.tiergate.schemas.cost.CostCalculator;
+import io.tiergate.schemas.cost.ModelPrice;
+import io.tiergate.schemas.cost.PriceTable;
+import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.testkit.invoice.ProviderInvoice;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +47,9 @@ final class FakeOpenRouter implements AutoCloseable {
         /** no answer until well after the worker's model timeout. */
         HANG,
         /** 401 whose message echoes the key it was sent, as some providers do. */
-        UNAUTHORIZED_ECHOING_KEY
+        UNAUTHORIZED_ECHOING_KEY,
+        /** 5 % 503, 5 % 429 with Retry-After: 1, otherwise 200: a provider on a normal day. */
+        FLAKY
     }
 
     private final HttpServer server;
@@ -52,6 +65,11 @@ final class FakeOpenRouter implements AutoCloseable {
     private final AtomicInteger unauthorized = new AtomicInteger();
     private final String expectedKey;
     private final long hangMillis;
+    private final ProviderInvoice invoice = new ProviderInvoice();
+    private final CostCalculator prices = new CostCalculator(PriceTable.loadDefault());
+    private final TokenEstimator tokens = new TokenEstimator(ClassifierSettings.DEFAULTS.tokenEncoding());
+    private volatile int minAnswerMillis;
+    private volatile int maxAnswerMillis;
 
     FakeOpenRouter(String expectedKey, long hangMillis) {
         this.expectedKey = expectedKey;
@@ -72,6 +90,20 @@ final class FakeOpenRouter implements AutoCloseable {
 
     void mode(Mode m) {
         mode.set(m);
+    }
+
+    /** Every answer takes between {@code min} and {@code max} ms before its first byte (0, 0: at once). */
+    void answerDelay(int minMillis, int maxMillis) {
+        this.minAnswerMillis = minMillis;
+        this.maxAnswerMillis = maxMillis;
+    }
+
+    /**
+     * What this provider charged: every 200 answer it generated, at the moment it generated it, at
+     * the {@code usage.cost} it reported, whether or not the caller was still there to read it.
+     */
+    ProviderInvoice invoice() {
+        return invoice;
     }
 
     int calls(Mode m) {
@@ -102,14 +134,25 @@ final class FakeOpenRouter implements AutoCloseable {
             int nth = callsPerPrompt
                     .computeIfAbsent(prompt, k -> new AtomicInteger())
                     .incrementAndGet();
+            int dice = ThreadLocalRandom.current().nextInt(100);
             switch (m) {
-                case OK -> answer(exchange, body, prompt);
+                case OK -> answer(exchange, body);
+                case FLAKY -> {
+                    if (dice < 5) {
+                        error(exchange, 503, "No instances available for this model right now");
+                    } else if (dice < 10) {
+                        exchange.getResponseHeaders().add("Retry-After", "1");
+                        error(exchange, 429, "Rate limit exceeded: free-models-per-min. ");
+                    } else {
+                        answer(exchange, body);
+                    }
+                }
                 case RATE_LIMIT_FIRST_CALL -> {
                     if (nth == 1) {
                         exchange.getResponseHeaders().add("Retry-After", "1");
                         error(exchange, 429, "Rate limit exceeded: free-models-per-min. ");
                     } else {
-                        answer(exchange, body, prompt);
+                        answer(exchange, body);
                     }
                 }
                 case UNAVAILABLE -> error(exchange, 503, "No instances available for this model right now");
@@ -142,17 +185,43 @@ final class FakeOpenRouter implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
-    /** Streamed or not, as asked; tokens from the prompt size and max_tokens. */
-    private static void answer(HttpExchange exchange, JsonNode request, String prompt) throws IOException {
+    /**
+     * Streamed or not, as asked, after the configured delay. Usage as a provider counts it: input
+     * tokens of the messages' contents (the tokenizer the classifier estimates with, so the
+     * write-ahead worst case covers them), output between half of {@code max_tokens} and all of it;
+     * {@code usage.cost} (OpenRouter reports it) from the price table. Charged to the {@link
+     * #invoice()} before the first byte is written: a caller that died meanwhile is charged all the same.
+     */
+    private void answer(HttpExchange exchange, JsonNode request) throws IOException {
+        int min = minAnswerMillis;
+        int max = maxAnswerMillis;
+        if (max > 0) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(min + ThreadLocalRandom.current().nextInt(Math.max(1, max - min)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         String model = request.path("model").asText();
-        int promptTokens = 10 + prompt.length() / 4;
+        long promptTokens = 0;
+        for (JsonNode message : request.path("messages")) {
+            promptTokens += tokens.count(message.path("content").asText());
+        }
         int maxTokens = request.path("max_tokens").asInt(800);
-        int completion = Math.max(1, Math.min(maxTokens, 600 + Math.floorMod(prompt.hashCode(), 400)));
+        int completion =
+                Math.max(1, maxTokens / 2 + ThreadLocalRandom.current().nextInt(maxTokens - maxTokens / 2 + 1));
+        ModelPrice price =
+                prices.prices().model(model).orElseThrow(() -> new IllegalArgumentException("no price for " + model));
+        BigDecimal cost = prices.cloud(price, new TokenUsage(promptTokens, completion, 0, 0), Optional.empty())
+                .totalUsd();
+        invoice.record(new ProviderInvoice.Call(Instant.now(), model, promptTokens, 0, 0, completion, cost));
         String text = "Looks fine; consider a null check before order.total().";
         ObjectNode usage = Http.JSON.createObjectNode();
         usage.put("prompt_tokens", promptTokens)
                 .put("completion_tokens", completion)
-                .put("total_tokens", promptTokens + completion);
+                .put("total_tokens", promptTokens + completion)
+                .put("cost", cost);
         usage.putObject("prompt_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         if (!request.path("stream").asBoolean(false)) {
             ObjectNode root = Http.JSON.createObjectNode();

@@ -10,6 +10,7 @@ import io.tiergate.e2e.faults.TopicScan.Decoded;
 import io.tiergate.e2e.faults.TopicScan.Isolation;
 import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.PriceTable;
+import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceRequest;
@@ -24,6 +25,7 @@ import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.schemas.topics.Topics;
+import io.tiergate.testkit.invoice.ProviderInvoice;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -197,6 +199,32 @@ class FaultsIT {
               request-deadline: 20s
             models:
         """ + models);
+        // the same models at the fake OpenRouter for the crash scenarios: answers take 0.3-1.2 s (calls in flight
+        // when a worker dies), 5 % 503s and 5 % 429s (FLAKY): retries happen while workers die; circuits only for
+        // a real outage
+        StringBuilder loadModels = new StringBuilder();
+        handles.forEach((handle, model) -> loadModels.append("""
+                      %s:
+                        model: %s
+                        api: openai
+                        base-url: %s
+                        provider: openrouter
+                        api-key-env: OPENROUTER_API_KEY
+                        timeout: 5s
+                        circuit-minimum-calls: 50
+                """.formatted(handle, model, cloudApi.baseUrl())));
+        Files.writeString(configDir.resolve("cloud-openrouter.yml"), """
+        tiergate:
+          cloud-worker:
+            backend: real
+            retry:
+              max-attempts-per-model: 3
+              backoff-base: 100ms
+              backoff-max: 500ms
+              max-retry-after: 5s
+              request-deadline: 30s
+            models:
+        """ + loadModels);
         Files.writeString(configDir.resolve("local-ollama.yml"), """
         tiergate:
           local-worker:
@@ -449,9 +477,16 @@ class FaultsIT {
 
     private static final int CRASHES_PER_WORKER = 10;
 
+    /** Every SIGKILL of a worker so far: the calls it had in flight bound the ledger's excess over the invoice. */
+    private static final ConcurrentLinkedQueue<LedgerVsInvoice.Kill> WORKER_KILLS = new ConcurrentLinkedQueue<>();
+
     @Test
     @Order(2)
     void workersKilledMidFlightTwentyTimesUnderLoadLoseNothingAndBillEachAttemptOnce() throws Exception {
+        // the cloud worker calls the fake OpenRouter (which keeps an invoice) from here to the end of scenario 3
+        cloudApi.mode(Mode.FLAKY);
+        cloudApi.answerDelay(300, 1200);
+        restartWithConfig("cloud-1", "cloud-openrouter.yml");
         String p = RUN + "crash-";
         List<String> ccs = costCenters(p, 3);
         ConcurrentLinkedQueue<String> kills = new ConcurrentLinkedQueue<>();
@@ -476,6 +511,7 @@ class FaultsIT {
         NUMBERS.put("crash.wallMs", ms(t0));
         assertThat(kills).hasSizeGreaterThanOrEqualTo(2 * CRASHES_PER_WORKER);
         assertExactlyOnceAndBilledOnce(p, ids, ccs, "crash");
+        assertLedgerCoversTheInvoice("crash");
     }
 
     /**
@@ -496,6 +532,8 @@ class FaultsIT {
                                     .orElse(0.0),
                             v -> v > 0);
             stack.kill(name);
+            WORKER_KILLS.add(
+                    new LedgerVsInvoice.Kill(stack.instance(name).env.get("TIERGATE_WORKER_ID"), Instant.now()));
             kills.add(name + ":" + (int) inFlight);
             long t = System.nanoTime();
             stack.start(name, START);
@@ -504,10 +542,55 @@ class FaultsIT {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // 3. broker stopped and started again on the same data dir, under load
+    // 2b. kill -9 of the ledger, the classifier and the router under load
 
     @Test
     @Order(3)
+    void ledgerClassifierAndRouterKilledUnderLoadLoseNothingAndTheLedgerStillCoversTheInvoice() throws Exception {
+        String p = RUN + "svccrash-";
+        List<String> ccs = costCenters(p, 2);
+        List<String> ids;
+        long t0 = System.nanoTime();
+        try (PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), p);
+                Traffic.Load load = new Traffic.Load(upstream, p, ccs, 120, 8)) {
+            await("traffic flowing before the first kill")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> tracker.snapshot().completed() >= 15);
+            // one after the other, each while requests are being sent and processed; a killed consumer's partitions
+            // wait for its group session to expire, so the kills follow each other without waiting for that
+            for (String name : List.of("ledger", "classifier", "router-1")) {
+                int sentBefore = load.sent();
+                await("traffic sent before killing " + name)
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> load.sent() >= sentBefore + 16);
+                stack.kill(name);
+                long t = System.nanoTime();
+                stack.start(name, START);
+                NUMBERS.put("servicecrash." + name + ".restartToHealthyMs", ms(t));
+            }
+            int sentAtLastRestart = load.sent();
+            await("traffic sent after the last restart")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> load.sent() >= sentAtLastRestart + 24);
+            ids = load.stop();
+            long drain = System.nanoTime();
+            awaitResults(tracker, ids, Duration.ofSeconds(180));
+            NUMBERS.put("servicecrash.lastResultAfterLoadStoppedMs", ms(drain));
+        } finally {
+            cloudApi.mode(Mode.OK);
+            cloudApi.answerDelay(0, 0);
+        }
+        NUMBERS.put("servicecrash.wallMs", ms(t0));
+        assertExactlyOnceAndBilledOnce(p, ids, ccs, "servicecrash");
+        assertLedgerCoversTheInvoice("servicecrash");
+        restartWithConfig("cloud-1", "cloud-simulated.yml");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // 3. broker stopped and started again on the same data dir, under load
+
+    @Test
+    @Order(4)
     void brokerRestartedUnderLoadServicesReconnectAndNothingIsLost() throws Exception {
         String p = RUN + "broker-";
         List<String> ccs = costCenters(p, 2);
@@ -553,7 +636,7 @@ class FaultsIT {
     // 3b. the schema registry goes away while services that have not cached the schemas yet need them
 
     @Test
-    @Order(7)
+    @Order(8)
     void aSchemaRegistryOutageDelaysRequestsButDeadLettersNone() throws Exception {
         String p = RUN + "registry-";
         List<String> ccs = costCenters(p, 2);
@@ -608,7 +691,7 @@ class FaultsIT {
     private static final BigDecimal BURST_LIMIT_USD = new BigDecimal("0.060000000");
 
     @Test
-    @Order(4)
+    @Order(5)
     void budgetBurstAcrossTwoRoutersOvershootsAtMostByTheEstimatesInFlightWhenTheLevelChanged() throws Exception {
         String p = RUN + "burst-";
         stack.startAll(List.of("router-2", "cloud-2"), START);
@@ -740,7 +823,7 @@ class FaultsIT {
     // 6. the cloud endpoint answers 429 with Retry-After, then 503s, then nothing; then recovers
 
     @Test
-    @Order(6)
+    @Order(7)
     void cloudStormsOf429And503AndTimeoutsAreRetriedTripTheCircuitsAndRecoverWithTheReasonsInTheResults()
             throws Exception {
         restartWithConfig("cloud-1", "cloud-real.yml");
@@ -871,7 +954,7 @@ class FaultsIT {
     // 5. the local model endpoint goes down and comes back
 
     @Test
-    @Order(5)
+    @Order(6)
     void localEndpointDownEscalatesOnlyNonSovereignWorkAndTheLocalCircuitOpensAndCloses() throws Exception {
         ollama.up();
         restartWithConfig("local-1", "local-ollama.yml");
@@ -1012,7 +1095,7 @@ class FaultsIT {
     // 7. and 8. what the whole run left behind
 
     @Test
-    @Order(8)
+    @Order(9)
     void noSovereignOrSensitiveRequestEverReachedTheCloudTopic() {
         List<Decoded<RoutedRequest>> cloud = scan.decoded(Topics.TIER_CLOUD, Isolation.READ_UNCOMMITTED);
         List<RoutedRequest> routed =
@@ -1072,7 +1155,7 @@ class FaultsIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theApiKeyNeverAppearsInLogsEventsMetricsOrTheDashboard() throws Exception {
         assertThat(cloudApi.authorizedCalls())
                 .as("the key was configured and sent to the provider")
@@ -1298,6 +1381,81 @@ class FaultsIT {
                 name + ".billedUsd",
                 spend.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add).toPlainString());
         return o;
+    }
+
+    /** Excess of the ledger over the invoice and the bound, as of the previous check (cumulative over the run). */
+    private static BigDecimal checkedExcessUsd = Money.ZERO;
+
+    private static BigDecimal checkedBoundUsd = Money.ZERO;
+
+    /**
+     * The money check of issue 14 over everything the run billed so far (docs/reliability.md, "Money
+     * against the invoice"): {@code ./tiergate costs reconcile} against the fake OpenRouter's usage
+     * export must show the ledger (settled + in doubt) at or above the invoice, exceeding it by at
+     * most the worst cases of the calls in flight at each worker kill, and this scenario's share of
+     * the excess within its share of the bound; and no call written ahead is left without its cost event.
+     */
+    private static void assertLedgerCoversTheInvoice(String name) throws IOException {
+        Path invoiceFile = cloudApi.invoice()
+                .write(ProviderInvoice.Format.OPENROUTER, stack.dataDir().resolve("invoice-" + name + ".csv"));
+        LedgerVsInvoice.Reconciled reconciled =
+                LedgerVsInvoice.reconcile(invoiceFile, stack.bootstrapServers(), stack.registryUrl());
+        System.out.println("[faults] " + name + ": ./tiergate costs reconcile --invoice " + invoiceFile.getFileName()
+                + "\n" + reconciled.stdout() + reconciled.stderr());
+
+        List<AttemptStarted> attempts = new ArrayList<>();
+        for (Decoded<AttemptStarted> d : scan.decoded(Topics.INFERENCE_ATTEMPTS, Isolation.READ_COMMITTED)) {
+            if (d.key() != null && d.key().startsWith(RUN) && d.value().isPresent()) {
+                attempts.add(d.value().get());
+            }
+        }
+        List<CostEvent> costs = new ArrayList<>();
+        for (Decoded<CostEvent> d : scan.decoded(Topics.INFERENCE_COSTS, Isolation.READ_COMMITTED)) {
+            if (d.key() != null && d.key().startsWith(RUN) && d.value().isPresent()) {
+                costs.add(d.value().get());
+            }
+        }
+        Set<String> billed =
+                costs.stream().map(c -> c.getRequestId() + "#" + c.getAttempt()).collect(Collectors.toSet());
+        List<String> unbilled = attempts.stream()
+                .map(a -> a.getRequestId() + "#" + a.getAttempt())
+                .filter(k -> !billed.contains(k))
+                .distinct()
+                .toList();
+        var invoiced = LedgerVsInvoice.invoicedBy("openrouter");
+        List<CostEvent> inDoubt =
+                costs.stream().filter(invoiced).filter(CostEvent::getInDoubt).toList();
+        LedgerVsInvoice.InFlight bound = LedgerVsInvoice.inFlightAtKills(attempts, costs, WORKER_KILLS, invoiced);
+        BigDecimal excess = reconciled.excessUsd();
+
+        NUMBERS.put(
+                name + ".invoice (calls / USD)", cloudApi.invoice().calls().size() + " / $" + reconciled.invoiceUsd());
+        NUMBERS.put(
+                name + ".ledger, settled + in doubt (USD / of which in doubt, calls)",
+                "$" + reconciled.ledgerUsd() + " / $"
+                        + Money.usd(inDoubt.stream().map(CostEvent::getCostUsd).reduce(Money.ZERO, BigDecimal::add))
+                        + ", " + inDoubt.size());
+        NUMBERS.put(
+                name + ".excess over the invoice / bound (worst cases of " + bound.calls() + " calls in flight at "
+                        + WORKER_KILLS.size() + " worker kills)",
+                "$" + excess + " / $" + bound.worstCaseUsd());
+        NUMBERS.put(name + ".attemptsWrittenAhead / withoutCostEvent", attempts.size() + " / " + unbilled.size());
+
+        assertThat(cloudApi.invoice().calls()).as("calls the provider invoiced").isNotEmpty();
+        assertThat(reconciled.exitCode())
+                .as("costs reconcile exit code (0: the ledger covers the invoice)\n" + reconciled.stdout()
+                        + reconciled.stderr())
+                .isZero();
+        assertThat(unbilled).as("calls written ahead without a cost event").isEmpty();
+        assertThat(excess).as("ledger minus invoice").isGreaterThanOrEqualTo(Money.ZERO);
+        assertThat(excess)
+                .as("ledger minus invoice, at most the worst cases of the calls in flight at the kills")
+                .isLessThanOrEqualTo(bound.worstCaseUsd());
+        assertThat(excess.subtract(checkedExcessUsd))
+                .as(name + "'s own excess, at most the worst cases in flight at its own kills")
+                .isLessThanOrEqualTo(bound.worstCaseUsd().subtract(checkedBoundUsd));
+        checkedExcessUsd = excess;
+        checkedBoundUsd = bound.worstCaseUsd();
     }
 
     private static long ms(long sinceNanos) {

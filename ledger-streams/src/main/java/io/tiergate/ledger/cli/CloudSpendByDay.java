@@ -42,9 +42,26 @@ public final class CloudSpendByDay {
     /** Everything providers are asked for: no provider filter. */
     public static final String ALL_PROVIDERS = "all";
 
-    /** Spend of one model on one UTC day; input tokens are all input (uncached + cache read + cache write). */
+    /**
+     * Spend of one model on one UTC day; input tokens are all input (uncached + cache read + cache
+     * write). {@code inDoubtUsd} and {@code inDoubtCalls} are the part of it billed in doubt: calls
+     * whose worker died before reporting them, at their worst case (docs/delivery.md, "Write-ahead attempts").
+     */
     public record Spend(
-            LocalDate day, String model, BigDecimal costUsd, long inputTokens, long outputTokens, long calls) {}
+            LocalDate day,
+            String model,
+            BigDecimal costUsd,
+            long inputTokens,
+            long outputTokens,
+            long calls,
+            BigDecimal inDoubtUsd,
+            long inDoubtCalls) {
+
+        /** Spend with nothing in doubt. */
+        public Spend(LocalDate day, String model, BigDecimal costUsd, long inputTokens, long outputTokens, long calls) {
+            this(day, model, costUsd, inputTokens, outputTokens, calls, Money.ZERO, 0);
+        }
+    }
 
     /** What the read saw and left out, for the operator. */
     public record Counts(
@@ -160,14 +177,24 @@ public final class CloudSpendByDay {
         long input = event.getInputTokens() + event.getCachedReadTokens() + event.getCacheWriteTokens();
         spend.merge(
                 new Key(day, event.getModel()),
-                new Spend(day, event.getModel(), Money.usd(event.getCostUsd()), input, event.getOutputTokens(), 1),
+                new Spend(
+                        day,
+                        event.getModel(),
+                        Money.usd(event.getCostUsd()),
+                        input,
+                        event.getOutputTokens(),
+                        1,
+                        event.getInDoubt() ? Money.usd(event.getCostUsd()) : Money.ZERO,
+                        event.getInDoubt() ? 1 : 0),
                 (a, b) -> new Spend(
                         day,
                         a.model(),
                         Money.sum(a.costUsd(), b.costUsd()),
                         a.inputTokens() + b.inputTokens(),
                         a.outputTokens() + b.outputTokens(),
-                        a.calls() + b.calls()));
+                        a.calls() + b.calls(),
+                        Money.sum(a.inDoubtUsd(), b.inDoubtUsd()),
+                        a.inDoubtCalls() + b.inDoubtCalls()));
     }
 
     /** Per day and model, ordered by day, then model. */

@@ -3,8 +3,10 @@ package io.tiergate.platform.config;
 import io.micronaut.context.annotation.ConfigurationInject;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
+import io.tiergate.schemas.topics.TopicProvisioner;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code tiergate.topics.*}: partition counts and replication of the topics a service creates, so
@@ -30,6 +32,20 @@ public record TopicsConfiguration(int defaultPartitions, short replicationFactor
         partitions = Map.copyOf(check.required("partitions", partitions));
         partitions.forEach(
                 (topic, count) -> check.positive("partitions." + topic, check.required("partitions." + topic, count)));
+        // a topic that must follow another's count is created with it (TopicProvisioner): a different
+        // setting would be ignored, so it is refused
+        for (var pair : new TreeMap<>(TopicProvisioner.SAME_PARTITIONS).entrySet()) {
+            Integer own = partitions.get(pair.getKey());
+            int partner = partitions.getOrDefault(pair.getValue(), defaultPartitions);
+            if (own != null && own != partner) {
+                throw check.invalid(
+                        "partitions." + pair.getKey(),
+                        "equal to the partition count of " + pair.getValue() + ", " + partner
+                                + " (leave it out: it follows " + pair.getValue()
+                                + "; docs/architecture.md, \"Topics\")",
+                        own);
+            }
+        }
     }
 
     @ConfigurationInject

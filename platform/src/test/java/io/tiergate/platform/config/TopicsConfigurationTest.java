@@ -59,4 +59,24 @@ class TopicsConfigurationTest {
         assertThatThrownBy(() -> bind(Map.of("tiergate.topics.default-partitions", "many")))
                 .hasMessageContaining("tiergate.topics.default-partitions must be a whole number, was \"many\"");
     }
+
+    @Test
+    void aPartitionCountForInferenceAttemptsOtherThanInferenceCostsFailsStartUpNamingBoth() {
+        assertThatThrownBy(() ->
+                        new TopicsConfiguration(3, (short) 1, Map.of("inference.costs", 6, "inference.attempts", 3)))
+                .hasMessage("tiergate.topics.partitions.inference.attempts must be equal to the partition count of"
+                        + " inference.costs, 6 (leave it out: it follows inference.costs; docs/architecture.md, \"Topics\"),"
+                        + " was 3");
+        assertThatThrownBy(() -> new TopicsConfiguration(4, (short) 1, Map.of("inference.attempts", 3)))
+                .hasMessageContaining("the partition count of inference.costs, 4");
+    }
+
+    @Test
+    void inferenceAttemptsMayRepeatInferenceCostsCountOrLeaveItOut() {
+        assertThat(new TopicsConfiguration(3, (short) 1, Map.of("inference.costs", 6, "inference.attempts", 6))
+                        .partitionsFor("inference.attempts"))
+                .isEqualTo(6);
+        assertThat(new TopicsConfiguration(3, (short) 1, Map.of("inference.costs", 6)).partitionsFor("inference.costs"))
+                .isEqualTo(6);
+    }
 }
