@@ -28,7 +28,11 @@ final class BirthDates {
                     + "ur\\.|urodzon[ya]|data\\s+urodzenia|doğum\\s+tarih(?:i|im|in|iniz|imiz)|doğum\\s+günü|doğdu|d\\.\\s?tarihi|"
                     + "födelsedatum|född|fødselsdato|født|syntymäaika|datum\\s+narození|nar\\.|narozen[aá]?|"
                     + "дата\\s+рождения|родил(?:ся|ась)|出生日期|생년월일|誕生日|जन्म\\s?दिनांक|जन्मतिथि|"
-                    + "born\\s+in\\s+\\p{Lu}[\\p{L}-]+\\s+on|fecha\\s+nac\\.?|data\\s+nasc\\.?|date\\s+de\\s+naiss\\.?)(?!\\p{L})");
+                    + "born\\s+in\\s+\\p{Lu}[\\p{L}-]+\\s+on|fecha\\s+nac\\.?|data\\s+nasc\\.?|date\\s+de\\s+naiss\\.?|"
+                    // Indonesian and Malay, Vietnamese, Greek, Romanian, Danish, Finnish, Thai, Arabic, Hebrew
+                    + "(?:tanggal|tgl\\.?|tarikh)\\s+lahir|lahir(?:\\s+pada)?|ngày\\s+sinh|sinh\\s+ngày|"
+                    + "ημερομηνία\\s+γέννησης|ημ\\.?\\s?γέννησης|γεννήθηκε|data\\s+(?:nașterii|nasterii)|născut[ăa]?|nascut[ăa]?|"
+                    + "fødselsdag|syntynyt|วันเกิด|เกิดวันที่|تاريخ\\s+الميلاد|تاريخ\\s+الولادة|مواليد|תאריך\\s+לידה|נולד(?:ה)?)(?!\\p{L})");
 
     private static final String MONTHS =
             "jan(?:uary|uar|vier|eiro)?|feb(?:ruary|ruar|braio|rero)?|maj|augusti|févr(?:ier)?|fevr(?:ier)?|fev(?:ereiro)?|mar(?:ch|s|zo|ço)?|"
@@ -80,8 +84,17 @@ final class BirthDates {
             Pattern.compile("(?<![\\p{IsHan}\\p{IsHangul}\\p{IsKatakana}\\p{IsHiragana}])"
                     + "(?!客|皆|各|担当|患者|社員|会員|利用者|고객|회원|여러분|담당자|선생)"
                     + "(?:[\\p{IsHan}\\p{IsHangul}\\p{IsKatakana}]{1,5}|\\p{Lu}\\p{Ll}+)"
-                    + "(?:[ \\u3000]?(?:[\\p{IsHan}\\p{IsHangul}\\p{IsKatakana}]{1,5}|\\p{Lu}\\p{Ll}+))?"
+                    + "(?:[ \\u3000]?(?:[\\p{IsHan}\\p{IsHangul}\\p{IsKatakana}\\p{IsHiragana}]{1,5}|\\p{Lu}\\p{Ll}+))?"
                     + "[ \\u3000]?(?:さん|様|さま|氏|くん|ちゃん|님|씨)");
+
+    /** A Chinese, Japanese or Korean name written right before the birth word: "赵磊（出生日期…", "伊藤大輔、生年月日…". */
+    private static final Pattern CJK_NAME_BEFORE_BIRTH = Pattern.compile(
+            "(?<![\\p{IsHan}\\p{IsHangul}])[\\p{IsHan}\\p{IsHangul}]{2,4}[（(、，,：: \\u3000]{0,2}(?:出生日期|出生年月日|生年月日|생년월일)");
+
+    /** A name after a label in a script without capitals, or in Greek: "Nama: …", "שם: …", "ชื่อ: …", "Όνομα: …". */
+    private static final Pattern NATIVE_LABEL_NAME = Pattern.compile(
+            "(?iu)(?<!\\p{L})(?:nama(?:\\s+lengkap)?|tertanggung|pasien|họ\\s+tên|họ\\s+và\\s+tên|tên|ονοματεπώνυμο|όνομα|"
+                    + "nume(?:le)?|jméno|nimi|navn|ชื่อ(?:-นามสกุล)?|الاسم|اسم|שם(?:\\s+מלא)?)\\s{0,2}[:：]\\s{0,2}\\p{L}{2,}");
 
     /** श्री / श्रीमती / सुश्री / कुमारी and a Devanagari name. */
     private static final Pattern DEVANAGARI_TITLED =
@@ -533,7 +546,24 @@ final class BirthDates {
         "dateofbirth",
         "date_of_birth",
         "birth_date",
-        "birthdate"
+        "birthdate",
+        "lahir",
+        "sinh",
+        "γέννησ",
+        "γεννήθ",
+        "naște",
+        "naste",
+        "născut",
+        "nascut",
+        "fødsel",
+        "syntyn",
+        "วันเกิด",
+        "เกิดวันที่",
+        "الميلاد",
+        "الولادة",
+        "مواليد",
+        "לידה",
+        "נולד"
     };
 
     /** Years that stand for "unknown" in records, not a birth: 1900 and before, 9999. */
@@ -653,7 +683,14 @@ final class BirthDates {
 
     /** A person's name in {@code [from, to)}: labelled, titled, or capitalised words that are names. */
     private static boolean named(String text, int from, int to) {
-        for (Pattern p : List.of(LABELLED_NAME, TITLED_NAME, CJK_NAME, HONORIFIC_NAME, DEVANAGARI_TITLED)) {
+        for (Pattern p : List.of(
+                LABELLED_NAME,
+                TITLED_NAME,
+                CJK_NAME,
+                HONORIFIC_NAME,
+                DEVANAGARI_TITLED,
+                CJK_NAME_BEFORE_BIRTH,
+                NATIVE_LABEL_NAME)) {
             Matcher m = p.matcher(text).region(from, to);
             m.useTransparentBounds(true);
             while (m.find()) {

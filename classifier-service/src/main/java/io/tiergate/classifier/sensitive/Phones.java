@@ -137,6 +137,26 @@ final class Phones {
             "bel",
             "ligar",
             "hotline",
+            // Indonesian, Malay, Nordic, Finnish, Vietnamese (unaccented), Greek abbreviations
+            "hp",
+            "handphone",
+            "ponsel",
+            "telp",
+            "telepon",
+            "wa",
+            "tlf",
+            "tlf.nr",
+            "puh",
+            "puhelin",
+            "matkapuhelin",
+            "sđt",
+            "sdt",
+            "zalo",
+            "τηλ",
+            "τηλέφωνο",
+            "κινητό",
+            "telefonní",
+            "mobilní",
             "helpline",
             "callback",
             "rückruf",
@@ -146,7 +166,44 @@ final class Phones {
             "número");
     /** Non-Latin phone words and symbols, found as substrings. */
     private static final String[] PHONE_MARKS = {
-        "電話", "携帯", "फ़ोन", "फोन", "मोबाइल", "☎", "📞", "📱", "she's at", "he's at", "I'm at"
+        "電話", "携帯", "फ़ोन", "फोन", "मोबाइल", "☎", "📞", "📱", "she's at", "he's at", "I'm at", "điện thoại", "di động",
+        "โทร", "เบอร์", "هاتف", "جوال", "موبايل", "رقم الهاتف", "טלפון", "נייד", "手机", "电话", "联系方式", "전화", "휴대폰"
+    };
+
+    /** Words that say the number next to them is free to call: a company's service line, not a person's. */
+    private static final String[] FREE_CALL_MARKS = {
+        "toll-free",
+        "toll free",
+        "tollfree",
+        "freephone",
+        "free phone",
+        "freecall",
+        "gratuit",
+        "gratuito",
+        "gratuita",
+        "gratis",
+        "grátis",
+        "kostenlos",
+        "kostenfrei",
+        "gebührenfrei",
+        "numéro vert",
+        "numero verde",
+        "línea gratuita",
+        "linha gratuita",
+        "bebas pulsa",
+        "bebas biaya",
+        "フリーダイヤル",
+        "無料",
+        "免费",
+        "수신자부담",
+        "무료",
+        "ücretsiz",
+        "bezpłatn",
+        "avgiftsfri",
+        "gratisnummer",
+        "maksuton",
+        "δωρεάν",
+        "miễn phí"
     };
     /** "M: 0612…", "T. 030…", "Tel.:": a one-letter label and a colon just before the number. */
     private static final Pattern LETTER_LABEL =
@@ -470,7 +527,7 @@ final class Phones {
                         || Words.markIn(text, start - 32, start, "#", "№", "n°", "nº"))) {
             return false;
         }
-        if (serviceLine(candidate, plus || idd, budget)) {
+        if (Words.markIn(text, start - 40, start, FREE_CALL_MARKS) || serviceLine(candidate, plus || idd, budget)) {
             return false; // 1-800-277-6107, 0120-462-140, 0800 658 6407: a company's toll-free or shared-cost line
         }
         if (plus || idd) {
@@ -515,8 +572,9 @@ final class Phones {
      * of the default regions) whose national or international format groups the digits as the text
      * does (0120-462-140 as in Japan, 1-800-277-6107 as in North America, 0800 658 6407), and valid as
      * a personal number in no region written that way (090-1234-5678 is a Japanese mobile as written,
-     * although UK premium-rate numbers start 090 too). A number written without groups is never
-     * called a service line.
+     * although UK premium-rate numbers start 090 too). When no region formats it as written, it is a
+     * service line if some default region has it as one and no region as a personal number. A number
+     * written without groups is never called a service line.
      */
     private static boolean serviceLine(String candidate, boolean international, int[] budget) {
         if (budget[0]-- <= 0 || groups(candidate) < 2) {
@@ -527,6 +585,8 @@ final class Phones {
                 ? "+" + candidate.substring(2)
                 : international && candidate.startsWith("011") ? "+" + candidate.substring(3) : candidate;
         boolean service = false;
+        boolean serviceAnyLayout = false;
+        boolean personalAnyLayout = false;
         for (String region : international ? List.of("ZZ") : ALL_REGIONS) {
             try {
                 Phonenumber.PhoneNumber parsed = UTIL.parse(number, region);
@@ -535,10 +595,12 @@ final class Phones {
                 }
                 boolean asWritten = written.equals(groupLengths(UTIL.format(parsed, PhoneNumberFormat.NATIONAL)))
                         || written.equals(groupLengths(UTIL.format(parsed, PhoneNumberFormat.INTERNATIONAL)));
+                PhoneNumberType type = UTIL.getNumberType(parsed);
                 if (!asWritten) {
+                    personalAnyLayout |= PERSONAL_TYPES.contains(type);
+                    serviceAnyLayout |= SERVICE_TYPES.contains(type) && (international || REGIONS.contains(region));
                     continue;
                 }
-                PhoneNumberType type = UTIL.getNumberType(parsed);
                 if (PERSONAL_TYPES.contains(type)) {
                     return false; // 0917 482 3316 is a Philippine mobile as written (and UK premium rate too)
                 }
@@ -547,7 +609,9 @@ final class Phones {
                 // not a number in this region's plan
             }
         }
-        return service;
+        // no region groups it this way (Spain's 900 lines are printed 900 18 75 35 and written 900 187 535):
+        // a service line where some region has it, if no region has it as a personal number
+        return service || (serviceAnyLayout && !personalAnyLayout);
     }
 
     /** The lengths of the digit groups, "0120-462-140" → "4,3,3". */
