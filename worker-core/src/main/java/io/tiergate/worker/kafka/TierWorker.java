@@ -4,11 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.runtime.InFlightLedger;
 import io.tiergate.worker.runtime.InFlightLedger.Committable;
 import io.tiergate.worker.runtime.InFlightLedger.Entry;
 import io.tiergate.worker.runtime.InHandRequests;
 import io.tiergate.worker.runtime.WorkerMetrics;
+import io.tiergate.worker.work.BudgetAdmission;
 import io.tiergate.worker.work.RequestHandler;
 import io.tiergate.worker.work.WorkEnvironment;
 import io.tiergate.worker.work.WorkOutcome;
@@ -47,6 +49,9 @@ public final class TierWorker implements AutoCloseable {
     private final WorkerConsumer consumer;
     private final TransactionalOutbox outbox;
     private final AttemptJournal journal;
+    private final KafkaClientSettings settings;
+    private final BudgetBoard budgets; // null: no admission of unreserved calls
+    private volatile BudgetStatusFollower budgetStatus;
     private final InHandRequests<TopicPartition> inHand = new InHandRequests<>(); // poll thread
     private final Thread pollThread;
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -72,15 +77,45 @@ public final class TierWorker implements AutoCloseable {
             InboundRecords inbound,
             MeterRegistry meters,
             FaultInjection faults) {
+        this(settings, config, env, handler, inbound, meters, faults, null);
+    }
+
+    /**
+     * As above, admitting every call the router did not reserve (retry, fallback, escalation) against
+     * {@code budgets} (docs/budgets.md, "Every paid call reserved"), which this worker keeps current
+     * from {@code budget.status} while it runs and tells of its own calls (written ahead, then
+     * committed).
+     *
+     * @param budgets null: no budget admission (the router's reservation of the primary call only)
+     */
+    public TierWorker(
+            KafkaClientSettings settings,
+            TierWorkerConfig config,
+            WorkEnvironment env,
+            RequestHandler handler,
+            InboundRecords inbound,
+            MeterRegistry meters,
+            FaultInjection faults,
+            BudgetBoard budgets) {
+        this.settings = settings;
+        this.budgets = budgets;
         this.config = config;
         this.inbound = inbound;
         this.faults = faults;
         this.metrics = new WorkerMetrics(meters, env.tier(), ledger);
         this.journal = new AttemptJournal(settings, config, env.clock());
-        this.runner = new RequestRunner(config, env, handler, inbound.deadLetters(), journal);
+        this.runner = new RequestRunner(
+                config, env, handler, inbound.deadLetters(), journal, budgets != null ? budgets : BudgetAdmission.NONE);
         this.consumer = new WorkerConsumer(settings, config);
         this.outbox = new TransactionalOutbox(
-                new KafkaOutboxProducer(settings, config, consumer::groupMetadata), faults, metrics, config.workerId());
+                new KafkaOutboxProducer(
+                        settings,
+                        config,
+                        consumer::groupMetadata,
+                        budgets != null ? budgets::committed : KafkaOutboxProducer.CommittedCosts.NONE),
+                faults,
+                metrics,
+                config.workerId());
         this.pollThread = new Thread(this::run, "tiergate-" + config.workerId() + "-poll");
     }
 
@@ -88,6 +123,9 @@ public final class TierWorker implements AutoCloseable {
     public synchronized TierWorker start() {
         if (!started) {
             started = true;
+            if (budgets != null) {
+                budgetStatus = BudgetStatusFollower.start(settings, budgets, config.workerId() + "-budget-status");
+            }
             pollThread.start();
             LOG.info(
                     "Worker {} consuming {} in group {} (max {} in flight, transactional id {})",
@@ -278,6 +316,9 @@ public final class TierWorker implements AutoCloseable {
         outbox.close(kill);
         consumer.close(kill);
         journal.close();
+        if (budgetStatus != null) {
+            budgetStatus.close();
+        }
         LOG.info("Worker {} stopped{}", config.workerId(), kill ? " (killed)" : "");
     }
 
