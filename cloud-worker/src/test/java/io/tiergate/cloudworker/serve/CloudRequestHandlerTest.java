@@ -355,12 +355,13 @@ class CloudRequestHandlerTest {
 
     @Test
     void retriesAndFallbacksAreAdmittedAgainstTheBudgetAndARefusedCallIsNeverMade() throws Exception {
-        // every call cut off after 1,200 in / 500 out; worst cases (max_tokens 1,000): haiku $0.0062,
-        // deepseek $0.001424. Budget team-a: $0.99 spent of $1.00, so $0.01 of headroom:
-        //   haiku 1, the primary: reserved by the router, not checked; held at its worst case $0.0062
-        //   haiku 2 (retry): 0.99 + 0.0062 + 0.0062 = 1.0024: refused, the chain moves on
-        //   deepseek 1: 0.99 + 0.0062 + 0.001424 = 0.997624 fits; deepseek 2: 0.999048 fits;
-        //   deepseek 3: 0.99 + 0.009048 + 0.001424 = 1.000472: refused
+        // every call cut off after 1,200 in / 500 out: haiku bills $0.0037, deepseek $0.000874; worst cases
+        // (max_tokens 1,000): haiku $0.0062, deepseek $0.001424. Budget team-a: $0.99 spent of $1.00. What this
+        // worker holds for a call: its worst case while it runs, its real cost once it returned.
+        //   haiku 1, the primary: reserved by the router, not checked; then held at $0.0037
+        //   haiku 2 (retry): 0.99 + 0.0037 + 0.0062 = 0.9999 fits; haiku 3: 0.99 + 0.0074 + 0.0062: refused
+        //   deepseek 1: 0.99 + 0.0074 + 0.001424 fits; deepseek 2: 0.99 + 0.008274 + 0.001424 = 0.999698 fits;
+        //   deepseek 3: 0.99 + 0.009148 + 0.001424 = 1.000572: refused
         server.otherwise(r -> cutOffAfter(1200, 500));
         BudgetBoard board = new BudgetBoard(Clock.systemUTC(), Duration.ofHours(1));
         board.status("team-a", budget("team-a", "0.99", "1"));
@@ -370,22 +371,24 @@ class CloudRequestHandlerTest {
                         List.of(model(HAIKU, p -> p.stream(true)), model(DEEPSEEK, p -> p.stream(true))), 3)
                 .handle(new Work(request, env, null, WriteAhead.NONE, Takeover.fresh(request), board));
 
-        assertThat(server.received()).hasSize(3);
-        assertThat(outcome.costEvents()).extracting(CostEvent::getModel).containsExactly(HAIKU, DEEPSEEK, DEEPSEEK);
+        assertThat(server.received()).hasSize(4);
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getModel)
+                .containsExactly(HAIKU, HAIKU, DEEPSEEK, DEEPSEEK);
         assertThat(outcome.costEvents())
                 .extracting(CostEvent::getReason)
-                .containsExactly(CostReason.PRIMARY, CostReason.FALLBACK, CostReason.RETRY);
+                .containsExactly(CostReason.PRIMARY, CostReason.RETRY, CostReason.FALLBACK, CostReason.RETRY);
         InferenceResult result = outcome.result().orElseThrow();
         assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
         assertThat(result.getErrorCode()).isEqualTo("BUDGET_EXHAUSTED");
         assertThat(result.getErrorMessage())
-                .startsWith("budget exhausted for RETRY attempt 4 on deepseek/deepseek-chat: worst case $0.001424000"
+                .startsWith("budget exhausted for RETRY attempt 5 on deepseek/deepseek-chat: worst case $0.001424000"
                         + " (1200 input tokens, max_tokens 1000); budget 'team-a' has no daily headroom for"
-                        + " $0.001424: spent $0.99 + held $0.009048 of $1.00; not called");
+                        + " $0.001424: spent $0.99 + held $0.009148 of $1.00; not called");
         assertThat(result.getReasons())
                 .anyMatch(
-                        r -> r.startsWith("skipped anthropic/claude-haiku-4.5: budget exhausted for RETRY attempt 2"));
-        assertThat(board.held("team-a")).isEqualTo(Money.usd("0.009048"));
+                        r -> r.startsWith("skipped anthropic/claude-haiku-4.5: budget exhausted for RETRY attempt 3"));
+        assertThat(board.held("team-a")).isEqualTo(Money.usd("0.009148"));
     }
 
     static BudgetStatus budget(String scope, String spend, String limit) {

@@ -29,7 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>What this worker holds, per call of the cloud tier (the tier a budget counts by default):
  *
  * <ul>
- *   <li>from its {@code AttemptStarted} (durable) until its cost event is committed: the worst case;
+ *   <li>from its {@code AttemptStarted} (durable) until the call returns: the worst case; then, until
+ *       its cost event is committed, the real cost (the ledger counts it open at its worst case, or
+ *       not yet at all: either way the real cost is not missing);
  *   <li>from then until the statuses of its cost center and of {@code global} both cover the cost
  *       event's offset ({@code countedCostOffsets}): the real cost. A cost event of this worker without
  *       an attempt held (an in-doubt settlement of another worker's call) is held the same way.
@@ -93,6 +95,13 @@ public final class BudgetBoard implements BudgetAdmission {
         holds.put(
                 key(attempt.getRequestId(), attempt.getAttempt()),
                 new Hold(worst.getCostCenter(), worst.getCostUsd(), attempt.getStartedAt(), -1, -1));
+    }
+
+    @Override
+    public synchronized void finished(String requestId, int attempt, BigDecimal costUsd) {
+        // the real cost is known: the ledger still counts the call open at its worst case, or not at all yet
+        holds.computeIfPresent(
+                key(requestId, attempt), (k, h) -> new Hold(h.costCenter(), costUsd, h.startedAt(), -1, -1));
     }
 
     /** A cost event of this worker is committed at {@code offset} of {@code inference.costs} partition {@code partition}. */

@@ -22,6 +22,9 @@ public interface BudgetAdmission {
 
         @Override
         public void started(AttemptStarted attempt) {}
+
+        @Override
+        public void finished(String requestId, int attempt, BigDecimal costUsd) {}
     };
 
     /**
@@ -32,6 +35,12 @@ public interface BudgetAdmission {
 
     /** A call of this worker was written ahead (durable): it counts from now on, at its worst case. */
     void started(AttemptStarted attempt);
+
+    /**
+     * A call of this worker returned, costing {@code costUsd} (0 for a failure that consumed nothing):
+     * it counts at that cost from now on, until its cost event is in a status.
+     */
+    void finished(String requestId, int attempt, BigDecimal costUsd);
 
     /**
      * @param scope the refusing budget (the cost center or {@code global})

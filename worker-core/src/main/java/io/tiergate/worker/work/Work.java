@@ -471,6 +471,7 @@ public final class Work {
     }
 
     private void add(Attempt attempt) {
+        budget.finished(requestId(), attempt.number(), Money.usd(attempt.cost().totalUsd()));
         if (!attempts.isEmpty()) {
             Attempt previous = attempts.get(attempts.size() - 1);
             reasons.add(attempt.reason() + " attempt " + attempt.number() + " on " + attempt.model() + " after attempt "

@@ -152,6 +152,17 @@ class BudgetBoardTest {
     }
 
     @Test
+    void aCallThatReturnedIsHeldAtItsRealCostUntilItsCostEventIsCovered() {
+        board.status("team-a", status("team-a", "0", "1", Map.of()));
+        board.started(started("r1", 1, "team-a", Tier.CLOUD, "0.30"));
+        board.finished("r1", 1, Money.ZERO);
+        assertThat(board.held("team-a")).isEqualTo(Money.ZERO);
+        assertThat(board.heldCount()).isEqualTo(1);
+        board.finished("r-unknown", 1, Money.usd("5")); // not a call of this worker: nothing to update
+        assertThat(board.heldCount()).isEqualTo(1);
+    }
+
+    @Test
     void aCostEventWithoutAnAttemptHeldHereIsHeldToo() {
         // an in-doubt settlement of a call another worker started
         board.status("team-a", status("team-a", "0", "1", Map.of()));
