@@ -279,12 +279,13 @@ public final class Work {
      * made as far as the budget goes (docs/budgets.md, "Every paid call reserved"): it is the
      * request's primary call (reserved by the router when it routed the request), or its worst case
      * fits every budget of the cost center and {@code global} ({@link BudgetAdmission}). Otherwise
-     * the reason, naming the call, its worst case and the budget's state. A model the price table
-     * does not list has no worst case and is not checked.
+     * the reason, naming the call, its worst case and the budget's state. Only cloud models are
+     * checked (budgets count cloud spend; a model the price table does not list has no worst case).
      */
     public Optional<String> budgetRefusal(String model, int outputLimit) {
-        if (reasonForNext(model) == CostReason.PRIMARY) {
-            return Optional.empty();
+        if (reasonForNext(model) == CostReason.PRIMARY
+                || env.pricer().model(model).map(p -> p.tier() != Tier.CLOUD).orElse(true)) {
+            return Optional.empty(); // reserved by the router; or not cloud spend, which budgets do not count
         }
         long input = Math.max(0, request.getClassified().getClassification().getEstimatedInputTokens());
         Optional<BigDecimal> worst = env.pricer().worstCaseUsd(model, input, outputLimit);
