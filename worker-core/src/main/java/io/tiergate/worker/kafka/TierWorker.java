@@ -1,9 +1,11 @@
 package io.tiergate.worker.kafka;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.topics.Topics;
 import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.runtime.InFlightLedger;
 import io.tiergate.worker.runtime.InFlightLedger.Committable;
@@ -117,6 +119,15 @@ public final class TierWorker implements AutoCloseable {
                 metrics,
                 config.workerId());
         this.pollThread = new Thread(this::run, "tiergate-" + config.workerId() + "-poll");
+        if (budgets != null) {
+            Gauge.builder(
+                            "tiergate.worker.budget.held.usd",
+                            budgets,
+                            b -> b.held(Topics.GLOBAL_SCOPE).doubleValue())
+                    .tag("tier", env.tier().name())
+                    .description("this worker's cloud calls not yet in a budget.status (worst case while running)")
+                    .register(meters);
+        }
     }
 
     /** Starts consuming (idempotent). */

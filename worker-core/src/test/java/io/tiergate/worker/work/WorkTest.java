@@ -419,6 +419,35 @@ class WorkTest {
         assertThat(result.getErrorCode()).isEqualTo("BUDGET_EXHAUSTED");
     }
 
+    @Test
+    void anEscalatedRequestsFirstCloudCallIsAdmittedAgainstTheBudgetAndALocalCallNeverIs() {
+        RoutedRequest escalated = RoutedRequest.newBuilder(Fixtures.withMaxOutputTokens(
+                        Fixtures.cloud("b3", TaskType.IMPLEMENTATION, HAIKU, List.of()), 1000))
+                .setAttempt(2)
+                .setEscalationReason("LOCAL_QUEUE_FULL: test")
+                .setPriorCostUsd(Money.usd("0.0001"))
+                .build();
+        BudgetBoard board = new BudgetBoard(CLOCK, Duration.ofHours(1));
+        board.status("team-a", budget("team-a", "0.995", "1"));
+        Work work = new Work(escalated, CLOUD, null, WriteAhead.NONE, Takeover.fresh(escalated), board);
+        assertThat(work.budgetRefusal(HAIKU, 1000))
+                .hasValueSatisfying(
+                        r -> assertThat(r).startsWith("budget exhausted for ESCALATION attempt 2 on " + HAIKU));
+        // the decision's model on the local tier is not cloud spend: budgets do not count it
+        Work local = new Work(
+                Fixtures.local("b4", TaskType.EXTRACTION, List.of(HAIKU)),
+                LOCAL,
+                null,
+                WriteAhead.NONE,
+                Takeover.fresh(Fixtures.local("b4", TaskType.EXTRACTION, List.of(HAIKU))),
+                board);
+        assertThat(local.budgetRefusal("qwen3:8b", 32_768)).isEmpty();
+        InferenceResult result = work.budgetExhausted("refused").result().orElseThrow();
+        assertThat(result.getStatus())
+                .as("partly served on the local tier: FAILED, not REJECTED")
+                .isEqualTo(ResultStatus.FAILED);
+    }
+
     private static BudgetStatus budget(String scope, String spend, String limit) {
         return BudgetStatus.newBuilder()
                 .setScope(scope)
