@@ -190,6 +190,9 @@ public final class TierWorker implements AutoCloseable {
 
     private void run() {
         try {
+            if (!awaitBudgets()) {
+                return;
+            }
             journal.open();
             consumer.open(this::revoked, this::lost, partitions -> journal.requireSync());
             outbox.open();
@@ -331,6 +334,30 @@ public final class TierWorker implements AutoCloseable {
             budgetStatus.close();
         }
         LOG.info("Worker {} stopped{}", config.workerId(), kill ? " (killed)" : "");
+    }
+
+    /**
+     * Serves nothing before budget.status has been read to the end it had at start: a call admitted
+     * against a half-read view could pass a limit (docs/budgets.md, "Every paid call reserved").
+     * Waits as long as it takes, saying so every 10 s; false when the worker stopped meanwhile.
+     */
+    private boolean awaitBudgets() {
+        BudgetStatusFollower view = budgetStatus;
+        if (view == null) {
+            return true;
+        }
+        try {
+            while (!view.awaitCaughtUp(Duration.ofSeconds(10))) {
+                if (stopping.get()) {
+                    return false;
+                }
+                LOG.warn("Worker {} waits for budget.status to be read before serving", config.workerId());
+            }
+            return !stopping.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Revoked: what finishes within {@code revokeDrainTimeout} commits while the generation is still ours, the rest is dropped. */
