@@ -17,13 +17,16 @@ import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.worker.health.HealthSnapshot;
 import io.tiergate.worker.health.WorkerHealthPublisher;
+import io.tiergate.worker.kafka.FaultInjection;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TierWorkerConfig;
+import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.work.AttemptPricer;
 import io.tiergate.worker.work.WorkEnvironment;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +69,17 @@ public class CloudWorkerRunner {
             builder.staticMembership(); // a configured id is stable across restarts; host-pid ids are not
         }
         TierWorkerConfig workerConfig = builder.build();
+        // retries, fallbacks and escalations are admitted against budget.status (docs/budgets.md, "Every paid call
+        // reserved")
         this.worker = new TierWorker(
-                settings, workerConfig, WorkEnvironment.of(Tier.CLOUD, workerId, pricer), handler, inbound, meters);
+                settings,
+                workerConfig,
+                WorkEnvironment.of(Tier.CLOUD, workerId, pricer),
+                handler,
+                inbound,
+                meters,
+                FaultInjection.NONE,
+                new BudgetBoard(Clock.systemUTC(), workerConfig.attemptsMemory()));
         this.health = config.health().publish() ? new WorkerHealthPublisher(publisher, workerId, Tier.CLOUD) : null;
         topicsProvisioned.ifPresent(t -> LOG.debug("topics provisioned before the worker starts"));
     }

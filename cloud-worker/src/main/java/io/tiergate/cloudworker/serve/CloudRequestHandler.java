@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * not made; the handler moves on to the next model of the chain (a cheaper one may still fit), and
  * when the chain ends that way the result is FAILED with {@link CostCeiling#ERROR_CODE} and the
  * reason.
+ *
+ * <p>Every call but the primary one the router reserved (retries, fallbacks, an escalation's calls)
+ * is also admitted against the budget first ({@link Work#budgetRefusal}; docs/budgets.md, "Every
+ * paid call reserved"): a refused call is not made, the chain moves on (a cheaper model may fit), and
+ * when it ends that way the result carries {@link Work#BUDGET_EXHAUSTED} and the reason.
  */
 public final class CloudRequestHandler implements RequestHandler {
 
@@ -76,6 +81,7 @@ public final class CloudRequestHandler implements RequestHandler {
         long deadline = System.nanoTime() + policy.requestDeadline().toNanos();
         ModelCallException last = null;
         ModelCallException ceiling = null;
+        ModelCallException budget = null;
         for (String model : chain(work)) {
             if (prices.model(model).map(p -> p.tier() != Tier.CLOUD).orElse(true)) {
                 work.note("skipped " + model + ": not a cloud model of price table " + prices.version());
@@ -90,8 +96,13 @@ public final class CloudRequestHandler implements RequestHandler {
             if (failure.isEmpty()) {
                 return work.complete();
             }
-            if (CostCeiling.ERROR_CODE.equals(failure.get().errorCode())) {
-                ceiling = failure.get();
+            if (CostCeiling.ERROR_CODE.equals(failure.get().errorCode())
+                    || Work.BUDGET_EXHAUSTED.equals(failure.get().errorCode())) {
+                if (Work.BUDGET_EXHAUSTED.equals(failure.get().errorCode())) {
+                    budget = failure.get();
+                } else {
+                    ceiling = failure.get();
+                }
                 // keep why the calls made on this model failed, if it was retried up to the ceiling
                 Optional<Attempt> previous = work.lastAttempt();
                 if (previous.isPresent()
@@ -108,6 +119,12 @@ public final class CloudRequestHandler implements RequestHandler {
             if (remaining(deadline).isZero()) {
                 break;
             }
+        }
+        if (budget != null) {
+            meters.counter("tiergate.cloud-worker.budget.refused").increment();
+            return work.budgetExhausted(budget.getMessage()
+                    + (ceiling != null ? "; " + ceiling.getMessage() : "")
+                    + (last != null ? "; the last call failed: " + last.errorCode() + ": " + last.getMessage() : ""));
         }
         if (ceiling != null) {
             meters.counter("tiergate.cloud-worker.cost-ceiling.stopped").increment();
@@ -159,6 +176,11 @@ public final class CloudRequestHandler implements RequestHandler {
             if (refused.isPresent()) {
                 work.note("skipped " + m.model() + ": " + refused.get());
                 return Optional.of(ModelCallException.nonRetryable(CostCeiling.ERROR_CODE, refused.get(), null));
+            }
+            Optional<String> unbudgeted = work.budgetRefusal(m.backend(), m.model());
+            if (unbudgeted.isPresent()) {
+                work.note("skipped " + m.model() + ": " + unbudgeted.get());
+                return Optional.of(ModelCallException.nonRetryable(Work.BUDGET_EXHAUSTED, unbudgeted.get(), null));
             }
             if (!acquirePermission(m, deadline)) {
                 work.note("skipped " + m.model() + ": circuit " + m.breaker().getState());

@@ -9,9 +9,12 @@ import io.tiergate.cloudworker.config.ModelEndpoint;
 import io.tiergate.cloudworker.config.ModelProperties;
 import io.tiergate.cloudworker.resilience.Backoff;
 import io.tiergate.cloudworker.resilience.RetryPolicy;
+import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.OnExhausted;
 import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
@@ -19,13 +22,16 @@ import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.worker.Fixtures;
 import io.tiergate.worker.http.ModelHttp;
+import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
 import io.tiergate.worker.testing.FakeProvider;
 import io.tiergate.worker.testing.FakeProvider.Reply;
+import io.tiergate.worker.work.Takeover;
 import io.tiergate.worker.work.Work;
 import io.tiergate.worker.work.WorkEnvironment;
 import io.tiergate.worker.work.WorkOutcome;
+import io.tiergate.worker.work.WriteAhead;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -345,6 +351,61 @@ class CloudRequestHandlerTest {
         assertThat(result.getErrorCode()).isEqualTo("cost_ceiling");
         assertThat(result.getErrorMessage()).doesNotContain("the last call failed");
         assertThat(result.getTotalCostUsd()).isEqualTo(Money.usd("0.009"));
+    }
+
+    @Test
+    void retriesAndFallbacksAreAdmittedAgainstTheBudgetAndARefusedCallIsNeverMade() throws Exception {
+        // every call cut off after 1,200 in / 500 out: haiku bills $0.0037, deepseek $0.000874; worst cases
+        // (max_tokens 1,000): haiku $0.0062, deepseek $0.001424. Budget team-a: $0.99 spent of $1.00. What this
+        // worker holds for a call: its worst case while it runs, its real cost once it returned.
+        //   haiku 1, the primary: reserved by the router, not checked; then held at $0.0037
+        //   haiku 2 (retry): 0.99 + 0.0037 + 0.0062 = 0.9999 fits; haiku 3: 0.99 + 0.0074 + 0.0062: refused
+        //   deepseek 1: 0.99 + 0.0074 + 0.001424 fits; deepseek 2: 0.99 + 0.008274 + 0.001424 = 0.999698 fits;
+        //   deepseek 3: 0.99 + 0.009148 + 0.001424 = 1.000572: refused
+        server.otherwise(r -> cutOffAfter(1200, 500));
+        BudgetBoard board = new BudgetBoard(Clock.systemUTC(), Duration.ofHours(1));
+        board.status("team-a", budget("team-a", "0.99", "1"));
+        RoutedRequest request = Fixtures.withMaxOutputTokens(
+                Fixtures.cloud("bb1", TaskType.IMPLEMENTATION, HAIKU, List.of(DEEPSEEK)), 1000);
+        WorkOutcome outcome = handler(
+                        List.of(model(HAIKU, p -> p.stream(true)), model(DEEPSEEK, p -> p.stream(true))), 3)
+                .handle(new Work(request, env, null, WriteAhead.NONE, Takeover.fresh(request), board));
+
+        assertThat(server.received()).hasSize(4);
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getModel)
+                .containsExactly(HAIKU, HAIKU, DEEPSEEK, DEEPSEEK);
+        assertThat(outcome.costEvents())
+                .extracting(CostEvent::getReason)
+                .containsExactly(CostReason.PRIMARY, CostReason.RETRY, CostReason.FALLBACK, CostReason.RETRY);
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.getErrorCode()).isEqualTo("BUDGET_EXHAUSTED");
+        assertThat(result.getErrorMessage())
+                .startsWith("budget exhausted for RETRY attempt 5 on deepseek/deepseek-chat: worst case $0.001424000"
+                        + " (1200 input tokens, max_tokens 1000); budget 'team-a' has no daily headroom for"
+                        + " $0.001424: spent $0.99 + held $0.009148 of $1.00; not called");
+        assertThat(result.getReasons())
+                .anyMatch(
+                        r -> r.startsWith("skipped anthropic/claude-haiku-4.5: budget exhausted for RETRY attempt 3"));
+        assertThat(board.held("team-a")).isEqualTo(Money.usd("0.009148"));
+    }
+
+    static BudgetStatus budget(String scope, String spend, String limit) {
+        Instant t = Instant.now();
+        return BudgetStatus.newBuilder()
+                .setScope(scope)
+                .setLevel(BudgetLevel.CRITICAL_ONLY)
+                .setOnExhausted(OnExhausted.REJECT)
+                .setDailySpendUsd(Money.usd(spend))
+                .setDailyLimitUsd(Money.usd(limit))
+                .setMonthlySpendUsd(Money.usd(spend))
+                .setUtilization(0)
+                .setBurnRateUsdPerHour(Money.ZERO)
+                .setPeriodDayStart(t)
+                .setPeriodMonthStart(t)
+                .setUpdatedAt(t)
+                .build();
     }
 
     @Test

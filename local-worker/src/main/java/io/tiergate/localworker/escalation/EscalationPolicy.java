@@ -8,6 +8,7 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.policy.SovereigntyRule;
 import io.tiergate.schemas.topics.Topics;
+import io.tiergate.worker.runtime.BudgetBoard;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -50,9 +51,13 @@ public final class EscalationPolicy {
 
     private final PriceTable prices;
     private final String defaultCloudModel;
-    private final BudgetStatusCache budgets;
+    private final BudgetBoard budgets;
 
-    public EscalationPolicy(PriceTable prices, String defaultCloudModel, BudgetStatusCache budgets) {
+    /**
+     * @param budgets the budget levels the ledger reports ({@code budget.status}, kept current by the
+     *     worker runtime's {@code BudgetStatusFollower}); a scope without a status has no budget
+     */
+    public EscalationPolicy(PriceTable prices, String defaultCloudModel, BudgetBoard budgets) {
         ModelPrice fallback = prices.require(defaultCloudModel);
         if (fallback.tier() != Tier.CLOUD) {
             throw new IllegalArgumentException(

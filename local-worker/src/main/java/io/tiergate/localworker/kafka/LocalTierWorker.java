@@ -15,8 +15,10 @@ import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.schemas.topics.Topics;
+import io.tiergate.worker.kafka.FaultInjection;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TierWorkerConfig;
+import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.work.WorkEnvironment;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -42,7 +44,8 @@ public class LocalTierWorker implements AutoCloseable {
             LocalRequestHandler handler,
             InboundRecords inbound,
             MeterRegistry meters,
-            LocalHealthReporter health) {
+            LocalHealthReporter health,
+            BudgetBoard budgets) {
         TierWorkerConfig workerConfig = TierWorkerConfig.builder(
                         config.workerId(), config.groupId(), inputTopic(config.inputTopic()))
                 .maxInFlight(config.maxInFlight())
@@ -54,7 +57,9 @@ public class LocalTierWorker implements AutoCloseable {
                 WorkEnvironment.of(Tier.LOCAL, config.workerId(), pricer),
                 handler,
                 inbound,
-                meters);
+                meters,
+                FaultInjection.NONE,
+                budgets);
         this.health = health;
     }
 

@@ -14,7 +14,6 @@ import io.tiergate.localworker.endpoint.EndpointSettings;
 import io.tiergate.localworker.endpoint.EndpointSpec;
 import io.tiergate.localworker.endpoint.LocalEndpoint;
 import io.tiergate.localworker.endpoint.LocalEndpoints;
-import io.tiergate.localworker.escalation.BudgetStatusCache;
 import io.tiergate.localworker.escalation.EscalationPolicy;
 import io.tiergate.localworker.health.LocalHealthReporter;
 import io.tiergate.localworker.quality.OutputValidator;
@@ -22,12 +21,15 @@ import io.tiergate.localworker.serve.LocalRequestHandler;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.CircuitState;
 import io.tiergate.worker.http.ModelHttp;
+import io.tiergate.worker.kafka.TierWorkerConfig;
+import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -122,8 +124,18 @@ public class LocalWorkerBeans {
         return circuit;
     }
 
+    /**
+     * The worker's view of the budgets: the local worker escalates by its levels, and the runtime
+     * admits the worker's own unreserved cloud calls by it (docs/budgets.md, "Every paid call
+     * reserved"). Kept current from budget.status by the worker runtime ({@code LocalTierWorker}).
+     */
     @Singleton
-    EscalationPolicy escalationPolicy(PriceTable prices, LocalWorkerConfiguration config, BudgetStatusCache budgets) {
+    BudgetBoard budgetBoard() {
+        return new BudgetBoard(Clock.systemUTC(), TierWorkerConfig.DEFAULT_ATTEMPTS_MEMORY);
+    }
+
+    @Singleton
+    EscalationPolicy escalationPolicy(PriceTable prices, LocalWorkerConfiguration config, BudgetBoard budgets) {
         return new EscalationPolicy(prices, config.defaultCloudModel(), budgets);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiergate.localworker.escalation.EscalationPolicy.Shortage;
+import io.tiergate.localworker.testing.Budgets;
 import io.tiergate.localworker.testing.Requests;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetLevel;
@@ -11,12 +12,13 @@ import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.topics.Topics;
+import io.tiergate.worker.runtime.BudgetBoard;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EscalationPolicyTest {
 
-    private final BudgetStatusCache budgets = new BudgetStatusCache();
+    private final BudgetBoard budgets = Budgets.board();
     private final EscalationPolicy policy =
             new EscalationPolicy(PriceTable.loadDefault(), "anthropic/claude-haiku-4.5", budgets);
 
@@ -100,7 +102,7 @@ class EscalationPolicyTest {
 
     @Test
     void exhaustedCostCenterBlocksEscalation() {
-        budgets.update("team-a", BudgetLevel.EXHAUSTED);
+        Budgets.level(budgets, "team-a", BudgetLevel.EXHAUSTED);
 
         Verdict v = policy.onShortage(plain(TaskType.SUMMARIZATION), Shortage.QUEUE_FULL, "full");
 
@@ -110,8 +112,8 @@ class EscalationPolicyTest {
 
     @Test
     void exhaustedGlobalBudgetBlocksEscalationForEveryCostCenter() {
-        budgets.update("team-a", BudgetLevel.NORMAL);
-        budgets.update(Topics.GLOBAL_SCOPE, BudgetLevel.EXHAUSTED);
+        Budgets.level(budgets, "team-a", BudgetLevel.NORMAL);
+        Budgets.level(budgets, Topics.GLOBAL_SCOPE, BudgetLevel.EXHAUSTED);
 
         assertThat(policy.onQualityFailure(plain(TaskType.EXTRACTION), "not JSON")
                         .reason())
@@ -120,7 +122,7 @@ class EscalationPolicyTest {
 
     @Test
     void criticalOnlyBlocksNonCriticalWorkButNotCriticalWork() {
-        budgets.update("team-a", BudgetLevel.CRITICAL_ONLY);
+        Budgets.level(budgets, "team-a", BudgetLevel.CRITICAL_ONLY);
 
         assertThat(policy.onShortage(plain(TaskType.EXTRACTION), Shortage.QUEUE_FULL, "full"))
                 .isInstanceOf(Verdict.StayLocal.class);
@@ -130,19 +132,19 @@ class EscalationPolicyTest {
 
     @Test
     void conserveAndNormalAllowEscalationAndATombstoneLiftsABlock() {
-        budgets.update("team-a", BudgetLevel.CONSERVE);
+        Budgets.level(budgets, "team-a", BudgetLevel.CONSERVE);
         assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isEmpty();
 
-        budgets.update("team-a", BudgetLevel.EXHAUSTED);
+        Budgets.level(budgets, "team-a", BudgetLevel.EXHAUSTED);
         assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isPresent();
 
-        budgets.remove("team-a");
+        Budgets.remove(budgets, "team-a");
         assertThat(policy.budgetBlock(plain(TaskType.EXTRACTION))).isEmpty();
     }
 
     @Test
     void unknownLevelIsReadAsTheMostRestrictive() {
-        budgets.update("team-a", BudgetLevel.UNKNOWN);
+        Budgets.level(budgets, "team-a", BudgetLevel.UNKNOWN);
 
         assertThat(policy.budgetBlock(plain(TaskType.ARCHITECTURE))).isPresent();
     }

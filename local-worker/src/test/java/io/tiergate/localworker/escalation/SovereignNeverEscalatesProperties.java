@@ -3,12 +3,14 @@ package io.tiergate.localworker.escalation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiergate.localworker.escalation.EscalationPolicy.Shortage;
+import io.tiergate.localworker.testing.Budgets;
 import io.tiergate.localworker.testing.Requests;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.topics.Topics;
+import io.tiergate.worker.runtime.BudgetBoard;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -57,14 +59,14 @@ class SovereignNeverEscalatesProperties {
                     .fallbacks(List.of(
                             MODELS.get(random.nextInt(MODELS.size())), MODELS.get(random.nextInt(MODELS.size()))))
                     .build();
-            BudgetStatusCache budgets = new BudgetStatusCache();
+            BudgetBoard budgets = Budgets.board();
             BudgetLevel ccLevel = maybeLevel(random);
             BudgetLevel globalLevel = maybeLevel(random);
             if (ccLevel != null) {
-                budgets.update(costCenter, ccLevel);
+                Budgets.level(budgets, costCenter, ccLevel);
             }
             if (globalLevel != null) {
-                budgets.update(Topics.GLOBAL_SCOPE, globalLevel);
+                Budgets.level(budgets, Topics.GLOBAL_SCOPE, globalLevel);
             }
             EscalationPolicy policy = new EscalationPolicy(prices, "anthropic/claude-haiku-4.5", budgets);
 

@@ -10,7 +10,6 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.tiergate.localworker.escalation.BudgetStatusCache;
 import io.tiergate.localworker.testing.Requests;
 import io.tiergate.localworker.testing.TopicReader;
 import io.tiergate.platform.kafka.DeadLetters;
@@ -31,6 +30,7 @@ import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.testkit.TestBrokers;
+import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.testing.FakeModelServer;
 import io.tiergate.worker.testing.FakeModelServer.Reply;
 import jakarta.inject.Inject;
@@ -91,7 +91,7 @@ class LocalWorkerIT implements TestPropertyProvider {
     EventDecoder decoder;
 
     @Inject
-    BudgetStatusCache budgets;
+    BudgetBoard budgets;
 
     @Inject
     @Client("/")

@@ -12,9 +12,9 @@ import io.tiergate.localworker.cost.LocalCostPricer;
 import io.tiergate.localworker.cost.TcoOverride;
 import io.tiergate.localworker.endpoint.LocalEndpoint;
 import io.tiergate.localworker.endpoint.LocalEndpoints;
-import io.tiergate.localworker.escalation.BudgetStatusCache;
 import io.tiergate.localworker.escalation.EscalationPolicy;
 import io.tiergate.localworker.quality.OutputValidator;
+import io.tiergate.localworker.testing.Budgets;
 import io.tiergate.localworker.testing.Requests;
 import io.tiergate.localworker.testing.ScriptedBackend;
 import io.tiergate.schemas.cost.PriceTable;
@@ -31,6 +31,7 @@ import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
+import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
 import io.tiergate.worker.work.Work;
@@ -49,7 +50,7 @@ class LocalRequestHandlerTest {
     private static final BigDecimal FIXTURE_COST = new BigDecimal("0.000431505"); // see LocalCostPricerTest
 
     private final PriceTable prices = PriceTable.loadDefault();
-    private final BudgetStatusCache budgets = new BudgetStatusCache();
+    private final BudgetBoard budgets = Budgets.board();
     private final ScriptedBackend model = new ScriptedBackend(call -> answer("{\"invoice\": \"INV-2041\"}"));
     private final LocalEndpoints endpoints = new LocalEndpoints(
             List.of(new LocalEndpoint("ollama", model, "scripted", List.of(), TcoOverride.NONE, Duration.ofSeconds(5))),
@@ -177,7 +178,7 @@ class LocalRequestHandlerTest {
 
     @Test
     void exhaustedBudgetDeliversTheLocalAnswerInsteadOfEscalating() throws Exception {
-        budgets.update(Topics.GLOBAL_SCOPE, BudgetLevel.EXHAUSTED);
+        Budgets.level(budgets, Topics.GLOBAL_SCOPE, BudgetLevel.EXHAUSTED);
         model.script(call -> answer("maybe positive?"));
 
         WorkOutcome outcome = handle(Requests.local("b-1", TaskType.CLASSIFICATION)

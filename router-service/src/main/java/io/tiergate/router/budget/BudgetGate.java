@@ -4,6 +4,7 @@ import io.tiergate.router.policy.BudgetView;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.OnExhausted;
+import io.tiergate.schemas.policy.BudgetHeadroomRule;
 import io.tiergate.schemas.policy.BudgetLevelRule;
 import io.tiergate.schemas.topics.Topics;
 import java.math.BigDecimal;
@@ -203,31 +204,10 @@ public final class BudgetGate implements BudgetView {
             }
         }
         BigDecimal held = heldFor(scope, costCenter);
-        BigDecimal needed = held.add(amount).multiply(BigDecimal.valueOf(factor));
-        String refusal =
-                refusal("daily", status.getDailySpendUsd(), needed, status.getDailyLimitUsd(), amount, held, factor);
-        if (refusal == null) {
-            refusal = refusal(
-                    "monthly", status.getMonthlySpendUsd(), needed, status.getMonthlyLimitUsd(), amount, held, factor);
-        }
-        return refusal == null
-                ? Admission.ok()
-                : new Admission(false, scope, status.getOnExhausted(), "budget '" + scope + "' " + refusal);
-    }
-
-    private static String refusal(
-            String period,
-            BigDecimal spend,
-            BigDecimal needed,
-            BigDecimal limit,
-            BigDecimal amount,
-            BigDecimal held,
-            int factor) {
-        if (limit == null || spend.add(needed).compareTo(limit) <= 0) {
-            return null;
-        }
-        return "has no " + period + " headroom for " + usd(amount) + ": spent " + usd(spend) + " + held " + usd(held)
-                + (factor > 1 ? " in this partition (× " + factor + " partition shares)" : "") + " of " + usd(limit);
+        // the shared rule (schemas.policy.BudgetHeadroomRule), as the workers apply it to retries and fallbacks
+        return BudgetHeadroomRule.refusal(status, held, amount, factor)
+                .map(reason -> new Admission(false, scope, status.getOnExhausted(), reason))
+                .orElseGet(Admission::ok);
     }
 
     private static String period(String name, BigDecimal spend, BigDecimal held, BigDecimal limit, int factor) {
@@ -243,10 +223,6 @@ public final class BudgetGate implements BudgetView {
     }
 
     static String usd(BigDecimal amount) {
-        BigDecimal a = amount.stripTrailingZeros();
-        if (a.scale() < 2) {
-            a = a.setScale(2);
-        }
-        return "$" + a.toPlainString();
+        return BudgetHeadroomRule.usd(amount);
     }
 }

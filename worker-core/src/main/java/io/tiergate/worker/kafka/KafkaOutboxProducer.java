@@ -1,11 +1,16 @@
 package io.tiergate.worker.kafka;
 
 import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.serde.AvroSerializer;
 import io.tiergate.worker.work.Output;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -13,6 +18,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -26,16 +32,33 @@ final class KafkaOutboxProducer implements TransactionalOutbox.Producer {
     private final KafkaClientSettings settings;
     private final TierWorkerConfig config;
     private final Supplier<ConsumerGroupMetadata> group;
+    private final CommittedCosts committedCosts;
+    private final List<Sent> costsInTransaction = new ArrayList<>();
     private KafkaProducer<String, SpecificRecord> producer;
+
+    /** Hears of every cost event once its transaction committed, with where it landed. */
+    @FunctionalInterface
+    interface CommittedCosts {
+        CommittedCosts NONE = (cost, partition, offset) -> {};
+
+        void committed(CostEvent cost, int partition, long offset);
+    }
+
+    private record Sent(CostEvent cost, Future<RecordMetadata> metadata) {}
 
     /**
      * @param group the consumer's group metadata: offsets commit only while its generation is current
      *     (KIP-447), which fences a zombie instance
      */
-    KafkaOutboxProducer(KafkaClientSettings settings, TierWorkerConfig config, Supplier<ConsumerGroupMetadata> group) {
+    KafkaOutboxProducer(
+            KafkaClientSettings settings,
+            TierWorkerConfig config,
+            Supplier<ConsumerGroupMetadata> group,
+            CommittedCosts committedCosts) {
         this.settings = settings;
         this.config = config;
         this.group = group;
+        this.committedCosts = committedCosts;
     }
 
     @Override
@@ -45,12 +68,17 @@ final class KafkaOutboxProducer implements TransactionalOutbox.Producer {
 
     @Override
     public void begin() {
+        costsInTransaction.clear();
         producer.beginTransaction();
     }
 
     @Override
     public void send(Output<?> output) {
-        producer.send(new ProducerRecord<String, SpecificRecord>(output.topic().name(), output.key(), output.value()));
+        Future<RecordMetadata> sent = producer.send(
+                new ProducerRecord<String, SpecificRecord>(output.topic().name(), output.key(), output.value()));
+        if (output.value() instanceof CostEvent cost) {
+            costsInTransaction.add(new Sent(cost, sent));
+        }
     }
 
     @Override
@@ -68,10 +96,24 @@ final class KafkaOutboxProducer implements TransactionalOutbox.Producer {
     @Override
     public void commit() {
         producer.commitTransaction();
+        // commitTransaction flushed every send: the futures are complete, the offsets final and visible
+        for (Sent s : costsInTransaction) {
+            try {
+                RecordMetadata m = s.metadata().get();
+                committedCosts.committed(s.cost(), m.partition(), m.offset());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                LOG.debug("a committed cost event has no metadata: {}", e.toString());
+            }
+        }
+        costsInTransaction.clear();
     }
 
     @Override
     public void abort() {
+        costsInTransaction.clear();
         producer.abortTransaction();
     }
 
@@ -82,6 +124,7 @@ final class KafkaOutboxProducer implements TransactionalOutbox.Producer {
         } catch (RuntimeException e) {
             LOG.debug("closing a broken producer: {}", e.toString());
         }
+        costsInTransaction.clear();
         producer = create();
     }
 

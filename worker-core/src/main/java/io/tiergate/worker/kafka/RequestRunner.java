@@ -2,6 +2,7 @@ package io.tiergate.worker.kafka;
 
 import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.worker.runtime.OutcomeGuard;
+import io.tiergate.worker.work.BudgetAdmission;
 import io.tiergate.worker.work.Delivery;
 import io.tiergate.worker.work.RequestHandler;
 import io.tiergate.worker.work.Takeover;
@@ -28,6 +29,7 @@ final class RequestRunner {
     private final OutcomeGuard guard;
     private final DeadLetters deadLetters;
     private final AttemptJournal journal;
+    private final BudgetAdmission budget;
     private final ExecutorService pool;
 
     RequestRunner(
@@ -35,9 +37,11 @@ final class RequestRunner {
             WorkEnvironment env,
             RequestHandler handler,
             DeadLetters deadLetters,
-            AttemptJournal journal) {
+            AttemptJournal journal,
+            BudgetAdmission budget) {
         this.env = env;
         this.journal = journal;
+        this.budget = budget;
         this.guard = new OutcomeGuard(handler, env);
         this.deadLetters = deadLetters;
         AtomicInteger threads = new AtomicInteger();
@@ -77,7 +81,7 @@ final class RequestRunner {
                 request.duplicate = true;
                 request.outcome = WorkOutcome.none();
             } else {
-                request.work = new Work(request.request, env, delivery, journal, takeover);
+                request.work = new Work(request.request, env, delivery, journal, takeover, budget);
                 request.outcome = guard.run(request.work, cause -> deadLetters.send(request.record, cause));
             }
             finished.run();

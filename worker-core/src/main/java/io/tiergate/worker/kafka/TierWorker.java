@@ -1,14 +1,18 @@
 package io.tiergate.worker.kafka;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.topics.Topics;
+import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.runtime.InFlightLedger;
 import io.tiergate.worker.runtime.InFlightLedger.Committable;
 import io.tiergate.worker.runtime.InFlightLedger.Entry;
 import io.tiergate.worker.runtime.InHandRequests;
 import io.tiergate.worker.runtime.WorkerMetrics;
+import io.tiergate.worker.work.BudgetAdmission;
 import io.tiergate.worker.work.RequestHandler;
 import io.tiergate.worker.work.WorkEnvironment;
 import io.tiergate.worker.work.WorkOutcome;
@@ -47,6 +51,9 @@ public final class TierWorker implements AutoCloseable {
     private final WorkerConsumer consumer;
     private final TransactionalOutbox outbox;
     private final AttemptJournal journal;
+    private final KafkaClientSettings settings;
+    private final BudgetBoard budgets; // null: no admission of unreserved calls
+    private volatile BudgetStatusFollower budgetStatus;
     private final InHandRequests<TopicPartition> inHand = new InHandRequests<>(); // poll thread
     private final Thread pollThread;
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -72,22 +79,64 @@ public final class TierWorker implements AutoCloseable {
             InboundRecords inbound,
             MeterRegistry meters,
             FaultInjection faults) {
+        this(settings, config, env, handler, inbound, meters, faults, null);
+    }
+
+    /**
+     * As above, admitting every call the router did not reserve (retry, fallback, escalation) against
+     * {@code budgets} (docs/budgets.md, "Every paid call reserved"), which this worker keeps current
+     * from {@code budget.status} while it runs and tells of its own calls (written ahead, then
+     * committed).
+     *
+     * @param budgets null: no budget admission (the router's reservation of the primary call only)
+     */
+    public TierWorker(
+            KafkaClientSettings settings,
+            TierWorkerConfig config,
+            WorkEnvironment env,
+            RequestHandler handler,
+            InboundRecords inbound,
+            MeterRegistry meters,
+            FaultInjection faults,
+            BudgetBoard budgets) {
+        this.settings = settings;
+        this.budgets = budgets;
         this.config = config;
         this.inbound = inbound;
         this.faults = faults;
         this.metrics = new WorkerMetrics(meters, env.tier(), ledger);
         this.journal = new AttemptJournal(settings, config, env.clock());
-        this.runner = new RequestRunner(config, env, handler, inbound.deadLetters(), journal);
+        this.runner = new RequestRunner(
+                config, env, handler, inbound.deadLetters(), journal, budgets != null ? budgets : BudgetAdmission.NONE);
         this.consumer = new WorkerConsumer(settings, config);
         this.outbox = new TransactionalOutbox(
-                new KafkaOutboxProducer(settings, config, consumer::groupMetadata), faults, metrics, config.workerId());
+                new KafkaOutboxProducer(
+                        settings,
+                        config,
+                        consumer::groupMetadata,
+                        budgets != null ? budgets::committed : KafkaOutboxProducer.CommittedCosts.NONE),
+                faults,
+                metrics,
+                config.workerId());
         this.pollThread = new Thread(this::run, "tiergate-" + config.workerId() + "-poll");
+        if (budgets != null) {
+            Gauge.builder(
+                            "tiergate.worker.budget.held.usd",
+                            budgets,
+                            b -> b.held(Topics.GLOBAL_SCOPE).doubleValue())
+                    .tag("tier", env.tier().name())
+                    .description("this worker's cloud calls not yet in a budget.status (worst case while running)")
+                    .register(meters);
+        }
     }
 
     /** Starts consuming (idempotent). */
     public synchronized TierWorker start() {
         if (!started) {
             started = true;
+            if (budgets != null) {
+                budgetStatus = BudgetStatusFollower.start(settings, budgets, config.workerId() + "-budget-status");
+            }
             pollThread.start();
             LOG.info(
                     "Worker {} consuming {} in group {} (max {} in flight, transactional id {})",
@@ -141,6 +190,9 @@ public final class TierWorker implements AutoCloseable {
 
     private void run() {
         try {
+            if (!awaitBudgets()) {
+                return;
+            }
             journal.open();
             consumer.open(this::revoked, this::lost, partitions -> journal.requireSync());
             outbox.open();
@@ -278,7 +330,34 @@ public final class TierWorker implements AutoCloseable {
         outbox.close(kill);
         consumer.close(kill);
         journal.close();
+        if (budgetStatus != null) {
+            budgetStatus.close();
+        }
         LOG.info("Worker {} stopped{}", config.workerId(), kill ? " (killed)" : "");
+    }
+
+    /**
+     * Serves nothing before budget.status has been read to the end it had at start: a call admitted
+     * against a half-read view could pass a limit (docs/budgets.md, "Every paid call reserved").
+     * Waits as long as it takes, saying so every 10 s; false when the worker stopped meanwhile.
+     */
+    private boolean awaitBudgets() {
+        BudgetStatusFollower view = budgetStatus;
+        if (view == null) {
+            return true;
+        }
+        try {
+            while (!view.awaitCaughtUp(Duration.ofSeconds(10))) {
+                if (stopping.get()) {
+                    return false;
+                }
+                LOG.warn("Worker {} waits for budget.status to be read before serving", config.workerId());
+            }
+            return !stopping.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Revoked: what finishes within {@code revokeDrainTimeout} commits while the generation is still ours, the rest is dropped. */

@@ -64,7 +64,14 @@ public final class Work {
     private final Delivery delivery;
     private final WriteAhead writeAhead;
     private final Takeover takeover;
+    private final BudgetAdmission budget;
     private volatile boolean cancelled;
+
+    /**
+     * The error code of a result that stopped because the budget could not admit its next call (the
+     * code the router's budget rejections carry too).
+     */
+    public static final String BUDGET_EXHAUSTED = "BUDGET_EXHAUSTED";
 
     /**
      * The output length a call's worst case assumes when the call carries no output limit (a call
@@ -84,6 +91,21 @@ public final class Work {
      */
     public Work(
             RoutedRequest request, WorkEnvironment env, Delivery delivery, WriteAhead writeAhead, Takeover takeover) {
+        this(request, env, delivery, writeAhead, takeover, BudgetAdmission.NONE);
+    }
+
+    /**
+     * @param budget admits each call the router did not reserve (retry, fallback, escalation) and
+     *     hears of every call written ahead
+     */
+    public Work(
+            RoutedRequest request,
+            WorkEnvironment env,
+            Delivery delivery,
+            WriteAhead writeAhead,
+            Takeover takeover,
+            BudgetAdmission budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.request = Objects.requireNonNull(request, "request");
         this.env = Objects.requireNonNull(env, "env");
         this.delivery = delivery;
@@ -245,6 +267,40 @@ public final class Work {
     }
 
     /**
+     * Empty when the next call of {@code model} on {@code backend} is the primary call the router
+     * reserved, or when its worst case fits the budget; otherwise the reason it may not be made.
+     */
+    public Optional<String> budgetRefusal(ModelBackend backend, String model) {
+        return budgetRefusal(model, outputLimit(backend, model));
+    }
+
+    /**
+     * Empty when a call of {@code model} with {@code outputLimit} as its {@code max_tokens} may be
+     * made as far as the budget goes (docs/budgets.md, "Every paid call reserved"): it is the
+     * request's primary call (reserved by the router when it routed the request), or its worst case
+     * fits every budget of the cost center and {@code global} ({@link BudgetAdmission}). Otherwise
+     * the reason, naming the call, its worst case and the budget's state. Only cloud models are
+     * checked (budgets count cloud spend; a model the price table does not list has no worst case).
+     */
+    public Optional<String> budgetRefusal(String model, int outputLimit) {
+        if (reasonForNext(model) == CostReason.PRIMARY
+                || env.pricer().model(model).map(p -> p.tier() != Tier.CLOUD).orElse(true)) {
+            return Optional.empty(); // reserved by the router; or not cloud spend, which budgets do not count
+        }
+        long input = Math.max(0, request.getClassified().getClassification().getEstimatedInputTokens());
+        Optional<BigDecimal> worst = env.pricer().worstCaseUsd(model, input, outputLimit);
+        if (worst.isEmpty()) {
+            return Optional.empty();
+        }
+        return budget.refusal(inferenceRequest().getCostCenter(), worst.get())
+                .map(r -> "budget exhausted for " + reasonForNext(model) + " attempt " + nextAttempt() + " on " + model
+                        + ": worst case $" + Money.usd(worst.get()).toPlainString() + " (" + input
+                        + " input tokens, max_tokens " + outputLimit + "); " + r.reason() + "; not called (onExhausted "
+                        + r.onExhausted() + " of '" + r.scope() + "' cannot apply: a worker neither defers nor moves a"
+                        + " routed request)");
+    }
+
+    /**
      * Calls {@code model} on {@code backend} as the next attempt, records the attempt priced, and
      * returns it. Never throws a {@link ModelCallException}: a failed call is an attempt with
      * {@link Attempt#failure()}.
@@ -264,6 +320,8 @@ public final class Work {
      * @throws CancellationException when the runtime has given the request up: no call is made
      * @throws CostCeilingExceededException when the call's worst case does not fit the request's
      *     ceiling: no call is made
+     * @throws BudgetRefusedException when the call is not the reserved primary and its worst case does
+     *     not fit the budget: no call is made (check {@link #budgetRefusal} first)
      */
     public Attempt call(ModelBackend backend, String model, Duration timeout, CostReason reason) {
         if (cancelled()) {
@@ -273,6 +331,10 @@ public final class Work {
         Optional<String> refused = ceilingRefusal(model, limit);
         if (refused.isPresent()) {
             throw new CostCeilingExceededException("request " + requestId() + ": " + refused.get());
+        }
+        Optional<String> unbudgeted = budgetRefusal(model, limit);
+        if (unbudgeted.isPresent()) {
+            throw new BudgetRefusedException("request " + requestId() + ": " + unbudgeted.get());
         }
         int number = nextAttempt();
         ModelCall call = ModelCall.of(request, model, number, timeout).withMaxOutputTokens(limit);
@@ -319,6 +381,7 @@ public final class Work {
             started = attemptStarted(call, backend, reason != null ? reason : reasonForNext(call.model()));
         }
         writeAhead.started(started);
+        budget.started(started);
         if (cancelled()) {
             // given up while the record was written: the next owner settles it in doubt, or it stays
             // open in the ledger at its worst case; either way it is never less than the call would cost
@@ -409,6 +472,7 @@ public final class Work {
     }
 
     private void add(Attempt attempt) {
+        budget.finished(requestId(), attempt.number(), Money.usd(attempt.cost().totalUsd()));
         if (!attempts.isEmpty()) {
             Attempt previous = attempts.get(attempts.size() - 1);
             reasons.add(attempt.reason() + " attempt " + attempt.number() + " on " + attempt.model() + " after attempt "
@@ -417,7 +481,7 @@ public final class Work {
         attempts.add(attempt);
     }
 
-    private CostReason reasonForNext(String model) {
+    private synchronized CostReason reasonForNext(String model) {
         if (attempts.isEmpty() && !takeover.inDoubt().isEmpty()) {
             // the first call after a dead worker's: the same call again, or another model
             String previous =
@@ -461,6 +525,19 @@ public final class Work {
     /** Finishes refusing the request (invalid input, sovereignty): a REJECTED result. */
     public synchronized WorkOutcome reject(String errorCode, String message) {
         return finishWithout(ResultStatus.REJECTED, errorCode, message);
+    }
+
+    /**
+     * Finishes a request whose next call the budget refused ({@link #budgetRefusal}) with {@link
+     * #BUDGET_EXHAUSTED}: {@code REJECTED} when no call of the request was made on any tier (nothing
+     * was served, as the router's rejection), else {@code FAILED} (it was partly served and paid for).
+     */
+    public synchronized WorkOutcome budgetExhausted(String message) {
+        boolean nothingCalled = attempts.isEmpty()
+                && takeover.inDoubt().isEmpty()
+                && request.getAttempt() == 1
+                && priorCost().signum() == 0;
+        return finishWithout(nothingCalled ? ResultStatus.REJECTED : ResultStatus.FAILED, BUDGET_EXHAUSTED, message);
     }
 
     private WorkOutcome finishWithout(ResultStatus status, String errorCode, String message) {

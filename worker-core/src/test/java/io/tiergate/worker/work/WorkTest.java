@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.CostSource;
 import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.OnExhausted;
 import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
@@ -18,6 +21,7 @@ import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.runtime.BudgetBoard;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -368,5 +372,95 @@ class WorkTest {
         Work work = new Work(Fixtures.cloud("n1", TaskType.IMPLEMENTATION, HAIKU, List.of()), CLOUD);
         assertThat(work.costCeiling().usd()).isEmpty();
         assertThat(work.ceilingRefusal(HAIKU, 64_000)).isEmpty();
+    }
+
+    @Test
+    void thePrimaryCallIsNotAdmittedAgainButARetryMustFitTheBudget() {
+        // haiku, 1,200 input tokens and max_tokens 1,000: worst case $0.0062 per call
+        RoutedRequest request =
+                Fixtures.withMaxOutputTokens(Fixtures.cloud("b1", TaskType.IMPLEMENTATION, HAIKU, List.of()), 1000);
+        BudgetBoard board = new BudgetBoard(CLOCK, Duration.ofHours(1));
+        board.status("team-a", budget("team-a", "0.995", "1"));
+        Scripted backend = new Scripted()
+                .then(ModelCallException.retryable("server_error", "503", 503, null))
+                .then(answer(10, 10));
+        Work work = new Work(request, CLOUD, null, WriteAhead.NONE, Takeover.fresh(request), board);
+        // the router reserved the primary: not checked here, though its worst case is above the headroom
+        assertThat(work.budgetRefusal(backend, HAIKU)).isEmpty();
+        work.call(backend, HAIKU, TIMEOUT);
+        // held at its worst case while it ran, at its real cost (nothing consumed) once it returned
+        assertThat(board.held("team-a")).isEqualTo(Money.ZERO);
+        assertThat(work.budgetRefusal(backend, HAIKU))
+                .contains("budget exhausted for RETRY attempt 2 on anthropic/claude-haiku-4.5: worst case $0.006200000"
+                        + " (1200 input tokens, max_tokens 1000); budget 'team-a' has no daily headroom for $0.0062:"
+                        + " spent $0.995 + held $0.00 of $1.00; not called (onExhausted REJECT of 'team-a' cannot"
+                        + " apply: a worker neither defers nor moves a routed request)");
+        assertThatThrownBy(() -> work.call(backend, HAIKU, TIMEOUT))
+                .isInstanceOf(BudgetRefusedException.class)
+                .hasMessageContaining("not called");
+        assertThat(backend.calls).hasSize(1);
+        InferenceResult result = work.budgetExhausted("refused").result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.getErrorCode()).isEqualTo(Work.BUDGET_EXHAUSTED);
+    }
+
+    @Test
+    void aFallbackThatFitsIsAdmittedAndARequestRefusedBeforeAnyCallIsRejected() {
+        RoutedRequest request =
+                Fixtures.withMaxOutputTokens(Fixtures.cloud("b2", TaskType.IMPLEMENTATION, HAIKU, List.of()), 1000);
+        BudgetBoard board = new BudgetBoard(CLOCK, Duration.ofHours(1));
+        board.status("team-a", budget("team-a", "0.990", "1"));
+        Work work = new Work(request, CLOUD, null, WriteAhead.NONE, Takeover.fresh(request), board);
+        // a fallback before any call (the primary skipped): deepseek's worst case fits, another haiku would not
+        assertThat(work.budgetRefusal(DEEPSEEK, 1000)).isEmpty();
+        assertThat(work.budgetRefusal("anthropic/claude-sonnet-4.6", 1000)).isPresent();
+        InferenceResult result = work.budgetExhausted("refused").result().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.REJECTED);
+        assertThat(result.getErrorCode()).isEqualTo("BUDGET_EXHAUSTED");
+    }
+
+    @Test
+    void anEscalatedRequestsFirstCloudCallIsAdmittedAgainstTheBudgetAndALocalCallNeverIs() {
+        RoutedRequest escalated = RoutedRequest.newBuilder(Fixtures.withMaxOutputTokens(
+                        Fixtures.cloud("b3", TaskType.IMPLEMENTATION, HAIKU, List.of()), 1000))
+                .setAttempt(2)
+                .setEscalationReason("LOCAL_QUEUE_FULL: test")
+                .setPriorCostUsd(Money.usd("0.0001"))
+                .build();
+        BudgetBoard board = new BudgetBoard(CLOCK, Duration.ofHours(1));
+        board.status("team-a", budget("team-a", "0.995", "1"));
+        Work work = new Work(escalated, CLOUD, null, WriteAhead.NONE, Takeover.fresh(escalated), board);
+        assertThat(work.budgetRefusal(HAIKU, 1000))
+                .hasValueSatisfying(
+                        r -> assertThat(r).startsWith("budget exhausted for ESCALATION attempt 2 on " + HAIKU));
+        // the decision's model on the local tier is not cloud spend: budgets do not count it
+        Work local = new Work(
+                Fixtures.local("b4", TaskType.EXTRACTION, List.of(HAIKU)),
+                LOCAL,
+                null,
+                WriteAhead.NONE,
+                Takeover.fresh(Fixtures.local("b4", TaskType.EXTRACTION, List.of(HAIKU))),
+                board);
+        assertThat(local.budgetRefusal("qwen3:8b", 32_768)).isEmpty();
+        InferenceResult result = work.budgetExhausted("refused").result().orElseThrow();
+        assertThat(result.getStatus())
+                .as("partly served on the local tier: FAILED, not REJECTED")
+                .isEqualTo(ResultStatus.FAILED);
+    }
+
+    private static BudgetStatus budget(String scope, String spend, String limit) {
+        return BudgetStatus.newBuilder()
+                .setScope(scope)
+                .setLevel(BudgetLevel.CRITICAL_ONLY)
+                .setOnExhausted(OnExhausted.REJECT)
+                .setDailySpendUsd(Money.usd(spend))
+                .setDailyLimitUsd(Money.usd(limit))
+                .setMonthlySpendUsd(Money.usd(spend))
+                .setUtilization(0)
+                .setBurnRateUsdPerHour(Money.ZERO)
+                .setPeriodDayStart(CLOCK.instant())
+                .setPeriodMonthStart(CLOCK.instant())
+                .setUpdatedAt(CLOCK.instant())
+                .build();
     }
 }
