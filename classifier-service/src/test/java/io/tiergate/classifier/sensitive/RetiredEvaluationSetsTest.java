@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The first eight author-disjoint evaluation sets (retired-eval.HOW.md, retired-eval-c.HOW.md,
- * retired-eval-d/e/f/g/h.HOW.md), each
+ * The first nine author-disjoint evaluation sets (retired-eval.HOW.md, retired-eval-c.HOW.md,
+ * retired-eval-d/e/f/g/h/i.HOW.md), each
  * frozen before it was measured. Their misses were looked at and fixed, so they are development data
  * now, kept as a regression check; the number reported is measured on the frozen set that replaced
  * them (evaluation/, FrozenEvaluationTest). Two lines of set A/B carry
@@ -36,7 +36,8 @@ class RetiredEvaluationSetsTest {
                 "retired-eval-e.jsonl",
                 "retired-eval-f.jsonl",
                 "retired-eval-g.jsonl",
-                "retired-eval-h.jsonl"
+                "retired-eval-h.jsonl",
+                "retired-eval-i.jsonl"
             })
     void everySensitiveLineIsFlaggedAndAtMost3PercentOfLookAlikes(String file) throws IOException {
         int sensitive = 0;

@@ -109,13 +109,12 @@ class FrozenEvaluationTest {
     }
 
     /**
-     * The target (issue 12) is recall ≥ 99% with ≤ 3% of look-alikes flagged; on the frozen set I the
-     * detector reaches 97.7% (293/300) with 3.7% (11/300) flagged, so the target is not met
-     * (docs/classifier.md). This test holds that measured level as a floor against regressions; it
-     * moves to the target only with a detector that reaches it on a fresh set.
+     * The target of issue 12: recall ≥ 99% with ≤ 3% of look-alikes flagged, on the frozen set J
+     * (measured once: 99.0%, 297/300, with 1.0%, 3/300, flagged; docs/classifier.md). Its errors have not
+     * been looked at.
      */
     @Test
-    void sensitiveRecallAndLookAlikesHoldTheirMeasuredLevel() throws IOException {
+    void sensitiveRecallIsAtLeast99PercentWithAtMost3PercentOfLookAlikesFlagged() throws IOException {
         int sensitive = 0;
         int found = 0;
         int benign = 0;
@@ -154,12 +153,8 @@ class FrozenEvaluationTest {
                 flagged,
                 benign,
                 100.0 * flagged / benign);
-        assertThat((double) found / sensitive)
-                .as("sensitive recall (target 0.99, not met yet)")
-                .isGreaterThanOrEqualTo(0.976);
-        assertThat((double) flagged / benign)
-                .as("look-alikes flagged (target 0.03, not met yet)")
-                .isLessThanOrEqualTo(0.037);
+        assertThat((double) found / sensitive).as("sensitive recall").isGreaterThanOrEqualTo(0.99);
+        assertThat((double) flagged / benign).as("look-alikes flagged").isLessThanOrEqualTo(0.03);
     }
 
     private static double accuracy(Map<TaskType, int[]> counts) {
