@@ -477,6 +477,14 @@ final class Phones {
 
     private static boolean phone(
             String text, int start, int end, String candidate, boolean plus, int digits, int[] budget) {
+        boolean idd = !plus && IDD.matcher(candidate).lookingAt();
+        // judged last, for a number that is a phone by every other test: 1-800-277-6107, 0120-462-140
+        return phoneShaped(text, start, end, candidate, plus, digits, budget)
+                && !serviceLine(candidate, plus || idd, budget);
+    }
+
+    private static boolean phoneShaped(
+            String text, int start, int end, String candidate, boolean plus, int digits, int[] budget) {
         boolean separated = hasSeparator(candidate);
         boolean idd = !plus && IDD.matcher(candidate).lookingAt();
         // shapes of other things, judged on the candidate alone (cheapest first)
@@ -527,8 +535,8 @@ final class Phones {
                         || Words.markIn(text, start - 32, start, "#", "№", "n°", "nº"))) {
             return false;
         }
-        if (Words.markIn(text, start - 40, start, FREE_CALL_MARKS) || serviceLine(candidate, plus || idd, budget)) {
-            return false; // 1-800-277-6107, 0120-462-140, 0800 658 6407: a company's toll-free or shared-cost line
+        if (Words.markIn(text, start - 40, start, FREE_CALL_MARKS)) {
+            return false; // "our toll-free line", "teléfono gratuito", "フリーダイヤル": a company's service line
         }
         if (plus || idd) {
             if (digits > 15 + (idd ? 3 : 0)) {
@@ -584,6 +592,9 @@ final class Phones {
         String number = international && candidate.startsWith("00")
                 ? "+" + candidate.substring(2)
                 : international && candidate.startsWith("011") ? "+" + candidate.substring(3) : candidate;
+        if (!international && !serviceSomewhere(number)) {
+            return false; // the common case: no default region has it as a service line (12 parses)
+        }
         boolean service = false;
         boolean serviceAnyLayout = false;
         boolean personalAnyLayout = false;
@@ -612,6 +623,21 @@ final class Phones {
         // no region groups it this way (Spain's 900 lines are printed 900 18 75 35 and written 900 187 535):
         // a service line where some region has it, if no region has it as a personal number
         return service || (serviceAnyLayout && !personalAnyLayout);
+    }
+
+    /** A valid service-type number (toll-free, premium, shared-cost, UAN) of one of the default regions. */
+    private static boolean serviceSomewhere(String number) {
+        for (String region : REGIONS) {
+            try {
+                Phonenumber.PhoneNumber parsed = UTIL.parse(number, region);
+                if (SERVICE_TYPES.contains(UTIL.getNumberType(parsed))) {
+                    return true;
+                }
+            } catch (NumberParseException e) {
+                // not a number in this region's plan
+            }
+        }
+        return false;
     }
 
     /** The lengths of the digit groups, "0120-462-140" → "4,3,3". */
