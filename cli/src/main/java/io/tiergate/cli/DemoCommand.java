@@ -153,7 +153,9 @@ public class DemoCommand implements Callable<Integer> {
                 PipelineTracker tracker =
                         new PipelineTracker(running.bootstrapServers(), running.registryUrl(), prefix);
                 RequestSender sender = new RequestSender(running.bootstrapServers(), running.registryUrl())) {
-            budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, budgetUsd, null).onExhausted(onExhausted));
+            budgets.set(
+                    BudgetRequest.of(Topics.GLOBAL_SCOPE, budgetUsd, null).onExhausted(onExhausted),
+                    "demo: a tight budget so throttling shows");
             out.printf("[demo] budget set: global daily limit $%s%n", budgetUsd.toPlainString());
 
             List<Sent> sent = new ArrayList<>(requests);

@@ -103,7 +103,8 @@ class LedgerStreamsIT {
             try (BudgetAdmin admin = new BudgetAdmin(bootstrap, REGISTRY)) {
                 // large enough that even the burst's burn rate forecasts no exhaustion today: NORMAL at any time of day
                 admin.set(
-                        BudgetRequest.of(TEAM_A, new BigDecimal("100000"), null).onExhausted(OnExhausted.DEFER));
+                        BudgetRequest.of(TEAM_A, new BigDecimal("100000"), null).onExhausted(OnExhausted.DEFER),
+                        "ledger test: a roomy budget");
             }
             producer.raw(
                     Topics.BUDGET_CONFIG.name(),
@@ -235,12 +236,14 @@ class LedgerStreamsIT {
                     .get()
                     .satisfies(c -> assertThat(c.getOnExhausted()).isEqualTo(OnExhausted.DEFER));
             assertThat(admin.show(TEAM_B)).as("its only record was rejected").isEmpty();
-            assertThatThrownBy(() -> admin.set(BudgetRequest.of(teamC, new BigDecimal("-1"), null)))
+            assertThatThrownBy(() -> admin.set(BudgetRequest.of(teamC, new BigDecimal("-1"), null), "negative"))
                     .isInstanceOf(InvalidBudgetConfigException.class)
                     .hasMessageStartingWith("dailyLimitUsd:");
 
-            admin.set(BudgetRequest.of(teamC, new BigDecimal("5"), new BigDecimal("50"))
-                    .timezone("Europe/Berlin"));
+            admin.set(
+                    BudgetRequest.of(teamC, new BigDecimal("5"), new BigDecimal("50"))
+                            .timezone("Europe/Berlin"),
+                    "ledger test: team C starts");
             assertThat(admin.show(teamC))
                     .get()
                     .satisfies(c -> assertThat(c.getTimezone()).isEqualTo("Europe/Berlin"));
@@ -253,7 +256,7 @@ class LedgerStreamsIT {
                     .contains("daily limit:    5.000000000 USD")
                     .contains("level:          NORMAL");
 
-            admin.remove(teamC);
+            admin.remove(teamC, "ledger test: team C ends");
             assertThat(admin.show(teamC)).isEmpty();
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(admin.status(teamC))

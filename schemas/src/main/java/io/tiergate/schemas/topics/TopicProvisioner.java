@@ -1,6 +1,7 @@
 package io.tiergate.schemas.topics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,9 +37,15 @@ public final class TopicProvisioner {
     public List<String> ensureAll() {
         List<NewTopic> wanted = new ArrayList<>();
         for (Topic<?> topic : Topics.ALL) {
+            Map<String, String> configs = new HashMap<>();
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().policy());
+            if (topic.retention() != null) {
+                configs.put(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        String.valueOf(topic.retention().toMillis()));
+            }
             wanted.add(new NewTopic(topic.name(), partitions.applyAsInt(topic.name()), replicationFactor)
-                    .configs(Map.of(
-                            TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().policy())));
+                    .configs(configs));
             // dead letters keep the original bytes for a week; one partition is plenty
             wanted.add(new NewTopic(topic.dlq(), 1, replicationFactor)
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(TimeUnit.DAYS.toMillis(7)))));
