@@ -79,7 +79,7 @@ class EndToEndIT {
         List<WorkloadItem> items = Workload.read(ROOT.resolve("workloads/reference.jsonl"));
         String prefix = "e2e-" + System.currentTimeMillis() + "-";
         String ledgerUrl = stack.service("ledger-streams").orElseThrow().spec().baseUrl();
-        LedgerClient ledger = new LedgerClient(ledgerUrl);
+        LedgerClient ledger = new LedgerClient(ledgerUrl, stack.apiToken());
         try (BudgetAdmin budgets = new BudgetAdmin(stack.bootstrapServers(), stack.registryUrl());
                 PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), prefix);
                 RequestSender sender = new RequestSender(stack.bootstrapServers(), stack.registryUrl())) {
@@ -167,7 +167,8 @@ class EndToEndIT {
 
             // the live dashboard, read by a real browser, shows the same exact total (skipped only without Chromium)
             if (DashboardPage.chromiumAvailable()) {
-                DashboardPage page = DashboardPage.load(java.net.URI.create(ledgerUrl + "/dashboard/"));
+                DashboardPage page =
+                        DashboardPage.load(java.net.URI.create(ledgerUrl + "/dashboard/#token=" + stack.apiToken()));
                 assertThat(page.loaded())
                         .as("dashboard loaded; error: %s", page.error())
                         .isTrue();
