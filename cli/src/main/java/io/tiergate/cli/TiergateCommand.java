@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             RulesCommand.class,
             BudgetCommand.class,
             CostsCommand.class,
+            CostCentersCommand.class,
             AuditCommand.class
         })
 public class TiergateCommand implements Runnable {

@@ -139,6 +139,34 @@ class AuditCommandIT {
         }
     }
 
+    @Test
+    void costCentersAreRegisteredListedAndUnregisteredEachChangeAudited() {
+        String name = "cc-" + UUID.randomUUID().toString().substring(0, 8);
+        Cli.run(cluster("cost-centers", "add", name, "--description", "search team", "--reason", "new team"))
+                .succeeds();
+        assertThat(Cli.run(cluster("cost-centers", "list")).succeeds().out())
+                .contains(name)
+                .contains("search team");
+        Cli.run(cluster("cost-centers", "rm", name, "--reason", "team merged")).succeeds();
+        assertThat(Cli.run(cluster("cost-centers", "list")).succeeds().out()).doesNotContain(name);
+        assertThat(changesOf(name))
+                .extracting(OpsAuditEvent::getTopic, OpsAuditEvent::getAction, OpsAuditEvent::getReason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Topics.Names.COST_CENTERS, OpsAction.SET, "new team"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                Topics.Names.COST_CENTERS, OpsAction.REMOVE, "team merged"));
+    }
+
+    @Test
+    void aCostCenterNameOutsideTheAlphabetOrTheGlobalScopeIsRefusedBeforeAnyBrokerIsAsked() {
+        Cli.run("cost-centers", "add", "Team A", "--reason", "x", "--bootstrap", "127.0.0.1:1")
+                .failsWith("Invalid value for positional parameter '<name>': must be 1-64 characters");
+        Cli.run("cost-centers", "add", "global", "--reason", "x", "--bootstrap", "127.0.0.1:1")
+                .failsWith("'global' is the global budget's scope, not a cost center");
+        Cli.run("cost-centers", "add", "team-a", "--bootstrap", "127.0.0.1:1")
+                .failsWith("Missing required option: '--reason=<text>'");
+    }
+
     private static List<OpsAuditEvent> changesOf(String key) {
         return new OpsAuditLog(new KafkaClientSettings(bootstrap, REGISTRY, "audit-it"))
                 .read(null, Duration.ofSeconds(30)).events().stream()
