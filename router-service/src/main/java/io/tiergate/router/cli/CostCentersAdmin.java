@@ -5,6 +5,7 @@ import io.tiergate.platform.kafka.AuditedChanges.Change;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.platform.kafka.read.CompactedView;
+import io.tiergate.router.costcenter.CostCenterCheck;
 import io.tiergate.schemas.events.CostCenter;
 import io.tiergate.schemas.events.OpsAuditEvent;
 import io.tiergate.schemas.topics.Topics;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * {@code ./tiergate cost-centers add|list|rm}: the registered cost centers on the compacted {@code
@@ -22,9 +22,6 @@ import java.util.regex.Pattern;
  * centers").
  */
 public final class CostCentersAdmin implements AutoCloseable {
-
-    /** Lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64. */
-    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private final KafkaClientSettings client;
     private final Duration timeout;
@@ -35,19 +32,9 @@ public final class CostCentersAdmin implements AutoCloseable {
         this.timeout = Duration.ofSeconds(30);
     }
 
-    /**
-     * Why {@code name} cannot be a cost center, or null when it can: a scope name budgets and metric
-     * labels use, so it is kept to a small alphabet, and {@code global} is the global budget's.
-     */
+    /** Why {@code name} cannot be a cost center, or null when it can ({@link CostCenterCheck#problemWith}). */
     public static String problemWith(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            return "must be 1-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit, was '" + name
-                    + "'";
-        }
-        if (name.equals(Topics.GLOBAL_SCOPE)) {
-            return "'" + Topics.GLOBAL_SCOPE + "' is the global budget's scope, not a cost center";
-        }
-        return null;
+        return CostCenterCheck.problemWith(name);
     }
 
     /** Registers (or re-describes) {@code name}; audited with {@code reason}. */
