@@ -15,6 +15,22 @@
   const TASK_ORDER = ['CLASSIFICATION', 'EXTRACTION', 'SUMMARIZATION', 'CONVERSATION', 'BOILERPLATE',
     'IMPLEMENTATION', 'CODE_REVIEW', 'DEBUGGING', 'ARCHITECTURE', 'UNKNOWN'];
   const GLOBAL = 'global';
+  // The ledger API takes a token (docs/security.md, "HTTP endpoints"): ./tiergate up prints the
+  // page's address with it in the fragment (#token=…), which browsers never send to a server. The
+  // page keeps it for this tab only and takes it out of the address bar and history.
+  const API_TOKEN = (function () {
+    const fromFragment = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('token');
+    try {
+      if (fromFragment) {
+        window.sessionStorage.setItem('tiergate.apiToken', fromFragment);
+        window.history.replaceState(null, '', window.location.pathname + window.location.search);
+        return fromFragment;
+      }
+      return window.sessionStorage.getItem('tiergate.apiToken');
+    } catch (e) {
+      return fromFragment; // storage disabled: this load only
+    }
+  })();
   const DASH = '—';
 
   // ---------- exact decimals (BigInt fixed point) ----------
@@ -79,7 +95,11 @@
   async function getJson(path) {
     let response;
     try {
-      response = await fetch(API_BASE + path, { cache: 'no-store', headers: { Accept: 'application/json' } });
+      const headers = { Accept: 'application/json' };
+      if (API_TOKEN) {
+        headers.Authorization = 'Bearer ' + API_TOKEN;
+      }
+      response = await fetch(API_BASE + path, { cache: 'no-store', headers: headers });
     } catch (e) {
       throw new Error('GET ' + path + ' failed: ' + e.message);
     }
@@ -87,9 +107,13 @@
     if (!response.ok) {
       let reason = body;
       try {
-        reason = JSON.parse(body).error || body;
+        const parsed = JSON.parse(body);
+        reason = parsed.error || parsed.message || body;
       } catch (ignored) {
         // not JSON: show the text as is
+      }
+      if (response.status === 401) {
+        reason += ' (open the dashboard address ./tiergate up printed: …/dashboard/#token=<token>)';
       }
       throw new Error('GET ' + path + ' → ' + response.status + (reason ? ': ' + reason : ''));
     }

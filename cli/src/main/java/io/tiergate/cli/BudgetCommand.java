@@ -68,6 +68,9 @@ public class BudgetCommand implements Runnable {
         @Option(names = "--timezone", description = "Zone of the day/month boundaries (default UTC).")
         String timezone;
 
+        @Mixin
+        ReasonMixin reason;
+
         @Override
         public Integer call() {
             if (scope.isBlank()) {
@@ -88,8 +91,9 @@ public class BudgetCommand implements Runnable {
                 throw new ParameterException(
                         spec.commandLine(), "Invalid value for " + optionOf(e.field()) + ": " + e.problem());
             }
+            String why = reason.require(spec);
             try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
-                BudgetConfig written = admin.set(request);
+                BudgetConfig written = admin.set(request, why);
                 System.out.println(BudgetAdmin.describe(written, null));
             }
             return 0;
@@ -154,14 +158,18 @@ public class BudgetCommand implements Runnable {
         @Parameters(index = "0", description = "Scope.")
         String scope;
 
+        @Mixin
+        ReasonMixin reason;
+
         @Override
         public Integer call() {
             if (scope.isBlank()) {
                 throw new ParameterException(
                         spec.commandLine(), "Invalid value for positional parameter '<scope>': must not be empty");
             }
+            String why = reason.require(spec);
             try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
-                admin.remove(scope);
+                admin.remove(scope, why);
                 System.out.println("budget removed: " + scope);
             }
             return 0;

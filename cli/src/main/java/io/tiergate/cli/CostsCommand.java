@@ -117,7 +117,7 @@ public class CostsCommand implements Runnable {
                 throw new ParameterException(
                         spec.commandLine(), "Invalid value for option '--to': " + to + " is before --from " + from);
             }
-            CostsExport export = new CostsExport(cluster.ledgerUrl);
+            CostsExport export = new CostsExport(cluster.ledgerUrl, cluster.apiToken());
             try (Writer writer = out == null
                     ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
                     : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {

@@ -153,7 +153,9 @@ public class DemoCommand implements Callable<Integer> {
                 PipelineTracker tracker =
                         new PipelineTracker(running.bootstrapServers(), running.registryUrl(), prefix);
                 RequestSender sender = new RequestSender(running.bootstrapServers(), running.registryUrl())) {
-            budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, budgetUsd, null).onExhausted(onExhausted));
+            budgets.set(
+                    BudgetRequest.of(Topics.GLOBAL_SCOPE, budgetUsd, null).onExhausted(onExhausted),
+                    "demo: a tight budget so throttling shows");
             out.printf("[demo] budget set: global daily limit $%s%n", budgetUsd.toPlainString());
 
             List<Sent> sent = new ArrayList<>(requests);
@@ -180,9 +182,11 @@ public class DemoCommand implements Callable<Integer> {
             PipelineTracker.Snapshot snapshot = drain(tracker, start, sent.size());
             Map<String, RequestState> states = tracker.requests();
             BigDecimal runTotal = costOf(states);
-            LedgerClient ledger = new LedgerClient(running.service("ledger-streams")
-                    .map(s -> s.spec().baseUrl())
-                    .orElse("http://127.0.0.1:8095"));
+            LedgerClient ledger = new LedgerClient(
+                    running.service("ledger-streams")
+                            .map(s -> s.spec().baseUrl())
+                            .orElse("http://127.0.0.1:8095"),
+                    running.apiToken());
             Optional<BigDecimal> ledgerTotal = awaitLedger(ledger, runTotal);
             PriceTable prices = PriceTable.loadDefault();
             CostCalculator costs = new CostCalculator(prices);

@@ -47,8 +47,14 @@ public class RulesCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Override the rule of one task type (validated before it is written).")
     static class Set implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin
         ClusterMixin cluster;
+
+        @Mixin
+        ReasonMixin reason;
 
         @Parameters(index = "0", description = "Task type, e.g. IMPLEMENTATION.")
         String taskType;
@@ -69,8 +75,9 @@ public class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
+            String why = reason.require(spec);
             try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
-                var written = admin.set(taskType, tier, model, fallback, localComplexityThreshold);
+                var written = admin.set(taskType, tier, model, fallback, localComplexityThreshold, why);
                 System.out.printf(
                         "rule set: %s -> %s %s fallback %s%n",
                         written.getTaskType(), written.getTier(), written.getModel(), written.getFallbackModels());
@@ -96,16 +103,20 @@ public class RulesCommand implements Runnable {
         @Option(names = "--all", description = "Reset every override.")
         boolean all;
 
+        @Mixin
+        ReasonMixin reason;
+
         @Override
         public Integer call() {
             if (all == (taskType != null)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a task type or --all");
             }
+            String why = reason.require(spec);
             try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
                 if (all) {
-                    System.out.println("reset: " + admin.resetAll());
+                    System.out.println("reset: " + admin.resetAll(why));
                 } else {
-                    admin.reset(taskType);
+                    admin.reset(taskType, why);
                     System.out.println("reset: " + taskType);
                 }
             }

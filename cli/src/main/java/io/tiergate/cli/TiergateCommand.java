@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
             RouteCommand.class,
             RulesCommand.class,
             BudgetCommand.class,
-            CostsCommand.class
+            CostsCommand.class,
+            CostCentersCommand.class,
+            AuditCommand.class
         })
 public class TiergateCommand implements Runnable {
 

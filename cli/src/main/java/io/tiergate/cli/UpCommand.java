@@ -1,5 +1,6 @@
 package io.tiergate.cli;
 
+import io.tiergate.cli.stack.ApiToken;
 import io.tiergate.cli.stack.JvmProfile;
 import io.tiergate.cli.stack.LocalStack;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Runs the whole system on this machine until Ctrl-C. */
 @Command(
@@ -19,10 +21,19 @@ public class UpCommand implements Callable<Integer> {
     @Mixin
     StackMixin stack;
 
+    @Option(
+            names = "--api-token",
+            defaultValue = "${env:TIERGATE_HTTP_API_TOKEN}",
+            description =
+                    "Token of the services' HTTP APIs (default: $TIERGATE_HTTP_API_TOKEN, else a new random one).")
+    String apiToken;
+
     @Override
     public Integer call() throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        LocalStack running = LocalStack.start(stack.toOptions(), System.out, Map.of(), JvmProfile.STEADY_STATE);
+        Map<String, String> env =
+                apiToken == null || apiToken.isBlank() ? Map.of() : Map.of(ApiToken.ENV, apiToken.strip());
+        LocalStack running = LocalStack.start(stack.toOptions(), System.out, env, JvmProfile.STEADY_STATE);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -32,6 +43,13 @@ public class UpCommand implements Callable<Integer> {
                             stopped.countDown();
                         },
                         "tiergate-stop"));
+        String dashboard = running.service("ledger-streams")
+                .map(s -> s.spec().baseUrl() + "/dashboard/#token=" + running.apiToken())
+                .orElse("(no ledger)");
+        System.out.printf(
+                "[stack] API token (ledger API, dashboard, /health details): %s (in %s; the CLI reads it from there)%n"
+                        + "[stack] dashboard: %s%n",
+                running.apiToken(), stack.toOptions().dataDir().resolve(ApiToken.FILE), dashboard);
         System.out.printf(
                 "[stack] tiergate is up: bootstrap %s, schema registry %s. Ctrl-C stops everything.%n",
                 running.bootstrapServers(), running.registryUrl());

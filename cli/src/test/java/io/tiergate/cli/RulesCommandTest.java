@@ -82,7 +82,7 @@ class RulesCommandTest {
                 "IMPLEMENTATION --tier CLOUD --model anthropic/claude-haiku-4.5 --local-complexity-threshold 0.5 | tiergate: IMPLEMENTATION: localComplexityThreshold applies to LOCAL rules only"
             })
     void aRuleTheRoutersWouldRejectIsRefusedBeforeAnyBrokerIsAsked(String args, String message) {
-        Cli.run(TiergateCommandTest.args("rules set", (args + " --bootstrap " + NO_BROKER).split(" ")))
+        Cli.run(TiergateCommandTest.args("rules set", (args + " --reason test --bootstrap " + NO_BROKER).split(" ")))
                 .failsWith(message);
     }
 
@@ -107,7 +107,16 @@ class RulesCommandTest {
     }
 
     @Test
+    void aChangeWithoutAReasonIsRefusedBeforeAnyBrokerIsAsked() {
+        Cli.run("rules", "set", "IMPLEMENTATION", "--tier", "CLOUD", "--model", "m", "--bootstrap", NO_BROKER)
+                .failsWith("Missing required option: '--reason=<text>'");
+        Cli.run("rules", "reset", "IMPLEMENTATION", "--reason", "", "--bootstrap", NO_BROKER)
+                .failsWith("Missing required option: '--reason=<text>'");
+    }
+
+    @Test
     void resetOfAnUnknownTaskTypeIsRefusedBeforeAnyBrokerIsAsked() {
-        Cli.run("rules", "reset", "POETRY", "--bootstrap", NO_BROKER).failsWith("tiergate: unknown task type 'POETRY'");
+        Cli.run("rules", "reset", "POETRY", "--reason", "test", "--bootstrap", NO_BROKER)
+                .failsWith("tiergate: unknown task type 'POETRY'");
     }
 }

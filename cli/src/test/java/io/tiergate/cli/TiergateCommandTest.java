@@ -38,7 +38,14 @@ class TiergateCommandTest {
                 "costs",
                 "costs tail",
                 "costs export",
-                "costs reconcile");
+                "costs reconcile",
+                "cost-centers",
+                "cost-centers add",
+                "cost-centers list",
+                "cost-centers rm",
+                "audit",
+                "audit tail",
+                "audit export");
     }
 
     @Test
@@ -110,7 +117,9 @@ class TiergateCommandTest {
             "budget set", List.of("team-a"),
             "budget rm", List.of("team-a"),
             "costs export", List.of("--from", "2026-11-01", "--to", "2026-11-30"),
-            "costs reconcile", List.of("--invoice", "usage.csv"));
+            "costs reconcile", List.of("--invoice", "usage.csv"),
+            "cost-centers add", List.of("team-a"),
+            "cost-centers rm", List.of("team-a"));
 
     @ParameterizedTest(name = "tiergate {0} --no-such-option")
     @MethodSource("commands")
@@ -138,7 +147,9 @@ class TiergateCommandTest {
                 Arguments.of("budget set", "Missing required parameter: '<scope>'"),
                 Arguments.of("budget rm", "Missing required parameter: '<scope>'"),
                 Arguments.of("costs export", "Missing required options: '--from=<from>', '--to=<to>'"),
-                Arguments.of("costs reconcile", "Missing required option: '--invoice=FILE'"));
+                Arguments.of("costs reconcile", "Missing required option: '--invoice=FILE'"),
+                Arguments.of("cost-centers add", "Missing required parameter: '<name>'"),
+                Arguments.of("cost-centers rm", "Missing required parameter: '<name>'"));
     }
 
     @Test

@@ -45,16 +45,27 @@ class CloudWorkerApplicationTest implements TestPropertyProvider {
     @Inject
     KafkaClientSettings settings;
 
+    private static final String API_TOKEN = "health-details-test-token-0123456789";
+
     @Override
     public Map<String, String> getProperties() {
         return Map.of(
-                "kafka.bootstrap.servers", TestBrokers.shared().bootstrapServers(),
-                "tiergate.schema-registry-url", "mock://cloud-worker-app-" + UUID.randomUUID(),
-                "micronaut.server.port", "-1",
-                "tiergate.cloud-worker.backend", "simulated",
-                "tiergate.cloud-worker.simulation.speed-up", "200",
-                "tiergate.cloud-worker.worker-id", "cloud-app-test",
-                "tiergate.cloud-worker.group-id", "cloud-app-test-" + UUID.randomUUID());
+                "kafka.bootstrap.servers",
+                TestBrokers.shared().bootstrapServers(),
+                "tiergate.schema-registry-url",
+                "mock://cloud-worker-app-" + UUID.randomUUID(),
+                "micronaut.server.port",
+                "-1",
+                "tiergate.http.api-token",
+                API_TOKEN, // /health details need it (docs/security.md)
+                "tiergate.cloud-worker.backend",
+                "simulated",
+                "tiergate.cloud-worker.simulation.speed-up",
+                "200",
+                "tiergate.cloud-worker.worker-id",
+                "cloud-app-test",
+                "tiergate.cloud-worker.group-id",
+                "cloud-app-test-" + UUID.randomUUID());
     }
 
     @Test
@@ -94,7 +105,8 @@ class CloudWorkerApplicationTest implements TestPropertyProvider {
         assertThat(result.getProvider()).isEqualTo("simulated");
         assertThat(result.getTotalCostUsd()).isPositive();
 
-        String health = http.toBlocking().retrieve("/health");
+        String health = http.toBlocking()
+                .retrieve(io.micronaut.http.HttpRequest.GET("/health").bearerAuth(API_TOKEN));
         assertThat(health)
                 .contains("\"status\":\"UP\"")
                 .contains("cloud-worker")

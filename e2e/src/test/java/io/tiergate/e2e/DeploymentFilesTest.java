@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml and the Prometheus config cannot run here (no Docker engine), so they are
@@ -24,9 +26,84 @@ class DeploymentFilesTest {
     @Test
     void composeFileIsValid() throws Exception {
         assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs it)");
-        Result result =
-                run("docker-compose", "-f", ROOT.resolve("docker-compose.yml").toString(), "config", "-q");
+        Result result = run(
+                Map.of("GRAFANA_ADMIN_PASSWORD", "from-the-environment"),
+                "docker-compose",
+                "-f",
+                ROOT.resolve("docker-compose.yml").toString(),
+                "config",
+                "-q");
         assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    @Test
+    void composeRefusesToStartGrafanaWithoutAnAdminPasswordFromTheEnvironment() throws Exception {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs it)");
+        Result result = run(
+                Map.of("GRAFANA_ADMIN_PASSWORD", ""),
+                "docker-compose",
+                "-f",
+                ROOT.resolve("docker-compose.yml").toString(),
+                "config",
+                "-q");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("set GRAFANA_ADMIN_PASSWORD");
+    }
+
+    /** docs/security.md, "HTTP endpoints": the host publishes nothing beyond loopback; images are pinned. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composePublishesEveryPortOnLoopbackOnlyAndPinsEveryImage() throws IOException {
+        Map<String, Object> compose;
+        try (var in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
+            compose = new Yaml().load(in);
+        }
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        int published = 0;
+        for (var service : services.entrySet()) {
+            List<Object> ports = (List<Object>) service.getValue().getOrDefault("ports", List.of());
+            for (Object port : ports) {
+                assertThat(String.valueOf(port)).as(service.getKey() + " port").startsWith("127.0.0.1:");
+                published++;
+            }
+            Object image = service.getValue().get("image");
+            if (image != null) {
+                assertThat(String.valueOf(image))
+                        .as(service.getKey() + " image")
+                        .matches("[^:]+:v?[0-9][^:]*")
+                        .doesNotEndWith(":latest");
+            }
+        }
+        assertThat(published).as("ports published").isGreaterThanOrEqualTo(ServiceSpec.ALL.size());
+        String text = Files.readString(ROOT.resolve("docker-compose.yml"));
+        assertThat(text).doesNotContain("GF_SECURITY_ADMIN_PASSWORD: admin");
+    }
+
+    /** Every service listens on loopback unless configured, and shows /health details only with the token. */
+    @Test
+    void everyServiceBindsLoopbackAndHidesHealthDetailsByDefault() throws IOException {
+        for (ServiceSpec service : ServiceSpec.ALL) {
+            Map<String, Object> yml;
+            try (var in = Files.newInputStream(
+                    ROOT.resolve(service.module()).resolve("src/main/resources/application.yml"))) {
+                yml = new Yaml().load(in);
+            }
+            assertThat(path(yml, "micronaut", "server", "host"))
+                    .as(service.module() + " micronaut.server.host")
+                    .isEqualTo("127.0.0.1");
+            assertThat(path(yml, "endpoints", "health", "details-visible"))
+                    .as(service.module() + " endpoints.health.details-visible")
+                    .isEqualTo("AUTHENTICATED");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object path(Map<String, Object> yml, String... keys) {
+        Object node = yml;
+        for (String key : keys) {
+            node = node instanceof Map<?, ?> map ? ((Map<String, Object>) map).get(key) : null;
+        }
+        return node;
     }
 
     @Test
@@ -46,7 +123,7 @@ class DeploymentFilesTest {
         String prometheus = Files.readString(ROOT.resolve("deploy/prometheus.yml"));
         for (ServiceSpec service : ServiceSpec.ALL) {
             assertThat(compose).contains("MODULE: " + service.module() + ", MAIN_CLASS: " + service.mainClass());
-            assertThat(compose).contains("\"" + service.port() + ":" + service.port() + "\"");
+            assertThat(compose).contains("\"127.0.0.1:" + service.port() + ":" + service.port() + "\"");
             assertThat(prometheus).contains("\"" + service.module() + ":" + service.port() + "\"");
             String yml = Files.readString(ROOT.resolve(service.module()).resolve("src/main/resources/application.yml"));
             assertThat(yml)
@@ -63,7 +140,13 @@ class DeploymentFilesTest {
     private record Result(int exitCode, String output) {}
 
     private static Result run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(Map.of(), command);
+    }
+
+    private static Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), output);

@@ -79,12 +79,14 @@ class EndToEndIT {
         List<WorkloadItem> items = Workload.read(ROOT.resolve("workloads/reference.jsonl"));
         String prefix = "e2e-" + System.currentTimeMillis() + "-";
         String ledgerUrl = stack.service("ledger-streams").orElseThrow().spec().baseUrl();
-        LedgerClient ledger = new LedgerClient(ledgerUrl);
+        LedgerClient ledger = new LedgerClient(ledgerUrl, stack.apiToken());
         try (BudgetAdmin budgets = new BudgetAdmin(stack.bootstrapServers(), stack.registryUrl());
                 PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), prefix);
                 RequestSender sender = new RequestSender(stack.bootstrapServers(), stack.registryUrl())) {
-            budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, new BigDecimal("1000"), null)
-                    .onExhausted(OnExhausted.DEFER));
+            budgets.set(
+                    BudgetRequest.of(Topics.GLOBAL_SCOPE, new BigDecimal("1000"), null)
+                            .onExhausted(OnExhausted.DEFER),
+                    "end-to-end test: a roomy budget");
 
             List<String> ids = new ArrayList<>();
             sendAt(sender, items, prefix, 0, REQUESTS / 3, 40, ids);
@@ -95,7 +97,9 @@ class EndToEndIT {
             // cut the budget so what has been spent is 85% of it: CONSERVE
             BigDecimal spent = awaitGlobalSpend(ledger);
             BigDecimal tight = spent.divide(new BigDecimal("0.85"), 9, RoundingMode.HALF_EVEN);
-            budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, tight, null).onExhausted(OnExhausted.DEFER));
+            budgets.set(
+                    BudgetRequest.of(Topics.GLOBAL_SCOPE, tight, null).onExhausted(OnExhausted.DEFER),
+                    "end-to-end test: CONSERVE");
             await("budget at CONSERVE or beyond")
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> levelOf(tracker)
@@ -111,7 +115,9 @@ class EndToEndIT {
             // a limit by itself, so the test cuts the limit instead of waiting for an overshoot.
             BigDecimal below =
                     awaitGlobalSpend(ledger).multiply(new BigDecimal("0.9")).setScale(9, RoundingMode.HALF_EVEN);
-            budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, below, null).onExhausted(OnExhausted.DEFER));
+            budgets.set(
+                    BudgetRequest.of(Topics.GLOBAL_SCOPE, below, null).onExhausted(OnExhausted.DEFER),
+                    "end-to-end test: EXHAUSTED");
             await("budget EXHAUSTED")
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> levelOf(tracker)
@@ -127,8 +133,10 @@ class EndToEndIT {
                                     == REQUESTS);
             int deferred = tracker.snapshot().deferredWaiting();
 
-            budgets.set(BudgetRequest.of(Topics.GLOBAL_SCOPE, new BigDecimal("1000"), null)
-                    .onExhausted(OnExhausted.DEFER));
+            budgets.set(
+                    BudgetRequest.of(Topics.GLOBAL_SCOPE, new BigDecimal("1000"), null)
+                            .onExhausted(OnExhausted.DEFER),
+                    "end-to-end test: budget raised");
             await("every request completed after the budget was raised")
                     .atMost(Duration.ofSeconds(120))
                     .until(() -> tracker.snapshot().completed() == REQUESTS);
@@ -159,7 +167,8 @@ class EndToEndIT {
 
             // the live dashboard, read by a real browser, shows the same exact total (skipped only without Chromium)
             if (DashboardPage.chromiumAvailable()) {
-                DashboardPage page = DashboardPage.load(java.net.URI.create(ledgerUrl + "/dashboard/"));
+                DashboardPage page =
+                        DashboardPage.load(java.net.URI.create(ledgerUrl + "/dashboard/#token=" + stack.apiToken()));
                 assertThat(page.loaded())
                         .as("dashboard loaded; error: %s", page.error())
                         .isTrue();

@@ -19,11 +19,14 @@ public final class LedgerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private final String apiToken;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public LedgerClient(String baseUrl) {
+    /** @param apiToken the ledger's API token (docs/security.md, "HTTP endpoints"); null sends none */
+    public LedgerClient(String baseUrl, String apiToken) {
         this.baseUrl = baseUrl;
+        this.apiToken = apiToken;
     }
 
     /**
@@ -61,11 +64,12 @@ public final class LedgerClient {
 
     private Optional<JsonNode> get(String path) {
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(baseUrl + path))
-                            .timeout(Duration.ofSeconds(5))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(5));
+            if (apiToken != null) {
+                request.header("Authorization", "Bearer " + apiToken);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

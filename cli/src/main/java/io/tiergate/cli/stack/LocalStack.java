@@ -35,6 +35,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedSchemaRegistry registry;
     private String bootstrap;
     private String registryUrl;
+    private String apiToken;
     private final List<ServiceProcess> services = new ArrayList<>();
 
     private LocalStack(StackOptions options, PrintStream out, JvmProfile jvm) {
@@ -99,6 +100,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP", bootstrap);
         env.put("SCHEMA_REGISTRY_URL", registryUrl);
         env.put("TIERGATE_PARTITIONS", String.valueOf(options.partitions()));
+        // the services' HTTP API token: given, or generated for this run (docs/security.md, "HTTP endpoints")
+        apiToken = env.computeIfAbsent(ApiToken.ENV, k -> ApiToken.generate());
+        ApiToken.write(options.dataDir(), apiToken);
         Path logs = options.dataDir().resolve("logs");
         long t1 = System.nanoTime();
         for (ServiceSpec service : options.services()) {
@@ -150,6 +154,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String registryUrl() {
         return registryUrl;
+    }
+
+    /** The token the services' HTTP APIs take ({@code Authorization: Bearer …}). */
+    public String apiToken() {
+        return apiToken;
     }
 
     public List<ServiceProcess> services() {

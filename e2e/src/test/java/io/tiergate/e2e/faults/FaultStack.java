@@ -74,6 +74,7 @@ final class FaultStack implements AutoCloseable {
         this.commonEnv.put("KAFKA_BOOTSTRAP", bootstrapServers());
         this.commonEnv.put("SCHEMA_REGISTRY_URL", registryUrl());
         this.commonEnv.put("TIERGATE_PARTITIONS", String.valueOf(PARTITIONS));
+        this.commonEnv.put("TIERGATE_HTTP_API_TOKEN", Http.API_TOKEN);
     }
 
     static ServiceSpec spec(String module, int port) {

@@ -20,6 +20,12 @@ final class Http {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The services' API token in the fault stack (FaultStack sets it): every read here is
+     * authenticated, so the ledger API answers and /health shows its details.
+     */
+    static final String API_TOKEN = "fault-suite-api-token-0123456789";
+
     private Http() {}
 
     /** The body of a 200 answer; empty on any other status or when nothing answers. */
@@ -27,6 +33,7 @@ final class Http {
         try {
             HttpResponse<String> r = CLIENT.send(
                     HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + API_TOKEN)
                             .timeout(Duration.ofSeconds(5))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -4,14 +4,16 @@ import io.tiergate.ledger.LedgerConfiguration;
 import io.tiergate.ledger.budget.BudgetConfigValidator;
 import io.tiergate.ledger.budget.BudgetPolicy;
 import io.tiergate.ledger.budget.InvalidBudgetConfigException;
+import io.tiergate.platform.kafka.AuditedChanges;
+import io.tiergate.platform.kafka.AuditedChanges.Change;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.platform.kafka.read.CompactedView;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.OnExhausted;
+import io.tiergate.schemas.events.OpsAuditEvent;
 import io.tiergate.schemas.money.Money;
-import io.tiergate.schemas.serde.AvroSerializer;
 import io.tiergate.schemas.topics.Topics;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -20,18 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Budgets for the CLI ({@code ./tiergate budget set|show|rm}), without Micronaut: writes {@code
- * budget.config} (key = scope; a tombstone removes) with the project's Avro serializer and reads
- * {@code budget.config} / {@code budget.status} back.
+ * budget.config} (key = scope; a tombstone removes) with its {@code ops.audit} record (who, why) in
+ * one transaction (platform's {@link AuditedChanges}) and reads {@code budget.config} / {@code
+ * budget.status} back.
  *
  * <p>{@link #set} checks the budget with the same rules as the ledger before sending, so a bad
  * budget fails here with the field named instead of landing in {@code budget.config.dlq}. {@link
@@ -47,7 +43,7 @@ public final class BudgetAdmin implements AutoCloseable {
     private final KafkaClientSettings settings;
     private final EventDecoder decoder;
     private final BudgetConfigValidator validator;
-    private final KafkaProducer<String, BudgetConfig> producer;
+    private AuditedChanges writer;
 
     /** What {@code budget set} asks for; null thresholds/zone/onExhausted take the defaults. */
     public record BudgetRequest(
@@ -90,24 +86,19 @@ public final class BudgetAdmin implements AutoCloseable {
         this.settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
         this.decoder = new EventDecoder(settings);
         this.validator = new BudgetConfigValidator(maxLimitUsd);
-        Map<String, Object> config = settings.base();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "tiergate-cli-budget-admin");
-        AvroSerializer<BudgetConfig> values = new AvroSerializer<>();
-        values.configure(config, false);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
     }
 
     /**
-     * Writes the budget and waits until the broker has it.
+     * Writes the budget with its audit record and waits until both are committed.
      *
+     * @param reason why the budget changes (recorded in {@code ops.audit}); must not be blank
      * @throws InvalidBudgetConfigException naming the field, before anything is sent
+     * @throws IllegalArgumentException when {@code reason} is blank, before anything is sent
      */
-    public BudgetConfig set(BudgetRequest request) {
+    public BudgetConfig set(BudgetRequest request, String reason) {
         BudgetConfig config = configOf(request);
         validator.validate(request.scope(), config);
-        send(request.scope(), config);
+        writer().write(Change.set(Topics.BUDGET_CONFIG, request.scope(), config), reason);
         return config;
     }
 
@@ -142,12 +133,15 @@ public final class BudgetAdmin implements AutoCloseable {
                 .build();
     }
 
-    /** Writes a tombstone for {@code scope}: the ledger forgets its budget (no limits from then on). */
-    public void remove(String scope) {
+    /**
+     * Writes a tombstone for {@code scope} with its audit record: the ledger forgets its budget (no
+     * limits from then on).
+     */
+    public OpsAuditEvent remove(String scope, String reason) {
         if (scope == null || scope.isBlank()) {
             throw new InvalidBudgetConfigException("scope", "must not be empty");
         }
-        send(scope, null);
+        return writer().write(Change.remove(Topics.BUDGET_CONFIG, scope), reason);
     }
 
     /** The budget in force for {@code scope}, if any. */
@@ -247,20 +241,17 @@ public final class BudgetAdmin implements AutoCloseable {
         return amount == null ? "none" : Money.usd(amount).toPlainString() + " USD";
     }
 
-    private void send(String scope, BudgetConfig config) {
-        try {
-            producer.send(new ProducerRecord<>(Topics.BUDGET_CONFIG.name(), scope, config))
-                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while writing " + Topics.BUDGET_CONFIG.name(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot write " + Topics.BUDGET_CONFIG.name() + ": " + e.getMessage(), e);
+    private AuditedChanges writer() {
+        if (writer == null) {
+            writer = new AuditedChanges(settings, "budget-admin");
         }
+        return writer;
     }
 
     @Override
     public void close() {
-        producer.close();
+        if (writer != null) {
+            writer.close();
+        }
     }
 }

@@ -36,12 +36,17 @@ public final class CostsExport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI ledger;
+    private final String apiToken;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** @param ledgerBaseUrl e.g. {@code http://127.0.0.1:8095} */
-    public CostsExport(URI ledgerBaseUrl) {
+    /**
+     * @param ledgerBaseUrl e.g. {@code http://127.0.0.1:8095}
+     * @param apiToken the ledger's API token (docs/security.md, "HTTP endpoints"); null sends none
+     */
+    public CostsExport(URI ledgerBaseUrl, String apiToken) {
         this.ledger = ledgerBaseUrl;
+        this.apiToken = apiToken;
     }
 
     /**
@@ -92,10 +97,13 @@ public final class CostsExport {
     }
 
     private JsonNode get(String pathAndQuery) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(ledger.resolve(pathAndQuery))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(ledger.resolve(pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
-                .GET()
-                .build();
+                .GET();
+        if (apiToken != null) {
+            builder.header("Authorization", "Bearer " + apiToken);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

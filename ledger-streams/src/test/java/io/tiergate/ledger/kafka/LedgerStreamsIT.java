@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.tiergate.ledger.api.LedgerViews;
@@ -34,6 +35,11 @@ import io.tiergate.schemas.topics.Topics;
 import io.tiergate.testkit.TestBrokers;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +47,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +55,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +74,8 @@ class LedgerStreamsIT {
     private static final String TEAM_A = "it-" + RUN + "-a";
     private static final String TEAM_B = "it-" + RUN + "-b";
 
+    private static final String API_TOKEN = "ledger-it-token-" + RUN;
+
     private final String bootstrap = TestBrokers.shared().bootstrapServers();
     private EmbeddedServer server;
 
@@ -81,6 +91,7 @@ class LedgerStreamsIT {
         props.put("kafka.bootstrap.servers", bootstrap);
         props.put("tiergate.schema-registry-url", REGISTRY);
         props.put("micronaut.server.port", -1);
+        props.put("tiergate.http.api-token", API_TOKEN);
         props.put("kafka.streams.default.application.id", "ledger-it-" + RUN);
         props.put(
                 "kafka.streams.default.state.dir",
@@ -103,7 +114,8 @@ class LedgerStreamsIT {
             try (BudgetAdmin admin = new BudgetAdmin(bootstrap, REGISTRY)) {
                 // large enough that even the burst's burn rate forecasts no exhaustion today: NORMAL at any time of day
                 admin.set(
-                        BudgetRequest.of(TEAM_A, new BigDecimal("100000"), null).onExhausted(OnExhausted.DEFER));
+                        BudgetRequest.of(TEAM_A, new BigDecimal("100000"), null).onExhausted(OnExhausted.DEFER),
+                        "ledger test: a roomy budget");
             }
             producer.raw(
                     Topics.BUDGET_CONFIG.name(),
@@ -151,8 +163,7 @@ class LedgerStreamsIT {
             await().atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> globalEvents(http) >= sent.size());
-            LedgerViews.Totals totals =
-                    http.toBlocking().retrieve(HttpRequest.GET("/ledger/totals"), LedgerViews.Totals.class);
+            LedgerViews.Totals totals = http.toBlocking().retrieve(authed("/ledger/totals"), LedgerViews.Totals.class);
             assertThat(totals.costEvents()).isEqualTo(sent.size());
             assertThat(totals.totalUsd())
                     .isEqualTo(expected.get(Topics.GLOBAL_SCOPE).toPlainString());
@@ -202,23 +213,21 @@ class LedgerStreamsIT {
 
             // the HTTP API answers
             LedgerViews.Spend spend = http.toBlocking()
-                    .retrieve(
-                            HttpRequest.GET("/ledger/spend?scope=" + TEAM_A + "&period=month"),
-                            LedgerViews.Spend.class);
+                    .retrieve(authed("/ledger/spend?scope=" + TEAM_A + "&period=month"), LedgerViews.Spend.class);
             assertThat(spend.limitUsd()).isNull();
-            assertThat(http.toBlocking().retrieve(HttpRequest.GET("/ledger/status"), String.class))
+            assertThat(http.toBlocking().retrieve(authed("/ledger/status"), String.class))
                     .contains(TEAM_A);
             assertThat(http.toBlocking()
-                            .retrieve(HttpRequest.GET("/ledger/windows?scope=" + TEAM_B + "&kind=HOUR"), String.class))
+                            .retrieve(authed("/ledger/windows?scope=" + TEAM_B + "&kind=HOUR"), String.class))
                     .contains("\"scope\":\"" + TEAM_B + "\"");
-            assertThat(http.toBlocking().retrieve(HttpRequest.GET("/ledger/rework"), String.class))
+            assertThat(http.toBlocking().retrieve(authed("/ledger/rework"), String.class))
                     .contains("\"taskType\":\"CODE_REVIEW\"")
                     .contains("reworkSpendUsd");
-            assertThat(http.toBlocking().retrieve(HttpRequest.GET("/health"), String.class))
+            assertThat(http.toBlocking().retrieve(authed("/health"), String.class))
                     .contains("\"status\":\"UP\"");
-            assertThat(http.toBlocking().retrieve(HttpRequest.GET("/dashboard/index.html"), String.class))
+            assertThat(http.toBlocking().retrieve(authed("/dashboard/index.html"), String.class))
                     .containsIgnoringCase("<html");
-            assertThat(http.toBlocking().retrieve(HttpRequest.GET("/prometheus"), String.class))
+            assertThat(http.toBlocking().retrieve(authed("/prometheus"), String.class))
                     .contains("tiergate_ledger_status_published_total")
                     .contains("tiergate_ledger_duplicates_total")
                     .contains("tiergate_ledger_budget_level{scope=\"" + TEAM_A + "\"}");
@@ -235,12 +244,14 @@ class LedgerStreamsIT {
                     .get()
                     .satisfies(c -> assertThat(c.getOnExhausted()).isEqualTo(OnExhausted.DEFER));
             assertThat(admin.show(TEAM_B)).as("its only record was rejected").isEmpty();
-            assertThatThrownBy(() -> admin.set(BudgetRequest.of(teamC, new BigDecimal("-1"), null)))
+            assertThatThrownBy(() -> admin.set(BudgetRequest.of(teamC, new BigDecimal("-1"), null), "negative"))
                     .isInstanceOf(InvalidBudgetConfigException.class)
                     .hasMessageStartingWith("dailyLimitUsd:");
 
-            admin.set(BudgetRequest.of(teamC, new BigDecimal("5"), new BigDecimal("50"))
-                    .timezone("Europe/Berlin"));
+            admin.set(
+                    BudgetRequest.of(teamC, new BigDecimal("5"), new BigDecimal("50"))
+                            .timezone("Europe/Berlin"),
+                    "ledger test: team C starts");
             assertThat(admin.show(teamC))
                     .get()
                     .satisfies(c -> assertThat(c.getTimezone()).isEqualTo("Europe/Berlin"));
@@ -253,7 +264,7 @@ class LedgerStreamsIT {
                     .contains("daily limit:    5.000000000 USD")
                     .contains("level:          NORMAL");
 
-            admin.remove(teamC);
+            admin.remove(teamC, "ledger test: team C ends");
             assertThat(admin.show(teamC)).isEmpty();
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(admin.status(teamC))
@@ -276,7 +287,7 @@ class LedgerStreamsIT {
             assertThat(tail.skipped()).isZero();
         }
 
-        CostsExport export = new CostsExport(server.getURI());
+        CostsExport export = new CostsExport(server.getURI(), API_TOKEN);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         StringWriter teamA = new StringWriter();
         int rows = export.writeDailyCsv(today.minusDays(1), today, TEAM_A, teamA);
@@ -290,6 +301,78 @@ class LedgerStreamsIT {
                 .isEqualTo(expected.get(Topics.GLOBAL_SCOPE));
     }
 
+    /** A GET with the ledger API's token. */
+    private static MutableHttpRequest<?> authed(String uri) {
+        return HttpRequest.GET(uri).bearerAuth(API_TOKEN);
+    }
+
+    @Test
+    void theApiAnswers401WithoutItsTokenAndTheServerIsNotReachableOnANonLoopbackAddress() throws Exception {
+        server = start("http");
+        // not waiting for the stores: the token is checked before anything is asked of them
+        java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/ledger/totals", "/ledger/status", "/ledger/windows", "/ledger/spend?scope=x")) {
+            java.net.http.HttpResponse<String> anonymous = plain.send(
+                    java.net.http.HttpRequest.newBuilder(server.getURI().resolve(path))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+            assertThat(anonymous.body()).contains("send 'Authorization: Bearer <token>'");
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"tiergate\"");
+            java.net.http.HttpResponse<String> wrong = plain.send(
+                    java.net.http.HttpRequest.newBuilder(server.getURI().resolve(path))
+                            .header("Authorization", "Bearer not-" + API_TOKEN)
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).as(path).isEqualTo(401);
+            assertThat(wrong.body()).contains("the token does not match");
+        }
+        java.net.http.HttpResponse<String> withToken = plain.send(
+                java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/ledger/status"))
+                        .header("Authorization", "Bearer " + API_TOKEN)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(withToken.statusCode())
+                .as("with the token: answered (503 while the stores start)")
+                .isIn(200, 503);
+
+        // /health: status for anyone, the indicators' details only with the token
+        String anonymousHealth = plain.send(
+                        java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/health"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(anonymousHealth).contains("\"status\"").doesNotContain("\"details\"");
+        String authenticatedHealth = plain.send(
+                        java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/health"))
+                                .header("Authorization", "Bearer " + API_TOKEN)
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(authenticatedHealth).contains("\"details\"");
+
+        // bound to loopback by default: the port is closed on every other address of this machine
+        int port = server.getPort();
+        assertThat(InetAddress.getByName(server.getHost()).isLoopbackAddress())
+                .as("bound to %s", server.getHost())
+                .isTrue();
+        List<InetAddress> others = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .toList();
+        Assumptions.assumeFalse(others.isEmpty(), "this machine has no non-loopback address");
+        for (InetAddress address : others) {
+            try (Socket socket = new Socket()) {
+                assertThatThrownBy(() -> socket.connect(new InetSocketAddress(address, port), 2_000))
+                        .as("port %d on %s", port, address)
+                        .isInstanceOf(ConnectException.class);
+            }
+        }
+        Socket loopback = new Socket();
+        loopback.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
+        loopback.close();
+    }
+
     private static BigDecimal csvSpend(String csv) {
         return csv.lines()
                 .skip(1)
@@ -300,7 +383,7 @@ class LedgerStreamsIT {
     private static long globalEvents(HttpClient http) {
         try {
             return http.toBlocking()
-                    .retrieve(HttpRequest.GET("/ledger/totals"), LedgerViews.Totals.class)
+                    .retrieve(authed("/ledger/totals"), LedgerViews.Totals.class)
                     .costEvents();
         } catch (RuntimeException notYet) {
             return -1; // 503 while the stores restore

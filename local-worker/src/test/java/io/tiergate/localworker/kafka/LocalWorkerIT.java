@@ -97,6 +97,8 @@ class LocalWorkerIT implements TestPropertyProvider {
     @Client("/")
     HttpClient http;
 
+    private static final String API_TOKEN = "health-details-test-token-0123456789";
+
     @Override
     public Map<String, String> getProperties() {
         return Map.of(
@@ -106,6 +108,8 @@ class LocalWorkerIT implements TestPropertyProvider {
                 "mock://local-worker-it-" + run,
                 "micronaut.server.port",
                 "-1",
+                "tiergate.http.api-token", // /health details need it (docs/security.md, "HTTP endpoints")
+                API_TOKEN,
                 "tiergate.local-worker.worker-id",
                 workerId,
                 "tiergate.local-worker.group-id",
@@ -323,7 +327,8 @@ class LocalWorkerIT implements TestPropertyProvider {
 
     @Test
     void serviceAnswersHealthAndPrometheus() {
-        HttpResponse<String> health = http.toBlocking().exchange(HttpRequest.GET("/health"), String.class);
+        HttpResponse<String> health =
+                http.toBlocking().exchange(HttpRequest.GET("/health").bearerAuth(API_TOKEN), String.class);
         assertThat(health.code()).isEqualTo(200);
         assertThat(health.body()).contains("localModel").contains("ollama at " + OLLAMA.baseUrl());
 

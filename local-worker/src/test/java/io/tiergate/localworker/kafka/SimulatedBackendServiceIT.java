@@ -66,7 +66,7 @@ class SimulatedBackendServiceIT implements TestPropertyProvider {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return Map.of(
+        Map<String, String> props = new java.util.HashMap<>(Map.of(
                 "kafka.bootstrap.servers",
                 bootstrap,
                 "tiergate.schema-registry-url",
@@ -82,8 +82,12 @@ class SimulatedBackendServiceIT implements TestPropertyProvider {
                 "tiergate.local-worker.backend",
                 "simulated",
                 "tiergate.local-worker.simulation-speed-up",
-                "200");
+                "200"));
+        props.put("tiergate.http.api-token", API_TOKEN); // /health details need it (docs/security.md)
+        return props;
     }
+
+    private static final String API_TOKEN = "health-details-test-token-0123456789";
 
     @Test
     void simulatedServiceServesRequestsLabelledSimulated() throws Exception {
@@ -107,7 +111,7 @@ class SimulatedBackendServiceIT implements TestPropertyProvider {
             assertThat(cost.getSimulated()).isTrue();
             assertThat(cost.getCostUsd()).isPositive();
         }
-        String health = http.toBlocking().retrieve(HttpRequest.GET("/health"));
+        String health = http.toBlocking().retrieve(HttpRequest.GET("/health").bearerAuth(API_TOKEN));
         assertThat(health).contains("SIMULATED").contains("\"simulated\":true");
         assertThat(http.toBlocking().retrieve(HttpRequest.GET("/prometheus")))
                 .contains("tiergate_local_worker_backend_simulated{endpoint=\"ollama\"} 1.0");

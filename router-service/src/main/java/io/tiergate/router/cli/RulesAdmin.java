@@ -1,6 +1,7 @@
 package io.tiergate.router.cli;
 
-import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.AuditedChanges;
+import io.tiergate.platform.kafka.AuditedChanges.Change;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.router.policy.ModelCatalog;
 import io.tiergate.router.policy.RouteRule;
@@ -18,20 +19,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./tiergate rules set|show|reset}: ops overrides of the task-type table on the compacted
  * {@code routing.rules} topic (key = task type). {@code set} validates exactly as the routers do
  * and refuses an invalid rule before writing it; {@code reset} writes tombstones, which restore the
- * defaults. The routers apply a change within their poll interval, without restart.
+ * defaults. Every change is written with its {@code ops.audit} record (who, why) in one transaction
+ * (platform's {@link AuditedChanges}). The routers apply a change within their poll interval,
+ * without restart.
  *
  * <pre>
  *   try (RulesAdmin admin = new RulesAdmin(bootstrapServers, schemaRegistryUrl)) {
- *     admin.set("SUMMARIZATION", Tier.CLOUD, "anthropic/claude-haiku-4.5", List.of(), null);
+ *     admin.set("SUMMARIZATION", Tier.CLOUD, "anthropic/claude-haiku-4.5", List.of(), null, "why");
  *     System.out.println(RulesAdmin.render(admin.show()));
- *     admin.reset("SUMMARIZATION");     // or admin.resetAll()
+ *     admin.reset("SUMMARIZATION", "why");     // or admin.resetAll("why")
  *   }
  * </pre>
  */
@@ -45,7 +46,7 @@ public final class RulesAdmin implements AutoCloseable {
     private final DefaultRules.Table defaults;
     private final RuleValidator validator;
     private final Duration timeout;
-    private EventPublisher publisher;
+    private AuditedChanges writer;
 
     public RulesAdmin(String bootstrapServers, String schemaRegistryUrl) {
         this(bootstrapServers, schemaRegistryUrl, PriceTable.loadDefault(), null, Duration.ofSeconds(30));
@@ -69,10 +70,17 @@ public final class RulesAdmin implements AutoCloseable {
      *
      * @param fallbackModels cloud models (escalation targets for a LOCAL rule, fallbacks for a CLOUD rule)
      * @param localComplexityThreshold LOCAL rules only: above it requests go to the first fallback; may be null
-     * @throws IllegalArgumentException with the reason, when the routers would reject the rule
+     * @param reason why (recorded in {@code ops.audit}); must not be blank
+     * @throws IllegalArgumentException with the reason, when the routers would reject the rule or no
+     *     reason is given
      */
     public RoutingRule set(
-            String taskType, Tier tier, String model, List<String> fallbackModels, Double localComplexityThreshold) {
+            String taskType,
+            Tier tier,
+            String model,
+            List<String> fallbackModels,
+            Double localComplexityThreshold,
+            String reason) {
         RoutingRule rule = RoutingRule.newBuilder()
                 .setTaskType(taskType == null ? null : taskType.toUpperCase(Locale.ROOT))
                 .setTier(tier)
@@ -82,7 +90,7 @@ public final class RulesAdmin implements AutoCloseable {
                 .setUpdatedAt(Instant.now())
                 .build();
         validator.check(rule);
-        await(publisher().send(Topics.ROUTING_RULES, rule.getTaskType(), rule));
+        writer().write(Change.set(Topics.ROUTING_RULES, rule.getTaskType(), rule), reason);
         return rule;
     }
 
@@ -97,25 +105,35 @@ public final class RulesAdmin implements AutoCloseable {
         return rows;
     }
 
-    /** Restores the default for {@code taskType} (a tombstone). */
-    public void reset(String taskType) {
+    /** Restores the default for {@code taskType} (a tombstone), audited with {@code reason}. */
+    public void reset(String taskType, String reason) {
         String name = taskType == null ? null : taskType.toUpperCase(Locale.ROOT);
         try {
             RuleValidator.parseTaskType(name);
         } catch (InvalidRuleException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        await(publisher().sendTombstone(Topics.ROUTING_RULES, name));
+        writer().write(Change.remove(Topics.ROUTING_RULES, name), reason);
     }
 
-    /** Restores every default: a tombstone for each task type; returns the types that had an override. */
-    public List<TaskType> resetAll() {
+    /**
+     * Restores every default: a tombstone for each task type that has an override, all in one
+     * audited transaction; returns those types.
+     */
+    public List<TaskType> resetAll(String reason) {
         List<TaskType> overridden = show().stream()
                 .filter(r -> r.source() == RoutingTable.Source.OVERRIDE)
                 .map(Row::taskType)
                 .toList();
-        for (TaskType t : TaskType.values()) {
-            await(publisher().sendTombstone(Topics.ROUTING_RULES, t.name()));
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason must not be empty: say why the change is made");
+        }
+        if (!overridden.isEmpty()) {
+            writer().write(
+                            overridden.stream()
+                                    .map(t -> Change.remove(Topics.ROUTING_RULES, t.name()))
+                                    .toList(),
+                            reason);
         }
         return overridden;
     }
@@ -148,29 +166,17 @@ public final class RulesAdmin implements AutoCloseable {
         return out.toString();
     }
 
-    private EventPublisher publisher() {
-        if (publisher == null) {
-            publisher = new EventPublisher(client);
+    private AuditedChanges writer() {
+        if (writer == null) {
+            writer = new AuditedChanges(client, "rules-admin");
         }
-        return publisher;
-    }
-
-    private void await(CompletableFuture<?> send) {
-        try {
-            send.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while writing to " + Topics.ROUTING_RULES.name(), e);
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "Cannot write to " + Topics.ROUTING_RULES.name() + ": " + e.getMessage(), e);
-        }
+        return writer;
     }
 
     @Override
     public void close() {
-        if (publisher != null) {
-            publisher.close();
+        if (writer != null) {
+            writer.close();
         }
     }
 }

@@ -2,19 +2,24 @@ package io.tiergate.router.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.tiergate.platform.audit.OpsAuditLog;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.router.Fixtures;
 import io.tiergate.router.policy.RoutingTable;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.OnExhausted;
+import io.tiergate.schemas.events.OpsAction;
+import io.tiergate.schemas.events.OpsAuditEvent;
 import io.tiergate.schemas.events.RoutingAction;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.TopicProvisioner;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.testkit.TestBrokers;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +46,13 @@ class RouterCliIT {
     void rulesCanBeSetShownAndResetAndTheExplainerUsesThem() {
         RouteExplainer explainer = new RouteExplainer(bootstrap, REGISTRY);
         try (RulesAdmin admin = new RulesAdmin(bootstrap, REGISTRY)) {
-            admin.set("extraction", Tier.CLOUD, Fixtures.HAIKU, List.of(Fixtures.DEEPSEEK), null);
+            admin.set(
+                    "extraction",
+                    Tier.CLOUD,
+                    Fixtures.HAIKU,
+                    List.of(Fixtures.DEEPSEEK),
+                    null,
+                    "router test: extraction to the cloud");
             RulesAdmin.Row row = admin.show().stream()
                     .filter(r -> r.taskType() == TaskType.EXTRACTION)
                     .findFirst()
@@ -62,12 +73,13 @@ class RouterCliIT {
                     .contains("TASK_TABLE")
                     .contains("reservations");
 
-            assertThatThrownBy(() -> admin.set("EXTRACTION", Tier.LOCAL, Fixtures.OPUS, List.of(), null))
+            assertThatThrownBy(() -> admin.set("EXTRACTION", Tier.LOCAL, Fixtures.OPUS, List.of(), null, "bad"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("a LOCAL rule needs a LOCAL model");
-            assertThatThrownBy(() -> admin.reset("POETRY")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> admin.reset("POETRY", "unknown type"))
+                    .isInstanceOf(IllegalArgumentException.class);
 
-            admin.reset("EXTRACTION");
+            admin.reset("EXTRACTION", "router test: back to the default");
             assertThat(admin.show().stream()
                             .filter(r -> r.taskType() == TaskType.EXTRACTION)
                             .findFirst()
@@ -81,6 +93,16 @@ class RouterCliIT {
                             .getTier())
                     .isEqualTo(Tier.LOCAL);
         }
+        // who and why, with each change (docs/security.md, "Audit")
+        assertThat(new OpsAuditLog(new KafkaClientSettings(bootstrap, REGISTRY, "cli-it"))
+                        .read(null, Duration.ofSeconds(30)).events().stream()
+                                .filter(e -> e.getTopic().equals(Topics.Names.ROUTING_RULES)
+                                        && e.getKey().equals("EXTRACTION"))
+                                .toList())
+                .extracting(OpsAuditEvent::getAction, OpsAuditEvent::getReason, OpsAuditEvent::getPrincipal)
+                .containsExactly(
+                        tuple(OpsAction.SET, "router test: extraction to the cloud", System.getProperty("user.name")),
+                        tuple(OpsAction.REMOVE, "router test: back to the default", System.getProperty("user.name")));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.router.Fixtures;
+import io.tiergate.router.cli.CostCentersAdmin;
 import io.tiergate.router.route.DecisionEvents;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.CircuitState;
@@ -59,6 +60,9 @@ class RouterFlowIT implements TestPropertyProvider {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    RegisteredCostCenters registeredCostCenters;
 
     private TopicProbe probe;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -114,6 +118,66 @@ class RouterFlowIT implements TestPropertyProvider {
     private RoutingDecision awaitDecision(String id) {
         await().atMost(Duration.ofSeconds(20)).until(() -> !decisions(id).isEmpty());
         return decisions(id).get(0);
+    }
+
+    /** docs/security.md, "Cost centers": once any is registered, an unknown one is charged to the default. */
+    @Test
+    void onceCostCentersAreRegisteredAnUnknownOneIsChargedToTheDefaultAndKeptAsAnAttribute() {
+        String known = "cc-known-" + run;
+        String unknown = "cc-unknown-" + run;
+        String before = run + "-cc-before";
+        send(req().id(before).costCenter(unknown).type(TaskType.CLASSIFICATION).build());
+        assertThat(awaitDecision(before).getCostCenter())
+                .as("nothing registered: every name stands")
+                .isEqualTo(unknown);
+        try (CostCentersAdmin admin = new CostCentersAdmin(TestBrokers.shared().bootstrapServers(), REGISTRY)) {
+            admin.add(known, "router test", "router test: a registered cost center");
+            try {
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> registeredCostCenters
+                                .current(Duration.ofSeconds(5))
+                                .contains(known));
+                String stranger = run + "-cc-stranger";
+                String member = run + "-cc-member";
+                send(req().id(stranger)
+                        .costCenter(unknown)
+                        .type(TaskType.CLASSIFICATION)
+                        .build());
+                send(req().id(member)
+                        .costCenter(known)
+                        .type(TaskType.CLASSIFICATION)
+                        .build());
+                assertThat(awaitDecision(stranger).getCostCenter()).isEqualTo("default");
+                assertThat(awaitDecision(member).getCostCenter()).isEqualTo(known);
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> !probe.values(
+                                        Topics.TIER_LOCAL,
+                                        t -> t.getClassified()
+                                                .getRequest()
+                                                .getRequestId()
+                                                .equals(stranger))
+                                .isEmpty());
+                RoutedRequest routed = probe.values(
+                                Topics.TIER_LOCAL,
+                                t -> t.getClassified()
+                                        .getRequest()
+                                        .getRequestId()
+                                        .equals(stranger))
+                        .get(0);
+                assertThat(routed.getClassified().getRequest().getCostCenter()).isEqualTo("default");
+                assertThat(routed.getClassified().getRequest().getAttributes())
+                        .containsEntry(ClassifiedIntakeListener.REQUESTED_COST_CENTER, unknown);
+                assertThat(meters.counter("tiergate.router.cost-centers.unregistered", "action", "charged-default")
+                                .count())
+                        .isGreaterThanOrEqualTo(1.0);
+            } finally {
+                admin.remove(known, "router test: done");
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> registeredCostCenters
+                                .current(Duration.ofSeconds(5))
+                                .isEmpty());
+            }
+        }
     }
 
     @Test

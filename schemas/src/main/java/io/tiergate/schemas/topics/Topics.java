@@ -4,10 +4,12 @@ import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.ClassifiedRequest;
+import io.tiergate.schemas.events.CostCenter;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostWindow;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.OpsAuditEvent;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
@@ -41,6 +43,8 @@ public final class Topics {
         public static final String COST_WINDOWS = "cost.windows";
         public static final String WORKER_HEALTH = "worker.health";
         public static final String ROUTING_BY_COST_CENTER = "routing.by-cost-center";
+        public static final String COST_CENTERS = "cost.centers";
+        public static final String OPS_AUDIT = "ops.audit";
 
         private Names() {}
     }
@@ -100,6 +104,21 @@ public final class Topics {
     public static final Topic<ClassifiedRequest> ROUTING_BY_COST_CENTER =
             new Topic<>(Names.ROUTING_BY_COST_CENTER, ClassifiedRequest.class, Cleanup.DELETE);
 
+    /**
+     * The registered cost centers, managed by ops (docs/security.md, "Cost centers"). Key: cost
+     * center name; a tombstone unregisters it.
+     */
+    public static final Topic<CostCenter> COST_CENTERS =
+            new Topic<>(Names.COST_CENTERS, CostCenter.class, Cleanup.COMPACT);
+
+    /**
+     * Who changed which config record, when and why: every ops change of {@code budget.config},
+     * {@code routing.rules} and {@code cost.centers}, written in the same transaction as the change
+     * (docs/security.md, "Audit"). Never compacted, kept forever. Key: {@code topic/key}.
+     */
+    public static final Topic<OpsAuditEvent> OPS_AUDIT =
+            new Topic<>(Names.OPS_AUDIT, OpsAuditEvent.class, Cleanup.DELETE, Topic.FOREVER);
+
     /** The scope name of the one global budget. */
     public static final String GLOBAL_SCOPE = "global";
 
@@ -118,7 +137,9 @@ public final class Topics {
             BUDGET_STATUS,
             COST_WINDOWS,
             WORKER_HEALTH,
-            ROUTING_BY_COST_CENTER);
+            ROUTING_BY_COST_CENTER,
+            COST_CENTERS,
+            OPS_AUDIT);
 
     /** Topics whose records go to the cloud tier: the sovereignty invariant is checked against these. */
     public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD);

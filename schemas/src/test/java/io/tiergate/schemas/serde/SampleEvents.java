@@ -9,6 +9,7 @@ import io.tiergate.schemas.events.CircuitState;
 import io.tiergate.schemas.events.Classification;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.CostBreakdown;
+import io.tiergate.schemas.events.CostCenter;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.CostSource;
@@ -16,6 +17,9 @@ import io.tiergate.schemas.events.CostWindow;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.OnExhausted;
+import io.tiergate.schemas.events.OpsAction;
+import io.tiergate.schemas.events.OpsAuditEvent;
+import io.tiergate.schemas.events.PrincipalSource;
 import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.RoutingAction;
@@ -263,6 +267,29 @@ public final class SampleEvents {
                 .build();
     }
 
+    public static CostCenter costCenter() {
+        return CostCenter.newBuilder()
+                .setName("team-search")
+                .setDescription("Suche & Empfehlungen — Köln")
+                .setRegisteredAt(T0)
+                .build();
+    }
+
+    public static OpsAuditEvent opsAuditEvent() {
+        return OpsAuditEvent.newBuilder()
+                .setAuditId("5d1f0c1e-8a4e-4f7b-9d55-0c7f1b2a3e44")
+                .setOccurredAt(T0)
+                .setPrincipal("alice")
+                .setPrincipalSource(PrincipalSource.KAFKA_SASL)
+                .setReason("Q4 freeze: halve the daily cloud budget — approved by Jörg")
+                .setAction(OpsAction.SET)
+                .setTopic(Topics.Names.BUDGET_CONFIG)
+                .setKey("team-search")
+                .setValue("{\"scope\": \"team-search\"}")
+                .setHost("ops-laptop-7")
+                .build();
+    }
+
     /** One sample per event type, keyed by class: every value type of {@link Topics#ALL}. */
     public static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
         Map<Class<? extends SpecificRecord>, SpecificRecord> all = new LinkedHashMap<>();
@@ -278,7 +305,9 @@ public final class SampleEvents {
                 budgetConfig(),
                 budgetStatus(),
                 routingRule(),
-                workerHealth())) {
+                workerHealth(),
+                costCenter(),
+                opsAuditEvent())) {
             all.put(r.getClass(), r);
         }
         for (Topic<?> topic : Topics.ALL) {
