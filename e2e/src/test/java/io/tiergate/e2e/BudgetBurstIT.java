@@ -176,7 +176,9 @@ class BudgetBurstIT {
                 new KafkaClientSettings(stack.bootstrapServers(), stack.registryUrl(), "budget-burst-it");
         String routerUrl = stack.service("router-service").orElseThrow().spec().baseUrl();
         try (BudgetAdmin budgets = new BudgetAdmin(stack.bootstrapServers(), stack.registryUrl())) {
-            budgets.set(BudgetRequest.of(COST_CENTER, LIMIT_USD, null).onExhausted(OnExhausted.REJECT));
+            budgets.set(
+                    BudgetRequest.of(COST_CENTER, LIMIT_USD, null).onExhausted(OnExhausted.REJECT),
+                    "BudgetBurstIT: a small budget for the burst");
         }
         HttpClient http = HttpClient.newHttpClient();
         await("the router sees the budget")
