@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Runs the whole system on this machine until Ctrl-C. */
 @Command(
@@ -19,10 +20,19 @@ public class UpCommand implements Callable<Integer> {
     @Mixin
     StackMixin stack;
 
+    @Option(
+            names = "--secure",
+            description = "Kafka security on: SASL/SCRAM-SHA-512, the KRaft StandardAuthorizer, one principal per"
+                    + " service plus ops, upstream and analyst, with the ACLs of docs/security.md. Credentials are"
+                    + " generated into <data-dir>/secure (mode 0600); operator commands then need"
+                    + " --command-config <data-dir>/secure/ops.properties.")
+    boolean secure;
+
     @Override
     public Integer call() throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        LocalStack running = LocalStack.start(stack.toOptions(), System.out, Map.of(), JvmProfile.STEADY_STATE);
+        LocalStack running =
+                LocalStack.start(stack.toOptions().withSecure(secure), System.out, Map.of(), JvmProfile.STEADY_STATE);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

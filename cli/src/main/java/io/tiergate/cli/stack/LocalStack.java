@@ -1,8 +1,10 @@
 package io.tiergate.cli.stack;
 
+import io.tiergate.platform.kafka.security.KafkaAccessPolicy;
 import io.tiergate.schemas.registry.EmbeddedSchemaRegistry;
 import io.tiergate.schemas.topics.TopicProvisioner;
 import io.tiergate.testkit.BrokerProcess;
+import io.tiergate.testkit.BrokerSecurity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -14,15 +16,27 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 
 /**
  * The embedded default on one machine: a real Kafka broker process (KRaft), the embedded
  * Confluent-compatible schema registry, and the five services as their own JVMs, each waited for
- * until {@code /health} is UP. {@link #close()} stops them in reverse order.
+ * until {@code /health} is UP. {@link #close()} stops them in reverse order. With {@link
+ * StackOptions#secure()} the broker runs with SASL/SCRAM and the StandardAuthorizer, the stack
+ * creates every principal and the ACLs of {@link KafkaAccessPolicy}, and each service runs as its
+ * own principal (docs/security.md, "The secured local stack").
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -35,7 +49,16 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedSchemaRegistry registry;
     private String bootstrap;
     private String registryUrl;
+    private StackCredentials credentials;
     private final List<ServiceProcess> services = new ArrayList<>();
+
+    /** The principal each service runs as under {@link StackOptions#secure()}. */
+    static final Map<String, String> PRINCIPALS = Map.of(
+            "classifier-service", KafkaAccessPolicy.CLASSIFIER,
+            "router-service", KafkaAccessPolicy.ROUTER,
+            "local-worker", KafkaAccessPolicy.LOCAL_WORKER,
+            "cloud-worker", KafkaAccessPolicy.CLOUD_WORKER,
+            "ledger-streams", KafkaAccessPolicy.LEDGER);
 
     private LocalStack(StackOptions options, PrintStream out, JvmProfile jvm) {
         this.options = options;
@@ -66,6 +89,13 @@ public final class LocalStack implements AutoCloseable {
             deleteRecursively(options.dataDir());
         }
         long t0 = System.nanoTime();
+        if (options.secure()) {
+            if (options.bootstrap().isPresent()) {
+                throw new IllegalArgumentException("--secure starts its own secured broker and cannot use --bootstrap:"
+                        + " give the services of another cluster their client config instead (docs/security.md)");
+            }
+            credentials = StackCredentials.loadOrCreate(options.dataDir().resolve("secure"));
+        }
         if (options.bootstrap().isPresent()) {
             bootstrap = options.bootstrap().get();
             out.printf("[stack] using the Kafka cluster at %s%n", bootstrap);
@@ -80,10 +110,17 @@ public final class LocalStack implements AutoCloseable {
                             defaults.host(),
                             options.brokerPort(),
                             options.brokerPort() + 1,
-                            defaults.classpath()),
+                            defaults.classpath(),
+                            credentials == null ? Optional.empty() : Optional.of(credentials.brokerPassword())),
                     Duration.ofSeconds(60));
             bootstrap = broker.bootstrapServers();
             out.printf("[stack] Kafka broker up at %s (%d ms)%n", bootstrap, elapsedMs(t0));
+            if (credentials != null) {
+                out.printf(
+                        "[stack] Kafka security on: SASL/SCRAM-SHA-512, ACLs, one principal per service; client configs"
+                                + " (mode 0600) in %s; operator commands: --command-config %s%n",
+                        credentials.dir(), credentials.clientConfig(KafkaAccessPolicy.OPS));
+            }
         }
         if (options.registryUrl().isPresent()) {
             registryUrl = options.registryUrl().get();
@@ -103,17 +140,84 @@ public final class LocalStack implements AutoCloseable {
         long t1 = System.nanoTime();
         for (ServiceSpec service : options.services()) {
             ServiceSpec spec = service.onPort(service.port() + options.servicePortOffset());
-            services.add(ServiceProcess.start(options.home(), spec, env, logs, jvm.options()));
+            services.add(ServiceProcess.start(options.home(), spec, serviceEnv(spec, env), logs, jvm.options()));
         }
         out.printf("[stack] starting %d services (logs in %s) ...%n", services.size(), logs);
         awaitHealthy(t1);
     }
 
+    /** What one service gets: under security its principal's client config, and no topic creation of its own. */
+    private Map<String, String> serviceEnv(ServiceSpec spec, Map<String, String> common) {
+        Map<String, String> env = new java.util.HashMap<>(common);
+        if (credentials != null) {
+            String principal = PRINCIPALS.get(spec.module());
+            if (principal == null) {
+                throw new IllegalStateException("No principal for service " + spec.module());
+            }
+            env.put(
+                    "TIERGATE_KAFKA_CLIENT_CONFIG",
+                    credentials.clientConfig(principal).toString());
+            // the stack (the broker principal) created the topics; services are not allowed to
+            env.put("TIERGATE_TOPICS_PROVISION", "false");
+        }
+        return env;
+    }
+
+    /**
+     * Creates the topics; under security first the principals' SCRAM credentials and the policy's
+     * ACLs, as the broker principal (idempotent: a restart upserts the same ones).
+     */
     private void provisionTopics() {
-        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        Map<String, Object> config = new java.util.HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        if (credentials != null) {
+            config.putAll(BrokerSecurity.superUserProperties(credentials.brokerPassword()));
+        }
+        try (Admin admin = Admin.create(config)) {
+            if (credentials != null) {
+                secure(admin);
+            }
             List<String> created = new TopicProvisioner(admin, t -> options.partitions(), (short) 1).ensureAll();
             out.printf("[stack] topics ready (%d created)%n", created.size());
         }
+    }
+
+    private void secure(Admin admin) {
+        List<UserScramCredentialAlteration> users = new ArrayList<>();
+        credentials
+                .principalPasswords()
+                .forEach((principal, password) -> users.add(new UserScramCredentialUpsertion(
+                        principal, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
+        List<AclBinding> acls = KafkaAccessPolicy.standard().aclBindings();
+        try {
+            admin.alterUserScramCredentials(users).all().get(60, TimeUnit.SECONDS);
+            admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+            // the controller has committed them; wait until the broker's authorizer has them too
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (admin.describeAcls(AclBindingFilter.ANY)
+                            .values()
+                            .get(10, TimeUnit.SECONDS)
+                            .size()
+                    < java.util.Set.copyOf(acls).size()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The broker did not apply the ACLs within 30 s");
+                }
+                pause(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating principals and ACLs", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create the principals and ACLs: " + e.getMessage(), e);
+        }
+        out.printf(
+                "[stack] %d principals (SCRAM-SHA-512) and %d ACLs in force%n",
+                users.size(), Set.copyOf(acls).size());
+    }
+
+    /** Under {@link StackOptions#secure()}: where the principals' client configs are. */
+    public Optional<StackCredentials> credentials() {
+        return Optional.ofNullable(credentials);
     }
 
     private void awaitHealthy(long since) {
