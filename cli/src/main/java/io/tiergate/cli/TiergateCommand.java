@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             RouteCommand.class,
             RulesCommand.class,
             BudgetCommand.class,
-            CostsCommand.class
+            CostsCommand.class,
+            AclsCommand.class
         })
 public class TiergateCommand implements Runnable {
 

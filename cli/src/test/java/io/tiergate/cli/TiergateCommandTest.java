@@ -38,7 +38,10 @@ class TiergateCommandTest {
                 "costs",
                 "costs tail",
                 "costs export",
-                "costs reconcile");
+                "costs reconcile",
+                "acls",
+                "acls show",
+                "acls apply");
     }
 
     @Test

@@ -16,19 +16,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 
 /**
  * The embedded default on one machine: a real Kafka broker process (KRaft), the embedded
@@ -175,44 +166,11 @@ public final class LocalStack implements AutoCloseable {
         }
         try (Admin admin = Admin.create(config)) {
             if (credentials != null) {
-                secure(admin);
+                SecurityProvisioning.apply(admin, credentials.principalPasswords(), out);
             }
             List<String> created = new TopicProvisioner(admin, t -> options.partitions(), (short) 1).ensureAll();
             out.printf("[stack] topics ready (%d created)%n", created.size());
         }
-    }
-
-    private void secure(Admin admin) {
-        List<UserScramCredentialAlteration> users = new ArrayList<>();
-        credentials
-                .principalPasswords()
-                .forEach((principal, password) -> users.add(new UserScramCredentialUpsertion(
-                        principal, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
-        List<AclBinding> acls = KafkaAccessPolicy.standard().aclBindings();
-        try {
-            admin.alterUserScramCredentials(users).all().get(60, TimeUnit.SECONDS);
-            admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
-            // the controller has committed them; wait until the broker's authorizer has them too
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (admin.describeAcls(AclBindingFilter.ANY)
-                            .values()
-                            .get(10, TimeUnit.SECONDS)
-                            .size()
-                    < java.util.Set.copyOf(acls).size()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("The broker did not apply the ACLs within 30 s");
-                }
-                pause(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating principals and ACLs", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot create the principals and ACLs: " + e.getMessage(), e);
-        }
-        out.printf(
-                "[stack] %d principals (SCRAM-SHA-512) and %d ACLs in force%n",
-                users.size(), Set.copyOf(acls).size());
     }
 
     /** Under {@link StackOptions#secure()}: where the principals' client configs are. */

@@ -41,10 +41,12 @@ public final class KafkaAccessPolicy {
     public static final String LOCAL_WORKER = "local-worker";
     public static final String CLOUD_WORKER = "cloud-worker";
     public static final String LEDGER = "ledger";
+    /** Confluent Schema Registry (docker-compose): keeps its schemas on {@code _schemas}. */
+    public static final String SCHEMA_REGISTRY = "schema-registry";
 
     /** Every principal of the policy, in the order of the docs' table. */
     public static final List<String> PRINCIPALS =
-            List.of(OPS, UPSTREAM, ANALYST, CLASSIFIER, ROUTER, LOCAL_WORKER, CLOUD_WORKER, LEDGER);
+            List.of(OPS, UPSTREAM, ANALYST, CLASSIFIER, ROUTER, LOCAL_WORKER, CLOUD_WORKER, LEDGER, SCHEMA_REGISTRY);
 
     /** The services' principals, each of which {@code ./tiergate up --secure} gives its own credentials. */
     public static final List<String> SERVICES = List.of(CLASSIFIER, ROUTER, LOCAL_WORKER, CLOUD_WORKER, LEDGER);
@@ -165,6 +167,20 @@ public final class KafkaAccessPolicy {
                 AclOperation.DELETE,
                 AclOperation.DESCRIBE,
                 AclOperation.DESCRIBE_CONFIGS);
+
+        // Confluent Schema Registry's Kafka store: its topic (created by it) and its group
+        p.grant(
+                SCHEMA_REGISTRY,
+                ResourceType.TOPIC,
+                "_schemas",
+                false,
+                AclOperation.READ,
+                AclOperation.WRITE,
+                AclOperation.CREATE,
+                AclOperation.DESCRIBE,
+                AclOperation.DESCRIBE_CONFIGS);
+        p.grant(SCHEMA_REGISTRY, ResourceType.GROUP, "schema-registry", true, AclOperation.READ, AclOperation.DESCRIBE);
+        p.grant(SCHEMA_REGISTRY, ResourceType.CLUSTER, "kafka-cluster", false, AclOperation.DESCRIBE_CONFIGS);
         return p;
     }
 

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
@@ -23,6 +25,9 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 public final class KafkaClientSecurity {
 
     private static final KafkaClientSecurity NONE = new KafkaClientSecurity(Map.of(), "none");
+
+    /** Every property a Kafka consumer or producer knows. */
+    private static final java.util.Set<String> CLIENT_CONFIG_NAMES = clientConfigNames();
 
     private final Map<String, String> properties;
     private final String source;
@@ -60,12 +65,14 @@ public final class KafkaClientSecurity {
 
     /**
      * The security properties among {@code values} (configuration keys without the {@code kafka.}
-     * prefix); other keys are ignored, so a service's whole {@code kafka.*} map can be passed.
+     * prefix); other keys are ignored, so a service's whole {@code kafka.*} map can be passed, and so
+     * are keys Kafka's clients do not know: Micronaut maps {@code KAFKA_SASL_JAAS_CONFIG} to {@code
+     * kafka.sasl.jaas.config} and to look-alikes such as {@code kafka.sasl.jaas-config}.
      */
     public static KafkaClientSecurity fromConfiguration(Map<String, ?> values) {
         Map<String, String> security = new TreeMap<>();
         values.forEach((key, value) -> {
-            if (isSecurityKey(key) && value != null) {
+            if (isSecurityKey(key) && CLIENT_CONFIG_NAMES.contains(key) && value != null) {
                 security.put(key, value.toString().trim());
             }
         });
@@ -96,6 +103,12 @@ public final class KafkaClientSecurity {
             }
         }
         return properties.isEmpty() ? NONE : new KafkaClientSecurity(properties, source);
+    }
+
+    private static java.util.Set<String> clientConfigNames() {
+        java.util.Set<String> names = new java.util.HashSet<>(ConsumerConfig.configNames());
+        names.addAll(ProducerConfig.configNames());
+        return java.util.Set.copyOf(names);
     }
 
     /** Whether {@code key} is a client security property this class carries. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
+import io.micronaut.context.env.PropertySource;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -116,6 +117,32 @@ class KafkaClientSecurityTest {
             assertThat(context.getBean(KafkaClientSettings.class).base())
                     .containsEntry("security.protocol", "SASL_PLAINTEXT")
                     .containsEntry("sasl.mechanism", "PLAIN");
+        }
+    }
+
+    @Test
+    void securityPropertiesFromTheEnvironmentReachEveryClient() {
+        // KAFKA_SASL_JAAS_CONFIG as docker-compose sets it: Micronaut maps it to kafka.sasl.jaas.config
+        // (and to look-alikes such as kafka.sasl.jaas-config, which are not Kafka properties)
+        Map<String, Object> env = Map.of(
+                "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_JAAS_CONFIG", JAAS);
+        try (ApplicationContext context = ApplicationContext.builder(Environment.CLI)
+                .properties(Map.of(
+                        "kafka.bootstrap.servers", "127.0.0.1:1",
+                        "tiergate.schema-registry-url", "mock://client-security-test",
+                        "micronaut.health.monitor.enabled", "false"))
+                .propertySources(PropertySource.of("env", env, PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE))
+                .start()) {
+            assertThat(context.getBean(KafkaDefaultConfiguration.class).getConfig())
+                    .containsEntry("sasl.jaas.config", JAAS)
+                    .containsEntry("security.protocol", "SASL_PLAINTEXT");
+            assertThat(context.getBean(KafkaClientSettings.class).security().properties())
+                    .containsOnly(
+                            Map.entry("security.protocol", "SASL_PLAINTEXT"),
+                            Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+                            Map.entry("sasl.jaas.config", JAAS));
         }
     }
 
