@@ -92,7 +92,7 @@ public class BudgetCommand implements Runnable {
                         spec.commandLine(), "Invalid value for " + optionOf(e.field()) + ": " + e.problem());
             }
             String why = reason.require(spec);
-            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (BudgetAdmin admin = new BudgetAdmin(cluster.clientSettings())) {
                 BudgetConfig written = admin.set(request, why);
                 System.out.println(BudgetAdmin.describe(written, null));
             }
@@ -125,7 +125,7 @@ public class BudgetCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (BudgetAdmin admin = new BudgetAdmin(cluster.clientSettings())) {
                 Map<String, BudgetConfig> budgets = admin.list();
                 if (scope != null) {
                     BudgetConfig config = budgets.get(scope);
@@ -168,7 +168,7 @@ public class BudgetCommand implements Runnable {
                         spec.commandLine(), "Invalid value for positional parameter '<scope>': must not be empty");
             }
             String why = reason.require(spec);
-            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (BudgetAdmin admin = new BudgetAdmin(cluster.clientSettings())) {
                 admin.remove(scope, why);
                 System.out.println("budget removed: " + scope);
             }

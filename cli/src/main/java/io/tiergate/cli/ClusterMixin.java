@@ -1,11 +1,13 @@
 package io.tiergate.cli;
 
 import io.tiergate.cli.stack.ApiToken;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.platform.kafka.security.KafkaClientSecurity;
 import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where a running tiergate is: what the operator commands talk to. */
+/** Where a running tiergate is and how to authenticate to it: what the operator commands talk to. */
 public class ClusterMixin {
 
     @Option(
@@ -40,5 +42,30 @@ public class ClusterMixin {
         }
         Path home = Path.of(System.getProperty("tiergate.home", ".")).toAbsolutePath();
         return ApiToken.read(home.resolve(".tiergate")).orElse(null);
+    }
+
+    @Option(
+            names = "--command-config",
+            paramLabel = "FILE",
+            defaultValue = "${env:TIERGATE_COMMAND_CONFIG}",
+            description = "Kafka client properties for a secured cluster (security.protocol, sasl.*, ssl.*), as Kafka's"
+                    + " own tools take them; ./tiergate up --secure writes one per principal"
+                    + " (default: $TIERGATE_COMMAND_CONFIG, else none: PLAINTEXT).")
+    Path commandConfig;
+
+    /** The cluster as the project's clients take it, with the client security of {@code --command-config}. */
+    KafkaClientSettings clientSettings() {
+        return new KafkaClientSettings(bootstrap, registryUrl, "tiergate-cli", security());
+    }
+
+    KafkaClientSecurity security() {
+        if (commandConfig == null) {
+            return KafkaClientSecurity.none();
+        }
+        try {
+            return KafkaClientSecurity.fromFile(commandConfig);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--command-config: " + e.getMessage(), e);
+        }
     }
 }

@@ -66,7 +66,7 @@ public class CostsCommand implements Runnable {
             AtomicBoolean running = new AtomicBoolean(true);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
             int[] seen = {0};
-            try (CostWindowsTail tail = new CostWindowsTail(cluster.bootstrap, cluster.registryUrl, fromBeginning)) {
+            try (CostWindowsTail tail = new CostWindowsTail(cluster.clientSettings(), fromBeginning)) {
                 while (running.get() && (max == 0 || seen[0] < max)) {
                     for (var window : tail.poll(Duration.ofMillis(500))) {
                         System.out.println(CostWindowsTail.format(window));

@@ -134,8 +134,8 @@ class ReconcileCommand implements Callable<Integer> {
                 first == null ? "the first day" : first,
                 last == null ? "the last day" : last,
                 label);
-        CloudSpendByDay ledger = CloudSpendByDay.read(
-                cluster.bootstrap, cluster.registryUrl, label, first, last, Duration.ofSeconds(timeoutSeconds));
+        CloudSpendByDay ledger =
+                CloudSpendByDay.read(cluster.clientSettings(), label, first, last, Duration.ofSeconds(timeoutSeconds));
         CloudSpendByDay.Counts counts = ledger.counts();
         System.err.printf(
                 Locale.ROOT,

@@ -71,9 +71,8 @@ public class RouteCommand implements Runnable {
                     .costCenter(costCenter)
                     .complexity(complexity)
                     .inputTokens(inputTokens);
-            System.out.println(new RouteExplainer(cluster.bootstrap, cluster.registryUrl)
-                    .explain(query)
-                    .render());
+            System.out.println(
+                    new RouteExplainer(cluster.clientSettings()).explain(query).render());
             return 0;
         }
     }

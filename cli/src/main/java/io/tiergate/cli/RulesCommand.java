@@ -35,7 +35,7 @@ public class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (RulesAdmin admin = new RulesAdmin(cluster.clientSettings())) {
                 System.out.print(RulesAdmin.render(admin.show()));
             }
             return 0;
@@ -76,7 +76,7 @@ public class RulesCommand implements Runnable {
         @Override
         public Integer call() {
             String why = reason.require(spec);
-            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (RulesAdmin admin = new RulesAdmin(cluster.clientSettings())) {
                 var written = admin.set(taskType, tier, model, fallback, localComplexityThreshold, why);
                 System.out.printf(
                         "rule set: %s -> %s %s fallback %s%n",
@@ -112,7 +112,7 @@ public class RulesCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a task type or --all");
             }
             String why = reason.require(spec);
-            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (RulesAdmin admin = new RulesAdmin(cluster.clientSettings())) {
                 if (all) {
                     System.out.println("reset: " + admin.resetAll(why));
                 } else {

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
@@ -35,10 +37,9 @@ public final class TiergateCli {
         cli.setExecutionExceptionHandler((e, command, parseResult) -> {
             // an operator gets the reason, not a stack trace; TIERGATE_DEBUG=1 shows the trace
             command.getErr().println("tiergate: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
-                command.getErr()
-                        .println(
-                                "tiergate: no Kafka broker answered. Is tiergate running (./tiergate up)? Otherwise pass --bootstrap host:port.");
+            String hint = kafkaHint(e);
+            if (hint != null) {
+                command.getErr().println("tiergate: " + hint);
             }
             if (System.getenv("TIERGATE_DEBUG") != null) {
                 e.printStackTrace(command.getErr());
@@ -46,6 +47,30 @@ public final class TiergateCli {
             return 2;
         });
         return cli;
+    }
+
+    /**
+     * What an operator should do about a Kafka error anywhere in {@code e}'s causes, or {@code null}:
+     * a broker that does not answer (or, on a secured cluster, a client that does not authenticate and
+     * is dropped until it times out), refused credentials, or a principal not allowed to do this
+     * (docs/security.md, "Client configuration").
+     */
+    static String kafkaHint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException) {
+                return "the Kafka cluster refused the credentials: check the file given as --command-config"
+                        + " (./tiergate up --secure writes ops.properties for operators).";
+            }
+            if (t instanceof AuthorizationException) {
+                return "the principal of --command-config may not do this (" + t.getMessage()
+                        + "); operator commands run as ops (docs/security.md, \"Principals and ACLs\").";
+            }
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return "no Kafka broker answered. Is tiergate running (./tiergate up)? Otherwise pass --bootstrap"
+                        + " host:port; a secured cluster (./tiergate up --secure) also needs --command-config FILE.";
+            }
+        }
+        return null;
     }
 
     static BigDecimal decimal(String value) {

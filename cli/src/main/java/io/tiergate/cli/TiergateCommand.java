@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             BudgetCommand.class,
             CostsCommand.class,
             CostCentersCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            AclsCommand.class
         })
 public class TiergateCommand implements Runnable {
 

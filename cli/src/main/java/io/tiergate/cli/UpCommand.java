@@ -28,12 +28,21 @@ public class UpCommand implements Callable<Integer> {
                     "Token of the services' HTTP APIs (default: $TIERGATE_HTTP_API_TOKEN, else a new random one).")
     String apiToken;
 
+    @Option(
+            names = "--secure",
+            description = "Kafka security on: SASL/SCRAM-SHA-512, the KRaft StandardAuthorizer, one principal per"
+                    + " service plus ops, upstream and analyst, with the ACLs of docs/security.md. Credentials are"
+                    + " generated into <data-dir>/secure (mode 0600); operator commands then need"
+                    + " --command-config <data-dir>/secure/ops.properties.")
+    boolean secure;
+
     @Override
     public Integer call() throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Map<String, String> env =
                 apiToken == null || apiToken.isBlank() ? Map.of() : Map.of(ApiToken.ENV, apiToken.strip());
-        LocalStack running = LocalStack.start(stack.toOptions(), System.out, env, JvmProfile.STEADY_STATE);
+        LocalStack running =
+                LocalStack.start(stack.toOptions().withSecure(secure), System.out, env, JvmProfile.STEADY_STATE);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

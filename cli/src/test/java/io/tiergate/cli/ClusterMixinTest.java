@@ -3,6 +3,7 @@ package io.tiergate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Where the operator commands find a running tiergate: options, else the environment, else localhost. */
@@ -35,11 +36,14 @@ class ClusterMixinTest {
                     "--registry-url",
                     "http://registry:8081",
                     "--ledger-url",
-                    "http://ledger:8095");
+                    "http://ledger:8095",
+                    "--command-config",
+                    "ops.properties");
             ClusterMixin cluster = clusterOf(Cli.parse(Object.class, args));
             assertThat(cluster.bootstrap).as(String.join(" ", command)).isEqualTo("kafka:29092");
             assertThat(cluster.registryUrl).isEqualTo("http://registry:8081");
             assertThat(cluster.ledgerUrl).isEqualTo(URI.create("http://ledger:8095"));
+            assertThat(cluster.commandConfig).isEqualTo(Path.of("ops.properties"));
             assertDefaults(clusterOf(Cli.parse(Object.class, command)));
         }
     }

@@ -45,7 +45,10 @@ class TiergateCommandTest {
                 "cost-centers rm",
                 "audit",
                 "audit tail",
-                "audit export");
+                "audit export",
+                "acls",
+                "acls show",
+                "acls apply");
     }
 
     @Test

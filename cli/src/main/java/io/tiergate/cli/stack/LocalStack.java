@@ -1,8 +1,10 @@
 package io.tiergate.cli.stack;
 
+import io.tiergate.platform.kafka.security.KafkaAccessPolicy;
 import io.tiergate.schemas.registry.EmbeddedSchemaRegistry;
 import io.tiergate.schemas.topics.TopicProvisioner;
 import io.tiergate.testkit.BrokerProcess;
+import io.tiergate.testkit.BrokerSecurity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -22,7 +24,10 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * The embedded default on one machine: a real Kafka broker process (KRaft), the embedded
  * Confluent-compatible schema registry, and the five services as their own JVMs, each waited for
- * until {@code /health} is UP. {@link #close()} stops them in reverse order.
+ * until {@code /health} is UP. {@link #close()} stops them in reverse order. With {@link
+ * StackOptions#secure()} the broker runs with SASL/SCRAM and the StandardAuthorizer, the stack
+ * creates every principal and the ACLs of {@link KafkaAccessPolicy}, and each service runs as its
+ * own principal (docs/security.md, "The secured local stack").
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -36,7 +41,16 @@ public final class LocalStack implements AutoCloseable {
     private String bootstrap;
     private String registryUrl;
     private String apiToken;
+    private StackCredentials credentials;
     private final List<ServiceProcess> services = new ArrayList<>();
+
+    /** The principal each service runs as under {@link StackOptions#secure()}. */
+    static final Map<String, String> PRINCIPALS = Map.of(
+            "classifier-service", KafkaAccessPolicy.CLASSIFIER,
+            "router-service", KafkaAccessPolicy.ROUTER,
+            "local-worker", KafkaAccessPolicy.LOCAL_WORKER,
+            "cloud-worker", KafkaAccessPolicy.CLOUD_WORKER,
+            "ledger-streams", KafkaAccessPolicy.LEDGER);
 
     private LocalStack(StackOptions options, PrintStream out, JvmProfile jvm) {
         this.options = options;
@@ -67,6 +81,13 @@ public final class LocalStack implements AutoCloseable {
             deleteRecursively(options.dataDir());
         }
         long t0 = System.nanoTime();
+        if (options.secure()) {
+            if (options.bootstrap().isPresent()) {
+                throw new IllegalArgumentException("--secure starts its own secured broker and cannot use --bootstrap:"
+                        + " give the services of another cluster their client config instead (docs/security.md)");
+            }
+            credentials = StackCredentials.loadOrCreate(options.dataDir().resolve("secure"));
+        }
         if (options.bootstrap().isPresent()) {
             bootstrap = options.bootstrap().get();
             out.printf("[stack] using the Kafka cluster at %s%n", bootstrap);
@@ -81,10 +102,17 @@ public final class LocalStack implements AutoCloseable {
                             defaults.host(),
                             options.brokerPort(),
                             options.brokerPort() + 1,
-                            defaults.classpath()),
+                            defaults.classpath(),
+                            credentials == null ? Optional.empty() : Optional.of(credentials.brokerPassword())),
                     Duration.ofSeconds(60));
             bootstrap = broker.bootstrapServers();
             out.printf("[stack] Kafka broker up at %s (%d ms)%n", bootstrap, elapsedMs(t0));
+            if (credentials != null) {
+                out.printf(
+                        "[stack] Kafka security on: SASL/SCRAM-SHA-512, ACLs, one principal per service; client configs"
+                                + " (mode 0600) in %s; operator commands: --command-config %s%n",
+                        credentials.dir(), credentials.clientConfig(KafkaAccessPolicy.OPS));
+            }
         }
         if (options.registryUrl().isPresent()) {
             registryUrl = options.registryUrl().get();
@@ -107,17 +135,51 @@ public final class LocalStack implements AutoCloseable {
         long t1 = System.nanoTime();
         for (ServiceSpec service : options.services()) {
             ServiceSpec spec = service.onPort(service.port() + options.servicePortOffset());
-            services.add(ServiceProcess.start(options.home(), spec, env, logs, jvm.options()));
+            services.add(ServiceProcess.start(options.home(), spec, serviceEnv(spec, env), logs, jvm.options()));
         }
         out.printf("[stack] starting %d services (logs in %s) ...%n", services.size(), logs);
         awaitHealthy(t1);
     }
 
+    /** What one service gets: under security its principal's client config, and no topic creation of its own. */
+    private Map<String, String> serviceEnv(ServiceSpec spec, Map<String, String> common) {
+        Map<String, String> env = new java.util.HashMap<>(common);
+        if (credentials != null) {
+            String principal = PRINCIPALS.get(spec.module());
+            if (principal == null) {
+                throw new IllegalStateException("No principal for service " + spec.module());
+            }
+            env.put(
+                    "TIERGATE_KAFKA_CLIENT_CONFIG",
+                    credentials.clientConfig(principal).toString());
+            // the stack (the broker principal) created the topics; services are not allowed to
+            env.put("TIERGATE_TOPICS_PROVISION", "false");
+        }
+        return env;
+    }
+
+    /**
+     * Creates the topics; under security first the principals' SCRAM credentials and the policy's
+     * ACLs, as the broker principal (idempotent: a restart upserts the same ones).
+     */
     private void provisionTopics() {
-        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        Map<String, Object> config = new java.util.HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        if (credentials != null) {
+            config.putAll(BrokerSecurity.superUserProperties(credentials.brokerPassword()));
+        }
+        try (Admin admin = Admin.create(config)) {
+            if (credentials != null) {
+                SecurityProvisioning.apply(admin, credentials.principalPasswords(), out);
+            }
             List<String> created = new TopicProvisioner(admin, t -> options.partitions(), (short) 1).ensureAll();
             out.printf("[stack] topics ready (%d created)%n", created.size());
         }
+    }
+
+    /** Under {@link StackOptions#secure()}: where the principals' client configs are. */
+    public Optional<StackCredentials> credentials() {
+        return Optional.ofNullable(credentials);
     }
 
     private void awaitHealthy(long since) {

@@ -57,9 +57,21 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             builder.environment().putAll(env);
             builder.environment().put(spec.portVariable(), String.valueOf(spec.port()));
+            withoutCloudKeys(spec, builder.environment());
             return new ServiceProcess(spec, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + spec.module(), e);
+        }
+    }
+
+    /**
+     * Cloud API keys go only to the cloud worker's process (docs/security.md, "Cloud API keys"):
+     * every other service loses the environment variables that hold one or name its file ({@code
+     * *_API_KEY}, {@code *_API_KEY_FILE}) it would otherwise inherit from the shell.
+     */
+    static void withoutCloudKeys(ServiceSpec spec, Map<String, String> environment) {
+        if (!spec.module().equals("cloud-worker")) {
+            environment.keySet().removeIf(name -> name.endsWith("_API_KEY") || name.endsWith("_API_KEY_FILE"));
         }
     }
 

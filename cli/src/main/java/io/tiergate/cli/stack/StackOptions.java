@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param registryUrl an existing schema registry to use instead of the embedded one
  * @param services which services to start (all five for the demo)
  * @param servicePortOffset added to each service's HTTP port, so two stacks can run on one machine
+ * @param secure Kafka security on: SASL/SCRAM, ACLs, one principal per service (docs/security.md)
  */
 public record StackOptions(
         Path home,
@@ -24,7 +25,34 @@ public record StackOptions(
         int partitions,
         boolean fresh,
         List<ServiceSpec> services,
-        int servicePortOffset) {
+        int servicePortOffset,
+        boolean secure) {
+
+    /** Without Kafka security (the embedded default). */
+    public StackOptions(
+            Path home,
+            Path dataDir,
+            Optional<String> bootstrap,
+            Optional<String> registryUrl,
+            int brokerPort,
+            int registryPort,
+            int partitions,
+            boolean fresh,
+            List<ServiceSpec> services,
+            int servicePortOffset) {
+        this(
+                home,
+                dataDir,
+                bootstrap,
+                registryUrl,
+                brokerPort,
+                registryPort,
+                partitions,
+                fresh,
+                services,
+                servicePortOffset,
+                false);
+    }
 
     public static StackOptions defaults(Path home) {
         return new StackOptions(
@@ -52,6 +80,23 @@ public record StackOptions(
                 partitions,
                 fresh,
                 services,
-                servicePortOffset);
+                servicePortOffset,
+                secure);
+    }
+
+    /** The same options with Kafka security on or off. */
+    public StackOptions withSecure(boolean on) {
+        return new StackOptions(
+                home,
+                dataDir,
+                bootstrap,
+                registryUrl,
+                brokerPort,
+                registryPort,
+                partitions,
+                fresh,
+                services,
+                servicePortOffset,
+                on);
     }
 }

@@ -83,7 +83,16 @@ public final class BudgetAdmin implements AutoCloseable {
     }
 
     public BudgetAdmin(String bootstrapServers, String schemaRegistryUrl, BigDecimal maxLimitUsd) {
-        this.settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
+        this(new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli"), maxLimitUsd);
+    }
+
+    /** With the given cluster settings (the CLI's, with the client security of --command-config). */
+    public BudgetAdmin(KafkaClientSettings settings) {
+        this(settings, DEFAULT_MAX_LIMIT_USD);
+    }
+
+    public BudgetAdmin(KafkaClientSettings settings, BigDecimal maxLimitUsd) {
+        this.settings = settings;
         this.decoder = new EventDecoder(settings);
         this.validator = new BudgetConfigValidator(maxLimitUsd);
     }

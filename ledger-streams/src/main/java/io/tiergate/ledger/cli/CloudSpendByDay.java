@@ -120,7 +120,17 @@ public final class CloudSpendByDay {
             LocalDate from,
             LocalDate to,
             Duration timeout) {
-        KafkaClientSettings settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
+        return read(
+                new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli"),
+                provider,
+                from,
+                to,
+                timeout);
+    }
+
+    /** {@link #read(String, String, String, LocalDate, LocalDate, Duration)} with the given cluster settings. */
+    public static CloudSpendByDay read(
+            KafkaClientSettings settings, String provider, LocalDate from, LocalDate to, Duration timeout) {
         EventDecoder decoder = new EventDecoder(settings);
         CloudSpendByDay tally = new CloudSpendByDay(provider, from, to, System.currentTimeMillis());
         ReadSpec spec = ReadSpec.of("tiergate-cli-costs-reconcile-" + UUID.randomUUID())

@@ -38,8 +38,15 @@ public final class CostWindowsTail implements AutoCloseable {
      * @param fromBeginning true: everything still on the topic; false: only what is published from now
      */
     public CostWindowsTail(String bootstrapServers, String schemaRegistryUrl, boolean fromBeginning) {
+        this(new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli"), fromBeginning);
+    }
+
+    /**
+     * @param settings the cluster (the CLI's, with the client security of --command-config)
+     * @param fromBeginning true: everything still on the topic; false: only what is published from now
+     */
+    public CostWindowsTail(KafkaClientSettings settings, boolean fromBeginning) {
         String clientId = "tiergate-cli-costs-tail-" + UUID.randomUUID();
-        KafkaClientSettings settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
         this.decoder = new EventDecoder(settings);
         ReadSpec spec =
                 ReadSpec.of(clientId).topic(Topics.COST_WINDOWS, fromBeginning ? StartAt.beginning() : StartAt.end());

@@ -1,7 +1,11 @@
 package io.tiergate.platform.kafka;
 
+import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.tiergate.platform.kafka.security.KafkaClientSecurity;
 import io.tiergate.schemas.serde.SerdeConfig;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,11 +13,13 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * Where the cluster and the schema registry are, read once from configuration
- * ({@code kafka.bootstrap.servers}, {@code tiergate.schema-registry-url}), for the clients this
- * project builds itself (publisher, dead letters, workers' consumers, readers, Streams). Tools
- * without a Micronaut context (CLI, tests) construct it directly; a tool that never decodes may pass
- * a {@code null} registry URL.
+ * Where the cluster and the schema registry are and how to authenticate to the cluster, read once
+ * from configuration ({@code kafka.bootstrap.servers}, {@code tiergate.schema-registry-url}, and the
+ * security properties of Micronaut's {@code kafka.*} configuration, which {@code
+ * tiergate.kafka.client-config} extends: docs/security.md, "Client configuration"), for the clients
+ * this project builds itself (publisher, dead letters, workers' consumers, readers, admin). Tools
+ * without a Micronaut context (CLI, tests) construct it directly, the CLI with the properties of
+ * {@code --command-config}; a tool that never decodes may pass a {@code null} registry URL.
  */
 @Singleton
 public class KafkaClientSettings {
@@ -21,14 +27,39 @@ public class KafkaClientSettings {
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
     private final String applicationName;
+    private final KafkaClientSecurity security;
 
+    /** The settings of a service: its client security is that of Micronaut's {@code kafka.*} configuration. */
+    @Inject
     public KafkaClientSettings(
             @Value("${kafka.bootstrap.servers}") String bootstrapServers,
             @Value("${tiergate.schema-registry-url}") String schemaRegistryUrl,
-            @Value("${micronaut.application.name:tiergate}") String applicationName) {
+            @Value("${micronaut.application.name:tiergate}") String applicationName,
+            @Nullable KafkaDefaultConfiguration kafka) {
+        this(
+                bootstrapServers,
+                schemaRegistryUrl,
+                applicationName,
+                kafka == null ? KafkaClientSecurity.none() : securityOf(kafka.getConfig()));
+    }
+
+    /** Settings without security (PLAINTEXT): tests and the embedded default. */
+    public KafkaClientSettings(String bootstrapServers, String schemaRegistryUrl, String applicationName) {
+        this(bootstrapServers, schemaRegistryUrl, applicationName, KafkaClientSecurity.none());
+    }
+
+    public KafkaClientSettings(
+            String bootstrapServers, String schemaRegistryUrl, String applicationName, KafkaClientSecurity security) {
         this.bootstrapServers = bootstrapServers;
         this.schemaRegistryUrl = schemaRegistryUrl;
         this.applicationName = applicationName;
+        this.security = security;
+    }
+
+    private static KafkaClientSecurity securityOf(java.util.Properties config) {
+        Map<String, Object> values = new HashMap<>();
+        config.stringPropertyNames().forEach(key -> values.put(key, config.getProperty(key)));
+        return KafkaClientSecurity.fromConfiguration(values);
     }
 
     public String bootstrapServers() {
@@ -43,9 +74,17 @@ public class KafkaClientSettings {
         return applicationName;
     }
 
-    /** bootstrap servers + registry URL (when there is one): the common base of every client config. */
+    /** The client security properties every client built from these settings gets. */
+    public KafkaClientSecurity security() {
+        return security;
+    }
+
+    /**
+     * bootstrap servers, client security and registry URL (when there is one): the common base of
+     * every client config.
+     */
     public Map<String, Object> base() {
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(security.properties());
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         if (schemaRegistryUrl != null) {
             config.put(SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);

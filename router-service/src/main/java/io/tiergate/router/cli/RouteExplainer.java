@@ -179,7 +179,17 @@ public final class RouteExplainer {
             PriceTable prices,
             DefaultRules.Table defaults,
             Duration timeout) {
-        this.client = RouterState.settings(bootstrapServers, schemaRegistryUrl);
+        this(RouterState.settings(bootstrapServers, schemaRegistryUrl), prices, defaults, timeout);
+    }
+
+    /** With the given cluster settings (the CLI's, with the client security of --command-config). */
+    public RouteExplainer(KafkaClientSettings client) {
+        this(client, PriceTable.loadDefault(), null, Duration.ofSeconds(30));
+    }
+
+    public RouteExplainer(
+            KafkaClientSettings client, PriceTable prices, DefaultRules.Table defaults, Duration timeout) {
+        this.client = client;
         this.catalog = new ModelCatalog(prices);
         this.defaults = defaults != null ? defaults : DefaultRules.load(catalog);
         this.timeout = timeout;

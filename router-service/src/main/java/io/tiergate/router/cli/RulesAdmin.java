@@ -58,7 +58,16 @@ public final class RulesAdmin implements AutoCloseable {
             PriceTable prices,
             DefaultRules.Table defaults,
             Duration timeout) {
-        this.client = RouterState.settings(bootstrapServers, schemaRegistryUrl);
+        this(RouterState.settings(bootstrapServers, schemaRegistryUrl), prices, defaults, timeout);
+    }
+
+    /** With the given cluster settings (the CLI's, with the client security of --command-config). */
+    public RulesAdmin(KafkaClientSettings client) {
+        this(client, PriceTable.loadDefault(), null, Duration.ofSeconds(30));
+    }
+
+    public RulesAdmin(KafkaClientSettings client, PriceTable prices, DefaultRules.Table defaults, Duration timeout) {
+        this.client = client;
         this.catalog = new ModelCatalog(prices);
         this.defaults = defaults != null ? defaults : DefaultRules.load(catalog);
         this.validator = new RuleValidator(catalog);
