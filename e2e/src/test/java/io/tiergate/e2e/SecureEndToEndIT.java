@@ -100,7 +100,9 @@ class SecureEndToEndIT {
     @Test
     void thePipelineCompletesRequestsAsTheRealPrincipalsAndTheRefusalsHold() throws Exception {
         try (BudgetAdmin budgets = new BudgetAdmin(as(KafkaAccessPolicy.OPS))) {
-            budgets.set(BudgetRequest.of("secure-e2e", new BigDecimal("50"), null));
+            budgets.set(
+                    BudgetRequest.of("secure-e2e", new BigDecimal("50"), null),
+                    "SecureEndToEndIT: a budget set as ops");
         }
         String run = "secure-e2e-" + System.currentTimeMillis() + "-";
         Map<String, Boolean> sovereignById = new HashMap<>();
