@@ -90,14 +90,15 @@ public final class TopicProvisioner {
             for (Topic<?> topic : topics) {
                 if (!existing.contains(topic.name())) {
                     Map<String, String> configs = new HashMap<>();
-                    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().policy());
+                    configs.put(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().policy());
                     if (topic.retention() != null) {
                         configs.put(
                                 TopicConfig.RETENTION_MS_CONFIG,
                                 String.valueOf(topic.retention().toMillis()));
                     }
-                    missing.add(new NewTopic(topic.name(), counts.get(topic.name()), replicationFactor)
-                            .configs(configs));
+                    missing.add(
+                            new NewTopic(topic.name(), counts.get(topic.name()), replicationFactor).configs(configs));
                 }
                 if (!existing.contains(topic.dlq())) {
                     // dead letters keep the original bytes for a week; one partition is plenty
