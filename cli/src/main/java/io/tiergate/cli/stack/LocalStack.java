@@ -1,6 +1,9 @@
 package io.tiergate.cli.stack;
 
 import io.tiergate.schemas.registry.EmbeddedSchemaRegistry;
+import io.tiergate.schemas.registry.TopicSchemas;
+import io.tiergate.schemas.serde.SchemaRegistries;
+import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.TopicProvisioner;
 import io.tiergate.testkit.BrokerProcess;
 import java.io.IOException;
@@ -114,6 +117,12 @@ public final class LocalStack implements AutoCloseable {
             List<String> created = new TopicProvisioner(admin, t -> options.partitions(), (short) 1).ensureAll();
             out.printf("[stack] topics ready (%d created)%n", created.size());
         }
+        // producers in other languages find every <topic>-value subject from the start (docs/getting-started.md)
+        int subjects = new TopicSchemas(
+                        SchemaRegistries.forConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl)))
+                .registerAll()
+                .size();
+        out.printf("[stack] value schemas of %d topics registered (subjects <topic>-value)%n", subjects);
     }
 
     private void awaitHealthy(long since) {

@@ -2,6 +2,8 @@ package io.tiergate.cli.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +76,7 @@ public final class ServiceProcess implements AutoCloseable {
                         + " must be one word (bin/start splits JAVA_OPTS at spaces)");
             }
         }
+        requirePortFree(spec);
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(spec.module() + ".log");
@@ -99,6 +102,19 @@ public final class ServiceProcess implements AutoCloseable {
             return new ServiceProcess(spec, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + spec.module(), e);
+        }
+    }
+
+    /**
+     * A port already taken would fail the service only after its JVM started, and meanwhile whatever holds
+     * the port (another stack's service) would answer its health check.
+     */
+    private static void requirePortFree(ServiceSpec spec) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(spec.port()));
+        } catch (IOException e) {
+            throw new IllegalStateException(spec.module() + " cannot listen on port " + spec.port()
+                    + ": it is in use (another ./tiergate up or demo on this machine?); stop that first.");
         }
     }
 
