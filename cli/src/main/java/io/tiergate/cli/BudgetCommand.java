@@ -88,7 +88,7 @@ public class BudgetCommand implements Runnable {
                 throw new ParameterException(
                         spec.commandLine(), "Invalid value for " + optionOf(e.field()) + ": " + e.problem());
             }
-            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap(), cluster.registryUrl)) {
                 BudgetConfig written = admin.set(request);
                 System.out.println(BudgetAdmin.describe(written, null));
             }
@@ -121,7 +121,7 @@ public class BudgetCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap(), cluster.registryUrl)) {
                 Map<String, BudgetConfig> budgets = admin.list();
                 if (scope != null) {
                     BudgetConfig config = budgets.get(scope);
@@ -160,7 +160,7 @@ public class BudgetCommand implements Runnable {
                 throw new ParameterException(
                         spec.commandLine(), "Invalid value for positional parameter '<scope>': must not be empty");
             }
-            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (BudgetAdmin admin = new BudgetAdmin(cluster.bootstrap(), cluster.registryUrl)) {
                 admin.remove(scope);
                 System.out.println("budget removed: " + scope);
             }

@@ -102,7 +102,7 @@ public class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--sim-speed-up",
-            defaultValue = "200",
+            defaultValue = StackMixin.SIM_SPEED_UP_DEFAULT,
             description =
                     "Simulated model backends run this many times faster than the model profiles they imitate, so a demo takes minutes, not hours; real backends are unaffected (default: ${DEFAULT-VALUE}).")
     double simSpeedUp;

@@ -135,7 +135,7 @@ class ReconcileCommand implements Callable<Integer> {
                 last == null ? "the last day" : last,
                 label);
         CloudSpendByDay ledger = CloudSpendByDay.read(
-                cluster.bootstrap, cluster.registryUrl, label, first, last, Duration.ofSeconds(timeoutSeconds));
+                cluster.bootstrap(), cluster.registryUrl, label, first, last, Duration.ofSeconds(timeoutSeconds));
         CloudSpendByDay.Counts counts = ledger.counts();
         System.err.printf(
                 Locale.ROOT,

@@ -71,7 +71,7 @@ public class RouteCommand implements Runnable {
                     .costCenter(costCenter)
                     .complexity(complexity)
                     .inputTokens(inputTokens);
-            System.out.println(new RouteExplainer(cluster.bootstrap, cluster.registryUrl)
+            System.out.println(new RouteExplainer(cluster.bootstrap(), cluster.registryUrl)
                     .explain(query)
                     .render());
             return 0;

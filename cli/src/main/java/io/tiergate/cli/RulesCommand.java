@@ -35,7 +35,7 @@ public class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap(), cluster.registryUrl)) {
                 System.out.print(RulesAdmin.render(admin.show()));
             }
             return 0;
@@ -69,7 +69,7 @@ public class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap(), cluster.registryUrl)) {
                 var written = admin.set(taskType, tier, model, fallback, localComplexityThreshold);
                 System.out.printf(
                         "rule set: %s -> %s %s fallback %s%n",
@@ -101,7 +101,7 @@ public class RulesCommand implements Runnable {
             if (all == (taskType != null)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a task type or --all");
             }
-            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (RulesAdmin admin = new RulesAdmin(cluster.bootstrap(), cluster.registryUrl)) {
                 if (all) {
                     System.out.println("reset: " + admin.resetAll());
                 } else {

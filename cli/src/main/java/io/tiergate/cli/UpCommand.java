@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Runs the whole system on this machine until Ctrl-C. */
 @Command(
@@ -19,10 +21,26 @@ public class UpCommand implements Callable<Integer> {
     @Mixin
     StackMixin stack;
 
+    @Option(
+            names = "--sim-speed-up",
+            defaultValue = StackMixin.SIM_SPEED_UP_DEFAULT,
+            description =
+                    "Simulated model backends (no Ollama, no API key) run this many times faster than the model profiles they imitate; 1 for real time. Real backends are unaffected (default: ${DEFAULT-VALUE}).")
+    double simSpeedUp;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (!(simSpeedUp > 0)) {
+            throw new ParameterException(
+                    stack.command.commandLine(),
+                    "Invalid value for option '--sim-speed-up': must be > 0 (1: real time), was " + simSpeedUp);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        LocalStack running = LocalStack.start(stack.toOptions(), System.out, Map.of(), JvmProfile.STEADY_STATE);
+        LocalStack running = LocalStack.start(
+                stack.toOptions(),
+                System.out,
+                Map.of("TIERGATE_SIMULATION_SPEED_UP", String.valueOf(simSpeedUp)),
+                JvmProfile.STEADY_STATE);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

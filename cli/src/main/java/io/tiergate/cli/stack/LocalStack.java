@@ -110,6 +110,8 @@ public final class LocalStack implements AutoCloseable {
         }
         out.printf("[stack] starting %d services (logs in %s) ...%n", services.size(), logs);
         awaitHealthy(t1);
+        BackendsNotice.forServices(services, env.getOrDefault("TIERGATE_SIMULATION_SPEED_UP", "1"))
+                .ifPresent(out::println);
     }
 
     private void provisionTopics() {
