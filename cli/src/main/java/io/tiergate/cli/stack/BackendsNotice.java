@@ -63,7 +63,7 @@ public final class BackendsNotice {
                 .append(new java.math.BigDecimal(speedUp).stripTrailingZeros().toPlainString())
                 .append(" and bill the profile's price; results, cost events and metrics say simulated=true."
                         + "\n[stack]   Start Ollama or set an API key, then restart, for real models"
-                        + " (docs/getting-started.md, \"Backends\").");
+                        + " (docs/getting-started.md, \"Backends: real or simulated\").");
         return Optional.of(text.toString());
     }
 
