@@ -281,8 +281,7 @@ public class DemoCommand implements Callable<Integer> {
     static String backendsLine(JsonNode backends) {
         List<String> parts = new ArrayList<>();
         boolean anySimulated = false;
-        for (var it = backends.fields(); it.hasNext(); ) {
-            var tier = it.next();
+        for (var tier : backends.properties()) {
             String served = tier.getValue().asText();
             if (served.startsWith("simulated")) {
                 anySimulated = true;
