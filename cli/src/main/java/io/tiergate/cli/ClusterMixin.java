@@ -5,6 +5,7 @@ import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.platform.kafka.security.KafkaClientSecurity;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Where a running tiergate is and how to authenticate to it: what the operator commands talk to. */
@@ -55,7 +56,7 @@ public class ClusterMixin {
 
     /** The cluster as the project's clients take it, with the client security of {@code --command-config}. */
     KafkaClientSettings clientSettings() {
-        return new KafkaClientSettings(bootstrap, registryUrl, "tiergate-cli", security());
+        return new KafkaClientSettings(bootstrap(), registryUrl, "tiergate-cli", security());
     }
 
     KafkaClientSecurity security() {
@@ -67,5 +68,13 @@ public class ClusterMixin {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--command-config: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The bootstrap servers, once one of them accepts a connection: a command without a broker fails in
+     * about a second, naming the address, instead of after the Kafka client's 30 s API timeout.
+     */
+    String bootstrap() {
+        return BrokerProbe.requireReachable(bootstrap, Duration.ofSeconds(2));
     }
 }

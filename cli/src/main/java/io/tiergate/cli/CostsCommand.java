@@ -41,6 +41,8 @@ public class CostsCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Print decoded cost.windows records as they are published (Ctrl-C stops).")
     static class Tail implements Callable<Integer> {
+        private static final Duration QUIET_NOTICE = Duration.ofSeconds(15);
+
         @Spec
         CommandSpec spec;
 
@@ -66,9 +68,25 @@ public class CostsCommand implements Runnable {
             AtomicBoolean running = new AtomicBoolean(true);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
             int[] seen = {0};
+            String bootstrap = cluster.bootstrap();
             try (CostWindowsTail tail = new CostWindowsTail(cluster.clientSettings(), fromBeginning)) {
+                // on stderr, so stdout stays the records alone: an idle tail says what it waits for
+                System.err.printf(
+                        "following cost.windows at %s (%s); a window is published as costs are billed. Ctrl-C stops.%n",
+                        bootstrap, fromBeginning ? "from the oldest record" : "new records only");
+                long quietSince = System.nanoTime();
+                boolean toldQuiet = false;
                 while (running.get() && (max == 0 || seen[0] < max)) {
-                    for (var window : tail.poll(Duration.ofMillis(500))) {
+                    var windows = tail.poll(Duration.ofMillis(500));
+                    if (!windows.isEmpty()) {
+                        quietSince = System.nanoTime();
+                    } else if (!toldQuiet && System.nanoTime() - quietSince > QUIET_NOTICE.toNanos()) {
+                        System.err.printf(
+                                "no cost windows for %d s: nothing billed meanwhile (send requests, or run ./tiergate demo)%s%n",
+                                QUIET_NOTICE.toSeconds(), fromBeginning ? "" : "; --from-beginning shows earlier ones");
+                        toldQuiet = true;
+                    }
+                    for (var window : windows) {
                         System.out.println(CostWindowsTail.format(window));
                         if (max > 0 && ++seen[0] >= max) {
                             break;

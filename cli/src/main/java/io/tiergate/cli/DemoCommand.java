@@ -102,7 +102,7 @@ public class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--sim-speed-up",
-            defaultValue = "200",
+            defaultValue = StackMixin.SIM_SPEED_UP_DEFAULT,
             description =
                     "Simulated model backends run this many times faster than the model profiles they imitate, so a demo takes minutes, not hours; real backends are unaffected (default: ${DEFAULT-VALUE}).")
     double simSpeedUp;
@@ -243,19 +243,70 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     private void progress(long start, int sent, PipelineTracker.Snapshot s) {
-        BudgetStatus global = s.statusByScope().get(Topics.GLOBAL_SCOPE);
         out.printf(
-                "[demo] %4ds  sent %d  classified %d  routed %d  completed %d  deferred %d  | spend $%s | global budget %s%n",
+                "[demo] %4ds  sent %d  classified %d  routed %d  completed %d  deferred %d  | %s%n",
                 Duration.ofNanos(System.nanoTime() - start).toSeconds(),
                 sent,
                 s.classified(),
                 s.routed(),
                 s.completed(),
                 s.deferredWaiting(),
-                Money.usd(s.spendUsd()).stripTrailingZeros().toPlainString(),
-                global == null
-                        ? "NORMAL (no status yet)"
-                        : global.getLevel() + String.format(" (%.0f%% used)", 100 * global.getUtilization()));
+                spendLine(s, budgetUsd, System.currentTimeMillis()));
+    }
+
+    /**
+     * Spend as the budget sees it: the budget counts cloud spend only (docs/ledger.md), so its share is the
+     * run's live cloud spend over the limit; the level is the ledger's last status, with its age, since it
+     * trails the cost events by a commit interval.
+     */
+    static String spendLine(PipelineTracker.Snapshot s, BigDecimal limitUsd, long nowMs) {
+        BigDecimal cloud = Money.usd(s.cloudSpendUsd());
+        BigDecimal local = Money.usd(s.spendUsd()).subtract(cloud);
+        String share = limitUsd.signum() == 0
+                ? "no cloud budget"
+                : cloud.multiply(BigDecimal.valueOf(100))
+                                .divide(limitUsd, 0, java.math.RoundingMode.HALF_EVEN)
+                                .toPlainString()
+                        + "% of the global $" + limitUsd.stripTrailingZeros().toPlainString() + " budget";
+        BudgetStatus global = s.statusByScope().get(Topics.GLOBAL_SCOPE);
+        String level = global == null
+                ? "level NORMAL (no ledger status yet)"
+                : "level " + global.getLevel() + " ("
+                        + Math.max(0, (nowMs - global.getUpdatedAt().toEpochMilli()) / 1000) + " s ago)";
+        return String.format(
+                "spend $%s: cloud $%s = %s, local $%s (not budgeted) | %s",
+                plain(Money.usd(s.spendUsd())), plain(cloud), share, plain(local), level);
+    }
+
+    /**
+     * Which backend served each tier, and for a simulated one why: "simulated:simulated" told a newcomer
+     * nothing.
+     */
+    static String backendsLine(JsonNode backends) {
+        List<String> parts = new ArrayList<>();
+        boolean anySimulated = false;
+        for (var tier : backends.properties()) {
+            String served = tier.getValue().asText();
+            if (served.startsWith("simulated")) {
+                anySimulated = true;
+                parts.add(tier.getKey() + " simulated ("
+                        + (tier.getKey().equals("LOCAL")
+                                ? "no Ollama answered at TIERGATE_OLLAMA_URL"
+                                : "no OPENROUTER_API_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY")
+                        + ")");
+            } else {
+                parts.add(tier.getKey() + " " + served);
+            }
+        }
+        return String.join(", ", parts)
+                + (anySimulated
+                        ? "\n           simulated models answer with canned text at their profiles' prices and latency"
+                                + " / --sim-speed-up; results and cost events say simulated=true"
+                        : "");
+    }
+
+    private static String plain(BigDecimal usd) {
+        return usd.signum() == 0 ? "0" : usd.stripTrailingZeros().toPlainString();
     }
 
     private void summary(ObjectNode n, long start) {
@@ -286,7 +337,7 @@ public class DemoCommand implements Callable<Integer> {
                 "routing    p50 %d ms, p99 %d ms (request produced -> tier topic)%n",
                 n.get("routingLatencyMs").get("p50").asLong(),
                 n.get("routingLatencyMs").get("p99").asLong());
-        out.printf("backends   %s%n", n.get("backends"));
+        out.printf("backends   %s%n", backendsLine(n.get("backends")));
         out.printf(
                 "sovereign  %d sovereign or sensitive requests seen on a cloud topic%n",
                 n.get("sovereignOnCloud").asInt());

@@ -11,6 +11,12 @@ import picocli.CommandLine.Spec;
 /** Options shared by the commands that run the local stack. */
 public class StackMixin {
 
+    /**
+     * Default of {@code --sim-speed-up} for up and demo: simulated backends at their profiles' real latency
+     * made 1-2 s latency budgets take most of a minute on a first {@code up}.
+     */
+    static final String SIM_SPEED_UP_DEFAULT = "200";
+
     /** The command this mixin belongs to (up, demo, bench), for error messages. */
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;

@@ -36,7 +36,18 @@ public final class TiergateCli {
         cli.registerConverter(URI.class, TiergateCli::uri);
         cli.setExecutionExceptionHandler((e, command, parseResult) -> {
             // an operator gets the reason, not a stack trace; TIERGATE_DEBUG=1 shows the trace
-            command.getErr().println("tiergate: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            Throwable refused = connectFailure(e);
+            if (refused != null) {
+                // an HTTP API (the ledger's) that nothing answers: say which and what to do, not the exception's class
+                command.getErr()
+                        .println("tiergate: nothing answered at " + ledgerUrl(command)
+                                + " (the ledger's API: "
+                                + (refused.getMessage() == null ? "connection refused" : refused.getMessage())
+                                + "). Is tiergate running (./tiergate up)?"
+                                + " Otherwise pass --ledger-url URL (or set TIERGATE_LEDGER_URL).");
+            } else {
+                command.getErr().println("tiergate: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
             String hint = kafkaHint(e);
             if (hint != null) {
                 command.getErr().println("tiergate: " + hint);
@@ -71,6 +82,25 @@ public final class TiergateCli {
             }
         }
         return null;
+    }
+
+    /** The connection failure behind {@code e} (refused, unreachable, timed out), if that is what it is. */
+    static Throwable connectFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String ledgerUrl(CommandLine command) {
+        return command.getCommandSpec().mixins().values().stream()
+                .map(CommandLine.Model.CommandSpec::userObject)
+                .filter(ClusterMixin.class::isInstance)
+                .map(m -> String.valueOf(((ClusterMixin) m).ledgerUrl))
+                .findFirst()
+                .orElse("the ledger's URL");
     }
 
     static BigDecimal decimal(String value) {

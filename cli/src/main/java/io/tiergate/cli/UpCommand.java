@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Runs the whole system on this machine until Ctrl-C. */
 @Command(
@@ -36,11 +37,26 @@ public class UpCommand implements Callable<Integer> {
                     + " --command-config <data-dir>/secure/ops.properties.")
     boolean secure;
 
+    @Option(
+            names = "--sim-speed-up",
+            defaultValue = StackMixin.SIM_SPEED_UP_DEFAULT,
+            description =
+                    "Simulated model backends (no Ollama, no API key) run this many times faster than the model profiles they imitate; 1 for real time. Real backends are unaffected (default: ${DEFAULT-VALUE}).")
+    double simSpeedUp;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (!(simSpeedUp > 0)) {
+            throw new ParameterException(
+                    stack.command.commandLine(),
+                    "Invalid value for option '--sim-speed-up': must be > 0 (1: real time), was " + simSpeedUp);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        Map<String, String> env =
-                apiToken == null || apiToken.isBlank() ? Map.of() : Map.of(ApiToken.ENV, apiToken.strip());
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("TIERGATE_SIMULATION_SPEED_UP", String.valueOf(simSpeedUp));
+        if (apiToken != null && !apiToken.isBlank()) {
+            env.put(ApiToken.ENV, apiToken.strip());
+        }
         LocalStack running =
                 LocalStack.start(stack.toOptions().withSecure(secure), System.out, env, JvmProfile.STEADY_STATE);
         Runtime.getRuntime()

@@ -122,7 +122,7 @@ class DeploymentFilesTest {
         String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
         String prometheus = Files.readString(ROOT.resolve("deploy/prometheus.yml"));
         for (ServiceSpec service : ServiceSpec.ALL) {
-            assertThat(compose).contains("MODULE: " + service.module() + ", MAIN_CLASS: " + service.mainClass());
+            assertThat(compose).contains("args: {MODULE: " + service.module() + "}");
             assertThat(compose).contains("\"127.0.0.1:" + service.port() + ":" + service.port() + "\"");
             assertThat(prometheus).contains("\"" + service.module() + ":" + service.port() + "\"");
             String yml = Files.readString(ROOT.resolve(service.module()).resolve("src/main/resources/application.yml"));

@@ -12,6 +12,7 @@ import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.policy.SovereigntyRule;
 import io.tiergate.schemas.serde.AvroDeserializer;
@@ -54,6 +55,17 @@ public final class PipelineTracker implements AutoCloseable {
             BigDecimal total = Money.ZERO;
             for (CostEvent c : costsByAttempt.values()) {
                 total = total.add(c.getCostUsd());
+            }
+            return total;
+        }
+
+        /** What counts against a budget by default: every tier but LOCAL (docs/ledger.md, "budgets count cloud spend"). */
+        public BigDecimal cloudCost() {
+            BigDecimal total = Money.ZERO;
+            for (CostEvent c : costsByAttempt.values()) {
+                if (c.getTier() != Tier.LOCAL) {
+                    total = total.add(c.getCostUsd());
+                }
             }
             return total;
         }
@@ -152,12 +164,14 @@ public final class PipelineTracker implements AutoCloseable {
         int completed = 0;
         int deferredWaiting = 0;
         BigDecimal spend = BigDecimal.ZERO;
+        BigDecimal cloudSpend = BigDecimal.ZERO;
         for (RequestState s : requests.values()) {
             if (s.classified != null) classified++;
             if (!s.tiersSeen.isEmpty() || s.deferred || !s.results.isEmpty()) routed++;
             if (!s.results.isEmpty()) completed++;
             else if (s.deferred) deferredWaiting++;
             spend = spend.add(s.cost());
+            cloudSpend = cloudSpend.add(s.cloudCost());
         }
         return new Snapshot(
                 classified,
@@ -165,6 +179,7 @@ public final class PipelineTracker implements AutoCloseable {
                 completed,
                 deferredWaiting,
                 spend,
+                cloudSpend,
                 Map.copyOf(latestStatus),
                 Set.copyOf(levelsSeen),
                 sovereignOnCloud);
@@ -177,6 +192,7 @@ public final class PipelineTracker implements AutoCloseable {
             int completed,
             int deferredWaiting,
             BigDecimal spendUsd,
+            BigDecimal cloudSpendUsd,
             Map<String, BudgetStatus> statusByScope,
             Set<BudgetLevel> levelsSeen,
             int sovereignOnCloud) {}

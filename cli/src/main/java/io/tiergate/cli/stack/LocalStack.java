@@ -2,6 +2,9 @@ package io.tiergate.cli.stack;
 
 import io.tiergate.platform.kafka.security.KafkaAccessPolicy;
 import io.tiergate.schemas.registry.EmbeddedSchemaRegistry;
+import io.tiergate.schemas.registry.TopicSchemas;
+import io.tiergate.schemas.serde.SchemaRegistries;
+import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.TopicProvisioner;
 import io.tiergate.testkit.BrokerProcess;
 import io.tiergate.testkit.BrokerSecurity;
@@ -139,6 +142,8 @@ public final class LocalStack implements AutoCloseable {
         }
         out.printf("[stack] starting %d services (logs in %s) ...%n", services.size(), logs);
         awaitHealthy(t1);
+        BackendsNotice.forServices(services, env.getOrDefault("TIERGATE_SIMULATION_SPEED_UP", "1"))
+                .ifPresent(out::println);
     }
 
     /** What one service gets: under security its principal's client config, and no topic creation of its own. */
@@ -175,6 +180,12 @@ public final class LocalStack implements AutoCloseable {
             List<String> created = new TopicProvisioner(admin, t -> options.partitions(), (short) 1).ensureAll();
             out.printf("[stack] topics ready (%d created)%n", created.size());
         }
+        // producers in other languages find every <topic>-value subject from the start (docs/getting-started.md)
+        int subjects = new TopicSchemas(
+                        SchemaRegistries.forConfig(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl)))
+                .registerAll()
+                .size();
+        out.printf("[stack] value schemas of %d topics registered (subjects <topic>-value)%n", subjects);
     }
 
     /** Under {@link StackOptions#secure()}: where the principals' client configs are. */

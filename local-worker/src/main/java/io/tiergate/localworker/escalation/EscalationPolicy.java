@@ -97,8 +97,11 @@ public final class EscalationPolicy {
     }
 
     private Verdict escalateUnlessBlocked(RoutedRequest request, String reason) {
-        if (sovereign(request)) {
-            return new Verdict.StayLocal(reason + "; sovereign request stays on this machine");
+        Optional<String> sovereign = SovereigntyRule.why(request);
+        if (sovereign.isPresent()) {
+            // the reason in the result says which flag keeps it here, never the bare word "sovereign"
+            return new Verdict.StayLocal(
+                    reason + "; stays on this machine, never sent to a cloud model: " + sovereign.get());
         }
         Optional<String> blocked = budgetBlock(request);
         if (blocked.isPresent()) {

@@ -89,12 +89,17 @@ class EscalationPolicyTest {
                         .decisionSovereign(true)
                         .build());
 
-        for (RoutedRequest r : sovereign) {
+        List<String> why = List.of(
+                "upstream requires data sovereignty (requiresDataSovereignty)",
+                "it contains sensitive data (EMAIL)",
+                "the router routed it as sovereign");
+        for (int i = 0; i < sovereign.size(); i++) {
+            RoutedRequest r = sovereign.get(i);
             assertThat(EscalationPolicy.sovereign(r)).isTrue();
             for (Shortage s : Shortage.values()) {
                 Verdict v = policy.onShortage(r, s, "busy");
                 assertThat(v).isInstanceOf(Verdict.StayLocal.class);
-                assertThat(v.reason()).contains("sovereign request stays on this machine");
+                assertThat(v.reason()).endsWith("; stays on this machine, never sent to a cloud model: " + why.get(i));
             }
             assertThat(policy.onQualityFailure(r, "not JSON")).isInstanceOf(Verdict.StayLocal.class);
         }

@@ -228,7 +228,7 @@ class LocalWorkerIT implements TestPropertyProvider {
             assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
             assertThat(result.getTier()).isEqualTo(Tier.LOCAL);
             assertThat(result.getReasons())
-                    .anySatisfy(r -> assertThat(r).contains("sovereign request stays on this machine"));
+                    .anySatisfy(r -> assertThat(r).contains("stays on this machine, never sent to a cloud model"));
             // result and any hand-off are committed in one transaction: with the result visible, no hand-off exists
             assertThat(cloud.withKey(id)).isEmpty();
         }

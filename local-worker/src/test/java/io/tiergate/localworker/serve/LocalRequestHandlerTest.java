@@ -173,7 +173,9 @@ class LocalRequestHandlerTest {
         InferenceResult result = outcome.result().orElseThrow();
         assertThat(result.getOutput()).isEqualTo("The invoice number is INV-2041.");
         assertThat(result.getReasons())
-                .anySatisfy(r -> assertThat(r).contains("QUALITY").contains("sovereign request stays on this machine"));
+                .anySatisfy(r -> assertThat(r)
+                        .contains("QUALITY")
+                        .contains("stays on this machine, never sent to a cloud model"));
     }
 
     @Test
@@ -262,7 +264,7 @@ class LocalRequestHandlerTest {
         InferenceResult result = outcome.result().orElseThrow();
         assertThat(result.getErrorCode()).isEqualTo("LOCAL_QUEUE_FULL");
         assertThat(result.getErrorMessage())
-                .contains("sovereign request stays on this machine")
+                .contains("stays on this machine, never sent to a cloud model")
                 .contains("no place freed within");
         assertThat(outcome.handOff()).isEmpty();
         running.close();
@@ -310,7 +312,7 @@ class LocalRequestHandlerTest {
         assertThat(result.getErrorCode()).isEqualTo("LOCAL_MODEL_NOT_FOUND");
         assertThat(result.getErrorMessage())
                 .contains("model 'qwen3:8b' not found")
-                .contains("sovereign request stays on this machine");
+                .contains("stays on this machine, never sent to a cloud model");
         assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
         assertThat(outcome.costEvents())
                 .singleElement()

@@ -29,4 +29,24 @@ public final class SovereigntyRule {
     public static boolean isSovereign(RoutedRequest request) {
         return isSovereign(request.getClassified()) || request.getDecision().getSovereign();
     }
+
+    /**
+     * Why a request is sovereign, in words for a result's reasons and an operator: the upstream flag, the
+     * sensitive data the classifier found (its kinds), or the router's mark; empty when it is not sovereign.
+     */
+    public static java.util.Optional<String> why(RoutedRequest request) {
+        ClassifiedRequest classified = request.getClassified();
+        if (classified.getRequest().getRequiresDataSovereignty()) {
+            return java.util.Optional.of("upstream requires data sovereignty (requiresDataSovereignty)");
+        }
+        if (classified.getClassification().getContainsSensitiveData()) {
+            var kinds = classified.getClassification().getSensitiveKinds();
+            return java.util.Optional.of(
+                    "it contains sensitive data" + (kinds.isEmpty() ? "" : " (" + String.join(", ", kinds) + ")"));
+        }
+        if (request.getDecision().getSovereign()) {
+            return java.util.Optional.of("the router routed it as sovereign");
+        }
+        return java.util.Optional.empty();
+    }
 }

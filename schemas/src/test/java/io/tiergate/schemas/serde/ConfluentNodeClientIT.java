@@ -12,14 +12,18 @@ import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.registry.EmbeddedSchemaRegistry;
+import io.tiergate.schemas.registry.TopicSchemas;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +140,69 @@ class ConfluentNodeClientIT {
                             .setUpdatedAt(Instant.ofEpochMilli(1_700_000_000_123L))
                             .build());
         }
+    }
+
+    @Test
+    void aProducerThatOnlyLooksUpTheLatestSchemaWorksOnAFreshRegistryOnceTopicsAreProvisioned() throws Exception {
+        List<BigDecimal> amounts = List.of(
+                new BigDecimal("0.789277838"),
+                new BigDecimal("-0.000000001"),
+                new BigDecimal("0.000000000"),
+                new BigDecimal("12345678901.123456789"));
+        ObjectNode input = JSON.createObjectNode();
+        ArrayNode decimals = input.putArray("decimalsHex");
+        amounts.forEach(a -> decimals.add(HEX.formatHex(a.unscaledValue().toByteArray())));
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(0, dir.resolve("registry.json"))) {
+            // the reported first hour: a fresh registry has no inference.requests-value subject
+            NodeRun before = node("produce-by-latest-schema.js", registry.url(), input);
+            assertThat(before.exitCode()).isNotZero();
+            assertThat(before.log()).contains("not found");
+
+            new TopicSchemas(new HttpSchemaRegistryClient(registry.url(), Optional.empty(), 2, Duration.ofMillis(10)))
+                    .registerAll();
+            NodeRun after = node("produce-by-latest-schema.js", registry.url(), input);
+            assertThat(after.exitCode()).as("node producer:%n%s", after.log()).isZero();
+
+            JsonNode output = JSON.readTree(dir.resolve("output.json").toFile());
+            var deserializer = new AvroDeserializer<>(
+                    new HttpSchemaRegistryClient(registry.url(), Optional.empty(), 2, Duration.ofMillis(10)),
+                    InferenceRequest.class);
+            InferenceRequest request = deserializer.deserialize(
+                    "inference.requests", HEX.parseHex(output.get("hex").asText()));
+            assertThat(request.getRequestId()).isEqualTo("r-1");
+            assertThat(request.getCostCenter()).isEqualTo("team-a");
+            assertThat(request.getLatencyBudgetMs()).isEqualTo(5000L);
+            assertThat(request.getSystemPrompt())
+                    .as("omitted: the schema default")
+                    .isNull();
+            assertThat(request.getAttributes()).isEmpty();
+            assertThat(request.getCreatedAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
+            // the page's decimalUsd gives the exact amount back
+            List<String> converted = new ArrayList<>();
+            output.get("decimals").forEach(d -> converted.add(d.asText()));
+            assertThat(converted)
+                    .containsExactlyElementsOf(
+                            amounts.stream().map(BigDecimal::toPlainString).toList());
+        }
+    }
+
+    private record NodeRun(int exitCode, String log) {}
+
+    private NodeRun node(String script, String registryUrl, JsonNode input) throws IOException, InterruptedException {
+        Path in = dir.resolve("input.json");
+        Path out = dir.resolve("output.json");
+        Path log = dir.resolve("node.log");
+        Files.writeString(in, JSON.writeValueAsString(input));
+        Process node = new ProcessBuilder("node", script, registryUrl, in.toString(), out.toString())
+                .directory(nodeDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!node.waitFor(60, TimeUnit.SECONDS)) {
+            node.destroyForcibly();
+            throw new AssertionError("node client did not finish within 60 s: " + Files.readString(log));
+        }
+        return new NodeRun(node.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
     private JsonNode runNode(String registryUrl, JsonNode input) throws IOException, InterruptedException {
