@@ -5,6 +5,7 @@ import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CapabilityClass;
+import io.tiergate.schemas.events.ChatMessage;
 import io.tiergate.schemas.events.CircuitState;
 import io.tiergate.schemas.events.Classification;
 import io.tiergate.schemas.events.ClassifiedRequest;
@@ -57,6 +58,23 @@ public final class SampleEvents {
                 .setMaxOutputTokens(512)
                 .setCreatedAt(T0)
                 .setAttributes(new LinkedHashMap<>(Map.of("pipeline", "nightly", "step", "3")))
+                .setMessages(List.of(
+                        ChatMessage.newBuilder()
+                                .setRole("assistant")
+                                .setContent("")
+                                .setName("helper")
+                                .setToolCalls("[{\"id\":\"call_1\",\"type\":\"function\","
+                                        + "\"function\":{\"name\":\"lookup\",\"arguments\":\"{}\"}}]")
+                                .build(),
+                        ChatMessage.newBuilder()
+                                .setRole("tool")
+                                .setContent("Grüße")
+                                .setToolCallId("call_1")
+                                .build()))
+                .setTools("[{\"type\":\"function\",\"function\":{\"name\":\"lookup\"}}]")
+                .setToolChoice("\"auto\"")
+                .setResponseFormat("{\"type\":\"json_object\"}")
+                .setTemperature(0.25)
                 .build();
     }
 
