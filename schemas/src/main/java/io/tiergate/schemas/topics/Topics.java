@@ -11,6 +11,7 @@ import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
+import io.tiergate.schemas.events.VirtualKey;
 import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.topics.Topic.Cleanup;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class Topics {
         public static final String COST_WINDOWS = "cost.windows";
         public static final String WORKER_HEALTH = "worker.health";
         public static final String ROUTING_BY_COST_CENTER = "routing.by-cost-center";
+        public static final String GATEWAY_KEYS = "gateway.keys";
 
         private Names() {}
     }
@@ -100,6 +102,13 @@ public final class Topics {
     public static final Topic<ClassifiedRequest> ROUTING_BY_COST_CENTER =
             new Topic<>(Names.ROUTING_BY_COST_CENTER, ClassifiedRequest.class, Cleanup.DELETE);
 
+    /**
+     * The gateway's virtual keys (docs/gateway.md, "Virtual keys"): read in full by every gateway
+     * instance. Key: the SHA-256 of the bearer token, never the token.
+     */
+    public static final Topic<VirtualKey> GATEWAY_KEYS =
+            new Topic<>(Names.GATEWAY_KEYS, VirtualKey.class, Cleanup.COMPACT);
+
     /** The scope name of the one global budget. */
     public static final String GLOBAL_SCOPE = "global";
 
@@ -118,7 +127,8 @@ public final class Topics {
             BUDGET_STATUS,
             COST_WINDOWS,
             WORKER_HEALTH,
-            ROUTING_BY_COST_CENTER);
+            ROUTING_BY_COST_CENTER,
+            GATEWAY_KEYS);
 
     /** Topics whose records go to the cloud tier: the sovereignty invariant is checked against these. */
     public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD);

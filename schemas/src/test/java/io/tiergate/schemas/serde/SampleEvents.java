@@ -24,6 +24,7 @@ import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.events.VirtualKey;
 import io.tiergate.schemas.events.WindowKind;
 import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.money.Money;
@@ -281,6 +282,19 @@ public final class SampleEvents {
                 .build();
     }
 
+    public static VirtualKey virtualKey() {
+        return VirtualKey.newBuilder()
+                .setKeyHash("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+                .setKeyPrefix("tg-Ab3dE")
+                .setCostCenter("team-ä")
+                .setName("nightly pipeline")
+                .setMaxOutputTokens(2_048)
+                .setRequireSovereignty(true)
+                .setCreatedAt(T0)
+                .setRevokedAt(T0.plusSeconds(60))
+                .build();
+    }
+
     /** One sample per event type, keyed by class: every value type of {@link Topics#ALL}. */
     public static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
         Map<Class<? extends SpecificRecord>, SpecificRecord> all = new LinkedHashMap<>();
@@ -296,7 +310,8 @@ public final class SampleEvents {
                 budgetConfig(),
                 budgetStatus(),
                 routingRule(),
-                workerHealth())) {
+                workerHealth(),
+                virtualKey())) {
             all.put(r.getClass(), r);
         }
         for (Topic<?> topic : Topics.ALL) {
