@@ -130,6 +130,11 @@ public final class LocalStack implements AutoCloseable {
                     out.printf(
                             "[stack]   %-18s UP  %s/health  %s/prometheus  (%d ms)%n",
                             s.spec().module(), s.spec().baseUrl(), s.spec().baseUrl(), elapsedMs(since));
+                    if (s.spec().module().equals("gateway")) {
+                        out.printf(
+                                "[stack]   %-18s OpenAI-compatible API at %s/v1 (./tiergate keys create --cost-center NAME)%n",
+                                "", s.spec().baseUrl());
+                    }
                     it.remove();
                 }
             }
