@@ -42,6 +42,11 @@ final class ScriptedPipeline implements AutoCloseable {
     static final java.math.BigDecimal COST = Money.usd("0.000123400");
 
     final Map<String, InferenceRequest> received = new ConcurrentHashMap<>();
+    /** Per request id: the request record's timestamp (set by the gateway's producer), epoch ms. */
+    final Map<String, Long> requestTimestamps = new ConcurrentHashMap<>();
+    /** Per request id: the result record's timestamp as the broker acknowledged it, epoch ms. */
+    final Map<String, Long> resultTimestamps = new ConcurrentHashMap<>();
+
     private final EventPublisher publisher;
     private final EventDecoder decoder;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -72,6 +77,7 @@ final class ScriptedPipeline implements AutoCloseable {
                     continue;
                 }
                 received.put(request.getRequestId(), request);
+                requestTimestamps.put(request.getRequestId(), record.timestamp());
                 answer(request);
             }
         }
@@ -122,25 +128,27 @@ final class ScriptedPipeline implements AutoCloseable {
                 .reduce((a, b) -> b)
                 .map(ChatMessage::getContent)
                 .orElse(request.getPrompt());
-        publisher.send(
-                Topics.INFERENCE_RESULTS,
-                id,
-                InferenceResult.newBuilder()
-                        .setRequestId(id)
-                        .setCostCenter(cc)
-                        .setTaskType(TaskType.CONVERSATION)
-                        .setStatus(ResultStatus.COMPLETED)
-                        .setTier(tier)
-                        .setModel(tier == Tier.LOCAL ? "qwen3:8b" : "deepseek/deepseek-chat")
-                        .setCapabilityClass(CapabilityClass.LOCAL)
-                        .setProvider("scripted")
-                        .setSimulated(true)
-                        .setOutput("echo(" + turns.size() + " turns): " + latest)
-                        .setInputTokens(42)
-                        .setOutputTokens(7)
-                        .setTotalCostUsd(COST)
-                        .setCompletedAt(Instant.now())
-                        .build());
+        publisher
+                .send(
+                        Topics.INFERENCE_RESULTS,
+                        id,
+                        InferenceResult.newBuilder()
+                                .setRequestId(id)
+                                .setCostCenter(cc)
+                                .setTaskType(TaskType.CONVERSATION)
+                                .setStatus(ResultStatus.COMPLETED)
+                                .setTier(tier)
+                                .setModel(tier == Tier.LOCAL ? "qwen3:8b" : "deepseek/deepseek-chat")
+                                .setCapabilityClass(CapabilityClass.LOCAL)
+                                .setProvider("scripted")
+                                .setSimulated(true)
+                                .setOutput("echo(" + turns.size() + " turns): " + latest)
+                                .setInputTokens(42)
+                                .setOutputTokens(7)
+                                .setTotalCostUsd(COST)
+                                .setCompletedAt(Instant.now())
+                                .build())
+                .thenAccept(metadata -> resultTimestamps.put(id, metadata.timestamp()));
     }
 
     private static RoutingDecision decision(InferenceRequest r, RoutingAction action, Tier tier, String rule) {
