@@ -21,7 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The embedded default on one machine: a real Kafka broker process (KRaft), the embedded
- * Confluent-compatible schema registry, and the five services as their own JVMs, each waited for
+ * Confluent-compatible schema registry, and the five services and the gateway as their own JVMs, each waited for
  * until {@code /health} is UP. {@link #close()} stops them in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
