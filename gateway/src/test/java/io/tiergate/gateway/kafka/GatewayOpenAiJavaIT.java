@@ -238,6 +238,20 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
     }
 
     @Test
+    void healthIsUpWithTheGatewaysReadersRunning() throws Exception {
+        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(URI.create(server.getURL() + "/health"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body())
+                .contains("\"gateway\"")
+                .contains("\"pendingCalls\"")
+                .contains("UP");
+    }
+
+    @Test
     void aRevokedKeyIsRefused() {
         String token = key("revoked");
         OpenAIClient client = client(token);
