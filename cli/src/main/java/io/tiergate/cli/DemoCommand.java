@@ -56,7 +56,7 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description =
-                "Run the whole pipeline on this machine: a real Kafka broker, the five services and a workload, with live progress and a cost summary.")
+                "Run the whole pipeline on this machine: a real Kafka broker, the five services, the gateway and a workload, with live progress and a cost summary.")
 public class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             RouteCommand.class,
             RulesCommand.class,
             BudgetCommand.class,
+            KeysCommand.class,
             CostsCommand.class,
             CostCentersCommand.class,
             AuditCommand.class,

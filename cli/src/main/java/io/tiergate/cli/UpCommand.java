@@ -16,7 +16,7 @@ import picocli.CommandLine.ParameterException;
         name = "up",
         mixinStandardHelpOptions = true,
         description =
-                "Start the Kafka broker, the schema registry and the five services on this machine, print their endpoints, and run until Ctrl-C.")
+                "Start the Kafka broker, the schema registry, the five services and the gateway on this machine, print their endpoints, and run until Ctrl-C.")
 public class UpCommand implements Callable<Integer> {
 
     @Mixin

@@ -35,6 +35,10 @@ class TiergateCommandTest {
                 "budget set",
                 "budget show",
                 "budget rm",
+                "keys",
+                "keys create",
+                "keys list",
+                "keys revoke",
                 "costs",
                 "costs tail",
                 "costs export",
@@ -70,7 +74,7 @@ class TiergateCommandTest {
     void helpListsEveryCommand() {
         Cli.Run run = Cli.run("--help").succeeds();
         assertThat(run.out()).startsWith("Usage: tiergate");
-        for (String command : List.of("demo", "up", "bench", "classify", "route", "rules", "budget", "costs")) {
+        for (String command : List.of("demo", "up", "bench", "classify", "route", "rules", "budget", "keys", "costs")) {
             assertThat(run.out()).containsPattern("(?m)^\\s+" + command + "\\s");
         }
     }
@@ -119,6 +123,8 @@ class TiergateCommandTest {
             "rules set", List.of("IMPLEMENTATION", "--tier", "CLOUD", "--model", "anthropic/claude-haiku-4.5"),
             "budget set", List.of("team-a"),
             "budget rm", List.of("team-a"),
+            "keys create", List.of("--cost-center", "team-a"),
+            "keys revoke", List.of("tg-abcdefg"),
             "costs export", List.of("--from", "2026-11-01", "--to", "2026-11-30"),
             "costs reconcile", List.of("--invoice", "usage.csv"),
             "cost-centers add", List.of("team-a"),
@@ -149,6 +155,8 @@ class TiergateCommandTest {
                 Arguments.of("rules set IMPLEMENTATION --tier CLOUD", "Missing required option: '--model=<model>'"),
                 Arguments.of("budget set", "Missing required parameter: '<scope>'"),
                 Arguments.of("budget rm", "Missing required parameter: '<scope>'"),
+                Arguments.of("keys create", "Missing required option: '--cost-center=<costCenter>'"),
+                Arguments.of("keys revoke", "Missing required parameter: '<key>'"),
                 Arguments.of("costs export", "Missing required options: '--from=<from>', '--to=<to>'"),
                 Arguments.of("costs reconcile", "Missing required option: '--invoice=FILE'"),
                 Arguments.of("cost-centers add", "Missing required parameter: '<name>'"),

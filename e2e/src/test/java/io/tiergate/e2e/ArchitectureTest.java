@@ -61,7 +61,8 @@ class ArchitectureTest {
             "io.tiergate.router..",
             "io.tiergate.localworker..",
             "io.tiergate.cloudworker..",
-            "io.tiergate.ledger.."
+            "io.tiergate.ledger..",
+            "io.tiergate.gateway.."
         };
         for (String service : services) {
             String[] others = java.util.Arrays.stream(services)

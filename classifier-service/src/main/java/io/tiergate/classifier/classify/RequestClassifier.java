@@ -157,6 +157,16 @@ public final class RequestClassifier {
      *     control characters or invalid UTF-8
      */
     public Prepared prepare(String prompt, String systemPrompt, String taskTypeHint) {
+        return prepare(prompt, systemPrompt, taskTypeHint, ChatText.NONE);
+    }
+
+    /**
+     * {@link #prepare(String, String, String)} for a chat: the task type is read from the latest user
+     * turn (what is being asked now; earlier turns are context), while tokens, complexity's size and
+     * sensitive data cover the whole conversation ({@code prompt} holds it flattened) and
+     * {@code chat}'s extra text (tool calls, turns the flattened prompt left out).
+     */
+    public Prepared prepare(String prompt, String systemPrompt, String taskTypeHint, ChatText chat) {
         if (prompt == null || prompt.isBlank()) {
             throw new InvalidInputException("prompt is empty");
         }
@@ -175,10 +185,12 @@ public final class RequestClassifier {
                     + " tokens (prompt + system prompt), above tiergate.classifier.max-prompt-tokens="
                     + settings.maxPromptTokens());
         }
-        PromptSignals signals = PromptSignals.scan(prompt);
+        PromptSignals signals = PromptSignals.scan(chat.latestUserTurn().orElse(prompt));
         Optional<TaskType> hinted = TaskTypeHint.parse(taskTypeHint);
         String ignoredHint = hinted.isEmpty() && taskTypeHint != null && !taskTypeHint.isBlank() ? taskTypeHint : null;
-        Set<SensitiveKind> found = sensitive.detect(system.isEmpty() ? prompt : prompt + "\n" + system);
+        String scanned = system.isEmpty() ? prompt : prompt + "\n" + system;
+        Set<SensitiveKind> found =
+                sensitive.detect(chat.extraText().isEmpty() ? scanned : scanned + "\n" + chat.extraText());
         List<String> kinds = found.stream().map(Enum::name).toList(); // kinds only, never the values
         return new Prepared(signals, hinted, ignoredHint, inputTokens, complexity.score(signals, inputTokens), kinds);
     }

@@ -2,6 +2,7 @@ package io.tiergate.classifier.kafka;
 
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
+import io.tiergate.classifier.classify.ChatText;
 import io.tiergate.classifier.classify.RequestClassifier;
 import io.tiergate.platform.kafka.BatchRetry;
 import io.tiergate.platform.kafka.EventPublisher;
@@ -107,7 +108,8 @@ public class InferenceRequestListener {
             throw new InvalidInputException("requestId is empty");
         }
         try {
-            return classifier.prepare(request.getPrompt(), request.getSystemPrompt(), request.getTaskTypeHint());
+            return classifier.prepare(
+                    request.getPrompt(), request.getSystemPrompt(), request.getTaskTypeHint(), ChatText.of(request));
         } catch (InvalidInputException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {

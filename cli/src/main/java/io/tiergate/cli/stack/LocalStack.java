@@ -26,11 +26,11 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The embedded default on one machine: a real Kafka broker process (KRaft), the embedded
- * Confluent-compatible schema registry, and the five services as their own JVMs, each waited for
- * until {@code /health} is UP. {@link #close()} stops them in reverse order. With {@link
- * StackOptions#secure()} the broker runs with SASL/SCRAM and the StandardAuthorizer, the stack
- * creates every principal and the ACLs of {@link KafkaAccessPolicy}, and each service runs as its
- * own principal (docs/security.md, "The secured local stack").
+ * Confluent-compatible schema registry, and the five services and the gateway as their own JVMs,
+ * each waited for until {@code /health} is UP. {@link #close()} stops them in reverse order. With
+ * {@link StackOptions#secure()} the broker runs with SASL/SCRAM and the StandardAuthorizer, the
+ * stack creates every principal and the ACLs of {@link KafkaAccessPolicy}, and each service runs as
+ * its own principal (docs/security.md, "The secured local stack").
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -207,6 +207,11 @@ public final class LocalStack implements AutoCloseable {
                     out.printf(
                             "[stack]   %-18s UP  %s/health  %s/prometheus  (%d ms)%n",
                             s.spec().module(), s.spec().baseUrl(), s.spec().baseUrl(), elapsedMs(since));
+                    if (s.spec().module().equals("gateway")) {
+                        out.printf(
+                                "[stack]   %-18s OpenAI-compatible API at %s/v1 (./tiergate keys create --cost-center NAME)%n",
+                                "", s.spec().baseUrl());
+                    }
                     it.remove();
                 }
             }

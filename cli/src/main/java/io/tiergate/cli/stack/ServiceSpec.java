@@ -2,7 +2,7 @@ package io.tiergate.cli.stack;
 
 import java.util.List;
 
-/** One of the five services: its module, main class and HTTP port. */
+/** One of the services (the five of the pipeline and the gateway): its module, main class and HTTP port. */
 public record ServiceSpec(String module, String mainClass, String portVariable, int port) {
 
     public static final List<ServiceSpec> ALL = List.of(
@@ -22,7 +22,8 @@ public record ServiceSpec(String module, String mainClass, String portVariable, 
                     "io.tiergate.cloudworker.CloudWorkerApplication",
                     "TIERGATE_CLOUD_WORKER_PORT",
                     8094),
-            new ServiceSpec("ledger-streams", "io.tiergate.ledger.LedgerApplication", "TIERGATE_LEDGER_PORT", 8095));
+            new ServiceSpec("ledger-streams", "io.tiergate.ledger.LedgerApplication", "TIERGATE_LEDGER_PORT", 8095),
+            new ServiceSpec("gateway", "io.tiergate.gateway.GatewayApplication", "TIERGATE_GATEWAY_PORT", 8080));
 
     /** The same service on another HTTP port. */
     public ServiceSpec onPort(int otherPort) {

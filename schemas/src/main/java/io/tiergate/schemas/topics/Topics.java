@@ -13,6 +13,7 @@ import io.tiergate.schemas.events.OpsAuditEvent;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
+import io.tiergate.schemas.events.VirtualKey;
 import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.topics.Topic.Cleanup;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class Topics {
         public static final String ROUTING_BY_COST_CENTER = "routing.by-cost-center";
         public static final String COST_CENTERS = "cost.centers";
         public static final String OPS_AUDIT = "ops.audit";
+        public static final String GATEWAY_KEYS = "gateway.keys";
 
         private Names() {}
     }
@@ -119,6 +121,13 @@ public final class Topics {
     public static final Topic<OpsAuditEvent> OPS_AUDIT =
             new Topic<>(Names.OPS_AUDIT, OpsAuditEvent.class, Cleanup.DELETE, Topic.FOREVER);
 
+    /**
+     * The gateway's virtual keys (docs/gateway.md, "Virtual keys"): read in full by every gateway
+     * instance. Key: the SHA-256 of the bearer token, never the token.
+     */
+    public static final Topic<VirtualKey> GATEWAY_KEYS =
+            new Topic<>(Names.GATEWAY_KEYS, VirtualKey.class, Cleanup.COMPACT);
+
     /** The scope name of the one global budget. */
     public static final String GLOBAL_SCOPE = "global";
 
@@ -139,7 +148,8 @@ public final class Topics {
             WORKER_HEALTH,
             ROUTING_BY_COST_CENTER,
             COST_CENTERS,
-            OPS_AUDIT);
+            OPS_AUDIT,
+            GATEWAY_KEYS);
 
     /** Topics whose records go to the cloud tier: the sovereignty invariant is checked against these. */
     public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD);

@@ -5,6 +5,7 @@ import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CapabilityClass;
+import io.tiergate.schemas.events.ChatMessage;
 import io.tiergate.schemas.events.CircuitState;
 import io.tiergate.schemas.events.Classification;
 import io.tiergate.schemas.events.ClassifiedRequest;
@@ -27,6 +28,7 @@ import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.events.VirtualKey;
 import io.tiergate.schemas.events.WindowKind;
 import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.money.Money;
@@ -61,6 +63,23 @@ public final class SampleEvents {
                 .setMaxOutputTokens(512)
                 .setCreatedAt(T0)
                 .setAttributes(new LinkedHashMap<>(Map.of("pipeline", "nightly", "step", "3")))
+                .setMessages(List.of(
+                        ChatMessage.newBuilder()
+                                .setRole("assistant")
+                                .setContent("")
+                                .setName("helper")
+                                .setToolCalls("[{\"id\":\"call_1\",\"type\":\"function\","
+                                        + "\"function\":{\"name\":\"lookup\",\"arguments\":\"{}\"}}]")
+                                .build(),
+                        ChatMessage.newBuilder()
+                                .setRole("tool")
+                                .setContent("Grüße")
+                                .setToolCallId("call_1")
+                                .build()))
+                .setTools("[{\"type\":\"function\",\"function\":{\"name\":\"lookup\"}}]")
+                .setToolChoice("\"auto\"")
+                .setResponseFormat("{\"type\":\"json_object\"}")
+                .setTemperature(0.25)
                 .build();
     }
 
@@ -290,6 +309,19 @@ public final class SampleEvents {
                 .build();
     }
 
+    public static VirtualKey virtualKey() {
+        return VirtualKey.newBuilder()
+                .setKeyHash("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+                .setKeyPrefix("tg-Ab3dE")
+                .setCostCenter("team-ä")
+                .setName("nightly pipeline")
+                .setMaxOutputTokens(2_048)
+                .setRequireSovereignty(true)
+                .setCreatedAt(T0)
+                .setRevokedAt(T0.plusSeconds(60))
+                .build();
+    }
+
     /** One sample per event type, keyed by class: every value type of {@link Topics#ALL}. */
     public static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
         Map<Class<? extends SpecificRecord>, SpecificRecord> all = new LinkedHashMap<>();
@@ -307,7 +339,8 @@ public final class SampleEvents {
                 routingRule(),
                 workerHealth(),
                 costCenter(),
-                opsAuditEvent())) {
+                opsAuditEvent(),
+                virtualKey())) {
             all.put(r.getClass(), r);
         }
         for (Topic<?> topic : Topics.ALL) {

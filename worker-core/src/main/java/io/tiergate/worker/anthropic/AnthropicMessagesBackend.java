@@ -3,6 +3,7 @@ package io.tiergate.worker.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.worker.backend.Conversation;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
@@ -62,12 +63,18 @@ public final class AnthropicMessagesBackend implements ModelBackend {
         }
     }
 
-    ObjectNode body(ModelCall call) {
+    ObjectNode body(ModelCall call) throws ModelCallException {
         ObjectNode root = WireJson.object();
         root.put("model", endpoint.remoteModel(call.model()));
         root.put("max_tokens", call.outputLimit(OptionalInt.of(defaultMaxOutputTokens)));
-        call.system().ifPresent(s -> root.put("system", s));
-        root.putArray("messages").addObject().put("role", "user").put("content", call.prompt());
+        Conversation chat = call.conversation();
+        if (chat.hasTurns()) {
+            AnthropicConversation.write(chat, root);
+        } else {
+            call.system().ifPresent(s -> root.put("system", s));
+            root.putArray("messages").addObject().put("role", "user").put("content", call.prompt());
+        }
+        chat.temperatureValue().ifPresent(t -> root.put("temperature", t));
         if (endpoint.stream()) {
             root.put("stream", true);
         }

@@ -18,6 +18,8 @@ import java.util.OptionalInt;
  *     limit, else the endpoint's default, else the model's cap; never above the cap); null only for
  *     calls built by hand, which a backend sends with its own default
  * @param timeout the whole call's deadline, connection to last byte
+ * @param conversation the chat's turns and tools when the request is a chat; {@link Conversation#NONE}
+ *     for a single prompt (then {@code systemPrompt} and {@code prompt} are what is sent)
  */
 public record ModelCall(
         String requestId,
@@ -28,7 +30,8 @@ public record ModelCall(
         Integer maxOutputTokens,
         TaskType taskType,
         long estimatedInputTokens,
-        Duration timeout) {
+        Duration timeout,
+        Conversation conversation) {
 
     /**
      * What a backend sends as {@code max_tokens} when neither the call nor its endpoint sets a limit
@@ -42,9 +45,34 @@ public record ModelCall(
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(taskType, "taskType");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(conversation, "conversation");
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt is 1-based, was " + attempt);
         }
+    }
+
+    /** A single-prompt call (no conversation). */
+    public ModelCall(
+            String requestId,
+            int attempt,
+            String model,
+            String systemPrompt,
+            String prompt,
+            Integer maxOutputTokens,
+            TaskType taskType,
+            long estimatedInputTokens,
+            Duration timeout) {
+        this(
+                requestId,
+                attempt,
+                model,
+                systemPrompt,
+                prompt,
+                maxOutputTokens,
+                taskType,
+                estimatedInputTokens,
+                timeout,
+                Conversation.NONE);
     }
 
     /** The call of {@code model} for a routed request, as attempt {@code attempt}. */
@@ -59,7 +87,8 @@ public record ModelCall(
                 request.getMaxOutputTokens(),
                 routed.getClassified().getClassification().getTaskType(),
                 routed.getClassified().getClassification().getEstimatedInputTokens(),
-                timeout);
+                timeout,
+                Conversation.of(request));
     }
 
     public Optional<String> system() {
@@ -84,7 +113,16 @@ public record ModelCall(
             throw new IllegalArgumentException("maxOutputTokens must be >= 1, was " + limit);
         }
         return new ModelCall(
-                requestId, attempt, model, systemPrompt, prompt, limit, taskType, estimatedInputTokens, timeout);
+                requestId,
+                attempt,
+                model,
+                systemPrompt,
+                prompt,
+                limit,
+                taskType,
+                estimatedInputTokens,
+                timeout,
+                conversation);
     }
 
     /** The same call against another model (a fallback) or as another attempt. */
@@ -98,6 +136,22 @@ public record ModelCall(
                 maxOutputTokens,
                 taskType,
                 estimatedInputTokens,
-                timeout);
+                timeout,
+                conversation);
+    }
+
+    /** The same call continuing {@code chat}. */
+    public ModelCall withConversation(Conversation chat) {
+        return new ModelCall(
+                requestId,
+                attempt,
+                model,
+                systemPrompt,
+                prompt,
+                maxOutputTokens,
+                taskType,
+                estimatedInputTokens,
+                timeout,
+                chat);
     }
 }

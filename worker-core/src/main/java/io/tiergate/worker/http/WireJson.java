@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiergate.worker.backend.Conversation;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import java.time.Duration;
@@ -38,18 +39,85 @@ public final class WireJson {
         }
     }
 
+    /** How a chat API spells tool calls in its messages. */
+    public enum ChatDialect {
+        /** OpenAI chat completions: {@code tool_calls[].function.arguments} is a JSON string. */
+        OPENAI,
+        /** Ollama {@code /api/chat}: arguments are an object; a tool turn names its tool in {@code tool_name}. */
+        OLLAMA
+    }
+
     /**
-     * The part of a chat request Ollama and chat completions share: {@code {"model", "messages":
-     * [{"role": "system"} if the call has a system prompt, {"role": "user"}], "stream"}}.
+     * The part of a chat request Ollama and chat completions share: {@code {"model", "messages",
+     * "stream"}}. The messages are the call's conversation turns when it has any (each turn as it
+     * was, tool calls and results included), else {@code [{"role": "system"} if the call has a
+     * system prompt, {"role": "user"}]}.
+     *
+     * @throws ModelCallException non-retryable {@code invalid_request} when a turn's tool calls are not JSON
      */
-    public static ObjectNode chatBody(String model, ModelCall call, boolean stream) {
+    public static ObjectNode chatBody(String model, ModelCall call, boolean stream, ChatDialect dialect)
+            throws ModelCallException {
         ObjectNode body = object();
         body.put("model", model);
         ArrayNode messages = body.putArray("messages");
-        call.system().ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
-        messages.addObject().put("role", "user").put("content", call.prompt());
+        if (call.conversation().hasTurns()) {
+            for (Conversation.Turn turn : call.conversation().turns()) {
+                messages.add(chatMessage(turn, dialect));
+            }
+        } else {
+            call.system()
+                    .ifPresent(s -> messages.addObject().put("role", "system").put("content", s));
+            messages.addObject().put("role", "user").put("content", call.prompt());
+        }
         body.put("stream", stream);
         return body;
+    }
+
+    private static ObjectNode chatMessage(Conversation.Turn turn, ChatDialect dialect) throws ModelCallException {
+        ObjectNode message = object();
+        message.put("role", "developer".equals(turn.role()) ? "system" : turn.role());
+        message.put("content", turn.content());
+        if (turn.name() != null) {
+            message.put(
+                    dialect == ChatDialect.OLLAMA && "tool".equals(turn.role()) ? "tool_name" : "name", turn.name());
+        }
+        if (turn.toolCallId() != null && dialect == ChatDialect.OPENAI) {
+            message.put("tool_call_id", turn.toolCallId());
+        }
+        if (turn.toolCallsJson() != null) {
+            JsonNode calls = clientJson(turn.toolCallsJson(), "messages[].tool_calls");
+            if (dialect == ChatDialect.OLLAMA) {
+                for (JsonNode toolCall : calls) {
+                    JsonNode function = toolCall.path("function");
+                    if (function.path("arguments").isTextual() && function instanceof ObjectNode f) {
+                        f.set(
+                                "arguments",
+                                clientJson(function.get("arguments").asText(), "tool_calls[].function.arguments"));
+                    }
+                }
+            }
+            message.set("tool_calls", calls);
+        }
+        return message;
+    }
+
+    /**
+     * A JSON value the client supplied and the request carries as text (tools, tool choice, response
+     * format, tool calls).
+     *
+     * @throws ModelCallException non-retryable {@code invalid_request} naming {@code field} when it is not JSON
+     */
+    public static JsonNode clientJson(String json, String field) throws ModelCallException {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null) {
+                throw ModelCallException.nonRetryable("invalid_request", field + " is empty", null);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ModelCallException.nonRetryable(
+                    "invalid_request", field + " is not valid JSON: " + e.getOriginalMessage(), null);
+        }
     }
 
     /** Parses one protocol message ({@code what}, for the failure's message); not a JSON object is MALFORMED. */

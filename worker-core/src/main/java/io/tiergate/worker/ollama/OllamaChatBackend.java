@@ -3,6 +3,7 @@ package io.tiergate.worker.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.worker.backend.Conversation;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
@@ -22,8 +23,10 @@ import java.util.OptionalInt;
  * and docs.ollama.com/api/errors):
  *
  * <ul>
- *   <li>request {@code {"model", "messages": [{"role","content"}], "stream", "think", "keep_alive",
- *       "options": {"num_ctx", "num_predict"}}};
+ *   <li>request {@code {"model", "messages": [{"role","content","tool_calls","tool_name"}], "stream",
+ *       "think", "keep_alive", "tools", "format", "options": {"num_ctx", "num_predict", "temperature"}}}
+ *       (a conversation's turns as they are; OpenAI's {@code response_format} becomes {@code format};
+ *       Ollama has no {@code tool_choice}, so it is not sent);
  *   <li>streamed: NDJSON objects {@code {"message": {"content": "…"}, "done": false}}, ending with
  *       {@code "done": true} which carries {@code total_duration}, {@code load_duration},
  *       {@code prompt_eval_count}, {@code eval_count} (durations in nanoseconds); a stream that ends
@@ -70,8 +73,23 @@ public final class OllamaChatBackend implements ModelBackend {
         }
     }
 
-    ObjectNode body(ModelCall call) {
-        ObjectNode body = WireJson.chatBody(endpoint.remoteModel(call.model()), call, endpoint.stream());
+    ObjectNode body(ModelCall call) throws ModelCallException {
+        ObjectNode body = WireJson.chatBody(
+                endpoint.remoteModel(call.model()), call, endpoint.stream(), WireJson.ChatDialect.OLLAMA);
+        Conversation chat = call.conversation();
+        if (chat.tools().isPresent()) {
+            body.set("tools", WireJson.clientJson(chat.tools().get(), "tools"));
+        }
+        if (chat.responseFormat().isPresent()) {
+            JsonNode format = WireJson.clientJson(chat.responseFormat().get(), "response_format");
+            // Ollama's "format": "json", or a JSON schema; OpenAI's {"type": "text"} needs nothing
+            switch (format.path("type").asText("")) {
+                case "json_object" -> body.put("format", "json");
+                case "json_schema" ->
+                    body.set("format", format.path("json_schema").path("schema"));
+                default -> {}
+            }
+        }
         if (options.think() != null) {
             body.put("think", options.think());
         }
@@ -84,6 +102,7 @@ public final class OllamaChatBackend implements ModelBackend {
         }
         // always a limit (the call's, else ModelCall.FALLBACK_MAX_OUTPUT_TOKENS): Ollama's own default is unbounded
         ollamaOptions.put("num_predict", call.outputLimit(OptionalInt.empty()));
+        chat.temperatureValue().ifPresent(t -> ollamaOptions.put("temperature", t));
         if (!ollamaOptions.isEmpty()) {
             body.set("options", ollamaOptions);
         }

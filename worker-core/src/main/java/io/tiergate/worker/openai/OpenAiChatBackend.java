@@ -3,6 +3,7 @@ package io.tiergate.worker.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.worker.backend.Conversation;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
@@ -87,8 +88,21 @@ public final class OpenAiChatBackend implements ModelBackend {
         }
     }
 
-    ObjectNode body(ModelCall call) {
-        ObjectNode body = WireJson.chatBody(endpoint.remoteModel(call.model()), call, endpoint.stream());
+    ObjectNode body(ModelCall call) throws ModelCallException {
+        ObjectNode body = WireJson.chatBody(
+                endpoint.remoteModel(call.model()), call, endpoint.stream(), WireJson.ChatDialect.OPENAI);
+        Conversation chat = call.conversation();
+        if (chat.tools().isPresent()) {
+            body.set("tools", WireJson.clientJson(chat.tools().get(), "tools"));
+        }
+        if (chat.toolChoice().isPresent()) {
+            body.set("tool_choice", WireJson.clientJson(chat.toolChoice().get(), "tool_choice"));
+        }
+        if (chat.responseFormat().isPresent()) {
+            body.set(
+                    "response_format", WireJson.clientJson(chat.responseFormat().get(), "response_format"));
+        }
+        chat.temperatureValue().ifPresent(t -> body.put("temperature", t));
         if (endpoint.stream()) {
             body.putObject("stream_options").put("include_usage", true);
         }

@@ -1,0 +1,284 @@
+package io.tiergate.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.RateLimitException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.models.Model;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.tiergate.gateway.pending.PendingCalls;
+import io.tiergate.schemas.events.InferenceRequest;
+import io.tiergate.testkit.TestBrokers;
+import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The gateway on the real broker, driven by the official OpenAI Java SDK (com.openai:openai-java):
+ * requests become inference.requests records, results come back from inference.results; keys are
+ * real gateway.keys records. The pipeline behind it is {@link ScriptedPipeline}.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayOpenAiJavaIT implements TestPropertyProvider {
+
+    static final String REGISTRY = "mock://gateway-it";
+
+    @Inject
+    EmbeddedServer server;
+
+    @Inject
+    PendingCalls pending;
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String suffix = "-" + run;
+    private ScriptedPipeline pipeline;
+    private KeyAdmin admin;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of(
+                "kafka.bootstrap.servers",
+                TestBrokers.shared().bootstrapServers(),
+                "tiergate.schema-registry-url",
+                REGISTRY,
+                "micronaut.server.port",
+                "-1",
+                "tiergate.gateway.request-timeout",
+                "60s");
+    }
+
+    @BeforeAll
+    void start() {
+        pipeline = new ScriptedPipeline(TestBrokers.shared().bootstrapServers(), REGISTRY, suffix);
+        admin = new KeyAdmin(TestBrokers.shared().bootstrapServers(), REGISTRY);
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        pipeline.close();
+        admin.close();
+    }
+
+    private OpenAIClient client(String key) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(server.getURL() + "/v1")
+                .apiKey(key)
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    /** A key the gateway already knows. */
+    private String key(String costCenter) {
+        String token = admin.create(costCenter + suffix, "it", null, false).token();
+        OpenAIClient client = client(token);
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> client.models().list().data().size() > 2);
+        return token;
+    }
+
+    private static ChatCompletionCreateParams.Builder chat() {
+        return ChatCompletionCreateParams.builder()
+                .model("tiergate/auto")
+                .addSystemMessage("You are terse.")
+                .addUserMessage("Hi, I am Ana.")
+                .addAssistantMessage("Hello Ana.")
+                .addUserMessage("What is my name?");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> tiergateUsage(ChatCompletion completion) {
+        JsonValue ext = completion.usage().orElseThrow()._additionalProperties().get("tiergate");
+        return ext.convert(Map.class);
+    }
+
+    @Test
+    void aChatCompletionTravelsAsAnInferenceRequestAndItsResultComesBackWithTiergatesFields() {
+        OpenAIClient client = client(key("team"));
+
+        HttpResponseFor<ChatCompletion> raw = client.chat()
+                .completions()
+                .withRawResponse()
+                .create(chat().maxCompletionTokens(64).build());
+        ChatCompletion completion = raw.parse();
+
+        assertThat(completion.choices().get(0).message().content()).contains("echo(4 turns): What is my name?");
+        assertThat(completion.usage().orElseThrow().promptTokens()).isEqualTo(42);
+        assertThat(completion.usage().orElseThrow().completionTokens()).isEqualTo(7);
+        Map<String, Object> tiergate = tiergateUsage(completion);
+        assertThat(tiergate.get("cost_usd")).isEqualTo(ScriptedPipeline.COST.toPlainString());
+        assertThat(tiergate.get("tier")).isEqualTo("CLOUD");
+        assertThat(tiergate.get("rule")).isEqualTo("TASK_TABLE");
+        String requestId = raw.headers().values("x-tiergate-request-id").get(0);
+        assertThat(tiergate.get("request_id")).isEqualTo(requestId);
+        assertThat(raw.headers().values("x-tiergate-cost-usd")).containsExactly("0.000123400");
+
+        InferenceRequest sent = pipeline.received.get(requestId);
+        assertThat(sent.getCostCenter()).isEqualTo("team" + suffix);
+        assertThat(sent.getMessages())
+                .extracting(m -> m.getRole())
+                .containsExactly("system", "user", "assistant", "user");
+        assertThat(sent.getSystemPrompt()).isEqualTo("You are terse.");
+        assertThat(sent.getPrompt())
+                .isEqualTo("user: Hi, I am Ana.\n\nassistant: Hello Ana.\n\nuser: What is my name?");
+        assertThat(sent.getMaxOutputTokens()).isEqualTo(64);
+        assertThat(sent.getRequiresDataSovereignty()).isFalse();
+        assertThat(pending.size()).isZero();
+    }
+
+    @Test
+    void aStreamedCompletionEndsWithTheUsageChunk() {
+        OpenAIClient client = client(key("stream"));
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
+                .createStreaming(chat().streamOptions(ChatCompletionStreamOptions.builder()
+                                .includeUsage(true)
+                                .build())
+                        .build())) {
+            stream.stream().forEach(chunks::add);
+        }
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+        assertThat(text.toString()).isEqualTo("echo(4 turns): What is my name?");
+        ChatCompletionChunk last = chunks.get(chunks.size() - 1);
+        assertThat(last.choices()).isEmpty();
+        assertThat(last.usage().orElseThrow().totalTokens()).isEqualTo(49);
+        assertThat(chunks.stream().flatMap(c -> c.choices().stream()).map(ch -> ch.finishReason()))
+                .contains(Optional.of(ChatCompletionChunk.Choice.FinishReason.STOP));
+    }
+
+    @Test
+    void theSovereignHeaderKeepsTheRequestLocal() {
+        OpenAIClient client = client(key("sov")).withOptions(o -> o.putHeader("x-tiergate-sovereign", "true"));
+        HttpResponseFor<ChatCompletion> raw =
+                client.chat().completions().withRawResponse().create(chat().build());
+        assertThat(raw.headers().values("x-tiergate-tier")).containsExactly("LOCAL");
+        String id = raw.headers().values("x-tiergate-request-id").get(0);
+        assertThat(pipeline.received.get(id).getRequiresDataSovereignty()).isTrue();
+
+        HttpResponseFor<ChatCompletion> byModel = client(key("sov2"))
+                .chat()
+                .completions()
+                .withRawResponse()
+                .create(chat().model("tiergate/local").build());
+        assertThat(pipeline.received
+                        .get(byModel.headers().values("x-tiergate-request-id").get(0))
+                        .getRequiresDataSovereignty())
+                .isTrue();
+    }
+
+    @Test
+    void modelsListsTheAliasesAndThePriceTablesModels() {
+        List<String> ids = client(key("models")).models().list().data().stream()
+                .map(Model::id)
+                .toList();
+        assertThat(ids).startsWith("tiergate/auto", "tiergate/local").contains("qwen3:8b", "anthropic/claude-opus-4.6");
+    }
+
+    @Test
+    void errorsAreOpenAiShapedAndTheSdkRaisesItsTypedExceptions() {
+        assertThatThrownBy(() -> client("tg-not-a-key").chat().completions().create(chat().build()))
+                .isInstanceOf(UnauthorizedException.class)
+                .hasMessageContaining("not a tiergate key");
+
+        assertThatThrownBy(() -> client(key("reject")).chat().completions().create(chat().build()))
+                .isInstanceOfSatisfying(
+                        RateLimitException.class, e -> assertThat(e.code()).contains("budget_exhausted"))
+                .hasMessageContaining("EXHAUSTED");
+
+        assertThatThrownBy(() -> client(key("defer")).chat().completions().create(chat().build()))
+                .isInstanceOfSatisfying(RateLimitException.class, e -> {
+                    assertThat(e.code()).contains("budget_deferred");
+                    assertThat(e.headers().values("retry-after")).containsExactly("60");
+                });
+
+        String ok = key("bad");
+        assertThatThrownBy(() -> client(ok)
+                        .chat()
+                        .completions()
+                        .create(chat().temperature(7.0).build()))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class, e -> assertThat(e.param()).contains("temperature"));
+        assertThatThrownBy(() -> client(ok)
+                        .chat()
+                        .completions()
+                        .create(chat().model("gpt-9").build()))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class, e -> assertThat(e.code()).contains("model_not_found"));
+    }
+
+    @Test
+    void healthIsUpWithTheGatewaysReadersRunning() throws Exception {
+        java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(URI.create(server.getURL() + "/health"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body())
+                .contains("\"gateway\"")
+                .contains("\"pendingCalls\"")
+                .contains("UP");
+    }
+
+    @Test
+    void aRevokedKeyIsRefused() {
+        String token = key("revoked");
+        OpenAIClient client = client(token);
+        assertThat(client.chat().completions().create(chat().build()).choices()).hasSize(1);
+
+        admin.revoke(token.substring(0, 10));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThatThrownBy(() -> client.models().list())
+                        .isInstanceOf(UnauthorizedException.class)
+                        .hasMessageContaining("revoked"));
+    }
+
+    @Test
+    void aClientThatDisconnectsReleasesItsPendingCall() throws Exception {
+        String token = key("slow");
+        URI url = URI.create(server.getURL().toString());
+        String body = "{\"model\":\"tiergate/auto\",\"messages\":[{\"role\":\"user\",\"content\":\"wait\"}]}";
+        int before = pending.size();
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                            + "\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> pending.size() == before + 1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pending.size() == before);
+    }
+}

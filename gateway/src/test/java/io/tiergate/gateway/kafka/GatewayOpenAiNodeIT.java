@@ -1,0 +1,166 @@
+package io.tiergate.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.tiergate.gateway.keys.VirtualKeys;
+import io.tiergate.schemas.events.ChatMessage;
+import io.tiergate.schemas.events.InferenceRequest;
+import io.tiergate.testkit.TestBrokers;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The gateway driven by the official OpenAI npm SDK ({@code openai}, pinned in
+ * gateway/src/test/node/package-lock.json): a plain completion, a stream with usage, a tool round
+ * trip (tools, an assistant tool call and the tool's result), and the error mapping. Skipped, with
+ * a message, only when {@code node} or the package is missing (install with
+ * gateway/src/test/node/install.sh; CI does, .ci/install.d/20-gateway-node.sh).
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayOpenAiNodeIT implements TestPropertyProvider {
+
+    static final String REGISTRY = "mock://gateway-node-it";
+
+    @Inject
+    EmbeddedServer server;
+
+    @Inject
+    VirtualKeys keys;
+
+    private final String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
+    private ScriptedPipeline pipeline;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of(
+                "kafka.bootstrap.servers",
+                TestBrokers.shared().bootstrapServers(),
+                "tiergate.schema-registry-url",
+                REGISTRY,
+                "micronaut.server.port",
+                "-1");
+    }
+
+    private static Path nodeDir() {
+        return Path.of(System.getProperty("basedir", ".")).resolve("src/test/node");
+    }
+
+    @BeforeEach // not @BeforeAll: surefire then reports the test as skipped, with the reason
+    void requireNode() {
+        Assumptions.assumeTrue(
+                nodeAnswers(), "Skipped: `node` is not on the PATH (GatewayOpenAiNodeIT needs Node.js 18+)");
+        Assumptions.assumeTrue(
+                Files.isDirectory(nodeDir().resolve("node_modules/openai")),
+                "Skipped: npm package openai is not installed; run gateway/src/test/node/install.sh");
+        if (pipeline == null) {
+            pipeline = new ScriptedPipeline(TestBrokers.shared().bootstrapServers(), REGISTRY, suffix);
+        }
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private static boolean nodeAnswers() {
+        try {
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Test
+    void theOfficialNpmClientCompletesStreamsCallsToolsAndGetsOpenAiErrors() throws Exception {
+        String key;
+        String rejected;
+        try (KeyAdmin admin = new KeyAdmin(TestBrokers.shared().bootstrapServers(), REGISTRY)) {
+            key = admin.create("node" + suffix, "node", null, false).token();
+            rejected = admin.create("reject-node" + suffix, "node", null, false).token();
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> keys.authenticate("Bearer " + rejected).caller().isPresent());
+
+        JsonNode out = runNode(server.getURL() + "/v1", key, rejected);
+
+        JsonNode plain = out.get("plain");
+        assertThat(plain.get("content").asText()).isEqualTo("echo(4 turns): What is my name?");
+        assertThat(plain.get("finishReason").asText()).isEqualTo("stop");
+        assertThat(plain.at("/usage/total_tokens").asInt()).isEqualTo(49);
+        assertThat(plain.at("/usage/tiergate/cost_usd").asText()).isEqualTo(ScriptedPipeline.COST.toPlainString());
+        assertThat(plain.get("costHeader").asText()).isEqualTo(ScriptedPipeline.COST.toPlainString());
+        InferenceRequest sent = pipeline.received.get(plain.get("requestId").asText());
+        assertThat(sent.getMaxOutputTokens()).isEqualTo(64);
+        assertThat(sent.getMessages()).hasSize(4);
+
+        JsonNode stream = out.get("stream");
+        assertThat(stream.get("content").asText()).isEqualTo("echo(4 turns): What is my name?");
+        assertThat(stream.get("lastChoices").asInt()).isZero();
+        assertThat(stream.at("/usage/completion_tokens").asInt()).isEqualTo(7);
+
+        InferenceRequest tooled =
+                pipeline.received.get(out.at("/tools/requestId").asText());
+        assertThat(tooled.getTools()).contains("\"get_weather\"");
+        assertThat(tooled.getToolChoice()).isEqualTo("\"auto\"");
+        assertThat(tooled.getMessages()).extracting(ChatMessage::getRole).containsExactly("user", "assistant", "tool");
+        assertThat(tooled.getMessages().get(1).getToolCalls())
+                .contains("call_7")
+                .contains("Köln");
+        assertThat(tooled.getMessages().get(2).getToolCallId()).isEqualTo("call_7");
+        assertThat(out.at("/tools/content").asText()).isEqualTo("echo(3 turns): Weather in Köln?");
+
+        assertThat(out.at("/unknownKey/status").asInt()).isEqualTo(401);
+        assertThat(out.at("/unknownKey/code").asText()).isEqualTo("invalid_api_key");
+        assertThat(out.at("/rejected/status").asInt()).isEqualTo(429);
+        assertThat(out.at("/rejected/code").asText()).isEqualTo("budget_exhausted");
+        assertThat(out.at("/badTemperature/status").asInt()).isEqualTo(400);
+        assertThat(out.at("/badTemperature/param").asText()).isEqualTo("temperature");
+        assertThat(out.at("/unknownModel/status").asInt()).isEqualTo(404);
+        assertThat(out.get("models").toString()).contains("tiergate/auto");
+    }
+
+    private static JsonNode runNode(String baseUrl, String key, String rejected) throws Exception {
+        Path log = Files.createTempFile("gateway-node", ".log");
+        Path stdout = Files.createTempFile("gateway-node", ".json");
+        Process node = new ProcessBuilder("node", "openai-client.mjs", baseUrl, key, rejected)
+                .directory(nodeDir().toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(log.toFile())
+                .start();
+        if (!node.waitFor(120, TimeUnit.SECONDS)) {
+            node.destroyForcibly();
+            throw new AssertionError("node client did not finish within 120 s: " + Files.readString(log));
+        }
+        assertThat(node.exitValue())
+                .as("node client failed:%n%s", Files.readString(log, StandardCharsets.UTF_8))
+                .isZero();
+        return new ObjectMapper().readTree(Files.readString(stdout, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,182 @@
+package io.tiergate.gateway.kafka;
+
+import io.tiergate.platform.kafka.EventDecoder;
+import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.platform.kafka.KafkaClientSettings;
+import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.events.CapabilityClass;
+import io.tiergate.schemas.events.ChatMessage;
+import io.tiergate.schemas.events.InferenceRequest;
+import io.tiergate.schemas.events.InferenceResult;
+import io.tiergate.schemas.events.ResultStatus;
+import io.tiergate.schemas.events.RoutingAction;
+import io.tiergate.schemas.events.RoutingDecision;
+import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.money.Money;
+import io.tiergate.schemas.results.Rejections;
+import io.tiergate.schemas.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Stands in for classifier, router and workers in the gateway's own tests: reads inference.requests
+ * on the real broker and answers each request of its cost centers on routing.decisions and
+ * inference.results, as the pipeline would. By cost center: {@code reject-*} is refused
+ * (BUDGET_EXHAUSTED), {@code defer-*} is deferred, {@code slow-*} is never answered, anything else
+ * is served: the output echoes the latest user turn and the number of turns, cost $0.000123400, the tier
+ * LOCAL when the request is sovereign. The full pipeline is tested in e2e.
+ */
+final class ScriptedPipeline implements AutoCloseable {
+
+    static final java.math.BigDecimal COST = Money.usd("0.000123400");
+
+    final Map<String, InferenceRequest> received = new ConcurrentHashMap<>();
+    /** Per request id: the request record's timestamp (set by the gateway's producer), epoch ms. */
+    final Map<String, Long> requestTimestamps = new ConcurrentHashMap<>();
+    /** Per request id: the result record's timestamp as the broker acknowledged it, epoch ms. */
+    final Map<String, Long> resultTimestamps = new ConcurrentHashMap<>();
+
+    private final EventPublisher publisher;
+    private final EventDecoder decoder;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private final String costCenterSuffix;
+
+    ScriptedPipeline(String bootstrap, String registry, String costCenterSuffix) {
+        KafkaClientSettings settings = new KafkaClientSettings(bootstrap, registry, "gateway-test-pipeline");
+        this.publisher = new EventPublisher(settings);
+        this.decoder = new EventDecoder(settings);
+        this.costCenterSuffix = costCenterSuffix;
+        Map<String, Object> config = settings.base();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "gateway-test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.INFERENCE_REQUESTS.name()));
+        this.thread = new Thread(this::loop, "scripted-pipeline");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        while (running.get()) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                InferenceRequest request;
+                try {
+                    request = decoder.decode(Topics.INFERENCE_REQUESTS, record);
+                } catch (EventDecoder.DecodeException e) {
+                    continue; // another test's record, written under another mock registry scope
+                }
+                if (request == null || !request.getCostCenter().endsWith(costCenterSuffix)) {
+                    continue;
+                }
+                received.put(request.getRequestId(), request);
+                requestTimestamps.put(request.getRequestId(), record.timestamp());
+                answer(request);
+            }
+        }
+        consumer.close();
+    }
+
+    private void answer(InferenceRequest request) {
+        String cc = request.getCostCenter();
+        String id = request.getRequestId();
+        if (cc.startsWith("slow-")) {
+            return;
+        }
+        if (cc.startsWith("defer-")) {
+            publisher.send(Topics.ROUTING_DECISIONS, id, decision(request, RoutingAction.DEFER, Tier.NONE, "BUDGET"));
+            return;
+        }
+        if (cc.startsWith("reject-")) {
+            publisher.send(Topics.ROUTING_DECISIONS, id, decision(request, RoutingAction.REJECT, Tier.NONE, "BUDGET"));
+            publisher.send(
+                    Topics.INFERENCE_RESULTS,
+                    id,
+                    Rejections.rejected(
+                            id,
+                            cc,
+                            TaskType.CONVERSATION,
+                            "router",
+                            "BUDGET_EXHAUSTED",
+                            "budget '" + cc + "' is EXHAUSTED and rejects cloud work",
+                            "budget",
+                            1,
+                            Instant.now()));
+            return;
+        }
+        Tier tier = request.getRequiresDataSovereignty() ? Tier.LOCAL : Tier.CLOUD;
+        publisher
+                .send(
+                        Topics.ROUTING_DECISIONS,
+                        id,
+                        decision(
+                                request,
+                                RoutingAction.ROUTE,
+                                tier,
+                                request.getRequiresDataSovereignty() ? "SOVEREIGNTY" : "TASK_TABLE"))
+                .join(); // the router decides before a worker answers: the decision is on the broker first
+        List<ChatMessage> turns = request.getMessages();
+        String latest = turns.stream()
+                .filter(t -> t.getRole().equals("user"))
+                .reduce((a, b) -> b)
+                .map(ChatMessage::getContent)
+                .orElse(request.getPrompt());
+        publisher
+                .send(
+                        Topics.INFERENCE_RESULTS,
+                        id,
+                        InferenceResult.newBuilder()
+                                .setRequestId(id)
+                                .setCostCenter(cc)
+                                .setTaskType(TaskType.CONVERSATION)
+                                .setStatus(ResultStatus.COMPLETED)
+                                .setTier(tier)
+                                .setModel(tier == Tier.LOCAL ? "qwen3:8b" : "deepseek/deepseek-chat")
+                                .setCapabilityClass(CapabilityClass.LOCAL)
+                                .setProvider("scripted")
+                                .setSimulated(true)
+                                .setOutput("echo(" + turns.size() + " turns): " + latest)
+                                .setInputTokens(42)
+                                .setOutputTokens(7)
+                                .setTotalCostUsd(COST)
+                                .setCompletedAt(Instant.now())
+                                .build())
+                .thenAccept(metadata -> resultTimestamps.put(id, metadata.timestamp()));
+    }
+
+    private static RoutingDecision decision(InferenceRequest r, RoutingAction action, Tier tier, String rule) {
+        return RoutingDecision.newBuilder()
+                .setRequestId(r.getRequestId())
+                .setCostCenter(r.getCostCenter())
+                .setTaskType(TaskType.CONVERSATION)
+                .setAction(action)
+                .setTier(tier)
+                .setModel(tier == Tier.LOCAL ? "qwen3:8b" : "deepseek/deepseek-chat")
+                .setEstimatedCostUsd(Money.ZERO)
+                .setBudgetLevel(action == RoutingAction.ROUTE ? BudgetLevel.NORMAL : BudgetLevel.EXHAUSTED)
+                .setRule(rule)
+                .setRationale("scripted " + action)
+                .setSovereign(r.getRequiresDataSovereignty())
+                .setDecidedAt(Instant.now())
+                .build();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(5_000);
+        publisher.close();
+    }
+}

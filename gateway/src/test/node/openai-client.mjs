@@ -1,0 +1,75 @@
+// Drives the tiergate gateway with the official OpenAI npm SDK, as an application would.
+// Usage: node openai-client.mjs <baseURL> <key> <rejectedKey> ; prints one JSON object of what it saw.
+import OpenAI from 'openai';
+
+const [baseURL, key, rejectedKey] = process.argv.slice(2);
+const client = new OpenAI({ baseURL, apiKey: key, maxRetries: 0, timeout: 30000 });
+const conversation = [
+  { role: 'system', content: 'You are terse.' },
+  { role: 'user', content: 'Hi, I am Ana.' },
+  { role: 'assistant', content: 'Hello Ana.' },
+  { role: 'user', content: 'What is my name?' },
+];
+const out = {};
+
+const { data, response } = await client.chat.completions
+  .create({ model: 'tiergate/auto', messages: conversation, max_tokens: 64 })
+  .withResponse();
+out.plain = {
+  content: data.choices[0].message.content,
+  finishReason: data.choices[0].finish_reason,
+  usage: data.usage,
+  requestId: response.headers.get('x-tiergate-request-id'),
+  costHeader: response.headers.get('x-tiergate-cost-usd'),
+};
+
+const stream = await client.chat.completions.create({
+  model: 'tiergate/auto',
+  messages: conversation,
+  stream: true,
+  stream_options: { include_usage: true },
+});
+let text = '';
+let last = null;
+for await (const chunk of stream) {
+  for (const choice of chunk.choices) text += choice.delta?.content ?? '';
+  last = chunk;
+}
+out.stream = { content: text, lastChoices: last.choices.length, usage: last.usage };
+
+const tools = [{
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Weather of a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+}];
+const toolTurns = [
+  { role: 'user', content: 'Weather in Köln?' },
+  { role: 'assistant', content: null, tool_calls: [{ id: 'call_7', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Köln"}' } }] },
+  { role: 'tool', tool_call_id: 'call_7', content: '12°C, rain' },
+];
+const tooled = await client.chat.completions
+  .create({ model: 'tiergate/auto', messages: toolTurns, tools, tool_choice: 'auto' })
+  .withResponse();
+out.tools = { content: tooled.data.choices[0].message.content, requestId: tooled.response.headers.get('x-tiergate-request-id') };
+
+async function failure(call) {
+  try {
+    await call();
+    return { status: 200 };
+  } catch (e) {
+    return { status: e.status, code: e.code, param: e.param, type: e.type, message: e.message };
+  }
+}
+out.unknownKey = await failure(() =>
+  new OpenAI({ baseURL, apiKey: 'tg-unknown', maxRetries: 0 }).chat.completions.create({ model: 'tiergate/auto', messages: conversation }));
+out.rejected = await failure(() =>
+  new OpenAI({ baseURL, apiKey: rejectedKey, maxRetries: 0 }).chat.completions.create({ model: 'tiergate/auto', messages: conversation }));
+out.badTemperature = await failure(() =>
+  client.chat.completions.create({ model: 'tiergate/auto', messages: conversation, temperature: 9 }));
+out.unknownModel = await failure(() => client.chat.completions.create({ model: 'gpt-9', messages: conversation }));
+out.models = (await client.models.list()).data.map((m) => m.id);
+
+console.log(JSON.stringify(out));
