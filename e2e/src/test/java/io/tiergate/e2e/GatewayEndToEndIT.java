@@ -71,7 +71,7 @@ class GatewayEndToEndIT {
         String costCenter = "gw-e2e-" + UUID.randomUUID().toString().substring(0, 6);
         String gatewayUrl = stack.service("gateway").orElseThrow().spec().baseUrl();
         LedgerClient ledger = new LedgerClient(
-                stack.service("ledger-streams").orElseThrow().spec().baseUrl());
+                stack.service("ledger-streams").orElseThrow().spec().baseUrl(), stack.apiToken());
         String token;
         try (KeyAdmin keys = new KeyAdmin(stack.bootstrapServers(), stack.registryUrl())) {
             token = keys.create(costCenter, "e2e", null, false).token();
