@@ -53,7 +53,8 @@ public final class LocalStack implements AutoCloseable {
             "router-service", KafkaAccessPolicy.ROUTER,
             "local-worker", KafkaAccessPolicy.LOCAL_WORKER,
             "cloud-worker", KafkaAccessPolicy.CLOUD_WORKER,
-            "ledger-streams", KafkaAccessPolicy.LEDGER);
+            "ledger-streams", KafkaAccessPolicy.LEDGER,
+            "gateway", KafkaAccessPolicy.GATEWAY);
 
     private LocalStack(StackOptions options, PrintStream out, JvmProfile jvm) {
         this.options = options;

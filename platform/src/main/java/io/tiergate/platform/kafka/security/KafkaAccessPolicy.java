@@ -41,15 +41,18 @@ public final class KafkaAccessPolicy {
     public static final String LOCAL_WORKER = "local-worker";
     public static final String CLOUD_WORKER = "cloud-worker";
     public static final String LEDGER = "ledger";
+    /** The OpenAI-compatible gateway: publishes requests, reads results, decisions and its virtual keys. */
+    public static final String GATEWAY = "gateway";
     /** Confluent Schema Registry (docker-compose): keeps its schemas on {@code _schemas}. */
     public static final String SCHEMA_REGISTRY = "schema-registry";
 
     /** Every principal of the policy, in the order of the docs' table. */
-    public static final List<String> PRINCIPALS =
-            List.of(OPS, UPSTREAM, ANALYST, CLASSIFIER, ROUTER, LOCAL_WORKER, CLOUD_WORKER, LEDGER, SCHEMA_REGISTRY);
+    public static final List<String> PRINCIPALS = List.of(
+            OPS, UPSTREAM, ANALYST, CLASSIFIER, ROUTER, LOCAL_WORKER, CLOUD_WORKER, LEDGER, GATEWAY, SCHEMA_REGISTRY);
 
     /** The services' principals, each of which {@code ./tiergate up --secure} gives its own credentials. */
-    public static final List<String> SERVICES = List.of(CLASSIFIER, ROUTER, LOCAL_WORKER, CLOUD_WORKER, LEDGER);
+    public static final List<String> SERVICES =
+            List.of(CLASSIFIER, ROUTER, LOCAL_WORKER, CLOUD_WORKER, LEDGER, GATEWAY);
 
     /** What one principal may do on one resource (a topic, group or transactional id; a name or a prefix). */
     public record Grant(
@@ -76,13 +79,22 @@ public final class KafkaAccessPolicy {
 
         // ops: the only writer of the config topics; reads everything, dead letters included; creates
         // the topics (services run with tiergate.topics.provision=false under security)
-        p.writes(OPS, Topics.BUDGET_CONFIG, Topics.ROUTING_RULES);
+        // (and of the cost-center registry and the gateway's keys), each change with its ops.audit record
+        // in one transaction (platform AuditedChanges: transactional ids tiergate-ops-<tool>-<uuid>)
+        p.writes(
+                OPS,
+                Topics.BUDGET_CONFIG,
+                Topics.ROUTING_RULES,
+                Topics.COST_CENTERS,
+                Topics.OPS_AUDIT,
+                Topics.GATEWAY_KEYS);
+        p.grant(OPS, ResourceType.TRANSACTIONAL_ID, "tiergate-ops-", true, AclOperation.WRITE, AclOperation.DESCRIBE);
         for (Topic<?> topic : Topics.ALL) {
             p.reads(OPS, topic);
             p.grant(OPS, ResourceType.TOPIC, topic.dlq(), false, AclOperation.READ, AclOperation.DESCRIBE);
         }
         p.grant(OPS, ResourceType.TOPIC, "inference.", true, AclOperation.CREATE, AclOperation.DESCRIBE_CONFIGS);
-        for (String prefix : List.of("routing.", "budget.", "cost.", "worker.")) {
+        for (String prefix : List.of("routing.", "budget.", "cost.", "worker.", "ops.", "gateway.")) {
             p.grant(OPS, ResourceType.TOPIC, prefix, true, AclOperation.CREATE, AclOperation.DESCRIBE_CONFIGS);
         }
         p.grant(OPS, ResourceType.GROUP, "tiergate-", true, AclOperation.DESCRIBE);
@@ -114,7 +126,8 @@ public final class KafkaAccessPolicy {
                 Topics.BUDGET_STATUS,
                 Topics.WORKER_HEALTH,
                 Topics.INFERENCE_COSTS,
-                Topics.ROUTING_DECISIONS);
+                Topics.ROUTING_DECISIONS,
+                Topics.COST_CENTERS);
         p.writes(
                 ROUTER,
                 Topics.ROUTING_BY_COST_CENTER,
@@ -167,6 +180,13 @@ public final class KafkaAccessPolicy {
                 AclOperation.DELETE,
                 AclOperation.DESCRIBE,
                 AclOperation.DESCRIBE_CONFIGS);
+
+        // gateway: an upstream of its own (requests in, results out), plus the decisions that say a
+        // request was deferred or rejected, and the virtual keys it authenticates with; no consumer
+        // group (every instance reads every partition of these topics itself)
+        p.service(GATEWAY, "tiergate-gateway", false);
+        p.writes(GATEWAY, Topics.INFERENCE_REQUESTS);
+        p.reads(GATEWAY, Topics.INFERENCE_RESULTS, Topics.ROUTING_DECISIONS, Topics.GATEWAY_KEYS);
 
         // Confluent Schema Registry's Kafka store: its topic (created by it) and its group
         p.grant(
