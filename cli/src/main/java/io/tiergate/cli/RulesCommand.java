@@ -76,6 +76,7 @@ public class RulesCommand implements Runnable {
         @Override
         public Integer call() {
             String why = reason.require(spec);
+            RulesAdmin.check(taskType, tier, model, fallback, localComplexityThreshold); // before any broker is asked
             try (RulesAdmin admin = new RulesAdmin(cluster.clientSettings())) {
                 var written = admin.set(taskType, tier, model, fallback, localComplexityThreshold, why);
                 System.out.printf(
@@ -112,6 +113,9 @@ public class RulesCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a task type or --all");
             }
             String why = reason.require(spec);
+            if (!all) {
+                RulesAdmin.checkTaskType(taskType); // before any broker is asked
+            }
             try (RulesAdmin admin = new RulesAdmin(cluster.clientSettings())) {
                 if (all) {
                     System.out.println("reset: " + admin.resetAll(why));

@@ -81,7 +81,9 @@ class SecureStackIT {
                 "--registry-url",
                 stack.registryUrl(),
                 "--command-config",
-                commandConfig.toString());
+                commandConfig.toString(),
+                "--reason",
+                "SecureStackIT");
     }
 
     @Test

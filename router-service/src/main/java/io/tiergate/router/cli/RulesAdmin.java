@@ -90,7 +90,36 @@ public final class RulesAdmin implements AutoCloseable {
             List<String> fallbackModels,
             Double localComplexityThreshold,
             String reason) {
-        RoutingRule rule = RoutingRule.newBuilder()
+        RoutingRule rule = rule(taskType, tier, model, fallbackModels, localComplexityThreshold);
+        validator.check(rule);
+        writer().write(Change.set(Topics.ROUTING_RULES, rule.getTaskType(), rule), reason);
+        return rule;
+    }
+
+    /**
+     * Checks a rule as the routers (and {@link #set}) would, with the shipped price table and without
+     * a cluster: the CLI refuses a bad rule before it looks for a broker.
+     *
+     * @throws IllegalArgumentException with the reason the routers would give
+     */
+    public static void check(
+            String taskType, Tier tier, String model, List<String> fallbackModels, Double localComplexityThreshold) {
+        new RuleValidator(new ModelCatalog(PriceTable.loadDefault()))
+                .check(rule(taskType, tier, model, fallbackModels, localComplexityThreshold));
+    }
+
+    /** Checks a task type's name as {@link #reset} would, without a cluster. */
+    public static void checkTaskType(String taskType) {
+        try {
+            RuleValidator.parseTaskType(taskType == null ? null : taskType.toUpperCase(Locale.ROOT));
+        } catch (InvalidRuleException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static RoutingRule rule(
+            String taskType, Tier tier, String model, List<String> fallbackModels, Double localComplexityThreshold) {
+        return RoutingRule.newBuilder()
                 .setTaskType(taskType == null ? null : taskType.toUpperCase(Locale.ROOT))
                 .setTier(tier)
                 .setModel(model)
@@ -98,9 +127,6 @@ public final class RulesAdmin implements AutoCloseable {
                 .setLocalComplexityThreshold(localComplexityThreshold)
                 .setUpdatedAt(Instant.now())
                 .build();
-        validator.check(rule);
-        writer().write(Change.set(Topics.ROUTING_RULES, rule.getTaskType(), rule), reason);
-        return rule;
     }
 
     /** The table in force: every task type with its rule and whether it is the default or an override. */

@@ -221,7 +221,14 @@ class KafkaAccessPolicyIT {
         assertThat(readableBy(KafkaAccessPolicy.OPS))
                 .contains(Topics.INFERENCE_REQUESTS.dlq(), Topics.TIER_CLOUD.dlq());
         assertThat(writableBy(KafkaAccessPolicy.OPS))
-                .containsExactlyInAnyOrder(Topics.BUDGET_CONFIG.name(), Topics.ROUTING_RULES.name());
+                .containsExactlyInAnyOrder(
+                        Topics.BUDGET_CONFIG.name(),
+                        Topics.ROUTING_RULES.name(),
+                        Topics.COST_CENTERS.name(),
+                        Topics.OPS_AUDIT.name(),
+                        Topics.GATEWAY_KEYS.name());
+        // the gateway is an upstream with a key list: requests in, never a tier topic or a config topic
+        assertThat(writableBy(KafkaAccessPolicy.GATEWAY)).containsExactly(Topics.INFERENCE_REQUESTS.name());
         assertThat(writableBy(KafkaAccessPolicy.LEDGER))
                 .contains(Topics.BUDGET_STATUS.name(), Topics.COST_WINDOWS.name())
                 .doesNotContain(Topics.INFERENCE_COSTS.name(), Topics.BUDGET_CONFIG.name());
