@@ -19,6 +19,12 @@ public class MeterDescriptions implements MeterFilter {
     /** Meter name (Micrometer's dotted form) to HELP text. */
     static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("tiergate.dlq.records", "Records sent to a topic's .dlq twin (undecodable or invalid), by topic"),
+            Map.entry(
+                    "tiergate.router.cost-centers.unregistered",
+                    "Requests whose cost center is not registered, by action (charged-default or rejected)"),
+            Map.entry(
+                    "tiergate.cloud-worker.budget.refused",
+                    "Retry, fallback or escalation calls not made because their worst case did not fit the budget"),
             Map.entry("tiergate.ledger.duplicates", "Cost events counted before (same request and attempt), skipped"),
             Map.entry(
                     "tiergate.ledger.budget.before.period",

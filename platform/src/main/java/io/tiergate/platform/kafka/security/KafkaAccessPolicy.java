@@ -156,7 +156,7 @@ public final class KafkaAccessPolicy {
                 Topics.TIER_CLOUD); // escalation, never sovereign work (docs/architecture.md, "Policy order")
 
         p.service(CLOUD_WORKER, "tiergate-cloud-worker", true);
-        p.readsWithDeadLetters(CLOUD_WORKER, Topics.TIER_CLOUD, Topics.INFERENCE_ATTEMPTS);
+        p.readsWithDeadLetters(CLOUD_WORKER, Topics.TIER_CLOUD, Topics.INFERENCE_ATTEMPTS, Topics.BUDGET_STATUS);
         p.writes(
                 CLOUD_WORKER,
                 Topics.INFERENCE_RESULTS,
