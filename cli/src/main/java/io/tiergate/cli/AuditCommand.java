@@ -1,7 +1,6 @@
 package io.tiergate.cli;
 
 import io.tiergate.platform.audit.OpsAuditLog;
-import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.schemas.events.OpsAuditEvent;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -38,7 +37,7 @@ public class AuditCommand implements Runnable {
     }
 
     static OpsAuditLog log(ClusterMixin cluster) {
-        return new OpsAuditLog(new KafkaClientSettings(cluster.bootstrap, cluster.registryUrl, "tiergate-cli"));
+        return new OpsAuditLog(cluster.clientSettings());
     }
 
     @Command(name = "tail", mixinStandardHelpOptions = true, description = "The latest changes, oldest first.")

@@ -49,8 +49,9 @@ public class ClusterMixin {
             names = "--command-config",
             paramLabel = "FILE",
             defaultValue = "${env:TIERGATE_COMMAND_CONFIG}",
-            description = "Kafka client properties for a secured cluster (security.protocol, sasl.*, ssl.*), as Kafka's"
-                    + " own tools take them; ./tiergate up --secure writes one per principal"
+            description = "Kafka client properties for a secured cluster (security.protocol, sasl.*, ssl.*, and the"
+                    + " schema registry's basic.auth.user.info), as Kafka's own tools take them;"
+                    + " ./tiergate up --secure writes one per principal"
                     + " (default: $TIERGATE_COMMAND_CONFIG, else none: PLAINTEXT).")
     Path commandConfig;
 

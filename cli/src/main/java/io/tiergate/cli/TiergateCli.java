@@ -1,5 +1,6 @@
 package io.tiergate.cli;
 
+import io.tiergate.schemas.serde.SchemaRegistryException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -63,8 +64,8 @@ public final class TiergateCli {
     /**
      * What an operator should do about a Kafka error anywhere in {@code e}'s causes, or {@code null}:
      * a broker that does not answer (or, on a secured cluster, a client that does not authenticate and
-     * is dropped until it times out), refused credentials, or a principal not allowed to do this
-     * (docs/security.md, "Client configuration").
+     * is dropped until it times out), refused credentials (the cluster's or the schema registry's), or a
+     * principal not allowed to do this (docs/security.md, "Client configuration").
      */
     static String kafkaHint(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -75,6 +76,11 @@ public final class TiergateCli {
             if (t instanceof AuthorizationException) {
                 return "the principal of --command-config may not do this (" + t.getMessage()
                         + "); operator commands run as ops (docs/security.md, \"Principals and ACLs\").";
+            }
+            if (t instanceof SchemaRegistryException registry
+                    && (registry.errorCode() == 401 || registry.errorCode() == 403)) {
+                return "the schema registry refused the credentials: check basic.auth.user.info in the file given as"
+                        + " --command-config (docs/security.md, \"Client configuration\").";
             }
             if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
                 return "no Kafka broker answered. Is tiergate running (./tiergate up)? Otherwise pass --bootstrap"
@@ -87,6 +93,9 @@ public final class TiergateCli {
     /** The connection failure behind {@code e} (refused, unreachable, timed out), if that is what it is. */
     static Throwable connectFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException) {
+                return null; // the registry's own message names its URL
+            }
             if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException) {
                 return t;
             }

@@ -9,8 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -48,6 +52,50 @@ class DeploymentFilesTest {
                 "-q");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("set GRAFANA_ADMIN_PASSWORD");
+    }
+
+    /** Every password the secure profile requires ({@code ${NAME:?set NAME}}), each set to a dummy value. */
+    private static Map<String, String> securePasswords() throws IOException {
+        String secure = Files.readString(ROOT.resolve("docker-compose.secure.yml"));
+        Map<String, String> env = new TreeMap<>();
+        Matcher required = Pattern.compile("\\$\\{(TIERGATE_[A-Z_]+):\\?").matcher(secure);
+        while (required.find()) {
+            env.put(required.group(1), "dummy-" + required.group(1).toLowerCase(Locale.ROOT));
+        }
+        env.put("GRAFANA_ADMIN_PASSWORD", "from-the-environment");
+        return env;
+    }
+
+    private static Result secureConfig(Map<String, String> env) throws IOException, InterruptedException {
+        return run(
+                env,
+                "docker-compose",
+                "-f",
+                ROOT.resolve("docker-compose.yml").toString(),
+                "-f",
+                ROOT.resolve("docker-compose.secure.yml").toString(),
+                "config",
+                "-q");
+    }
+
+    /** docs/security.md, "docker-compose secure profile". */
+    @Test
+    void secureComposeProfileIsValidWithItsPasswordsFromTheEnvironment() throws Exception {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs it)");
+        Map<String, String> env = securePasswords();
+        assertThat(env).containsKeys("TIERGATE_BROKER_PASSWORD", "TIERGATE_ROUTER_REGISTRY_PASSWORD");
+        Result result = secureConfig(env);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    @Test
+    void secureComposeProfileRefusesToStartWithoutARegistryPassword() throws Exception {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs it)");
+        Map<String, String> env = securePasswords();
+        env.put("TIERGATE_LEDGER_REGISTRY_PASSWORD", "");
+        Result result = secureConfig(env);
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("set TIERGATE_LEDGER_REGISTRY_PASSWORD");
     }
 
     /** docs/security.md, "HTTP endpoints": the host publishes nothing beyond loopback; images are pinned. */

@@ -38,7 +38,7 @@ public class LedgerStreamsFactory {
             LedgerMetrics metrics,
             @Nullable TopicProvisioning topics) {
         builder.getConfiguration().put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        return new LedgerTopology(configuration.toSettings(), clients.schemaRegistryUrl(), metrics).build(builder);
+        return new LedgerTopology(configuration.toSettings(), clients.serdeConfig(), metrics).build(builder);
     }
 
     @Singleton

@@ -25,6 +25,7 @@ import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.schemas.topics.Topics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -76,7 +77,7 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class LedgerTopology {
 
     private final LedgerSettings settings;
-    private final String registryUrl;
+    private final Map<String, ?> serdeConfig;
     private final LedgerMetrics metrics;
 
     private final Serde<String> strings = Serdes.String();
@@ -88,12 +89,16 @@ public final class LedgerTopology {
     /** How far each cost task has read inference.costs (one board per topology: per ledger instance). */
     private final CostsProgressBoard progress = new CostsProgressBoard();
 
-    public LedgerTopology(LedgerSettings settings, String registryUrl, LedgerMetrics metrics) {
+    /**
+     * @param serdeConfig the registry's serde config: its URL and credentials ({@code
+     *     KafkaClientSettings.serdeConfig()})
+     */
+    public LedgerTopology(LedgerSettings settings, Map<String, ?> serdeConfig, LedgerMetrics metrics) {
         this.settings = settings;
-        this.registryUrl = registryUrl;
+        this.serdeConfig = Map.copyOf(serdeConfig);
         this.metrics = metrics;
-        this.costWindows = AvroSerdes.value(CostWindow.class, registryUrl);
-        this.statuses = AvroSerdes.value(BudgetStatus.class, registryUrl);
+        this.costWindows = AvroSerdes.forType(CostWindow.class, serdeConfig, false);
+        this.statuses = AvroSerdes.forType(BudgetStatus.class, serdeConfig, false);
     }
 
     /** Adds the ledger to {@code builder}; returns the budget.status stream (Micronaut wants a KStream bean). */
@@ -379,8 +384,9 @@ public final class LedgerTopology {
     /** One Avro deserializer per processor instance (one per task). */
     private <V extends SpecificRecord> Deserializer<V> decoder(Class<V> type) {
         AvroDeserializer<V> deserializer = new AvroDeserializer<>();
-        deserializer.configure(
-                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl, SerdeConfig.VALUE_TYPE, type), false);
+        Map<String, Object> config = new HashMap<>(serdeConfig);
+        config.put(SerdeConfig.VALUE_TYPE, type);
+        deserializer.configure(config, false);
         return deserializer;
     }
 }

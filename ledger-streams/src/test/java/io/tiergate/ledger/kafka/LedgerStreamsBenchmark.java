@@ -112,7 +112,11 @@ public final class LedgerStreamsBenchmark {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
             StreamsBuilder builder = new StreamsBuilder();
-            new LedgerTopology(LedgerSettings.defaults(), registry, LedgerMetrics.none()).build(builder);
+            new LedgerTopology(
+                            LedgerSettings.defaults(),
+                            Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry),
+                            LedgerMetrics.none())
+                    .build(builder);
             long start = System.nanoTime();
             try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
                 streams.start();

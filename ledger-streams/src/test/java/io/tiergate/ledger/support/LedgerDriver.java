@@ -22,6 +22,7 @@ import io.tiergate.schemas.events.WindowKind;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.serde.AvroSerdes;
 import io.tiergate.schemas.serde.MockSchemaRegistry;
+import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topics;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -80,7 +81,11 @@ public final class LedgerDriver implements AutoCloseable {
         this.settings = settings;
         String registryUrl = "mock://" + registryScope;
         StreamsBuilder builder = new StreamsBuilder();
-        new LedgerTopology(settings.withInMemoryStores(true), registryUrl, metrics).build(builder);
+        new LedgerTopology(
+                        settings.withInMemoryStores(true),
+                        Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl),
+                        metrics)
+                .build(builder);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-ttd");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -47,9 +47,9 @@ public class EventDecoder {
     private <V extends SpecificRecord> AvroDeserializer<V> deserializer(Class<V> type) {
         return (AvroDeserializer<V>) deserializers.computeIfAbsent(type, t -> {
             AvroDeserializer<V> d = new AvroDeserializer<>();
-            d.configure(
-                    Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl(), SerdeConfig.VALUE_TYPE, t),
-                    false);
+            Map<String, Object> config = settings.serdeConfig();
+            config.put(SerdeConfig.VALUE_TYPE, t);
+            d.configure(config, false);
             return d;
         });
     }

@@ -13,11 +13,12 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * Where the cluster and the schema registry are and how to authenticate to the cluster, read once
- * from configuration ({@code kafka.bootstrap.servers}, {@code tiergate.schema-registry-url}, and the
- * security properties of Micronaut's {@code kafka.*} configuration, which {@code
- * tiergate.kafka.client-config} extends: docs/security.md, "Client configuration"), for the clients
- * this project builds itself (publisher, dead letters, workers' consumers, readers, admin). Tools
+ * Where the cluster and the schema registry are and how to authenticate to both, read once from
+ * configuration ({@code kafka.bootstrap.servers}, {@code tiergate.schema-registry-url}, and the
+ * security properties and registry credentials of Micronaut's {@code kafka.*} configuration, which
+ * {@code tiergate.kafka.client-config} extends: docs/security.md, "Client configuration"), for the
+ * clients and serdes this project builds itself (publisher, dead letters, workers' consumers,
+ * readers, admin, the decoders, the ledger's topology). Tools
  * without a Micronaut context (CLI, tests) construct it directly, the CLI with the properties of
  * {@code --command-config}; a tool that never decodes may pass a {@code null} registry URL.
  */
@@ -80,12 +81,24 @@ public class KafkaClientSettings {
     }
 
     /**
-     * bootstrap servers, client security and registry URL (when there is one): the common base of
-     * every client config.
+     * bootstrap servers, client security and the registry's serde config ({@link #serdeConfig()}):
+     * the common base of every client config, so serdes a client configures itself authenticate too.
      */
     public Map<String, Object> base() {
         Map<String, Object> config = new HashMap<>(security.properties());
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(serdeConfig());
+        return config;
+    }
+
+    /**
+     * The registry URL (when there is one) and, when the client security carries registry
+     * credentials, {@code basic.auth.credentials.source=USER_INFO} and {@code basic.auth.user.info}:
+     * the base of every serde config, so every registry client of the process authenticates the same
+     * way (docs/security.md, "Client configuration").
+     */
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> config = new HashMap<>(security.registryAuth());
         if (schemaRegistryUrl != null) {
             config.put(SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
         }

@@ -1,5 +1,6 @@
 package io.tiergate.platform.kafka.security;
 
+import io.tiergate.schemas.serde.SerdeConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -16,15 +18,21 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
  * The Kafka client security properties every client of a process gets — {@code security.protocol},
- * {@code sasl.*}, {@code ssl.*} — read from one Kafka client properties file, the file Kafka's own
- * tools take as {@code --command-config} (docs/security.md, "Client configuration"). Only security
- * properties are accepted: a file that sets {@code group.id} or {@code bootstrap.servers} would
- * silently change what the clients do, so it is refused, naming the key. Values are never logged or
- * printed: {@link #toString()} names the keys only.
+ * {@code sasl.*}, {@code ssl.*} — and the schema registry's basic-auth credentials ({@code
+ * basic.auth.user.info}, Confluent's client property, which Confluent's client files carry beside
+ * the SASL ones), read from one Kafka client properties file, the file Kafka's own tools take as
+ * {@code --command-config} (docs/security.md, "Client configuration"). Only credentials and
+ * security properties are accepted: a file that sets {@code group.id} or {@code bootstrap.servers}
+ * would silently change what the clients do, so it is refused, naming the key. Values are never
+ * logged or printed: {@link #toString()} and every error name the keys only.
  */
 public final class KafkaClientSecurity {
 
     private static final KafkaClientSecurity NONE = new KafkaClientSecurity(Map.of(), "none");
+
+    /** The schema registry's basic-auth properties this class carries (Confluent's names). */
+    private static final java.util.Set<String> REGISTRY_KEYS =
+            java.util.Set.of(SerdeConfig.BASIC_AUTH_USER_INFO, SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE);
 
     /** Every property a Kafka consumer or producer knows. */
     private static final java.util.Set<String> CLIENT_CONFIG_NAMES = clientConfigNames();
@@ -72,7 +80,9 @@ public final class KafkaClientSecurity {
     public static KafkaClientSecurity fromConfiguration(Map<String, ?> values) {
         Map<String, String> security = new TreeMap<>();
         values.forEach((key, value) -> {
-            if (isSecurityKey(key) && CLIENT_CONFIG_NAMES.contains(key) && value != null) {
+            if (isSecurityKey(key)
+                    && (CLIENT_CONFIG_NAMES.contains(key) || REGISTRY_KEYS.contains(key))
+                    && value != null) {
                 security.put(key, value.toString().trim());
             }
         });
@@ -82,14 +92,16 @@ public final class KafkaClientSecurity {
     /**
      * {@code properties}, checked.
      *
-     * @throws IllegalArgumentException for a key that is not a client security property or an
-     *     unknown {@code security.protocol}, naming the key and {@code source}
+     * @throws IllegalArgumentException for a key that is not a client security property, an
+     *     unknown {@code security.protocol}, or registry credentials that are not {@code user:password},
+     *     naming the key and {@code source}, never a value of a credential
      */
     public static KafkaClientSecurity of(Map<String, String> properties, String source) {
         for (Map.Entry<String, String> e : properties.entrySet()) {
             if (!isSecurityKey(e.getKey())) {
                 throw new IllegalArgumentException("Kafka client config " + source + ": '" + e.getKey()
-                        + "' is not a client security property (allowed: security.protocol, sasl.*, ssl.*)");
+                        + "' is not a client security property (allowed: security.protocol, sasl.*, ssl.*, "
+                        + SerdeConfig.BASIC_AUTH_USER_INFO + ", " + SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE + ")");
             }
         }
         String protocol = properties.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
@@ -102,7 +114,29 @@ public final class KafkaClientSecurity {
                                 + SecurityProtocol.names() + ", was '" + protocol + "'");
             }
         }
+        checkRegistryCredentials(properties, source);
         return properties.isEmpty() ? NONE : new KafkaClientSecurity(properties, source);
+    }
+
+    private static void checkRegistryCredentials(Map<String, String> properties, String source) {
+        String credentialsSource = properties.get(SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE);
+        if (credentialsSource != null && !SerdeConfig.USER_INFO.equals(credentialsSource)) {
+            throw new IllegalArgumentException("Kafka client config " + source + ": "
+                    + SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE + " must be " + SerdeConfig.USER_INFO
+                    + " (the registry credentials are " + SerdeConfig.BASIC_AUTH_USER_INFO + "), was '"
+                    + credentialsSource + "'");
+        }
+        String userInfo = properties.get(SerdeConfig.BASIC_AUTH_USER_INFO);
+        if (credentialsSource != null && userInfo == null) {
+            throw new IllegalArgumentException("Kafka client config " + source + ": "
+                    + SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE + " is set without "
+                    + SerdeConfig.BASIC_AUTH_USER_INFO);
+        }
+        if (userInfo != null && userInfo.indexOf(':') < 1) {
+            // the value is a credential: say what is wrong with it, never what it is
+            throw new IllegalArgumentException("Kafka client config " + source + ": " + SerdeConfig.BASIC_AUTH_USER_INFO
+                    + " must be user:password (the registry's basic-auth credentials)");
+        }
     }
 
     private static java.util.Set<String> clientConfigNames() {
@@ -115,12 +149,36 @@ public final class KafkaClientSecurity {
     public static boolean isSecurityKey(String key) {
         return key.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG)
                 || key.startsWith("sasl.")
-                || key.startsWith("ssl.");
+                || key.startsWith("ssl.")
+                || REGISTRY_KEYS.contains(key);
     }
 
-    /** The properties to add to a client's configuration (empty: PLAINTEXT). */
+    /**
+     * The properties to add to a client's configuration (empty: PLAINTEXT, no registry credentials);
+     * Kafka's clients ignore the registry's, and hand them to the serdes they configure.
+     */
     public Map<String, String> properties() {
         return properties;
+    }
+
+    /** The schema registry's basic-auth {@code user:password}, when set. */
+    public Optional<String> registryUserInfo() {
+        return Optional.ofNullable(properties.get(SerdeConfig.BASIC_AUTH_USER_INFO));
+    }
+
+    /**
+     * What a serde config needs to authenticate to the schema registry: {@code
+     * basic.auth.credentials.source=USER_INFO} and {@code basic.auth.user.info}; empty without
+     * registry credentials.
+     */
+    public Map<String, String> registryAuth() {
+        return registryUserInfo()
+                .map(userInfo -> Map.of(
+                        SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
+                        SerdeConfig.USER_INFO,
+                        SerdeConfig.BASIC_AUTH_USER_INFO,
+                        userInfo))
+                .orElse(Map.of());
     }
 
     public boolean isEmpty() {

@@ -133,7 +133,11 @@ class KafkaClientSecurityTest {
                         "kafka.bootstrap.servers", "127.0.0.1:1",
                         "tiergate.schema-registry-url", "mock://client-security-test",
                         "micronaut.health.monitor.enabled", "false"))
-                .propertySources(PropertySource.of("env", env, PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE))
+                .propertySources(PropertySource.of(
+                        "env",
+                        env,
+                        PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE,
+                        PropertySource.Origin.of("env")))
                 .start()) {
             assertThat(context.getBean(KafkaDefaultConfiguration.class).getConfig())
                     .containsEntry("sasl.jaas.config", JAAS)
@@ -168,5 +172,80 @@ class KafkaClientSecurityTest {
                 })
                 .hasStackTraceContaining(
                         "tiergate.kafka.client-config: Kafka client config /nonexistent/c.properties does not exist");
+    }
+
+    private static final String REGISTRY_USER_INFO = "router:registry-s3cret";
+
+    @Test
+    void registryCredentialsInTheFileReachEverySerdeConfigWithTheirSource() throws IOException {
+        Path file = file("security.protocol=SASL_PLAINTEXT\nbasic.auth.user.info=" + REGISTRY_USER_INFO + "\n");
+        KafkaClientSettings settings =
+                new KafkaClientSettings("127.0.0.1:1", "http://registry:8081", "t", KafkaClientSecurity.fromFile(file));
+
+        assertThat(settings.serdeConfig())
+                .containsOnly(
+                        Map.entry("schema.registry.url", "http://registry:8081"),
+                        Map.entry("basic.auth.credentials.source", "USER_INFO"),
+                        Map.entry("basic.auth.user.info", REGISTRY_USER_INFO));
+        assertThat(settings.base())
+                .containsEntry("basic.auth.credentials.source", "USER_INFO")
+                .containsEntry("basic.auth.user.info", REGISTRY_USER_INFO)
+                .containsEntry("security.protocol", "SASL_PLAINTEXT");
+        assertThat(settings.security().toString())
+                .contains("basic.auth.user.info")
+                .doesNotContain("registry-s3cret");
+    }
+
+    @Test
+    void withoutRegistryCredentialsASerdeConfigHasOnlyTheUrl() {
+        assertThat(new KafkaClientSettings("127.0.0.1:1", "http://registry:8081", "t").serdeConfig())
+                .containsOnly(Map.entry("schema.registry.url", "http://registry:8081"));
+    }
+
+    @Test
+    void aCredentialsSourceOtherThanUserInfoIsRefused() throws IOException {
+        Path file =
+                file("basic.auth.credentials.source=SASL_INHERIT\nbasic.auth.user.info=" + REGISTRY_USER_INFO + "\n");
+        assertThatThrownBy(() -> KafkaClientSecurity.fromFile(file))
+                .hasMessageContaining("basic.auth.credentials.source must be USER_INFO")
+                .hasMessageNotContaining("registry-s3cret");
+    }
+
+    @Test
+    void registryCredentialsWithoutAUserAreRefusedWithoutEchoingThem() throws IOException {
+        Path file = file("basic.auth.user.info=only-a-s3cret\n");
+        assertThatThrownBy(() -> KafkaClientSecurity.fromFile(file))
+                .hasMessageContaining("basic.auth.user.info must be user:password")
+                .hasMessageNotContaining("only-a-s3cret");
+    }
+
+    @Test
+    void registryCredentialsFromTheEnvironmentReachTheServicesSerdes() {
+        // KAFKA_BASIC_AUTH_USER_INFO as docker-compose sets it: Micronaut maps it to kafka.basic.auth.user.info
+        Map<String, Object> env = Map.of("KAFKA_BASIC_AUTH_USER_INFO", REGISTRY_USER_INFO);
+        try (ApplicationContext context = ApplicationContext.builder(Environment.CLI)
+                .properties(Map.of(
+                        "kafka.bootstrap.servers", "127.0.0.1:1",
+                        "tiergate.schema-registry-url", "http://registry:8081",
+                        "micronaut.health.monitor.enabled", "false"))
+                .propertySources(PropertySource.of(
+                        "env",
+                        env,
+                        PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE,
+                        PropertySource.Origin.of("env")))
+                .start()) {
+            assertThat(context.getBean(KafkaClientSettings.class).serdeConfig())
+                    .containsEntry("basic.auth.credentials.source", "USER_INFO")
+                    .containsEntry("basic.auth.user.info", REGISTRY_USER_INFO);
+        }
+    }
+
+    @Test
+    void registryCredentialsInAServicesClientConfigFileReachItsSerdes() throws IOException {
+        Path file = file("basic.auth.user.info=" + REGISTRY_USER_INFO + "\n");
+        try (ApplicationContext context = service(Map.of("tiergate.kafka.client-config", file.toString()))) {
+            assertThat(context.getBean(KafkaClientSettings.class).serdeConfig())
+                    .containsEntry("basic.auth.user.info", REGISTRY_USER_INFO);
+        }
     }
 }
