@@ -178,7 +178,9 @@ class DeferralAtScaleIT {
         try (BudgetAdmin budgets = new BudgetAdmin(bootstrap(), registryUrl())) {
             for (String cc : costCenters()) {
                 // a zero limit is exhausted from the start (docs/architecture.md, "Budget levels")
-                budgets.set(BudgetRequest.of(cc, Money.usd("0"), null).onExhausted(OnExhausted.DEFER));
+                budgets.set(
+                        BudgetRequest.of(cc, Money.usd("0"), null).onExhausted(OnExhausted.DEFER),
+                        "DeferralAtScaleIT: exhausted from the start");
             }
         }
         await("the router sees every budget EXHAUSTED")
@@ -257,7 +259,9 @@ class DeferralAtScaleIT {
                 .isLessThan(MAX_AGE.minusSeconds(20).toMillis());
         try (BudgetAdmin budgets = new BudgetAdmin(bootstrap(), registryUrl())) {
             for (String cc : RAISED) {
-                budgets.set(BudgetRequest.of(cc, Money.usd("1000000"), null).onExhausted(OnExhausted.DEFER));
+                budgets.set(
+                        BudgetRequest.of(cc, Money.usd("1000000"), null).onExhausted(OnExhausted.DEFER),
+                        "DeferralAtScaleIT: raised to release the deferrals");
             }
         }
         long raisedCount = IntStream.range(0, N)
