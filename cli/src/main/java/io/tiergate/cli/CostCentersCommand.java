@@ -61,7 +61,7 @@ public class CostCentersCommand implements Runnable {
         public Integer call() {
             checkName(spec, name);
             String why = reason.require(spec);
-            try (CostCentersAdmin admin = new CostCentersAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (CostCentersAdmin admin = new CostCentersAdmin(cluster.clientSettings())) {
                 CostCenter added = admin.add(name, description, why);
                 System.out.println("cost center registered: " + added.getName());
             }
@@ -76,7 +76,7 @@ public class CostCentersCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (CostCentersAdmin admin = new CostCentersAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (CostCentersAdmin admin = new CostCentersAdmin(cluster.clientSettings())) {
                 Map<String, CostCenter> all = admin.list();
                 if (all.isEmpty()) {
                     System.out.println("no cost centers registered");
@@ -110,7 +110,7 @@ public class CostCentersCommand implements Runnable {
         public Integer call() {
             checkName(spec, name);
             String why = reason.require(spec);
-            try (CostCentersAdmin admin = new CostCentersAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (CostCentersAdmin admin = new CostCentersAdmin(cluster.clientSettings())) {
                 admin.remove(name, why);
                 System.out.println("cost center unregistered: " + name);
             }

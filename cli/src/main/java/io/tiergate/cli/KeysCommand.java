@@ -1,6 +1,7 @@
 package io.tiergate.cli;
 
 import io.tiergate.gateway.kafka.KeyAdmin;
+import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.schemas.events.VirtualKey;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -58,11 +59,14 @@ public class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            KeyAdmin.Created created;
-            try (KeyAdmin admin = new KeyAdmin(cluster.bootstrap, cluster.registryUrl)) {
-                created = admin.create(costCenter, name, maxOutputTokens, sovereign);
+            try {
+                KeyAdmin.check(costCenter, maxOutputTokens); // before any broker is asked
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            KeyAdmin.Created created;
+            try (KeyAdmin admin = new KeyAdmin(cluster.clientSettings())) {
+                created = admin.create(costCenter, name, maxOutputTokens, sovereign);
             }
             System.out.println("key " + created.key().getKeyPrefix() + "... for cost center " + costCenter
                     + " (every gateway accepts it within seconds; it is shown only now):");
@@ -78,7 +82,7 @@ public class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (KeyAdmin admin = new KeyAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            try (KeyAdmin admin = new KeyAdmin(cluster.clientSettings())) {
                 List<VirtualKey> keys = admin.list();
                 System.out.printf("%-13s %-20s %-9s %-24s %s%n", "KEY", "COST CENTER", "STATE", "CREATED", "NAME");
                 for (VirtualKey k : keys) {
@@ -113,7 +117,8 @@ public class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (KeyAdmin admin = new KeyAdmin(cluster.bootstrap, cluster.registryUrl)) {
+            KafkaClientSettings settings = cluster.clientSettings(); // a bad --command-config is not a usage error
+            try (KeyAdmin admin = new KeyAdmin(settings)) {
                 VirtualKey revoked = admin.revoke(key.endsWith("...") ? key.substring(0, key.length() - 3) : key);
                 System.out.println(
                         "revoked " + revoked.getKeyPrefix() + "... (cost center " + revoked.getCostCenter() + ")");

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiergate.platform.kafka.security.KafkaAccessPolicy;
 import io.tiergate.schemas.topics.TopicProvisioner;
+import io.tiergate.schemas.topics.Topics;
 import io.tiergate.testkit.SaslKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +103,63 @@ class SecuredClusterCommandsIT {
         // a budget change is written with its ops.audit record in one transaction, whose transactional id
         // (tiergate-ops-*) only ops may use: the refusal comes before any record is sent
         assertThat(run.err()).contains("Transactional Id authorization failed").doesNotContain(UPSTREAM_PASSWORD);
+    }
+
+    /** {@code args}, then the cluster options with {@code commandConfig}. */
+    private static Cli.Run command(Path commandConfig, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--registry-url",
+                REGISTRY,
+                "--command-config",
+                commandConfig.toString()));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    @Test
+    void opsRegistersACostCenterWithItsCommandConfig() throws IOException {
+        Path ops = commandConfig("ops", KafkaAccessPolicy.OPS, OPS_PASSWORD);
+        Cli.Run run = command(ops, "cost-centers", "add", "team-secure-cc", "--reason", "SecuredClusterCommandsIT")
+                .succeeds();
+        assertThat(run.out()).contains("cost center registered: team-secure-cc").doesNotContain(OPS_PASSWORD);
+        assertThat(command(ops, "cost-centers", "list").succeeds().out()).contains("team-secure-cc");
+    }
+
+    @Test
+    void anUpstreamPrincipalMayNotRegisterACostCenter() throws IOException {
+        Cli.Run run = command(
+                        commandConfig("upstream", KafkaAccessPolicy.UPSTREAM, UPSTREAM_PASSWORD),
+                        "cost-centers",
+                        "add",
+                        "team-upstream-cc",
+                        "--reason",
+                        "SecuredClusterCommandsIT")
+                .failsWith("the principal of --command-config may not do this");
+        // audited like a budget: refused at the transactional id (tiergate-ops-*) before any record is sent
+        assertThat(run.err()).contains("Transactional Id authorization failed").doesNotContain(UPSTREAM_PASSWORD);
+    }
+
+    @Test
+    void opsCreatesAKeyWithItsCommandConfig() throws IOException {
+        Path ops = commandConfig("ops", KafkaAccessPolicy.OPS, OPS_PASSWORD);
+        Cli.Run run = command(ops, "keys", "create", "--cost-center", "team-secure-keys")
+                .succeeds();
+        assertThat(run.out()).contains("for cost center team-secure-keys").doesNotContain(OPS_PASSWORD);
+        assertThat(command(ops, "keys", "list").succeeds().out()).contains("team-secure-keys");
+    }
+
+    @Test
+    void anUpstreamPrincipalMayNotCreateAKey() throws IOException {
+        Cli.Run run = command(
+                        commandConfig("upstream", KafkaAccessPolicy.UPSTREAM, UPSTREAM_PASSWORD),
+                        "keys",
+                        "create",
+                        "--cost-center",
+                        "team-upstream-keys")
+                .failsWith("the principal of --command-config may not do this");
+        assertThat(run.err()).contains(Topics.GATEWAY_KEYS.name()).doesNotContain(UPSTREAM_PASSWORD);
     }
 
     @Test

@@ -34,7 +34,12 @@ public final class KeyAdmin implements AutoCloseable {
     public record Created(String token, VirtualKey key) {}
 
     public KeyAdmin(String bootstrapServers, String schemaRegistryUrl) {
-        this.settings = new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli");
+        this(new KafkaClientSettings(bootstrapServers, schemaRegistryUrl, "tiergate-cli"));
+    }
+
+    /** With the given cluster settings (the CLI's, with the client security of --command-config). */
+    public KeyAdmin(KafkaClientSettings settings) {
+        this.settings = settings;
         this.publisher = new EventPublisher(settings);
     }
 
@@ -45,16 +50,7 @@ public final class KeyAdmin implements AutoCloseable {
      * @throws IllegalArgumentException naming the option that is wrong
      */
     public Created create(String costCenter, String name, Integer maxOutputTokens, boolean requireSovereignty) {
-        if (costCenter == null || costCenter.isBlank()) {
-            throw new IllegalArgumentException("--cost-center is required");
-        }
-        if (Topics.GLOBAL_SCOPE.equals(costCenter)) {
-            throw new IllegalArgumentException(
-                    "--cost-center cannot be '" + Topics.GLOBAL_SCOPE + "' (the global budget's scope)");
-        }
-        if (maxOutputTokens != null && maxOutputTokens < 1) {
-            throw new IllegalArgumentException("--max-output-tokens must be >= 1, was " + maxOutputTokens);
-        }
+        check(costCenter, maxOutputTokens);
         String token = KeyTokens.newToken();
         VirtualKey key = VirtualKey.newBuilder()
                 .setKeyHash(KeyTokens.hash(token))
@@ -67,6 +63,25 @@ public final class KeyAdmin implements AutoCloseable {
                 .build();
         send(key);
         return new Created(token, key);
+    }
+
+    /**
+     * Checks what {@link #create} checks, without a cluster: the CLI refuses a bad option before it
+     * looks for a broker.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong
+     */
+    public static void check(String costCenter, Integer maxOutputTokens) {
+        if (costCenter == null || costCenter.isBlank()) {
+            throw new IllegalArgumentException("--cost-center is required");
+        }
+        if (Topics.GLOBAL_SCOPE.equals(costCenter)) {
+            throw new IllegalArgumentException(
+                    "--cost-center cannot be '" + Topics.GLOBAL_SCOPE + "' (the global budget's scope)");
+        }
+        if (maxOutputTokens != null && maxOutputTokens < 1) {
+            throw new IllegalArgumentException("--max-output-tokens must be >= 1, was " + maxOutputTokens);
+        }
     }
 
     /** Every key, revoked ones included, oldest first. */

@@ -28,7 +28,12 @@ public final class CostCentersAdmin implements AutoCloseable {
     private AuditedChanges writer;
 
     public CostCentersAdmin(String bootstrapServers, String schemaRegistryUrl) {
-        this.client = RouterState.settings(bootstrapServers, schemaRegistryUrl);
+        this(RouterState.settings(bootstrapServers, schemaRegistryUrl));
+    }
+
+    /** With the given cluster settings (the CLI's, with the client security of --command-config). */
+    public CostCentersAdmin(KafkaClientSettings client) {
+        this.client = client;
         this.timeout = Duration.ofSeconds(30);
     }
 
