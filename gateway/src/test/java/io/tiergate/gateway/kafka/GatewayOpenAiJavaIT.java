@@ -50,6 +50,7 @@ import org.junit.jupiter.api.TestInstance;
 class GatewayOpenAiJavaIT implements TestPropertyProvider {
 
     static final String REGISTRY = "mock://gateway-it";
+    private static final String API_TOKEN = "gateway-health-details-token-0123456789";
 
     @Inject
     EmbeddedServer server;
@@ -72,7 +73,9 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
                 "micronaut.server.port",
                 "-1",
                 "tiergate.gateway.request-timeout",
-                "60s");
+                "60s",
+                "tiergate.http.api-token", // /health details need it (docs/security.md, "HTTP endpoints")
+                API_TOKEN);
     }
 
     @BeforeAll
@@ -242,6 +245,7 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
         java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient()
                 .send(
                         java.net.http.HttpRequest.newBuilder(URI.create(server.getURL() + "/health"))
+                                .header("Authorization", "Bearer " + API_TOKEN)
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
@@ -249,6 +253,12 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
                 .contains("\"gateway\"")
                 .contains("\"pendingCalls\"")
                 .contains("UP");
+        java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(URI.create(server.getURL() + "/health"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.body()).contains("UP").doesNotContain("pendingCalls");
     }
 
     @Test
