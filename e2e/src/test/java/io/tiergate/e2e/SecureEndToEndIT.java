@@ -58,7 +58,10 @@ class SecureEndToEndIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path DATA = ROOT.resolve("e2e/target/e2e-secure-data");
-    /** Services on 8291-8295, broker 29092, registry 28081: apart from EndToEndIT and any demo. */
+    /**
+     * Services on 8291-8295, broker 27092, registry 27081: apart from EndToEndIT, any demo and the fault
+     * suite (whose registry on 28081 the test JVM's registry clients would otherwise still know by URL).
+     */
     private static final int PORT_OFFSET = 200;
 
     private static LocalStack stack;
@@ -71,8 +74,8 @@ class SecureEndToEndIT {
                 DATA,
                 Optional.empty(),
                 Optional.empty(),
-                29092,
-                28081,
+                27092,
+                27081,
                 1,
                 true,
                 ServiceSpec.ALL,
