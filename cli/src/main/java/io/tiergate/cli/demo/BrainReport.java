@@ -173,9 +173,10 @@ public final class BrainReport {
         if (d.toEvent().getTier() == Tier.LOCAL) {
             return localMean;
         }
-        // a real model's answer is as long as the request needs, whatever it was typed as; a simulated
-        // one is as long as the type it was given (SimulatedBackend), so the truth gets its type's length
-        long output = result != null && !result.getSimulated() && result.getOutputTokens() > 0
+        // an answer is as long as the request needs, whatever it was typed as (a simulated one too: the
+        // demo tells the simulated backend each labelled line's true type), so the truth's model would
+        // have written as many tokens as this run's answer has
+        long output = result != null && result.getOutputTokens() > 0
                 ? result.getOutputTokens()
                 : costs.prices().expectedOutputTokens(type);
         return costs.cloud(

@@ -1,6 +1,7 @@
 package io.tiergate.cli.demo;
 
 import io.tiergate.schemas.events.InferenceRequest;
+import io.tiergate.schemas.results.RequestAttributes;
 import io.tiergate.schemas.serde.AvroSerializer;
 import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topics;
@@ -40,6 +41,9 @@ public final class RequestSender implements AutoCloseable {
                 .setLatencyBudgetMs(item.latencyBudgetMs().orElse(null))
                 .setTaskTypeHint(item.taskTypeHint().orElse(null))
                 .setCreatedAt(Instant.ofEpochMilli(now))
+                .setAttributes(item.expectedTaskType()
+                        .map(type -> Map.of(RequestAttributes.SIMULATION_TASK_TYPE, type.name()))
+                        .orElse(Map.of()))
                 .build();
         producer.send(
                 new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), null, now, requestId, request),

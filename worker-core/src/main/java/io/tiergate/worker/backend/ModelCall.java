@@ -4,6 +4,7 @@ import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.TaskType;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -20,6 +21,8 @@ import java.util.OptionalInt;
  * @param timeout the whole call's deadline, connection to last byte
  * @param conversation the chat's turns and tools when the request is a chat; {@link Conversation#NONE}
  *     for a single prompt (then {@code systemPrompt} and {@code prompt} are what is sent)
+ * @param attributes the request's attributes ({@code InferenceRequest.attributes}): never sent to a
+ *     provider; read by the output checks and by the simulated backend
  */
 public record ModelCall(
         String requestId,
@@ -31,7 +34,8 @@ public record ModelCall(
         TaskType taskType,
         long estimatedInputTokens,
         Duration timeout,
-        Conversation conversation) {
+        Conversation conversation,
+        Map<String, String> attributes) {
 
     /**
      * What a backend sends as {@code max_tokens} when neither the call nor its endpoint sets a limit
@@ -46,9 +50,36 @@ public record ModelCall(
         Objects.requireNonNull(taskType, "taskType");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(conversation, "conversation");
+        attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt is 1-based, was " + attempt);
         }
+    }
+
+    /** A call without request attributes. */
+    public ModelCall(
+            String requestId,
+            int attempt,
+            String model,
+            String systemPrompt,
+            String prompt,
+            Integer maxOutputTokens,
+            TaskType taskType,
+            long estimatedInputTokens,
+            Duration timeout,
+            Conversation conversation) {
+        this(
+                requestId,
+                attempt,
+                model,
+                systemPrompt,
+                prompt,
+                maxOutputTokens,
+                taskType,
+                estimatedInputTokens,
+                timeout,
+                conversation,
+                Map.of());
     }
 
     /** A single-prompt call (no conversation). */
@@ -72,7 +103,8 @@ public record ModelCall(
                 taskType,
                 estimatedInputTokens,
                 timeout,
-                Conversation.NONE);
+                Conversation.NONE,
+                Map.of());
     }
 
     /** The call of {@code model} for a routed request, as attempt {@code attempt}. */
@@ -88,7 +120,8 @@ public record ModelCall(
                 routed.getClassified().getClassification().getTaskType(),
                 routed.getClassified().getClassification().getEstimatedInputTokens(),
                 timeout,
-                Conversation.of(request));
+                Conversation.of(request),
+                request.getAttributes() == null ? Map.of() : request.getAttributes());
     }
 
     public Optional<String> system() {
@@ -122,7 +155,8 @@ public record ModelCall(
                 taskType,
                 estimatedInputTokens,
                 timeout,
-                conversation);
+                conversation,
+                attributes);
     }
 
     /** The same call against another model (a fallback) or as another attempt. */
@@ -137,7 +171,8 @@ public record ModelCall(
                 taskType,
                 estimatedInputTokens,
                 timeout,
-                conversation);
+                conversation,
+                attributes);
     }
 
     /** The same call continuing {@code chat}. */
@@ -152,6 +187,7 @@ public record ModelCall(
                 taskType,
                 estimatedInputTokens,
                 timeout,
-                chat);
+                chat,
+                attributes);
     }
 }

@@ -3,6 +3,7 @@ package io.tiergate.worker.simulated;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.schemas.results.RequestAttributes;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
@@ -13,7 +14,8 @@ import java.util.SplittableRandom;
 /**
  * A stand-in model for the embedded demo and load tests — never for a model with a real endpoint
  * configured. Per model profile of the price table: TTFT + prompt and output speed; input tokens
- * from the classifier's estimate; output tokens around the task type's expected length with seeded
+ * from the classifier's estimate; output tokens around the expected length of the request's true task
+ * type ({@link RequestAttributes#SIMULATION_TASK_TYPE}, else the classified one) with seeded
  * jitter (capped by maxOutputTokens); 503s and 429s at configured rates. Everything it answers is
  * labelled {@code simulated=true}, provider {@code simulated}.
  *
@@ -83,7 +85,7 @@ public final class SimulatedBackend implements ModelBackend {
         long input = call.estimatedInputTokens() > 0
                 ? call.estimatedInputTokens()
                 : Math.max(1, call.prompt().length() / 4);
-        long expected = prices.expectedOutputTokens(call.taskType());
+        long expected = prices.expectedOutputTokens(answerType(call));
         double jitter = 1 + settings.outputJitter() * (2 * random.nextDouble() - 1);
         long output = Math.max(1, Math.round(expected * jitter));
         if (call.maxOutputTokens() != null) {
@@ -126,6 +128,19 @@ public final class SimulatedBackend implements ModelBackend {
             return json.toString();
         }
         return text;
+    }
+
+    /** The type whose answer length the simulated answer has: the request's true type when known. */
+    static io.tiergate.schemas.events.TaskType answerType(ModelCall call) {
+        String truth = call.attributes().get(RequestAttributes.SIMULATION_TASK_TYPE);
+        if (truth != null) {
+            for (io.tiergate.schemas.events.TaskType type : io.tiergate.schemas.events.TaskType.values()) {
+                if (type.name().equals(truth)) {
+                    return type;
+                }
+            }
+        }
+        return call.taskType();
     }
 
     private void pause(Duration modelled) throws ModelCallException {

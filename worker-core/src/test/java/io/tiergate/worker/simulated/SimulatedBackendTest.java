@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.results.RequestAttributes;
 import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.backend.Conversation;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SimulatedBackendTest {
@@ -38,6 +41,47 @@ class SimulatedBackendTest {
         long expected = 600 + 100 + Math.round(1000.0 * r.usage().output() / 120);
         assertThat(r.latency()).isEqualTo(Duration.ofMillis(expected));
         assertThat(r.ttft()).contains(Duration.ofMillis(700));
+    }
+
+    @Test
+    void theAnswerIsAsLongAsTheRequestsTrueTypeNeedsWhateverItWasClassifiedAs() throws Exception {
+        SimulatedBackend b = backend(SimulationSettings.defaults());
+        ModelCall typedAsConversation = call("s-true", 1, "deepseek/deepseek-chat", TaskType.CONVERSATION);
+        ModelCall labelledArchitecture = new ModelCall(
+                "s-true",
+                1,
+                "deepseek/deepseek-chat",
+                null,
+                "Write a record class",
+                null,
+                TaskType.CONVERSATION,
+                800,
+                Duration.ofMinutes(5),
+                Conversation.NONE,
+                Map.of(RequestAttributes.SIMULATION_TASK_TYPE, "ARCHITECTURE"));
+        long asTyped = b.call(typedAsConversation).usage().output();
+        long asTruth = b.call(labelledArchitecture).usage().output();
+        double jitter = asTyped / (double) Fixtures.PRICES.expectedOutputTokens(TaskType.CONVERSATION);
+        // the same seeded jitter (read back from a rounded count: ±1 token), applied to the true type's length
+        long expected = Math.round(Fixtures.PRICES.expectedOutputTokens(TaskType.ARCHITECTURE) * jitter);
+        assertThat(asTruth).isBetween(expected - 1, expected + 1);
+        assertThat(asTruth).isNotEqualTo(asTyped);
+        // an attribute that names no task type is ignored
+        ModelCall nonsense = labelledArchitecture.withConversation(Conversation.NONE);
+        assertThat(SimulatedBackend.answerType(new ModelCall(
+                        "s-x",
+                        1,
+                        "deepseek/deepseek-chat",
+                        null,
+                        "x",
+                        null,
+                        TaskType.DEBUGGING,
+                        10,
+                        Duration.ofMinutes(5),
+                        Conversation.NONE,
+                        Map.of(RequestAttributes.SIMULATION_TASK_TYPE, "NOT_A_TYPE"))))
+                .isEqualTo(TaskType.DEBUGGING);
+        assertThat(SimulatedBackend.answerType(nonsense)).isEqualTo(TaskType.ARCHITECTURE);
     }
 
     @Test

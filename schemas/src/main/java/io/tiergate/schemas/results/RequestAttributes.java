@@ -1,0 +1,15 @@
+package io.tiergate.schemas.results;
+
+/** Names of {@code InferenceRequest.attributes} entries that more than one module reads or writes. */
+public final class RequestAttributes {
+
+    /**
+     * The task type a request really is (a labelled workload line's {@code label}, set by
+     * {@code ./tiergate demo}). Only the simulated backend reads it: its answer is as long as that
+     * type's answers are, as a real model's answer is as long as the task needs, whatever the
+     * classifier called it. The classifier and the router never read it.
+     */
+    public static final String SIMULATION_TASK_TYPE = "tiergate.simulation.task-type";
+
+    private RequestAttributes() {}
+}
