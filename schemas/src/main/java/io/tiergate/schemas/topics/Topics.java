@@ -3,6 +3,8 @@ package io.tiergate.schemas.topics;
 import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.events.CalibrationSample;
+import io.tiergate.schemas.events.CalibrationStat;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.CostCenter;
 import io.tiergate.schemas.events.CostEvent;
@@ -47,6 +49,8 @@ public final class Topics {
         public static final String COST_CENTERS = "cost.centers";
         public static final String OPS_AUDIT = "ops.audit";
         public static final String GATEWAY_KEYS = "gateway.keys";
+        public static final String CALIBRATION_SAMPLES = "routing.calibration.samples";
+        public static final String CALIBRATION = "routing.calibration";
 
         private Names() {}
     }
@@ -128,6 +132,20 @@ public final class Topics {
     public static final Topic<VirtualKey> GATEWAY_KEYS =
             new Topic<>(Names.GATEWAY_KEYS, VirtualKey.class, Cleanup.COMPACT);
 
+    /**
+     * One judged shadow comparison per sampled request (docs/calibration.md). Key: {@code
+     * taskType|localModel}, so one task type and model aggregate in one partition.
+     */
+    public static final Topic<CalibrationSample> CALIBRATION_SAMPLES =
+            new Topic<>(Names.CALIBRATION_SAMPLES, CalibrationSample.class, Cleanup.DELETE);
+
+    /**
+     * Agreement per task type and local model, aggregated from the samples by the ledger
+     * (docs/calibration.md). Key: {@code taskType|localModel}.
+     */
+    public static final Topic<CalibrationStat> CALIBRATION =
+            new Topic<>(Names.CALIBRATION, CalibrationStat.class, Cleanup.COMPACT);
+
     /** The scope name of the one global budget. */
     public static final String GLOBAL_SCOPE = "global";
 
@@ -149,7 +167,9 @@ public final class Topics {
             ROUTING_BY_COST_CENTER,
             COST_CENTERS,
             OPS_AUDIT,
-            GATEWAY_KEYS);
+            GATEWAY_KEYS,
+            CALIBRATION_SAMPLES,
+            CALIBRATION);
 
     /** Topics whose records go to the cloud tier: the sovereignty invariant is checked against these. */
     public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD);

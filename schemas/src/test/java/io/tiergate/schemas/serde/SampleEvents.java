@@ -4,6 +4,9 @@ import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.events.CalibrationJudge;
+import io.tiergate.schemas.events.CalibrationSample;
+import io.tiergate.schemas.events.CalibrationStat;
 import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.ChatMessage;
 import io.tiergate.schemas.events.CircuitState;
@@ -322,6 +325,42 @@ public final class SampleEvents {
                 .build();
     }
 
+    public static CalibrationSample calibrationSample() {
+        return CalibrationSample.newBuilder()
+                .setRequestId("req-cal-1")
+                .setCostCenter("team-ä")
+                .setTaskType(TaskType.EXTRACTION)
+                .setLocalModel("qwen3:8b")
+                .setReferenceModel("anthropic/claude-sonnet-4.5")
+                .setJudge(CalibrationJudge.FIELDS)
+                .setAgreement(0.75)
+                .setAgreed(true)
+                .setShadowCostUsd(Money.usd("0.004521000"))
+                .setJudgeCostUsd(Money.usd("0.000100001"))
+                .setSimulated(true)
+                .setOccurredAt(T0)
+                .build();
+    }
+
+    public static CalibrationStat calibrationStat() {
+        return CalibrationStat.newBuilder()
+                .setTaskType(TaskType.EXTRACTION)
+                .setLocalModel("qwen3:8b")
+                .setReferenceModel("anthropic/claude-sonnet-4.5")
+                .setJudge(CalibrationJudge.FIELDS)
+                .setSamples(40)
+                .setAgreed(28)
+                .setAgreementRate(0.7)
+                .setLower95(0.545)
+                .setUpper95(0.819)
+                .setSampleCostUsd(Money.usd("0.180840040"))
+                .setRecentSamples(12)
+                .setRecentAgreed(9)
+                .setFirstSampleAt(T0)
+                .setLastSampleAt(T0.plusSeconds(3_600))
+                .build();
+    }
+
     /** One sample per event type, keyed by class: every value type of {@link Topics#ALL}. */
     public static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
         Map<Class<? extends SpecificRecord>, SpecificRecord> all = new LinkedHashMap<>();
@@ -340,7 +379,9 @@ public final class SampleEvents {
                 workerHealth(),
                 costCenter(),
                 opsAuditEvent(),
-                virtualKey())) {
+                virtualKey(),
+                calibrationSample(),
+                calibrationStat())) {
             all.put(r.getClass(), r);
         }
         for (Topic<?> topic : Topics.ALL) {
