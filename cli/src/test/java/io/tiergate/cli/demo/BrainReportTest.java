@@ -200,9 +200,10 @@ class BrainReportTest {
     }
 
     @Test
-    void aSimulatedAnswerIsPricedAtTheTrueTypesSimulatedLength() {
-        // a review typed as a summary, answered by the simulated local model with a summary's length;
-        // the truth goes to sonnet with a review's simulated length: 1000 x $3/M + 800 x $15/M = $0.015
+    void theTruthsModelIsPricedAtThisRunsAnswerLengthSimulatedOrNot() {
+        // a review typed as a summary, answered by the simulated local model with a review's length (the
+        // demo tells the simulated backend each line's true type); the truth goes to sonnet with as many
+        // tokens: 1000 x $3/M + 800 x $15/M = $0.015 (a summary's expected 250 would give $0.00675)
         request(
                 "s1",
                 Optional.of(TaskType.CODE_REVIEW),
@@ -211,7 +212,7 @@ class BrainReportTest {
                 false,
                 Tier.LOCAL,
                 "qwen3:8b",
-                250,
+                800,
                 "0.0001");
         states.get("s1")
                 .results
