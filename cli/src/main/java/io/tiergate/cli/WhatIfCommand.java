@@ -4,6 +4,7 @@ import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.StackOptions;
 import io.tiergate.cli.whatif.RecordedTraffic;
 import io.tiergate.cli.whatif.Replay;
+import io.tiergate.cli.whatif.ShadowEvidence;
 import io.tiergate.cli.whatif.WhatIfReport;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.router.policy.ModelCatalog;
@@ -84,8 +85,9 @@ public class WhatIfCommand implements Callable<Integer> {
 
     @Option(
             names = "--shadow-evidence",
-            description = "Report the expected quality change per task type the table moves between tiers, from"
-                    + " routing.calibration (not implemented yet).")
+            description = "Also report, per task type the replay moves between the local model and cloud, the local"
+                    + " model's measured agreement with the reference (routing.calibration) and the expected"
+                    + " number of moved answers that disagree.")
     boolean shadowEvidence;
 
     @Option(
@@ -118,12 +120,6 @@ public class WhatIfCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (shadowEvidence) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--shadow-evidence is not implemented yet: the expected quality change per task type from"
-                            + " routing.calibration will come with the shadow calibration (docs/calibration.md)");
-        }
         if (budgetUsd != null && budgetUsd.signum() < 0) {
             throw new ParameterException(spec.commandLine(), "--budget-usd must be >= 0");
         }
@@ -134,8 +130,8 @@ public class WhatIfCommand implements Callable<Integer> {
         RuleValidator validator = new RuleValidator(catalog);
         RulesBook current = new RulesBook(DefaultRules.load(catalog), validator);
         // a rules file is checked as the routers check theirs, before any broker is asked
-        RoutingTable fromFile =
-                rules == null ? null : new RulesBook(DefaultRules.load(rules, catalog), validator).current();
+        DefaultRules.Table file = rules == null ? null : DefaultRules.load(rules, catalog);
+        RoutingTable fromFile = file == null ? null : new RulesBook(file, validator).current();
 
         RecordedTraffic traffic;
         LocalStack started = startIfNoBroker();
@@ -145,7 +141,8 @@ public class WhatIfCommand implements Callable<Integer> {
                     : new KafkaClientSettings(started.bootstrapServers(), started.registryUrl(), "tiergate-cli");
             long t0 = System.nanoTime();
             err.printf("[whatif] reading the recorded traffic from %s ...%n", settings.bootstrapServers());
-            traffic = RecordedTraffic.read(settings, fromAt, toAt, current, Duration.ofSeconds(timeoutSeconds));
+            traffic = RecordedTraffic.read(
+                    settings, fromAt, toAt, current, shadowEvidence, Duration.ofSeconds(timeoutSeconds));
             err.printf(
                     "[whatif] %d requests to replay (%d ms)%n",
                     traffic.requests().size(), (System.nanoTime() - t0) / 1_000_000);
@@ -163,15 +160,18 @@ public class WhatIfCommand implements Callable<Integer> {
         Replay.Result result = new Replay(catalog, new CostCalculator(prices)).run(traffic.requests(), table, budgets);
         WhatIfReport report = new WhatIfReport(
                 result,
-                fromFile != null
-                        ? rules.getFileName() + " (" + table.version() + ")"
+                file != null
+                        ? rules.getFileName() + " (version " + file.version() + ")"
                         : "current (" + table.version() + ")",
                 budgetUsd == null
                         ? "as recorded"
                         : "global daily limit $"
                                 + Money.usd(budgetUsd).stripTrailingZeros().toPlainString(),
                 traffic.undecided(),
-                traffic.undecodable());
+                traffic.undecodable(),
+                shadowEvidence
+                        ? Optional.of(ShadowEvidence.of(result.rows(), traffic.calibration()))
+                        : Optional.empty());
         if (csv != null) {
             Files.writeString(csv, report.csv(), StandardCharsets.UTF_8);
             err.printf("[whatif] per-request rows written to %s%n", csv.toAbsolutePath());

@@ -11,6 +11,8 @@ import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.router.rules.DefaultRules;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.events.CalibrationJudge;
+import io.tiergate.schemas.events.CalibrationStat;
 import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.Classification;
 import io.tiergate.schemas.events.ClassifiedRequest;
@@ -135,6 +137,25 @@ class WhatIfCommandIT {
                     900,
                     List.of(cost("w3", 1, Tier.LOCAL, "qwen3:8b", true, 900, 40, "0.0001")),
                     CapabilityClass.LOCAL);
+            sends.add(publisher.send(
+                    Topics.CALIBRATION,
+                    "CODE_REVIEW|qwen3:8b",
+                    CalibrationStat.newBuilder()
+                            .setTaskType(TaskType.CODE_REVIEW)
+                            .setLocalModel("qwen3:8b")
+                            .setReferenceModel("anthropic/claude-sonnet-4.6")
+                            .setJudge(CalibrationJudge.LLM)
+                            .setSamples(40)
+                            .setAgreed(30)
+                            .setAgreementRate(0.75)
+                            .setLower95(0.6)
+                            .setUpper95(0.86)
+                            .setSampleCostUsd(Money.ZERO)
+                            .setRecentSamples(0)
+                            .setRecentAgreed(0)
+                            .setFirstSampleAt(T0)
+                            .setLastSampleAt(T0)
+                            .build()));
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get();
         }
     }
@@ -195,7 +216,7 @@ class WhatIfCommandIT {
     }
 
     @Test
-    void theTableShowsBothSidesAndShadowEvidenceIsRefusedForNow() {
+    void theTableShowsBothSidesAndAnotherBudget() {
         Cli.Run table = Cli.run(whatif("--budget-usd", "0.008"));
         assertThat(table.exitCode()).as("stderr:%n%s", table.err()).isZero();
         assertThat(table.out())
@@ -203,8 +224,34 @@ class WhatIfCommandIT {
                 .contains("REPLAYED")
                 .contains("0.020100000")
                 .contains("global daily limit $0.008");
+    }
 
-        Cli.run(whatif("--shadow-evidence")).failsWith("--shadow-evidence is not implemented yet");
+    @Test
+    void shadowEvidenceReportsTheCalibrationOfATypeMovedToLocal() throws Exception {
+        Path rules = dir.resolve("local-reviews.json");
+        try (InputStream in = DefaultRules.class.getResourceAsStream(DefaultRules.RESOURCE)) {
+            ObjectNode table = (ObjectNode) JSON.readTree(in);
+            for (JsonNode rule : table.get("rules")) {
+                if (rule.get("taskType").asText().equals("CODE_REVIEW")) {
+                    ((ObjectNode) rule).put("tier", "LOCAL").put("model", "qwen3:8b");
+                    ((ObjectNode) rule).set("fallbackModels", new ArrayNode(JSON.getNodeFactory()));
+                }
+            }
+            Files.writeString(rules, table.toString());
+        }
+
+        Cli.Run run = Cli.run(whatif("--json", "--shadow-evidence", "--rules", rules.toString()));
+        assertThat(run.exitCode()).as("stderr:%n%s", run.err()).isZero();
+
+        // w2, the one review, moves to local; qwen3:8b agreed with sonnet on 30 of 40 reviews:
+        // 1 × (1 − 0.75) = 0.25 expected disagreeing answers
+        JsonNode evidence = JSON.readTree(run.out()).get("shadowEvidence");
+        assertThat(evidence).hasSize(1);
+        assertThat(evidence.get(0).get("taskType").asText()).isEqualTo("CODE_REVIEW");
+        assertThat(evidence.get(0).get("movedToLocal").asInt()).isEqualTo(1);
+        assertThat(evidence.get(0).get("samples").asLong()).isEqualTo(40);
+        assertThat(evidence.get(0).get("expectedDisagreeing").get("expected").asDouble())
+                .isEqualTo(0.25);
     }
 
     private static String[] whatif(String... args) {

@@ -7,6 +7,7 @@ import io.tiergate.platform.kafka.read.TopicSnapshot;
 import io.tiergate.router.rules.InvalidRuleException;
 import io.tiergate.router.rules.RulesBook;
 import io.tiergate.schemas.events.BudgetConfig;
+import io.tiergate.schemas.events.CalibrationStat;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
@@ -38,9 +39,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param budgets the latest budget of each scope
  * @param undecided requests in the window classified but never decided (lost, or still in flight)
  * @param undecodable records that did not decode
+ * @param calibration {@code routing.calibration} by key, when asked for (else empty)
  */
 public record RecordedTraffic(
-        List<RecordedRequest> requests, Map<String, BudgetConfig> budgets, int undecided, int undecodable) {
+        List<RecordedRequest> requests,
+        Map<String, BudgetConfig> budgets,
+        int undecided,
+        int undecodable,
+        Map<String, CalibrationStat> calibration) {
 
     /**
      * Reads the topics; applies the {@code routing.rules} overrides, in order, to {@code rules} (an
@@ -48,15 +54,22 @@ public record RecordedTraffic(
      *
      * @param from first request time included (null: no bound)
      * @param to first request time excluded (null: no bound)
+     * @param calibration also read {@code routing.calibration} (for {@code --shadow-evidence})
      */
     public static RecordedTraffic read(
-            KafkaClientSettings settings, Instant from, Instant to, RulesBook rules, Duration timeout) {
+            KafkaClientSettings settings,
+            Instant from,
+            Instant to,
+            RulesBook rules,
+            boolean calibration,
+            Duration timeout) {
         EventDecoder decoder = new EventDecoder(settings);
         Map<String, ClassifiedRequest> classified = new LinkedHashMap<>();
         Map<String, RoutingDecision> decisions = new HashMap<>();
         Map<String, Map<Integer, CostEvent>> costs = new HashMap<>();
         Map<String, InferenceResult> results = new HashMap<>();
         Map<String, BudgetConfig> budgets = new TreeMap<>();
+        Map<String, CalibrationStat> stats = new TreeMap<>();
         int[] undecodable = {0};
         ReadSpec spec = ReadSpec.of("tiergate-cli-whatif-" + UUID.randomUUID())
                 .topic(Topics.INFERENCE_CLASSIFIED.name())
@@ -67,9 +80,12 @@ public record RecordedTraffic(
                 .topic(Topics.ROUTING_RULES.name())
                 .maxPollRecords(5000)
                 .metadataTimeout(timeout);
+        if (calibration) {
+            spec.topic(Topics.CALIBRATION.name());
+        }
         TopicSnapshot.read(settings, spec, timeout, record -> {
             try {
-                accept(record, decoder, classified, decisions, costs, results, budgets, rules);
+                accept(record, decoder, classified, decisions, costs, results, budgets, rules, stats);
             } catch (EventDecoder.DecodeException e) {
                 undecodable[0]++;
             }
@@ -93,7 +109,8 @@ public record RecordedTraffic(
                     new ArrayList<>(costs.getOrDefault(id, Map.of()).values()),
                     results.get(id)));
         }
-        return new RecordedTraffic(List.copyOf(requests), Map.copyOf(budgets), undecided, undecodable[0]);
+        return new RecordedTraffic(
+                List.copyOf(requests), Map.copyOf(budgets), undecided, undecodable[0], Map.copyOf(stats));
     }
 
     private static void accept(
@@ -104,7 +121,8 @@ public record RecordedTraffic(
             Map<String, Map<Integer, CostEvent>> costs,
             Map<String, InferenceResult> results,
             Map<String, BudgetConfig> budgets,
-            RulesBook rules) {
+            RulesBook rules,
+            Map<String, CalibrationStat> stats) {
         switch (record.topic()) {
             case Topics.Names.INFERENCE_CLASSIFIED -> {
                 ClassifiedRequest c = decoder.decode(Topics.INFERENCE_CLASSIFIED, record);
@@ -144,6 +162,14 @@ public record RecordedTraffic(
                     rules.apply(record.key(), decoder.decode(Topics.ROUTING_RULES, record));
                 } catch (InvalidRuleException e) {
                     // the routers keep the last good table too
+                }
+            }
+            case Topics.Names.CALIBRATION -> {
+                CalibrationStat stat = decoder.decode(Topics.CALIBRATION, record);
+                if (stat == null) {
+                    stats.remove(record.key());
+                } else {
+                    stats.put(ShadowEvidence.key(stat.getTaskType(), stat.getLocalModel()), stat);
                 }
             }
             default -> {}

@@ -114,13 +114,18 @@ public final class Replay {
         }
     }
 
-    /** One request, as recorded and as replayed. {@code *ServedWell} is null when the side served nothing. */
+    /**
+     * One request, as recorded and as replayed: {@code taskType} is the classified type the table routes
+     * by, {@code trueTaskType} the type its minimum tier is judged by. {@code *ServedWell} is null when
+     * the side served nothing.
+     */
     public record Row(
             String requestId,
             Instant createdAt,
             Instant decidedAt,
             String costCenter,
             TaskType taskType,
+            TaskType trueTaskType,
             RoutingAction recordedAction,
             Tier recordedTier,
             String recordedModel,
@@ -204,6 +209,7 @@ public final class Replay {
                 r.createdAt(),
                 r.decidedAt(),
                 r.classified().getRequest().getCostCenter(),
+                d.taskType(),
                 type,
                 recorded.getAction(),
                 recorded.getTier(),

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The replay's outcome as an operator reads it: a side-by-side table, one JSON object, or one CSV
@@ -18,8 +19,15 @@ import java.util.Locale;
  *
  * @param table what the replay decided with: "current" or the rules file's version
  * @param budget what budgets the replay saw: "as recorded" or the global daily limit
+ * @param shadowEvidence with {@code --shadow-evidence}: the moves between tiers and their calibration
  */
-public record WhatIfReport(Replay.Result result, String table, String budget, int undecided, int undecodable) {
+public record WhatIfReport(
+        Replay.Result result,
+        String table,
+        String budget,
+        int undecided,
+        int undecodable,
+        Optional<List<ShadowEvidence.Move>> shadowEvidence) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,6 +37,7 @@ public record WhatIfReport(Replay.Result result, String table, String budget, in
             "decidedAt",
             "costCenter",
             "taskType",
+            "trueTaskType",
             "recordedAction",
             "recordedTier",
             "recordedModel",
@@ -57,6 +66,34 @@ public record WhatIfReport(Replay.Result result, String table, String budget, in
         o.set("replayed", side(result.replayed()));
         o.put("undecidedRequests", undecided);
         o.put("undecodableRecords", undecodable);
+        shadowEvidence.ifPresent(moves -> {
+            ArrayNode evidence = o.putArray("shadowEvidence");
+            moves.forEach(m -> evidence.add(evidence(m)));
+        });
+        return o;
+    }
+
+    private static ObjectNode evidence(ShadowEvidence.Move m) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("taskType", m.taskType().name());
+        o.put("localModel", m.localModel());
+        o.put("movedToLocal", m.toLocal());
+        o.put("movedToCloud", m.toCloud());
+        m.stat()
+                .ifPresentOrElse(
+                        s -> {
+                            o.put("samples", s.getSamples());
+                            o.put("agreementRate", s.getAgreementRate());
+                            o.put("lower95", s.getLower95());
+                            o.put("upper95", s.getUpper95());
+                            o.put("referenceModel", s.getReferenceModel());
+                            double[] d = m.expectedDisagreeing().orElseThrow();
+                            ObjectNode e = o.putObject("expectedDisagreeing");
+                            e.put("low", d[0]);
+                            e.put("expected", d[1]);
+                            e.put("high", d[2]);
+                        },
+                        () -> o.put("samples", 0));
         return o;
     }
 
@@ -106,12 +143,49 @@ public record WhatIfReport(Replay.Result result, String table, String budget, in
         s.append("budget levels over time (N normal, C conserve, K critical only, X exhausted):\n");
         s.append("  recorded ").append(series(a.levelSeries())).append('\n');
         s.append("  replayed ").append(series(b.levelSeries())).append('\n');
+        shadowEvidence.ifPresent(moves -> s.append(evidenceLines(moves)));
         if (undecided > 0 || undecodable > 0) {
             s.append(String.format(
                     Locale.ROOT,
                     "left out: %d requests classified but never decided, %d records that do not decode%n",
                     undecided,
                     undecodable));
+        }
+        return s.toString();
+    }
+
+    private static String evidenceLines(List<ShadowEvidence.Move> moves) {
+        if (moves.isEmpty()) {
+            return "shadow evidence: the replay moves no request between the local model and cloud\n";
+        }
+        StringBuilder s =
+                new StringBuilder("shadow evidence (routing.calibration), per task type moved between tiers:\n");
+        for (ShadowEvidence.Move m : moves) {
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  %-15s %-12s %d to local, %d to cloud: ",
+                    m.taskType(),
+                    m.localModel(),
+                    m.toLocal(),
+                    m.toCloud()));
+            if (m.stat().isEmpty()) {
+                s.append("no calibration samples\n");
+                continue;
+            }
+            var st = m.stat().get();
+            double[] d = m.expectedDisagreeing().orElseThrow();
+            s.append(String.format(
+                    Locale.ROOT,
+                    "agrees with %s in %.1f%% of %d samples [%.1f%%, %.1f%%]; ~%.1f of the moved answers disagree"
+                            + " [%.1f, %.1f]%n",
+                    st.getReferenceModel(),
+                    100 * st.getAgreementRate(),
+                    st.getSamples(),
+                    100 * st.getLower95(),
+                    100 * st.getUpper95(),
+                    d[1],
+                    d[0],
+                    d[2]));
         }
         return s.toString();
     }
@@ -126,6 +200,7 @@ public record WhatIfReport(Replay.Result result, String table, String budget, in
             cells.add(r.decidedAt().toString());
             cells.add(r.costCenter());
             cells.add(r.taskType().name());
+            cells.add(r.trueTaskType().name());
             cells.add(r.recordedAction().name());
             cells.add(r.recordedTier().name());
             cells.add(r.recordedModel());

@@ -10,6 +10,8 @@ import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.events.CalibrationJudge;
+import io.tiergate.schemas.events.CalibrationStat;
 import io.tiergate.schemas.events.CapabilityClass;
 import io.tiergate.schemas.events.Classification;
 import io.tiergate.schemas.events.ClassifiedRequest;
@@ -110,6 +112,47 @@ class ReplayTest {
         // only r3 of the three served is served well; recorded, all three were
         assertThat(result.recorded().atOrAboveMinimumTierPct()).isEqualTo(100.0);
         assertThat(result.replayed().atOrAboveMinimumTierPct()).isEqualTo(33.33);
+    }
+
+    @Test
+    void shadowEvidenceWeighsTheRequestsMovedToLocalByTheLocalModelsMeasuredAgreement() {
+        RoutingTable other = table(Map.of(
+                TaskType.IMPLEMENTATION,
+                new RouteRule(TaskType.IMPLEMENTATION, Tier.CLOUD, DEEPSEEK, List.of(), null),
+                TaskType.CODE_REVIEW,
+                new RouteRule(TaskType.CODE_REVIEW, Tier.LOCAL, LOCAL, List.of(), null)));
+        Replay.Result result = replay.run(recording(), other, Replay.Budgets.asRecorded(Map.of()));
+        CalibrationStat reviews = CalibrationStat.newBuilder()
+                .setTaskType(TaskType.CODE_REVIEW)
+                .setLocalModel(LOCAL)
+                .setReferenceModel(SONNET)
+                .setJudge(CalibrationJudge.LLM)
+                .setSamples(40)
+                .setAgreed(24)
+                .setAgreementRate(0.6)
+                .setLower95(0.45)
+                .setUpper95(0.75)
+                .setSampleCostUsd(Money.ZERO)
+                .setRecentSamples(0)
+                .setRecentAgreed(0)
+                .setFirstSampleAt(T0)
+                .setLastSampleAt(T0)
+                .build();
+
+        List<ShadowEvidence.Move> moves =
+                ShadowEvidence.of(result.rows(), Map.of(ShadowEvidence.key(TaskType.CODE_REVIEW, LOCAL), reviews));
+
+        // only r2 changes tier (r1 moves between cloud models): 1 review to local, 24 of 40 samples agreed:
+        // 1 × (1 − 0.6) = 0.4 expected disagreeing answers, between 1 × (1 − 0.75) and 1 × (1 − 0.45)
+        assertThat(moves).singleElement().satisfies(m -> {
+            assertThat(m.taskType()).isEqualTo(TaskType.CODE_REVIEW);
+            assertThat(m.toLocal()).isEqualTo(1);
+            assertThat(m.toCloud()).isZero();
+            assertThat(m.expectedDisagreeing().orElseThrow()).containsExactly(0.25, 0.4, 0.55);
+        });
+        // without samples for the type there is no number
+        assertThat(ShadowEvidence.of(result.rows(), Map.of()).get(0).expectedDisagreeing())
+                .isEmpty();
     }
 
     @Test
