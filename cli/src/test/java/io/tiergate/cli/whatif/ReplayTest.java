@@ -227,6 +227,24 @@ class ReplayTest {
         assertThat(result.rows().get(0).replayedRule()).isEqualTo("LATENCY");
     }
 
+    @Test
+    void aCapacityOverflowIsReplayedWithTheLocalTierOverloaded() {
+        RoutingDecision overflow = decision("y", TaskType.CONVERSATION, RoutingAction.ROUTE, Tier.CLOUD, DEEPSEEK)
+                .setRule("CAPACITY")
+                .setRationale("CAPACITY: local tier overloaded (local-1 queue 8/8) → overflow to cloud"
+                        + " deepseek/deepseek-chat (CHEAP)")
+                .build();
+        RecordedRequest r =
+                new RecordedRequest(classified("y", TaskType.CONVERSATION, 0.2, 100, T0), overflow, List.of(), null);
+
+        Replay.Row row = replay.run(List.of(r), current, Replay.Budgets.asRecorded(Map.of()))
+                .rows()
+                .get(0);
+
+        assertThat(row.sameOutcome()).isTrue();
+        assertThat(row.replayedRule()).isEqualTo("CAPACITY");
+    }
+
     // --- the fixture ---
 
     private List<RecordedRequest> recording() {
