@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             CostsCommand.class,
             CostCentersCommand.class,
             AuditCommand.class,
+            WhatIfCommand.class,
             AclsCommand.class
         })
 public class TiergateCommand implements Runnable {

@@ -52,7 +52,8 @@ class TiergateCommandTest {
                 "audit export",
                 "acls",
                 "acls show",
-                "acls apply");
+                "acls apply",
+                "whatif");
     }
 
     @Test

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.cli.demo.DemoReport.Sent;
 import io.tiergate.cli.demo.PipelineTracker.RequestState;
-import io.tiergate.router.policy.BudgetView;
+import io.tiergate.cli.whatif.RecordedLevel;
 import io.tiergate.router.policy.Decision;
 import io.tiergate.router.policy.LocalCapacity;
 import io.tiergate.router.policy.ModelCatalog;
@@ -162,7 +162,12 @@ public final class BrainReport {
                         .build())
                 .build();
         BudgetLevel level = state.budgetLevel == null ? BudgetLevel.NORMAL : state.budgetLevel;
-        Decision d = policy.decide(asTruth, table, new FixedLevel(level), LocalCapacity.unknown(), Instant.now());
+        Decision d = policy.decide(
+                asTruth,
+                table,
+                new RecordedLevel(level, OnExhausted.DEGRADE_LOCAL),
+                LocalCapacity.unknown(),
+                Instant.now());
         if (d.toEvent().getAction() != RoutingAction.ROUTE) {
             return Money.ZERO;
         }
@@ -201,19 +206,5 @@ public final class BrainReport {
 
     private static double pct(int part, int whole) {
         return whole == 0 ? 0.0 : Math.round(10_000.0 * part / whole) / 100.0;
-    }
-
-    /** The budget as the real decision saw it: its level, and every estimate admitted. */
-    private record FixedLevel(BudgetLevel level) implements BudgetView {
-        @Override
-        public BudgetState state(String costCenter) {
-            return new BudgetState(
-                    level, "global", OnExhausted.DEGRADE_LOCAL, "level " + level + " (as seen by the real decision)");
-        }
-
-        @Override
-        public Admission admit(String costCenter, BigDecimal estimatedUsd) {
-            return Admission.ok();
-        }
     }
 }
