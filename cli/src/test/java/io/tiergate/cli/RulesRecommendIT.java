@@ -149,6 +149,7 @@ class RulesRecommendIT {
                 .contains("PROPOSED (1)")
                 .contains("EXTRACTION      LOCAL qwen3:8b -> CLOUD " + DEEPSEEK)
                 .contains("samples 60, agreement 70.0% (95% CI 57.5%..80.1%), sample cost 0.009000000 USD")
+                .contains("latest 24 h: 42 of 60 agreed (70.0%)")
                 .contains("cost change per 30 days: +0.005760000 USD (40 attempts re-priced)")
                 .contains("quality change: +30.0 pts agreement with the reference (95% CI +19.9 pts..+42.5 pts)")
                 .containsPattern("SUMMARIZATION +KEEP +agreement 100.0% \\(95% CI 94.0%..100.0%\\) over 60 samples")

@@ -54,6 +54,7 @@ public record RecommendationsView(
                         Locale.ROOT,
                         "  %-15s %s %s -> %s %s%n"
                                 + "    samples %d, agreement %.1f%% (95%% CI %.1f%%..%.1f%%), sample cost %s USD%n"
+                                + "    latest 24 h: %s%n"
                                 + "    cost change per %d days: %s USD (%d attempts re-priced)%n"
                                 + "    quality change: %s agreement with the reference (95%% CI %s..%s)%n",
                         r.taskType(),
@@ -66,6 +67,7 @@ public record RecommendationsView(
                         100 * r.lower95(),
                         100 * r.upper95(),
                         r.sampleCostUsd().toPlainString(),
+                        trend(r),
                         lookBackDays,
                         signed(r.costChangeUsd()),
                         r.attemptsMoved(),
@@ -107,6 +109,8 @@ public record RecommendationsView(
                 n.put("upper95", r.upper95());
             }
             n.put("sampleCostUsd", r.sampleCostUsd().toPlainString());
+            n.put("recentSamples", r.recentSamples());
+            n.put("recentAgreed", r.recentAgreed());
             n.put("attemptsMoved", r.attemptsMoved());
             n.put("costChangeUsd", r.costChangeUsd().toPlainString());
             n.put("qualityChange", r.qualityChange());
@@ -135,6 +139,17 @@ public record RecommendationsView(
         n.put("model", rule.getModel());
         n.putPOJO("fallbackModels", List.copyOf(rule.getFallbackModels()));
         return n;
+    }
+
+    private static String trend(Recommendation r) {
+        return r.recentSamples() == 0
+                ? "no samples"
+                : String.format(
+                        Locale.ROOT,
+                        "%d of %d agreed (%.1f%%)",
+                        r.recentAgreed(),
+                        r.recentSamples(),
+                        100.0 * r.recentAgreed() / r.recentSamples());
     }
 
     private static String signed(BigDecimal usd) {

@@ -21,6 +21,8 @@ import java.math.BigDecimal;
  *     reference: +(1 − agreement) for UP, −(1 − agreement) for DOWN; 0 otherwise
  * @param qualityChangeLow the same from the interval's other end (UP: 1 − upper95; DOWN: −(1 − lower95))
  * @param qualityChangeHigh UP: 1 − lower95; DOWN: −(1 − upper95)
+ * @param recentSamples samples of the latest 24 hours (the trend; 0 without samples)
+ * @param recentAgreed how many of them the judge passed
  * @param why one line for the operator
  */
 public record Recommendation(
@@ -38,6 +40,8 @@ public record Recommendation(
         double qualityChange,
         double qualityChangeLow,
         double qualityChangeHigh,
+        long recentSamples,
+        long recentAgreed,
         String why) {
 
     public enum Decision {

@@ -143,6 +143,8 @@ public final class Recommender {
                     1 - stat.getAgreementRate(),
                     1 - stat.getUpper95(),
                     1 - stat.getLower95(),
+                    stat.getRecentSamples(),
+                    stat.getRecentAgreed(),
                     agreement + ": upper bound below the minimum " + percent(minAgreement) + "; move to "
                             + target.id());
         }
@@ -169,6 +171,8 @@ public final class Recommender {
                     -(1 - stat.getAgreementRate()),
                     -(1 - stat.getLower95()),
                     -(1 - stat.getUpper95()),
+                    stat.getRecentSamples(),
+                    stat.getRecentAgreed(),
                     agreement + ": lower bound at or above the minimum " + percent(minAgreement) + "; serve on "
                             + calibrated);
         }
@@ -202,6 +206,8 @@ public final class Recommender {
                 0.0,
                 0.0,
                 0.0,
+                stat == null ? 0 : stat.getRecentSamples(),
+                stat == null ? 0 : stat.getRecentAgreed(),
                 why);
     }
 
