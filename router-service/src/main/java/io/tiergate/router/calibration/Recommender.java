@@ -3,6 +3,7 @@ package io.tiergate.router.calibration;
 import io.tiergate.router.calibration.Recommendation.Decision;
 import io.tiergate.router.policy.ModelCatalog;
 import io.tiergate.router.policy.RouteRule;
+import io.tiergate.router.rules.RuleValidator;
 import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.TokenUsage;
@@ -153,7 +154,7 @@ public final class Recommender {
             fallbacks.add(rule.model());
             rule.fallbackModels().stream()
                     .filter(id -> !fallbacks.contains(id))
-                    .limit(io.tiergate.router.rules.RuleValidator.MAX_FALLBACKS - 1L)
+                    .limit(RuleValidator.MAX_FALLBACKS - 1L)
                     .forEach(fallbacks::add);
             BigDecimal asLocal = Money.usd(localCostPerAttempt.multiply(BigDecimal.valueOf(traffic.cloudAttempts())));
             return new Recommendation(
