@@ -119,4 +119,28 @@ class RulesCommandTest {
         Cli.run("rules", "reset", "POETRY", "--reason", "test", "--bootstrap", NO_BROKER)
                 .failsWith("tiergate: unknown task type 'POETRY'");
     }
+
+    @Test
+    void recommendDefaultsAreNinetyPercentThirtySamplesThirtyDaysAndNoWrite() {
+        RulesCommand.Recommend recommend = Cli.parse(RulesCommand.Recommend.class, "rules", "recommend");
+        assertThat(recommend.minAgreement).isEqualTo(0.9);
+        assertThat(recommend.minSamples).isEqualTo(30);
+        assertThat(recommend.lookBackDays).isEqualTo(30);
+        assertThat(recommend.apply).isFalse();
+        assertThat(recommend.json).isFalse();
+        assertThat(Cli.run("rules").succeeds().out()).contains("recommend");
+    }
+
+    @Test
+    void recommendApplyWithoutAReasonFailsBeforeTheBrokerIsAsked() {
+        Cli.run("rules", "recommend", "--apply", "--bootstrap", NO_BROKER).failsWith("--reason");
+    }
+
+    @Test
+    void recommendRefusesAnAgreementOutsideZeroToOne() {
+        Cli.run("rules", "recommend", "--min-agreement", "1.5", "--bootstrap", NO_BROKER)
+                .failsWith("--min-agreement must be in (0, 1]");
+        Cli.run("rules", "recommend", "--min-samples", "0", "--bootstrap", NO_BROKER)
+                .failsWith("--min-samples and --look-back-days must be at least 1");
+    }
 }

@@ -31,6 +31,7 @@ class TiergateCommandTest {
                 "rules show",
                 "rules set",
                 "rules reset",
+                "rules recommend",
                 "budget",
                 "budget set",
                 "budget show",

@@ -1,6 +1,7 @@
 package io.tiergate.ledger.kafka;
 
 import io.tiergate.ledger.budget.InvalidBudgetConfigException;
+import io.tiergate.ledger.calibration.InvalidCalibrationSampleException;
 import io.tiergate.ledger.scope.InvalidCostEventException;
 import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.schemas.serde.SchemaRegistryException;
@@ -86,6 +87,8 @@ final class DecodeOrReject<V, R> implements Processor<byte[], byte[], String, De
         if (error instanceof InvalidBudgetConfigException invalid) {
             headers.add(ERROR_FIELD, utf8(invalid.field()));
         } else if (error instanceof InvalidCostEventException invalid) {
+            headers.add(ERROR_FIELD, utf8(invalid.field()));
+        } else if (error instanceof InvalidCalibrationSampleException invalid) {
             headers.add(ERROR_FIELD, utf8(invalid.field()));
         }
         RecordMetadata source = context.recordMetadata().orElse(null);

@@ -2,6 +2,7 @@ package io.tiergate.ledger.kafka;
 
 import io.tiergate.ledger.budget.BudgetPolicy;
 import io.tiergate.ledger.budget.ScopeSpend;
+import io.tiergate.ledger.calibration.CalibrationTotals;
 import io.tiergate.ledger.codec.Binary;
 import io.tiergate.ledger.scope.OpenAttempt;
 import io.tiergate.ledger.scope.ScopeInput;
@@ -34,6 +35,10 @@ final class InternalSerdes {
 
     static Serde<WindowTotals> windowTotals() {
         return of(WindowTotals::toBytes, WindowTotals::fromBytes);
+    }
+
+    static Serde<CalibrationTotals> calibrationTotals() {
+        return of(CalibrationTotals::toBytes, CalibrationTotals::fromBytes);
     }
 
     static Serde<ScopeSpend> scopeSpend() {

@@ -39,6 +39,8 @@ public interface LedgerStores {
     String BUDGET_STATUS = "budget-status";
     /** inference.costs partition → the offset below which this budget task has taken in everything. */
     String COUNTED_COST_OFFSETS = "counted-cost-offsets";
+    /** taskType|localModel → calibration totals (agreement, sample cost, hourly buckets of the latest 24 h). */
+    String CALIBRATION = "calibration";
 
     static String windowStore(WindowKind kind) {
         return switch (kind) {

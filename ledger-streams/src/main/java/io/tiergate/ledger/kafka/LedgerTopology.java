@@ -4,6 +4,8 @@ import io.tiergate.ledger.LedgerSettings;
 import io.tiergate.ledger.budget.BudgetAssessor;
 import io.tiergate.ledger.budget.BudgetConfigValidator;
 import io.tiergate.ledger.budget.InvalidBudgetConfigException;
+import io.tiergate.ledger.calibration.CalibrationSampleValidator;
+import io.tiergate.ledger.calibration.CalibrationTotals;
 import io.tiergate.ledger.metrics.LedgerMetrics;
 import io.tiergate.ledger.scope.AttemptStartedValidator;
 import io.tiergate.ledger.scope.BudgetChange;
@@ -16,6 +18,8 @@ import io.tiergate.ledger.windows.WindowTotals;
 import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.events.CalibrationSample;
+import io.tiergate.schemas.events.CalibrationStat;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostWindow;
 import io.tiergate.schemas.events.WindowKind;
@@ -67,6 +71,8 @@ import org.apache.kafka.streams.state.WindowStore;
  *                                       └─┐
  * budget.config ─ decode/validate ─┬──────┴─ by-scope ─ budgets × spend ───────────────────> budget.status
  *                                  └─ rejected ────────────────────────────────────────────> budget.config.dlq
+ * routing.calibration.samples ─ decode/check ─┬─ per taskType|localModel ───────────────> routing.calibration
+ *                                             └─ rejected ──────────────────────> routing.calibration.samples.dlq
  * </pre>
  *
  * Rules: a (requestId, attempt) counts once; money is exact; windows and budget periods use event
@@ -86,6 +92,8 @@ public final class LedgerTopology {
     private final Serde<WindowTotals> totals = InternalSerdes.windowTotals();
     private final Serde<CostWindow> costWindows;
     private final Serde<BudgetStatus> statuses;
+    private final Serde<CalibrationSample> calibrationSamples;
+    private final Serde<CalibrationStat> calibrationStats;
     /** How far each cost task has read inference.costs (one board per topology: per ledger instance). */
     private final CostsProgressBoard progress = new CostsProgressBoard();
 
@@ -99,6 +107,8 @@ public final class LedgerTopology {
         this.metrics = metrics;
         this.costWindows = AvroSerdes.forType(CostWindow.class, serdeConfig, false);
         this.statuses = AvroSerdes.forType(BudgetStatus.class, serdeConfig, false);
+        this.calibrationSamples = AvroSerdes.forType(CalibrationSample.class, serdeConfig, false);
+        this.calibrationStats = AvroSerdes.forType(CalibrationStat.class, serdeConfig, false);
     }
 
     /** Adds the ledger to {@code builder}; returns the budget.status stream (Micronaut wants a KStream bean). */
@@ -286,7 +296,50 @@ public final class LedgerTopology {
                         LedgerStores.BUDGET_STATUS,
                         LedgerStores.COUNTED_COST_OFFSETS);
         status.to(Topics.BUDGET_STATUS.name(), Produced.with(strings, statuses).withName("write-budget-status"));
+
+        addCalibration(builder);
         return status;
+    }
+
+    /**
+     * 7. Calibration (docs/calibration.md, "Aggregation"): shadow samples, keyed {@code
+     * TASKTYPE|localModel} by their producer, are counted per key — agreement, Wilson interval, exact
+     * sample cost, the latest 24 h — and every new state goes to the compacted routing.calibration.
+     * Invalid samples go to routing.calibration.samples.dlq. The key is checked, not re-derived, so
+     * no repartition is needed.
+     */
+    private void addCalibration(StreamsBuilder builder) {
+        CalibrationSampleValidator sampleRules = new CalibrationSampleValidator(settings.maxClockSkew());
+        Map<String, KStream<String, Decoded<CalibrationSample>>> samples = builder.stream(
+                        Topics.CALIBRATION_SAMPLES.name(),
+                        Consumed.with(bytes, bytes).withName("read-calibration-samples"))
+                .process(
+                        DecodeOrReject.supplier(
+                                Topics.CALIBRATION_SAMPLES.name(),
+                                () -> decoder(CalibrationSample.class),
+                                sampleRules::validate),
+                        Named.as("decode-calibration-samples"))
+                .split(Named.as("calibration-samples-"))
+                .branch((key, decoded) -> decoded.isRejected(), Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+        deadLetter(samples.get("calibration-samples-rejected"), Topics.CALIBRATION_SAMPLES);
+        samples.get("calibration-samples-accepted")
+                .mapValues(Decoded::value, Named.as("unwrap-calibration-samples"))
+                .groupByKey(Grouped.<String, CalibrationSample>as("group-calibration-samples")
+                        .withKeySerde(strings)
+                        .withValueSerde(calibrationSamples))
+                .aggregate(
+                        CalibrationTotals::empty,
+                        (key, sample, totals) -> totals.plus(sample),
+                        Named.as("sum-calibration"),
+                        Materialized.<String, CalibrationTotals>as(keyValueStore(LedgerStores.CALIBRATION))
+                                .withKeySerde(strings)
+                                .withValueSerde(InternalSerdes.calibrationTotals()))
+                .toStream(Named.as("calibration-updates"))
+                .mapValues(CalibrationTotals::toStat, Named.as("describe-calibration"))
+                .to(
+                        Topics.CALIBRATION.name(),
+                        Produced.with(strings, calibrationStats).withName("write-calibration"));
     }
 
     /** The stores the processors above use by name. */

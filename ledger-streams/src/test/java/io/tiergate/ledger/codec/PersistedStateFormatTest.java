@@ -2,13 +2,17 @@ package io.tiergate.ledger.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiergate.ledger.calibration.CalibrationTotals;
 import io.tiergate.ledger.scope.ScopeInput;
 import io.tiergate.ledger.scope.ScopedCost;
 import io.tiergate.ledger.windows.WindowTotals;
+import io.tiergate.schemas.events.CalibrationJudge;
+import io.tiergate.schemas.events.CalibrationSample;
 import io.tiergate.schemas.events.CostReason;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -84,5 +88,43 @@ class PersistedStateFormatTest {
     @Test
     void emptyWindowTotalsKeepTheirVersion1Bytes() {
         assertVersion1(WindowTotals.empty(), EMPTY_TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
+    }
+
+    /** Two samples of one key, 90 minutes apart: totals, exact cost and two hourly buckets. */
+    private static final String CALIBRATION_V1 =
+            "01" + "01" + "0000000a45585452414354494f4e" + "000000087177656e333a3862"
+                    + "00000016646565707365656b2f646565707365656b2d63686174" + "000000064649454c4453"
+                    + "0000000000000002" + "0000000000000001" + "000000030acda000000009"
+                    + "0000018bcfe5687b" + "0000018bd037ce3b" + "00000002"
+                    + "0000018bcfd93300" + "0000000000000001" + "0000000000000001"
+                    + "0000018bd0102180" + "0000000000000001" + "0000000000000000";
+
+    @Test
+    void calibrationTotalsKeepTheirVersion1Bytes() {
+        CalibrationSample first = CalibrationSample.newBuilder()
+                .setRequestId("r-1")
+                .setCostCenter("cc-eu")
+                .setTaskType(TaskType.EXTRACTION)
+                .setLocalModel("qwen3:8b")
+                .setReferenceModel("deepseek/deepseek-chat")
+                .setJudge(CalibrationJudge.FIELDS)
+                .setAgreement(0.95)
+                .setAgreed(true)
+                .setShadowCostUsd(new BigDecimal("0.000354000"))
+                .setJudgeCostUsd(new BigDecimal("0E-9"))
+                .setOccurredAt(Instant.ofEpochMilli(1700000000123L))
+                .build();
+        CalibrationSample second = CalibrationSample.newBuilder(first)
+                .setRequestId("r-2")
+                .setAgreement(0.2)
+                .setAgreed(false)
+                .setOccurredAt(Instant.ofEpochMilli(1700000000123L + 90 * 60_000L))
+                .build();
+        CalibrationTotals totals = CalibrationTotals.empty().plus(first).plus(second);
+        assertThat(HexFormat.of().formatHex(CalibrationTotals.toBytes(totals))).isEqualTo(CALIBRATION_V1);
+        CalibrationTotals read = CalibrationTotals.fromBytes(HexFormat.of().parseHex(CALIBRATION_V1));
+        assertThat(read.toStat()).isEqualTo(totals.toStat());
+        assertThat(read.toStat().getRecentSamples()).isEqualTo(2);
+        assertThat(read.sampleCostUsd()).isEqualTo(new BigDecimal("0.000708000"));
     }
 }

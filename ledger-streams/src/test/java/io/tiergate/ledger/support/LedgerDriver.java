@@ -15,6 +15,8 @@ import io.tiergate.platform.kafka.InvalidInputException;
 import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.BudgetConfig;
 import io.tiergate.schemas.events.BudgetStatus;
+import io.tiergate.schemas.events.CalibrationSample;
+import io.tiergate.schemas.events.CalibrationStat;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.CostWindow;
 import io.tiergate.schemas.events.OnExhausted;
@@ -68,6 +70,10 @@ public final class LedgerDriver implements AutoCloseable {
     private final TestOutputTopic<String, BudgetStatus> statuses;
     private final TestOutputTopic<byte[], byte[]> costsDlq;
     private final TestOutputTopic<byte[], byte[]> budgetsDlq;
+    private final TestInputTopic<String, CalibrationSample> samples;
+    private final TestInputTopic<byte[], byte[]> rawSamples;
+    private final TestOutputTopic<String, CalibrationStat> calibration;
+    private final TestOutputTopic<byte[], byte[]> samplesDlq;
     private long clock;
     private final LedgerSettings settings;
     /** The first copy of every valid (requestId, attempt) sent: what the ledger must have counted. */
@@ -128,6 +134,22 @@ public final class LedgerDriver implements AutoCloseable {
                 Serdes.ByteArray().deserializer());
         budgetsDlq = driver.createOutputTopic(
                 Topics.BUDGET_CONFIG.dlq(),
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+        samples = driver.createInputTopic(
+                Topics.CALIBRATION_SAMPLES.name(),
+                Serdes.String().serializer(),
+                AvroSerdes.value(CalibrationSample.class, registryUrl).serializer());
+        rawSamples = driver.createInputTopic(
+                Topics.CALIBRATION_SAMPLES.name(),
+                Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        calibration = driver.createOutputTopic(
+                Topics.CALIBRATION.name(),
+                Serdes.String().deserializer(),
+                AvroSerdes.value(CalibrationStat.class, registryUrl).deserializer());
+        samplesDlq = driver.createOutputTopic(
+                Topics.CALIBRATION_SAMPLES.dlq(),
                 Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
     }
@@ -260,6 +282,25 @@ public final class LedgerDriver implements AutoCloseable {
 
     public List<TestRecord<byte[], byte[]>> costDeadLetters() {
         return costsDlq.readRecordsToList();
+    }
+
+    /** Pipes one calibration sample with {@code key}, record timestamp = occurredAt. */
+    public LedgerDriver sample(String key, CalibrationSample sample) {
+        samples.pipeInput(key, sample, sample.getOccurredAt());
+        return this;
+    }
+
+    public LedgerDriver rawSample(byte[] key, byte[] value) {
+        rawSamples.pipeInput(key, value, Instant.ofEpochMilli(wallClockMs()));
+        return this;
+    }
+
+    public List<KeyValue<String, CalibrationStat>> calibration() {
+        return calibration.readKeyValuesToList();
+    }
+
+    public List<TestRecord<byte[], byte[]>> calibrationDeadLetters() {
+        return samplesDlq.readRecordsToList();
     }
 
     public List<TestRecord<byte[], byte[]>> budgetDeadLetters() {

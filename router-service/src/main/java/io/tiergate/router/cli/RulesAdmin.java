@@ -140,6 +140,43 @@ public final class RulesAdmin implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * Validates every rule as {@link #set} does and writes them all, with their {@code ops.audit}
+     * records, in one transaction (all or none); what {@code rules recommend --apply} uses.
+     *
+     * @throws IllegalArgumentException when a rule would be rejected by the routers (nothing is
+     *     written) or no reason is given
+     */
+    public List<RoutingRule> setAll(List<RoutingRule> rules, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason must not be empty: say why the change is made");
+        }
+        rules.forEach(validator::check);
+        if (!rules.isEmpty()) {
+            writer().write(
+                            rules.stream()
+                                    .map(r -> Change.set(Topics.ROUTING_RULES, r.getTaskType(), r))
+                                    .toList(),
+                            reason);
+        }
+        return List.copyOf(rules);
+    }
+
+    /** The task table's local model (the defaults file's {@code localModel}). */
+    public String localModel() {
+        return defaults.localModel();
+    }
+
+    /** The catalogue the rules are checked against (the price table's models). */
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /** The cluster settings this admin reads and writes with. */
+    public KafkaClientSettings client() {
+        return client;
+    }
+
     /** Restores the default for {@code taskType} (a tombstone), audited with {@code reason}. */
     public void reset(String taskType, String reason) {
         String name = taskType == null ? null : taskType.toUpperCase(Locale.ROOT);

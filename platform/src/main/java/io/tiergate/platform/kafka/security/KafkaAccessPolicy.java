@@ -167,8 +167,15 @@ public final class KafkaAccessPolicy {
         // ledger: Kafka Streams, exactly_once_v2: its group, transactional ids and internal topics
         // (changelogs, repartitions) all start with the application id
         p.service(LEDGER, "tiergate-ledger", true);
-        p.readsWithDeadLetters(LEDGER, Topics.INFERENCE_COSTS, Topics.INFERENCE_ATTEMPTS, Topics.BUDGET_CONFIG);
-        p.writes(LEDGER, Topics.BUDGET_STATUS, Topics.COST_WINDOWS);
+        // (and the calibration: shadow samples in, agreement per task type × local model out; the CLI's
+        // `rules recommend` reads it as ops, which reads every topic)
+        p.readsWithDeadLetters(
+                LEDGER,
+                Topics.INFERENCE_COSTS,
+                Topics.INFERENCE_ATTEMPTS,
+                Topics.BUDGET_CONFIG,
+                Topics.CALIBRATION_SAMPLES);
+        p.writes(LEDGER, Topics.BUDGET_STATUS, Topics.COST_WINDOWS, Topics.CALIBRATION);
         p.grant(
                 LEDGER,
                 ResourceType.TOPIC,

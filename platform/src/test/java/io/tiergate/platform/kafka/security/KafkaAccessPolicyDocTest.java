@@ -35,4 +35,25 @@ class KafkaAccessPolicyDocTest {
             assertThat(policy.mayWrite(service, "routing.rules")).as(service).isFalse();
         }
     }
+
+    @Test
+    void theLedgerAggregatesCalibrationAndOnlyOpsReadsIt() {
+        KafkaAccessPolicy policy = KafkaAccessPolicy.standard();
+        assertThat(policy.mayRead(KafkaAccessPolicy.LEDGER, "routing.calibration.samples"))
+                .isTrue();
+        assertThat(policy.mayWrite(KafkaAccessPolicy.LEDGER, "routing.calibration.samples.dlq"))
+                .isTrue();
+        assertThat(policy.mayWrite(KafkaAccessPolicy.LEDGER, "routing.calibration"))
+                .isTrue();
+        assertThat(policy.mayRead(KafkaAccessPolicy.OPS, "routing.calibration")).isTrue();
+        assertThat(policy.mayRead(KafkaAccessPolicy.UPSTREAM, "routing.calibration"))
+                .isFalse();
+        for (String service : KafkaAccessPolicy.SERVICES) {
+            if (!service.equals(KafkaAccessPolicy.LEDGER)) {
+                assertThat(policy.mayWrite(service, "routing.calibration"))
+                        .as(service)
+                        .isFalse();
+            }
+        }
+    }
 }
