@@ -72,8 +72,9 @@ public final class ShadowRequestHandler implements RequestHandler {
         if (!m.breaker().tryAcquirePermission()) {
             return skipped(work, "circuit", model + ": circuit " + m.breaker().getState());
         }
-        long estimate = Math.max(1, work.request().getClassified().getClassification().getEstimatedInputTokens())
-                + work.outputLimit(m.backend(), model);
+        long estimate =
+                Math.max(1, work.request().getClassified().getClassification().getEstimatedInputTokens())
+                        + work.outputLimit(m.backend(), model);
         if (m.limiter().reserve(estimate, Duration.ZERO).isEmpty()) {
             m.breaker().releasePermission();
             return skipped(work, "rate_limit", model + ": its rpm/tpm budget is taken");
@@ -81,10 +82,14 @@ public final class ShadowRequestHandler implements RequestHandler {
         long start = System.nanoTime();
         Attempt attempt = work.call(m.backend(), model, m.endpoint().timeout(), CostReason.SHADOW);
         long took = System.nanoTime() - start;
-        m.limiter().settle(estimate, attempt.usage().totalInput() + attempt.usage().output());
+        m.limiter()
+                .settle(estimate, attempt.usage().totalInput() + attempt.usage().output());
         if (!attempt.success()) {
             m.breaker().onError(took, TimeUnit.NANOSECONDS, attempt.failure().orElseThrow());
-            meters.counter("tiergate.shadow.failed", "task_type", work.taskType().name())
+            meters.counter(
+                            "tiergate.shadow.failed",
+                            "task_type",
+                            work.taskType().name())
                     .increment();
             return work.finishAside(List.of());
         }

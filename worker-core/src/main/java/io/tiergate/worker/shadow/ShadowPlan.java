@@ -49,6 +49,55 @@ public record ShadowPlan(
         return referenceModels.getOrDefault(type, referenceModel);
     }
 
+    /**
+     * From configuration as Micronaut gives it under {@code <where>} (docs/calibration.md, "Shadow
+     * traffic"): {@code fractions.<TASK_TYPE>} (share in [0, 1]), {@code reference-model}, {@code
+     * reference-models.<TASK_TYPE>}, {@code scope}. Task type keys in any case, {@code -} for {@code _}.
+     *
+     * @throws IllegalArgumentException naming the property when a key or value is not understood
+     */
+    public static ShadowPlan parse(
+            String where,
+            Map<String, ?> fractions,
+            String referenceModel,
+            Map<String, ?> referenceModels,
+            String scope) {
+        Map<TaskType, Double> f = new EnumMap<>(TaskType.class);
+        fractions.forEach((key, value) -> {
+            TaskType type = taskType(where + ".fractions", key);
+            double share;
+            try {
+                share = Double.parseDouble(String.valueOf(value).strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        where + ".fractions." + key + " must be a number in [0, 1], was '" + value + "'");
+            }
+            if (!(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException(where + ".fractions." + key + " must be in [0, 1], was " + value);
+            }
+            f.put(type, share);
+        });
+        Map<TaskType, String> models = new EnumMap<>(TaskType.class);
+        referenceModels.forEach((key, value) -> models.put(
+                taskType(where + ".reference-models", key),
+                String.valueOf(value).strip()));
+        return new ShadowPlan(
+                new ShadowSampler(f),
+                referenceModel,
+                models,
+                scope == null || scope.isBlank() ? DEFAULT_SCOPE : scope.strip(),
+                Topics.INFERENCE_SHADOW);
+    }
+
+    private static TaskType taskType(String where, String key) {
+        try {
+            return TaskType.valueOf(
+                    key.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "." + key + ": '" + key + "' is not a task type");
+        }
+    }
+
     public ShadowPlan withTopic(Topic<RoutedRequest> other) {
         return new ShadowPlan(sampler, referenceModel, referenceModels, scope, other);
     }
