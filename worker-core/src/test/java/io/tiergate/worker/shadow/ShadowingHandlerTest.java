@@ -119,4 +119,41 @@ class ShadowingHandlerTest {
         assertThat(aside.outputs())
                 .allSatisfy(o -> assertThat(o.topic().name()).isEqualTo(Topics.Names.INFERENCE_COSTS));
     }
+
+    @Test
+    void configurationNamesTheBadPropertyAndDefaultsToOff() {
+        ShadowPlan plan = ShadowPlan.parse(
+                "tiergate.local-worker.shadow",
+                Map.of("extraction", "0.25", "code-review", 1),
+                "anthropic/claude-sonnet-4.6",
+                Map.of("CLASSIFICATION", "anthropic/claude-haiku-4.5"),
+                "");
+        assertThat(plan.sampler().fraction(TaskType.EXTRACTION)).isEqualTo(0.25);
+        assertThat(plan.sampler().fraction(TaskType.CODE_REVIEW)).isEqualTo(1.0);
+        assertThat(plan.sampler().fraction(TaskType.SUMMARIZATION)).isZero();
+        assertThat(plan.referenceModel(TaskType.CLASSIFICATION)).isEqualTo("anthropic/claude-haiku-4.5");
+        assertThat(plan.referenceModel(TaskType.EXTRACTION)).isEqualTo("anthropic/claude-sonnet-4.6");
+        assertThat(plan.scope()).isEqualTo(ShadowPlan.DEFAULT_SCOPE);
+        assertThat(ShadowPlan.parse("p", Map.of(), "m", Map.of(), null)
+                        .sampler()
+                        .enabled())
+                .isFalse();
+        assertThatThrownBy(() -> ShadowPlan.parse("p", Map.of("extraction", "2"), "m", Map.of(), null))
+                .hasMessageContaining("p.fractions.extraction");
+        assertThatThrownBy(() -> ShadowPlan.parse("p", Map.of("poems", "0.1"), "m", Map.of(), null))
+                .hasMessageContaining("not a task type");
+        assertThatThrownBy(() -> ShadowPlan.parse("p", Map.of(), "m", Map.of(), "global"))
+                .hasMessageContaining("cost center name");
+    }
+
+    @Test
+    void theDrawIsUniformSoTheFractionIsTheShareShadowed() {
+        ShadowSampler tenth = new ShadowSampler(Map.of(TaskType.EXTRACTION, 0.1));
+        int sampled = 0;
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            sampled += tenth.sampled(Fixtures.local("draw-" + i, TaskType.EXTRACTION, List.of())) ? 1 : 0;
+        }
+        assertThat(sampled / (double) n).isBetween(0.09, 0.11);
+    }
 }
