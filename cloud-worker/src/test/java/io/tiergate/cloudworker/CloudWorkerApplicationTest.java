@@ -11,12 +11,17 @@ import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.KafkaClientSettings;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.ResultStatus;
+import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.events.ShadowAnswer;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.testkit.TestBrokers;
 import io.tiergate.worker.Fixtures;
+import io.tiergate.worker.shadow.ShadowRequests;
+import io.tiergate.worker.simulated.SimulatedAnswers;
+import io.tiergate.worker.simulated.SimulatedQuality;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +70,10 @@ class CloudWorkerApplicationTest implements TestPropertyProvider {
                 "tiergate.cloud-worker.worker-id",
                 "cloud-app-test",
                 "tiergate.cloud-worker.group-id",
-                "cloud-app-test-" + UUID.randomUUID());
+                "cloud-app-test-" + UUID.randomUUID(),
+                // every simulated EXTRACTION answer planted wrong (docs/calibration.md, "Simulated quality")
+                "tiergate.cloud-worker.simulation.errors.extraction",
+                "1.0");
     }
 
     @Test
@@ -116,5 +124,71 @@ class CloudWorkerApplicationTest implements TestPropertyProvider {
                 .contains("tiergate_worker_requests_total")
                 .contains("simulated=\"true\"")
                 .contains("tiergate_cloud_worker_circuit_open");
+    }
+
+    @Test
+    void theServiceAnswersShadowRequestsAsideWithItsConfiguredSimulatedQuality() {
+        String id = "app-shadow-" + UUID.randomUUID();
+        RoutedRequest served = Fixtures.local(id, TaskType.EXTRACTION, List.of());
+        InferenceResult local = InferenceResult.newBuilder()
+                .setRequestId(id)
+                .setCostCenter("team-a")
+                .setTaskType(TaskType.EXTRACTION)
+                .setStatus(ResultStatus.COMPLETED)
+                .setTier(io.tiergate.schemas.events.Tier.LOCAL)
+                .setModel("qwen3:8b")
+                .setProvider("simulated")
+                .setOutput("{}")
+                .setAttempts(1)
+                .setTotalCostUsd(io.tiergate.schemas.money.Money.ZERO)
+                .setLatencyMs(10)
+                .setCompletedAt(java.time.Instant.now())
+                .build();
+        RoutedRequest shadow = ShadowRequests.of(
+                served,
+                local,
+                2,
+                "anthropic/claude-sonnet-4.6",
+                io.tiergate.schemas.events.CapabilityClass.STRONG,
+                "shadow",
+                java.time.Instant.now());
+        publisher.send(Topics.INFERENCE_SHADOW, id, shadow).join();
+
+        Map<String, Object> c = settings.base();
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(SerdeConfig.VALUE_TYPE, ShadowAnswer.class);
+        AvroDeserializer<ShadowAnswer> d = new AvroDeserializer<>();
+        d.configure(c, false);
+        List<ShadowAnswer> mine = new ArrayList<>();
+        try (KafkaConsumer<String, ShadowAnswer> consumer = new KafkaConsumer<>(c, new StringDeserializer(), d)) {
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.SHADOW_ANSWERS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.key().equals(id)) {
+                        mine.add(r.value());
+                    }
+                });
+                return !mine.isEmpty();
+            });
+        }
+        ShadowAnswer answer = mine.get(0);
+        assertThat(answer.getCostCenter()).isEqualTo("team-a");
+        assertThat(answer.getLocalAnswer()).isEqualTo("{}");
+        assertThat(answer.getReferenceModel()).isEqualTo("anthropic/claude-sonnet-4.6");
+        assertThat(answer.getShadowCostUsd()).isPositive();
+        // the configured error rate reached the simulated backend: the reference answer lacks a field of the right one
+        String right = new SimulatedAnswers(SimulatedQuality.NONE)
+                .answer(
+                        id,
+                        "anthropic/claude-sonnet-4.6",
+                        TaskType.EXTRACTION,
+                        served.getClassified().getRequest().getPrompt(),
+                        Map.of());
+        assertThat(answer.getReferenceAnswer()).isNotEqualTo(right).startsWith("{");
+        assertThat(answer.getReferenceAnswer().length()).isLessThan(right.length());
     }
 }

@@ -45,7 +45,7 @@ public final class RequestClassifier {
     private final String version;
 
     /** Tokens the embedding model reads at most (the text is cut to the recipe's characters first). */
-    static final int MAX_EMBEDDING_TOKENS = 128;
+    public static final int MAX_EMBEDDING_TOKENS = 128;
 
     public RequestClassifier(
             ClassifierSettings settings,
@@ -99,6 +99,14 @@ public final class RequestClassifier {
                 new SensitiveDataDetector(),
                 new ComplexityScorer(),
                 embedder != null);
+    }
+
+    /**
+     * The classifier's sentence model (the shadow judges compare prose with it: docs/calibration.md,
+     * "Judges"); empty when embedding is off.
+     */
+    public Optional<SentenceEmbedder> embedder() {
+        return taskClassifier.embedder();
     }
 
     public ClassifierSettings settings() {

@@ -54,6 +54,11 @@ public final class TaskClassifier {
         this.uncertaintyMargin = uncertaintyMargin;
     }
 
+    /** The sentence model this classifier embeds with; empty when it runs the fast model alone. */
+    public java.util.Optional<SentenceEmbedder> embedder() {
+        return java.util.Optional.ofNullable(embedder);
+    }
+
     public TaskModel model() {
         return model;
     }

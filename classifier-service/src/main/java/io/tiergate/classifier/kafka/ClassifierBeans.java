@@ -3,9 +3,18 @@ package io.tiergate.classifier.kafka;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
+import io.tiergate.classifier.calibrate.EmbeddingJudge;
+import io.tiergate.classifier.calibrate.FieldsJudge;
+import io.tiergate.classifier.calibrate.ShadowJudges;
+import io.tiergate.classifier.classify.OnnxSentenceEmbedder;
 import io.tiergate.classifier.classify.RequestClassifier;
+import io.tiergate.classifier.classify.SentenceEmbedder;
+import io.tiergate.classifier.classify.TaskModel;
 import io.tiergate.classifier.config.ClassifierSettings;
+import jakarta.inject.Singleton;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,5 +39,24 @@ public class ClassifierBeans {
                 (System.nanoTime() - start) / 1_000_000,
                 settings);
         return classifier;
+    }
+
+    /**
+     * The shadow judges (docs/calibration.md, "Judges"), comparing prose with the classifier's own
+     * sentence model — or, when the classifier runs without embeddings, the same model loaded for them.
+     */
+    @Singleton
+    ShadowJudges shadowJudges(
+            RequestClassifier classifier,
+            @Value("${tiergate.classifier.judges.fields-threshold:0.9}") double fieldsThreshold,
+            @Value("${tiergate.classifier.judges.embedding-threshold:0.8}") double embeddingThreshold) {
+        SentenceEmbedder embedder = classifier
+                .embedder()
+                .orElseGet(() -> new OnnxSentenceEmbedder(
+                        OnnxSentenceEmbedder.Spec.named(TaskModel.loadDefault().embedderName()),
+                        1,
+                        RequestClassifier.MAX_EMBEDDING_TOKENS));
+        return new ShadowJudges(
+                new FieldsJudge(fieldsThreshold), new EmbeddingJudge(embedder, embeddingThreshold), Clock.systemUTC());
     }
 }

@@ -13,12 +13,16 @@ import io.tiergate.classifier.config.ClassifierSettings;
 import io.tiergate.platform.kafka.DeadLetters;
 import io.tiergate.platform.kafka.Forwards;
 import io.tiergate.platform.kafka.InvalidInputException;
+import io.tiergate.schemas.events.CalibrationJudge;
+import io.tiergate.schemas.events.CalibrationSample;
 import io.tiergate.schemas.events.ClassifiedRequest;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.ResultStatus;
+import io.tiergate.schemas.events.ShadowAnswer;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
+import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.AvroSerializer;
 import io.tiergate.schemas.serde.SerdeConfig;
@@ -307,6 +311,69 @@ class ClassifierServiceIT implements TestPropertyProvider {
         List<ConsumerRecord<String, byte[]>> out =
                 readUntil(Topics.INFERENCE_CLASSIFIED.name(), prefix, seen -> !seen.isEmpty());
         assertThat(out).extracting(ConsumerRecord::key).containsExactly(prefix + "fine");
+    }
+
+    @Test
+    void shadowAnswersAreJudgedIntoCalibrationSamplesAndGarbageIsDeadLettered() {
+        String model = "it-local-" + UUID.randomUUID();
+        AvroSerializer<ShadowAnswer> answers = new AvroSerializer<>();
+        answers.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY), false);
+        AvroDeserializer<CalibrationSample> samples = new AvroDeserializer<>();
+        samples.configure(
+                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY, SerdeConfig.VALUE_TYPE, CalibrationSample.class),
+                false);
+        String reference = "{\"invoice\": \"INV-7\", \"total\": 12.5}";
+        for (String[] answer : List.of(
+                new String[] {model + "-agrees", "{\"total\": 12.50, \"invoice\": \"inv-7\"}"},
+                new String[] {model + "-misses", "{\"invoice\": \"INV-7\"}"})) {
+            ShadowAnswer value = ShadowAnswer.newBuilder()
+                    .setRequestId(answer[0])
+                    .setCostCenter("team-a")
+                    .setTaskType(TaskType.EXTRACTION)
+                    .setPrompt("Extract invoice and total")
+                    .setLocalModel(model)
+                    .setLocalAnswer(answer[1])
+                    .setReferenceModel("anthropic/claude-sonnet-4.6")
+                    .setReferenceAnswer(reference)
+                    .setShadowCostUsd(Money.usd("0.0021"))
+                    .setAnsweredAt(Instant.now())
+                    .build();
+            sendTo(Topics.SHADOW_ANSWERS.name(), answer[0], answers.serialize(Topics.SHADOW_ANSWERS.name(), value));
+        }
+        sendTo(Topics.SHADOW_ANSWERS.name(), model + "-garbage", "not avro".getBytes(StandardCharsets.UTF_8));
+
+        List<CalibrationSample> judged =
+                readUntil(Topics.CALIBRATION_SAMPLES.name(), "EXTRACTION|" + model, seen -> seen.size() >= 2).stream()
+                        .map(r -> samples.deserialize(r.topic(), r.value()))
+                        .toList();
+        assertThat(judged).hasSize(2);
+        assertThat(judged).allSatisfy(sample -> {
+            assertThat(sample.getJudge()).isEqualTo(CalibrationJudge.FIELDS);
+            assertThat(sample.getCostCenter()).isEqualTo("team-a");
+            assertThat(sample.getShadowCostUsd()).isEqualByComparingTo("0.0021");
+        });
+        CalibrationSample agrees = judged.stream()
+                .filter(x -> x.getRequestId().endsWith("-agrees"))
+                .findFirst()
+                .orElseThrow();
+        CalibrationSample misses = judged.stream()
+                .filter(x -> x.getRequestId().endsWith("-misses"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(agrees.getAgreed()).isTrue();
+        assertThat(agrees.getAgreement()).isEqualTo(1.0);
+        assertThat(misses.getAgreed()).isFalse();
+        assertThat(misses.getAgreement()).isEqualTo(0.5);
+        assertThat(readUntil(Topics.SHADOW_ANSWERS.dlq(), model + "-garbage", seen -> !seen.isEmpty()))
+                .hasSize(1);
+    }
+
+    private void sendTo(String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new AssertionError("send failed", e);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
 import io.tiergate.cloudworker.config.ApiKeySource;
 import io.tiergate.cloudworker.config.CloudWorkerConfiguration;
 import io.tiergate.cloudworker.config.ModelProperties;
@@ -12,10 +13,13 @@ import io.tiergate.cloudworker.resilience.RetryPolicy;
 import io.tiergate.cloudworker.serve.CloudModels;
 import io.tiergate.cloudworker.serve.CloudRequestHandler;
 import io.tiergate.cloudworker.serve.ServingModel;
+import io.tiergate.cloudworker.serve.ShadowRequestHandler;
 import io.tiergate.schemas.cost.CostCalculator;
 import io.tiergate.schemas.cost.PriceTable;
+import io.tiergate.schemas.topics.Topics;
 import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.simulated.SimulatedBackend;
+import io.tiergate.worker.simulated.SimulatedQuality;
 import io.tiergate.worker.simulated.SimulationSettings;
 import io.tiergate.worker.work.AttemptPricer;
 import io.tiergate.worker.work.PriceTablePricer;
@@ -35,6 +39,9 @@ import org.slf4j.LoggerFactory;
 public class CloudWorkerFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CloudWorkerFactory.class);
+
+    /** Where the simulated backend's quality is configured: {@code .errors.<TASK_TYPE>}, {@code .error-styles.<TASK_TYPE>}. */
+    static final String SIMULATION = "tiergate.cloud-worker.simulation";
 
     /** The shared price table: the one in the schemas jar, or {@code tiergate.price-table} (a file). */
     @Singleton
@@ -78,8 +85,14 @@ public class CloudWorkerFactory {
             List<ModelProperties> models,
             PriceTable prices,
             ModelHttp http,
-            MeterRegistry meters) {
-        SimulationSettings simulation = config.simulation().toSettings();
+            MeterRegistry meters,
+            Environment environment) {
+        SimulationSettings simulation = config.simulation()
+                .toSettings()
+                .withQuality(SimulatedQuality.parse(
+                        SIMULATION,
+                        environment.getProperties(SIMULATION + ".errors"),
+                        environment.getProperties(SIMULATION + ".error-styles")));
         SimulatedBackend simulated = new SimulatedBackend(prices, simulation);
         CloudModels built = CloudModels.build(
                 models,
@@ -135,5 +148,11 @@ public class CloudWorkerFactory {
                 d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000),
                 () -> ThreadLocalRandom.current().nextDouble(),
                 meters);
+    }
+
+    /** Answers shadow requests (docs/calibration.md, "Shadow traffic") with the same models. */
+    @Singleton
+    ShadowRequestHandler shadowHandler(CloudModels models, MeterRegistry meters) {
+        return new ShadowRequestHandler(models, Topics.SHADOW_ANSWERS, meters);
     }
 }

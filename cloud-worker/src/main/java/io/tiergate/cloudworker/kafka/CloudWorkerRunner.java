@@ -3,11 +3,13 @@ package io.tiergate.cloudworker.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
 import io.tiergate.cloudworker.config.CloudWorkerConfiguration;
 import io.tiergate.cloudworker.serve.CloudModels;
 import io.tiergate.cloudworker.serve.CloudRequestHandler;
 import io.tiergate.cloudworker.serve.ServingModel;
+import io.tiergate.cloudworker.serve.ShadowRequestHandler;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.InboundRecords;
 import io.tiergate.platform.kafka.KafkaClientSettings;
@@ -34,7 +36,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the cloud tier: one {@link TierWorker} on {@code inference.tier.cloud} in group
  * {@code tiergate-cloud-worker} (scale out by starting more instances), serving with
- * {@link CloudRequestHandler}, and publishing this instance's health to {@code worker.health}.
+ * {@link CloudRequestHandler}, and publishing this instance's health to {@code worker.health}; and a
+ * second one on {@code inference.shadow} in group {@code <group-id>-shadow}, answering shadow
+ * requests with {@link ShadowRequestHandler} (docs/calibration.md, "Shadow traffic";
+ * {@code tiergate.cloud-worker.shadow.enabled=false} turns it off).
  */
 @Context
 @Requires(notEnv = Environment.CLI)
@@ -44,6 +49,7 @@ public class CloudWorkerRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CloudWorkerRunner.class);
 
     private final TierWorker worker;
+    private final TierWorker shadowWorker; // null: shadow traffic not served here
     private final WorkerHealthPublisher health;
     private final CloudWorkerConfiguration config;
     private final CloudModels models;
@@ -57,8 +63,11 @@ public class CloudWorkerRunner {
             MeterRegistry meters,
             CloudModels models,
             CloudRequestHandler handler,
+            ShadowRequestHandler shadowHandler,
             AttemptPricer pricer,
-            Optional<TopicProvisioning> topicsProvisioned) {
+            Optional<TopicProvisioning> topicsProvisioned,
+            @Value("${tiergate.cloud-worker.shadow.enabled:true}") boolean shadowEnabled,
+            @Value("${tiergate.cloud-worker.shadow.max-in-flight:4}") int shadowMaxInFlight) {
         this.config = config;
         this.models = models;
         TierWorkerConfig.Builder builder = TierWorkerConfig.builder(workerId, config.groupId(), Topics.TIER_CLOUD)
@@ -80,6 +89,30 @@ public class CloudWorkerRunner {
                 meters,
                 FaultInjection.NONE,
                 new BudgetBoard(Clock.systemUTC(), workerConfig.attemptsMemory()));
+        // shadow requests: their own group and transactional id (under the cloud worker's prefix), their own
+        // budget view; the shadow scope's budget is their daily cap (docs/calibration.md)
+        if (shadowEnabled) {
+            TierWorkerConfig.Builder shadow = TierWorkerConfig.builder(
+                            workerId + "-shadow", config.groupId() + "-shadow", Topics.INFERENCE_SHADOW)
+                    .maxInFlight(shadowMaxInFlight)
+                    .revokeDrainTimeout(config.revokeDrainTimeout())
+                    .shutdownTimeout(config.shutdownTimeout());
+            if (config.workerId() != null) {
+                shadow.staticMembership();
+            }
+            TierWorkerConfig shadowConfig = shadow.build();
+            this.shadowWorker = new TierWorker(
+                    settings,
+                    shadowConfig,
+                    WorkEnvironment.of(Tier.CLOUD, workerId + "-shadow", pricer),
+                    shadowHandler,
+                    inbound,
+                    meters,
+                    FaultInjection.NONE,
+                    new BudgetBoard(Clock.systemUTC(), shadowConfig.attemptsMemory()));
+        } else {
+            this.shadowWorker = null;
+        }
         this.health = config.health().publish() ? new WorkerHealthPublisher(publisher, workerId, Tier.CLOUD) : null;
         topicsProvisioned.ifPresent(t -> LOG.debug("topics provisioned before the worker starts"));
     }
@@ -87,6 +120,9 @@ public class CloudWorkerRunner {
     @PostConstruct
     void start() {
         worker.start();
+        if (shadowWorker != null) {
+            shadowWorker.start();
+        }
         if (health != null) {
             health.start(
                     this::snapshot,
@@ -125,6 +161,9 @@ public class CloudWorkerRunner {
     @PreDestroy
     void stop() {
         worker.close();
+        if (shadowWorker != null) {
+            shadowWorker.close();
+        }
         if (health != null) {
             health.close();
         }

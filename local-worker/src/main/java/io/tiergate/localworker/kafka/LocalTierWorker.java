@@ -19,13 +19,16 @@ import io.tiergate.worker.kafka.FaultInjection;
 import io.tiergate.worker.kafka.TierWorker;
 import io.tiergate.worker.kafka.TierWorkerConfig;
 import io.tiergate.worker.runtime.BudgetBoard;
+import io.tiergate.worker.shadow.ShadowPlan;
+import io.tiergate.worker.shadow.ShadowingHandler;
 import io.tiergate.worker.work.WorkEnvironment;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 /**
  * Consumes {@code inference.tier.local} with worker-core's {@link TierWorker}: bounded in-flight
- * requests, results / cost events / hand-offs published in one transaction with the offset,
+ * requests, results / cost events / hand-offs (and the shadows of sampled served requests,
+ * docs/calibration.md) published in one transaction with the offset,
  * undecodable records to {@code inference.tier.local.dlq}. Starts when the application has started
  * (platform's {@code TopicProvisioning} is a context bean: the topics exist by then), stops
  * gracefully with it.
@@ -45,7 +48,8 @@ public class LocalTierWorker implements AutoCloseable {
             InboundRecords inbound,
             MeterRegistry meters,
             LocalHealthReporter health,
-            BudgetBoard budgets) {
+            BudgetBoard budgets,
+            ShadowPlan shadow) {
         TierWorkerConfig workerConfig = TierWorkerConfig.builder(
                         config.workerId(), config.groupId(), inputTopic(config.inputTopic()))
                 .maxInFlight(config.maxInFlight())
@@ -55,7 +59,8 @@ public class LocalTierWorker implements AutoCloseable {
                 settings,
                 workerConfig,
                 WorkEnvironment.of(Tier.LOCAL, config.workerId(), pricer),
-                handler,
+                // a sampled served request also goes to inference.shadow, in the same transaction
+                new ShadowingHandler(handler, shadow, meters),
                 inbound,
                 meters,
                 FaultInjection.NONE,

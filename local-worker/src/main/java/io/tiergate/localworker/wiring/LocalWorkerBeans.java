@@ -3,6 +3,7 @@ package io.tiergate.localworker.wiring;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.env.Environment;
 import io.tiergate.localworker.capacity.AdmissionQueue;
 import io.tiergate.localworker.capacity.LocalCircuit;
 import io.tiergate.localworker.config.LocalEndpointConfiguration;
@@ -23,7 +24,9 @@ import io.tiergate.schemas.events.CircuitState;
 import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.kafka.TierWorkerConfig;
 import io.tiergate.worker.runtime.BudgetBoard;
+import io.tiergate.worker.shadow.ShadowPlan;
 import io.tiergate.worker.simulated.SimulatedBackend;
+import io.tiergate.worker.simulated.SimulatedQuality;
 import io.tiergate.worker.simulated.SimulationSettings;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -40,6 +43,29 @@ import java.util.List;
 @Factory
 public class LocalWorkerBeans {
 
+    /** Where the simulated backend's quality is configured: {@code .errors.<TASK_TYPE>}, {@code .error-styles.<TASK_TYPE>}. */
+    static final String SIMULATION = "tiergate.local-worker.simulation";
+
+    /** Where shadow traffic is configured (docs/calibration.md, "Shadow traffic"). */
+    static final String SHADOW = "tiergate.local-worker.shadow";
+
+    /**
+     * Which served requests are shadowed, against which reference model (default: the escalation
+     * model, {@code default-cloud-model}), billed to which budget scope (default {@code shadow}).
+     * Off unless {@code tiergate.local-worker.shadow.fractions.<TASK_TYPE>} is set.
+     */
+    @Singleton
+    ShadowPlan shadowPlan(LocalWorkerConfiguration config, Environment environment) {
+        return ShadowPlan.parse(
+                SHADOW,
+                environment.getProperties(SHADOW + ".fractions"),
+                environment
+                        .getProperty(SHADOW + ".reference-model", String.class)
+                        .orElse(config.defaultCloudModel()),
+                environment.getProperties(SHADOW + ".reference-models"),
+                environment.getProperty(SHADOW + ".scope", String.class).orElse(ShadowPlan.DEFAULT_SCOPE));
+    }
+
     @Singleton
     PriceTable priceTable(LocalWorkerConfiguration config) {
         String file = config.priceTable();
@@ -51,7 +77,8 @@ public class LocalWorkerBeans {
             LocalWorkerConfiguration config,
             List<LocalEndpointConfiguration> configured,
             PriceTable prices,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Environment environment) {
         List<EndpointSpec> specs = configured.isEmpty()
                 ? List.of(new EndpointSpec(
                         config.defaultEndpoint(),
@@ -66,7 +93,11 @@ public class LocalWorkerBeans {
                 .map(s -> s.settings().connectTimeout())
                 .max(Duration::compareTo)
                 .orElse(Duration.ofSeconds(2));
-        SimulationSettings simulation = config.simulation();
+        SimulationSettings simulation = config.simulation()
+                .withQuality(SimulatedQuality.parse(
+                        SIMULATION,
+                        environment.getProperties(SIMULATION + ".errors"),
+                        environment.getProperties(SIMULATION + ".error-styles")));
         LocalEndpoints endpoints = LocalEndpoints.select(
                 config.backend(),
                 specs,

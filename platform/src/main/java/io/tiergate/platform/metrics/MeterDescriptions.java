@@ -20,6 +20,17 @@ public class MeterDescriptions implements MeterFilter {
     static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("tiergate.dlq.records", "Records sent to a topic's .dlq twin (undecodable or invalid), by topic"),
             Map.entry(
+                    "tiergate.shadow.requests",
+                    "Served local requests shadowed to inference.shadow for a reference answer, by task type"),
+            Map.entry(
+                    "tiergate.shadow.refused.sovereign",
+                    "Shadows refused because the request is sovereign (defence in depth; must stay 0)"),
+            Map.entry("tiergate.shadow.answered", "Shadow requests the reference model answered, by task type"),
+            Map.entry("tiergate.shadow.failed", "Shadow calls that failed (billed, no answer), by task type"),
+            Map.entry(
+                    "tiergate.shadow.skipped",
+                    "Shadow requests not called, by why (budget, rate_limit, circuit, no_model)"),
+            Map.entry(
                     "tiergate.router.cost-centers.unregistered",
                     "Requests whose cost center is not registered, by action (charged-default or rejected)"),
             Map.entry(

@@ -15,6 +15,7 @@ import io.tiergate.schemas.events.OpsAuditEvent;
 import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
+import io.tiergate.schemas.events.ShadowAnswer;
 import io.tiergate.schemas.events.VirtualKey;
 import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.topics.Topic.Cleanup;
@@ -51,6 +52,8 @@ public final class Topics {
         public static final String GATEWAY_KEYS = "gateway.keys";
         public static final String CALIBRATION_SAMPLES = "routing.calibration.samples";
         public static final String CALIBRATION = "routing.calibration";
+        public static final String INFERENCE_SHADOW = "inference.shadow";
+        public static final String SHADOW_ANSWERS = "inference.shadow.answers";
 
         private Names() {}
     }
@@ -146,6 +149,21 @@ public final class Topics {
     public static final Topic<CalibrationStat> CALIBRATION =
             new Topic<>(Names.CALIBRATION, CalibrationStat.class, Cleanup.COMPACT);
 
+    /**
+     * Shadow requests for the cloud workers (docs/calibration.md, "Shadow traffic"): a sample of the
+     * requests the local tier served, to be answered again by a reference cloud model. A cloud topic:
+     * sovereign requests never appear here. Key: request id.
+     */
+    public static final Topic<RoutedRequest> INFERENCE_SHADOW =
+            new Topic<>(Names.INFERENCE_SHADOW, RoutedRequest.class, Cleanup.DELETE);
+
+    /**
+     * The reference model's answer to each shadow request, with the local answer, for the judges
+     * (docs/calibration.md, "Judges"). Never read as a result. Key: request id.
+     */
+    public static final Topic<ShadowAnswer> SHADOW_ANSWERS =
+            new Topic<>(Names.SHADOW_ANSWERS, ShadowAnswer.class, Cleanup.DELETE);
+
     /** The scope name of the one global budget. */
     public static final String GLOBAL_SCOPE = "global";
 
@@ -169,10 +187,12 @@ public final class Topics {
             OPS_AUDIT,
             GATEWAY_KEYS,
             CALIBRATION_SAMPLES,
-            CALIBRATION);
+            CALIBRATION,
+            INFERENCE_SHADOW,
+            SHADOW_ANSWERS);
 
     /** Topics whose records go to the cloud tier: the sovereignty invariant is checked against these. */
-    public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD);
+    public static final List<Topic<RoutedRequest>> CLOUD_TOPICS = List.of(TIER_CLOUD, INFERENCE_SHADOW);
 
     private Topics() {}
 

@@ -29,6 +29,8 @@ import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.RoutingAction;
 import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
+import io.tiergate.schemas.events.ShadowAnswer;
+import io.tiergate.schemas.events.ShadowOf;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.events.VirtualKey;
@@ -137,6 +139,31 @@ public final class SampleEvents {
                 .setEscalationReason("local timeout")
                 .setPriorCostUsd(Money.usd("0.000123456"))
                 .setPriorReasons(List.of("LOCAL_TIMEOUT"))
+                // every field set (RoundTripTest); a tier topic's request never carries a shadow
+                .setShadow(ShadowOf.newBuilder()
+                        .setCostCenter("team-ä")
+                        .setLocalModel("qwen3:8b")
+                        .setLocalAnswer("{\"name\": \"Jörg\"}")
+                        .setLocalSimulated(true)
+                        .setSampledAt(T0)
+                        .build())
+                .build();
+    }
+
+    public static ShadowAnswer shadowAnswer() {
+        return ShadowAnswer.newBuilder()
+                .setRequestId("req-1")
+                .setCostCenter("team-ä")
+                .setTaskType(TaskType.EXTRACTION)
+                .setAttributes(Map.of("labels", "a,b"))
+                .setPrompt("Extract the name: Jörg")
+                .setLocalModel("qwen3:8b")
+                .setLocalAnswer("{\"name\": \"Jörg\"}")
+                .setReferenceModel("anthropic/claude-sonnet-4.5")
+                .setReferenceAnswer("{\"name\": \"Jörg\", \"city\": \"Köln\"}")
+                .setShadowCostUsd(Money.usd("0.004521000"))
+                .setSimulated(true)
+                .setAnsweredAt(T0)
                 .build();
     }
 
@@ -381,7 +408,8 @@ public final class SampleEvents {
                 opsAuditEvent(),
                 virtualKey(),
                 calibrationSample(),
-                calibrationStat())) {
+                calibrationStat(),
+                shadowAnswer())) {
             all.put(r.getClass(), r);
         }
         for (Topic<?> topic : Topics.ALL) {

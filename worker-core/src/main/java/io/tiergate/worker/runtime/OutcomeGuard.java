@@ -1,7 +1,9 @@
 package io.tiergate.worker.runtime;
 
 import io.tiergate.platform.kafka.InvalidInputException;
+import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.policy.SovereigntyRule;
+import io.tiergate.worker.work.Output;
 import io.tiergate.worker.work.RequestHandler;
 import io.tiergate.worker.work.SovereigntyViolationException;
 import io.tiergate.worker.work.Work;
@@ -101,6 +103,15 @@ public final class OutcomeGuard {
 
     /** The runtime's own check of every hand-off, whatever the handler did (docs/architecture.md, policy 1). */
     private void requireNoSovereignRequestToTheCloud(Work work, WorkOutcome outcome) {
+        // a shadow (inference.shadow is a cloud topic) or any other extra record carrying a request
+        for (Output<?> extra : outcome.extras()) {
+            if (extra.value() instanceof RoutedRequest carried
+                    && (SovereigntyRule.isSovereign(work.request()) || SovereigntyRule.isSovereign(carried))
+                    && env.isCloudTopic(extra.topic().name())) {
+                throw new SovereigntyViolationException("sovereign request " + work.requestId() + " sent to "
+                        + extra.topic().name());
+            }
+        }
         if (outcome.handOff().isPresent()
                 && SovereigntyRule.isSovereign(work.request())
                 && env.isCloudTopic(outcome.handOff().get().topic().name())) {

@@ -24,14 +24,12 @@ import java.util.SplittableRandom;
  */
 public final class SimulatedBackend implements ModelBackend {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-
     public static final String PROVIDER = "simulated";
 
     private final PriceTable prices;
     private final SimulationSettings settings;
     private final Sleeper sleeper;
+    private final SimulatedAnswers answers;
 
     /** How the backend waits; tests replace it to run without wall time. */
     @FunctionalInterface
@@ -47,6 +45,7 @@ public final class SimulatedBackend implements ModelBackend {
         this.prices = prices;
         this.settings = settings;
         this.sleeper = sleeper;
+        this.answers = new SimulatedAnswers(settings.quality());
     }
 
     public SimulationSettings settings() {
@@ -101,7 +100,7 @@ public final class SimulatedBackend implements ModelBackend {
         }
         pause(modelled);
         return ModelResponse.builder(PROVIDER)
-                .output(answer(call, output))
+                .output(answer(call))
                 .usage(TokenUsage.of(input, output))
                 .latency(modelled)
                 .ttft(Duration.ofMillis(ttftMs))
@@ -112,22 +111,11 @@ public final class SimulatedBackend implements ModelBackend {
     }
 
     /**
-     * A labelled stand-in answer. Structured task types get well-formed structured output, as a
-     * capable model would give, so the quality checks downstream judge the routing and not the
-     * simulation; every other type gets a plain text line.
+     * A stand-in answer by {@link SimulatedAnswers}: derived from the prompt (so two right models
+     * agree), planted wrong for the share of requests {@link SimulationSettings#quality()} says.
      */
-    static String answer(ModelCall call, long outputTokens) {
-        String text =
-                "[simulated " + call.model() + "] " + outputTokens + " tokens answering: " + abbreviate(call.prompt());
-        if (call.taskType() == io.tiergate.schemas.events.TaskType.EXTRACTION) {
-            var json = JSON.createObjectNode();
-            json.put("simulated", true)
-                    .put("model", call.model())
-                    .put("outputTokens", outputTokens)
-                    .put("answer", text);
-            return json.toString();
-        }
-        return text;
+    String answer(ModelCall call) {
+        return answers.answer(call.requestId(), call.model(), call.taskType(), call.prompt(), call.attributes());
     }
 
     /** The type whose answer length the simulated answer has: the request's true type when known. */
@@ -166,10 +154,5 @@ public final class SimulatedBackend implements ModelBackend {
         h = 31 * h + call.attempt();
         h = 31 * h + call.model().hashCode();
         return h;
-    }
-
-    private static String abbreviate(String prompt) {
-        String oneLine = prompt.replaceAll("\\s+", " ").trim();
-        return oneLine.length() <= 60 ? oneLine : oneLine.substring(0, 57) + "...";
     }
 }

@@ -10,6 +10,8 @@ package io.tiergate.worker.simulated;
  * @param rateLimitRate probability of a 429 with Retry-After per call
  * @param retryAfterSeconds the Retry-After of a simulated 429 (modelled; the caller scales its wait)
  * @param outputJitter relative spread of output tokens around the task type's expectation (0.3 = ±30 %)
+ * @param quality per task type, how often and how the answers are wrong (by request id, the same for
+ *     every model: docs/calibration.md, "Simulated quality")
  */
 public record SimulationSettings(
         long seed,
@@ -17,9 +19,22 @@ public record SimulationSettings(
         double failureRate,
         double rateLimitRate,
         long retryAfterSeconds,
-        double outputJitter) {
+        double outputJitter,
+        SimulatedQuality quality) {
+
+    /** Every answer right. */
+    public SimulationSettings(
+            long seed,
+            double speedUp,
+            double failureRate,
+            double rateLimitRate,
+            long retryAfterSeconds,
+            double outputJitter) {
+        this(seed, speedUp, failureRate, rateLimitRate, retryAfterSeconds, outputJitter, SimulatedQuality.NONE);
+    }
 
     public SimulationSettings {
+        java.util.Objects.requireNonNull(quality, "quality");
         if (speedUp <= 0) {
             throw new IllegalArgumentException("simulation speed-up must be > 0, was " + speedUp);
         }
@@ -42,11 +57,17 @@ public record SimulationSettings(
     }
 
     public SimulationSettings withSpeedUp(double value) {
-        return new SimulationSettings(seed, value, failureRate, rateLimitRate, retryAfterSeconds, outputJitter);
+        return new SimulationSettings(
+                seed, value, failureRate, rateLimitRate, retryAfterSeconds, outputJitter, quality);
     }
 
     public SimulationSettings withFailures(double failures, double rateLimits) {
-        return new SimulationSettings(seed, speedUp, failures, rateLimits, retryAfterSeconds, outputJitter);
+        return new SimulationSettings(seed, speedUp, failures, rateLimits, retryAfterSeconds, outputJitter, quality);
+    }
+
+    public SimulationSettings withQuality(SimulatedQuality value) {
+        return new SimulationSettings(
+                seed, speedUp, failureRate, rateLimitRate, retryAfterSeconds, outputJitter, value);
     }
 
     private static void requireProbability(String name, double p) {

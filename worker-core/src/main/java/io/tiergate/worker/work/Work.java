@@ -141,6 +141,15 @@ public final class Work {
         return SovereigntyRule.isSovereign(request);
     }
 
+    /**
+     * True for a shadow request (read from {@code inference.shadow}; docs/calibration.md, "Shadow
+     * traffic"): it finishes only {@linkplain #finishAside aside} — whatever ends it, it never yields
+     * a result (the caller has its answer) and is never handed on.
+     */
+    public boolean shadow() {
+        return request.getShadow() != null;
+    }
+
     public WorkEnvironment environment() {
         return env;
     }
@@ -501,6 +510,9 @@ public final class Work {
 
     /** Finishes with the answer of the last attempt, which must have succeeded. */
     public synchronized WorkOutcome complete() {
+        if (shadow()) {
+            return finishAside(List.of());
+        }
         Attempt last = lastAttempt().orElseThrow(() -> new IllegalStateException("complete() without any attempt"));
         if (!last.success()) {
             throw new IllegalStateException(
@@ -541,6 +553,9 @@ public final class Work {
     }
 
     private WorkOutcome finishWithout(ResultStatus status, String errorCode, String message) {
+        if (shadow()) {
+            return finishAside(List.of()); // a shadow's failure is nobody's result: its cost events only
+        }
         Optional<Attempt> last = lastAttempt();
         boolean simulated = attempts.stream().anyMatch(Attempt::simulated);
         InferenceResult result = resultBuilder(
@@ -563,6 +578,49 @@ public final class Work {
     }
 
     /**
+     * Finishes a {@linkplain #shadow() shadow request}: its cost events and {@code aside} (the
+     * reference answer, when there is one), no result.
+     *
+     * @throws IllegalStateException when this is not a shadow request
+     */
+    public synchronized WorkOutcome finishAside(List<Output<?>> aside) {
+        if (!shadow()) {
+            throw new IllegalStateException("request " + requestId() + " is not a shadow request: it ends in a result");
+        }
+        WorkOutcome outcome =
+                new WorkOutcome(WorkOutcome.Kind.ASIDE, costEvents(), null, null, env.costsTopic(), env.resultsTopic());
+        for (Output<?> output : aside) {
+            outcome = outcome.with(output);
+        }
+        return outcome;
+    }
+
+    /**
+     * {@code served} (this request's COMPLETED outcome) and, in the same transaction, {@code
+     * shadowRequest} on {@code topic}: the request sampled for shadow traffic (docs/calibration.md,
+     * "Shadow traffic"). The caller's result is unchanged.
+     *
+     * @throws SovereigntyViolationException when this request or the shadow is sovereign: a sovereign
+     *     or sensitive request is never shadowed
+     * @throws IllegalArgumentException when {@code served} is not a completed result or {@code
+     *     shadowRequest} carries no shadow
+     */
+    public synchronized WorkOutcome withShadow(
+            WorkOutcome served, Topic<RoutedRequest> topic, RoutedRequest shadowRequest) {
+        if (served.kind() != WorkOutcome.Kind.COMPLETED) {
+            throw new IllegalArgumentException("only a completed request is shadowed, not " + served);
+        }
+        if (shadowRequest.getShadow() == null) {
+            throw new IllegalArgumentException("a shadow request carries what it shadows (RoutedRequest.shadow)");
+        }
+        if (isSovereign() || SovereigntyRule.isSovereign(shadowRequest)) {
+            throw new SovereigntyViolationException("Refusing to shadow sovereign request " + requestId() + " to "
+                    + topic.name() + ": " + SovereigntyRule.why(request).orElse("its shadow is sovereign"));
+        }
+        return served.with(new Output<>(topic, requestId(), shadowRequest));
+    }
+
+    /**
      * Hands the request on to {@code target} to be served by {@code model} (then {@code fallbacks}):
      * a RoutedRequest with the next attempt number, {@code reason} as escalation reason, and this
      * worker's costs and reasons accumulated into priorCostUsd / priorReasons. Publishes this
@@ -575,6 +633,9 @@ public final class Work {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(reason, "reason");
+        if (shadow()) {
+            throw new IllegalStateException("shadow request " + requestId() + " is never handed on");
+        }
         Sovereignty.requireMayGoTo(request, target);
         Topic<RoutedRequest> topic = env.handOffTopic(target)
                 .orElseThrow(() -> new IllegalStateException("No hand-off topic for tier " + target));

@@ -22,6 +22,11 @@ public final class WorkOutcome {
         FAILED,
         REJECTED,
         HANDED_OFF,
+        /**
+         * A shadow request finished (docs/calibration.md, "Shadow traffic"): its cost events and,
+         * when the reference model answered, the answer aside — never a result.
+         */
+        ASIDE,
         /** Nothing to publish (the record was dead-lettered before a request could be read). */
         NONE
     }
@@ -32,6 +37,7 @@ public final class WorkOutcome {
     private final HandOff handOff;
     private final Topic<CostEvent> costsTopic;
     private final Topic<InferenceResult> resultsTopic;
+    private final List<Output<?>> extras;
 
     /** A request passed to another tier: the record and its topic. */
     public record HandOff(Topic<RoutedRequest> topic, RoutedRequest request) {}
@@ -43,6 +49,18 @@ public final class WorkOutcome {
             HandOff handOff,
             Topic<CostEvent> costsTopic,
             Topic<InferenceResult> resultsTopic) {
+        this(kind, costEvents, result, handOff, costsTopic, resultsTopic, List.of());
+    }
+
+    private WorkOutcome(
+            Kind kind,
+            List<CostEvent> costEvents,
+            InferenceResult result,
+            HandOff handOff,
+            Topic<CostEvent> costsTopic,
+            Topic<InferenceResult> resultsTopic,
+            List<Output<?>> extras) {
+        this.extras = List.copyOf(extras);
         this.kind = kind;
         this.costEvents = List.copyOf(costEvents);
         this.result = result;
@@ -72,6 +90,21 @@ public final class WorkOutcome {
         return Optional.ofNullable(handOff);
     }
 
+    /**
+     * Records published besides the result: a locally served request's shadow ({@code
+     * inference.shadow}), a shadow request's reference answer ({@code inference.shadow.answers}).
+     */
+    public List<Output<?>> extras() {
+        return extras;
+    }
+
+    /** This outcome and {@code extra}, in the same transaction. Only {@link Work} adds extras (it guards them). */
+    WorkOutcome with(Output<?> extra) {
+        List<Output<?>> more = new ArrayList<>(extras);
+        more.add(extra);
+        return new WorkOutcome(kind, costEvents, result, handOff, costsTopic, resultsTopic, more);
+    }
+
     public Optional<ResultStatus> status() {
         return result().map(InferenceResult::getStatus);
     }
@@ -91,12 +124,14 @@ public final class WorkOutcome {
                     handOff.request().getClassified().getRequest().getRequestId(),
                     handOff.request()));
         }
+        out.addAll(extras);
         return out;
     }
 
     @Override
     public String toString() {
         return "WorkOutcome[" + kind + ", " + costEvents.size() + " cost event(s)"
-                + (handOff != null ? ", handed off to " + handOff.topic().name() : "") + "]";
+                + (handOff != null ? ", handed off to " + handOff.topic().name() : "")
+                + (extras.isEmpty() ? "" : ", " + extras.size() + " extra record(s)") + "]";
     }
 }

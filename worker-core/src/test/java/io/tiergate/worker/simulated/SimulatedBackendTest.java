@@ -179,6 +179,6 @@ class SimulatedBackendTest {
         String conversation = backend(SimulationSettings.defaults())
                 .call(call("s10", 1, "qwen3:8b", TaskType.CONVERSATION))
                 .output();
-        assertThat(conversation).startsWith("[simulated qwen3:8b]");
+        assertThat(conversation).startsWith("[simulated]");
     }
 }

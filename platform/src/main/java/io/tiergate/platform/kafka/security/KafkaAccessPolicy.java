@@ -112,6 +112,9 @@ public final class KafkaAccessPolicy {
         p.service(CLASSIFIER, "tiergate-classifier", false);
         p.readsWithDeadLetters(CLASSIFIER, Topics.INFERENCE_REQUESTS);
         p.writes(CLASSIFIER, Topics.INFERENCE_CLASSIFIED, Topics.INFERENCE_RESULTS);
+        // ... and judges shadow answers with its sentence model (docs/calibration.md, "Judges")
+        p.readsWithDeadLetters(CLASSIFIER, Topics.SHADOW_ANSWERS);
+        p.writes(CLASSIFIER, Topics.CALIBRATION_SAMPLES);
 
         // router: the only writer of the tier topics besides the local worker's escalation; answers
         // REJECT and expired deferrals on inference.results; raises inference.deferred's retention
@@ -153,16 +156,23 @@ public final class KafkaAccessPolicy {
                 Topics.INFERENCE_COSTS,
                 Topics.INFERENCE_ATTEMPTS,
                 Topics.WORKER_HEALTH,
-                Topics.TIER_CLOUD); // escalation, never sovereign work (docs/architecture.md, "Policy order")
+                Topics.TIER_CLOUD, // escalation, never sovereign work (docs/architecture.md, "Policy order")
+                Topics.INFERENCE_SHADOW); // shadow traffic, never sovereign work (docs/calibration.md)
 
         p.service(CLOUD_WORKER, "tiergate-cloud-worker", true);
-        p.readsWithDeadLetters(CLOUD_WORKER, Topics.TIER_CLOUD, Topics.INFERENCE_ATTEMPTS, Topics.BUDGET_STATUS);
+        p.readsWithDeadLetters(
+                CLOUD_WORKER,
+                Topics.TIER_CLOUD,
+                Topics.INFERENCE_SHADOW,
+                Topics.INFERENCE_ATTEMPTS,
+                Topics.BUDGET_STATUS);
         p.writes(
                 CLOUD_WORKER,
                 Topics.INFERENCE_RESULTS,
                 Topics.INFERENCE_COSTS,
                 Topics.INFERENCE_ATTEMPTS,
-                Topics.WORKER_HEALTH);
+                Topics.WORKER_HEALTH,
+                Topics.SHADOW_ANSWERS);
 
         // ledger: Kafka Streams, exactly_once_v2: its group, transactional ids and internal topics
         // (changelogs, repartitions) all start with the application id
