@@ -28,7 +28,7 @@ public final class TiergateCli {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new TiergateCommand());
         // picocli's own messages for these types end in the exception's class and text; an operator gets the format
         // instead
