@@ -27,7 +27,7 @@ public final class LedgerViews {
             String burnRateUsdPerHour,
             String forecastExhaustionAt) {}
 
-    /** GET /ledger/windows: one window of one scope × task type × tier × model. */
+    /** GET /ledger/windows: one window of one scope × task type × tier × model (fields of CostWindow). */
     @Serdeable
     public record Window(
             String scope,
@@ -39,6 +39,7 @@ public final class LedgerViews {
             String windowEnd,
             String spendUsd,
             String reworkSpendUsd,
+            String calibrationSpendUsd,
             long inputTokens,
             long outputTokens,
             long requestCount,
@@ -70,7 +71,10 @@ public final class LedgerViews {
     @Serdeable
     public record ScopeTotal(String scope, String spendUsd, String budgetSpendUsd, long costEvents) {}
 
-    /** GET /ledger/rework: spend on retries, escalations and fallbacks per task type and tier. */
+    /**
+     * GET /ledger/rework: spend on retries, escalations and fallbacks per task type and tier, and
+     * next to it the calibration spend (SHADOW and JUDGE calls), which is not rework.
+     */
     @Serdeable
     public record Rework(String scope, String from, String to, List<ReworkRow> rows) {}
 
@@ -83,6 +87,7 @@ public final class LedgerViews {
             String retrySpendUsd,
             String escalationSpendUsd,
             String fallbackSpendUsd,
+            String calibrationSpendUsd,
             double reworkShare,
             long requestCount) {}
 
