@@ -235,7 +235,6 @@ public final class LedgerQueries {
                 instant(WindowKinds.end(kind, start)),
                 money(totals.spendUsd()),
                 money(totals.reworkUsd()),
-                money(totals.calibrationUsd()),
                 totals.inputTokens(),
                 totals.outputTokens(),
                 totals.requestCount(),

@@ -27,7 +27,7 @@ public final class LedgerViews {
             String burnRateUsdPerHour,
             String forecastExhaustionAt) {}
 
-    /** GET /ledger/windows: one window of one scope × task type × tier × model (fields of CostWindow). */
+    /** GET /ledger/windows: one window of one scope × task type × tier × model. */
     @Serdeable
     public record Window(
             String scope,
@@ -39,7 +39,6 @@ public final class LedgerViews {
             String windowEnd,
             String spendUsd,
             String reworkSpendUsd,
-            String calibrationSpendUsd,
             long inputTokens,
             long outputTokens,
             long requestCount,

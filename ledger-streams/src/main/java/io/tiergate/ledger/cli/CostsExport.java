@@ -27,14 +27,11 @@ import java.util.Locale;
  * the dashboard shows. The ledger must be running.
  *
  * <p>Money columns are the API's exact decimal strings (nano-dollar scale), never re-formatted.
- * calibration_spend_usd (SHADOW/JUDGE calls) came later than the other columns, so it is the last
- * one: scripts that read columns by position keep working.
  */
 public final class CostsExport {
 
     public static final String HEADER =
-            "date,scope,task_type,tier,model,spend_usd,rework_spend_usd,input_tokens,output_tokens,requests,avg_latency_ms,"
-                    + "calibration_spend_usd";
+            "date,scope,task_type,tier,model,spend_usd,rework_spend_usd,input_tokens,output_tokens,requests,avg_latency_ms";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,8 +88,7 @@ public final class CostsExport {
                     window.path("outputTokens").asText(),
                     window.path("requestCount").asText(),
                     String.format(
-                            Locale.ROOT, "%.1f", window.path("avgLatencyMs").asDouble()),
-                    window.path("calibrationSpendUsd").asText()));
+                            Locale.ROOT, "%.1f", window.path("avgLatencyMs").asDouble())));
             out.write('\n');
             rows++;
         }

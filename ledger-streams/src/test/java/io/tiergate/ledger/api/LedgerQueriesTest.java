@@ -268,12 +268,6 @@ class LedgerQueriesTest {
             assertThat(queries(ledger).rework("team-a", null, null).rows())
                     .extracting(LedgerViews.ReworkRow::calibrationSpendUsd)
                     .containsOnly("0.000000000");
-
-            assertThat(queries(ledger).windows("shadow", "DAY", "2026-11-22", "2026-11-22"))
-                    .extracting(LedgerViews.Window::model, LedgerViews.Window::calibrationSpendUsd)
-                    .containsExactlyInAnyOrder(
-                            tuple("anthropic/claude-sonnet-4.6", "0.008000000"),
-                            tuple("deepseek/deepseek-chat", "0.000500000"));
         }
     }
 
