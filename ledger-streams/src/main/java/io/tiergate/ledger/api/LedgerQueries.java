@@ -156,8 +156,9 @@ public final class LedgerQueries {
     }
 
     /**
-     * Spend on RETRY / ESCALATION / FALLBACK attempts per task type and tier for {@code scope}
-     * (default global): over everything counted, or over the daily windows starting in [from, to].
+     * Spend on RETRY / ESCALATION / FALLBACK attempts (rework) and on SHADOW / JUDGE calls
+     * (calibration) per task type and tier for {@code scope} (default global): over everything
+     * counted, or over the daily windows starting in [from, to].
      */
     public LedgerViews.Rework rework(String scope, String from, String to) {
         String target = scope == null || scope.isBlank() ? Topics.GLOBAL_SCOPE : scope;
@@ -189,6 +190,7 @@ public final class LedgerQueries {
                     money(totals.retryUsd()),
                     money(totals.escalationUsd()),
                     money(totals.fallbackUsd()),
+                    money(totals.calibrationUsd()),
                     share,
                     totals.requestCount()));
         }
@@ -214,6 +216,7 @@ public final class LedgerQueries {
                 totals.retryUsd(),
                 totals.escalationUsd(),
                 totals.fallbackUsd(),
+                totals.calibrationUsd(),
                 totals.inputTokens(),
                 totals.outputTokens(),
                 totals.requestCount(),

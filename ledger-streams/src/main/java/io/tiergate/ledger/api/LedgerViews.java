@@ -70,7 +70,10 @@ public final class LedgerViews {
     @Serdeable
     public record ScopeTotal(String scope, String spendUsd, String budgetSpendUsd, long costEvents) {}
 
-    /** GET /ledger/rework: spend on retries, escalations and fallbacks per task type and tier. */
+    /**
+     * GET /ledger/rework: spend on retries, escalations and fallbacks per task type and tier, and
+     * next to it the calibration spend (SHADOW and JUDGE calls), which is not rework.
+     */
     @Serdeable
     public record Rework(String scope, String from, String to, List<ReworkRow> rows) {}
 
@@ -83,6 +86,7 @@ public final class LedgerViews {
             String retrySpendUsd,
             String escalationSpendUsd,
             String fallbackSpendUsd,
+            String calibrationSpendUsd,
             double reworkShare,
             long requestCount) {}
 

@@ -95,7 +95,7 @@ public final class CostWindowsTail implements AutoCloseable {
     /** One line per window, e.g. {@code 2026-11-22T10:00:00Z HOUR ci-agents CODE_REVIEW/CLOUD model spend=… closed}. */
     public static String format(CostWindow window) {
         return String.format(
-                "%s %-5s %-16s %s/%s %s spend=%s rework=%s requests=%d tokens=%d/%d avgLatencyMs=%.0f%s",
+                "%s %-5s %-16s %s/%s %s spend=%s rework=%s calibration=%s requests=%d tokens=%d/%d avgLatencyMs=%.0f%s",
                 window.getWindowStart(),
                 window.getWindowKind(),
                 window.getScope(),
@@ -104,6 +104,7 @@ public final class CostWindowsTail implements AutoCloseable {
                 window.getModel(),
                 Money.usd(window.getSpendUsd()).toPlainString(),
                 Money.usd(window.getReworkSpendUsd()).toPlainString(),
+                Money.usd(window.getCalibrationSpendUsd()).toPlainString(),
                 window.getRequestCount(),
                 window.getInputTokens(),
                 window.getOutputTokens(),

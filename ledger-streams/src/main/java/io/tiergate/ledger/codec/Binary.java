@@ -100,11 +100,21 @@ public final class Binary {
     }
 
     public static void checkVersion(DataInput in, int expected, String type) throws IOException {
+        readVersion(in, expected, expected, type);
+    }
+
+    /**
+     * Reads the version byte of a format that still reads the versions since {@code oldest} (state
+     * written by a previous release) and writes {@code newest}; returns the version read.
+     */
+    public static int readVersion(DataInput in, int oldest, int newest, String type) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != expected) {
+        if (version < oldest || version > newest) {
+            String expected = oldest == newest ? String.valueOf(newest) : oldest + " to " + newest;
             throw new IOException(
                     "Unsupported " + type + " format version " + version + " (expected " + expected + ")");
         }
+        return version;
     }
 
     @FunctionalInterface

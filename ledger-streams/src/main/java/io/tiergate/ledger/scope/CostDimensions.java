@@ -33,13 +33,22 @@ public record CostDimensions(String scope, TaskType taskType, Tier tier, String 
             T read(CostDimensions dimensions, DataInput in) throws IOException;
         }
 
+        /** Reads a value's own fields as format {@code version} laid them out. */
+        @FunctionalInterface
+        public interface VersionedFieldsReader<T> {
+            T read(int version, CostDimensions dimensions, DataInput in) throws IOException;
+        }
+
         private final String type;
         private final int version;
+        private final int oldestReadable;
         private final Function<T, CostDimensions> dimensions;
         private final FieldsWriter<T> writer;
-        private final FieldsReader<T> reader;
+        private final VersionedFieldsReader<T> reader;
 
         /**
+         * A format with one version, written and read.
+         *
          * @param type the value's name, for the error on an unknown version
          * @param dimensions the value's dimensions
          */
@@ -49,8 +58,23 @@ public record CostDimensions(String scope, TaskType taskType, Tier tier, String 
                 Function<T, CostDimensions> dimensions,
                 FieldsWriter<T> writer,
                 FieldsReader<T> reader) {
+            this(type, version, version, dimensions, writer, (v, d, in) -> reader.read(d, in));
+        }
+
+        /**
+         * A format that writes {@code version} and still reads the versions since {@code
+         * oldestReadable} (state written by a previous release).
+         */
+        public Format(
+                String type,
+                int version,
+                int oldestReadable,
+                Function<T, CostDimensions> dimensions,
+                FieldsWriter<T> writer,
+                VersionedFieldsReader<T> reader) {
             this.type = type;
             this.version = version;
+            this.oldestReadable = oldestReadable;
             this.dimensions = dimensions;
             this.writer = writer;
             this.reader = reader;
@@ -75,13 +99,13 @@ public record CostDimensions(String scope, TaskType taskType, Tier tier, String 
         }
 
         public T read(DataInput in) throws IOException {
-            Binary.checkVersion(in, version, type);
+            int read = Binary.readVersion(in, oldestReadable, version, type);
             CostDimensions d = new CostDimensions(
                     Binary.readString(in),
                     Binary.readEnum(in, TaskType.class, TaskType.UNKNOWN),
                     Binary.readEnum(in, Tier.class, Tier.UNKNOWN),
                     Binary.readString(in));
-            return reader.read(d, in);
+            return reader.read(read, d, in);
         }
     }
 }

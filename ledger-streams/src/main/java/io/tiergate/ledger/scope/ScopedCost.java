@@ -66,8 +66,14 @@ public record ScopedCost(
         return scope + '|' + taskType + '|' + tier + '|' + model;
     }
 
+    /** A RETRY, ESCALATION or FALLBACK attempt: spend on getting one answer again. */
     public boolean rework() {
         return reason == CostReason.RETRY || reason == CostReason.ESCALATION || reason == CostReason.FALLBACK;
+    }
+
+    /** A SHADOW or JUDGE call: spend on measuring answer quality (calibration), not rework. */
+    public boolean calibration() {
+        return reason == CostReason.SHADOW || reason == CostReason.JUDGE;
     }
 
     private CostDimensions dimensions() {

@@ -18,7 +18,8 @@ import java.time.Instant;
 /**
  * Running totals of one scope × task type × tier × model in one window (or over all time). Spend
  * is exact (scale 9); latency is kept as a sum so the average is computed once, at the edge.
- * Rework is split by reason so ops see which kind of rework a task type causes.
+ * Rework is split by reason so ops see which kind of rework a task type causes; calibration
+ * (SHADOW and JUDGE calls) is a column of its own, part of spend but not of rework.
  */
 public record WindowTotals(
         String scope,
@@ -29,17 +30,23 @@ public record WindowTotals(
         BigDecimal retryUsd,
         BigDecimal escalationUsd,
         BigDecimal fallbackUsd,
+        BigDecimal calibrationUsd,
         long inputTokens,
         long outputTokens,
         long requestCount,
         long latencySumMs) {
 
+    /**
+     * Version 2 appends calibrationUsd; version 1 (written before it) still reads, with calibration
+     * zero (its SHADOW/JUDGE spend is in spendUsd only).
+     */
     private static final CostDimensions.Format<WindowTotals> FORMAT = new CostDimensions.Format<>(
-            "WindowTotals", 1, WindowTotals::dimensions, WindowTotals::writeFields, WindowTotals::readFields);
+            "WindowTotals", 2, 1, WindowTotals::dimensions, WindowTotals::writeFields, WindowTotals::readFields);
 
     /** Before the first cost: the aggregator fills the dimensions from it. */
     public static WindowTotals empty() {
-        return new WindowTotals(null, null, null, null, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, 0, 0, 0, 0);
+        return new WindowTotals(
+                null, null, null, null, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, Money.ZERO, 0, 0, 0, 0);
     }
 
     public WindowTotals plus(ScopedCost cost) {
@@ -54,6 +61,7 @@ public record WindowTotals(
                 reason == CostReason.RETRY ? Money.sum(retryUsd, amount) : retryUsd,
                 reason == CostReason.ESCALATION ? Money.sum(escalationUsd, amount) : escalationUsd,
                 reason == CostReason.FALLBACK ? Money.sum(fallbackUsd, amount) : fallbackUsd,
+                cost.calibration() ? Money.sum(calibrationUsd, amount) : calibrationUsd,
                 inputTokens + cost.inputTokens(),
                 outputTokens + cost.outputTokens(),
                 requestCount + 1,
@@ -71,6 +79,7 @@ public record WindowTotals(
                 Money.sum(retryUsd, other.retryUsd),
                 Money.sum(escalationUsd, other.escalationUsd),
                 Money.sum(fallbackUsd, other.fallbackUsd),
+                Money.sum(calibrationUsd, other.calibrationUsd),
                 inputTokens + other.inputTokens,
                 outputTokens + other.outputTokens,
                 requestCount + other.requestCount,
@@ -97,6 +106,7 @@ public record WindowTotals(
                 .setWindowEnd(Instant.ofEpochMilli(end))
                 .setSpendUsd(spendUsd)
                 .setReworkSpendUsd(reworkUsd())
+                .setCalibrationSpendUsd(calibrationUsd)
                 .setInputTokens(inputTokens)
                 .setOutputTokens(outputTokens)
                 .setRequestCount(requestCount)
@@ -127,21 +137,32 @@ public record WindowTotals(
         out.writeLong(totals.outputTokens);
         out.writeLong(totals.requestCount);
         out.writeLong(totals.latencySumMs);
+        Binary.writeDecimal(out, totals.calibrationUsd);
     }
 
-    private static WindowTotals readFields(CostDimensions d, DataInput in) throws IOException {
+    private static WindowTotals readFields(int version, CostDimensions d, DataInput in) throws IOException {
+        BigDecimal spend = Binary.readDecimal(in);
+        BigDecimal retry = Binary.readDecimal(in);
+        BigDecimal escalation = Binary.readDecimal(in);
+        BigDecimal fallback = Binary.readDecimal(in);
+        long inputTokens = in.readLong();
+        long outputTokens = in.readLong();
+        long requestCount = in.readLong();
+        long latencySumMs = in.readLong();
+        BigDecimal calibration = version >= 2 ? Binary.readDecimal(in) : Money.ZERO;
         return new WindowTotals(
                 d.scope(),
                 d.taskType(),
                 d.tier(),
                 d.model(),
-                Binary.readDecimal(in),
-                Binary.readDecimal(in),
-                Binary.readDecimal(in),
-                Binary.readDecimal(in),
-                in.readLong(),
-                in.readLong(),
-                in.readLong(),
-                in.readLong());
+                spend,
+                retry,
+                escalation,
+                fallback,
+                calibration,
+                inputTokens,
+                outputTokens,
+                requestCount,
+                latencySumMs);
     }
 }

@@ -4,6 +4,7 @@ import static io.tiergate.ledger.support.CostEvents.cost;
 import static io.tiergate.ledger.support.LedgerDriver.budgetOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.tiergate.ledger.LedgerSettings;
@@ -182,6 +183,91 @@ class LedgerQueriesTest {
             LedgerViews.Rework fromDays = queries(ledger).rework("ci-agents", "2026-11-22", "2026-11-22");
             assertThat(fromDays.rows()).hasSize(3);
             assertThat(fromDays.rows().get(0).reworkSpendUsd()).isEqualTo("0.030000000");
+        }
+    }
+
+    /** docs/calibration.md, "Shadow traffic": a shadow call and its judge, billed to the shadow scope. */
+    @Test
+    void shadowAndJudgeSpendShowsAsCalibrationNextToReworkNotInIt() {
+        try (LedgerDriver ledger = new LedgerDriver(LedgerSettings.defaults(), NOW)) {
+            // r: served locally, its shadow on the reference model and an LLM judge of the two
+            ledger.send(cost("r")
+                    .attempt(1)
+                    .costCenter("team-a")
+                    .taskType(TaskType.EXTRACTION)
+                    .tier(Tier.LOCAL)
+                    .model("qwen3:8b")
+                    .usd("0.000431505")
+                    .at("2026-11-22T10:00:00Z"));
+            ledger.send(cost("r")
+                    .attempt(2)
+                    .costCenter("shadow")
+                    .taskType(TaskType.EXTRACTION)
+                    .tier(Tier.CLOUD)
+                    .model("anthropic/claude-sonnet-4.6")
+                    .reason(CostReason.SHADOW)
+                    .usd("0.008")
+                    .at("2026-11-22T10:00:01Z"));
+            ledger.send(cost("r")
+                    .attempt(3)
+                    .costCenter("shadow")
+                    .taskType(TaskType.EXTRACTION)
+                    .tier(Tier.CLOUD)
+                    .model("deepseek/deepseek-chat")
+                    .reason(CostReason.JUDGE)
+                    .usd("0.0005")
+                    .at("2026-11-22T10:00:02Z"));
+            // s: a cloud extraction retried once: rework in the caller's cost center
+            ledger.send(cost("s")
+                    .attempt(1)
+                    .costCenter("team-a")
+                    .taskType(TaskType.EXTRACTION)
+                    .tier(Tier.CLOUD)
+                    .usd("0.010")
+                    .at("2026-11-22T10:00:03Z"));
+            ledger.send(cost("s")
+                    .attempt(2)
+                    .costCenter("team-a")
+                    .taskType(TaskType.EXTRACTION)
+                    .tier(Tier.CLOUD)
+                    .reason(CostReason.RETRY)
+                    .usd("0.010")
+                    .at("2026-11-22T10:00:04Z"));
+
+            LedgerViews.Rework global = queries(ledger).rework(null, null, null);
+            assertThat(global.rows())
+                    .extracting(
+                            LedgerViews.ReworkRow::taskType,
+                            LedgerViews.ReworkRow::tier,
+                            LedgerViews.ReworkRow::spendUsd,
+                            LedgerViews.ReworkRow::reworkSpendUsd,
+                            LedgerViews.ReworkRow::calibrationSpendUsd)
+                    .containsExactly(
+                            tuple("EXTRACTION", "CLOUD", "0.028500000", "0.010000000", "0.008500000"),
+                            tuple("EXTRACTION", "LOCAL", "0.000431505", "0.000000000", "0.000000000"));
+            assertThat(global.rows().get(0).retrySpendUsd()).isEqualTo("0.010000000");
+            assertThat(global.rows().get(0).reworkShare())
+                    .as("rework over all spend, calibration included in the spend")
+                    .isEqualTo(0.010 / 0.0285, offset(1e-12));
+
+            LedgerViews.Rework shadow = queries(ledger).rework("shadow", null, null);
+            assertThat(shadow.rows())
+                    .extracting(
+                            LedgerViews.ReworkRow::spendUsd,
+                            LedgerViews.ReworkRow::reworkSpendUsd,
+                            LedgerViews.ReworkRow::calibrationSpendUsd,
+                            LedgerViews.ReworkRow::reworkShare,
+                            LedgerViews.ReworkRow::requestCount)
+                    .containsExactly(tuple("0.008500000", "0.000000000", "0.008500000", 0.0, 2L));
+            assertThat(queries(ledger)
+                            .rework("shadow", "2026-11-22", "2026-11-22")
+                            .rows())
+                    .as("over the daily windows")
+                    .extracting(LedgerViews.ReworkRow::calibrationSpendUsd)
+                    .containsExactly("0.008500000");
+            assertThat(queries(ledger).rework("team-a", null, null).rows())
+                    .extracting(LedgerViews.ReworkRow::calibrationSpendUsd)
+                    .containsOnly("0.000000000");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tiergate.ledger.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiergate.ledger.calibration.CalibrationTotals;
 import io.tiergate.ledger.scope.ScopeInput;
@@ -18,9 +19,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bytes of the ledger's internal state as version 1 wrote them (state stores, changelogs,
- * repartition topics). They are on disk and in Kafka: a change that alters them leaves old state
- * unreadable, so it needs a new format version, not an edit of these constants.
+ * The bytes of the ledger's internal state as each format version wrote them (state stores,
+ * changelogs, repartition topics). They are on disk and in Kafka: a change that alters them leaves
+ * old state unreadable, so it needs a new format version, not an edit of these constants; the
+ * bytes of an older version stay here and must still read.
  */
 class PersistedStateFormatTest {
 
@@ -40,6 +42,7 @@ class PersistedStateFormatTest {
                     + "00000008636c617564652d78" + "000000055245545259" + "0000000400bc614e00000009"
                     + "00000000000004b0" + "0000000000000154" + "000000000000036b" + "0000018bcfe5687b";
 
+    /** As version 1 read it: no calibration column yet. */
     private static final WindowTotals TOTALS = new WindowTotals(
             "global",
             TaskType.SUMMARIZATION,
@@ -49,10 +52,12 @@ class PersistedStateFormatTest {
             new BigDecimal("0.250000000"),
             new BigDecimal("1.000000001"),
             new BigDecimal("0E-9"),
+            new BigDecimal("0E-9"),
             5000L,
             600L,
             7L,
             2100L);
+    /** Version 1: spend, retry, escalation, fallback, tokens in/out, requests, latency sum. */
     private static final String TOTALS_V1 =
             "01" + "00000006676c6f62616c" + "0000000d53554d4d4152495a4154494f4e" + "000000054c4f43414c"
                     + "000000056c6c616d61" + "0000000502e90edd0000000009" + "000000040ee6b28000000009"
@@ -63,31 +68,67 @@ class PersistedStateFormatTest {
     private static final String EMPTY_TOTALS_V1 =
             "01" + "ffffffff".repeat(4) + "000000010000000009".repeat(4) + "0000000000000000".repeat(4);
 
-    /** {@code value} writes exactly {@code v1}, and {@code v1} reads back as {@code value}. */
-    private static <T> void assertVersion1(
-            T value, String v1, Function<T, byte[]> toBytes, Function<byte[], T> fromBytes) {
-        assertThat(HexFormat.of().formatHex(toBytes.apply(value))).isEqualTo(v1);
-        assertThat(fromBytes.apply(HexFormat.of().parseHex(v1))).isEqualTo(value);
+    /** Version 2 appends calibrationUsd (SHADOW/JUDGE spend), here 0.0085 (unscaled 8500000 = 0x81b320). */
+    private static final WindowTotals TOTALS_WITH_CALIBRATION = new WindowTotals(
+            "global",
+            TaskType.SUMMARIZATION,
+            Tier.LOCAL,
+            "llama",
+            new BigDecimal("12.500000000"),
+            new BigDecimal("0.250000000"),
+            new BigDecimal("1.000000001"),
+            new BigDecimal("0E-9"),
+            new BigDecimal("0.008500000"),
+            5000L,
+            600L,
+            7L,
+            2100L);
+
+    private static final String TOTALS_V2 = "02" + TOTALS_V1.substring(2) + "000000040081b32000000009";
+
+    private static final String EMPTY_TOTALS_V2 = "02" + EMPTY_TOTALS_V1.substring(2) + "000000010000000009";
+
+    /** {@code value} writes exactly {@code hex}, and {@code hex} reads back as {@code value}. */
+    private static <T> void assertBytes(
+            T value, String hex, Function<T, byte[]> toBytes, Function<byte[], T> fromBytes) {
+        assertThat(HexFormat.of().formatHex(toBytes.apply(value))).isEqualTo(hex);
+        assertThat(fromBytes.apply(HexFormat.of().parseHex(hex))).isEqualTo(value);
     }
 
     @Test
     void scopedCostKeepsItsVersion1Bytes() {
-        assertVersion1(COST, COST_V1, ScopedCost::toBytes, ScopedCost::fromBytes);
+        assertBytes(COST, COST_V1, ScopedCost::toBytes, ScopedCost::fromBytes);
     }
 
     @Test
     void aCostOnTheByScopeTopicIsTaggedThenKeepsItsVersion1Bytes() {
-        assertVersion1(COST, "01" + COST_V1, ScopeInput::toBytes, ScopeInput::fromBytes);
+        assertBytes(COST, "01" + COST_V1, ScopeInput::toBytes, ScopeInput::fromBytes);
     }
 
     @Test
-    void windowTotalsKeepTheirVersion1Bytes() {
-        assertVersion1(TOTALS, TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
+    void windowTotalsKeepTheirVersion2Bytes() {
+        assertBytes(TOTALS_WITH_CALIBRATION, TOTALS_V2, WindowTotals::toBytes, WindowTotals::fromBytes);
     }
 
     @Test
-    void emptyWindowTotalsKeepTheirVersion1Bytes() {
-        assertVersion1(WindowTotals.empty(), EMPTY_TOTALS_V1, WindowTotals::toBytes, WindowTotals::fromBytes);
+    void emptyWindowTotalsKeepTheirVersion2Bytes() {
+        assertBytes(WindowTotals.empty(), EMPTY_TOTALS_V2, WindowTotals::toBytes, WindowTotals::fromBytes);
+    }
+
+    @Test
+    void windowTotalsWrittenAsVersion1ReadWithZeroCalibration() {
+        assertThat(WindowTotals.fromBytes(HexFormat.of().parseHex(TOTALS_V1))).isEqualTo(TOTALS);
+        assertThat(WindowTotals.fromBytes(HexFormat.of().parseHex(EMPTY_TOTALS_V1)))
+                .isEqualTo(WindowTotals.empty());
+        // and they are written back as version 2
+        assertThat(HexFormat.of().formatHex(WindowTotals.toBytes(TOTALS)))
+                .isEqualTo("02" + TOTALS_V1.substring(2) + "000000010000000009");
+    }
+
+    @Test
+    void windowTotalsOfAnUnknownVersionAreRefusedNamingIt() {
+        assertThatThrownBy(() -> WindowTotals.fromBytes(HexFormat.of().parseHex("03" + TOTALS_V2.substring(2))))
+                .hasRootCauseMessage("Unsupported WindowTotals format version 3 (expected 1 to 2)");
     }
 
     /** Two samples of one key, 90 minutes apart: totals, exact cost and two hourly buckets. */

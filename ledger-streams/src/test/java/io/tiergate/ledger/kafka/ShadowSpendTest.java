@@ -9,12 +9,15 @@ import io.tiergate.ledger.support.LedgerDriver;
 import io.tiergate.schemas.events.BudgetLevel;
 import io.tiergate.schemas.events.BudgetStatus;
 import io.tiergate.schemas.events.CostReason;
+import io.tiergate.schemas.events.CostWindow;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.topics.Topics;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +64,34 @@ class ShadowSpendTest {
             BudgetStatus last = statuses.get(statuses.size() - 1);
             assertThat(last.getDailySpendUsd()).isEqualTo(Money.usd("0.024"));
             assertThat(last.getLevel()).isEqualTo(BudgetLevel.CONSERVE); // 80 % of the shadow cap
+        }
+    }
+
+    @Test
+    void shadowCallsReachCostWindowsAsCalibrationNotRework() {
+        try (LedgerDriver ledger = new LedgerDriver(LedgerSettings.defaults(), Instant.parse("2026-12-05T20:00:00Z"))) {
+            for (int i = 0; i < 3; i++) {
+                ledger.send(cost("r" + i)
+                        .attempt(2)
+                        .costCenter("shadow")
+                        .taskType(TaskType.EXTRACTION)
+                        .tier(Tier.CLOUD)
+                        .model("anthropic/claude-sonnet-4.6")
+                        .reason(CostReason.SHADOW)
+                        .usd("0.008")
+                        .at("2026-12-05T08:00:1" + i + "Z"));
+            }
+            // the latest published value of each window (updates come first, the last one wins)
+            Map<String, CostWindow> latest = new HashMap<>();
+            ledger.windowRecords().forEach(r -> latest.put(r.key, r.value));
+            for (String scope : List.of("shadow", Topics.GLOBAL_SCOPE)) {
+                CostWindow day =
+                        latest.get(scope + "|EXTRACTION|CLOUD|anthropic/claude-sonnet-4.6|DAY|2026-12-05T00:00:00Z");
+                assertThat(day).as(scope).isNotNull();
+                assertThat(day.getSpendUsd()).isEqualTo(Money.usd("0.024"));
+                assertThat(day.getCalibrationSpendUsd()).isEqualTo(Money.usd("0.024"));
+                assertThat(day.getReworkSpendUsd()).isEqualTo(Money.ZERO);
+            }
         }
     }
 }

@@ -80,7 +80,13 @@ class MoneyExactnessProperties {
                 expected = Money.sum(expected, costs.get(i));
             }
             assertThat(totals.spendUsd()).isEqualTo(expected);
-            assertThat(Money.sum(totals.reworkUsd(), notRework(costs))).isEqualTo(expected);
+            BigDecimal rework = ofReasons(costs, CostReason.RETRY, CostReason.ESCALATION, CostReason.FALLBACK);
+            BigDecimal calibration = ofReasons(costs, CostReason.SHADOW, CostReason.JUDGE);
+            assertThat(totals.reworkUsd()).isEqualTo(rework);
+            assertThat(totals.calibrationUsd()).isEqualTo(calibration);
+            assertThat(Money.sum(
+                            Money.sum(rework, calibration), ofReasons(costs, CostReason.PRIMARY, CostReason.UNKNOWN)))
+                    .isEqualTo(expected);
             assertThat(spend.lifetimeAllTiers()).isEqualTo(expected);
             assertThat(spend.dayBudgetSpend()).isEqualTo(expected);
             assertThat(totals.requestCount()).isEqualTo(costs.size());
@@ -165,12 +171,13 @@ class MoneyExactnessProperties {
         return p;
     }
 
-    private static BigDecimal notRework(List<BigDecimal> costs) {
+    /** The exact sum of the costs whose reason (the i-th reason, cyclically) is one of {@code reasons}. */
+    private static BigDecimal ofReasons(List<BigDecimal> costs, CostReason... reasons) {
+        List<CostReason> wanted = List.of(reasons);
         BigDecimal sum = Money.ZERO;
         for (int i = 0; i < costs.size(); i++) {
             CostReason reason = CostReason.values()[i % CostReason.values().length];
-            // not rework: PRIMARY, UNKNOWN, and the calibration's SHADOW and JUDGE calls (since f6a69e8)
-            if (reason != CostReason.RETRY && reason != CostReason.ESCALATION && reason != CostReason.FALLBACK) {
+            if (wanted.contains(reason)) {
                 sum = Money.sum(sum, costs.get(i));
             }
         }

@@ -2,15 +2,24 @@ package io.tiergate.schemas.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiergate.schemas.events.CostWindow;
 import io.tiergate.schemas.registry.Compatibility;
+import io.tiergate.schemas.serde.SampleEvents;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -170,6 +179,33 @@ class SchemaCompatibilityTest {
                         fixture("WorkerHealth-compatible-evolution.avsc"),
                         ReleasedSchemas.released().get("WorkerHealth")))
                 .isEmpty();
+    }
+
+    /** cost.windows written before calibrationSpendUsd existed: the field reads as exact zero. */
+    @Test
+    void aCostWindowWrittenWithTheReleasedSchemaReadsZeroCalibrationSpend() throws IOException {
+        Schema released = ReleasedSchemas.released().get("CostWindow");
+        CostWindow sample = SampleEvents.costWindow();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        // The released fields keep their positions (the new field is appended), so the sample
+        // written with the released schema is exactly what a previous ledger wrote.
+        new SpecificDatumWriter<CostWindow>(released).write(sample, encoder);
+        encoder.flush();
+
+        CostWindow read = new SpecificDatumReader<CostWindow>(released, CostWindow.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+
+        assertThat(read.getCalibrationSpendUsd()).isEqualTo(new BigDecimal("0E-9"));
+        assertThat(read.getReworkSpendUsd()).isEqualTo(sample.getReworkSpendUsd());
+        assertThat(read.getSpendUsd()).isEqualTo(sample.getSpendUsd());
+        assertThat(read.getUpdatedAt()).isEqualTo(sample.getUpdatedAt());
+        assertThat(CostWindow.newBuilder(sample)
+                        .clearCalibrationSpendUsd()
+                        .build()
+                        .getCalibrationSpendUsd())
+                .as("the builder's default")
+                .isEqualTo(new BigDecimal("0E-9"));
     }
 
     private static Schema fixture(String name) throws IOException {

@@ -250,6 +250,7 @@ public final class SampleEvents {
                 .setWindowEnd(Instant.parse("2026-11-22T11:00:00Z"))
                 .setSpendUsd(Money.usd("1.5"))
                 .setReworkSpendUsd(Money.usd("0.25"))
+                .setCalibrationSpendUsd(Money.usd("0.125"))
                 .setInputTokens(100_000L)
                 .setOutputTokens(20_000L)
                 .setRequestCount(42L)
