@@ -151,7 +151,7 @@ class GatewayStreamingEndToEndIT {
         });
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "deprecation"}) // the SDK's only way to its unknown usage fields
     private static Map<String, Object> tiergate(ChatCompletionChunk chunk) {
         JsonValue ext = chunk.usage().orElseThrow()._additionalProperties().get("tiergate");
         return ext.convert(Map.class);
