@@ -1,8 +1,8 @@
 // Drives the tiergate gateway with the official OpenAI npm SDK, as an application would.
-// Usage: node openai-client.mjs <baseURL> <key> <rejectedKey> ; prints one JSON object of what it saw.
+// Usage: node openai-client.mjs <baseURL> <key> <rejectedKey> <streamFailKey> ; prints one JSON object of what it saw.
 import OpenAI from 'openai';
 
-const [baseURL, key, rejectedKey] = process.argv.slice(2);
+const [baseURL, key, rejectedKey, streamFailKey] = process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey: key, maxRetries: 0, timeout: 30000 });
 const conversation = [
   { role: 'system', content: 'You are terse.' },
@@ -31,11 +31,31 @@ const stream = await client.chat.completions.create({
 });
 let text = '';
 let last = null;
+let contentChunks = 0;
+let finishReason = null;
 for await (const chunk of stream) {
-  for (const choice of chunk.choices) text += choice.delta?.content ?? '';
+  for (const choice of chunk.choices) {
+    text += choice.delta?.content ?? '';
+    if (choice.delta?.content) contentChunks++;
+    if (choice.finish_reason) finishReason = choice.finish_reason;
+  }
   last = chunk;
 }
-out.stream = { content: text, lastChoices: last.choices.length, usage: last.usage };
+out.stream = { content: text, contentChunks, finishReason, lastChoices: last.choices.length, usage: last.usage };
+
+// a result that fails after the stream started: the SDK raises the error event
+let failedText = '';
+try {
+  const failing = await new OpenAI({ baseURL, apiKey: streamFailKey, maxRetries: 0, timeout: 30000 }).chat.completions.create({
+    model: 'tiergate/auto', messages: conversation, stream: true,
+  });
+  for await (const chunk of failing) {
+    for (const choice of chunk.choices) failedText += choice.delta?.content ?? '';
+  }
+  out.streamFailure = { content: failedText, error: null };
+} catch (e) {
+  out.streamFailure = { content: failedText, error: e.message, name: e.constructor.name };
+}
 
 const tools = [{
   type: 'function',

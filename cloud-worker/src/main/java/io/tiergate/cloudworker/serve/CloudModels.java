@@ -12,6 +12,7 @@ import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.worker.anthropic.AnthropicMessagesBackend;
+import io.tiergate.worker.backend.ChunkSink;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
@@ -227,8 +228,13 @@ public final class CloudModels {
 
         @Override
         public ModelResponse call(ModelCall call) throws ModelCallException {
+            return call(call, ChunkSink.NONE);
+        }
+
+        @Override
+        public ModelResponse call(ModelCall call, ChunkSink chunks) throws ModelCallException {
             try {
-                return delegate.call(call);
+                return delegate.call(call, chunks);
             } catch (ModelCallException e) {
                 if (e.retryAfter().isEmpty()) {
                     throw e;

@@ -32,6 +32,8 @@ import io.tiergate.gateway.config.GatewayConfiguration;
 import io.tiergate.gateway.kafka.GatewayTopics;
 import io.tiergate.gateway.keys.VirtualKeys;
 import io.tiergate.gateway.pending.PendingCalls;
+import io.tiergate.gateway.stream.StreamedAnswer;
+import io.tiergate.gateway.stream.StreamingCalls;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
 
 /**
@@ -50,6 +53,8 @@ import org.reactivestreams.Publisher;
  *   → request = mapper.map(body, caller, x-tiergate-*)     400 naming the field, 404 unknown model
  *   → pending.register(request id); topics.send(request)   503 when too many calls wait
  *   → outcome (result, or a deferral) → completion or OpenAI error; 504 after request-timeout
+ *   stream: true → the request's inference.stream chunks as events from the first one on, ended by
+ *                  the outcome (StreamedAnswer); none before the outcome: the answer as events
  * </pre>
  */
 @Controller
@@ -62,6 +67,7 @@ public class ChatCompletionsController {
     private final PendingCalls pending;
     private final GatewayTopics topics;
     private final GatewayConfiguration config;
+    private final StreamingCalls streams;
 
     public ChatCompletionsController(
             VirtualKeys keys,
@@ -70,7 +76,9 @@ public class ChatCompletionsController {
             ModelCatalog models,
             PendingCalls pending,
             GatewayTopics topics,
-            GatewayConfiguration config) {
+            GatewayConfiguration config,
+            StreamingCalls streams) {
+        this.streams = streams;
         this.keys = keys;
         this.requests = requests;
         this.responses = responses;
@@ -84,7 +92,7 @@ public class ChatCompletionsController {
     @Consumes(MediaType.ALL)
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     @SingleResult
-    public Publisher<MutableHttpResponse<String>> chatCompletions(
+    public Publisher<MutableHttpResponse<?>> chatCompletions(
             HttpRequest<?> http,
             @Nullable @Body String body,
             @Nullable @Header("Authorization") String authorization,
@@ -122,29 +130,34 @@ public class ChatCompletionsController {
                     Map.of()));
         }
         CompletableFuture<Outcome> outcome = waiting.get();
+        // stream: true: chunks of inference.stream are relayed as they come (docs/gateway.md, "Streaming")
+        Optional<StreamingCalls.Live> live = request.stream()
+                ? Optional.of(streams.open(requestId, request.includeUsage(), () -> outcome.cancel(false)))
+                : Optional.empty();
         ClientDisconnect.cancelOnClose(http, outcome);
         topics.send(request.request()).whenComplete((metadata, failure) -> {
             if (failure != null) {
                 outcome.completeExceptionally(new SendFailedException(failure));
             }
         });
-        CompletableFuture<MutableHttpResponse<String>> answer = outcome.handle((o, failure) -> {
+        BiFunction<Outcome, Throwable, MutableHttpResponse<?>> unstreamed = (o, failure) -> {
             if (failure == null) {
                 return respond(request, o);
             }
             Throwable cause =
                     failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof TimeoutException) {
-                return error(
-                        ApiError.timeout("No result for request " + requestId + " within "
-                                + config.requestTimeout().toSeconds() + " s; it is still being served and billed."),
-                        Map.of(TiergateHeaders.REQUEST_ID, requestId));
-            }
-            return error(
-                    ApiError.unavailable(
-                            "kafka_unavailable", "The request could not be published: " + cause.getMessage()),
-                    Map.of(TiergateHeaders.REQUEST_ID, requestId));
-        });
+            return error(failureError(requestId, cause), Map.of(TiergateHeaders.REQUEST_ID, requestId));
+        };
+        CompletableFuture<MutableHttpResponse<?>> answer = live.isPresent()
+                ? StreamedAnswer.answer(
+                        requestId,
+                        request,
+                        live.get(),
+                        outcome,
+                        responses,
+                        cause -> failureError(requestId, cause),
+                        unstreamed)
+                : outcome.handle(unstreamed);
         // the client leaving cancels `answer`; pass it on so the pending call is forgotten
         answer.whenComplete((r, e) -> {
             if (answer.isCancelled()) {
@@ -172,6 +185,15 @@ public class ChatCompletionsController {
                     .put("owned_by", entry.ownedBy());
         }
         return HttpResponse.ok(root.toString()).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** The error of a call that ended without an outcome: no result in time, or not published. */
+    private ApiError failureError(String requestId, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return ApiError.timeout("No result for request " + requestId + " within "
+                    + config.requestTimeout().toSeconds() + " s; it is still being served and billed.");
+        }
+        return ApiError.unavailable("kafka_unavailable", "The request could not be published: " + cause.getMessage());
     }
 
     private VirtualKeys.Result caller(String authorization) {
@@ -203,7 +225,7 @@ public class ChatCompletionsController {
         return response;
     }
 
-    private static Publisher<MutableHttpResponse<String>> done(MutableHttpResponse<String> response) {
+    private static Publisher<MutableHttpResponse<?>> done(MutableHttpResponse<?> response) {
         return new FuturePublisher<>(CompletableFuture.completedFuture(response));
     }
 

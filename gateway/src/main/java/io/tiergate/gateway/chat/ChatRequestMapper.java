@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tiergate.schemas.events.ChatMessage;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.results.RequestAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,6 +98,11 @@ public final class ChatRequestMapper {
         if (includeUsage && !stream) {
             throw new InvalidChatRequestException(
                     "stream_options", "stream_options is only allowed when stream is true.");
+        }
+        if (stream) {
+            // workers relay the answer as it is produced (docs/gateway.md, "Streaming")
+            attributes.put(RequestAttributes.STREAM, "true");
+            request.setAttributes(attributes);
         }
         return new ChatRequest(request.build(), model, stream, includeUsage);
     }

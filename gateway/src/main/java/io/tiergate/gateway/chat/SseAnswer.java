@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A completed answer as OpenAI's streamed {@code chat.completion.chunk} events (server-sent events,
  * ending with {@code data: [DONE]}): a role chunk, the content, a chunk with the finish reason and,
  * with {@code stream_options.include_usage}, a last chunk with empty choices and the usage (tiergate's
- * extension included). The whole answer is sent once its result is final (docs/gateway.md,
- * "Streaming": token-by-token relay from inference.stream is not built yet).
+ * extension included). Used when a streamed call's result comes before any chunk of its answer
+ * on inference.stream (a worker that does not stream): the whole answer is sent at once
+ * (docs/gateway.md, "Streaming"; the chunk-by-chunk relay is {@code stream.ChunkRelay}).
  */
 public final class SseAnswer {
 

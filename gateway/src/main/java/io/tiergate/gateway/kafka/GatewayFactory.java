@@ -8,6 +8,7 @@ import io.tiergate.gateway.chat.ModelCatalog;
 import io.tiergate.gateway.config.GatewayConfiguration;
 import io.tiergate.gateway.keys.VirtualKeys;
 import io.tiergate.gateway.pending.PendingCalls;
+import io.tiergate.gateway.stream.StreamingCalls;
 import io.tiergate.schemas.cost.PriceTable;
 import jakarta.inject.Singleton;
 
@@ -33,6 +34,11 @@ public class GatewayFactory {
     @Singleton
     VirtualKeys keys() {
         return new VirtualKeys();
+    }
+
+    @Singleton
+    StreamingCalls streams() {
+        return new StreamingCalls();
     }
 
     @Singleton

@@ -7,6 +7,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.tiergate.gateway.config.GatewayConfiguration;
 import io.tiergate.gateway.keys.VirtualKeys;
 import io.tiergate.gateway.pending.PendingCalls;
+import io.tiergate.gateway.stream.StreamingCalls;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.KafkaClientSettings;
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *       it holds ({@link PendingCalls#waitingFor}, a map lookup on the record key). The follower is
  *       positioned before the first request is produced, so no result of a call can pass unseen.
  *       {@code read_committed}: workers write results transactionally;
+ *   <li>inference.stream in the same follower: chunks of calls streaming here ({@link
+ *       StreamingCalls}), relayed as they come; written outside transactions, so read_committed does
+ *       not hold them back;
  *   <li>requests to inference.requests, keyed by request id, like any producer's.
  * </ul>
  */
@@ -53,6 +57,7 @@ public class GatewayTopics implements AutoCloseable {
     private final EventPublisher publisher;
     private final VirtualKeys keys;
     private final PendingCalls pending;
+    private final StreamingCalls streams;
     private final GatewayConfiguration config;
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
     private CompactedView keyView;
@@ -64,8 +69,10 @@ public class GatewayTopics implements AutoCloseable {
             EventPublisher publisher,
             VirtualKeys keys,
             PendingCalls pending,
+            StreamingCalls streams,
             GatewayConfiguration config,
             @Nullable TopicProvisioning topicsProvisioned) {
+        this.streams = streams;
         // topicsProvisioned: injected so the topics exist before the readers are positioned on them
         this.settings = settings;
         this.decoder = decoder;
@@ -82,7 +89,8 @@ public class GatewayTopics implements AutoCloseable {
                 ReadSpec.of("tiergate-gateway-results-" + instance)
                         .readCommitted(true)
                         .topic(Topics.INFERENCE_RESULTS, StartAt.end())
-                        .topic(Topics.ROUTING_DECISIONS, StartAt.end()),
+                        .topic(Topics.ROUTING_DECISIONS, StartAt.end())
+                        .topic(Topics.INFERENCE_STREAM, StartAt.end()),
                 this::onRecord);
         keyView = CompactedView.builder(settings, decoder, "tiergate-gateway-keys-" + instance)
                 .topic(Topics.GATEWAY_KEYS, keys::apply)
@@ -95,6 +103,10 @@ public class GatewayTopics implements AutoCloseable {
     }
 
     private void onRecord(ConsumerRecord<String, byte[]> record) {
+        if (Topics.INFERENCE_STREAM.name().equals(record.topic())) {
+            onChunk(record);
+            return;
+        }
         if (record.value() == null || !pending.waitingFor(record.key())) {
             return; // another instance's call, or one given up: not even decoded
         }
@@ -108,6 +120,18 @@ public class GatewayTopics implements AutoCloseable {
             }
         } catch (EventDecoder.DecodeException e) {
             LOG.warn("gateway: skipped an undecodable record: {}", e.getMessage());
+        }
+    }
+
+    /** A streamed chunk: relayed when its call streams here (docs/gateway.md, "Streaming"). */
+    private void onChunk(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null || !streams.waitingFor(record.key())) {
+            return;
+        }
+        try {
+            streams.onChunk(decoder.decode(Topics.INFERENCE_STREAM, record));
+        } catch (EventDecoder.DecodeException e) {
+            LOG.warn("gateway: skipped an undecodable stream chunk: {}", e.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.events.InferenceRequest;
+import io.tiergate.schemas.results.RequestAttributes;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,17 @@ class ChatRequestMapperTest {
         assertThat(r.getResponseFormat()).isEqualTo("{\"type\":\"json_object\"}");
         assertThat(r.getTemperature()).isEqualTo(0.5);
         assertThat(r.getMaxOutputTokens()).isEqualTo(20);
+    }
+
+    @Test
+    void aStreamedCallAsksWorkersForChunksAnUnstreamedOneDoesNot() {
+        ChatRequest streamed = map(withMessages(",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+        assertThat(streamed.stream()).isTrue();
+        assertThat(streamed.includeUsage()).isTrue();
+        assertThat(streamed.request().getAttributes())
+                .containsEntry(RequestAttributes.STREAM, "true")
+                .containsEntry("tiergate.key", "tg-abcdefg");
+        assertThat(map(withMessages("")).request().getAttributes()).doesNotContainKey(RequestAttributes.STREAM);
     }
 
     @Test

@@ -22,6 +22,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.tiergate.gateway.pending.PendingCalls;
+import io.tiergate.gateway.stream.StreamingCalls;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.testkit.TestBrokers;
 import jakarta.inject.Inject;
@@ -57,6 +58,9 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
 
     @Inject
     PendingCalls pending;
+
+    @Inject
+    StreamingCalls streams;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String suffix = "-" + run;
@@ -158,26 +162,115 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
         assertThat(pending.size()).isZero();
     }
 
-    @Test
-    void aStreamedCompletionEndsWithTheUsageChunk() {
-        OpenAIClient client = client(key("stream"));
+    private static ChatCompletionCreateParams streamed() {
+        return chat().streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
+    }
+
+    /** Every chunk, and when each arrived (epoch ms). */
+    private static List<ChatCompletionChunk> readAll(OpenAIClient client, List<Long> arrivals) {
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
-                .completions()
-                .createStreaming(chat().streamOptions(ChatCompletionStreamOptions.builder()
-                                .includeUsage(true)
-                                .build())
-                        .build())) {
-            stream.stream().forEach(chunks::add);
+        try (StreamResponse<ChatCompletionChunk> stream =
+                client.chat().completions().createStreaming(streamed())) {
+            stream.stream().forEach(c -> {
+                arrivals.add(System.currentTimeMillis());
+                chunks.add(c);
+            });
         }
+        return chunks;
+    }
+
+    private static String text(List<ChatCompletionChunk> chunks) {
         StringBuilder text = new StringBuilder();
         chunks.forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
-        assertThat(text.toString()).isEqualTo("echo(4 turns): What is my name?");
+        return text.toString();
+    }
+
+    @Test
+    void aStreamedCompletionIsRelayedChunkByChunkFromInferenceStreamAndEndsWithTheUsageChunk() {
+        OpenAIClient client = client(key("stream"));
+        List<Long> arrivals = new ArrayList<>();
+
+        List<ChatCompletionChunk> chunks = readAll(client, arrivals);
+
+        // the pipeline's duplicate and its late chunk of attempt 1 are not relayed
+        assertThat(text(chunks)).isEqualTo("echo(4 turns): What is my name?");
+        long contentChunks = chunks.stream()
+                .filter(c -> c.choices().stream()
+                        .anyMatch(ch ->
+                                ch.delta().content().filter(t -> !t.isEmpty()).isPresent()))
+                .count();
+        assertThat(contentChunks).isEqualTo(6); // one per word, as the worker produced them
         ChatCompletionChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.choices()).isEmpty();
         assertThat(last.usage().orElseThrow().totalTokens()).isEqualTo(49);
         assertThat(chunks.stream().flatMap(c -> c.choices().stream()).map(ch -> ch.finishReason()))
                 .contains(Optional.of(ChatCompletionChunk.Choice.FinishReason.STOP));
+        String requestId = chunks.get(0).id().substring("chatcmpl-".length());
+        // the first words reached the client before the result was even written
+        int firstContent = 0;
+        while (chunks.get(firstContent).choices().stream()
+                .noneMatch(ch -> ch.delta().content().filter(t -> !t.isEmpty()).isPresent())) {
+            firstContent++;
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> pipeline.resultTimestamps.containsKey(requestId));
+        assertThat(arrivals.get(firstContent)).isLessThan(pipeline.resultTimestamps.get(requestId));
+        await().atMost(Duration.ofSeconds(5)).until(() -> streams.size() == 0 && pending.size() == 0);
+    }
+
+    @Test
+    void aStreamedCallToAWorkerThatDoesNotStreamGetsTheWholeAnswerWithTheResult() {
+        List<ChatCompletionChunk> chunks = readAll(client(key("nochunks-stream")), new ArrayList<>());
+
+        assertThat(text(chunks)).isEqualTo("echo(4 turns): What is my name?");
+        assertThat(chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens())
+                .isEqualTo(7);
+    }
+
+    @Test
+    void aResultThatFailsAfterTheStreamStartedEndsTheStreamWithAnOpenAiErrorEvent() {
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        OpenAIClient client = client(key("streamfail"));
+
+        assertThatThrownBy(() -> {
+                    try (StreamResponse<ChatCompletionChunk> stream =
+                            client.chat().completions().createStreaming(streamed())) {
+                        stream.stream().forEach(chunks::add);
+                    }
+                })
+                .hasMessageContaining("the provider dropped the stream");
+        assertThat(text(chunks)).isEqualTo("echo(4 turns): What is my name?");
+    }
+
+    @Test
+    void aStreamWhoseAttemptIsSupersededEndsWithAnErrorEventNotAMixOfTwoAnswers() {
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        OpenAIClient client = client(key("superseded"));
+
+        assertThatThrownBy(() -> {
+                    try (StreamResponse<ChatCompletionChunk> stream =
+                            client.chat().completions().createStreaming(streamed())) {
+                        stream.stream().forEach(chunks::add);
+                    }
+                })
+                .hasMessageContaining("superseded");
+        assertThat(text(chunks)).isEqualTo("echo(4 turns): ");
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamReleasesItsCall() throws Exception {
+        String token = key("hold");
+        int before = pending.size();
+        OpenAIClient client = client(token);
+        try (StreamResponse<ChatCompletionChunk> stream =
+                client.chat().completions().createStreaming(streamed())) {
+            // the first piece arrives; the rest and the result never will
+            assertThat(stream.stream().limit(2).map(ChatCompletionChunk::id).toList())
+                    .hasSize(2);
+            assertThat(streams.size()).isPositive();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pending.size() == before && streams.size() == 0);
     }
 
     @Test

@@ -101,14 +101,18 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
     void theOfficialNpmClientCompletesStreamsCallsToolsAndGetsOpenAiErrors() throws Exception {
         String key;
         String rejected;
+        String streamFail;
         try (KeyAdmin admin = new KeyAdmin(TestBrokers.shared().bootstrapServers(), REGISTRY)) {
             key = admin.create("node" + suffix, "node", null, false).token();
             rejected = admin.create("reject-node" + suffix, "node", null, false).token();
+            streamFail = admin.create("streamfail-node" + suffix, "node", null, false)
+                    .token();
         }
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> keys.authenticate("Bearer " + rejected).caller().isPresent());
+                .until(() -> keys.authenticate("Bearer " + rejected).caller().isPresent()
+                        && keys.authenticate("Bearer " + streamFail).caller().isPresent());
 
-        JsonNode out = runNode(server.getURL() + "/v1", key, rejected);
+        JsonNode out = runNode(server.getURL() + "/v1", key, rejected, streamFail);
 
         JsonNode plain = out.get("plain");
         assertThat(plain.get("content").asText()).isEqualTo("echo(4 turns): What is my name?");
@@ -124,6 +128,12 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
         assertThat(stream.get("content").asText()).isEqualTo("echo(4 turns): What is my name?");
         assertThat(stream.get("lastChoices").asInt()).isZero();
         assertThat(stream.at("/usage/completion_tokens").asInt()).isEqualTo(7);
+        // relayed from inference.stream word by word (docs/gateway.md, "Streaming"), not in one piece
+        assertThat(stream.get("contentChunks").asInt()).isEqualTo(6);
+        assertThat(stream.get("finishReason").asText()).isEqualTo("stop");
+        JsonNode failed = out.get("streamFailure");
+        assertThat(failed.get("content").asText()).isEqualTo("echo(4 turns): What is my name?");
+        assertThat(failed.get("error").asText()).contains("the provider dropped the stream");
 
         InferenceRequest tooled =
                 pipeline.received.get(out.at("/tools/requestId").asText());
@@ -146,10 +156,10 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
         assertThat(out.get("models").toString()).contains("tiergate/auto");
     }
 
-    private static JsonNode runNode(String baseUrl, String key, String rejected) throws Exception {
+    private static JsonNode runNode(String baseUrl, String key, String rejected, String streamFail) throws Exception {
         Path log = Files.createTempFile("gateway-node", ".log");
         Path stdout = Files.createTempFile("gateway-node", ".json");
-        Process node = new ProcessBuilder("node", "openai-client.mjs", baseUrl, key, rejected)
+        Process node = new ProcessBuilder("node", "openai-client.mjs", baseUrl, key, rejected, streamFail)
                 .directory(nodeDir().toFile())
                 .redirectOutput(stdout.toFile())
                 .redirectError(log.toFile())

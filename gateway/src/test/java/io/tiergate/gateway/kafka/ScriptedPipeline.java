@@ -11,10 +11,12 @@ import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.ResultStatus;
 import io.tiergate.schemas.events.RoutingAction;
 import io.tiergate.schemas.events.RoutingDecision;
+import io.tiergate.schemas.events.StreamChunk;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.results.Rejections;
+import io.tiergate.schemas.results.RequestAttributes;
 import io.tiergate.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * inference.results, as the pipeline would. By cost center: {@code reject-*} is refused
  * (BUDGET_EXHAUSTED), {@code defer-*} is deferred, {@code slow-*} is never answered, anything else
  * is served: the output echoes the latest user turn and the number of turns, cost $0.000123400, the tier
- * LOCAL when the request is sovereign. The full pipeline is tested in e2e.
+ * LOCAL when the request is sovereign. A request that asked to stream gets its answer on
+ * inference.stream first ({@link #stream}), except for {@code nochunks-*} (a worker that does not
+ * stream); {@code streamfail-*} streams, then fails. The full pipeline is tested in e2e.
  */
 final class ScriptedPipeline implements AutoCloseable {
 
@@ -133,6 +137,34 @@ final class ScriptedPipeline implements AutoCloseable {
                 .reduce((a, b) -> b)
                 .map(ChatMessage::getContent)
                 .orElse(request.getPrompt());
+        String output = "echo(" + turns.size() + " turns): " + latest;
+        if ("true".equals(request.getAttributes().get(RequestAttributes.STREAM)) && !cc.startsWith("nochunks-")) {
+            if (!stream(request, tier, output)) {
+                return;
+            }
+        }
+        if (cc.startsWith("superseded-")) {
+            output = "a different answer from attempt 3";
+        }
+        if (cc.startsWith("streamfail-")) {
+            publisher.send(
+                    Topics.INFERENCE_RESULTS,
+                    id,
+                    InferenceResult.newBuilder()
+                            .setRequestId(id)
+                            .setCostCenter(cc)
+                            .setTaskType(TaskType.CONVERSATION)
+                            .setStatus(ResultStatus.FAILED)
+                            .setTier(Tier.CLOUD)
+                            .setModel("deepseek/deepseek-chat")
+                            .setProvider("scripted")
+                            .setErrorCode("provider_error")
+                            .setErrorMessage("the provider dropped the stream")
+                            .setTotalCostUsd(COST)
+                            .setCompletedAt(Instant.now())
+                            .build());
+            return;
+        }
         publisher
                 .send(
                         Topics.INFERENCE_RESULTS,
@@ -147,13 +179,78 @@ final class ScriptedPipeline implements AutoCloseable {
                                 .setCapabilityClass(CapabilityClass.LOCAL)
                                 .setProvider("scripted")
                                 .setSimulated(true)
-                                .setOutput("echo(" + turns.size() + " turns): " + latest)
+                                .setOutput(output)
                                 .setInputTokens(42)
                                 .setOutputTokens(7)
                                 .setTotalCostUsd(COST)
                                 .setCompletedAt(Instant.now())
                                 .build())
                 .thenAccept(metadata -> resultTimestamps.put(id, metadata.timestamp()));
+    }
+
+    /**
+     * As a streaming worker would (docs/gateway.md, "Streaming"): the answer word by word on
+     * inference.stream as attempt 2, the first piece {@link #FIRST_CHUNK_LEAD} before the others and
+     * the result, with what a relay must survive: a duplicate of a chunk, a late chunk of attempt 1.
+     * {@code hold-*}: the first piece only, never the rest nor a result. {@code superseded-*}: attempt
+     * 2 stops after two pieces and attempt 3's pieces follow. Returns false when no result follows.
+     */
+    private boolean stream(InferenceRequest request, Tier tier, String output) {
+        String id = request.getRequestId();
+        String cc = request.getCostCenter();
+        String model = tier == Tier.LOCAL ? "qwen3:8b" : "deepseek/deepseek-chat";
+        List<String> words = new java.util.ArrayList<>();
+        for (String w : output.split("(?<= )")) {
+            words.add(w);
+        }
+        try {
+            chunk(id, 2, 0, words.get(0), null, model, tier);
+            if (cc.startsWith("hold-")) {
+                return false;
+            }
+            Thread.sleep(FIRST_CHUNK_LEAD.toMillis());
+            chunk(id, 1, 1, "STALE ", null, model, tier); // a late chunk of an earlier attempt
+            int last = cc.startsWith("superseded-") ? Math.min(2, words.size()) : words.size();
+            for (int seq = 1; seq < last; seq++) {
+                chunk(id, 2, seq, words.get(seq), null, model, tier);
+                if (seq == 1) {
+                    chunk(id, 2, seq, words.get(seq), null, model, tier); // at least once: a duplicate
+                }
+            }
+            if (cc.startsWith("superseded-")) {
+                chunk(id, 3, 0, "a different ", null, model, tier);
+                chunk(id, 3, 1, "answer", "stop", model, tier);
+            } else if (!cc.startsWith("streamfail-")) {
+                chunk(id, 2, words.size(), "", "stop", model, tier);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
+    }
+
+    /** How long the first piece of a streamed answer comes before the rest and the result. */
+    static final Duration FIRST_CHUNK_LEAD = Duration.ofMillis(400);
+
+    private void chunk(String id, int attempt, int seq, String delta, String finish, String model, Tier tier) {
+        publisher
+                .send(
+                        Topics.INFERENCE_STREAM,
+                        id,
+                        StreamChunk.newBuilder()
+                                .setRequestId(id)
+                                .setAttempt(attempt)
+                                .setSeq(seq)
+                                .setDelta(delta)
+                                .setFinishReason(finish)
+                                .setInputTokens(finish == null ? null : 42L)
+                                .setOutputTokens(finish == null ? null : 7L)
+                                .setModel(model)
+                                .setTier(tier)
+                                .setProducedAt(Instant.now())
+                                .build())
+                .join();
     }
 
     private static RoutingDecision decision(InferenceRequest r, RoutingAction action, Tier tier, String rule) {

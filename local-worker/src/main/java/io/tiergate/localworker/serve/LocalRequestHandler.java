@@ -15,6 +15,7 @@ import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.work.AnswerStream;
 import io.tiergate.worker.work.RequestHandler;
 import io.tiergate.worker.work.Work;
 import io.tiergate.worker.work.WorkOutcome;
@@ -136,7 +137,9 @@ public final class LocalRequestHandler implements RequestHandler {
         long start = System.nanoTime();
         ModelResponse response;
         try {
-            response = backend.call(call);
+            AnswerStream stream = work.stream(call); // docs/gateway.md, "Streaming"
+            response = backend.call(call, stream.sink());
+            stream.finish(response);
         } catch (ModelCallException e) {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (LocalCircuit.countsAgainstServer(e)) {

@@ -11,5 +11,12 @@ public final class RequestAttributes {
      */
     public static final String SIMULATION_TASK_TYPE = "tiergate.simulation.task-type";
 
+    /**
+     * {@code "true"} when the client asked for the answer as it is produced ({@code stream: true},
+     * set by the gateway): workers then publish the answer's pieces to {@code inference.stream}
+     * besides the final result (docs/gateway.md, "Streaming"). Absent: no chunks.
+     */
+    public static final String STREAM = "tiergate.stream";
+
     private RequestAttributes() {}
 }

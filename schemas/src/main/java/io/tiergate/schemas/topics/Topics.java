@@ -16,9 +16,11 @@ import io.tiergate.schemas.events.RoutedRequest;
 import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
 import io.tiergate.schemas.events.ShadowAnswer;
+import io.tiergate.schemas.events.StreamChunk;
 import io.tiergate.schemas.events.VirtualKey;
 import io.tiergate.schemas.events.WorkerHealth;
 import io.tiergate.schemas.topics.Topic.Cleanup;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
@@ -40,6 +42,7 @@ public final class Topics {
         public static final String INFERENCE_RESULTS = "inference.results";
         public static final String INFERENCE_COSTS = "inference.costs";
         public static final String INFERENCE_ATTEMPTS = "inference.attempts";
+        public static final String INFERENCE_STREAM = "inference.stream";
         public static final String ROUTING_DECISIONS = "routing.decisions";
         public static final String ROUTING_RULES = "routing.rules";
         public static final String BUDGET_CONFIG = "budget.config";
@@ -87,6 +90,13 @@ public final class Topics {
      */
     public static final Topic<AttemptStarted> INFERENCE_ATTEMPTS =
             new Topic<>(Names.INFERENCE_ATTEMPTS, AttemptStarted.class, Cleanup.DELETE);
+    /**
+     * Answers as the model produces them, for requests that asked to stream (docs/gateway.md,
+     * "Streaming"). Key: request id, so a request's chunks are in order in one partition. A relay
+     * for the gateway, not a record: written outside the workers' transactions, kept one hour.
+     */
+    public static final Topic<StreamChunk> INFERENCE_STREAM =
+            new Topic<>(Names.INFERENCE_STREAM, StreamChunk.class, Cleanup.DELETE, Duration.ofHours(1));
     /** Audit of every routing decision. Key: request id. */
     public static final Topic<RoutingDecision> ROUTING_DECISIONS =
             new Topic<>(Names.ROUTING_DECISIONS, RoutingDecision.class, Cleanup.DELETE);
@@ -176,6 +186,7 @@ public final class Topics {
             INFERENCE_RESULTS,
             INFERENCE_COSTS,
             INFERENCE_ATTEMPTS,
+            INFERENCE_STREAM,
             ROUTING_DECISIONS,
             ROUTING_RULES,
             BUDGET_CONFIG,

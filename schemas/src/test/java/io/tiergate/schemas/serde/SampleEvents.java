@@ -31,6 +31,7 @@ import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.events.RoutingRule;
 import io.tiergate.schemas.events.ShadowAnswer;
 import io.tiergate.schemas.events.ShadowOf;
+import io.tiergate.schemas.events.StreamChunk;
 import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.events.VirtualKey;
@@ -239,6 +240,21 @@ public final class SampleEvents {
                 .build();
     }
 
+    public static StreamChunk streamChunk() {
+        return StreamChunk.newBuilder()
+                .setRequestId("req-1")
+                .setAttempt(2)
+                .setSeq(7)
+                .setDelta(" Grüße — 🚀")
+                .setFinishReason("length")
+                .setInputTokens(1_000L)
+                .setOutputTokens(200L)
+                .setModel("qwen3:8b")
+                .setTier(Tier.LOCAL)
+                .setProducedAt(T0.plusSeconds(4))
+                .build();
+    }
+
     public static CostWindow costWindow() {
         return CostWindow.newBuilder()
                 .setScope("team-a")
@@ -400,6 +416,7 @@ public final class SampleEvents {
                 inferenceResult(),
                 costEvent(),
                 attemptStarted(),
+                streamChunk(),
                 costWindow(),
                 budgetConfig(),
                 budgetStatus(),

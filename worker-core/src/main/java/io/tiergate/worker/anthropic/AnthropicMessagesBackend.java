@@ -3,6 +3,7 @@ package io.tiergate.worker.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.worker.backend.ChunkSink;
 import io.tiergate.worker.backend.Conversation;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
@@ -55,15 +56,26 @@ public final class AnthropicMessagesBackend implements ModelBackend {
 
     @Override
     public ModelResponse call(ModelCall call) throws ModelCallException {
+        return call(call, ChunkSink.NONE);
+    }
+
+    /** Streams when the endpoint is configured to, or when {@code chunks} listens. */
+    @Override
+    public ModelResponse call(ModelCall call, ChunkSink chunks) throws ModelCallException {
+        boolean stream = endpoint.stream() || chunks != ChunkSink.NONE;
         Map<String, String> auth = Map.of("x-api-key", endpoint.apiKey(), "anthropic-version", API_VERSION);
-        String accept = endpoint.stream() ? "text/event-stream" : "application/json";
+        String accept = stream ? "text/event-stream" : "application/json";
         try (ModelHttp.Exchange exchange =
-                http.post(endpoint, "/v1/messages", auth, accept, WireJson.bytes(body(call)), call.timeout())) {
-            return endpoint.stream() ? readStream(call, exchange) : readWhole(call, exchange);
+                http.post(endpoint, "/v1/messages", auth, accept, WireJson.bytes(body(call, stream)), call.timeout())) {
+            return stream ? readStream(call, exchange, chunks) : readWhole(call, exchange);
         }
     }
 
     ObjectNode body(ModelCall call) throws ModelCallException {
+        return body(call, endpoint.stream());
+    }
+
+    private ObjectNode body(ModelCall call, boolean stream) throws ModelCallException {
         ObjectNode root = WireJson.object();
         root.put("model", endpoint.remoteModel(call.model()));
         root.put("max_tokens", call.outputLimit(OptionalInt.of(defaultMaxOutputTokens)));
@@ -75,7 +87,7 @@ public final class AnthropicMessagesBackend implements ModelBackend {
             root.putArray("messages").addObject().put("role", "user").put("content", call.prompt());
         }
         chat.temperatureValue().ifPresent(t -> root.put("temperature", t));
-        if (endpoint.stream()) {
+        if (stream) {
             root.put("stream", true);
         }
         return root;
@@ -105,7 +117,8 @@ public final class AnthropicMessagesBackend implements ModelBackend {
                 .build();
     }
 
-    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange, ChunkSink chunks)
+            throws ModelCallException {
         StringBuilder text = new StringBuilder();
         Counts counts = new Counts();
         Duration ttft = null;
@@ -126,7 +139,11 @@ public final class AnthropicMessagesBackend implements ModelBackend {
                         if (ttft == null) {
                             ttft = exchange.elapsed();
                         }
-                        text.append(delta.path("text").asText(""));
+                        String piece = delta.path("text").asText("");
+                        if (!piece.isEmpty()) {
+                            text.append(piece);
+                            chunks.text(piece);
+                        }
                     }
                 }
                 case "message_delta" -> {

@@ -31,4 +31,17 @@ public interface ModelBackend {
      * @throws ModelCallException for every failure of the model or the transport, typed by kind
      */
     ModelResponse call(ModelCall call) throws ModelCallException;
+
+    /**
+     * The same call, handing the answer's text to {@code chunks} as it arrives (docs/gateway.md,
+     * "Streaming"): a backend that can stream asks its server for a stream whatever its endpoint's
+     * {@code stream} setting. The returned response is the whole answer, as from {@link #call(ModelCall)}.
+     * A backend that cannot stream hands nothing (this default): the answer then reaches the client
+     * with the final result only.
+     *
+     * @throws ModelCallException as {@link #call(ModelCall)}; pieces handed before a failure stay handed
+     */
+    default ModelResponse call(ModelCall call, ChunkSink chunks) throws ModelCallException {
+        return call(call);
+    }
 }

@@ -5,6 +5,7 @@ import io.tiergate.worker.runtime.OutcomeGuard;
 import io.tiergate.worker.work.BudgetAdmission;
 import io.tiergate.worker.work.Delivery;
 import io.tiergate.worker.work.RequestHandler;
+import io.tiergate.worker.work.StreamRelay;
 import io.tiergate.worker.work.Takeover;
 import io.tiergate.worker.work.Work;
 import io.tiergate.worker.work.WorkEnvironment;
@@ -30,6 +31,7 @@ final class RequestRunner {
     private final DeadLetters deadLetters;
     private final AttemptJournal journal;
     private final BudgetAdmission budget;
+    private final StreamRelay streams;
     private final ExecutorService pool;
 
     RequestRunner(
@@ -38,8 +40,10 @@ final class RequestRunner {
             RequestHandler handler,
             DeadLetters deadLetters,
             AttemptJournal journal,
-            BudgetAdmission budget) {
+            BudgetAdmission budget,
+            StreamRelay streams) {
         this.env = env;
+        this.streams = streams;
         this.journal = journal;
         this.budget = budget;
         this.guard = new OutcomeGuard(handler, env);
@@ -81,7 +85,7 @@ final class RequestRunner {
                 request.duplicate = true;
                 request.outcome = WorkOutcome.none();
             } else {
-                request.work = new Work(request.request, env, delivery, journal, takeover, budget);
+                request.work = new Work(request.request, env, delivery, journal, takeover, budget, streams);
                 request.outcome = guard.run(request.work, cause -> deadLetters.send(request.record, cause));
             }
             finished.run();

@@ -51,6 +51,7 @@ public final class TierWorker implements AutoCloseable {
     private final WorkerConsumer consumer;
     private final TransactionalOutbox outbox;
     private final AttemptJournal journal;
+    private final StreamChunkPublisher streams;
     private final KafkaClientSettings settings;
     private final BudgetBoard budgets; // null: no admission of unreserved calls
     private volatile BudgetStatusFollower budgetStatus;
@@ -106,8 +107,15 @@ public final class TierWorker implements AutoCloseable {
         this.faults = faults;
         this.metrics = new WorkerMetrics(meters, env.tier(), ledger);
         this.journal = new AttemptJournal(settings, config, env.clock());
+        this.streams = new StreamChunkPublisher(settings, config);
         this.runner = new RequestRunner(
-                config, env, handler, inbound.deadLetters(), journal, budgets != null ? budgets : BudgetAdmission.NONE);
+                config,
+                env,
+                handler,
+                inbound.deadLetters(),
+                journal,
+                budgets != null ? budgets : BudgetAdmission.NONE,
+                streams);
         this.consumer = new WorkerConsumer(settings, config);
         this.outbox = new TransactionalOutbox(
                 new KafkaOutboxProducer(
@@ -183,6 +191,7 @@ public final class TierWorker implements AutoCloseable {
         }
         if (!started) {
             runner.shutdownNow();
+            streams.close();
         }
     }
 
@@ -330,6 +339,7 @@ public final class TierWorker implements AutoCloseable {
         outbox.close(kill);
         consumer.close(kill);
         journal.close();
+        streams.close();
         if (budgetStatus != null) {
             budgetStatus.close();
         }

@@ -2,6 +2,7 @@ package io.tiergate.worker.kafka;
 
 import io.tiergate.schemas.events.AttemptStarted;
 import io.tiergate.schemas.events.RoutedRequest;
+import io.tiergate.schemas.events.StreamChunk;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.schemas.topics.Topics;
 import java.time.Duration;
@@ -45,9 +46,11 @@ public record TierWorkerConfig(
         Map<String, Object> consumerOverrides,
         Map<String, Object> producerOverrides,
         Topic<AttemptStarted> attemptsTopic,
-        Duration attemptsMemory) {
+        Duration attemptsMemory,
+        Topic<StreamChunk> streamTopic) {
 
     public TierWorkerConfig {
+        Objects.requireNonNull(streamTopic, "streamTopic");
         Objects.requireNonNull(attemptsTopic, "attemptsTopic");
         Objects.requireNonNull(attemptsMemory, "attemptsMemory");
         if (attemptsMemory.isNegative() || attemptsMemory.isZero()) {
@@ -104,6 +107,7 @@ public record TierWorkerConfig(
         private final Map<String, Object> producerOverrides = new HashMap<>();
         private Topic<AttemptStarted> attemptsTopic = Topics.INFERENCE_ATTEMPTS;
         private Duration attemptsMemory = DEFAULT_ATTEMPTS_MEMORY;
+        private Topic<StreamChunk> streamTopic = Topics.INFERENCE_STREAM;
 
         private Builder(String workerId, String groupId, Topic<RoutedRequest> inputTopic) {
             this.workerId = workerId;
@@ -154,6 +158,11 @@ public record TierWorkerConfig(
             return this;
         }
 
+        public Builder streamTopic(Topic<StreamChunk> value) {
+            this.streamTopic = value;
+            return this;
+        }
+
         public Builder attemptsMemory(Duration value) {
             this.attemptsMemory = value;
             return this;
@@ -182,7 +191,8 @@ public record TierWorkerConfig(
                     consumerOverrides,
                     producerOverrides,
                     attemptsTopic,
-                    attemptsMemory);
+                    attemptsMemory,
+                    streamTopic);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.tiergate.worker.ollama;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.worker.backend.ChunkSink;
 import io.tiergate.worker.backend.Conversation;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
@@ -13,6 +14,7 @@ import io.tiergate.worker.http.HttpErrors;
 import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.http.Redactor;
 import io.tiergate.worker.http.ServerKind;
+import io.tiergate.worker.http.ThinkingFilter;
 import io.tiergate.worker.http.WireJson;
 import java.time.Duration;
 import java.util.Map;
@@ -66,16 +68,27 @@ public final class OllamaChatBackend implements ModelBackend {
 
     @Override
     public ModelResponse call(ModelCall call) throws ModelCallException {
-        String accept = endpoint.stream() ? "application/x-ndjson" : "application/json";
-        try (ModelHttp.Exchange exchange =
-                http.post(endpoint, "/api/chat", Map.of(), accept, WireJson.bytes(body(call)), call.timeout())) {
-            return endpoint.stream() ? readStream(call, exchange) : readSingle(call, exchange);
+        return call(call, ChunkSink.NONE);
+    }
+
+    /** Streams when the endpoint is configured to, or when {@code chunks} listens. */
+    @Override
+    public ModelResponse call(ModelCall call, ChunkSink chunks) throws ModelCallException {
+        boolean stream = endpoint.stream() || chunks != ChunkSink.NONE;
+        String accept = stream ? "application/x-ndjson" : "application/json";
+        try (ModelHttp.Exchange exchange = http.post(
+                endpoint, "/api/chat", Map.of(), accept, WireJson.bytes(body(call, stream)), call.timeout())) {
+            return stream ? readStream(call, exchange, chunks) : readSingle(call, exchange);
         }
     }
 
     ObjectNode body(ModelCall call) throws ModelCallException {
-        ObjectNode body = WireJson.chatBody(
-                endpoint.remoteModel(call.model()), call, endpoint.stream(), WireJson.ChatDialect.OLLAMA);
+        return body(call, endpoint.stream());
+    }
+
+    private ObjectNode body(ModelCall call, boolean stream) throws ModelCallException {
+        ObjectNode body =
+                WireJson.chatBody(endpoint.remoteModel(call.model()), call, stream, WireJson.ChatDialect.OLLAMA);
         Conversation chat = call.conversation();
         if (chat.tools().isPresent()) {
             body.set("tools", WireJson.clientJson(chat.tools().get(), "tools"));
@@ -122,7 +135,11 @@ public final class OllamaChatBackend implements ModelBackend {
         return response(node, node.path("message").path("content").asText(""), exchange.elapsed(), null);
     }
 
-    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange, ChunkSink chunks)
+            throws ModelCallException {
+        // a local server's answer loses its <think> blocks (response()); so do its streamed pieces
+        ThinkingFilter pieces = endpoint.kind() == ServerKind.LOCAL_SERVER ? new ThinkingFilter(chunks) : null;
+        ChunkSink sink = pieces != null ? pieces : chunks;
         StringBuilder content = new StringBuilder();
         Duration ttft = null;
         for (String line = exchange.nextLine(); line != null; line = exchange.nextLine()) {
@@ -134,11 +151,15 @@ public final class OllamaChatBackend implements ModelBackend {
             String piece = chunk.path("message").path("content").asText("");
             if (!piece.isEmpty()) {
                 content.append(piece);
+                sink.text(piece);
                 if (ttft == null) {
                     ttft = exchange.elapsed();
                 }
             }
             if (chunk.path("done").asBoolean(false)) {
+                if (pieces != null) {
+                    pieces.flush();
+                }
                 return response(chunk, content.toString(), exchange.elapsed(), ttft);
             }
         }

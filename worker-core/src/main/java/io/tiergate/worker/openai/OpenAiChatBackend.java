@@ -3,6 +3,7 @@ package io.tiergate.worker.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.schemas.cost.TokenUsage;
+import io.tiergate.worker.backend.ChunkSink;
 import io.tiergate.worker.backend.Conversation;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
@@ -14,6 +15,7 @@ import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.http.Redactor;
 import io.tiergate.worker.http.ServerKind;
 import io.tiergate.worker.http.SseReader;
+import io.tiergate.worker.http.ThinkingFilter;
 import io.tiergate.worker.http.TokenEstimate;
 import io.tiergate.worker.http.WireJson;
 import java.math.BigDecimal;
@@ -79,18 +81,29 @@ public final class OpenAiChatBackend implements ModelBackend {
 
     @Override
     public ModelResponse call(ModelCall call) throws ModelCallException {
+        return call(call, ChunkSink.NONE);
+    }
+
+    /** Streams when the endpoint is configured to, or when {@code chunks} listens. */
+    @Override
+    public ModelResponse call(ModelCall call, ChunkSink chunks) throws ModelCallException {
+        boolean stream = endpoint.stream() || chunks != ChunkSink.NONE;
         Map<String, String> auth =
                 endpoint.apiKey() == null ? Map.of() : Map.of("authorization", "Bearer " + endpoint.apiKey());
-        String accept = endpoint.stream() ? "text/event-stream" : "application/json";
+        String accept = stream ? "text/event-stream" : "application/json";
         try (ModelHttp.Exchange exchange =
-                http.post(endpoint, PATH, auth, accept, WireJson.bytes(body(call)), call.timeout())) {
-            return endpoint.stream() ? readStream(call, exchange) : readWhole(call, exchange);
+                http.post(endpoint, PATH, auth, accept, WireJson.bytes(body(call, stream)), call.timeout())) {
+            return stream ? readStream(call, exchange, chunks) : readWhole(call, exchange);
         }
     }
 
     ObjectNode body(ModelCall call) throws ModelCallException {
-        ObjectNode body = WireJson.chatBody(
-                endpoint.remoteModel(call.model()), call, endpoint.stream(), WireJson.ChatDialect.OPENAI);
+        return body(call, endpoint.stream());
+    }
+
+    private ObjectNode body(ModelCall call, boolean stream) throws ModelCallException {
+        ObjectNode body =
+                WireJson.chatBody(endpoint.remoteModel(call.model()), call, stream, WireJson.ChatDialect.OPENAI);
         Conversation chat = call.conversation();
         if (chat.tools().isPresent()) {
             body.set("tools", WireJson.clientJson(chat.tools().get(), "tools"));
@@ -103,7 +116,7 @@ public final class OpenAiChatBackend implements ModelBackend {
                     "response_format", WireJson.clientJson(chat.responseFormat().get(), "response_format"));
         }
         chat.temperatureValue().ifPresent(t -> body.put("temperature", t));
-        if (endpoint.stream()) {
+        if (stream) {
             body.putObject("stream_options").put("include_usage", true);
         }
         // always a limit: without one a model may produce up to its maximum, at its price (docs/budgets.md)
@@ -133,7 +146,11 @@ public final class OpenAiChatBackend implements ModelBackend {
                 WireJson.textOrNull(choice, "finish_reason"));
     }
 
-    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange) throws ModelCallException {
+    private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange, ChunkSink chunks)
+            throws ModelCallException {
+        // a local server's answer loses its <think> blocks (answer()); so do its streamed pieces
+        ThinkingFilter pieces = endpoint.kind() == ServerKind.LOCAL_SERVER ? new ThinkingFilter(chunks) : null;
+        ChunkSink sink = pieces != null ? pieces : chunks;
         StringBuilder output = new StringBuilder();
         Duration ttft = null;
         Usage usage = null;
@@ -142,6 +159,9 @@ public final class OpenAiChatBackend implements ModelBackend {
         SseReader sse = new SseReader(exchange::nextLine);
         for (SseReader.Event event = sse.next(); event != null; event = sse.next()) {
             if ("[DONE]".equals(event.data().strip())) {
+                if (pieces != null) {
+                    pieces.flush();
+                }
                 return answer(call, output.toString(), usage, timings, exchange.elapsed(), ttft, finish);
             }
             JsonNode chunk = WireJson.parse(event.data(), call.model() + ": chat completion chunk", endpoint);
@@ -156,6 +176,7 @@ public final class OpenAiChatBackend implements ModelBackend {
                         ttft = exchange.elapsed();
                     }
                     output.append(piece);
+                    sink.text(piece);
                 }
                 if (choice.hasNonNull("finish_reason")) {
                     finish = choice.get("finish_reason").asText();

@@ -4,6 +4,7 @@ import io.tiergate.schemas.cost.ModelPrice;
 import io.tiergate.schemas.cost.PriceTable;
 import io.tiergate.schemas.cost.TokenUsage;
 import io.tiergate.schemas.results.RequestAttributes;
+import io.tiergate.worker.backend.ChunkSink;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
@@ -64,6 +65,12 @@ public final class SimulatedBackend implements ModelBackend {
 
     @Override
     public ModelResponse call(ModelCall call) throws ModelCallException {
+        return call(call, ChunkSink.NONE);
+    }
+
+    /** Streamed: the answer is handed out paced by the model profile ({@link SimulatedStream}). */
+    @Override
+    public ModelResponse call(ModelCall call, ChunkSink chunks) throws ModelCallException {
         ModelPrice model = prices.model(call.model())
                 .orElseThrow(() -> ModelCallException.nonRetryable(
                         "model_not_found", "simulated: unknown model " + call.model(), 404));
@@ -98,9 +105,14 @@ public final class SimulatedBackend implements ModelBackend {
             sleepWall(call.timeout());
             throw ModelCallException.timeout("simulated call of " + call.model() + " exceeded " + call.timeout(), null);
         }
-        pause(modelled);
+        String text = answer(call);
+        if (chunks == ChunkSink.NONE) {
+            pause(modelled);
+        } else {
+            SimulatedStream.play(text, Duration.ofMillis(ttftMs), modelled, chunks, this::pause);
+        }
         return ModelResponse.builder(PROVIDER)
-                .output(answer(call))
+                .output(text)
                 .usage(TokenUsage.of(input, output))
                 .latency(modelled)
                 .ttft(Duration.ofMillis(ttftMs))

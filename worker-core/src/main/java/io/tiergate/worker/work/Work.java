@@ -16,6 +16,7 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.policy.SovereigntyRule;
+import io.tiergate.schemas.results.RequestAttributes;
 import io.tiergate.schemas.topics.Topic;
 import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
@@ -65,6 +66,7 @@ public final class Work {
     private final WriteAhead writeAhead;
     private final Takeover takeover;
     private final BudgetAdmission budget;
+    private final StreamRelay relay;
     private volatile boolean cancelled;
 
     /**
@@ -105,6 +107,22 @@ public final class Work {
             WriteAhead writeAhead,
             Takeover takeover,
             BudgetAdmission budget) {
+        this(request, env, delivery, writeAhead, takeover, budget, StreamRelay.NONE);
+    }
+
+    /**
+     * @param relay where the answers of calls are streamed when the request asked to stream
+     *     ({@link #stream})
+     */
+    public Work(
+            RoutedRequest request,
+            WorkEnvironment env,
+            Delivery delivery,
+            WriteAhead writeAhead,
+            Takeover takeover,
+            BudgetAdmission budget,
+            StreamRelay relay) {
+        this.relay = Objects.requireNonNull(relay, "relay");
         this.budget = Objects.requireNonNull(budget, "budget");
         this.request = Objects.requireNonNull(request, "request");
         this.env = Objects.requireNonNull(env, "env");
@@ -361,12 +379,29 @@ public final class Work {
                     reason);
         }
         try {
-            ModelResponse response = backend.call(call);
+            AnswerStream stream = stream(call);
+            ModelResponse response = backend.call(call, stream.sink());
+            stream.finish(response);
             return recordAnswered(model, response, reason);
         } catch (ModelCallException e) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             return recordFailed(model, backend.provider(), backend.simulated(), e, elapsed, reason);
         }
+    }
+
+    /**
+     * Where {@code call}'s answer is streamed (docs/gateway.md, "Streaming"): to {@code
+     * inference.stream} when the request asked to stream ({@link RequestAttributes#STREAM}) and the
+     * runtime relays streams; else {@link AnswerStream#off()}. {@link #call} uses it; a handler that
+     * calls a backend itself passes {@link AnswerStream#sink()} to the backend and calls {@link
+     * AnswerStream#finish} when the call answered.
+     */
+    public AnswerStream stream(ModelCall call) {
+        if (relay == StreamRelay.NONE
+                || !"true".equals(inferenceRequest().getAttributes().get(RequestAttributes.STREAM))) {
+            return AnswerStream.off();
+        }
+        return new AnswerStream(relay, requestId(), call.attempt(), call.model(), env.tier(), env.clock());
     }
 
     /**

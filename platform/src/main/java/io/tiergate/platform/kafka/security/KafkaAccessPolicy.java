@@ -41,7 +41,7 @@ public final class KafkaAccessPolicy {
     public static final String LOCAL_WORKER = "local-worker";
     public static final String CLOUD_WORKER = "cloud-worker";
     public static final String LEDGER = "ledger";
-    /** The OpenAI-compatible gateway: publishes requests, reads results, decisions and its virtual keys. */
+    /** The OpenAI-compatible gateway: publishes requests, reads results, streamed chunks, decisions and its virtual keys. */
     public static final String GATEWAY = "gateway";
     /** Confluent Schema Registry (docker-compose): keeps its schemas on {@code _schemas}. */
     public static final String SCHEMA_REGISTRY = "schema-registry";
@@ -155,6 +155,7 @@ public final class KafkaAccessPolicy {
                 Topics.INFERENCE_RESULTS,
                 Topics.INFERENCE_COSTS,
                 Topics.INFERENCE_ATTEMPTS,
+                Topics.INFERENCE_STREAM,
                 Topics.WORKER_HEALTH,
                 Topics.TIER_CLOUD, // escalation, never sovereign work (docs/architecture.md, "Policy order")
                 Topics.INFERENCE_SHADOW); // shadow traffic, never sovereign work (docs/calibration.md)
@@ -171,6 +172,7 @@ public final class KafkaAccessPolicy {
                 Topics.INFERENCE_RESULTS,
                 Topics.INFERENCE_COSTS,
                 Topics.INFERENCE_ATTEMPTS,
+                Topics.INFERENCE_STREAM,
                 Topics.WORKER_HEALTH,
                 Topics.SHADOW_ANSWERS);
 
@@ -203,7 +205,12 @@ public final class KafkaAccessPolicy {
         // group (every instance reads every partition of these topics itself)
         p.service(GATEWAY, "tiergate-gateway", false);
         p.writes(GATEWAY, Topics.INFERENCE_REQUESTS);
-        p.reads(GATEWAY, Topics.INFERENCE_RESULTS, Topics.ROUTING_DECISIONS, Topics.GATEWAY_KEYS);
+        p.reads(
+                GATEWAY,
+                Topics.INFERENCE_RESULTS,
+                Topics.INFERENCE_STREAM,
+                Topics.ROUTING_DECISIONS,
+                Topics.GATEWAY_KEYS);
 
         // Confluent Schema Registry's Kafka store: its topic (created by it) and its group
         p.grant(
