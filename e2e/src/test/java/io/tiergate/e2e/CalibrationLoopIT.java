@@ -85,6 +85,12 @@ class CalibrationLoopIT {
     private static final List<TaskType> OTHER_TYPES =
             List.of(TaskType.CLASSIFICATION, TaskType.SUMMARIZATION, TaskType.CONVERSATION);
     private static final int PRIVATE_REQUESTS = 10;
+    /**
+     * Each shadow call is held against the shadow budget at its worst case (max_tokens) until the
+     * ledger's status includes its cost; with the model's default limit, 165 shadows in a minute
+     * would hold more than the cap and some would be skipped for the budget, as designed.
+     */
+    private static final int MAX_OUTPUT_TOKENS = 400;
 
     private static LocalStack stack;
     private static KafkaClientSettings settings;
@@ -186,11 +192,12 @@ class CalibrationLoopIT {
                 .atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofSeconds(2))
                 .conditionEvaluationListener(c -> System.out.printf(
-                        "[calibration] waiting %d ms: %s%n",
+                        "[calibration] waiting %d ms: %s; cloud worker: %s%n",
                         c.getElapsedTimeInMS(),
                         stats.values().stream()
                                 .map(s -> s.getTaskType() + "=" + s.getSamples())
-                                .collect(Collectors.joining(", "))))
+                                .collect(Collectors.joining(", ")),
+                        shadowMeters()))
                 .until(() -> {
                     stats.clear();
                     stats.putAll(CalibrationReport.read(settings, Duration.ofDays(30), Duration.ofSeconds(30))
@@ -288,6 +295,31 @@ class CalibrationLoopIT {
         });
     }
 
+    /** The cloud worker's shadow counters, as its Prometheus endpoint shows them (for the log). */
+    private static String shadowMeters() {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                            stack.service("cloud-worker")
+                                                            .orElseThrow()
+                                                            .spec()
+                                                            .baseUrl() + "/prometheus"))
+                                    .header("Authorization", "Bearer " + stack.apiToken())
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.body()
+                    .lines()
+                    .filter(l -> l.startsWith("tiergate_shadow_"))
+                    .collect(Collectors.joining("; "));
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     /** The traffic of step 1, in sending order: id → task type. */
     private static Map<String, TaskType> planned() {
         Map<String, TaskType> planned = new LinkedHashMap<>();
@@ -332,6 +364,7 @@ class CalibrationLoopIT {
                         .setPrompt(prompt)
                         .setCostCenter("calibration-team")
                         .setRequiresDataSovereignty(sovereign)
+                        .setMaxOutputTokens(MAX_OUTPUT_TOKENS)
                         .setCreatedAt(now)
                         .build())
                 .setClassification(Classification.newBuilder()
