@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * configured. Per model profile of the price table: TTFT + prompt and output speed; input tokens
  * from the classifier's estimate; output tokens around the expected length of the request's true task
  * type ({@link RequestAttributes#SIMULATION_TASK_TYPE}, else the classified one) with seeded
- * jitter (capped by maxOutputTokens); 503s and 429s at configured rates. Everything it answers is
+ * jitter (capped by maxOutputTokens), or a tool call when the request offers tools
+ * ({@link SimulatedToolCalls}); 503s and 429s at configured rates. Everything it answers is
  * labelled {@code simulated=true}, provider {@code simulated}.
  *
  * <p>Deterministic per (seed, request id, attempt, model): a redelivered attempt answers the same
@@ -88,6 +89,10 @@ public final class SimulatedBackend implements ModelBackend {
         long expected = prices.expectedOutputTokens(answerType(call));
         double jitter = 1 + settings.outputJitter() * (2 * random.nextDouble() - 1);
         long output = Math.max(1, Math.round(expected * jitter));
+        java.util.Optional<String> toolCalls = SimulatedToolCalls.of(call);
+        if (toolCalls.isPresent()) {
+            output = SimulatedToolCalls.outputTokens(toolCalls.get());
+        }
         if (call.maxOutputTokens() != null) {
             output = Math.min(output, Math.max(1, call.maxOutputTokens()));
         }
@@ -101,13 +106,19 @@ public final class SimulatedBackend implements ModelBackend {
         }
         pause(modelled);
         return ModelResponse.builder(PROVIDER)
-                .output(answer(call, output))
+                .output(toolCalls.isPresent() ? "" : answer(call, output))
+                .toolCalls(toolCalls.orElse(null))
                 .usage(TokenUsage.of(input, output))
                 .latency(modelled)
                 .ttft(Duration.ofMillis(ttftMs))
                 .busy(modelled)
                 .simulated(true)
-                .finishReason(call.maxOutputTokens() != null && output == call.maxOutputTokens() ? "length" : "stop")
+                .finishReason(
+                        toolCalls.isPresent()
+                                ? "tool_calls"
+                                : call.maxOutputTokens() != null && output == call.maxOutputTokens()
+                                        ? "length"
+                                        : "stop")
                 .build();
     }
 
