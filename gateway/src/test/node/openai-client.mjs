@@ -65,15 +65,52 @@ const tools = [{
     parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
   },
 }];
-const toolTurns = [
-  { role: 'user', content: 'Weather in Köln?' },
-  { role: 'assistant', content: null, tool_calls: [{ id: 'call_7', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Köln"}' } }] },
-  { role: 'tool', tool_call_id: 'call_7', content: '12°C, rain' },
-];
-const tooled = await client.chat.completions
-  .create({ model: 'tiergate/auto', messages: toolTurns, tools, tool_choice: 'auto' })
+// the round trip: the model calls the tool, the client runs it and sends the result, the model answers
+const ask = [{ role: 'user', content: 'Weather in Köln?' }];
+const called = await client.chat.completions
+  .create({ model: 'tiergate/auto', messages: ask, tools, tool_choice: 'auto' })
   .withResponse();
-out.tools = { content: tooled.data.choices[0].message.content, requestId: tooled.response.headers.get('x-tiergate-request-id') };
+const callMessage = called.data.choices[0].message;
+const toolCall = callMessage.tool_calls?.[0];
+const answered = await client.chat.completions
+  .create({
+    model: 'tiergate/auto',
+    messages: [...ask, callMessage, { role: 'tool', tool_call_id: toolCall.id, content: '12°C, rain' }],
+    tools,
+    tool_choice: 'auto',
+  })
+  .withResponse();
+out.tools = {
+  call: {
+    content: callMessage.content,
+    finishReason: called.data.choices[0].finish_reason,
+    id: toolCall.id,
+    type: toolCall.type,
+    name: toolCall.function.name,
+    arguments: JSON.parse(toolCall.function.arguments),
+  },
+  content: answered.data.choices[0].message.content,
+  toolCalls: answered.data.choices[0].message.tool_calls ?? null,
+  finishReason: answered.data.choices[0].finish_reason,
+  requestId: answered.response.headers.get('x-tiergate-request-id'),
+};
+
+// a streamed tool call, joined from its deltas by index as applications do
+const toolStream = await client.chat.completions.create({ model: 'tiergate/auto', messages: ask, tools, stream: true });
+const streamedCalls = [];
+let streamedFinish = null;
+for await (const chunk of toolStream) {
+  for (const choice of chunk.choices) {
+    for (const d of choice.delta?.tool_calls ?? []) {
+      const c = (streamedCalls[d.index] ??= { id: '', name: '', arguments: '' });
+      c.id += d.id ?? '';
+      c.name += d.function?.name ?? '';
+      c.arguments += d.function?.arguments ?? '';
+    }
+    streamedFinish = choice.finish_reason ?? streamedFinish;
+  }
+}
+out.toolStream = { calls: streamedCalls, finishReason: streamedFinish };
 
 async function failure(call) {
   try {

@@ -324,6 +324,34 @@
     renderModels(global);
   }
 
+  // ---------- simulated backends (GET /ledger/backends) ----------
+
+  const SIMULATED_WHY = {
+    LOCAL: 'no Ollama answered at TIERGATE_OLLAMA_URL',
+    CLOUD: 'no OPENROUTER_API_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY',
+  };
+
+  function renderBackends(backends) {
+    const banner = document.getElementById('simulated-banner');
+    const tiers = (backends && backends.tiers) || {};
+    const simulated = Object.keys(tiers).filter((tier) => tiers[tier].latestSimulated);
+    banner.dataset.value = String(Boolean(backends && backends.simulated));
+    if (!backends || !backends.simulated) {
+      banner.hidden = true;
+      banner.textContent = '';
+      return;
+    }
+    const parts = simulated.map((tier) => {
+      const t = tiers[tier];
+      return tier + ' (' + (SIMULATED_WHY[tier] || 'no real backend') + '; ' + t.simulated + ' of ' +
+        (t.simulated + t.real) + ' calls simulated)';
+    });
+    banner.textContent = 'Simulated backends: ' + parts.join(', ') + '. Their answers are canned text at the ' +
+      'model profiles\' latency, and the spend shown is what the profiles\' prices would bill — not real model ' +
+      'work. Start Ollama or set an API key, then restart, for real models.';
+    banner.hidden = false;
+  }
+
   // ---------- polling ----------
 
   function showError(message) {
@@ -341,12 +369,14 @@
 
   async function refresh() {
     try {
-      const [statuses, totals, windows] = await Promise.all([
+      const [statuses, totals, windows, backends] = await Promise.all([
         getJson('/ledger/status'),
         getJson('/ledger/totals'),
         getJson('/ledger/windows?scope=' + encodeURIComponent(GLOBAL) + '&kind=DAY'),
+        getJson('/ledger/backends'),
       ]);
       render(statuses, totals, windows);
+      renderBackends(backends);
       clearError();
       const now = new Date().toISOString();
       document.getElementById('refreshed').textContent = 'updated ' + now.replace('T', ' ').replace(/\.\d+Z$/, 'Z');

@@ -75,6 +75,8 @@ public class UpCommand implements Callable<Integer> {
                 "[stack] API token (ledger API, dashboard, /health details): %s (in %s; the CLI reads it from there)%n"
                         + "[stack] dashboard: %s%n",
                 running.apiToken(), stack.toOptions().dataDir().resolve(ApiToken.FILE), dashboard);
+        // said again last: the start-up notice has scrolled away behind the services' output by now
+        running.backendsSummary().ifPresent(System.out::println);
         System.out.printf(
                 "[stack] tiergate is up: bootstrap %s, schema registry %s. Ctrl-C stops everything.%n",
                 running.bootstrapServers(), running.registryUrl());

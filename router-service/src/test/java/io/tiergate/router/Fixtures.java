@@ -53,6 +53,13 @@ public final class Fixtures {
         private double complexity = 0.3;
         private int tokens = 500;
         private Integer maxOutputTokens;
+        private String requestedModel;
+
+        /** The gateway's {@code model}, as {@code attributes["tiergate.requested-model"]}. */
+        public Req requestedModel(String v) {
+            requestedModel = v;
+            return this;
+        }
 
         public Req id(String v) {
             id = v;
@@ -112,7 +119,12 @@ public final class Fixtures {
                             .setLatencyBudgetMs(latencyMs)
                             .setMaxOutputTokens(maxOutputTokens)
                             .setCreatedAt(now)
-                            .setAttributes(Map.of())
+                            .setAttributes(
+                                    requestedModel == null
+                                            ? Map.of()
+                                            : Map.of(
+                                                    io.tiergate.schemas.results.RequestAttributes.REQUESTED_MODEL,
+                                                    requestedModel))
                             .build())
                     .setClassification(Classification.newBuilder()
                             .setTaskType(type)

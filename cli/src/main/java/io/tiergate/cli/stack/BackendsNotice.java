@@ -67,11 +67,34 @@ public final class BackendsNotice {
         return Optional.of(text.toString());
     }
 
-    /** Reads the workers' metrics (empty text when one does not run or answer) and returns the notice. */
-    static Optional<String> forServices(List<ServiceProcess> services, String speedUp) {
+    /**
+     * The one line that repeats it in a summary ({@code ./tiergate up}'s last lines, after the
+     * services' start-up output has scrolled the notice away), or empty when every backend is real.
+     */
+    static Optional<String> summary(Simulated simulated) {
+        if (!simulated.any()) {
+            return Optional.empty();
+        }
+        StringBuilder tiers = new StringBuilder();
+        if (!simulated.localEndpoints().isEmpty()) {
+            tiers.append("local tier (no Ollama)");
+        }
+        if (!simulated.cloudModels().isEmpty()) {
+            tiers.append(tiers.isEmpty() ? "" : ", ")
+                    .append("cloud tier (no provider API key, ")
+                    .append(simulated.cloudModels().size())
+                    .append(" models)");
+        }
+        return Optional.of("[stack] backends: SIMULATED " + tiers
+                + " — canned answers at the model profiles' latency and prices, labelled simulated=true;"
+                + " the dashboard says so too");
+    }
+
+    /** Reads the workers' metrics (empty text when one does not run or answer). */
+    static Simulated forServices(List<ServiceProcess> services) {
         String local = metricsOf(services, "local-worker");
         String cloud = metricsOf(services, "cloud-worker");
-        return text(parse(local, cloud), speedUp);
+        return parse(local, cloud);
     }
 
     private static String metricsOf(List<ServiceProcess> services, String module) {

@@ -46,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private String apiToken;
     private StackCredentials credentials;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private Optional<String> backendsSummary = Optional.empty();
 
     /** The principal each service runs as under {@link StackOptions#secure()}. */
     static final Map<String, String> PRINCIPALS = Map.of(
@@ -143,8 +144,10 @@ public final class LocalStack implements AutoCloseable {
         }
         out.printf("[stack] starting %d services (logs in %s) ...%n", services.size(), logs);
         awaitHealthy(t1);
-        BackendsNotice.forServices(services, env.getOrDefault("TIERGATE_SIMULATION_SPEED_UP", "1"))
+        BackendsNotice.Simulated simulated = BackendsNotice.forServices(services);
+        BackendsNotice.text(simulated, env.getOrDefault("TIERGATE_SIMULATION_SPEED_UP", "1"))
                 .ifPresent(out::println);
+        backendsSummary = BackendsNotice.summary(simulated);
     }
 
     /** What one service gets: under security its principal's client config, and no topic creation of its own. */
@@ -233,6 +236,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String registryUrl() {
         return registryUrl;
+    }
+
+    /** The line that says, in a summary, that backends are simulated and why; empty when all are real. */
+    public Optional<String> backendsSummary() {
+        return backendsSummary;
     }
 
     /** The token the services' HTTP APIs take ({@code Authorization: Bearer …}). */

@@ -60,4 +60,20 @@ class BackendsNoticeTest {
                         .doesNotContain("local tier")
                         .contains("SIMULATED models: cloud tier, 1 models"));
     }
+
+    @Test
+    void theSummaryLineNamesTheSimulatedTiersAndIsAbsentWhenAllAreReal() {
+        var both = BackendsNotice.parse(localWorker(true), cloudWorker(true, "a/x", "b/y", "c/z"));
+        assertThat(BackendsNotice.summary(both))
+                .hasValueSatisfying(line -> assertThat(line)
+                        .startsWith(
+                                "[stack] backends: SIMULATED local tier (no Ollama), cloud tier (no provider API key, 3 models)")
+                        .contains("simulated=true"));
+        var cloudOnly = BackendsNotice.parse(localWorker(false), cloudWorker(true, "a/x"));
+        assertThat(BackendsNotice.summary(cloudOnly))
+                .hasValueSatisfying(
+                        line -> assertThat(line).doesNotContain("local tier").contains("cloud tier"));
+        assertThat(BackendsNotice.summary(BackendsNotice.parse(localWorker(false), cloudWorker(false, "a/x"))))
+                .isEmpty();
+    }
 }

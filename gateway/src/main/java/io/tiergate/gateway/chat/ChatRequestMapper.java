@@ -85,7 +85,7 @@ public final class ChatRequestMapper {
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("tiergate.source", "gateway");
-        attributes.put("tiergate.requested-model", model);
+        attributes.put(io.tiergate.schemas.results.RequestAttributes.REQUESTED_MODEL, model);
         caller.keyPrefix().ifPresent(p -> attributes.put("tiergate.key", p));
         request.setAttributes(attributes);
 

@@ -1,5 +1,9 @@
 package io.tiergate.gateway.chat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.schemas.events.InferenceResult;
@@ -16,13 +20,16 @@ import java.util.Optional;
  * "Responses" and "Errors"). The completion's {@code usage} carries tiergate's extension
  * {@code usage.tiergate}: request id, tier, model, provider, rule, attempts, simulated, and the exact
  * cost as a decimal string ({@code cost_usd}: the result's {@code totalCostUsd}, what the ledger
- * counts for the request).
+ * counts for the request). A result with tool calls answers {@code message.tool_calls} (content null
+ * when the model wrote no text) and {@code finish_reason: "tool_calls"}.
  */
 public final class ChatResponseMapper {
 
     /** Error codes of {@code InferenceResult.errorCode} that mean "try again later". */
     private static final java.util.Set<String> RETRY_LATER =
             java.util.Set.of("DEFERRAL_EXPIRED", "DEFERRAL_BACKLOG_FULL");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Duration deferRetryAfter;
 
@@ -69,12 +76,50 @@ public final class ChatResponseMapper {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", r.getOutput() == null ? "" : r.getOutput());
+        Optional<ArrayNode> toolCalls = toolCalls(r);
+        String output = r.getOutput() == null ? "" : r.getOutput();
+        if (toolCalls.isPresent() && output.isEmpty()) {
+            // OpenAI: an answer that only calls tools has content null
+            message.putNull("content");
+        } else {
+            message.put("content", output);
+        }
         message.putNull("refusal");
+        toolCalls.ifPresent(calls -> message.set("tool_calls", calls));
         choice.putNull("logprobs");
-        choice.put("finish_reason", "stop");
+        choice.put("finish_reason", toolCalls.isPresent() ? "tool_calls" : finishReason(r.getFinishReason()));
         root.set("usage", usage(r, rule));
         return root;
+    }
+
+    /** The result's tool calls (OpenAI's {@code tool_calls} array), when it has any. */
+    static Optional<ArrayNode> toolCalls(InferenceResult r) {
+        if (r.getToolCalls() == null || r.getToolCalls().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode calls = JSON.readTree(r.getToolCalls());
+            return calls instanceof ArrayNode array && !array.isEmpty() ? Optional.of(array) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            // the workers write it from parsed JSON, so this is a corrupt record: the text answer stands
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A backend's stop reason as OpenAI's {@code finish_reason}: {@code length} for a cut-off answer
+     * (OpenAI's and Ollama's {@code length}, Anthropic's {@code max_tokens}), {@code content_filter}
+     * as it is, {@code stop} for everything else (and when unknown).
+     */
+    static String finishReason(String backendReason) {
+        if (backendReason == null) {
+            return "stop";
+        }
+        return switch (backendReason) {
+            case "length", "max_tokens" -> "length";
+            case "content_filter" -> "content_filter";
+            default -> "stop";
+        };
     }
 
     /** OpenAI's usage block with tiergate's extension. */

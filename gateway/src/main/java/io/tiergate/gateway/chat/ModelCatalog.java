@@ -10,9 +10,10 @@ import java.util.Optional;
  * What a client may put in {@code model} (docs/gateway.md, "Models"): the routing aliases
  * {@code tiergate/auto} (the policy picks tier and model) and {@code tiergate/local} (served
  * locally, never on cloud: the request is sovereign), and every model of the price table. A local
- * model name keeps the request local like {@code tiergate/local}; a cloud model name is accepted
- * and recorded, but the tier and model are still the policy's (the router has no per-request
- * pinning). Anything else is unknown (404 {@code model_not_found}, as OpenAI answers).
+ * model name keeps the request local like {@code tiergate/local}; a cloud model name is recorded
+ * ({@code tiergate.requested-model}) and pins the request to that model when the router's policy
+ * allows it (its PINNED rule: never for sovereign work, always under the budget). Anything else is
+ * unknown (404 {@code model_not_found}, as OpenAI answers).
  */
 public final class ModelCatalog {
 

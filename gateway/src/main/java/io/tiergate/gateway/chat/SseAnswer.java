@@ -1,11 +1,13 @@
 package io.tiergate.gateway.chat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A completed answer as OpenAI's streamed {@code chat.completion.chunk} events (server-sent events,
- * ending with {@code data: [DONE]}): a role chunk, the content, a chunk with the finish reason and,
+ * ending with {@code data: [DONE]}): a role chunk, the content, the tool calls (with their
+ * {@code index}) when there are any, a chunk with the finish reason and,
  * with {@code stream_options.include_usage}, a last chunk with empty choices and the usage (tiergate's
  * extension included). Used when a streamed call's result comes before any chunk of its answer
  * on inference.stream (a worker that does not stream): the whole answer is sent at once
@@ -24,6 +26,19 @@ public final class SseAnswer {
         String content = message.path("content").asText("");
         if (!content.isEmpty()) {
             event(out, chunk(completion, JsonNodeFactory.instance.objectNode().put("content", content), null));
+        }
+        if (message.path("tool_calls").isArray()) {
+            // OpenAI streams each call with its position; a whole answer sends each call in one piece
+            ArrayNode calls = JsonNodeFactory.instance.arrayNode();
+            int index = 0;
+            for (var call : message.get("tool_calls")) {
+                ObjectNode indexed = JsonNodeFactory.instance.objectNode().put("index", index++);
+                indexed.setAll((ObjectNode) call);
+                calls.add(indexed);
+            }
+            ObjectNode toolDelta = JsonNodeFactory.instance.objectNode();
+            toolDelta.set("tool_calls", calls);
+            event(out, chunk(completion, toolDelta, null));
         }
         String finish = completion.path("choices").path(0).path("finish_reason").asText("stop");
         event(out, chunk(completion, JsonNodeFactory.instance.objectNode(), finish));

@@ -93,4 +93,91 @@ class ChatResponseMapperTest {
         assertThat(sse).contains("\"choices\":[],\"usage\":{\"prompt_tokens\":10");
         assertThat(sse).endsWith("data: [DONE]\n\n");
     }
+
+    static final String CALLS = "[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
+            + "{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Köln\\\"}\"}}]";
+
+    @Test
+    void anAnswerThatCallsToolsHasToolCallsNullContentAndFinishReasonToolCalls() {
+        var completion = mapper.completion(
+                new ChatRequest(null, "tiergate/auto", false, false),
+                result(ResultStatus.COMPLETED, Tier.CLOUD)
+                        .setOutput("")
+                        .setToolCalls(CALLS)
+                        .setFinishReason("tool_use")
+                        .build(),
+                Optional.empty());
+        assertThat(completion.at("/choices/0/message/content").isNull()).isTrue();
+        assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(completion.at("/choices/0/message/tool_calls/0/id").asText()).isEqualTo("call_1");
+        assertThat(completion.at("/choices/0/message/tool_calls/0/type").asText())
+                .isEqualTo("function");
+        assertThat(completion
+                        .at("/choices/0/message/tool_calls/0/function/name")
+                        .asText())
+                .isEqualTo("get_weather");
+        assertThat(completion
+                        .at("/choices/0/message/tool_calls/0/function/arguments")
+                        .asText())
+                .isEqualTo("{\"city\":\"Köln\"}");
+    }
+
+    @Test
+    void textBesideToolCallsIsKeptAndAnAnswerWithoutThemHasNoToolCallsField() {
+        var both = mapper.completion(
+                new ChatRequest(null, "tiergate/auto", false, false),
+                result(ResultStatus.COMPLETED, Tier.CLOUD)
+                        .setOutput("Let me check.")
+                        .setToolCalls(CALLS)
+                        .build(),
+                Optional.empty());
+        assertThat(both.at("/choices/0/message/content").asText()).isEqualTo("Let me check.");
+        assertThat(both.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+
+        var text = mapper.completion(
+                new ChatRequest(null, "tiergate/auto", false, false),
+                result(ResultStatus.COMPLETED, Tier.CLOUD).setToolCalls("[]").build(),
+                Optional.empty());
+        assertThat(text.at("/choices/0/message").has("tool_calls")).isFalse();
+        assertThat(text.at("/choices/0/message/content").asText()).isEqualTo("Hello");
+        assertThat(text.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            value = {
+                "stop,stop",
+                "end_turn,stop",
+                "length,length",
+                "max_tokens,length",
+                "content_filter,content_filter",
+                "NULL,stop"
+            },
+            nullValues = "NULL")
+    void theBackendsStopReasonIsOpenAisFinishReason(String backend, String openAi) {
+        var completion = mapper.completion(
+                new ChatRequest(null, "tiergate/auto", false, false),
+                result(ResultStatus.COMPLETED, Tier.CLOUD)
+                        .setFinishReason(backend)
+                        .build(),
+                Optional.empty());
+        assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo(openAi);
+    }
+
+    @Test
+    void aStreamedToolCallIsADeltaWithItsIndex() {
+        ChatRequest request = new ChatRequest(null, "tiergate/auto", true, false);
+        var completion = mapper.completion(
+                request,
+                result(ResultStatus.COMPLETED, Tier.CLOUD)
+                        .setOutput("")
+                        .setToolCalls(CALLS)
+                        .build(),
+                Optional.empty());
+        String sse = SseAnswer.of(request, completion);
+        assertThat(sse).contains("\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\"");
+        assertThat(sse).contains("\"finish_reason\":\"tool_calls\"");
+        assertThat(sse).doesNotContain("\"content\":\"null\"");
+        assertThat(sse).endsWith("data: [DONE]\n\n");
+    }
 }

@@ -13,10 +13,16 @@ import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.models.Model;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -160,6 +166,59 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
         assertThat(sent.getMaxOutputTokens()).isEqualTo(64);
         assertThat(sent.getRequiresDataSovereignty()).isFalse();
         assertThat(pending.size()).isZero();
+    }
+
+    @Test
+    void aToolRoundTripGetsToolCallsThenTheAnswerToTheToolsResult() {
+        OpenAIClient client = client(key("tools"));
+        ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder()
+                .function(FunctionDefinition.builder()
+                        .name("get_weather")
+                        .description("Weather of a city")
+                        .parameters(FunctionParameters.builder()
+                                .putAdditionalProperty("type", JsonValue.from("object"))
+                                .putAdditionalProperty(
+                                        "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+                                .build())
+                        .build())
+                .build();
+        ChatCompletionCreateParams.Builder ask = ChatCompletionCreateParams.builder()
+                .model("tiergate/auto")
+                .addUserMessage("Weather in Köln?")
+                .addTool(weather);
+
+        ChatCompletion first = client.chat().completions().create(ask.build());
+        ChatCompletion.Choice choice = first.choices().get(0);
+        assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+        assertThat(choice.message().content()).isEmpty();
+        List<ChatCompletionMessageToolCall> calls = choice.message().toolCalls().orElseThrow();
+        assertThat(calls).hasSize(1);
+        ChatCompletionMessageFunctionToolCall call = calls.get(0).asFunction();
+        assertThat(call.function().name()).isEqualTo("get_weather");
+        assertThat(call.function().arguments()).isEqualTo("{\"city\":\"Köln\"}");
+
+        // the client answers the call: its assistant turn with the tool calls, then the tool's result
+        ChatCompletion second = client.chat()
+                .completions()
+                .create(ask.addMessage(choice.message())
+                        .addMessage(ChatCompletionToolMessageParam.builder()
+                                .toolCallId(call.id())
+                                .content("12°C, rain")
+                                .build())
+                        .build());
+        assertThat(second.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        assertThat(second.choices().get(0).message().toolCalls()).isEmpty();
+        assertThat(second.choices().get(0).message().content()).contains("echo(3 turns): the tool said 12°C, rain");
+
+        // what the pipeline received: the assistant turn kept its calls, the tool turn the call's id
+        InferenceRequest sent = pipeline.received.get(second.id().substring("chatcmpl-".length()));
+        assertThat(sent.getMessages()).extracting(m -> m.getRole()).containsExactly("user", "assistant", "tool");
+        assertThat(sent.getMessages().get(1).getToolCalls())
+                .contains("get_weather")
+                .contains(call.id());
+        assertThat(sent.getMessages().get(2).getToolCallId()).isEqualTo(call.id());
+        assertThat(sent.getTools()).contains("get_weather");
     }
 
     private static ChatCompletionCreateParams streamed() {

@@ -140,11 +140,24 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
         assertThat(tooled.getTools()).contains("\"get_weather\"");
         assertThat(tooled.getToolChoice()).isEqualTo("\"auto\"");
         assertThat(tooled.getMessages()).extracting(ChatMessage::getRole).containsExactly("user", "assistant", "tool");
-        assertThat(tooled.getMessages().get(1).getToolCalls())
-                .contains("call_7")
-                .contains("Köln");
-        assertThat(tooled.getMessages().get(2).getToolCallId()).isEqualTo("call_7");
-        assertThat(out.at("/tools/content").asText()).isEqualTo("echo(3 turns): Weather in Köln?");
+        String callId = out.at("/tools/call/id").asText();
+        assertThat(tooled.getMessages().get(1).getToolCalls()).contains(callId).contains("Köln");
+        assertThat(tooled.getMessages().get(2).getToolCallId()).isEqualTo(callId);
+        // first answer: the tool call, content null, finish_reason tool_calls
+        assertThat(out.at("/tools/call/content").isNull()).isTrue();
+        assertThat(out.at("/tools/call/finishReason").asText()).isEqualTo("tool_calls");
+        assertThat(out.at("/tools/call/type").asText()).isEqualTo("function");
+        assertThat(out.at("/tools/call/name").asText()).isEqualTo("get_weather");
+        assertThat(out.at("/tools/call/arguments/city").asText()).isEqualTo("Köln");
+        // second answer: text about the tool's result
+        assertThat(out.at("/tools/content").asText()).isEqualTo("echo(3 turns): the tool said 12°C, rain");
+        assertThat(out.at("/tools/toolCalls").isNull()).isTrue();
+        assertThat(out.at("/tools/finishReason").asText()).isEqualTo("stop");
+        // streamed: the call's deltas join into the same call
+        assertThat(out.at("/toolStream/calls/0/name").asText()).isEqualTo("get_weather");
+        assertThat(out.at("/toolStream/calls/0/id").asText()).startsWith("call_");
+        assertThat(out.at("/toolStream/calls/0/arguments").asText()).isEqualTo("{\"city\":\"Köln\"}");
+        assertThat(out.at("/toolStream/finishReason").asText()).isEqualTo("tool_calls");
 
         assertThat(out.at("/unknownKey/status").asInt()).isEqualTo(401);
         assertThat(out.at("/unknownKey/code").asText()).isEqualTo("invalid_api_key");

@@ -39,7 +39,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * is served: the output echoes the latest user turn and the number of turns, cost $0.000123400, the tier
  * LOCAL when the request is sovereign. A request that asked to stream gets its answer on
  * inference.stream first ({@link #stream}), except for {@code nochunks-*} (a worker that does not
- * stream); {@code streamfail-*} streams, then fails. The full pipeline is tested in e2e.
+ * stream); {@code streamfail-*} streams, then fails. A request that offers tools is answered with a call of the first
+ * function (arguments {@code {"city": "Köln"}}) until its last turn is a tool result, which the answer
+ * then echoes. The full pipeline is tested in e2e.
  */
 final class ScriptedPipeline implements AutoCloseable {
 
@@ -132,12 +134,21 @@ final class ScriptedPipeline implements AutoCloseable {
                                 request.getRequiresDataSovereignty() ? "SOVEREIGNTY" : "TASK_TABLE"))
                 .join(); // the router decides before a worker answers: the decision is on the broker first
         List<ChatMessage> turns = request.getMessages();
+        ChatMessage last = turns.isEmpty() ? null : turns.get(turns.size() - 1);
+        String toolCalls =
+                request.getTools() != null && (last == null || !last.getRole().equals("tool"))
+                        ? toolCall(request)
+                        : null;
         String latest = turns.stream()
                 .filter(t -> t.getRole().equals("user"))
                 .reduce((a, b) -> b)
                 .map(ChatMessage::getContent)
                 .orElse(request.getPrompt());
-        String output = "echo(" + turns.size() + " turns): " + latest;
+        String output = toolCalls != null
+                ? ""
+                : last != null && last.getRole().equals("tool")
+                        ? "echo(" + turns.size() + " turns): the tool said " + last.getContent()
+                        : "echo(" + turns.size() + " turns): " + latest;
         if ("true".equals(request.getAttributes().get(RequestAttributes.STREAM)) && !cc.startsWith("nochunks-")) {
             if (!stream(request, tier, output)) {
                 return;
@@ -180,6 +191,8 @@ final class ScriptedPipeline implements AutoCloseable {
                                 .setProvider("scripted")
                                 .setSimulated(true)
                                 .setOutput(output)
+                                .setToolCalls(toolCalls)
+                                .setFinishReason(toolCalls != null ? "tool_calls" : "stop")
                                 .setInputTokens(42)
                                 .setOutputTokens(7)
                                 .setTotalCostUsd(COST)
@@ -251,6 +264,29 @@ final class ScriptedPipeline implements AutoCloseable {
                                 .setProducedAt(Instant.now())
                                 .build())
                 .join();
+
+    /** A call of the first offered function, with the latest user turn as its {@code city}, as OpenAI's tool_calls. */
+    private static String toolCall(InferenceRequest request) {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            String name = json.readTree(request.getTools())
+                    .path(0)
+                    .path("function")
+                    .path("name")
+                    .asText();
+            var calls = json.createArrayNode();
+            var call = calls.addObject();
+            call.put("id", "call_" + request.getRequestId());
+            call.put("type", "function");
+            call.putObject("function")
+                    .put("name", name)
+                    .put(
+                            "arguments",
+                            json.createObjectNode().put("city", "Köln").toString());
+            return calls.toString();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static RoutingDecision decision(InferenceRequest r, RoutingAction action, Tier tier, String rule) {

@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.tiergate.ledger.LedgerConfiguration;
+import io.tiergate.ledger.backends.ServedBackends;
 import io.tiergate.ledger.budget.BudgetAssessor;
 import io.tiergate.ledger.kafka.LedgerStores;
 import java.util.List;
@@ -25,8 +26,10 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 public class LedgerController {
 
     private final LedgerQueries queries;
+    private final ServedBackends backends;
 
-    public LedgerController(LedgerStores stores, LedgerConfiguration configuration) {
+    public LedgerController(LedgerStores stores, LedgerConfiguration configuration, ServedBackends backends) {
+        this.backends = backends;
         this.queries = new LedgerQueries(
                 stores,
                 new BudgetAssessor(configuration.anomalyFactor(), configuration.anomalyMinRateUsdPerHour()),
@@ -69,6 +72,16 @@ public class LedgerController {
     public LedgerViews.Rework rework(
             @Nullable @QueryValue String scope, @Nullable @QueryValue String from, @Nullable @QueryValue String to) {
         return queries.rework(scope, from, to);
+    }
+
+    /**
+     * GET /ledger/backends — per tier, how many model calls were simulated and how many real (cost
+     * events of the last day at start, and since), and what served the latest; {@code simulated} is
+     * true while any tier's latest call was simulated (the dashboard's notice).
+     */
+    @Get("/backends")
+    public ServedBackends.View backends() {
+        return backends.view();
     }
 
     @Error(exception = IllegalArgumentException.class)

@@ -311,7 +311,8 @@ class LedgerStreamsIT {
         server = start("http");
         // not waiting for the stores: the token is checked before anything is asked of them
         java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
-        for (String path : List.of("/ledger/totals", "/ledger/status", "/ledger/windows", "/ledger/spend?scope=x")) {
+        for (String path : List.of(
+                "/ledger/totals", "/ledger/status", "/ledger/windows", "/ledger/spend?scope=x", "/ledger/backends")) {
             java.net.http.HttpResponse<String> anonymous = plain.send(
                     java.net.http.HttpRequest.newBuilder(server.getURI().resolve(path))
                             .build(),
@@ -335,6 +336,16 @@ class LedgerStreamsIT {
         assertThat(withToken.statusCode())
                 .as("with the token: answered (503 while the stores start)")
                 .isIn(200, 503);
+
+        // the dashboard's simulated-backends notice: served with the token (the follower runs beside the topology)
+        java.net.http.HttpResponse<String> backends = plain.send(
+                java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/ledger/backends"))
+                        .header("Authorization", "Bearer " + API_TOKEN)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(backends.statusCode()).isEqualTo(200);
+        // which calls it has seen depends on what other tests left on the shared broker: only the shape is checked
+        assertThat(backends.body()).startsWith("{\"simulated\":");
 
         // /health: status for anyone, the indicators' details only with the token
         String anonymousHealth = plain.send(

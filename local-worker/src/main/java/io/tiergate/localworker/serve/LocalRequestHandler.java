@@ -157,10 +157,15 @@ public final class LocalRequestHandler implements RequestHandler {
         }
         circuit.success(Duration.ofNanos(System.nanoTime() - start));
 
-        OutputCheck check = validator.check(
-                work.taskType(), response.output(), work.inferenceRequest().getAttributes());
+        // an answer that calls tools is the model asking for a tool's result, not the task's answer: no shape to check
+        OutputCheck check = response.toolCalls().isPresent()
+                ? OutputCheck.ok(response.output())
+                : validator.check(
+                        work.taskType(),
+                        response.output(),
+                        work.inferenceRequest().getAttributes());
         if (check.acceptable()) {
-            work.recordAnswered(model, withOutput(response, check.output()), null);
+            work.recordAnswered(model, response.withOutput(check.output()), null);
             return work.complete();
         }
         String problem = check.problem().orElse("output rejected");
@@ -227,18 +232,5 @@ public final class LocalRequestHandler implements RequestHandler {
 
     private static String localCode(ModelCallException e) {
         return "LOCAL_" + e.errorCode().toUpperCase(Locale.ROOT);
-    }
-
-    private static ModelResponse withOutput(ModelResponse r, String output) {
-        return new ModelResponse(
-                output,
-                r.usage(),
-                r.providerCostUsd(),
-                r.latency(),
-                r.ttft(),
-                r.busy(),
-                r.provider(),
-                r.simulated(),
-                r.finishReason());
     }
 }

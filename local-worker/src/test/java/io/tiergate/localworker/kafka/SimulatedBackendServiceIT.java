@@ -12,6 +12,7 @@ import io.tiergate.localworker.testing.Requests;
 import io.tiergate.localworker.testing.TopicReader;
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.EventPublisher;
+import io.tiergate.schemas.events.ChatMessage;
 import io.tiergate.schemas.events.CostEvent;
 import io.tiergate.schemas.events.InferenceResult;
 import io.tiergate.schemas.events.ResultStatus;
@@ -115,5 +116,39 @@ class SimulatedBackendServiceIT implements TestPropertyProvider {
         assertThat(health).contains("SIMULATED").contains("\"simulated\":true");
         assertThat(http.toBlocking().retrieve(HttpRequest.GET("/prometheus")))
                 .contains("tiergate_local_worker_backend_simulated{endpoint=\"ollama\"} 1.0");
+    }
+
+    @Test
+    void aSimulatedAnswerToARequestThatOffersToolsCallsOneAndTheResultCarriesIt() throws Exception {
+        String id = "sim-tools-" + RUN;
+        RoutedRequest routed = Requests.local(id, TaskType.CONVERSATION).build();
+        routed.getClassified()
+                .getRequest()
+                .setMessages(List.of(ChatMessage.newBuilder()
+                        .setRole("user")
+                        .setContent("Weather in Köln?")
+                        .build()));
+        routed.getClassified()
+                .getRequest()
+                .setTools("[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                        + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+                        + "\"required\":[\"city\"]}}}]");
+        publisher.send(INPUT, id, routed).get(10, TimeUnit.SECONDS);
+
+        String bootstrap = TestBrokers.shared().bootstrapServers();
+        try (TopicReader results = new TopicReader(bootstrap, Topics.Names.INFERENCE_RESULTS)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !results.withKey(id).isEmpty());
+            InferenceResult result =
+                    results.values(decoder, Topics.INFERENCE_RESULTS, id).get(0);
+            assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
+            assertThat(result.getSimulated()).isTrue();
+            assertThat(result.getFinishReason()).isEqualTo("tool_calls");
+            assertThat(result.getOutput()).isEmpty();
+            assertThat(result.getToolCalls())
+                    .contains("\"name\":\"get_weather\"")
+                    .contains("\"type\":\"function\"")
+                    .contains("city");
+        }
     }
 }

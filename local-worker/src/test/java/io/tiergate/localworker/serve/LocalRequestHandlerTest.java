@@ -31,6 +31,7 @@ import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.topics.Topics;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
+import io.tiergate.worker.backend.ModelResponse;
 import io.tiergate.worker.runtime.BudgetBoard;
 import io.tiergate.worker.simulated.SimulatedBackend;
 import io.tiergate.worker.simulated.SimulationSettings;
@@ -95,6 +96,34 @@ class LocalRequestHandlerTest {
         assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
         assertThat(capacity.queueDepth()).isZero();
         assertThat(capacity.running()).isZero();
+    }
+
+    @Test
+    void anAnswerThatCallsAToolIsDeliveredWithItsCallsAndNotJudgedAsTheTasksOutput() throws Exception {
+        String calls = "[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"lookup_invoice\",\"arguments\":\"{\\\"id\\\":\\\"INV-2041\\\"}\"}}]";
+        ModelResponse text = answer("");
+        model.script(call -> ModelResponse.builder(text.provider())
+                .output("")
+                .usage(text.usage())
+                .latency(text.latency())
+                .busy(text.busy().orElse(null))
+                .finishReason("tool_calls")
+                .toolCalls(calls)
+                .build());
+        RoutedRequest request = Requests.local("tool-1", TaskType.EXTRACTION)
+                .fallbacks(List.of("deepseek/deepseek-chat"))
+                .build();
+
+        WorkOutcome outcome = handle(request);
+
+        // an empty EXTRACTION answer would escalate; one that calls a tool is the model's turn, delivered
+        assertThat(outcome.kind()).isEqualTo(WorkOutcome.Kind.COMPLETED);
+        InferenceResult result = outcome.result().orElseThrow();
+        assertThat(result.getToolCalls()).isEqualTo(calls);
+        assertThat(result.getFinishReason()).isEqualTo("tool_calls");
+        assertThat(result.getOutput()).isEmpty();
+        assertThat(result.getAttempts()).isEqualTo(1);
     }
 
     @Test

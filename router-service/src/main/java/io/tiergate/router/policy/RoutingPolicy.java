@@ -11,13 +11,16 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.schemas.events.Tier;
 import io.tiergate.schemas.money.Money;
 import io.tiergate.schemas.policy.SovereigntyRule;
+import io.tiergate.schemas.results.RequestAttributes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,12 +35,16 @@ import java.util.Set;
  *       one capability class, CRITICAL_ONLY keeps only CODE_REVIEW/DEBUGGING/ARCHITECTURE on cloud,
  *       EXHAUSTED (or a spend that does not fit the remaining headroom) allows no new cloud spend and
  *       applies the scope's onExhausted (DEGRADE_LOCAL, DEFER, REJECT);
+ *       <b>PINNED</b> (docs/architecture.md's 2b): the request names a model of the catalog
+ *       ({@code tiergate.requested-model}, the gateway's {@code model}): that model serves, in place
+ *       of LATENCY, TASK_TABLE and CAPACITY; the budget constrains it as it constrains them (a pinned
+ *       cloud model under EXHAUSTED follows onExhausted);
  *   <li><b>LATENCY</b>: a latency budget below the local estimate (TTFT + queue wait) picks the faster tier;
  *   <li><b>TASK_TABLE</b> (with the local complexity threshold), then <b>CAPACITY</b>: local queue full or
  *       circuit open → overflow to the cloud fallback.
  * </ol>
  *
- * The budget step is applied as a constraint over the outcome of steps 3–4, so a lower rule can never
+ * The budget step is applied as a constraint over the outcome of the pin or of steps 3–4, so a lower rule can never
  * undo it (an overloaded local tier does not overflow to cloud when the budget forbids cloud); it is
  * recorded as the firing rule whenever it changed the outcome. Pure: no I/O, no clock, no Kafka.
  */
@@ -97,12 +104,17 @@ public final class RoutingPolicy {
         boolean sovereign = SovereigntyRule.isSovereign(classified);
         String costCenter = request.getCostCenter();
         BudgetView.BudgetState budget = budgets.state(costCenter);
-        ModelPrice localModel = localModelFor(rule, table);
+        Optional<ModelPrice> pin = pinned(request);
+        // a pinned local model serves the request's local work (sovereign or not)
+        ModelPrice localModel = pin.filter(ModelPrice::local).orElseGet(() -> localModelFor(rule, table));
 
         // 1. Sovereignty: local, always; no cloud fallback, so no escalation can leave the machine either.
         if (sovereign) {
             String why = "SOVEREIGNTY: " + sovereignReason(request, classification) + " → local " + localModel.id()
                     + ", no cloud fallback";
+            if (pin.isPresent() && !pin.get().local()) {
+                why += "; the requested model " + pin.get().id() + " is a cloud model and is not used";
+            }
             if (local.overloaded()) {
                 why += "; local tier is overloaded (" + local.summary()
                         + ") but sovereign work never overflows to cloud";
@@ -112,12 +124,20 @@ public final class RoutingPolicy {
             return toDecision(classified, type, inputTokens, c, budget.level(), true, null, now);
         }
 
-        // 4 (base). The task table, with the local complexity threshold.
-        Candidate fromTable = tableCandidate(rule, type, localModel, classification.getComplexity());
-        // 3, 4. Latency budget, then capacity, as if no budget applied.
-        Candidate unconstrained = latencyThenCapacity(fromTable, localModel, request.getLatencyBudgetMs(), local);
-        // 2. Budget: a constraint that outranks 3 and 4.
-        boolean cloudRule = !rule.local();
+        Candidate unconstrained;
+        boolean cloudRule;
+        if (pin.isPresent()) {
+            // 2b. Pinned: the client named a model; it replaces latency, table and capacity, never the budget.
+            unconstrained = pinnedCandidate(pin.get(), rule, type);
+            cloudRule = !pin.get().local();
+        } else {
+            // 4 (base). The task table, with the local complexity threshold.
+            Candidate fromTable = tableCandidate(rule, type, localModel, classification.getComplexity());
+            // 3, 4. Latency budget, then capacity, as if no budget applied.
+            unconstrained = latencyThenCapacity(fromTable, localModel, request.getLatencyBudgetMs(), local);
+            cloudRule = !rule.local();
+        }
+        // 2. Budget: a constraint that outranks everything below it, a pin included.
         Candidate constrained = applyBudgetLevel(unconstrained, type, budget, localModel, cloudRule);
         BudgetLevel levelSeen = budget.level();
         String blockingScope = constrained.action() == RoutingAction.ROUTE ? null : budget.bindingScope();
@@ -149,6 +169,60 @@ public final class RoutingPolicy {
             result = unconstrained;
         }
         return toDecision(classified, type, inputTokens, result, levelSeen, false, blockingScope, now);
+    }
+
+    /**
+     * The model the request pins ({@link RequestAttributes#REQUESTED_MODEL}): a model of the catalog;
+     * an alias ({@code tiergate/auto}, {@code tiergate/local}) or an unknown name pins nothing.
+     */
+    static Optional<ModelPrice> pinned(InferenceRequest request, ModelCatalog catalog) {
+        Map<String, String> attributes = request.getAttributes();
+        String asked = attributes == null ? null : attributes.get(RequestAttributes.REQUESTED_MODEL);
+        return asked == null || asked.isBlank() ? Optional.empty() : catalog.find(asked.strip());
+    }
+
+    private Optional<ModelPrice> pinned(InferenceRequest request) {
+        return pinned(request, catalog);
+    }
+
+    /**
+     * The pinned model as it is asked for. A cloud pin keeps the task table's cloud models of its class
+     * or below as fallbacks (a pin pins the tier, and never makes a call dearer than the pinned model's
+     * class; the result names the model that served); a local pin stays local, with no cloud escalation.
+     */
+    private Candidate pinnedCandidate(ModelPrice pin, RouteRule rule, TaskType type) {
+        if (pin.local()) {
+            return new Candidate(
+                    RoutingAction.ROUTE,
+                    Tier.LOCAL,
+                    pin,
+                    List.of(),
+                    RuleName.PINNED,
+                    "PINNED: the client asked for local " + pin.id() + " → local, no cloud escalation");
+        }
+        List<String> candidates = new ArrayList<>();
+        if (!rule.local()) {
+            candidates.add(rule.model());
+        }
+        candidates.addAll(rule.fallbackModels());
+        // as a table rule's fallbacks: cloud models never above the pinned model's class
+        List<String> chain = new ArrayList<>();
+        for (String id : candidates) {
+            boolean fits = catalog.find(id)
+                    .map(m -> !m.local() && m.capabilityClass().compareTo(pin.capabilityClass()) <= 0)
+                    .orElse(false);
+            if (fits && !id.equals(pin.id())) {
+                chain.add(id);
+            }
+        }
+        return new Candidate(
+                RoutingAction.ROUTE,
+                Tier.CLOUD,
+                pin,
+                distinct(chain),
+                RuleName.PINNED,
+                "PINNED: the client asked for " + describe(pin) + " (the task table would use "
+                        + (rule.local() ? "local " + rule.model() : rule.model()) + " for " + type + ")");
     }
 
     private Candidate tableCandidate(RouteRule rule, TaskType type, ModelPrice localModel, double complexity) {

@@ -7,6 +7,8 @@ package io.tiergate.router.policy;
 public enum RuleName {
     SOVEREIGNTY,
     BUDGET,
+    /** the client asked for a model of the price table ({@code tiergate.requested-model}) and it was honoured */
+    PINNED,
     LATENCY,
     TASK_TABLE,
     CAPACITY

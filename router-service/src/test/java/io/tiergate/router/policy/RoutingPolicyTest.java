@@ -50,6 +50,125 @@ class RoutingPolicyTest {
     }
 
     @Nested
+    class Pinning {
+        @Test
+        void aPinnedCloudModelServesInPlaceOfTheTaskTableAndKeepsItsCloudFallbacks() {
+            Decision d = decide(
+                    req().type(TaskType.CONVERSATION).requestedModel(OPUS).build());
+            assertThat(d.action()).isEqualTo(RoutingAction.ROUTE);
+            assertThat(d.tier()).isEqualTo(Tier.CLOUD);
+            assertThat(d.model()).isEqualTo(OPUS);
+            assertThat(d.rule()).isEqualTo(RuleName.PINNED);
+            assertThat(d.rationale()).startsWith("PINNED").contains(OPUS).contains("qwen3:8b");
+            // a cloud pin pins the tier: the table's cloud fallbacks stay, never the pinned model or a local one
+            assertThat(d.fallbackModels()).doesNotContain(OPUS, QWEN).isNotEmpty();
+        }
+
+        @Test
+        void aPinOutranksLatencyAndCapacity() {
+            Decision overloaded = decide(
+                    req().type(TaskType.DEBUGGING).requestedModel(DEEPSEEK).build(), normalBudget(), OPEN);
+            assertThat(overloaded.model()).isEqualTo(DEEPSEEK);
+            assertThat(overloaded.rule()).isEqualTo(RuleName.PINNED);
+            // the table's fallbacks for DEBUGGING are dearer classes than the pinned CHEAP model: none is kept
+            assertThat(overloaded.fallbackModels()).isEmpty();
+
+            Decision hurried = decide(req().type(TaskType.CONVERSATION)
+                    .latencyMs(10L)
+                    .requestedModel(QWEN)
+                    .sovereign(false)
+                    .build());
+            assertThat(hurried.tier()).isEqualTo(Tier.LOCAL);
+            assertThat(hurried.rule()).isEqualTo(RuleName.PINNED);
+            assertThat(hurried.fallbackModels()).isEmpty();
+        }
+
+        @Test
+        void aSovereignRequestIsNeverPinnedToACloudModel() {
+            for (ClassifiedRequest r : List.of(
+                    req().type(TaskType.ARCHITECTURE)
+                            .sovereign(true)
+                            .requestedModel(OPUS)
+                            .build(),
+                    req().type(TaskType.ARCHITECTURE)
+                            .sensitive(true)
+                            .requestedModel(OPUS)
+                            .build())) {
+                Decision d = decide(r);
+                assertThat(d.tier()).isEqualTo(Tier.LOCAL);
+                assertThat(d.model()).isEqualTo(QWEN);
+                assertThat(d.fallbackModels()).isEmpty();
+                assertThat(d.sovereign()).isTrue();
+                assertThat(d.rule()).isEqualTo(RuleName.SOVEREIGNTY);
+                assertThat(d.rationale()).contains("requested model " + OPUS + " is a cloud model and is not used");
+            }
+        }
+
+        @ParameterizedTest
+        @CsvSource({"DEGRADE_LOCAL, ROUTE, LOCAL", "DEFER, DEFER, NONE", "REJECT, REJECT, NONE"})
+        void aPinnedCloudModelUnderAnExhaustedBudgetFollowsOnExhausted(
+                OnExhausted onExhausted, RoutingAction action, Tier tier) {
+            Decision d = decide(
+                    req().type(TaskType.CONVERSATION).requestedModel(SONNET).build(),
+                    fixedBudget(BudgetLevel.EXHAUSTED, onExhausted),
+                    IDLE);
+            assertThat(d.action()).isEqualTo(action);
+            assertThat(d.tier()).isEqualTo(tier);
+            assertThat(d.rule()).isEqualTo(RuleName.BUDGET);
+            assertThat(d.rationale()).contains("Without the budget: PINNED");
+        }
+
+        @Test
+        void throttledBudgetsConstrainAPinAsTheyConstrainTheTable() {
+            // CONSERVE: cheap-eligible work moves down a class, pinned or not
+            Decision conserve = decide(
+                    req().type(TaskType.IMPLEMENTATION).requestedModel(SONNET).build(),
+                    fixedBudget(BudgetLevel.CONSERVE, OnExhausted.DEGRADE_LOCAL),
+                    IDLE);
+            assertThat(conserve.model()).isEqualTo(HAIKU);
+            assertThat(conserve.rule()).isEqualTo(RuleName.BUDGET);
+            // CRITICAL_ONLY: a non-critical type stays local even when pinned to cloud
+            Decision critical = decide(
+                    req().type(TaskType.CONVERSATION).requestedModel(OPUS).build(),
+                    fixedBudget(BudgetLevel.CRITICAL_ONLY, OnExhausted.DEGRADE_LOCAL),
+                    IDLE);
+            assertThat(critical.tier()).isEqualTo(Tier.LOCAL);
+            assertThat(critical.rule()).isEqualTo(RuleName.BUDGET);
+            // ...and a critical one keeps its pin
+            Decision kept = decide(
+                    req().type(TaskType.DEBUGGING).requestedModel(OPUS).build(),
+                    fixedBudget(BudgetLevel.CRITICAL_ONLY, OnExhausted.DEGRADE_LOCAL),
+                    IDLE);
+            assertThat(kept.model()).isEqualTo(OPUS);
+            assertThat(kept.rule()).isEqualTo(RuleName.PINNED);
+        }
+
+        @ParameterizedTest
+        @CsvSource({"tiergate/auto", "tiergate/local", "gpt-9", "''"})
+        void anAliasOrAnUnknownNamePinsNothing(String asked) {
+            Decision d = decide(
+                    req().type(TaskType.ARCHITECTURE).requestedModel(asked).build());
+            assertThat(d.rule()).isEqualTo(RuleName.TASK_TABLE);
+            assertThat(d.model()).isEqualTo(OPUS);
+        }
+
+        @Test
+        void aPinnedModelIsEstimatedAndCappedAtItsOwnPrice() {
+            Decision cheap = decide(
+                    req().type(TaskType.ARCHITECTURE).requestedModel(DEEPSEEK).build());
+            Decision table = decide(req().type(TaskType.ARCHITECTURE).build());
+            assertThat(cheap.estimatedCostUsd()).isLessThan(table.estimatedCostUsd());
+            assertThat(cheap.costCeilingUsd()).isLessThan(table.costCeilingUsd());
+            // a dearer pin keeps the table's cheaper cloud models as fallbacks
+            assertThat(decide(req().type(TaskType.CODE_REVIEW)
+                                    .requestedModel(OPUS)
+                                    .build())
+                            .fallbackModels())
+                    .containsExactly(SONNET, HAIKU);
+        }
+    }
+
+    @Nested
     class TaskTable {
         @ParameterizedTest
         @CsvSource({

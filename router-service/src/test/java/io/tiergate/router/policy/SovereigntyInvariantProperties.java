@@ -170,8 +170,15 @@ class SovereigntyInvariantProperties {
             }
             if (d.action() != RoutingAction.ROUTE) {
                 assertThat(d.tier()).isEqualTo(Tier.NONE);
-                assertThat(w.rules().current().rule(type).tier())
-                        .as("only work whose rule needs cloud is deferred/rejected")
+                // work pinned to a cloud model needs cloud as a cloud rule does (the PINNED rule)
+                boolean pinnedToCloud = RoutingPolicy.pinned(r.getRequest(), POLICY.catalog())
+                        .map(m -> !m.local())
+                        .orElse(false);
+                assertThat(
+                                pinnedToCloud
+                                        ? Tier.CLOUD
+                                        : w.rules().current().rule(type).tier())
+                        .as("only work whose rule (or pinned model) needs cloud is deferred/rejected")
                         .isEqualTo(Tier.CLOUD);
             }
 
@@ -238,6 +245,9 @@ class SovereigntyInvariantProperties {
         assertThat(seen).as("every combination checked").hasSize(2 * 2 * 2 * TaskType.values().length);
     }
 
+    static final List<String> PINS = java.util.Arrays.asList(
+            null, "tiergate/auto", Fixtures.QWEN, Fixtures.DEEPSEEK, Fixtures.HAIKU, Fixtures.SONNET, Fixtures.OPUS);
+
     static Gen<World> worlds() {
         Gen<ClassifiedRequest> requests = arbitrary()
                 .enumValues(TaskType.class)
@@ -258,6 +268,8 @@ class SovereigntyInvariantProperties {
                                 .costCenter(cc)
                                 .tokens(tokens)
                                 .latencyMs(latency)
+                                // a gateway client's model: none, an alias, or any model of the table (a pin)
+                                .requestedModel(PINS.get(tokens % PINS.size()))
                                 .build());
         Gen<GeneratedBudget> budgets = arbitrary()
                 .enumValues(BudgetLevel.class)

@@ -18,5 +18,13 @@ public final class RequestAttributes {
      */
     public static final String STREAM = "tiergate.stream";
 
+    /**
+     * The {@code model} a gateway client asked for ({@code tiergate/auto}, {@code tiergate/local} or a
+     * model of the price table). A model of the price table pins the request to that model when the
+     * routing policy allows it (the router's PINNED rule, docs/architecture.md, "Policy order"); an
+     * alias pins nothing.
+     */
+    public static final String REQUESTED_MODEL = "tiergate.requested-model";
+
     private RequestAttributes() {}
 }

@@ -190,6 +190,9 @@ public final class SampleEvents {
                 .setLatencyMs(4_321L)
                 .setTtftMs(350L)
                 .setCompletedAt(T0.plusSeconds(5))
+                .setToolCalls("[{\"id\":\"call_1\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Köln\\\"}\"}}]")
+                .setFinishReason("tool_calls")
                 .build();
     }
 

@@ -9,6 +9,7 @@ import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.backend.ToolCalls;
 import io.tiergate.worker.http.HttpEndpoint;
 import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.http.Redactor;
@@ -24,7 +25,9 @@ import java.util.OptionalInt;
  * {@code anthropic-version: 2023-06-01}). Usage: {@code input_tokens} (uncached),
  * {@code cache_read_input_tokens}, {@code cache_creation_input_tokens}, {@code output_tokens}.
  * Streaming: {@code message_start} carries the input-side usage, {@code content_block_delta}
- * ({@code text_delta}) the text, {@code message_delta} the cumulative usage and stop reason,
+ * ({@code text_delta}) the text, {@code tool_use} blocks ({@code content_block_start}, then
+ * {@code input_json_delta} pieces) the tool calls, answered in OpenAI's shape ({@link ToolCalls}),
+ * {@code message_delta} the cumulative usage and stop reason,
  * {@code message_stop} ends it; {@code ping} is ignored; an {@code error} event fails the call
  * (an {@code overloaded_error} is retryable). A stream without {@code message_stop} is MALFORMED and
  * bills what {@code message_start}/{@code message_delta} reported.
@@ -114,6 +117,7 @@ public final class AnthropicMessagesBackend implements ModelBackend {
                 .usage(counts.tokens())
                 .latency(exchange.elapsed())
                 .finishReason(WireJson.textOrNull(root, "stop_reason"))
+                .toolCalls(ToolCalls.fromAnthropic(root.path("content"), call.requestId()))
                 .build();
     }
 
@@ -124,6 +128,7 @@ public final class AnthropicMessagesBackend implements ModelBackend {
         Duration ttft = null;
         String stopReason = null;
         boolean started = false;
+        ToolCalls.Deltas toolCalls = new ToolCalls.Deltas();
         SseReader sse = new SseReader(exchange::nextLine);
         for (SseReader.Event event = sse.next(); event != null; event = sse.next()) {
             JsonNode data = WireJson.parse(event.data(), call.model() + ": " + event.name() + " event", endpoint);
@@ -133,8 +138,19 @@ public final class AnthropicMessagesBackend implements ModelBackend {
                     started = true;
                     counts.update(data.path("message").path("usage"));
                 }
+                case "content_block_start" -> {
+                    if ("tool_use"
+                            .equals(data.path("content_block").path("type").asText())) {
+                        toolCalls.startAnthropic(data.path("index").asInt(), data.path("content_block"));
+                    }
+                }
                 case "content_block_delta" -> {
                     JsonNode delta = data.path("delta");
+                    if ("input_json_delta".equals(delta.path("type").asText())) {
+                        toolCalls.addAnthropic(
+                                data.path("index").asInt(),
+                                delta.path("partial_json").asText(""));
+                    }
                     if ("text_delta".equals(delta.path("type").asText())) {
                         if (ttft == null) {
                             ttft = exchange.elapsed();
@@ -159,11 +175,12 @@ public final class AnthropicMessagesBackend implements ModelBackend {
                             .latency(exchange.elapsed())
                             .ttft(ttft)
                             .finishReason(stopReason)
+                            .toolCalls(toolCalls.json(call.requestId()))
                             .build();
                 }
                 case "error" -> throw eventError(call, data.path("error")).withConsumed(counts.tokens());
                 default -> {
-                    // ping, content_block_start/stop and event types added later carry no usage
+                    // ping, content_block_stop and event types added later carry no usage
                 }
             }
         }

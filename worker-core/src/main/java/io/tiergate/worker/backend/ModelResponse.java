@@ -19,6 +19,9 @@ import java.util.Optional;
  *     {@code total_duration}); local TCO is priced by it, falling back to {@code latency}
  * @param provider "openrouter", "openai-compatible", "anthropic", "ollama", "simulated", …
  * @param finishReason the provider's stop reason ("stop", "length", "end_turn", …) when known
+ * @param toolCalls the tool calls the model answered with, as OpenAI's {@code tool_calls} JSON array
+ *     ({@code [{"id", "type": "function", "function": {"name", "arguments": "<JSON text>"}}]}) whatever
+ *     the provider's wire format ({@link ToolCalls}); empty when it called no tool
  */
 public record ModelResponse(
         String output,
@@ -29,7 +32,8 @@ public record ModelResponse(
         Optional<Duration> busy,
         String provider,
         boolean simulated,
-        Optional<String> finishReason) {
+        Optional<String> finishReason,
+        Optional<String> toolCalls) {
 
     public ModelResponse {
         Objects.requireNonNull(output, "output");
@@ -40,6 +44,13 @@ public record ModelResponse(
         Objects.requireNonNull(busy, "busy");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(finishReason, "finishReason");
+        Objects.requireNonNull(toolCalls, "toolCalls");
+    }
+
+    /** The same answer with another output text (an output check's cleaned text). */
+    public ModelResponse withOutput(String otherOutput) {
+        return new ModelResponse(
+                otherOutput, usage, providerCostUsd, latency, ttft, busy, provider, simulated, finishReason, toolCalls);
     }
 
     public static Builder builder(String provider) {
@@ -57,6 +68,7 @@ public record ModelResponse(
         private Duration busy;
         private boolean simulated;
         private String finishReason;
+        private String toolCalls;
 
         private Builder(String provider) {
             this.provider = provider;
@@ -102,6 +114,12 @@ public record ModelResponse(
             return this;
         }
 
+        /** OpenAI's {@code tool_calls} JSON array; null or an empty array: no tool calls. */
+        public Builder toolCalls(String value) {
+            this.toolCalls = value;
+            return this;
+        }
+
         public ModelResponse build() {
             return new ModelResponse(
                     output,
@@ -112,7 +130,8 @@ public record ModelResponse(
                     Optional.ofNullable(busy),
                     provider,
                     simulated,
-                    Optional.ofNullable(finishReason));
+                    Optional.ofNullable(finishReason),
+                    Optional.ofNullable(toolCalls).filter(t -> !t.isBlank() && !"[]".equals(t.strip())));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.backend.ToolCalls;
 import io.tiergate.worker.http.HttpEndpoint;
 import io.tiergate.worker.http.HttpErrors;
 import io.tiergate.worker.http.ModelHttp;
@@ -34,6 +35,8 @@ import java.util.OptionalInt;
  *       {@code prompt_eval_count}, {@code eval_count} (durations in nanoseconds); a stream that ends
  *       without it was cut off (MALFORMED);
  *   <li>not streamed: one object with the whole {@code message} and the same statistics;
+ *   <li>tool calls: {@code message.tool_calls [{"function": {"name", "arguments": {…}}}]}, arguments an
+ *       object (in a stream, whole in one chunk's message), answered in OpenAI's shape ({@link ToolCalls});
  *   <li>errors: a non-2xx status with {@code {"error": "…"}} (404 {@code model 'x' not found}), or,
  *       once streaming has started, an NDJSON line {@code {"error": "…"}} with status 200.
  * </ul>
@@ -132,7 +135,12 @@ public final class OllamaChatBackend implements ModelBackend {
                             + Redactor.clean(text, endpoint.apiKey()),
                     null);
         }
-        return response(node, node.path("message").path("content").asText(""), exchange.elapsed(), null);
+        return response(
+                node,
+                node.path("message").path("content").asText(""),
+                exchange.elapsed(),
+                null,
+                ToolCalls.fromOllama(node.path("message").get("tool_calls"), call.requestId()));
     }
 
     private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange, ChunkSink chunks)
@@ -142,6 +150,8 @@ public final class OllamaChatBackend implements ModelBackend {
         ChunkSink sink = pieces != null ? pieces : chunks;
         StringBuilder content = new StringBuilder();
         Duration ttft = null;
+        // Ollama sends a call whole, in the message of one chunk (usually the last but one)
+        java.util.List<JsonNode> toolCalls = new java.util.ArrayList<>();
         for (String line = exchange.nextLine(); line != null; line = exchange.nextLine()) {
             if (line.isBlank()) {
                 continue;
@@ -156,11 +166,17 @@ public final class OllamaChatBackend implements ModelBackend {
                     ttft = exchange.elapsed();
                 }
             }
+            chunk.path("message").path("tool_calls").forEach(toolCalls::add);
             if (chunk.path("done").asBoolean(false)) {
                 if (pieces != null) {
                     pieces.flush();
                 }
-                return response(chunk, content.toString(), exchange.elapsed(), ttft);
+                return response(
+                        chunk,
+                        content.toString(),
+                        exchange.elapsed(),
+                        ttft,
+                        ToolCalls.fromOllama(WireJson.MAPPER.createArrayNode().addAll(toolCalls), call.requestId()));
             }
         }
         throw ModelCallException.malformed(
@@ -175,7 +191,7 @@ public final class OllamaChatBackend implements ModelBackend {
         }
     }
 
-    private ModelResponse response(JsonNode last, String content, Duration latency, Duration ttft) {
+    private ModelResponse response(JsonNode last, String content, Duration latency, Duration ttft, String toolCalls) {
         return ModelResponse.builder(endpoint.provider())
                 .output(endpoint.kind() == ServerKind.LOCAL_SERVER ? WireJson.withoutThinking(content) : content)
                 .usage(TokenUsage.of(
@@ -184,6 +200,7 @@ public final class OllamaChatBackend implements ModelBackend {
                 .ttft(ttft)
                 .busy(WireJson.nanos(last, "total_duration").orElse(null))
                 .finishReason(WireJson.textOrNull(last, "done_reason"))
+                .toolCalls(toolCalls)
                 .build();
     }
 }

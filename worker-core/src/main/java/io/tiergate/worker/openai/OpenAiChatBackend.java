@@ -9,6 +9,7 @@ import io.tiergate.worker.backend.ModelBackend;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.backend.ToolCalls;
 import io.tiergate.worker.http.HttpEndpoint;
 import io.tiergate.worker.http.HttpErrors;
 import io.tiergate.worker.http.ModelHttp;
@@ -32,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * Ollama's compatibility layer).
  *
  * <ul>
- *   <li>not streamed: {@code {"choices": [{"message": {"content"}, "finish_reason"}], "usage"}};
+ *   <li>not streamed: {@code {"choices": [{"message": {"content", "tool_calls"}, "finish_reason"}], "usage"}};
  *   <li>streamed (server-sent events, with {@code stream_options.include_usage}): {@code data:}
- *       chunks with {@code choices[].delta.content}, one last chunk with empty {@code choices} and
+ *       chunks with {@code choices[].delta.content} (and {@code delta.tool_calls} fragments, joined by
+ *       {@code index}: {@link ToolCalls.Deltas}), one last chunk with empty {@code choices} and
  *       the {@code usage}, then {@code data: [DONE]}; a stream without {@code [DONE]} was cut off
  *       (MALFORMED);
  *   <li>usage: {@code prompt_tokens} includes {@code prompt_tokens_details.cached_tokens} and
@@ -143,7 +145,8 @@ public final class OpenAiChatBackend implements ModelBackend {
                 root.get("timings"),
                 exchange.elapsed(),
                 null,
-                WireJson.textOrNull(choice, "finish_reason"));
+                WireJson.textOrNull(choice, "finish_reason"),
+                ToolCalls.fromOpenAi(choice.path("message").get("tool_calls"), call.requestId()));
     }
 
     private ModelResponse readStream(ModelCall call, ModelHttp.Exchange exchange, ChunkSink chunks)
@@ -156,13 +159,22 @@ public final class OpenAiChatBackend implements ModelBackend {
         Usage usage = null;
         JsonNode timings = null;
         String finish = null;
+        ToolCalls.Deltas toolCalls = new ToolCalls.Deltas();
         SseReader sse = new SseReader(exchange::nextLine);
         for (SseReader.Event event = sse.next(); event != null; event = sse.next()) {
             if ("[DONE]".equals(event.data().strip())) {
                 if (pieces != null) {
                     pieces.flush();
                 }
-                return answer(call, output.toString(), usage, timings, exchange.elapsed(), ttft, finish);
+                return answer(
+                        call,
+                        output.toString(),
+                        usage,
+                        timings,
+                        exchange.elapsed(),
+                        ttft,
+                        finish,
+                        toolCalls.json(call.requestId()));
             }
             JsonNode chunk = WireJson.parse(event.data(), call.model() + ": chat completion chunk", endpoint);
             if (HttpErrors.isError(chunk)) {
@@ -177,6 +189,9 @@ public final class OpenAiChatBackend implements ModelBackend {
                     }
                     output.append(piece);
                     sink.text(piece);
+                }
+                if (choice.path("delta").path("tool_calls").isArray()) {
+                    toolCalls.addOpenAi(choice.path("delta").get("tool_calls"));
                 }
                 if (choice.hasNonNull("finish_reason")) {
                     finish = choice.get("finish_reason").asText();
@@ -203,7 +218,8 @@ public final class OpenAiChatBackend implements ModelBackend {
             JsonNode timings,
             Duration latency,
             Duration ttft,
-            String finish) {
+            String finish,
+            String toolCalls) {
         TokenUsage tokens;
         BigDecimal cost = null;
         if (usage != null) {
@@ -223,6 +239,7 @@ public final class OpenAiChatBackend implements ModelBackend {
                 .ttft(ttft)
                 .busy(busy(timings).orElse(null))
                 .finishReason(finish)
+                .toolCalls(toolCalls)
                 .build();
     }
 

@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * configured. Per model profile of the price table: TTFT + prompt and output speed; input tokens
  * from the classifier's estimate; output tokens around the expected length of the request's true task
  * type ({@link RequestAttributes#SIMULATION_TASK_TYPE}, else the classified one) with seeded
- * jitter (capped by maxOutputTokens); 503s and 429s at configured rates. Everything it answers is
+ * jitter (capped by maxOutputTokens), or a tool call when the request offers tools
+ * ({@link SimulatedToolCalls}); 503s and 429s at configured rates. Everything it answers is
  * labelled {@code simulated=true}, provider {@code simulated}.
  *
  * <p>Deterministic per (seed, request id, attempt, model): a redelivered attempt answers the same
@@ -94,6 +95,10 @@ public final class SimulatedBackend implements ModelBackend {
         long expected = prices.expectedOutputTokens(answerType(call));
         double jitter = 1 + settings.outputJitter() * (2 * random.nextDouble() - 1);
         long output = Math.max(1, Math.round(expected * jitter));
+        java.util.Optional<String> toolCalls = SimulatedToolCalls.of(call);
+        if (toolCalls.isPresent()) {
+            output = SimulatedToolCalls.outputTokens(toolCalls.get());
+        }
         if (call.maxOutputTokens() != null) {
             output = Math.min(output, Math.max(1, call.maxOutputTokens()));
         }
@@ -105,7 +110,7 @@ public final class SimulatedBackend implements ModelBackend {
             sleepWall(call.timeout());
             throw ModelCallException.timeout("simulated call of " + call.model() + " exceeded " + call.timeout(), null);
         }
-        String text = answer(call);
+        String text = toolCalls.isPresent() ? "" : answer(call); // a tool-calling answer has no text
         if (chunks == ChunkSink.NONE) {
             pause(modelled);
         } else {
@@ -113,12 +118,18 @@ public final class SimulatedBackend implements ModelBackend {
         }
         return ModelResponse.builder(PROVIDER)
                 .output(text)
+                .toolCalls(toolCalls.orElse(null))
                 .usage(TokenUsage.of(input, output))
                 .latency(modelled)
                 .ttft(Duration.ofMillis(ttftMs))
                 .busy(modelled)
                 .simulated(true)
-                .finishReason(call.maxOutputTokens() != null && output == call.maxOutputTokens() ? "length" : "stop")
+                .finishReason(
+                        toolCalls.isPresent()
+                                ? "tool_calls"
+                                : call.maxOutputTokens() != null && output == call.maxOutputTokens()
+                                        ? "length"
+                                        : "stop")
                 .build();
     }
 

@@ -559,6 +559,8 @@ public final class Work {
                 .setInputTokens(last.usage().totalInput())
                 .setOutputTokens(last.usage().output())
                 .setTtftMs(response.ttft().map(Duration::toMillis).orElse(null))
+                .setToolCalls(response.toolCalls().orElse(null))
+                .setFinishReason(response.finishReason().orElse(null))
                 .build();
         return new WorkOutcome(
                 WorkOutcome.Kind.COMPLETED, costEvents(), result, null, env.costsTopic(), env.resultsTopic());

@@ -126,6 +126,41 @@ class AnthropicMessagesBackendTest {
     }
 
     @Test
+    void toolUseBlocksBecomeOpenAiToolCallsWithArgumentsAsJsonText() throws Exception {
+        server.then(Reply.json(200, "anthropic/message-tool-use.json"));
+        ModelResponse r = backend("anthropic/claude-sonnet-4.6", "claude-sonnet-4-6", false)
+                .call(call("anthropic/claude-sonnet-4.6"));
+        assertThat(r.output()).isEqualTo("I'll check the current weather in Köln for you.");
+        assertThat(r.finishReason()).contains("tool_use");
+        JsonNode calls = new ObjectMapper().readTree(r.toolCalls().orElseThrow());
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).path("id").asText()).isEqualTo("toolu_01A09q90qw90lq917835lq9");
+        assertThat(calls.get(0).path("type").asText()).isEqualTo("function");
+        assertThat(calls.get(0).path("function").path("name").asText()).isEqualTo("get_weather");
+        JsonNode arguments = calls.get(0).path("function").path("arguments");
+        assertThat(arguments.isTextual()).isTrue();
+        assertThat(new ObjectMapper().readTree(arguments.asText()))
+                .isEqualTo(new ObjectMapper().readTree("{\"city\": \"Köln\", \"unit\": \"celsius\"}"));
+    }
+
+    @Test
+    void aStreamedToolUseIsJoinedFromItsInputJsonDeltas() throws Exception {
+        server.then(Reply.sse("anthropic/message-tool-use-stream.sse"));
+        ModelResponse r = backend("anthropic/claude-haiku-4.5", "claude-haiku-4-5", true)
+                .call(call("anthropic/claude-haiku-4.5"));
+        assertThat(r.output()).isEqualTo("Let me check the weather.");
+        assertThat(r.finishReason()).contains("tool_use");
+        JsonNode calls = new ObjectMapper().readTree(r.toolCalls().orElseThrow());
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).path("id").asText()).isEqualTo("toolu_01T1x1fJ34qAmk2tNTrN7Up6");
+        assertThat(new ObjectMapper()
+                        .readTree(
+                                calls.get(0).path("function").path("arguments").asText()))
+                .isEqualTo(new ObjectMapper().readTree("{\"city\": \"Köln\", \"unit\": \"celsius\"}"));
+        assertThat(r.usage().output()).isEqualTo(89);
+    }
+
+    @Test
     void aStreamCutBeforeMessageStopIsMalformedAndBillsWhatMessageStartReported() {
         server.then(Reply.sse("anthropic/message-stream-truncated.sse"));
         assertThatThrownBy(() -> backend("anthropic/claude-haiku-4.5", "claude-haiku-4-5", true)

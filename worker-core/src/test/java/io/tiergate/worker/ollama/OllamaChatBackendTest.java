@@ -10,6 +10,7 @@ import io.tiergate.schemas.events.TaskType;
 import io.tiergate.worker.backend.ModelCall;
 import io.tiergate.worker.backend.ModelCallException;
 import io.tiergate.worker.backend.ModelResponse;
+import io.tiergate.worker.backend.ToolCalls;
 import io.tiergate.worker.http.HttpEndpoint;
 import io.tiergate.worker.http.ModelHttp;
 import io.tiergate.worker.testing.FakeModelServer;
@@ -68,6 +69,32 @@ class OllamaChatBackendTest {
         assertThat(response.finishReason()).contains("stop");
         assertThat(response.ttft()).isPresent();
         assertThat(response.ttft().get()).isLessThanOrEqualTo(response.latency());
+    }
+
+    @Test
+    void toolCallsWithObjectArgumentsComeBackInOpenAisShapeWithAnId() throws Exception {
+        for (boolean stream : new boolean[] {false, true}) {
+            server.on(
+                    "POST",
+                    "/api/chat",
+                    stream
+                            ? Reply.ndjson(fixture("ollama/chat-tool-calls-stream.ndjson"))
+                            : Reply.json(200, fixture("ollama/chat-tool-calls.json")));
+            ModelResponse response = backend(stream).call(call());
+            assertThat(response.output()).isEmpty();
+            JsonNode calls = new ObjectMapper().readTree(response.toolCalls().orElseThrow());
+            assertThat(calls).hasSize(1);
+            JsonNode first = calls.get(0);
+            // Ollama gives no id: one is made from the request, so the client can answer the call
+            assertThat(first.path("id").asText()).isEqualTo(ToolCalls.madeId("r-1", 0));
+            assertThat(first.path("type").asText()).isEqualTo("function");
+            assertThat(first.path("function").path("name").asText()).isEqualTo("get_weather");
+            assertThat(first.path("function").path("arguments").isTextual()).isTrue();
+            assertThat(new ObjectMapper()
+                            .readTree(first.path("function").path("arguments").asText()))
+                    .isEqualTo(new ObjectMapper().readTree("{\"city\":\"Köln\",\"unit\":\"celsius\"}"));
+            assertThat(response.usage().output()).isEqualTo(33);
+        }
     }
 
     @Test

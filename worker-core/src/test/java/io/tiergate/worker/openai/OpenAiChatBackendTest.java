@@ -102,6 +102,54 @@ class OpenAiChatBackendTest {
     }
 
     @Test
+    void toolCallsOfAWholeAnswerComeBackInOpenAisShapeWithoutText() throws Exception {
+        server.then(Reply.json(200, "openai/chat-completion-tool-calls.json"));
+        ModelResponse r = backend("openai/gpt-4.1", "openai", false).call(call("openai/gpt-4.1"));
+        assertThat(r.output()).isEmpty();
+        assertThat(r.finishReason()).contains("tool_calls");
+        JsonNode calls = new ObjectMapper().readTree(r.toolCalls().orElseThrow());
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).path("id").asText()).isEqualTo("call_Zk3Rm8wQ1pT6vB2n");
+        assertThat(calls.get(0).path("type").asText()).isEqualTo("function");
+        assertThat(calls.get(0).path("function").path("name").asText()).isEqualTo("get_weather");
+        // arguments stay a JSON string, as OpenAI sends them
+        assertThat(calls.get(0).path("function").path("arguments").isTextual()).isTrue();
+        assertThat(new ObjectMapper()
+                        .readTree(
+                                calls.get(0).path("function").path("arguments").asText())
+                        .path("city")
+                        .asText())
+                .isEqualTo("Köln");
+        assertThat(calls.get(1).path("function").path("name").asText()).isEqualTo("get_time");
+        assertThat(r.usage()).isEqualTo(new TokenUsage(82, 51, 0, 0));
+    }
+
+    @Test
+    void streamedToolCallFragmentsAreJoinedByIndex() throws Exception {
+        server.then(Reply.sse("openai/chat-completion-tool-calls-stream.sse"));
+        ModelResponse r = backend("openai/gpt-4.1", "openai", true).call(call("openai/gpt-4.1"));
+        assertThat(r.output()).isEmpty();
+        assertThat(r.finishReason()).contains("tool_calls");
+        JsonNode calls = new ObjectMapper().readTree(r.toolCalls().orElseThrow());
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).path("id").asText()).isEqualTo("call_Zk3Rm8wQ1pT6vB2n");
+        assertThat(calls.get(0).path("function").path("arguments").asText()).isEqualTo("{\"city\":\"Köln\"}");
+        assertThat(calls.get(1).path("id").asText()).isEqualTo("call_Yq7Wn2dE5sH0jL4c");
+        assertThat(calls.get(1).path("function").path("name").asText()).isEqualTo("get_time");
+        assertThat(calls.get(1).path("function").path("arguments").asText())
+                .isEqualTo("{\"timezone\":\"Europe/Berlin\"}");
+    }
+
+    @Test
+    void aTextAnswerHasNoToolCalls() throws Exception {
+        server.then(Reply.json(200, "openai/chat-completion.json"));
+        assertThat(backend("openai/gpt-4.1", "openai", false)
+                        .call(call("openai/gpt-4.1"))
+                        .toolCalls())
+                .isEmpty();
+    }
+
+    @Test
     void theRequestCarriesModelMessagesKeyAndStreamOptions() throws Exception {
         server.then(Reply.sse("openai/chat-completion-stream.sse"));
         backend("deepseek/deepseek-chat", "openai-compatible", true).call(call("deepseek/deepseek-chat"));
