@@ -264,6 +264,7 @@ final class ScriptedPipeline implements AutoCloseable {
                                 .setProducedAt(Instant.now())
                                 .build())
                 .join();
+    }
 
     /** A call of the first offered function, with the latest user turn as its {@code city}, as OpenAI's tool_calls. */
     private static String toolCall(InferenceRequest request) {
