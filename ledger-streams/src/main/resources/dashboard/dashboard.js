@@ -352,6 +352,258 @@
     banner.hidden = false;
   }
 
+  // ---------- what-if panel (a ./tiergate whatif --json report, read from a local file) ----------
+  //
+  // The replay is an offline CLI computation (docs/calibration.md, "What-if replay"); the page cannot
+  // run it. The operator loads the JSON the CLI printed (file input or drag-and-drop); the file is
+  // read in the browser and never sent anywhere. The field names are the ones WhatIfReport.json()
+  // writes; e2e's DashboardPageTest renders a report made by that very code.
+
+  const WHATIF_SIDES = ['recorded', 'replayed'];
+  const WHATIF_COUNTS = [
+    ['cloud', 'cloud requests'],
+    ['local', 'local requests'],
+    ['deferred', 'deferred'],
+    ['rejected', 'rejected'],
+  ];
+  const LEVEL_LETTERS = { NORMAL: 'N', CONSERVE: 'C', CRITICAL_ONLY: 'K', EXHAUSTED: 'X' };
+
+  /** The report, checked field by field: a file that is not a whatif --json report is refused with the first field missing. */
+  function checkWhatIf(report) {
+    const problems = [];
+    const need = (object, name, type, path) => {
+      const value = object === null || typeof object !== 'object' ? undefined : object[name];
+      const ok = type === 'money' ? typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)
+        : type === 'array' ? Array.isArray(value)
+          : type === 'object' ? value !== null && typeof value === 'object' && !Array.isArray(value)
+            : typeof value === type;
+      if (!ok) {
+        problems.push((path ? path + '.' : '') + name + (value === undefined ? ' is missing' : ' is not a ' + type));
+      }
+    };
+    need(report, 'table', 'string');
+    need(report, 'budget', 'string');
+    need(report, 'requests', 'number');
+    need(report, 'recordedCostUsd', 'money');
+    need(report, 'replayedCostUsd', 'money');
+    need(report, 'differenceUsd', 'money');
+    need(report, 'changedDecisions', 'number');
+    need(report, 'undecidedRequests', 'number');
+    need(report, 'undecodableRecords', 'number');
+    for (const side of WHATIF_SIDES) {
+      const before = problems.length;
+      need(report, side, 'object');
+      if (problems.length > before) {
+        continue;
+      }
+      const totals = report[side];
+      need(totals, 'costUsd', 'money', side);
+      for (const [name] of WHATIF_COUNTS) {
+        need(totals, name, 'number', side);
+      }
+      need(totals, 'served', 'number', side);
+      need(totals, 'atOrAboveMinimumTierPct', 'number', side);
+      need(totals, 'budgetLevels', 'array', side);
+    }
+    if (problems.length > 0) {
+      throw new Error('not a ./tiergate whatif --json report: ' + problems.join(', '));
+    }
+    return report;
+  }
+
+  /** The attributes of one checked what-if element (DOM contract in README.md): data-value is the report's value verbatim. */
+  function whatIfAttrs(side, name, value, extra) {
+    const attrs = Object.assign({ 'data-section': 'whatif', 'data-side': side, 'data-field': name }, extra || {});
+    if (value !== null && value !== undefined) {
+      attrs['data-value'] = String(value);
+    }
+    return attrs;
+  }
+
+  function whatIfCell(side, name, value, text, extra) {
+    return el('td', whatIfAttrs(side, name, value, extra), text !== undefined ? text : String(value));
+  }
+
+  /** Two bars, recorded over replayed, each a share (0–100) of the row's scale. */
+  function pairBars(recordedPct, replayedPct) {
+    const td = el('td', { class: 'bar-col pair' });
+    [['recorded', recordedPct], ['replayed', replayedPct]].forEach(([side, pct]) => {
+      const track = el('div', { class: 'bar-track' });
+      const fill = el('div', { class: 'bar side-' + side });
+      fill.style.width = Math.max(0, Math.min(100, pct)).toFixed(1) + '%';
+      track.appendChild(fill);
+      td.appendChild(track);
+    });
+    return td;
+  }
+
+  function whatIfSummary(report, fileName) {
+    const p = el('p', { class: 'whatif-summary' });
+    const part = (name, value) => p.appendChild(el('span', whatIfAttrs('report', name, value), String(value)));
+    p.appendChild(document.createTextNode('Replay of '));
+    part('requests', report.requests);
+    p.appendChild(document.createTextNode(' requests with table '));
+    part('table', report.table);
+    p.appendChild(document.createTextNode(', budgets '));
+    part('budget', report.budget);
+    p.appendChild(document.createTextNode(': '));
+    part('changedDecisions', report.changedDecisions);
+    p.appendChild(document.createTextNode(' decisions changed, cost difference '));
+    part('differenceUsd', report.differenceUsd);
+    p.appendChild(document.createTextNode(' USD. Left out: '));
+    part('undecidedRequests', report.undecidedRequests);
+    p.appendChild(document.createTextNode(' requests never decided, '));
+    part('undecodableRecords', report.undecodableRecords);
+    p.appendChild(document.createTextNode(' records that do not decode. File: '));
+    part('file', fileName);
+    p.appendChild(document.createTextNode('.'));
+    const difference = compareDecimals(report.differenceUsd, '0');
+    p.querySelector('[data-field="differenceUsd"]').className = difference < 0 ? 'cheaper' : difference > 0 ? 'dearer' : '';
+    return p;
+  }
+
+  function whatIfTable(report) {
+    const table = el('table', { id: 'whatif-sides' });
+    const head = el('thead');
+    const hr = el('tr');
+    ['', 'recorded', 'replayed', 'recorded (upper bar) / replayed (lower bar)'].forEach((text, i) =>
+      hr.appendChild(el('th', { class: i === 1 || i === 2 ? 'num' : i === 3 ? 'bar-col' : '' }, text)));
+    head.appendChild(hr);
+    table.appendChild(head);
+    const body = el('tbody');
+    const a = report.recorded;
+    const b = report.replayed;
+    const row = (labelText, name, recordedText, replayedText, recordedPct, replayedPct) => {
+      const tr = el('tr', { 'data-metric': name });
+      tr.appendChild(label(labelText));
+      tr.appendChild(whatIfCell('recorded', name, a[name], recordedText, { class: 'num' }));
+      tr.appendChild(whatIfCell('replayed', name, b[name], replayedText, { class: 'num' }));
+      tr.appendChild(pairBars(recordedPct, replayedPct));
+      body.appendChild(tr);
+    };
+    const dearer = compareDecimals(a.costUsd, b.costUsd) >= 0 ? a.costUsd : b.costUsd;
+    row('cost (USD)', 'costUsd', a.costUsd, b.costUsd, sharePct(a.costUsd, dearer), sharePct(b.costUsd, dearer));
+    for (const [name, text] of WHATIF_COUNTS) {
+      row(text, name, undefined, undefined, sharePct(a[name], report.requests), sharePct(b[name], report.requests));
+    }
+    row('at or above minimum tier', 'atOrAboveMinimumTierPct',
+      a.atOrAboveMinimumTierPct.toFixed(2) + '% of ' + a.served, b.atOrAboveMinimumTierPct.toFixed(2) + '% of ' + b.served,
+      a.atOrAboveMinimumTierPct, b.atOrAboveMinimumTierPct);
+    row('served', 'served', undefined, undefined, sharePct(a.served, report.requests), sharePct(b.served, report.requests));
+    table.appendChild(body);
+    return table;
+  }
+
+  /** Per side, one bar split into cloud / local / deferred / rejected shares of the requests. */
+  function whatIfMix(report) {
+    const box = el('div', { class: 'whatif-mix' });
+    box.appendChild(el('h3', {}, 'Request mix'));
+    for (const side of WHATIF_SIDES) {
+      const totals = report[side];
+      const line = el('div', { class: 'mix-line' });
+      line.appendChild(el('span', { class: 'strip-label' }, side));
+      const stack = el('div', { class: 'mix-stack' });
+      for (const [name] of WHATIF_COUNTS) {
+        if (totals[name] > 0) {
+          const segment = el('div', { class: 'mix-' + name, title: name + ': ' + totals[name] });
+          segment.style.width = sharePct(totals[name], report.requests).toFixed(2) + '%';
+          stack.appendChild(segment);
+        }
+      }
+      line.appendChild(stack);
+      box.appendChild(line);
+    }
+    const legend = el('div', { class: 'legend' });
+    for (const [name] of WHATIF_COUNTS) {
+      legend.appendChild(el('span', { class: 'key mix-' + name }));
+      legend.appendChild(el('span', {}, name));
+    }
+    box.appendChild(legend);
+    return box;
+  }
+
+  /** The two budget-level series as aligned strips: stretch i of both covers the same part of the window. */
+  function whatIfStrips(report) {
+    const box = el('div', { class: 'whatif-strips' });
+    box.appendChild(el('h3', {}, 'Budget levels over time'));
+    const points = Math.max(report.recorded.budgetLevels.length, report.replayed.budgetLevels.length, 1);
+    for (const side of WHATIF_SIDES) {
+      const levels = report[side].budgetLevels;
+      const line = el('div', { class: 'strip-line' });
+      line.appendChild(el('span', { class: 'strip-label' }, side));
+      const strip = el('div', whatIfAttrs(side, 'budgetLevels', levels.join(','), { class: 'strip' }));
+      strip.style.gridTemplateColumns = 'repeat(' + points + ', 1fr)';
+      levels.forEach((level, i) => strip.appendChild(el('span', {
+        class: 'strip-cell level-' + level,
+        title: 'stretch ' + (i + 1) + ' of ' + points + ': ' + level,
+      }, LEVEL_LETTERS[level] || '?')));
+      line.appendChild(strip);
+      box.appendChild(line);
+    }
+    box.appendChild(el('p', { class: 'hint' },
+      'The window from the first to the last replayed decision in up to 10 equal stretches; each shows the most ' +
+      'restrictive level a decision saw in it (N normal, C conserve, K critical only, X exhausted).'));
+    return box;
+  }
+
+  function showWhatIfProblem(fileName, message) {
+    const problem = document.getElementById('whatif-problem');
+    const target = document.getElementById('whatif-report');
+    problem.textContent = fileName + ': ' + message;
+    problem.setAttribute('data-value', message);
+    problem.hidden = false;
+    target.hidden = true;
+    target.replaceChildren();
+  }
+
+  function showWhatIf(text, fileName) {
+    const problem = document.getElementById('whatif-problem');
+    const target = document.getElementById('whatif-report');
+    let report;
+    try {
+      try {
+        report = JSON.parse(text);
+      } catch (e) {
+        throw new Error('not JSON: ' + e.message);
+      }
+      checkWhatIf(report);
+    } catch (e) {
+      showWhatIfProblem(fileName, e.message);
+      return;
+    }
+    problem.hidden = true;
+    problem.textContent = '';
+    problem.removeAttribute('data-value');
+    target.replaceChildren(whatIfSummary(report, fileName), whatIfTable(report), whatIfMix(report), whatIfStrips(report));
+    target.hidden = false;
+  }
+
+  function loadWhatIfFile(file) {
+    if (!file) {
+      return;
+    }
+    file.text().then((text) => showWhatIf(text, file.name), (e) => showWhatIfProblem(file.name, 'could not be read: ' + e.message));
+  }
+
+  function initWhatIf() {
+    const input = document.getElementById('whatif-file');
+    const zone = document.getElementById('whatif-drop');
+    if (!input || !zone) {
+      return;
+    }
+    input.addEventListener('change', () => loadWhatIfFile(input.files[0]));
+    zone.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      zone.classList.add('dragging');
+    });
+    zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+    zone.addEventListener('drop', (event) => {
+      event.preventDefault();
+      zone.classList.remove('dragging');
+      loadWhatIfFile(event.dataTransfer && event.dataTransfer.files[0]);
+    });
+  }
+
   // ---------- polling ----------
 
   function showError(message) {
@@ -390,5 +642,6 @@
     }
   }
 
+  initWhatIf();
   refresh();
 })();
