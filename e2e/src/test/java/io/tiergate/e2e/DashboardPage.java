@@ -58,11 +58,12 @@ public final class DashboardPage {
     private static final Pattern COMMENT = Pattern.compile("(?s)<!--.*?-->");
     private static final Pattern ENTITY = Pattern.compile("&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);");
     private static final List<String> KEY_ATTRIBUTES =
-            List.of("data-scope", "data-tier", "data-task-type", "data-model");
+            List.of("data-scope", "data-tier", "data-task-type", "data-model", "data-side");
 
     private final String dom;
     private final Map<String, String> body;
     private final Optional<String> error;
+    private final Optional<String> simulated;
     /** section → key → field → cell. */
     private final Map<String, Map<String, Map<String, Cell>>> cells;
 
@@ -87,10 +88,12 @@ public final class DashboardPage {
             String dom,
             Map<String, String> body,
             Optional<String> error,
+            Optional<String> simulated,
             Map<String, Map<String, Map<String, Cell>>> cells) {
         this.dom = dom;
         this.body = body;
         this.error = error;
+        this.simulated = simulated;
         this.cells = cells;
     }
 
@@ -168,6 +171,7 @@ public final class DashboardPage {
     public static DashboardPage parse(String dom) {
         Map<String, String> body = Map.of();
         Optional<String> error = Optional.empty();
+        Optional<String> simulated = Optional.empty();
         Map<String, Map<String, Map<String, Cell>>> cells = new LinkedHashMap<>();
         Matcher tag = START_TAG.matcher(COMMENT.matcher(dom).replaceAll(""));
         while (tag.find()) {
@@ -183,6 +187,12 @@ public final class DashboardPage {
             if (field.equals("error") && !attributes.containsKey("data-section")) {
                 if (!attributes.containsKey("hidden") && !text.isEmpty()) {
                     error = Optional.of(text);
+                }
+                continue;
+            }
+            if (field.equals("simulated") && !attributes.containsKey("data-section")) {
+                if (!attributes.containsKey("hidden") && !text.isEmpty()) {
+                    simulated = Optional.of(text);
                 }
                 continue;
             }
@@ -203,7 +213,7 @@ public final class DashboardPage {
                 throw new IllegalArgumentException("the page shows " + section + "/" + key + "/" + field + " twice");
             }
         }
-        return new DashboardPage(dom, Map.copyOf(body), error, cells);
+        return new DashboardPage(dom, Map.copyOf(body), error, simulated, cells);
     }
 
     // ---------- page state ----------
@@ -226,6 +236,11 @@ public final class DashboardPage {
     /** The error banner's text while it is visible. */
     public Optional<String> error() {
         return error;
+    }
+
+    /** The simulated-backends notice's text while it is visible ({@code GET /ledger/backends} simulated). */
+    public Optional<String> simulatedNotice() {
+        return simulated;
     }
 
     /** The DOM as Chromium dumped it (for assertion messages). */
@@ -332,6 +347,29 @@ public final class DashboardPage {
 
     public Map<String, BigDecimal> spendByModel() {
         return collect("models", "spendUsd", BigDecimal::new);
+    }
+
+    // ---------- what-if panel (a ./tiergate whatif --json report loaded from a file) ----------
+
+    /**
+     * One number or name of the loaded what-if report: {@code side} is {@code recorded}, {@code replayed}
+     * or {@code report} (the report's own fields, and {@code file}, {@code problem}); empty when the
+     * panel shows nothing for it.
+     */
+    public Optional<String> whatIf(String side, String field) {
+        Cell cell = section("whatif").getOrDefault(side, Map.of()).get(field);
+        return cell == null ? Optional.empty() : Optional.ofNullable(cell.value());
+    }
+
+    /** Every field the what-if panel shows for one side, field → data-value, in page order. */
+    public Map<String, String> whatIfFields(String side) {
+        Map<String, String> result = new LinkedHashMap<>();
+        section("whatif").getOrDefault(side, Map.of()).forEach((field, cell) -> {
+            if (cell.value() != null) {
+                result.put(field, cell.value());
+            }
+        });
+        return Collections.unmodifiableMap(result);
     }
 
     // ---------- raw access ----------

@@ -9,6 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tiergate.cli.whatif.Replay;
+import io.tiergate.cli.whatif.ShadowEvidence;
+import io.tiergate.cli.whatif.WhatIfReport;
+import io.tiergate.schemas.events.BudgetLevel;
+import io.tiergate.schemas.events.RoutingAction;
+import io.tiergate.schemas.events.TaskType;
+import io.tiergate.schemas.events.Tier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,12 +26,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,6 +58,8 @@ class DashboardPageTest {
     private static final Path DASHBOARD = ROOT.resolve("ledger-streams/src/main/resources/dashboard");
     private static final Path LEDGER_VIEWS =
             ROOT.resolve("ledger-streams/src/main/java/io/tiergate/ledger/api/LedgerViews.java");
+    private static final Path SERVED_BACKENDS =
+            ROOT.resolve("ledger-streams/src/main/java/io/tiergate/ledger/backends/ServedBackends.java");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     // ---------- the page against canned answers ----------
@@ -65,7 +77,18 @@ class DashboardPageTest {
             assertThat(page.error()).isEmpty();
             assertThat(page.refreshes()).isPositive();
             assertThat(ledger.requests())
-                    .contains("/ledger/status", "/ledger/totals", "/ledger/windows?scope=global&kind=DAY");
+                    .contains(
+                            "/ledger/status",
+                            "/ledger/totals",
+                            "/ledger/windows?scope=global&kind=DAY",
+                            "/ledger/backends");
+
+            // the simulated-backends notice: LOCAL's latest call was simulated, CLOUD's was not
+            assertThat(page.simulatedNotice())
+                    .hasValueSatisfying(n -> assertThat(n)
+                            .contains("Simulated backends: LOCAL")
+                            .contains("12 of 12 calls simulated")
+                            .doesNotContain("CLOUD"));
 
             // headline: the exact global total; a double would print 123456789.12345679
             assertThat(page.totalUsd("global")).isEqualTo(new BigDecimal("123456789.123456789"));
@@ -236,6 +259,113 @@ class DashboardPageTest {
         }
     }
 
+    // ---------- the what-if panel: a report file read in the browser ----------
+
+    /**
+     * A report written by the CLI's own {@link WhatIfReport#json()} (what {@code ./tiergate whatif --json}
+     * prints), chosen in the panel's file input: every field of both sides and of the report is shown
+     * with its value verbatim, so a field WhatIfReport renames or adds fails here.
+     */
+    @Test
+    void theWhatIfPanelShowsEveryFieldOfAReportChosenInTheFileInput() {
+        requireChromium();
+        JsonNode report = whatIfReport().json();
+        try (LedgerStub ledger = new LedgerStub()) {
+            ledger.injectIntoPage(chooseFile("whatif.json", report.toString(), false));
+            DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
+
+            assertThat(page.loaded()).as("%s", page).isTrue();
+            assertThat(page.whatIf("report", "problem")).as("%s", page.dom()).isEmpty();
+            assertThat(page.whatIf("report", "file")).contains("whatif.json");
+            Map<String, String> shownReport = new LinkedHashMap<>(page.whatIfFields("report"));
+            shownReport.remove("file");
+            Map<String, String> expectedReport = new LinkedHashMap<>();
+            report.fields().forEachRemaining(f -> {
+                if (f.getValue().isValueNode()) {
+                    expectedReport.put(f.getKey(), f.getValue().asText());
+                }
+            });
+            // recordedCostUsd and replayedCostUsd are shown as the sides' costUsd
+            assertThat(expectedReport.remove("recordedCostUsd"))
+                    .isEqualTo(report.at("/recorded/costUsd").asText());
+            assertThat(expectedReport.remove("replayedCostUsd"))
+                    .isEqualTo(report.at("/replayed/costUsd").asText());
+            assertThat(shownReport).isEqualTo(expectedReport);
+            assertThat(page.whatIf("report", "differenceUsd")).contains("-0.308618980");
+
+            for (String side : List.of("recorded", "replayed")) {
+                JsonNode totals = report.get(side);
+                Map<String, String> shown = page.whatIfFields(side);
+                assertThat(shown.keySet()).as(side).containsExactlyInAnyOrderElementsOf(fieldNames(totals));
+                totals.fields().forEachRemaining(f -> {
+                    String value = shown.get(f.getKey());
+                    if (f.getValue().isArray()) {
+                        List<String> levels = new ArrayList<>();
+                        f.getValue().forEach(l -> levels.add(l.asText()));
+                        assertThat(value).as(side + "." + f.getKey()).isEqualTo(String.join(",", levels));
+                    } else if (f.getValue().isDouble()) {
+                        assertThat(Double.parseDouble(value))
+                                .as(side + "." + f.getKey())
+                                .isEqualTo(f.getValue().asDouble());
+                    } else {
+                        assertThat(value)
+                                .as(side + "." + f.getKey())
+                                .isEqualTo(f.getValue().asText());
+                    }
+                });
+            }
+            assertThat(page.whatIf("replayed", "costUsd")).contains("3.274147639");
+            assertThat(page.whatIf("replayed", "budgetLevels"))
+                    .contains("NORMAL,CONSERVE,CONSERVE,CRITICAL_ONLY,EXHAUSTED,EXHAUSTED,NORMAL,NORMAL,NORMAL,NORMAL");
+            assertThat(page.text("whatif", "replayed", "atOrAboveMinimumTierPct"))
+                    .isEqualTo("91.45% of 1170");
+            // the two strips, one coloured cell per stretch, aligned: ten and ten
+            assertThat(Pattern.compile("class=\"strip-cell level-[A-Z_]+\"")
+                            .matcher(page.dom())
+                            .results()
+                            .count())
+                    .isEqualTo(20);
+        }
+    }
+
+    @Test
+    void theWhatIfPanelReadsAReportDroppedOnIt() {
+        requireChromium();
+        JsonNode report = whatIfReport().json();
+        try (LedgerStub ledger = new LedgerStub()) {
+            ledger.injectIntoPage(chooseFile("cheap-table.json", report.toString(), true));
+            DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
+
+            assertThat(page.whatIf("report", "file")).as("%s", page.dom()).contains("cheap-table.json");
+            assertThat(page.whatIf("recorded", "costUsd"))
+                    .contains(report.at("/recorded/costUsd").asText());
+            assertThat(page.whatIf("replayed", "rejected"))
+                    .contains(report.at("/replayed/rejected").asText());
+        }
+    }
+
+    @Test
+    void theWhatIfPanelRefusesAFileThatIsNotAWhatIfReportNamingTheMissingField() {
+        requireChromium();
+        ObjectNode notAReport = whatIfReport().json();
+        notAReport.remove("table");
+        ((ObjectNode) notAReport.get("replayed")).remove("budgetLevels");
+        try (LedgerStub ledger = new LedgerStub()) {
+            ledger.injectIntoPage(chooseFile("totals.json", notAReport.toString(), false));
+            DashboardPage page = DashboardPage.load(ledger.dashboardUrl());
+
+            assertThat(page.whatIf("report", "problem"))
+                    .as("%s", page.dom())
+                    .hasValueSatisfying(p -> assertThat(p)
+                            .contains("not a ./tiergate whatif --json report")
+                            .contains("table is missing")
+                            .contains("replayed.budgetLevels is missing"));
+            assertThat(page.text("whatif", "report", "problem")).startsWith("totals.json: ");
+            assertThat(page.whatIfFields("recorded")).isEmpty();
+            assertThat(page.loaded()).isTrue(); // the live part of the page is not affected
+        }
+    }
+
     // ---------- no Chromium needed ----------
 
     /** The canned answers have exactly the fields of the ledger's JSON views, so the stub cannot drift from the API. */
@@ -246,6 +376,11 @@ class DashboardPageTest {
         assertThat(fieldNames(fixture("windows.json").get(0))).isEqualTo(views.get("Window"));
         assertThat(fieldNames(fixture("totals.json"))).isEqualTo(views.get("Totals"));
         assertThat(fieldNames(fixture("totals.json").get("scopes").get(0))).isEqualTo(views.get("ScopeTotal"));
+        Map<String, List<String>> backends = recordComponents(Files.readString(SERVED_BACKENDS));
+        assertThat(fieldNames(fixture("backends.json"))).isEqualTo(backends.get("View"));
+        for (JsonNode tier : fixture("backends.json").get("tiers")) {
+            assertThat(fieldNames(tier)).isEqualTo(backends.get("TierView"));
+        }
         for (String file : List.of("status.json", "windows.json")) {
             for (JsonNode row : fixture(file)) {
                 assertThat(fieldNames(row))
@@ -297,6 +432,82 @@ class DashboardPageTest {
                 DashboardPage.chromiumAvailable(),
                 DashboardPage.CHROMIUM
                         + " is not installed, skipping the headless-Chromium dashboard test (.ci/run installs the chromium package)");
+    }
+
+    /**
+     * A report as the CLI's {@link WhatIfReport} writes it, over 1,200 rows: the recorded side as the
+     * demo's run in docs/calibration.md, the replayed side cheaper, with requests deferred and
+     * rejected and its budget levels climbing to EXHAUSTED.
+     */
+    private static WhatIfReport whatIfReport() {
+        Instant at = Instant.parse("2026-12-05T10:00:00Z");
+        Replay.Row row = new Replay.Row(
+                "r1",
+                at,
+                at,
+                "team-a",
+                TaskType.IMPLEMENTATION,
+                TaskType.IMPLEMENTATION,
+                RoutingAction.ROUTE,
+                Tier.CLOUD,
+                "anthropic/claude-haiku-4.5",
+                BudgetLevel.NORMAL,
+                new BigDecimal("0.006000000"),
+                true,
+                RoutingAction.ROUTE,
+                Tier.CLOUD,
+                "deepseek/deepseek-chat",
+                BudgetLevel.NORMAL,
+                new BigDecimal("0.001000000"),
+                new BigDecimal("0.001000000"),
+                false,
+                "TASK_TABLE",
+                false);
+        List<BudgetLevel> recordedLevels = new ArrayList<>(Collections.nCopies(3, BudgetLevel.CRITICAL_ONLY));
+        recordedLevels.addAll(Collections.nCopies(7, BudgetLevel.NORMAL));
+        List<BudgetLevel> replayedLevels = new ArrayList<>(List.of(
+                BudgetLevel.NORMAL,
+                BudgetLevel.CONSERVE,
+                BudgetLevel.CONSERVE,
+                BudgetLevel.CRITICAL_ONLY,
+                BudgetLevel.EXHAUSTED,
+                BudgetLevel.EXHAUSTED));
+        replayedLevels.addAll(Collections.nCopies(4, BudgetLevel.NORMAL));
+        Replay.Totals recorded =
+                new Replay.Totals(new BigDecimal("3.582766619"), 409, 791, 0, 0, 1160, 1200, recordedLevels);
+        Replay.Totals replayed =
+                new Replay.Totals(new BigDecimal("3.274147639"), 350, 820, 20, 10, 1070, 1170, replayedLevels);
+        Replay.Result result = new Replay.Result(Collections.nCopies(1200, row), recorded, replayed, 66);
+        return new WhatIfReport(
+                result,
+                "cheap.json (version cheap-implementation)",
+                "global daily limit 0.50 USD",
+                2,
+                1,
+                Optional.of(
+                        List.of(new ShadowEvidence.Move(TaskType.IMPLEMENTATION, "qwen3:8b", 3, 0, Optional.empty()))));
+    }
+
+    /**
+     * A script run in the page after dashboard.js: hands {@code text} to the what-if panel as a file
+     * named {@code name}, through its file input or as a drop on its drop zone, as a person would.
+     */
+    private static String chooseFile(String name, String text, boolean drop) {
+        try {
+            return "(function () {\n"
+                    + "  const transfer = new DataTransfer();\n"
+                    + "  transfer.items.add(new File([" + JSON.writeValueAsString(text) + "], "
+                    + JSON.writeValueAsString(name) + ", { type: 'application/json' }));\n"
+                    + (drop
+                            ? "  document.getElementById('whatif-drop').dispatchEvent(new DragEvent('drop',"
+                                    + " { dataTransfer: transfer, bubbles: true, cancelable: true }));\n"
+                            : "  const input = document.getElementById('whatif-file');\n"
+                                    + "  input.files = transfer.files;\n"
+                                    + "  input.dispatchEvent(new Event('change', { bubbles: true }));\n")
+                    + "})();\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static BigDecimal money(JsonNode node, String field) {
@@ -378,11 +589,13 @@ class DashboardPageTest {
         private final Map<String, IntFunction<Reply>> answers = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         private final List<String> requests = new CopyOnWriteArrayList<>();
+        private volatile String pageScript;
 
         LedgerStub() {
             answers.put("/ledger/status", call -> Reply.json(fixtureText("status.json")));
             answers.put("/ledger/totals", call -> Reply.json(fixtureText("totals.json")));
             answers.put("/ledger/windows", call -> Reply.json(fixtureText("windows.json")));
+            answers.put("/ledger/backends", call -> Reply.json(fixtureText("backends.json")));
             try {
                 server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             } catch (IOException e) {
@@ -396,6 +609,11 @@ class DashboardPageTest {
 
         void answer(String path, IntFunction<Reply> reply) {
             answers.put(path, reply);
+        }
+
+        /** Serves index.html with {@code script} run after the page's own scripts. */
+        void injectIntoPage(String script) {
+            pageScript = script;
         }
 
         URI dashboardUrl() {
@@ -430,7 +648,16 @@ class DashboardPageTest {
                     : file.toString().endsWith(".js")
                             ? "application/javascript; charset=utf-8"
                             : file.toString().endsWith(".css") ? "text/css; charset=utf-8" : "application/octet-stream";
-            send(exchange, 200, type, Files.readAllBytes(file));
+            byte[] body = Files.readAllBytes(file);
+            if (pageScript != null && file.getFileName().toString().equals("index.html")) {
+                String page = new String(body, StandardCharsets.UTF_8);
+                if (!page.contains("</body>")) {
+                    throw new IllegalStateException("index.html has no </body> to put the test's script before");
+                }
+                body = page.replace("</body>", "<script>\n" + pageScript + "</script>\n</body>")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            send(exchange, 200, type, body);
         }
 
         private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
