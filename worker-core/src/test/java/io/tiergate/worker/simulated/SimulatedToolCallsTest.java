@@ -124,7 +124,7 @@ class SimulatedToolCallsTest {
 
         ModelResponse text = backend.call(call("t5", ask(), null, null));
         assertThat(text.toolCalls()).isEmpty();
-        assertThat(text.output()).startsWith("[simulated ");
+        assertThat(text.output()).startsWith("[simulated]");
         assertThat(text.finishReason()).contains("stop");
     }
 }
