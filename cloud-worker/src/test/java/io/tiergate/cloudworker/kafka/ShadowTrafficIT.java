@@ -352,7 +352,14 @@ class ShadowTrafficIT {
                     "shadow cap IT: limit $%s, %d of %d shadows called, spent $%s, %d skipped%n",
                     limit.toPlainString(), shadowCosts.size(), n, spent.toPlainString(), (long)
                             counted("tiergate.shadow.skipped"));
-            assertThat(spent).isLessThanOrEqualTo(limit);
+            // the admission check and the hold it places are not one step, so the shadow loop's other
+            // calls in flight (max-in-flight 4) may pass the same check: at most 3 calls over the cap, as
+            // for any budget (docs/budgets.md, "Every paid call reserved"; docs/calibration.md)
+            BigDecimal largestCall = shadowCosts.stream()
+                    .map(CostEvent::getCostUsd)
+                    .max(BigDecimal::compareTo)
+                    .orElse(Money.ZERO);
+            assertThat(spent).isLessThanOrEqualTo(limit.add(largestCall.multiply(BigDecimal.valueOf(3))));
             assertThat(shadowCosts).isNotEmpty().hasSizeLessThan(n);
             assertThat(meters.counter("tiergate.shadow.skipped", "why", "budget")
                             .count())

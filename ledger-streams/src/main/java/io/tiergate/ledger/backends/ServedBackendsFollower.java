@@ -13,6 +13,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +30,13 @@ public class ServedBackendsFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServedBackendsFollower.class);
     static final Duration LOOK_BACK = Duration.ofDays(1);
 
+    private static final Duration RETRY = Duration.ofSeconds(5);
+
     private final KafkaClientSettings settings;
     private final ServedBackends backends;
+    private final CountDownLatch ready = new CountDownLatch(1);
     private TopicFollower follower;
+    private volatile boolean closed;
 
     /**
      * @param topics present unless {@code tiergate.topics.provision=false}; injected so inference.costs
@@ -42,10 +48,45 @@ public class ServedBackendsFollower implements AutoCloseable {
         this.backends = backends;
     }
 
+    /**
+     * Starts the reader on its own thread, so the service starts (and its configuration is checked)
+     * without waiting for a broker; until a broker answers it retries every {@link #RETRY}.
+     */
     @PostConstruct
     void start() {
+        Thread starter = new Thread(this::startReading, "tiergate-ledger-served-backends-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void startReading() {
+        while (!closed) {
+            try {
+                TopicFollower started = follow();
+                synchronized (this) {
+                    if (closed) {
+                        started.close();
+                    } else {
+                        follower = started;
+                    }
+                }
+                ready.countDown();
+                return;
+            } catch (RuntimeException e) {
+                LOG.info("served backends: no broker answered yet ({}); retrying in {}", e.toString(), RETRY);
+                try {
+                    Thread.sleep(RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private TopicFollower follow() {
         EventDecoder decoder = new EventDecoder(settings);
-        follower = TopicFollower.start(
+        return TopicFollower.start(
                 settings,
                 ReadSpec.of("tiergate-ledger-served-backends-"
                                 + UUID.randomUUID().toString().substring(0, 8))
@@ -64,19 +105,31 @@ public class ServedBackendsFollower implements AutoCloseable {
                 });
     }
 
-    /** Whether the reader has read what was on the topic when it started. */
+    /** Whether the reader has started and read what was on the topic when it started. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return follower.awaitCaughtUp(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        return current().awaitCaughtUp(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     /** Throws when the reader stopped on a failure. */
     public void check() {
-        follower.check();
+        TopicFollower f = current();
+        if (f != null) {
+            f.check();
+        }
+    }
+
+    private synchronized TopicFollower current() {
+        return follower;
     }
 
     @PreDestroy
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (follower != null) {
             follower.close();
         }
