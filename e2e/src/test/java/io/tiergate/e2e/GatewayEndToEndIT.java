@@ -521,7 +521,7 @@ class GatewayEndToEndIT {
         return JSON.readTree(Files.readString(stdout, StandardCharsets.UTF_8));
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "deprecation"}) // the SDK's only way to its unknown usage fields
     private static Map<String, Object> tiergate(ChatCompletion completion) {
         JsonValue ext = completion.usage().orElseThrow()._additionalProperties().get("tiergate");
         return ext.convert(Map.class);
