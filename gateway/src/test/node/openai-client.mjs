@@ -1,8 +1,11 @@
 // Drives the tiergate gateway with the official OpenAI npm SDK, as an application would.
-// Usage: node openai-client.mjs <baseURL> <key> <rejectedKey> <streamFailKey> ; prints one JSON object of what it saw.
+// Usage: node openai-client.mjs <baseURL> <key> [<rejectedKey> <streamFailKey>] ; prints one JSON object of what it saw.
+// The gateway's GatewayOpenAiNodeIT (scripted pipeline) passes all four; e2e's GatewayEndToEndIT (the five real
+// services) passes no rejectedKey/streamFailKey ("-" or absent), and those two parts are left out of the output.
 import OpenAI from 'openai';
 
-const [baseURL, key, rejectedKey, streamFailKey] = process.argv.slice(2);
+const [baseURL, key, ...optional] = process.argv.slice(2);
+const [rejectedKey, streamFailKey] = optional.map((k) => (k === '-' ? undefined : k));
 const client = new OpenAI({ baseURL, apiKey: key, maxRetries: 0, timeout: 30000 });
 const conversation = [
   { role: 'system', content: 'You are terse.' },
@@ -44,17 +47,19 @@ for await (const chunk of stream) {
 out.stream = { content: text, contentChunks, finishReason, lastChoices: last.choices.length, usage: last.usage };
 
 // a result that fails after the stream started: the SDK raises the error event
-let failedText = '';
-try {
-  const failing = await new OpenAI({ baseURL, apiKey: streamFailKey, maxRetries: 0, timeout: 30000 }).chat.completions.create({
-    model: 'tiergate/auto', messages: conversation, stream: true,
-  });
-  for await (const chunk of failing) {
-    for (const choice of chunk.choices) failedText += choice.delta?.content ?? '';
+if (streamFailKey) {
+  let failedText = '';
+  try {
+    const failing = await new OpenAI({ baseURL, apiKey: streamFailKey, maxRetries: 0, timeout: 30000 }).chat.completions.create({
+      model: 'tiergate/auto', messages: conversation, stream: true,
+    });
+    for await (const chunk of failing) {
+      for (const choice of chunk.choices) failedText += choice.delta?.content ?? '';
+    }
+    out.streamFailure = { content: failedText, error: null };
+  } catch (e) {
+    out.streamFailure = { content: failedText, error: e.message, name: e.constructor.name };
   }
-  out.streamFailure = { content: failedText, error: null };
-} catch (e) {
-  out.streamFailure = { content: failedText, error: e.message, name: e.constructor.name };
 }
 
 const tools = [{
@@ -88,6 +93,7 @@ out.tools = {
     type: toolCall.type,
     name: toolCall.function.name,
     arguments: JSON.parse(toolCall.function.arguments),
+    requestId: called.response.headers.get('x-tiergate-request-id'),
   },
   content: answered.data.choices[0].message.content,
   toolCalls: answered.data.choices[0].message.tool_calls ?? null,
@@ -122,8 +128,10 @@ async function failure(call) {
 }
 out.unknownKey = await failure(() =>
   new OpenAI({ baseURL, apiKey: 'tg-unknown', maxRetries: 0 }).chat.completions.create({ model: 'tiergate/auto', messages: conversation }));
-out.rejected = await failure(() =>
-  new OpenAI({ baseURL, apiKey: rejectedKey, maxRetries: 0 }).chat.completions.create({ model: 'tiergate/auto', messages: conversation }));
+if (rejectedKey) {
+  out.rejected = await failure(() =>
+    new OpenAI({ baseURL, apiKey: rejectedKey, maxRetries: 0 }).chat.completions.create({ model: 'tiergate/auto', messages: conversation }));
+}
 out.badTemperature = await failure(() =>
   client.chat.completions.create({ model: 'tiergate/auto', messages: conversation, temperature: 9 }));
 out.unknownModel = await failure(() => client.chat.completions.create({ model: 'gpt-9', messages: conversation }));

@@ -3,12 +3,20 @@ package io.tiergate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import io.tiergate.cli.demo.LedgerClient;
 import io.tiergate.cli.demo.PipelineTracker;
 import io.tiergate.cli.demo.PipelineTracker.RequestState;
@@ -16,15 +24,33 @@ import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.ServiceSpec;
 import io.tiergate.cli.stack.StackOptions;
 import io.tiergate.gateway.kafka.KeyAdmin;
+import io.tiergate.schemas.events.ChatMessage;
+import io.tiergate.schemas.events.RoutingDecision;
+import io.tiergate.schemas.serde.AvroDeserializer;
+import io.tiergate.schemas.serde.SerdeConfig;
+import io.tiergate.schemas.topics.Topics;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,13 +59,21 @@ import org.junit.jupiter.api.Test;
  * gateway as their own JVMs, simulated backends), driven by the official OpenAI Java SDK: every
  * call is classified, routed, billed and counted like a producer's request; the ledger's total for
  * the key's cost center equals the sum of the costs the client saw; a sovereign header or sensitive
- * data in an earlier turn keeps a request off the cloud tier topic.
+ * data in an earlier turn keeps a request off the cloud tier topic. On the same stack: a tools round
+ * trip, a pinned cloud model (served by it, rule PINNED on {@code routing.decisions}; kept local when
+ * sovereign), and the official {@code openai} npm package (completion, stream with usage, tools
+ * round trip, error mapping).
  */
 class GatewayEndToEndIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** Services on 8291-8295 and the gateway on 8280: apart from a demo and from EndToEndIT. */
     private static final int PORT_OFFSET = 200;
+
+    /** A cloud model of the price table, pinned by naming it in {@code model}. */
+    private static final String PINNED_MODEL = "anthropic/claude-haiku-4.5";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LocalStack stack;
 
@@ -68,24 +102,10 @@ class GatewayEndToEndIT {
 
     @Test
     void gatewayCallsAreBilledExactlyAndSovereigntyHolds() throws Exception {
-        String costCenter = "gw-e2e-" + UUID.randomUUID().toString().substring(0, 6);
-        String gatewayUrl = stack.service("gateway").orElseThrow().spec().baseUrl();
+        String costCenter = costCenter("gw-e2e-");
         LedgerClient ledger = new LedgerClient(
                 stack.service("ledger-streams").orElseThrow().spec().baseUrl(), stack.apiToken());
-        String token;
-        try (KeyAdmin keys = new KeyAdmin(stack.bootstrapServers(), stack.registryUrl())) {
-            token = keys.create(costCenter, "e2e", null, false).token();
-        }
-        OpenAIClient client = OpenAIOkHttpClient.builder()
-                .baseUrl(gatewayUrl + "/v1")
-                .apiKey(token)
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(60))
-                .build();
-        await("the gateway knows the key")
-                .atMost(Duration.ofSeconds(30))
-                .ignoreExceptions()
-                .until(() -> !client.models().list().data().isEmpty());
+        OpenAIClient client = client(knownKey(costCenter));
 
         try (PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), "gw-")) {
             List<String> all = new ArrayList<>();
@@ -157,7 +177,351 @@ class GatewayEndToEndIT {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    @Test
+    void aToolRoundTripCrossesTheFiveServicesAndASensitiveToolResultStaysLocal() throws Exception {
+        String costCenter = costCenter("gw-tools-");
+        OpenAIClient client = client(knownKey(costCenter));
+        ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder()
+                .function(FunctionDefinition.builder()
+                        .name("get_weather")
+                        .description("Weather of a city")
+                        .parameters(FunctionParameters.builder()
+                                .putAdditionalProperty("type", JsonValue.from("object"))
+                                .putAdditionalProperty(
+                                        "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+                                .build())
+                        .build())
+                .build();
+        // pinned to a cloud model, so the tool call crosses the cloud worker (the npm test's round trip
+        // is routed by the policy)
+        ChatCompletionCreateParams.Builder ask = ChatCompletionCreateParams.builder()
+                .model(PINNED_MODEL)
+                .addUserMessage("What is the weather in Köln today? Use the tool.")
+                .addTool(weather);
+
+        try (PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), "gw-")) {
+            HttpResponseFor<ChatCompletion> firstRaw =
+                    client.chat().completions().withRawResponse().create(ask.build());
+            ChatCompletion first = firstRaw.parse();
+            ChatCompletion.Choice choice = first.choices().get(0);
+            assertThat(first.model()).isEqualTo(PINNED_MODEL);
+            assertThat(firstRaw.headers().values("x-tiergate-tier")).containsExactly("CLOUD");
+            assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+            assertThat(choice.message().content()).isEmpty();
+            List<ChatCompletionMessageToolCall> calls =
+                    choice.message().toolCalls().orElseThrow();
+            assertThat(calls).hasSize(1);
+            ChatCompletionMessageFunctionToolCall call = calls.get(0).asFunction();
+            assertThat(call.function().name()).isEqualTo("get_weather");
+            assertThat(JSON.readTree(call.function().arguments()).path("city").isTextual())
+                    .as("arguments %s", call.function().arguments())
+                    .isTrue();
+
+            // the client runs the tool and sends its result back; the result names an IBAN, so the
+            // classifier (which scans every turn) makes the follow-up sovereign: local, pin or not
+            HttpResponseFor<ChatCompletion> secondRaw = client.chat()
+                    .completions()
+                    .withRawResponse()
+                    .create(ask.addMessage(choice.message())
+                            .addMessage(ChatCompletionToolMessageParam.builder()
+                                    .toolCallId(call.id())
+                                    .content("12°C, rain. Umbrella ordered, paid from DE89 3704 0044 0532 0130 00.")
+                                    .build())
+                            .build());
+            ChatCompletion second = secondRaw.parse();
+            ChatCompletion.Choice answer = second.choices().get(0);
+            assertThat(answer.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+            assertThat(answer.message().toolCalls()).isEmpty();
+            assertThat(answer.message().content())
+                    .hasValueSatisfying(t -> assertThat(t).isNotBlank());
+            assertThat(secondRaw.headers().values("x-tiergate-tier")).containsExactly("LOCAL");
+
+            String firstId = requestId(firstRaw);
+            String secondId = requestId(secondRaw);
+            await("the pipeline answered both calls")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> answered(tracker, List.of(firstId, secondId)));
+            Map<String, RequestState> states = tracker.requests();
+            RequestState called = states.get(firstId);
+            assertThat(called.tiersSeen).containsExactly("CLOUD");
+            assertThat(called.results.get(0).getToolCalls()).contains(call.id()).contains("get_weather");
+            RequestState followUp = states.get(secondId);
+            List<ChatMessage> turns = followUp.classified.getRequest().getMessages();
+            assertThat(turns).extracting(ChatMessage::getRole).containsExactly("user", "assistant", "tool");
+            assertThat(turns.get(1).getToolCalls()).contains(call.id()).contains("get_weather");
+            assertThat(turns.get(2).getToolCallId()).isEqualTo(call.id());
+            assertThat(followUp.classified.getRequest().getTools()).contains("get_weather");
+            assertThat(followUp.tiersSeen)
+                    .as("tier topics of the sensitive follow-up")
+                    .containsExactly("LOCAL");
+            assertThat(followUp.results.get(0).getToolCalls()).isNull();
+            // each leg billed what its client saw
+            assertThat(called.cost()).isEqualByComparingTo(costSeen(first));
+            assertThat(followUp.cost()).isEqualByComparingTo(costSeen(second));
+            System.out.printf(
+                    "[gateway-e2e] tools: call on %s (%s), answer on %s (%s)%n",
+                    called.tiersSeen, called.rule, followUp.tiersSeen, followUp.rule);
+        }
+    }
+
+    @Test
+    void aPinnedCloudModelServesTheCallUnlessTheRequestIsSovereign() throws Exception {
+        OpenAIClient client = client(knownKey(costCenter("gw-pin-")));
+        // boilerplate: the task table would keep it local; the pin sends it to the named cloud model
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model(PINNED_MODEL)
+                .addUserMessage("Write a Java getter and setter for a field named total.")
+                .build();
+        try (PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), "gw-")) {
+            HttpResponseFor<ChatCompletion> pinnedRaw =
+                    client.chat().completions().withRawResponse().create(params);
+            ChatCompletion pinned = pinnedRaw.parse();
+            assertThat(pinned.model()).isEqualTo(PINNED_MODEL);
+            assertThat(tiergate(pinned)).containsEntry("tier", "CLOUD").containsEntry("rule", "PINNED");
+            assertThat(pinnedRaw.headers().values("x-tiergate-rule")).containsExactly("PINNED");
+
+            HttpResponseFor<ChatCompletion> sovereignRaw = client.withOptions(
+                            o -> o.putHeader("x-tiergate-sovereign", "true"))
+                    .chat()
+                    .completions()
+                    .withRawResponse()
+                    .create(params);
+            ChatCompletion sovereign = sovereignRaw.parse();
+            assertThat(sovereign.model()).isNotEqualTo(PINNED_MODEL);
+            assertThat(tiergate(sovereign)).containsEntry("tier", "LOCAL").containsEntry("rule", "SOVEREIGNTY");
+            assertThat(sovereignRaw.headers().values("x-tiergate-tier")).containsExactly("LOCAL");
+
+            String pinnedId = requestId(pinnedRaw);
+            String sovereignId = requestId(sovereignRaw);
+            await("the pipeline answered both calls")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> answered(tracker, List.of(pinnedId, sovereignId)));
+            Map<String, RequestState> states = tracker.requests();
+            assertThat(states.get(pinnedId).tiersSeen).containsExactly("CLOUD");
+            assertThat(states.get(sovereignId).tiersSeen)
+                    .as("tier topics of the sovereign pinned call")
+                    .containsExactly("LOCAL");
+            assertThat(states.get(pinnedId).results.get(0).getModel()).isEqualTo(PINNED_MODEL);
+
+            Map<String, RoutingDecision> decisions = await("both decisions on routing.decisions")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> routingDecisions(List.of(pinnedId, sovereignId)), d -> d.size() == 2);
+            RoutingDecision honoured = decisions.get(pinnedId);
+            assertThat(honoured.getRule()).isEqualTo("PINNED");
+            assertThat(honoured.getTier().name()).isEqualTo("CLOUD");
+            assertThat(honoured.getModel()).isEqualTo(PINNED_MODEL);
+            assertThat(honoured.getSovereign()).isFalse();
+            RoutingDecision kept = decisions.get(sovereignId);
+            assertThat(kept.getRule()).isEqualTo("SOVEREIGNTY");
+            assertThat(kept.getTier().name()).isEqualTo("LOCAL");
+            assertThat(kept.getSovereign()).isTrue();
+            assertThat(kept.getRationale())
+                    .contains("the requested model " + PINNED_MODEL + " is a cloud model and is not used");
+        }
+    }
+
+    /**
+     * The official {@code openai} npm package (gateway/src/test/node, pinned in its package-lock.json;
+     * CI installs it, .ci/install.d/20-gateway-node.sh) against the five services: the gateway
+     * module's script, without its scripted-pipeline parts (a rejected key, a stream that fails).
+     */
+    @Test
+    void theOfficialNpmClientCompletesStreamsCallsToolsAndGetsOpenAiErrors() throws Exception {
+        Path nodeDir = ROOT.resolve("gateway/src/test/node");
+        Assumptions.assumeTrue(
+                nodeAnswers(), "Skipped: `node` is not on the PATH (the npm client test needs Node.js 18+)");
+        Assumptions.assumeTrue(
+                Files.isDirectory(nodeDir.resolve("node_modules/openai")),
+                "Skipped: npm package openai is not installed; run gateway/src/test/node/install.sh");
+        String key = knownKey(costCenter("gw-node-"));
+        String gatewayUrl = stack.service("gateway").orElseThrow().spec().baseUrl();
+        try (PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), "gw-")) {
+            JsonNode out = runNode(nodeDir, gatewayUrl + "/v1", key);
+            System.out.println("[gateway-e2e] npm client saw: " + out);
+
+            JsonNode plain = out.get("plain");
+            assertThat(plain.get("content").asText()).isNotBlank();
+            // the script asks for max_tokens 64: an answer cut there ends with "length", as OpenAI's do
+            int plainTokens = plain.at("/usage/completion_tokens").asInt();
+            assertThat(plainTokens).isBetween(1, 64);
+            assertThat(plain.get("finishReason").asText()).isEqualTo(plainTokens == 64 ? "length" : "stop");
+            assertThat(plain.at("/usage/tiergate/cost_usd").asText())
+                    .isEqualTo(plain.get("costHeader").asText());
+
+            JsonNode stream = out.get("stream");
+            assertThat(stream.get("content").asText()).isNotBlank();
+            assertThat(stream.get("contentChunks").asInt())
+                    .as("relayed piece by piece")
+                    .isGreaterThan(1);
+            assertThat(stream.get("lastChoices").asInt()).isZero();
+            assertThat(stream.at("/usage/completion_tokens").asInt()).isPositive();
+            assertThat(stream.at("/usage/tiergate/cost_usd").isTextual()).isTrue();
+            assertThat(stream.get("finishReason").asText()).isEqualTo("stop");
+
+            // the round trip: tool_calls with content null, then the client's assistant + tool turns, then text
+            assertThat(out.at("/tools/call/finishReason").asText()).isEqualTo("tool_calls");
+            assertThat(out.at("/tools/call/content").isNull()).isTrue();
+            assertThat(out.at("/tools/call/type").asText()).isEqualTo("function");
+            assertThat(out.at("/tools/call/name").asText()).isEqualTo("get_weather");
+            assertThat(out.at("/tools/call/arguments/city").isTextual()).isTrue();
+            assertThat(out.at("/tools/content").asText()).isNotBlank();
+            assertThat(out.at("/tools/toolCalls").isNull()).isTrue();
+            assertThat(out.at("/tools/finishReason").asText()).isEqualTo("stop");
+            assertThat(out.at("/toolStream/calls/0/name").asText()).isEqualTo("get_weather");
+            assertThat(out.at("/toolStream/calls/0/id").asText()).isNotBlank();
+            assertThat(JSON.readTree(out.at("/toolStream/calls/0/arguments").asText())
+                            .path("city")
+                            .isTextual())
+                    .isTrue();
+            assertThat(out.at("/toolStream/finishReason").asText()).isEqualTo("tool_calls");
+
+            assertThat(out.at("/unknownKey/status").asInt()).isEqualTo(401);
+            assertThat(out.at("/unknownKey/code").asText()).isEqualTo("invalid_api_key");
+            assertThat(out.at("/badTemperature/status").asInt()).isEqualTo(400);
+            assertThat(out.at("/badTemperature/param").asText()).isEqualTo("temperature");
+            assertThat(out.at("/unknownModel/status").asInt()).isEqualTo(404);
+            assertThat(out.get("models").toString()).contains("tiergate/auto").contains(PINNED_MODEL);
+            assertThat(out.has("rejected")).isFalse();
+            assertThat(out.has("streamFailure")).isFalse();
+
+            // what crossed the services: the plain call billed what the client saw; the tool turn sent back
+            String plainId = plain.get("requestId").asText();
+            String callId = out.at("/tools/call/requestId").asText();
+            String answerId = out.at("/tools/requestId").asText();
+            await("the pipeline answered the npm client's calls")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> answered(tracker, List.of(plainId, callId, answerId)));
+            Map<String, RequestState> states = tracker.requests();
+            assertThat(states.get(plainId).classified.getRequest().getMessages())
+                    .hasSize(4);
+            assertThat(states.get(plainId).cost())
+                    .isEqualByComparingTo(
+                            new BigDecimal(plain.at("/usage/tiergate/cost_usd").asText()));
+            assertThat(states.get(callId).results.get(0).getToolCalls())
+                    .contains(out.at("/tools/call/id").asText());
+            List<ChatMessage> turns =
+                    states.get(answerId).classified.getRequest().getMessages();
+            assertThat(turns).extracting(ChatMessage::getRole).containsExactly("user", "assistant", "tool");
+            assertThat(turns.get(2).getToolCallId())
+                    .isEqualTo(out.at("/tools/call/id").asText());
+        }
+    }
+
+    private static String costCenter(String prefix) {
+        return prefix + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    /** A new key for {@code costCenter}, once the gateway has read it from {@code gateway.keys}. */
+    private static String knownKey(String costCenter) {
+        String token;
+        try (KeyAdmin keys = new KeyAdmin(stack.bootstrapServers(), stack.registryUrl())) {
+            token = keys.create(costCenter, "e2e", null, false).token();
+        }
+        OpenAIClient client = client(token);
+        await("the gateway knows the key")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> !client.models().list().data().isEmpty());
+        return token;
+    }
+
+    private static OpenAIClient client(String token) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(stack.service("gateway").orElseThrow().spec().baseUrl() + "/v1")
+                .apiKey(token)
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(60))
+                .build();
+    }
+
+    private static String requestId(HttpResponseFor<?> raw) {
+        return raw.headers().values("x-tiergate-request-id").get(0);
+    }
+
+    private static boolean answered(PipelineTracker tracker, Collection<String> ids) {
+        Map<String, RequestState> states = tracker.requests();
+        return ids.stream().allMatch(id -> {
+            RequestState s = states.get(id);
+            return s != null && s.classified != null && s.results.size() == 1;
+        });
+    }
+
+    private static BigDecimal costSeen(ChatCompletion completion) {
+        return new BigDecimal(tiergate(completion).get("cost_usd").toString());
+    }
+
+    /** The decisions for {@code ids} on {@code routing.decisions}, read from its beginning to its end. */
+    private static Map<String, RoutingDecision> routingDecisions(Collection<String> ids) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        AvroDeserializer<RoutingDecision> decoder = new AvroDeserializer<>();
+        decoder.configure(
+                Map.of(
+                        SerdeConfig.SCHEMA_REGISTRY_URL,
+                        stack.registryUrl(),
+                        SerdeConfig.VALUE_TYPE,
+                        Topics.ROUTING_DECISIONS.valueType()),
+                false);
+        Map<String, RoutingDecision> found = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(Topics.ROUTING_DECISIONS.name(), Duration.ofSeconds(10)).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (ids.contains(r.key()) && r.value() != null) {
+                        found.put(r.key(), decoder.deserialize(r.topic(), r.value()));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean nodeAnswers() {
+        try {
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Runs the npm client script (no rejected key, no failing stream: those need a scripted pipeline). */
+    private static JsonNode runNode(Path nodeDir, String baseUrl, String key) throws Exception {
+        Path log = Files.createTempFile("gateway-e2e-node", ".log");
+        Path stdout = Files.createTempFile("gateway-e2e-node", ".json");
+        Process node = new ProcessBuilder("node", "openai-client.mjs", baseUrl, key)
+                .directory(nodeDir.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(log.toFile())
+                .start();
+        if (!node.waitFor(180, TimeUnit.SECONDS)) {
+            node.destroyForcibly();
+            throw new AssertionError("node client did not finish within 180 s: " + Files.readString(log));
+        }
+        assertThat(node.exitValue())
+                .as("node client failed:%n%s", Files.readString(log, StandardCharsets.UTF_8))
+                .isZero();
+        return JSON.readTree(Files.readString(stdout, StandardCharsets.UTF_8));
+    }
+
+    @SuppressWarnings({"unchecked", "deprecation"}) // the SDK's only way to its unknown usage fields
     private static Map<String, Object> tiergate(ChatCompletion completion) {
         JsonValue ext = completion.usage().orElseThrow()._additionalProperties().get("tiergate");
         return ext.convert(Map.class);

@@ -10,9 +10,16 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.ServiceSpec;
 import io.tiergate.cli.stack.StackOptions;
@@ -61,8 +68,21 @@ class GatewayStreamingTestServersEndToEndIT {
                 "POST",
                 "/api/chat",
                 Reply.ndjson(fixture("ollama/chat-stream.ndjson")).withLineDelay(Duration.ofMillis(150)));
-        openRouter.otherwise(r ->
-                FakeProvider.Reply.sse("openrouter/chat-completion-stream.sse").betweenEvents(Duration.ofMillis(150)));
+        // the cloud worker asks for a stream: a request that offers tools gets OpenAI's documented streamed
+        // tool calls, until its last turn is a tool result; every other request the streamed text answer
+        openRouter.otherwise(r -> {
+            JsonNode body = readJson(r.body());
+            JsonNode messages = body.path("messages");
+            if (body.has("tools")
+                    && !"tool"
+                            .equals(messages.path(messages.size() - 1)
+                                    .path("role")
+                                    .asText())) {
+                return FakeProvider.Reply.sse("openai/chat-completion-tool-calls-stream.sse");
+            }
+            return FakeProvider.Reply.sse("openrouter/chat-completion-stream.sse")
+                    .betweenEvents(Duration.ofMillis(150));
+        });
         Map<String, String> env = new HashMap<>(Map.of(
                 "TIERGATE_LOCAL_BACKEND", "ollama",
                 "TIERGATE_OLLAMA_URL", ollama.baseUrl().toString(),
@@ -146,6 +166,125 @@ class GatewayStreamingTestServersEndToEndIT {
         assertThat(sent.path("stream").asBoolean()).isTrue();
         assertThat(sent.path("stream_options").path("include_usage").asBoolean())
                 .isTrue();
+    }
+
+    /**
+     * A tools round trip on a pinned cloud model with OpenRouter's wire behind the cloud worker: the
+     * provider's two streamed tool calls (OpenAI's documented chunk shape) reach the SDK joined, with
+     * their ids, and the SDK's assistant message and tool results reach the provider in the OpenAI
+     * chat shape.
+     */
+    @Test
+    void aToolRoundTripCrossesTheCloudWorkerInTheProvidersWireFormat() throws Exception {
+        OpenAIClient client = client(key("gw-tools-", false));
+        ChatCompletionCreateParams.Builder ask = ChatCompletionCreateParams.builder()
+                .model("anthropic/claude-haiku-4.5")
+                .addUserMessage("What is the weather in Köln, and the time there? Use the tools.")
+                .addTool(tool("get_weather", "city"))
+                .addTool(tool("get_time", "timezone"));
+
+        ChatCompletion first = client.chat().completions().create(ask.build());
+        ChatCompletion.Choice choice = first.choices().get(0);
+        assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+        assertThat(choice.message().content()).isEmpty();
+        List<ChatCompletionMessageFunctionToolCall> calls = choice.message().toolCalls().orElseThrow().stream()
+                .map(ChatCompletionMessageToolCall::asFunction)
+                .toList();
+        // the fixture's calls, ids and arguments as the provider sent them
+        assertThat(calls)
+                .extracting(ChatCompletionMessageFunctionToolCall::id)
+                .containsExactly("call_Zk3Rm8wQ1pT6vB2n", "call_Yq7Wn2dE5sH0jL4c");
+        assertThat(calls).extracting(c -> c.function().name()).containsExactly("get_weather", "get_time");
+        // joined by the cloud worker from the provider's argument deltas
+        assertThat(calls.get(0).function().arguments()).isEqualTo("{\"city\":\"Köln\"}");
+        assertThat(calls.get(1).function().arguments()).isEqualTo("{\"timezone\":\"Europe/Berlin\"}");
+        assertThat(tiergate(first)).containsEntry("tier", "CLOUD").containsEntry("rule", "PINNED");
+        JsonNode askedFor = lastSentWithTools();
+        assertThat(askedFor.path("tools").findValuesAsText("name")).containsExactly("get_weather", "get_time");
+
+        ask.addMessage(choice.message());
+        ask.addMessage(ChatCompletionToolMessageParam.builder()
+                .toolCallId(calls.get(0).id())
+                .content("12°C, rain")
+                .build());
+        ask.addMessage(ChatCompletionToolMessageParam.builder()
+                .toolCallId(calls.get(1).id())
+                .content("14:05")
+                .build());
+        ChatCompletion second = client.chat().completions().create(ask.build());
+        assertThat(second.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        assertThat(second.choices().get(0).message().toolCalls()).isEmpty();
+        // the provider's streamed text (openrouter/chat-completion-stream.sse) and its reported cost as the bill
+        assertThat(second.choices().get(0).message().content()).contains("Use a bounded queue.");
+        assertThat(tiergate(second)).containsEntry("cost_usd", "0.001234568");
+
+        JsonNode sent = lastSentWithTools().path("messages");
+        assertThat(sent.findValuesAsText("role")).containsExactly("user", "assistant", "tool", "tool");
+        assertThat(sent.path(1).path("tool_calls").findValuesAsText("id"))
+                .containsExactly("call_Zk3Rm8wQ1pT6vB2n", "call_Yq7Wn2dE5sH0jL4c");
+        assertThat(sent.path(2).path("tool_call_id").asText()).isEqualTo("call_Zk3Rm8wQ1pT6vB2n");
+        assertThat(sent.path(3).path("tool_call_id").asText()).isEqualTo("call_Yq7Wn2dE5sH0jL4c");
+        assertThat(sent.path(3).path("content").asText()).isEqualTo("14:05");
+    }
+
+    private static ChatCompletionFunctionTool tool(String name, String requiredString) {
+        return ChatCompletionFunctionTool.builder()
+                .function(FunctionDefinition.builder()
+                        .name(name)
+                        .parameters(FunctionParameters.builder()
+                                .putAdditionalProperty("type", JsonValue.from("object"))
+                                .putAdditionalProperty(
+                                        "properties", JsonValue.from(Map.of(requiredString, Map.of("type", "string"))))
+                                .putAdditionalProperty("required", JsonValue.from(List.of(requiredString)))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static String key(String prefix, boolean sovereign) {
+        String token;
+        try (KeyAdmin keys = new KeyAdmin(stack.bootstrapServers(), stack.registryUrl())) {
+            token = keys.create(prefix + UUID.randomUUID().toString().substring(0, 6), "e2e", null, sovereign)
+                    .token();
+        }
+        OpenAIClient client = client(token);
+        await("the gateway knows the key")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> !client.models().list().data().isEmpty());
+        return token;
+    }
+
+    private static OpenAIClient client(String token) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(stack.service("gateway").orElseThrow().spec().baseUrl() + "/v1")
+                .apiKey(token)
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(120))
+                .build();
+    }
+
+    /** The last request the provider received that offered tools, as JSON. */
+    private static JsonNode lastSentWithTools() {
+        return openRouter.received().stream()
+                .map(r -> readJson(r.body()))
+                .filter(b -> b.has("tools"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + json, e);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "deprecation"}) // the SDK's only way to its unknown usage fields
+    private static Map<String, Object> tiergate(ChatCompletion completion) {
+        JsonValue ext = completion.usage().orElseThrow()._additionalProperties().get("tiergate");
+        return ext.convert(Map.class);
     }
 
     @SuppressWarnings({"unchecked", "deprecation"}) // the SDK's only way to its unknown usage fields
