@@ -129,7 +129,7 @@ class GatewayStreamingEndToEndIT {
             assertThat(last).isNotNull();
             assertThat(last.choices()).isEmpty();
             Map<String, Object> tiergate = tiergate(last);
-            assertThat(text.toString()).startsWith("[simulated ");
+            assertThat(text.toString()).startsWith("[simulated]");
             seen.add(new Seen(
                     tiergate.get("tier").toString(),
                     tiergate.get("model").toString(),
