@@ -55,6 +55,12 @@ public final class StreamingCalls {
         }
     }
 
+    /** Whether {@code requestId}'s call is open and has relayed its first chunk. */
+    public boolean relaying(String requestId) {
+        ChunkRelay relay = calls.get(requestId);
+        return relay != null && relay.started().isDone();
+    }
+
     /** Calls relaying now. */
     public int size() {
         return calls.size();

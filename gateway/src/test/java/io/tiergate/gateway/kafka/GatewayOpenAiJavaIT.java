@@ -41,7 +41,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,8 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
     @BeforeAll
     void start() {
         pipeline = new ScriptedPipeline(TestBrokers.shared().bootstrapServers(), REGISTRY, suffix);
+        // the rest of a streamed answer and its result follow once this client has read the first words
+        pipeline.firstPieceOut = contentRead::contains;
         admin = new KeyAdmin(TestBrokers.shared().bootstrapServers(), REGISTRY);
     }
 
@@ -227,14 +231,26 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
                 .build();
     }
 
+    /** Request ids of the streamed answers whose first words this client has read. */
+    private final Set<String> contentRead = ConcurrentHashMap.newKeySet();
+
+    /** Notes that {@code chunk}'s request has words read, when it carries some. */
+    private ChatCompletionChunk read(ChatCompletionChunk chunk) {
+        if (chunk.choices().stream()
+                .anyMatch(ch -> ch.delta().content().filter(t -> !t.isEmpty()).isPresent())) {
+            contentRead.add(chunk.id().substring("chatcmpl-".length()));
+        }
+        return chunk;
+    }
+
     /** Every chunk, and when each arrived (epoch ms). */
-    private static List<ChatCompletionChunk> readAll(OpenAIClient client, List<Long> arrivals) {
+    private List<ChatCompletionChunk> readAll(OpenAIClient client, List<Long> arrivals) {
         List<ChatCompletionChunk> chunks = new ArrayList<>();
         try (StreamResponse<ChatCompletionChunk> stream =
                 client.chat().completions().createStreaming(streamed())) {
             stream.stream().forEach(c -> {
                 arrivals.add(System.currentTimeMillis());
-                chunks.add(c);
+                chunks.add(read(c));
             });
         }
         return chunks;
@@ -295,7 +311,7 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
         assertThatThrownBy(() -> {
                     try (StreamResponse<ChatCompletionChunk> stream =
                             client.chat().completions().createStreaming(streamed())) {
-                        stream.stream().forEach(chunks::add);
+                        stream.stream().forEach(c -> chunks.add(read(c)));
                     }
                 })
                 .hasMessageContaining("the provider dropped the stream");
@@ -310,7 +326,7 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
         assertThatThrownBy(() -> {
                     try (StreamResponse<ChatCompletionChunk> stream =
                             client.chat().completions().createStreaming(streamed())) {
-                        stream.stream().forEach(chunks::add);
+                        stream.stream().forEach(c -> chunks.add(read(c)));
                     }
                 })
                 .hasMessageContaining("superseded");

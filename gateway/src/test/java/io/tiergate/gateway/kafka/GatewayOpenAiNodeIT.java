@@ -9,6 +9,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.tiergate.gateway.keys.VirtualKeys;
+import io.tiergate.gateway.stream.StreamingCalls;
 import io.tiergate.schemas.events.ChatMessage;
 import io.tiergate.schemas.events.InferenceRequest;
 import io.tiergate.testkit.TestBrokers;
@@ -46,6 +47,9 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
     @Inject
     VirtualKeys keys;
 
+    @Inject
+    StreamingCalls streams;
+
     private final String suffix = "-" + UUID.randomUUID().toString().substring(0, 8);
     private ScriptedPipeline pipeline;
 
@@ -73,6 +77,7 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
                 "Skipped: npm package openai is not installed; run gateway/src/test/node/install.sh");
         if (pipeline == null) {
             pipeline = new ScriptedPipeline(TestBrokers.shared().bootstrapServers(), REGISTRY, suffix);
+            pipeline.firstPieceOut = streams::relaying; // the rest follows once the gateway relayed the first piece
         }
     }
 

@@ -1,5 +1,7 @@
 package io.tiergate.gateway.kafka;
 
+import static org.awaitility.Awaitility.await;
+
 import io.tiergate.platform.kafka.EventDecoder;
 import io.tiergate.platform.kafka.EventPublisher;
 import io.tiergate.platform.kafka.KafkaClientSettings;
@@ -25,11 +27,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Stands in for classifier, router and workers in the gateway's own tests: reads inference.requests
@@ -203,8 +207,8 @@ final class ScriptedPipeline implements AutoCloseable {
 
     /**
      * As a streaming worker would (docs/gateway.md, "Streaming"): the answer word by word on
-     * inference.stream as attempt 2, the first piece {@link #FIRST_CHUNK_LEAD} before the others and
-     * the result, with what a relay must survive: a duplicate of a chunk, a late chunk of attempt 1.
+     * inference.stream as attempt 2, the first piece alone until {@link #firstPieceOut} says it is out
+     * (at most {@link #FIRST_PIECE_WAIT}), then the others and the result, with what a relay must survive: a duplicate of a chunk, a late chunk of attempt 1.
      * {@code hold-*}: the first piece only, never the rest nor a result. {@code superseded-*}: attempt
      * 2 stops after two pieces and attempt 3's pieces follow. Returns false when no result follows.
      */
@@ -216,35 +220,43 @@ final class ScriptedPipeline implements AutoCloseable {
         for (String w : output.split("(?<= )")) {
             words.add(w);
         }
-        try {
-            chunk(id, 2, 0, words.get(0), null, model, tier);
-            if (cc.startsWith("hold-")) {
-                return false;
-            }
-            Thread.sleep(FIRST_CHUNK_LEAD.toMillis());
-            chunk(id, 1, 1, "STALE ", null, model, tier); // a late chunk of an earlier attempt
-            int last = cc.startsWith("superseded-") ? Math.min(2, words.size()) : words.size();
-            for (int seq = 1; seq < last; seq++) {
-                chunk(id, 2, seq, words.get(seq), null, model, tier);
-                if (seq == 1) {
-                    chunk(id, 2, seq, words.get(seq), null, model, tier); // at least once: a duplicate
-                }
-            }
-            if (cc.startsWith("superseded-")) {
-                chunk(id, 3, 0, "a different ", null, model, tier);
-                chunk(id, 3, 1, "answer", "stop", model, tier);
-            } else if (!cc.startsWith("streamfail-")) {
-                chunk(id, 2, words.size(), "", "stop", model, tier);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        chunk(id, 2, 0, words.get(0), null, model, tier);
+        if (cc.startsWith("hold-")) {
             return false;
+        }
+        try {
+            await("the first piece of " + id + " out")
+                    .atMost(FIRST_PIECE_WAIT)
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> firstPieceOut.test(id));
+        } catch (ConditionTimeoutException e) {
+            // sent on regardless: the test then sees the answer come with the result
+        }
+        chunk(id, 1, 1, "STALE ", null, model, tier); // a late chunk of an earlier attempt
+        int last = cc.startsWith("superseded-") ? Math.min(2, words.size()) : words.size();
+        for (int seq = 1; seq < last; seq++) {
+            chunk(id, 2, seq, words.get(seq), null, model, tier);
+            if (seq == 1) {
+                chunk(id, 2, seq, words.get(seq), null, model, tier); // at least once: a duplicate
+            }
+        }
+        if (cc.startsWith("superseded-")) {
+            chunk(id, 3, 0, "a different ", null, model, tier);
+            chunk(id, 3, 1, "answer", "stop", model, tier);
+        } else if (!cc.startsWith("streamfail-")) {
+            chunk(id, 2, words.size(), "", "stop", model, tier);
         }
         return true;
     }
 
-    /** How long the first piece of a streamed answer comes before the rest and the result. */
-    static final Duration FIRST_CHUNK_LEAD = Duration.ofMillis(400);
+    /** How long the first piece of a streamed answer waits for {@link #firstPieceOut} at most. */
+    static final Duration FIRST_PIECE_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * When the first piece of a request's streamed answer is out (set by each test: the gateway
+     * relaying it, or the client having read it); the rest and the result follow only then.
+     */
+    volatile Predicate<String> firstPieceOut = id -> true;
 
     private void chunk(String id, int attempt, int seq, String delta, String finish, String model, Tier tier) {
         publisher
