@@ -2,6 +2,7 @@ package io.tiergate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiergate.cli.bench.ProcessCpu;
 import io.tiergate.cli.bench.RoutingTimestamps;
 import io.tiergate.cli.demo.RequestSender;
 import io.tiergate.cli.demo.Workload;
@@ -12,9 +13,11 @@ import io.tiergate.cli.stack.ServiceSpec;
 import io.tiergate.cli.stack.StackOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,7 +61,7 @@ public class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--rates",
             split = ",",
-            defaultValue = "250,500,1000,2000",
+            defaultValue = "250,500,1000,2000,3000,4000",
             description = "Rates to measure, req/s (default: ${DEFAULT-VALUE}).")
     List<Integer> rates;
 
@@ -107,6 +110,7 @@ public class BenchCommand implements Callable<Integer> {
     private RoutingTimestamps observer;
     private String prefix;
     private int runs;
+    private ProcessCpu cpu;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -133,6 +137,7 @@ public class BenchCommand implements Callable<Integer> {
                 RoutingTimestamps o = new RoutingTimestamps(running.bootstrapServers(), prefix)) {
             sender = s;
             observer = o;
+            cpu = new ProcessCpu(processes(running));
             if (warmupSeconds > 0) {
                 System.err.printf(
                         "[bench] warm-up: %d s at %d req/s, then its backlog drains ...%n",
@@ -183,6 +188,15 @@ public class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The processes whose CPU a run reports: the two routing services, the broker when the stack started one, and this JVM (load generator and observer). */
+    private static Map<String, Long> processes(LocalStack running) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        running.services().forEach(s -> pids.put(s.spec().module(), s.pid()));
+        running.brokerPid().ifPresent(pid -> pids.put("broker", pid));
+        pids.put("bench", ProcessHandle.current().pid());
+        return pids;
+    }
+
     /** Values picocli's types accept but a run cannot use, rejected before anything starts. */
     private void checkOptions() {
         if (rates.isEmpty() || rates.stream().anyMatch(r -> r == null || r <= 0)) {
@@ -214,6 +228,7 @@ public class BenchCommand implements Callable<Integer> {
     private ObjectNode run(int rate, int seconds) throws InterruptedException {
         System.err.printf("[bench] %d req/s for %d s ...%n", rate, seconds);
         String runPrefix = prefix + "run" + (++runs) + "-";
+        Map<String, Long> cpuBefore = cpu.snapshot();
         long start = System.nanoTime();
         long[] sentAt = send(runPrefix, rate, seconds);
         double achieved = sentAt.length / ((System.nanoTime() - start) / 1e9);
@@ -228,6 +243,19 @@ public class BenchCommand implements Callable<Integer> {
                         sentAt.length - routed, BACKLOG_TIMEOUT_SECONDS);
             }
         }
+        // the whole run's work, its backlog's included: CPU per request of each process, and the cores kept busy
+        Map<String, Long> cpuAfter = cpu.snapshot();
+        double wallSeconds = (System.nanoTime() - start) / 1e9;
+        result.set("cpuMsPerRequest", JSON.valueToTree(ProcessCpu.perRequestMs(cpuBefore, cpuAfter, sentAt.length)));
+        long busy = 0;
+        for (var e : cpuBefore.entrySet()) {
+            long end = cpuAfter.getOrDefault(e.getKey(), -1L);
+            busy += e.getValue() >= 0 && end >= e.getValue() ? end - e.getValue() : 0;
+        }
+        result.put("coresBusy", Math.round(busy / 1e9 / wallSeconds * 100) / 100.0);
+        result.put(
+                "loadAverage",
+                Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 10) / 10.0);
         return result;
     }
 

@@ -14,7 +14,7 @@ class BenchCommandTest {
     @Test
     void defaults() {
         BenchCommand bench = Cli.parse(BenchCommand.class, "bench");
-        assertThat(bench.rates).containsExactly(250, 500, 1000, 2000);
+        assertThat(bench.rates).containsExactly(250, 500, 1000, 2000, 3000, 4000);
         assertThat(bench.durationSeconds).isEqualTo(20);
         assertThat(bench.warmupSeconds).isEqualTo(90);
         assertThat(bench.p99TargetMs).isEqualTo(100);

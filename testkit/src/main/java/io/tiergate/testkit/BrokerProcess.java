@@ -68,6 +68,11 @@ public final class BrokerProcess implements KafkaBroker {
         this.process = process;
     }
 
+    /** The broker JVM's process id (for measuring its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Formats storage if needed, starts the broker and waits until its port accepts connections. */
     public static BrokerProcess start(Settings settings, Duration timeout) {
         try {

@@ -248,6 +248,11 @@ public final class LocalStack implements AutoCloseable {
         return apiToken;
     }
 
+    /** The broker this stack started, as a process id; empty when it uses a cluster given by --bootstrap. */
+    public Optional<Long> brokerPid() {
+        return Optional.ofNullable(broker).map(BrokerProcess::pid);
+    }
+
     public List<ServiceProcess> services() {
         return List.copyOf(services);
     }

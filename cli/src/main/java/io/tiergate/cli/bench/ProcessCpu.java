@@ -1,0 +1,47 @@
+package io.tiergate.cli.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time of named processes, read from the operating system ({@link ProcessHandle.Info#totalCpuDuration()},
+ * /proc on Linux): a snapshot before a benchmark run and one after give each process's CPU per request,
+ * which, unlike latency, hardly depends on what else the machine runs.
+ */
+public final class ProcessCpu {
+
+    private final Map<String, Long> pids;
+
+    /** @param pids process ids by the name the numbers are reported under, in report order */
+    public ProcessCpu(Map<String, Long> pids) {
+        this.pids = new LinkedHashMap<>(pids);
+    }
+
+    /** Each process's CPU time so far, in nanoseconds; a process that has exited or cannot be read counts -1. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> nanos.put(
+                name,
+                ProcessHandle.of(pid)
+                        .flatMap(p -> p.info().totalCpuDuration())
+                        .map(Duration::toNanos)
+                        .orElse(-1L)));
+        return nanos;
+    }
+
+    /**
+     * Milliseconds of CPU per request between two snapshots, rounded to a microsecond; a process either
+     * snapshot could not read is left out.
+     */
+    public static Map<String, Double> perRequestMs(Map<String, Long> before, Map<String, Long> after, int requests) {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        before.forEach((name, start) -> {
+            Long end = after.get(name);
+            if (start >= 0 && end != null && end >= start && requests > 0) {
+                ms.put(name, Math.round((end - start) / 1e3 / requests) / 1e3);
+            }
+        });
+        return ms;
+    }
+}
