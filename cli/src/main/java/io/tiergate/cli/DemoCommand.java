@@ -405,6 +405,11 @@ public class DemoCommand implements Callable<Integer> {
                 line.put(
                         "attempts",
                         result == null ? (state == null ? 0 : state.costsByAttempt.size()) : result.getAttempts());
+                // request produced -> classification published, and -> first decision on a tier topic
+                line.put(
+                        "classifiedMs",
+                        state == null || state.classifiedAtMs < 0 ? null : state.classifiedAtMs - s.sentAtMs());
+                line.put("routedMs", state == null || state.routedAtMs < 0 ? null : state.routedAtMs - s.sentAtMs());
                 w.write(JSON.writeValueAsString(line));
                 w.newLine();
             }

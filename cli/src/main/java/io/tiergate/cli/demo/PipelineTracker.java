@@ -39,6 +39,9 @@ public final class PipelineTracker implements AutoCloseable {
     /** What happened to one request. */
     public static final class RequestState {
         public ClassifiedRequest classified;
+        /** When the classifier published its classification (the record's timestamp), or -1. */
+        public long classifiedAtMs = -1;
+
         public long routedAtMs = -1;
         /** The policy rule that fired for the first routing (SOVEREIGNTY, BUDGET, LATENCY, TASK_TABLE, CAPACITY, ...). */
         public String rule;
@@ -128,6 +131,9 @@ public final class PipelineTracker implements AutoCloseable {
         RequestState state = requests.computeIfAbsent(key, k -> new RequestState());
         if (topic.equals(Topics.INFERENCE_CLASSIFIED.name())) {
             state.classified = decode(Topics.INFERENCE_CLASSIFIED, record);
+            if (state.classifiedAtMs < 0) {
+                state.classifiedAtMs = record.timestamp();
+            }
         } else if (topic.equals(Topics.TIER_LOCAL.name()) || topic.equals(Topics.TIER_CLOUD.name())) {
             RoutedRequest routed = decode(Topics.TIER_LOCAL, record);
             boolean cloud = topic.equals(Topics.TIER_CLOUD.name());
