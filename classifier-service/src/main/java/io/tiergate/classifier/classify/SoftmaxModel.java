@@ -19,6 +19,15 @@ public final class SoftmaxModel {
     private final int denseDim;
     private final float denseScale;
     private final float[] denseWeights; // class k × dim d at k * denseDim + d
+    /**
+     * Feature id → row, open addressing with linear probing, at most half full: one or two array reads
+     * per feature instead of a binary search over every trained id (the search was ~13% of the
+     * classifier's Java CPU under load; docs/benchmarks.md, "Where the time goes").
+     */
+    private final int[] slotIds;
+
+    private final int[] slotRows;
+    private final int slotMask;
 
     public SoftmaxModel(
             int classes,
@@ -29,6 +38,9 @@ public final class SoftmaxModel {
             float[] denseWeights) {
         if (sparseWeights.length != featureIds.length * classes || denseWeights.length != denseDim * classes) {
             throw new IllegalArgumentException("weight arrays do not match the feature and class counts");
+        }
+        if (featureIds.length > 0 && featureIds[0] < 0) {
+            throw new IllegalArgumentException("feature ids must not be negative");
         }
         for (int i = 1; i < featureIds.length; i++) {
             if (featureIds[i] <= featureIds[i - 1]) {
@@ -41,6 +53,32 @@ public final class SoftmaxModel {
         this.denseDim = denseDim;
         this.denseScale = denseScale;
         this.denseWeights = denseWeights;
+        int slots = Integer.highestOneBit(Math.max(1, featureIds.length) * 2) * 2;
+        this.slotIds = new int[slots];
+        this.slotRows = new int[slots];
+        this.slotMask = slots - 1;
+        Arrays.fill(slotIds, -1); // ids are hashes folded into [0, 2^22): never negative
+        for (int r = 0; r < featureIds.length; r++) {
+            int slot = featureIds[r] & slotMask;
+            while (slotIds[slot] != -1) {
+                slot = (slot + 1) & slotMask;
+            }
+            slotIds[slot] = featureIds[r];
+            slotRows[slot] = r;
+        }
+    }
+
+    /** The row of feature {@code id}, or -1 when training never saw it. */
+    private int row(int id) {
+        for (int slot = id & slotMask; ; slot = (slot + 1) & slotMask) {
+            int found = slotIds[slot];
+            if (found == id) {
+                return slotRows[slot];
+            }
+            if (found == -1) {
+                return -1;
+            }
+        }
     }
 
     public int classes() {
@@ -60,7 +98,7 @@ public final class SoftmaxModel {
     public double[] probabilities(SparseFeatures x, float[] dense) {
         double[] scores = new double[classes];
         for (int i = 0; i < x.size(); i++) {
-            int r = Arrays.binarySearch(featureIds, x.id(i));
+            int r = row(x.id(i));
             if (r >= 0) {
                 float v = x.value(i);
                 int base = r * classes;
@@ -87,7 +125,7 @@ public final class SoftmaxModel {
 
     /** Weight × value of feature {@code i} of {@code x} towards class {@code k}; 0 for unseen features. */
     public double contribution(SparseFeatures x, int i, int k) {
-        int r = Arrays.binarySearch(featureIds, x.id(i));
+        int r = row(x.id(i));
         return r < 0 ? 0 : sparseWeights[r * classes + k] * x.value(i);
     }
 
