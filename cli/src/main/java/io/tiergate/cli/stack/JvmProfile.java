@@ -1,6 +1,7 @@
 package io.tiergate.cli.stack;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * How the service JVMs are tuned. Five JVMs share the cores of one machine: a short run wants them
@@ -20,5 +21,20 @@ public enum JvmProfile {
 
     public List<String> options() {
         return options;
+    }
+
+    /** A garbage collector chosen on the command line, e.g. {@code -XX:+UseZGC}. */
+    private static final Pattern GC_CHOICE = Pattern.compile("-XX:\\+Use\\w+GC");
+
+    /**
+     * The {@code options} a user's own JVM options leave standing: the user's win, and since a JVM
+     * refuses to start with two collectors chosen, a collector in {@code userOptions} (JAVA_OPTS)
+     * replaces the profile's rather than joining it.
+     */
+    public static List<String> yieldingTo(List<String> options, String userOptions) {
+        if (!GC_CHOICE.matcher(userOptions).find()) {
+            return options;
+        }
+        return options.stream().filter(o -> !GC_CHOICE.matcher(o).matches()).toList();
     }
 }

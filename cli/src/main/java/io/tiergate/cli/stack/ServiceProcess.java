@@ -94,10 +94,10 @@ public final class ServiceProcess implements AutoCloseable {
                 // the JVM running this code runs the service too, not whatever JAVA_HOME or the PATH names
                 environment.put("JAVA_HOME", System.getProperty("java.home"));
             }
+            String userOptions = (inheritedOptions + " " + env.getOrDefault("JAVA_OPTS", "")).trim();
             environment.put(
                     "JAVA_OPTS",
-                    (String.join(" ", jvmArgs) + " " + inheritedOptions + " " + env.getOrDefault("JAVA_OPTS", ""))
-                            .trim());
+                    (String.join(" ", JvmProfile.yieldingTo(jvmArgs, userOptions)) + " " + userOptions).trim());
             environment.put(spec.portVariable(), String.valueOf(spec.port()));
             withoutCloudKeys(spec, environment);
             return new ServiceProcess(spec, builder.start(), log);
