@@ -97,6 +97,7 @@ public class InferenceRequestListener {
                         request -> forwards.add(p.record(), request, send(request, completeAlone(p))));
             }
         }
+        publisher.flush(); // the batch is classified: its records go now, not after the producer's linger
         forwards.await(inbound, SEND_TIMEOUT);
     }
 

@@ -61,6 +61,12 @@ public class EventPublisher implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Sends what is buffered now, without waiting out {@code linger.ms}, and returns when it is
+     * acknowledged (or failed: each send's future says which). A hop that waits for its batch's sends
+     * calls this first: the linger lets a batch's records share requests while it is processed, and
+     * costs no latency at the end of it.
+     */
     public void flush() {
         producer.flush();
     }

@@ -106,6 +106,7 @@ public class ClassifiedIntakeListener {
                 }
             });
         }
+        publisher.flush(); // the batch is forwarded: its records go now, not after the producer's linger
         forwards.await(inbound, Duration.ofSeconds(60));
     }
 

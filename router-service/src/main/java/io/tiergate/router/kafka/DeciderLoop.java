@@ -198,6 +198,7 @@ public final class DeciderLoop implements Runnable, AutoCloseable {
             // itself is asynchronous (one round trip less per batch); a lost async commit only means the
             // batch is decided again after a crash. Revocation and close commit synchronously, so a
             // partition's next owner starts after everything this instance decided (see the rebuild).
+            pipeline.flush(); // the batch is decided: its records go now, not after the producer's linger
             CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
             pending.putAll(commit);
             consumer.commitAsync(commit, (offsets, error) -> {

@@ -27,4 +27,9 @@ public final class KafkaEventSink implements EventSink {
         headers.forEach((k, v) -> record.headers().add(k, v));
         return publisher.send(record);
     }
+
+    @Override
+    public void flush() {
+        publisher.flush();
+    }
 }

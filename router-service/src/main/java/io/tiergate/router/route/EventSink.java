@@ -11,4 +11,7 @@ public interface EventSink {
     /** Sends one record; the future completes when it is durable. */
     <V extends SpecificRecord> CompletableFuture<?> send(
             Topic<V> topic, String key, V value, Map<String, byte[]> headers);
+
+    /** Sends what is buffered now and returns when it is durable or failed (see each send's future). */
+    default void flush() {}
 }

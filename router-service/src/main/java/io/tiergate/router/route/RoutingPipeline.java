@@ -91,6 +91,11 @@ public final class RoutingPipeline {
     }
 
     /** Undoes the reservation of a decision whose records were not all written (the batch is redelivered). */
+    /** Sends the records of the batch routed so far now (the caller is about to wait for them). */
+    public void flush() {
+        publisher.flush();
+    }
+
     public void rollback(Decision decision) {
         if (decision.cloud()) {
             budgets.ledger().cancel(decision.requestId());

@@ -37,6 +37,11 @@ public final class SovereigntyGuard implements EventSink {
         return delegate.send(topic, key, value, headers);
     }
 
+    @Override
+    public void flush() {
+        delegate.flush();
+    }
+
     /** @throws CloudSendRefusedException when {@code value} must not go to {@code topic} */
     public static void check(Topic<?> topic, Object value) {
         boolean cloud = Topics.CLOUD_TOPICS.stream().anyMatch(t -> t.name().equals(topic.name()));

@@ -36,6 +36,11 @@ public final class TierPublisher {
      * @param deferral the request's deferral history; a DEFER adds one deferral to it and keeps its
      *     first deferral time (the maximum age counts from there)
      */
+    /** Sends what the decisions so far have buffered without waiting out the producer's linger. */
+    public void flush() {
+        sink.flush();
+    }
+
     public List<CompletableFuture<?>> publish(Decision decision, ClassifiedRequest classified, Deferral deferral) {
         RoutingDecision event = decision.toEvent();
         String key = decision.requestId();
