@@ -73,6 +73,7 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
         if (pipeline == null) {
             pipeline = new ScriptedPipeline(TestBrokers.shared().bootstrapServers(), REGISTRY, suffix);
             pipeline.firstPieceOut = streams::relaying; // the rest follows once the gateway relayed the first piece
+            pipeline.lastPieceOut = streams::relayedLastChunk; // and the result once it relayed the last
         }
     }
 
