@@ -9,13 +9,16 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import io.tiergate.cli.demo.LedgerClient;
 import io.tiergate.cli.demo.PipelineTracker;
@@ -29,10 +32,8 @@ import io.tiergate.schemas.events.RoutingDecision;
 import io.tiergate.schemas.serde.AvroDeserializer;
 import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topics;
-import java.io.IOException;
+import io.tiergate.testkit.NodeScript;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,8 +61,9 @@ import org.junit.jupiter.api.Test;
  * the key's cost center equals the sum of the costs the client saw; a sovereign header or sensitive
  * data in an earlier turn keeps a request off the cloud tier topic. On the same stack: a tools round
  * trip, a pinned cloud model (served by it, rule PINNED on {@code routing.decisions}; kept local when
- * sovereign), and the official {@code openai} npm package (completion, stream with usage, tools
- * round trip, error mapping).
+ * sovereign), the official {@code openai} npm package (completion, stream with usage, tools
+ * round trip, error mapping), and streamed answers relayed word by word with the streamed response's
+ * headers (once a stack of its own, GatewayStreamingEndToEndIT; folded in to save a stack start).
  */
 class GatewayEndToEndIT {
 
@@ -72,6 +73,18 @@ class GatewayEndToEndIT {
 
     /** A cloud model of the price table, pinned by naming it in {@code model}. */
     private static final String PINNED_MODEL = "anthropic/claude-haiku-4.5";
+
+    /**
+     * The simulated backends' speed-up: 10, not the 50 of the other stacks, so a streamed answer
+     * still takes long enough (a local answer some 0.7 s, a cloud one about 1 s) for its first
+     * words to come visibly before its end (the streaming test); the other calls pay a fraction of
+     * a second each for it.
+     */
+    private static final int SPEED_UP = 10;
+
+    /** The official npm client's script (the gateway module's). */
+    private static final NodeScript NPM_CLIENT =
+            new NodeScript(ROOT.resolve("gateway/src/test/node"), "openai-client.mjs");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,7 +103,7 @@ class GatewayEndToEndIT {
                 true,
                 ServiceSpec.ALL,
                 PORT_OFFSET);
-        stack = LocalStack.start(options, System.out, SimulatedBackends.env());
+        stack = LocalStack.start(options, System.out, SimulatedBackends.env(SPEED_UP));
     }
 
     @AfterAll
@@ -328,16 +341,13 @@ class GatewayEndToEndIT {
      */
     @Test
     void theOfficialNpmClientCompletesStreamsCallsToolsAndGetsOpenAiErrors() throws Exception {
-        Path nodeDir = ROOT.resolve("gateway/src/test/node");
-        Assumptions.assumeTrue(
-                nodeAnswers(), "Skipped: `node` is not on the PATH (the npm client test needs Node.js 18+)");
-        Assumptions.assumeTrue(
-                Files.isDirectory(nodeDir.resolve("node_modules/openai")),
-                "Skipped: npm package openai is not installed; run gateway/src/test/node/install.sh");
+        Optional<String> missing = NPM_CLIENT.missing("openai");
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "Skipped: " + missing.orElseThrow());
         String key = knownKey(costCenter("gw-node-"));
         String gatewayUrl = stack.service("gateway").orElseThrow().spec().baseUrl();
         try (PipelineTracker tracker = new PipelineTracker(stack.bootstrapServers(), stack.registryUrl(), "gw-")) {
-            JsonNode out = runNode(nodeDir, gatewayUrl + "/v1", key);
+            // no rejected key, no failing stream: those need a scripted pipeline (GatewayOpenAiNodeIT)
+            JsonNode out = JSON.readTree(NPM_CLIENT.run(Duration.ofSeconds(180), Map.of(), gatewayUrl + "/v1", key));
             System.out.println("[gateway-e2e] npm client saw: " + out);
 
             JsonNode plain = out.get("plain");
@@ -406,6 +416,106 @@ class GatewayEndToEndIT {
             assertThat(turns.get(2).getToolCallId())
                     .isEqualTo(out.at("/tools/call/id").asText());
         }
+    }
+
+    /** One streamed call as the client saw it. */
+    private record Seen(
+            String tier, String model, long firstContentMs, long totalMs, int contentChunks, String costUsd) {}
+
+    /**
+     * Streaming through the five services (moved here from its own stack, GatewayStreamingEndToEndIT,
+     * to save a stack start): the workers relay each simulated answer on inference.stream as the model
+     * profile produces it and the gateway passes it on, so the Java SDK gets the first words long
+     * before the answer is complete; the stream ends with the usage chunk carrying the billed cost,
+     * and its headers are those of an unstreamed answer known at the first chunk (request id, tier,
+     * model, rule; docs/gateway.md, "Streaming"). Prints the first-words and total times.
+     */
+    @Test
+    void streamedAnswersArriveWordsFirstAndEndWithTheBilledUsage() throws Exception {
+        String costCenter = costCenter("gw-stream-");
+        LedgerClient ledger = new LedgerClient(
+                stack.service("ledger-streams").orElseThrow().spec().baseUrl(), stack.apiToken());
+        OpenAIClient client = client(knownKey(costCenter));
+        List<Seen> seen = new ArrayList<>();
+        BigDecimal billed = BigDecimal.ZERO;
+        // call 0 warms the path (the stack's first call pays class loading and client connections, which
+        // would make a cold call's first words look late); calls 1-4 are measured
+        for (int i = 0; i < 5; i++) {
+            ChatCompletionCreateParams request = ChatCompletionCreateParams.builder()
+                    .model("tiergate/auto")
+                    .addUserMessage(
+                            i % 2 == 1
+                                    ? "Summarise the incident report of last night's checkout outage for the team."
+                                    : "Review this diff for regressions:\n- if (a > b) {\n+ if (a >= b) {\n  charge(a);")
+                    .streamOptions(ChatCompletionStreamOptions.builder()
+                            .includeUsage(true)
+                            .build())
+                    .build();
+            OpenAIClient caller =
+                    i == 1 ? client.withOptions(o -> o.putHeader("x-tiergate-sovereign", "true")) : client;
+            long start = System.nanoTime();
+            long first = -1;
+            int contentChunks = 0;
+            StringBuilder text = new StringBuilder();
+            ChatCompletionChunk last = null;
+            HttpResponseFor<StreamResponse<ChatCompletionChunk>> raw =
+                    caller.chat().completions().withRawResponse().createStreaming(request);
+            try (StreamResponse<ChatCompletionChunk> stream = raw.parse()) {
+                for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
+                    for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+                        Optional<String> piece = choice.delta().content().filter(t -> !t.isEmpty());
+                        if (piece.isPresent()) {
+                            if (first < 0) {
+                                first = System.nanoTime() - start;
+                            }
+                            contentChunks++;
+                            text.append(piece.get());
+                        }
+                    }
+                    last = chunk;
+                }
+            }
+            long total = System.nanoTime() - start;
+            assertThat(last).isNotNull();
+            assertThat(last.choices()).isEmpty();
+            Map<String, Object> tiergate = tiergate(last);
+            assertThat(text.toString()).startsWith("[simulated]");
+            // the headers committed at the first chunk: as an unstreamed answer's, but the cost (usage chunk)
+            assertThat(raw.headers().values("x-tiergate-request-id"))
+                    .containsExactly(String.valueOf(tiergate.get("request_id")));
+            assertThat(raw.headers().values("x-tiergate-tier")).containsExactly(String.valueOf(tiergate.get("tier")));
+            assertThat(raw.headers().values("x-tiergate-model")).containsExactly(String.valueOf(tiergate.get("model")));
+            assertThat(raw.headers().values("x-tiergate-rule")).containsExactly(String.valueOf(tiergate.get("rule")));
+            assertThat(raw.headers().values("x-tiergate-cost-usd")).isEmpty();
+            billed = billed.add(new BigDecimal(tiergate.get("cost_usd").toString()));
+            if (i > 0) {
+                seen.add(new Seen(
+                        tiergate.get("tier").toString(),
+                        tiergate.get("model").toString(),
+                        first / 1_000_000,
+                        total / 1_000_000,
+                        contentChunks,
+                        tiergate.get("cost_usd").toString()));
+            }
+        }
+        for (Seen s : seen) {
+            System.out.printf(
+                    "[gateway-stream-e2e] speed-up %d, %s %s: first words after %d ms, answer complete after %d ms,"
+                            + " %d content chunks, cost $%s%n",
+                    SPEED_UP, s.tier(), s.model(), s.firstContentMs(), s.totalMs(), s.contentChunks(), s.costUsd());
+        }
+        assertThat(seen.get(0).tier()).isEqualTo("LOCAL");
+        assertThat(seen).allSatisfy(s -> {
+            assertThat(s.contentChunks()).as("relayed piece by piece").isGreaterThan(1);
+            assertThat(s.firstContentMs()).as("first words well before the end").isLessThan(s.totalMs() / 2);
+        });
+        // the usage chunks' costs are the bill
+        BigDecimal clientSaw = billed;
+        await("the ledger counts what the streamed usage said, exactly")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> ledger.totalUsd(costCenter)
+                        .map(t -> t.compareTo(clientSaw) == 0)
+                        .orElse(false));
     }
 
     private static String costCenter(String prefix) {
@@ -488,42 +598,15 @@ class GatewayEndToEndIT {
         return found;
     }
 
-    private static boolean nodeAnswers() {
-        try {
-            Process p = new ProcessBuilder("node", "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Runs the npm client script (no rejected key, no failing stream: those need a scripted pipeline). */
-    private static JsonNode runNode(Path nodeDir, String baseUrl, String key) throws Exception {
-        Path log = Files.createTempFile("gateway-e2e-node", ".log");
-        Path stdout = Files.createTempFile("gateway-e2e-node", ".json");
-        Process node = new ProcessBuilder("node", "openai-client.mjs", baseUrl, key)
-                .directory(nodeDir.toFile())
-                .redirectOutput(stdout.toFile())
-                .redirectError(log.toFile())
-                .start();
-        if (!node.waitFor(180, TimeUnit.SECONDS)) {
-            node.destroyForcibly();
-            throw new AssertionError("node client did not finish within 180 s: " + Files.readString(log));
-        }
-        assertThat(node.exitValue())
-                .as("node client failed:%n%s", Files.readString(log, StandardCharsets.UTF_8))
-                .isZero();
-        return JSON.readTree(Files.readString(stdout, StandardCharsets.UTF_8));
-    }
-
     @SuppressWarnings({"unchecked", "deprecation"}) // the SDK's only way to its unknown usage fields
     private static Map<String, Object> tiergate(ChatCompletion completion) {
         JsonValue ext = completion.usage().orElseThrow()._additionalProperties().get("tiergate");
+        return ext.convert(Map.class);
+    }
+
+    @SuppressWarnings({"unchecked", "deprecation"}) // the SDK's only way to its unknown usage fields
+    private static Map<String, Object> tiergate(ChatCompletionChunk chunk) {
+        JsonValue ext = chunk.usage().orElseThrow()._additionalProperties().get("tiergate");
         return ext.convert(Map.class);
     }
 }

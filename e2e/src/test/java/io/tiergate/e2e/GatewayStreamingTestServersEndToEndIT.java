@@ -20,13 +20,16 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import io.tiergate.cli.demo.LedgerClient;
 import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.ServiceSpec;
 import io.tiergate.cli.stack.StackOptions;
 import io.tiergate.gateway.kafka.KeyAdmin;
+import io.tiergate.testkit.NodeScript;
 import io.tiergate.worker.testing.FakeModelServer;
 import io.tiergate.worker.testing.FakeModelServer.Reply;
 import io.tiergate.worker.testing.FakeProvider;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +50,9 @@ import org.junit.jupiter.api.Test;
  * ({@link FakeProvider}, one event every 150 ms). Each worker asks its server for a stream because
  * the client did, and the official Java SDK receives the server's pieces one by one through
  * inference.stream and the gateway, then the usage with the billed cost (docs/gateway.md, "Streaming").
+ * On the same stack, tools round trips in each wire format, and the official {@code openai} npm package
+ * through each server (completion, stream with usage, tools round trip, errors; the ledger counts
+ * what it saw).
  */
 class GatewayStreamingTestServersEndToEndIT {
 
@@ -59,15 +66,40 @@ class GatewayStreamingTestServersEndToEndIT {
     private static final List<String> CLOUD_HANDLES =
             List.of("DEEPSEEK_CHAT", "CLAUDE_HAIKU", "CLAUDE_SONNET", "CLAUDE_OPUS");
 
+    /** A cloud model of the price table: naming it pins the npm client's calls to the cloud worker. */
+    private static final String PINNED_MODEL = "anthropic/claude-haiku-4.5";
+
+    /** The official npm client's script (the gateway module's). */
+    private static final NodeScript NPM_CLIENT =
+            new NodeScript(ROOT.resolve("gateway/src/test/node"), "openai-client.mjs");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static LocalStack stack;
 
     @BeforeAll
     static void startTheSystem() {
         ollama.on("GET", "/api/version", Reply.json(200, fixture("ollama/version.json")));
-        ollama.on(
-                "POST",
-                "/api/chat",
-                Reply.ndjson(fixture("ollama/chat-stream.ndjson")).withLineDelay(Duration.ofMillis(150)));
+        // Ollama's documented answers by what the local worker asks: a request that offers tools gets its
+        // tool calls until its last turn is a tool result; every other request the text answer (NDJSON when
+        // it asks for a stream, which the local worker's Ollama endpoint does by default)
+        ollama.on("POST", "/api/chat", r -> {
+            JsonNode body = readJson(r.body());
+            JsonNode messages = body.path("messages");
+            boolean stream = body.path("stream").asBoolean(true);
+            if (body.has("tools")
+                    && !"tool"
+                            .equals(messages.path(messages.size() - 1)
+                                    .path("role")
+                                    .asText())) {
+                return stream
+                        ? Reply.ndjson(fixture("ollama/chat-tool-calls-stream.ndjson"))
+                        : Reply.json(200, fixture("ollama/chat-tool-calls.json"));
+            }
+            return stream
+                    ? Reply.ndjson(fixture("ollama/chat-stream.ndjson")).withLineDelay(Duration.ofMillis(150))
+                    : Reply.json(200, fixture("ollama/chat.json"));
+        });
         // the cloud worker asks for a stream: a request that offers tools gets OpenAI's documented streamed
         // tool calls, until its last turn is a tool result; every other request the streamed text answer
         openRouter.otherwise(r -> {
@@ -176,7 +208,8 @@ class GatewayStreamingTestServersEndToEndIT {
      */
     @Test
     void aToolRoundTripCrossesTheCloudWorkerInTheProvidersWireFormat() throws Exception {
-        OpenAIClient client = client(key("gw-tools-", false));
+        OpenAIClient client =
+                client(key("gw-tools-" + UUID.randomUUID().toString().substring(0, 6), false));
         ChatCompletionCreateParams.Builder ask = ChatCompletionCreateParams.builder()
                 .model("anthropic/claude-haiku-4.5")
                 .addUserMessage("What is the weather in Köln, and the time there? Use the tools.")
@@ -227,6 +260,219 @@ class GatewayStreamingTestServersEndToEndIT {
         assertThat(sent.path(3).path("content").asText()).isEqualTo("14:05");
     }
 
+    /**
+     * The official {@code openai} npm package with OpenRouter's wire behind the cloud worker (every call
+     * pinned to a cloud model): a completion, a stream with usage relayed piece by piece with the
+     * streamed response's headers, a tools round trip with the provider's two calls and a streamed tool
+     * call, OpenAI's errors; every cost the client saw is the provider's reported cost, and the ledger
+     * counts exactly their sum.
+     */
+    @Test
+    void theOfficialNpmClientGetsOpenRoutersAnswersThroughTheFiveServices() throws Exception {
+        String costCenter = "gw-npm-or-" + UUID.randomUUID().toString().substring(0, 6);
+        JsonNode out = npmClient(key(costCenter, false), PINNED_MODEL);
+        String reported = "0.001234568"; // the fixtures' usage.cost, as the bill
+
+        JsonNode plain = out.get("plain");
+        assertThat(plain.get("content").asText()).isEqualTo("Use a bounded queue.");
+        assertThat(plain.get("finishReason").asText()).isEqualTo("stop");
+        assertThat(plain.at("/usage/completion_tokens").asInt()).isEqualTo(120);
+        assertThat(plain.at("/usage/tiergate/cost_usd").asText()).isEqualTo(reported);
+        assertThat(plain.get("costHeader").asText()).isEqualTo(reported);
+        assertThat(plain.at("/headers/rule").asText()).isEqualTo("PINNED");
+
+        JsonNode stream = out.get("stream");
+        assertThat(stream.get("content").asText()).isEqualTo("Use a bounded queue.");
+        assertThat(stream.get("contentChunks").asInt())
+                .as("the provider's two pieces")
+                .isEqualTo(2);
+        assertThat(stream.get("finishReason").asText()).isEqualTo("stop");
+        assertThat(stream.get("lastChoices").asInt()).isZero();
+        assertThat(stream.at("/usage/completion_tokens").asInt()).isEqualTo(120);
+        assertThat(stream.at("/usage/tiergate/cost_usd").asText()).isEqualTo(reported);
+        assertStreamedHeaders(stream, "CLOUD", PINNED_MODEL, "PINNED");
+
+        // the round trip: the provider's two calls (OpenAI's documented chunks, joined by the cloud worker)
+        JsonNode call = out.at("/tools/call");
+        assertThat(call.get("finishReason").asText()).isEqualTo("tool_calls");
+        assertThat(call.get("content").isNull()).isTrue();
+        assertThat(call.get("ids"))
+                .extracting(JsonNode::asText)
+                .containsExactly("call_Zk3Rm8wQ1pT6vB2n", "call_Yq7Wn2dE5sH0jL4c");
+        assertThat(call.get("names")).extracting(JsonNode::asText).containsExactly("get_weather", "get_time");
+        assertThat(call.at("/arguments/city").asText()).isEqualTo("Köln");
+        assertThat(out.at("/tools/content").asText()).isEqualTo("Use a bounded queue.");
+        assertThat(out.at("/tools/toolCalls").isNull()).isTrue();
+        assertThat(out.at("/tools/finishReason").asText()).isEqualTo("stop");
+        // the client's assistant turn and its two tool results reached the provider in OpenAI's chat shape
+        JsonNode sent = lastRoundTrip(
+                openRouter.received().stream().map(FakeProvider.Received::body).toList());
+        assertThat(sent.findValuesAsText("role")).containsExactly("user", "assistant", "tool", "tool");
+        assertThat(sent.path(1).path("tool_calls").findValuesAsText("id"))
+                .containsExactly("call_Zk3Rm8wQ1pT6vB2n", "call_Yq7Wn2dE5sH0jL4c");
+        assertThat(sent.path(2).path("tool_call_id").asText()).isEqualTo("call_Zk3Rm8wQ1pT6vB2n");
+        assertThat(sent.path(2).path("content").asText()).isEqualTo("12°C, rain");
+        assertThat(sent.path(3).path("tool_call_id").asText()).isEqualTo("call_Yq7Wn2dE5sH0jL4c");
+        assertThat(sent.path(3).path("content").asText()).isEqualTo("result of get_time"); // the npm client's
+
+        JsonNode streamed = out.get("toolStream");
+        assertThat(streamed.at("/calls/0/id").asText()).isEqualTo("call_Zk3Rm8wQ1pT6vB2n");
+        assertThat(streamed.at("/calls/0/name").asText()).isEqualTo("get_weather");
+        assertThat(streamed.at("/calls/0/arguments").asText()).isEqualTo("{\"city\":\"Köln\"}");
+        assertThat(streamed.at("/calls/1/name").asText()).isEqualTo("get_time");
+        assertThat(streamed.get("finishReason").asText()).isEqualTo("tool_calls");
+
+        assertOpenAiErrors(out);
+        assertTheLedgerCountsWhatTheClientSaw(costCenter, out);
+    }
+
+    /**
+     * The official {@code openai} npm package with Ollama's wire behind the local worker ({@code
+     * tiergate/local}: every call sovereign): a completion, a stream with usage relayed piece by piece
+     * with the streamed response's headers, a tools round trip (Ollama's call, which has no id: the
+     * worker makes one) and a streamed tool call, OpenAI's errors; the ledger counts exactly the costs
+     * the client saw.
+     */
+    @Test
+    void theOfficialNpmClientGetsOllamasAnswersThroughTheFiveServices() throws Exception {
+        String costCenter = "gw-npm-ol-" + UUID.randomUUID().toString().substring(0, 6);
+        JsonNode out = npmClient(key(costCenter, false), "tiergate/local");
+        String answer = ollamaStreamedText();
+
+        JsonNode plain = out.get("plain");
+        assertThat(plain.get("content").asText()).isEqualTo(answer);
+        assertThat(plain.get("finishReason").asText()).isEqualTo("stop");
+        assertThat(plain.at("/usage/completion_tokens").asInt()).isEqualTo(282); // the fixture's eval_count
+        assertThat(plain.get("costHeader").asText())
+                .isEqualTo(plain.at("/usage/tiergate/cost_usd").asText());
+        assertThat(plain.at("/headers/tier").asText()).isEqualTo("LOCAL");
+
+        JsonNode stream = out.get("stream");
+        assertThat(stream.get("content").asText()).isEqualTo(answer);
+        assertThat(stream.get("contentChunks").asInt())
+                .as("Ollama's pieces, one by one")
+                .isGreaterThan(2);
+        assertThat(stream.get("finishReason").asText()).isEqualTo("stop");
+        assertThat(stream.get("lastChoices").asInt()).isZero();
+        assertThat(stream.at("/usage/completion_tokens").asInt()).isEqualTo(282);
+        assertThat(stream.at("/usage/tiergate/cost_usd").isTextual()).isTrue();
+        assertStreamedHeaders(
+                stream,
+                "LOCAL",
+                stream.at("/usage/tiergate/model").asText(),
+                plain.at("/headers/rule").asText());
+
+        JsonNode call = out.at("/tools/call");
+        assertThat(call.get("finishReason").asText()).isEqualTo("tool_calls");
+        assertThat(call.get("content").isNull()).isTrue();
+        assertThat(call.get("names")).extracting(JsonNode::asText).containsExactly("get_weather");
+        assertThat(call.get("id").asText()).isNotBlank();
+        assertThat(call.at("/arguments/city").asText()).isEqualTo("Köln");
+        assertThat(call.at("/arguments/unit").asText()).isEqualTo("celsius");
+        assertThat(out.at("/tools/content").asText()).isEqualTo(answer);
+        assertThat(out.at("/tools/toolCalls").isNull()).isTrue();
+        assertThat(out.at("/tools/finishReason").asText()).isEqualTo("stop");
+        // the client's assistant turn and tool result reached Ollama in its chat shape
+        JsonNode sent = lastRoundTrip(ollama.received().stream()
+                .filter(r -> r.path().equals("/api/chat"))
+                .map(FakeModelServer.Received::body)
+                .toList());
+        assertThat(sent.findValuesAsText("role")).containsExactly("user", "assistant", "tool");
+        assertThat(sent.path(1)
+                        .path("tool_calls")
+                        .path(0)
+                        .path("function")
+                        .path("name")
+                        .asText())
+                .isEqualTo("get_weather");
+        assertThat(sent.path(2).path("content").asText()).isEqualTo("12°C, rain");
+
+        JsonNode streamed = out.get("toolStream");
+        assertThat(streamed.at("/calls/0/name").asText()).isEqualTo("get_weather");
+        assertThat(streamed.at("/calls/0/id").asText()).isNotBlank();
+        assertThat(JSON.readTree(streamed.at("/calls/0/arguments").asText())
+                        .path("city")
+                        .asText())
+                .isEqualTo("Köln");
+        assertThat(streamed.get("finishReason").asText()).isEqualTo("tool_calls");
+
+        assertOpenAiErrors(out);
+        assertTheLedgerCountsWhatTheClientSaw(costCenter, out);
+    }
+
+    /** Runs the npm client (no rejected key, no failing stream: those need a scripted pipeline). */
+    private static JsonNode npmClient(String key, String model) throws Exception {
+        Optional<String> missing = NPM_CLIENT.missing("openai");
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "Skipped: " + missing.orElseThrow());
+        String gatewayUrl = stack.service("gateway").orElseThrow().spec().baseUrl();
+        JsonNode out = JSON.readTree(
+                NPM_CLIENT.run(Duration.ofSeconds(180), Map.of("OPENAI_CLIENT_MODEL", model), gatewayUrl + "/v1", key));
+        System.out.println("[gateway-servers-e2e] npm client (" + model + ") saw: " + out);
+        return out;
+    }
+
+    /** A streamed response's headers: an unstreamed answer's known at the first chunk; the cost is in the usage. */
+    private static void assertStreamedHeaders(JsonNode stream, String tier, String model, String rule) {
+        assertThat(stream.at("/headers/requestId").asText())
+                .isEqualTo(stream.at("/usage/tiergate/request_id").asText());
+        assertThat(stream.at("/headers/tier").asText()).isEqualTo(tier);
+        assertThat(stream.at("/headers/model").asText()).isEqualTo(model);
+        assertThat(stream.at("/headers/rule").asText()).isEqualTo(rule).isNotBlank();
+        assertThat(stream.at("/usage/tiergate/rule").asText()).isEqualTo(rule);
+        assertThat(stream.at("/headers/cost").isNull())
+                .as("the cost is in the usage chunk")
+                .isTrue();
+    }
+
+    private static void assertOpenAiErrors(JsonNode out) {
+        assertThat(out.at("/unknownKey/status").asInt()).isEqualTo(401);
+        assertThat(out.at("/unknownKey/code").asText()).isEqualTo("invalid_api_key");
+        assertThat(out.at("/badTemperature/status").asInt()).isEqualTo(400);
+        assertThat(out.at("/badTemperature/param").asText()).isEqualTo("temperature");
+        assertThat(out.at("/unknownModel/status").asInt()).isEqualTo(404);
+        assertThat(out.at("/unknownModel/code").asText()).isEqualTo("model_not_found");
+        assertThat(out.has("rejected")).isFalse();
+        assertThat(out.has("streamFailure")).isFalse();
+    }
+
+    /**
+     * The ledger's total for the key's cost center is the sum of the costs the client saw in its five
+     * billed calls' usage (the completion, the stream's usage chunk, both legs of the round trip, the
+     * streamed tool call's usage chunk), to the nano-dollar.
+     */
+    private static void assertTheLedgerCountsWhatTheClientSaw(String costCenter, JsonNode out) {
+        BigDecimal seen = BigDecimal.ZERO;
+        for (String usage :
+                List.of("/plain/usage", "/stream/usage", "/tools/call/usage", "/tools/usage", "/toolStream/usage")) {
+            seen = seen.add(new BigDecimal(out.at(usage + "/tiergate/cost_usd").asText()));
+        }
+        BigDecimal clientSaw = seen;
+        LedgerClient ledger = new LedgerClient(
+                stack.service("ledger-streams").orElseThrow().spec().baseUrl(), stack.apiToken());
+        await("the ledger counts what the npm client saw, exactly")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> ledger.totalUsd(costCenter)
+                        .map(t -> t.compareTo(clientSaw) == 0)
+                        .orElse(false));
+        System.out.printf(
+                "[gateway-servers-e2e] npm client saw $%s over 5 calls; ledger for %s: $%s%n",
+                clientSaw.toPlainString(),
+                costCenter,
+                ledger.totalUsd(costCenter).orElseThrow());
+    }
+
+    /** The text of Ollama's streamed answer fixture. */
+    private static String ollamaStreamedText() throws Exception {
+        StringBuilder expected = new StringBuilder();
+        for (String line : fixture("ollama/chat-stream.ndjson").split("\n")) {
+            if (!line.isBlank()) {
+                expected.append(
+                        JSON.readTree(line).path("message").path("content").asText(""));
+            }
+        }
+        return expected.toString();
+    }
+
     private static ChatCompletionFunctionTool tool(String name, String requiredString) {
         return ChatCompletionFunctionTool.builder()
                 .function(FunctionDefinition.builder()
@@ -241,11 +487,11 @@ class GatewayStreamingTestServersEndToEndIT {
                 .build();
     }
 
-    private static String key(String prefix, boolean sovereign) {
+    /** A new key for {@code costCenter}, once the gateway knows it. */
+    private static String key(String costCenter, boolean sovereign) {
         String token;
         try (KeyAdmin keys = new KeyAdmin(stack.bootstrapServers(), stack.registryUrl())) {
-            token = keys.create(prefix + UUID.randomUUID().toString().substring(0, 6), "e2e", null, sovereign)
-                    .token();
+            token = keys.create(costCenter, "e2e", null, sovereign).token();
         }
         OpenAIClient client = client(token);
         await("the gateway knows the key")
@@ -262,6 +508,17 @@ class GatewayStreamingTestServersEndToEndIT {
                 .maxRetries(0)
                 .timeout(Duration.ofSeconds(120))
                 .build();
+    }
+
+    /** The messages of the last request among {@code bodies} that offered tools and sent a tool's result back. */
+    private static JsonNode lastRoundTrip(List<String> bodies) {
+        return bodies.stream()
+                .map(GatewayStreamingTestServersEndToEndIT::readJson)
+                .filter(b -> b.has("tools")
+                        && b.path("messages").findValuesAsText("role").contains("tool"))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .path("messages");
     }
 
     /** The last request the provider received that offered tools, as JSON. */

@@ -8,8 +8,11 @@ final class SimulatedBackends {
     private SimulatedBackends() {}
 
     static Map<String, String> env() {
-        return Map.of(
-                "TIERGATE_LOCAL_BACKEND", "simulated",
-                "TIERGATE_SIMULATION_SPEED_UP", "50");
+        return env(50);
+    }
+
+    /** Wall time = the model profiles' time / {@code speedUp}. */
+    static Map<String, String> env(int speedUp) {
+        return Map.of("TIERGATE_LOCAL_BACKEND", "simulated", "TIERGATE_SIMULATION_SPEED_UP", Integer.toString(speedUp));
     }
 }

@@ -34,6 +34,7 @@ import io.tiergate.gateway.keys.VirtualKeys;
 import io.tiergate.gateway.pending.PendingCalls;
 import io.tiergate.gateway.stream.StreamedAnswer;
 import io.tiergate.gateway.stream.StreamingCalls;
+import io.tiergate.schemas.events.RoutingDecision;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -156,7 +157,8 @@ public class ChatCompletionsController {
                         outcome,
                         responses,
                         cause -> failureError(requestId, cause),
-                        unstreamed)
+                        unstreamed,
+                        () -> pending.decision(requestId).map(RoutingDecision::getRule))
                 : outcome.handle(unstreamed);
         // the client leaving cancels `answer`; pass it on so the pending call is forgotten
         answer.whenComplete((r, e) -> {

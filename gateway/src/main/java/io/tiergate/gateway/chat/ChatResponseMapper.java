@@ -174,14 +174,14 @@ public final class ChatResponseMapper {
         Map<String, String> h = new LinkedHashMap<>();
         h.put(TiergateHeaders.REQUEST_ID, requestId);
         if (tier != null) {
-            h.put("x-tiergate-tier", tier);
+            h.put(TiergateHeaders.TIER, tier);
         }
         if (model != null) {
-            h.put("x-tiergate-model", model);
+            h.put(TiergateHeaders.MODEL, model);
         }
-        rule.ifPresent(v -> h.put("x-tiergate-rule", v));
+        rule.ifPresent(v -> h.put(TiergateHeaders.RULE, v));
         if (cost != null) {
-            h.put("x-tiergate-cost-usd", cost);
+            h.put(TiergateHeaders.COST_USD, cost);
         }
         return h;
     }

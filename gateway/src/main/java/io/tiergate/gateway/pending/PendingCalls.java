@@ -87,6 +87,15 @@ public final class PendingCalls {
         }
     }
 
+    /**
+     * The routing decision read so far for a call waiting here: the rule a streamed response's
+     * headers carry at its first chunk (the router writes it before a worker gets the request).
+     */
+    public Optional<RoutingDecision> decision(String requestId) {
+        Pending p = calls.get(requestId);
+        return p == null ? Optional.empty() : Optional.ofNullable(p.decision);
+    }
+
     /** Calls waiting now. */
     public int size() {
         return size.get();

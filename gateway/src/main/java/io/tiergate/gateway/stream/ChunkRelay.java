@@ -73,6 +73,11 @@ public final class ChunkRelay {
         return started;
     }
 
+    /** Whether the followed attempt's last chunk (the one with its finish reason) has been relayed. */
+    public synchronized boolean relayedLastChunk() {
+        return finishReason != null && !gap;
+    }
+
     /** A chunk of this call's request. */
     public synchronized void onChunk(StreamChunk chunk) {
         if (ended || gap) {

@@ -13,12 +13,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The answer to a call with {@code stream: true} (docs/gateway.md, "Streaming"): at the first relayed
- * chunk, a {@code 200 text/event-stream} response whose body is the relay's events (headers: request
- * id, tier and model; the cost is in the usage chunk); when the outcome comes first, the answer an
- * unstreamed relay gives ({@code unstreamed}).
+ * chunk, a {@code 200 text/event-stream} response whose body is the relay's events. Its headers are
+ * those of an unstreamed answer known before the first byte: request id, tier and model (the first
+ * chunk's), and the rule when the call's routing decision has been read (the router writes it before
+ * a worker gets the request); the cost is not known until the end, so it is in the usage chunk
+ * ({@code usage.tiergate.cost_usd}, with the rule). When the outcome comes first, the answer an
+ * unstreamed relay gives ({@code unstreamed}, every header).
  */
 public final class StreamedAnswer {
 
@@ -28,6 +32,8 @@ public final class StreamedAnswer {
      * @param failureError the OpenAI error for a call that failed without an outcome (timeout, not
      *     published)
      * @param unstreamed the answer when nothing was relayed before the outcome: as without chunks
+     * @param rule the router's rule for the call, when its decision has been read (asked at the first
+     *     chunk)
      */
     public static CompletableFuture<MutableHttpResponse<?>> answer(
             String requestId,
@@ -36,7 +42,8 @@ public final class StreamedAnswer {
             CompletableFuture<Outcome> outcome,
             ChatResponseMapper responses,
             Function<Throwable, ApiError> failureError,
-            BiFunction<Outcome, Throwable, MutableHttpResponse<?>> unstreamed) {
+            BiFunction<Outcome, Throwable, MutableHttpResponse<?>> unstreamed,
+            Supplier<Optional<String>> rule) {
         ChunkRelay relay = live.relay();
         outcome.whenComplete((o, failure) -> {
             if (outcome.isCancelled()) {
@@ -58,8 +65,9 @@ public final class StreamedAnswer {
             MutableHttpResponse<?> response = HttpResponse.ok(live.events())
                     .contentType(MediaType.TEXT_EVENT_STREAM_TYPE)
                     .header(TiergateHeaders.REQUEST_ID, requestId)
-                    .header("x-tiergate-tier", start.get().tier().name())
-                    .header("x-tiergate-model", start.get().model());
+                    .header(TiergateHeaders.TIER, start.get().tier().name())
+                    .header(TiergateHeaders.MODEL, start.get().model());
+            rule.get().ifPresent(r -> response.header(TiergateHeaders.RULE, r));
             return CompletableFuture.completedFuture(response);
         });
     }

@@ -61,6 +61,12 @@ public final class StreamingCalls {
         return relay != null && relay.started().isDone();
     }
 
+    /** Whether {@code requestId}'s call is open and has relayed its answer's last chunk (only the result is to come). */
+    public boolean relayedLastChunk(String requestId) {
+        ChunkRelay relay = calls.get(requestId);
+        return relay != null && relay.relayedLastChunk();
+    }
+
     /** Calls relaying now. */
     public int size() {
         return calls.size();

@@ -95,6 +95,7 @@ class GatewayOpenAiJavaIT implements TestPropertyProvider {
         pipeline = new ScriptedPipeline(TestBrokers.shared().bootstrapServers(), REGISTRY, suffix);
         // the rest of a streamed answer and its result follow once this client has read the first words
         pipeline.firstPieceOut = contentRead::contains;
+        pipeline.lastPieceOut = id -> streams.relayedLastChunk(id); // and the result once the gateway relayed the last
         admin = new KeyAdmin(TestBrokers.shared().bootstrapServers(), REGISTRY);
     }
 

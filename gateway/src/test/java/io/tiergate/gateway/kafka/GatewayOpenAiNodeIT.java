@@ -12,16 +12,14 @@ import io.tiergate.gateway.keys.VirtualKeys;
 import io.tiergate.gateway.stream.StreamingCalls;
 import io.tiergate.schemas.events.ChatMessage;
 import io.tiergate.schemas.events.InferenceRequest;
+import io.tiergate.testkit.NodeScript;
 import io.tiergate.testkit.TestBrokers;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +38,10 @@ import org.junit.jupiter.api.TestInstance;
 class GatewayOpenAiNodeIT implements TestPropertyProvider {
 
     static final String REGISTRY = "mock://gateway-node-it";
+
+    /** The official npm client's script, shared with e2e's stack tests. */
+    private static final NodeScript CLIENT =
+            new NodeScript(Path.of(System.getProperty("basedir", ".")).resolve("src/test/node"), "openai-client.mjs");
 
     @Inject
     EmbeddedServer server;
@@ -64,20 +66,14 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
                 "-1");
     }
 
-    private static Path nodeDir() {
-        return Path.of(System.getProperty("basedir", ".")).resolve("src/test/node");
-    }
-
     @BeforeEach // not @BeforeAll: surefire then reports the test as skipped, with the reason
     void requireNode() {
-        Assumptions.assumeTrue(
-                nodeAnswers(), "Skipped: `node` is not on the PATH (GatewayOpenAiNodeIT needs Node.js 18+)");
-        Assumptions.assumeTrue(
-                Files.isDirectory(nodeDir().resolve("node_modules/openai")),
-                "Skipped: npm package openai is not installed; run gateway/src/test/node/install.sh");
+        Optional<String> missing = CLIENT.missing("openai");
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "Skipped: " + missing.orElseThrow());
         if (pipeline == null) {
             pipeline = new ScriptedPipeline(TestBrokers.shared().bootstrapServers(), REGISTRY, suffix);
             pipeline.firstPieceOut = streams::relaying; // the rest follows once the gateway relayed the first piece
+            pipeline.lastPieceOut = streams::relayedLastChunk; // and the result once it relayed the last
         }
     }
 
@@ -85,20 +81,6 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
     void stop() throws InterruptedException {
         if (pipeline != null) {
             pipeline.close();
-        }
-    }
-
-    private static boolean nodeAnswers() {
-        try {
-            Process p = new ProcessBuilder("node", "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -136,6 +118,16 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
         // relayed from inference.stream word by word (docs/gateway.md, "Streaming"), not in one piece
         assertThat(stream.get("contentChunks").asInt()).isEqualTo(6);
         assertThat(stream.get("finishReason").asText()).isEqualTo("stop");
+        // the streamed response's headers: those of an unstreamed answer known at its first chunk
+        assertThat(stream.at("/headers/requestId").asText()).startsWith("gw-");
+        assertThat(stream.at("/headers/tier").asText()).isEqualTo("CLOUD");
+        assertThat(stream.at("/headers/model").asText()).isEqualTo("deepseek/deepseek-chat");
+        assertThat(stream.at("/headers/rule").asText()).isEqualTo("TASK_TABLE");
+        assertThat(stream.at("/headers/cost").isNull())
+                .as("the cost is in the usage chunk")
+                .isTrue();
+        assertThat(stream.at("/usage/tiergate/cost_usd").asText()).isEqualTo(ScriptedPipeline.COST.toPlainString());
+        assertThat(plain.at("/headers/rule").asText()).isEqualTo("TASK_TABLE");
         JsonNode failed = out.get("streamFailure");
         assertThat(failed.get("content").asText()).isEqualTo("echo(4 turns): What is my name?");
         assertThat(failed.get("error").asText()).contains("the provider dropped the stream");
@@ -163,6 +155,8 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
         assertThat(out.at("/toolStream/calls/0/id").asText()).startsWith("call_");
         assertThat(out.at("/toolStream/calls/0/arguments").asText()).isEqualTo("{\"city\":\"Köln\"}");
         assertThat(out.at("/toolStream/finishReason").asText()).isEqualTo("tool_calls");
+        assertThat(out.at("/toolStream/usage/tiergate/cost_usd").asText())
+                .isEqualTo(ScriptedPipeline.COST.toPlainString());
 
         assertThat(out.at("/unknownKey/status").asInt()).isEqualTo(401);
         assertThat(out.at("/unknownKey/code").asText()).isEqualTo("invalid_api_key");
@@ -175,20 +169,7 @@ class GatewayOpenAiNodeIT implements TestPropertyProvider {
     }
 
     private static JsonNode runNode(String baseUrl, String key, String rejected, String streamFail) throws Exception {
-        Path log = Files.createTempFile("gateway-node", ".log");
-        Path stdout = Files.createTempFile("gateway-node", ".json");
-        Process node = new ProcessBuilder("node", "openai-client.mjs", baseUrl, key, rejected, streamFail)
-                .directory(nodeDir().toFile())
-                .redirectOutput(stdout.toFile())
-                .redirectError(log.toFile())
-                .start();
-        if (!node.waitFor(120, TimeUnit.SECONDS)) {
-            node.destroyForcibly();
-            throw new AssertionError("node client did not finish within 120 s: " + Files.readString(log));
-        }
-        assertThat(node.exitValue())
-                .as("node client failed:%n%s", Files.readString(log, StandardCharsets.UTF_8))
-                .isZero();
-        return new ObjectMapper().readTree(Files.readString(stdout, StandardCharsets.UTF_8));
+        return new ObjectMapper()
+                .readTree(CLIENT.run(Duration.ofSeconds(120), Map.of(), baseUrl, key, rejected, streamFail));
     }
 }

@@ -208,7 +208,8 @@ final class ScriptedPipeline implements AutoCloseable {
     /**
      * As a streaming worker would (docs/gateway.md, "Streaming"): the answer word by word on
      * inference.stream as attempt 2, the first piece alone until {@link #firstPieceOut} says it is out
-     * (at most {@link #FIRST_PIECE_WAIT}), then the others and the result, with what a relay must survive: a duplicate of a chunk, a late chunk of attempt 1.
+     * (at most {@link #FIRST_PIECE_WAIT}), then the others, and the result once {@link #lastPieceOut}
+     * says the last is out (as long at most), with what a relay must survive: a duplicate of a chunk, a late chunk of attempt 1.
      * {@code hold-*}: the first piece only, never the rest nor a result. {@code superseded-*}: attempt
      * 2 stops after two pieces and attempt 3's pieces follow. Returns false when no result follows.
      */
@@ -245,6 +246,16 @@ final class ScriptedPipeline implements AutoCloseable {
             chunk(id, 3, 1, "answer", "stop", model, tier);
         } else if (!cc.startsWith("streamfail-")) {
             chunk(id, 2, words.size(), "", "stop", model, tier);
+            // the result only once the gateway has the pieces: read in one poll with them, it could end the
+            // stream first, and the rest would come as one delta (correct, but not what these tests look at)
+            try {
+                await("the last piece of " + id + " out")
+                        .atMost(FIRST_PIECE_WAIT)
+                        .pollInterval(Duration.ofMillis(5))
+                        .until(() -> lastPieceOut.test(id));
+            } catch (ConditionTimeoutException e) {
+                // the result follows regardless
+            }
         }
         return true;
     }
@@ -257,6 +268,9 @@ final class ScriptedPipeline implements AutoCloseable {
      * relaying it, or the client having read it); the rest and the result follow only then.
      */
     volatile Predicate<String> firstPieceOut = id -> true;
+
+    /** When the gateway has relayed a streamed answer's last piece; its result follows only then. */
+    volatile Predicate<String> lastPieceOut = id -> true;
 
     private void chunk(String id, int attempt, int seq, String delta, String finish, String model, Tier tier) {
         publisher

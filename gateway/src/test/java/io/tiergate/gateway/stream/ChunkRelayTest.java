@@ -75,11 +75,15 @@ class ChunkRelayTest {
         relay.onChunk(chunk(2, 0, "Hello ", null));
         relay.onChunk(chunk(2, 1, "world", null));
         relay.onChunk(chunk(2, 1, "world", null));
+        assertThat(relay.relayedLastChunk()).isFalse();
         relay.onChunk(chunk(2, 2, "", "max_tokens"));
 
         assertThat(relay.started()).isCompletedWithValue(Optional.of(new ChunkRelay.Start("qwen3:8b", Tier.LOCAL)));
         assertThat(text()).isEqualTo("Hello world");
         assertThat(ended).isFalse();
+        assertThat(relay.relayedLastChunk())
+                .as("the chunk with the finish reason came")
+                .isTrue();
 
         assertThat(relay.finish(Optional.of(completion("Hello world", "stop")), Optional.empty()))
                 .isTrue();
@@ -100,7 +104,8 @@ class ChunkRelayTest {
     void afterALostChunkTheResultSuppliesTheRestOfTheAnswer() throws Exception {
         relay.onChunk(chunk(1, 0, "The ", null));
         relay.onChunk(chunk(1, 2, "lost ", null)); // seq 1 never came
-        relay.onChunk(chunk(1, 3, "words", null));
+        relay.onChunk(chunk(1, 3, "words", "stop"));
+        assertThat(relay.relayedLastChunk()).as("after a gap, not relayed").isFalse();
 
         relay.finish(Optional.of(completion("The missing lost words", "stop")), Optional.empty());
 
