@@ -284,10 +284,12 @@ public final class CapacityModel {
         double[] sum = null;
         double[] queueing = null;
         for (int i = 0; i < parts.size(); i++) {
+            // point k holds the mass within half a step of k step (an atom at 0, a stage that costs
+            // nothing, stays at 0): sums of points are points, index m is m step
             double[] mass = new double[GRID_POINTS + 1];
             double previous = 0;
             for (int k = 0; k <= GRID_POINTS; k++) {
-                double cdf = 1 - parts.get(i).applyAsDouble((k + 1) * step);
+                double cdf = 1 - parts.get(i).applyAsDouble((k + 0.5) * step);
                 mass[k] = cdf - previous;
                 previous = cdf;
             }
@@ -296,14 +298,11 @@ public final class CapacityModel {
                 queueing = sum;
             }
         }
-        // each cell's mass sits at its midpoint: index m of n convolved grids is centred at (m + n/2) step
-        double queueOffset = (stages - 1) / 2.0;
-        double offset = (parts.size() - 1) / 2.0;
         return new double[] {
-            gridQuantile(queueing, step, queueOffset, 0.50),
-            gridQuantile(queueing, step, queueOffset, 0.99),
-            gridQuantile(sum, step, offset, 0.50),
-            gridQuantile(sum, step, offset, 0.99)
+            gridQuantile(queueing, step, 0.50),
+            gridQuantile(queueing, step, 0.99),
+            gridQuantile(sum, step, 0.50),
+            gridQuantile(sum, step, 0.99)
         };
     }
 
@@ -320,16 +319,16 @@ public final class CapacityModel {
         return out;
     }
 
-    /** Mass k lies in ((k + offset) step, (k + offset + 1) step]; the quantile interpolates within its cell. */
-    private static double gridQuantile(double[] mass, double step, double offset, double q) {
+    /** Point k stands for the mass within half a step of k step; the quantile interpolates across it. */
+    private static double gridQuantile(double[] mass, double step, double q) {
         double cumulative = 0;
         for (int k = 0; k < mass.length; k++) {
             if (cumulative + mass[k] >= q) {
                 double within = mass[k] == 0 ? 0 : (q - cumulative) / mass[k];
-                return (k + offset + within) * step;
+                return Math.max(0, (k - 0.5 + within) * step);
             }
             cumulative += mass[k];
         }
-        return (mass.length + offset) * step;
+        return mass.length * step;
     }
 }
