@@ -106,7 +106,7 @@ class CapacityCommandTest {
                 "--cost|classifier=-1|--cost: cost of classifier must be >= 0 ms",
                 "--partitions|many|--partitions: 'many' is not a whole number",
                 "--partitions|gateway=2|--partitions: gateway reads no partitioned topic",
-                "--service-times|uniform|--service-times must be exponential or lognormal:CV",
+                "--service-times|uniform|--service-times must be exponential, measured or lognormal:CV",
                 "--plan|-5|--plan must be > 0 req/s",
                 "--requests|10|--requests must be 0 or >= 100",
                 "--cost-centers|0|active cost centers must be >= 1"

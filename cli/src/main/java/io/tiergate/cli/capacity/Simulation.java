@@ -15,16 +15,29 @@ import java.util.SplittableRandom;
  * decider: of a cost center drawn uniformly, its partition, that partition's consumer), which serves
  * its records one at a time in arrival order; a pool serves in arrival order on whichever thread is
  * free first. Service times are drawn around each stage's mean service time from the model (the
- * cost, stretched by cores shared with other stages: the one approximation both share), exponential
- * or lognormal with a given coefficient of variation. Each Kafka hop of the routing path adds a delay
+ * cost, stretched by cores shared with other stages: the one approximation both share), exponential,
+ * lognormal with a given coefficient of variation, or the classifier's measured mix ({@link ServiceTimes}). Each Kafka hop of the routing path adds a delay
  * drawn from {@link Inputs#hopExceeds}'s distribution. Same seed, same numbers.
  */
 public final class Simulation {
 
-    /** How service times spread around their mean. */
+    /**
+     * How service times spread around their mean: exponential (what the analytic model assumes),
+     * lognormal with a coefficient of variation, or "measured": the classifier's two kinds of request
+     * as measured (22% consult MiniLM at ~3.7 ms, the rest take ~0.2 ms; each kind lognormal with CV
+     * 0.3, scaled to the classifier's mean), every other stage exponential. The measured mix has a CV
+     * of about 1.5: it queues more than an exponential of the same mean.
+     */
     public record ServiceTimes(String shape, double cv) {
 
         public static final ServiceTimes EXPONENTIAL = new ServiceTimes("exponential", 1);
+        public static final ServiceTimes MEASURED = new ServiceTimes("measured", 1);
+
+        // share of classified requests that run the embedding model, and the two kinds' CPU, ms
+        // (docs/benchmarks/classifier-service.md)
+        static final double EMBEDDED_SHARE = 0.22;
+        static final double EMBEDDED_MS = 3.7;
+        static final double FAST_MS = 0.2;
 
         public static ServiceTimes lognormal(double cv) {
             if (!(cv > 0)) {
@@ -33,10 +46,23 @@ public final class Simulation {
             return new ServiceTimes("lognormal", cv);
         }
 
-        double draw(SplittableRandom random, double mean) {
-            if (shape.equals("exponential")) {
-                return -mean * Math.log(1 - random.nextDouble());
+        double draw(SplittableRandom random, Stage stage, double mean) {
+            switch (shape) {
+                case "lognormal":
+                    return lognormal(random, mean, cv);
+                case "measured":
+                    if (stage == Stage.CLASSIFIER) {
+                        double mixMean = EMBEDDED_SHARE * EMBEDDED_MS + (1 - EMBEDDED_SHARE) * FAST_MS;
+                        double kind = random.nextDouble() < EMBEDDED_SHARE ? EMBEDDED_MS : FAST_MS;
+                        return lognormal(random, kind * mean / mixMean, 0.3);
+                    }
+                    return -mean * Math.log(1 - random.nextDouble());
+                default:
+                    return -mean * Math.log(1 - random.nextDouble());
             }
+        }
+
+        private static double lognormal(SplittableRandom random, double mean, double cv) {
             double sigma2 = Math.log(1 + cv * cv);
             double mu = Math.log(mean) - sigma2 / 2;
             return Math.exp(mu + Math.sqrt(sigma2) * gaussian(random));
@@ -191,7 +217,7 @@ public final class Simulation {
             int queue = stage.partitioned() ? queueOfKey[random.nextInt(keys)] : 0;
             double[] server = free.get(queue).poll();
             double start = Math.max(arrivals[i], server[0]);
-            double service = meanMs == 0 ? 0 : serviceTimes.draw(random, meanMs);
+            double service = meanMs == 0 ? 0 : serviceTimes.draw(random, stage, meanMs);
             left[i] = start + service;
             server[0] = left[i];
             free.get(queue).add(server);

@@ -86,6 +86,21 @@ class CapacitySimulationTest {
     }
 
     @Test
+    void theClassifiersMeasuredMixQueuesMoreThanAnExponentialOfTheSameMean() {
+        // 22% at 3.7 ms, 78% at 0.2 ms: CV about 1.5 against the exponential's 1
+        CapacityModel model = new CapacityModel(Inputs.measured(), Deployment.thisMachine());
+        Simulation.Result exponential = new Simulation(model, Simulation.ServiceTimes.EXPONENTIAL).run(400, 50_000, 5);
+        Simulation.Result measured = new Simulation(model, Simulation.ServiceTimes.MEASURED).run(400, 50_000, 5);
+        assertThat(measured.of(Stage.CLASSIFIER).utilisation())
+                .isCloseTo(exponential.of(Stage.CLASSIFIER).utilisation(), within(0.03));
+        assertThat(measured.of(Stage.CLASSIFIER).p99Ms())
+                .isGreaterThan(exponential.of(Stage.CLASSIFIER).p99Ms());
+        // the other stages draw as before
+        assertThat(measured.of(Stage.LEDGER).p99Ms())
+                .isCloseTo(exponential.of(Stage.LEDGER).p99Ms(), Percentage.withPercentage(15));
+    }
+
+    @Test
     void aStageWithoutAnyFreeCoreIsNotSimulated() {
         CapacityModel model = new CapacityModel(Inputs.measured(), Deployment.thisMachine());
         assertThatThrownBy(() -> new Simulation(model, Simulation.ServiceTimes.EXPONENTIAL).run(5000, 1000, 1))
