@@ -303,12 +303,13 @@ public class CapacityCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nrate %.0f req/s%n", rate);
         out.printf(
                 Locale.ROOT,
-                "%-15s %-24s %7s %7s %6s %11s %8s %8s | %-22s%n",
+                "%-15s %-24s %7s %7s %6s %6s %11s %8s %8s | %-22s%n",
                 "stage",
                 "topic",
                 "servers",
                 "cpu ms",
                 "util",
+                "cores",
                 "limit req/s",
                 "p50 ms",
                 "p99 ms",
@@ -321,12 +322,13 @@ public class CapacityCommand implements Callable<Integer> {
             }
             out.printf(
                     Locale.ROOT,
-                    "%-15s %-24s %7d %7.3f %6s %11s %8s %8s | %s%n",
+                    "%-15s %-24s %7d %7.3f %6s %6s %11s %8s %8s | %s%n",
                     load.stage().key(),
                     load.stage().topic() == null ? "-" : load.stage().topic(),
                     load.servers(),
                     model.inputs().costOf(load.stage()),
-                    load.saturated() ? "SAT" : String.format(Locale.ROOT, "%.2f", load.utilisation()),
+                    load.saturated() ? "SAT" : String.format(Locale.ROOT, "%.2f", load.queueUtilisation()),
+                    String.format(Locale.ROOT, "%.2f", load.coresUtilisation()),
                     Double.isInfinite(load.limitRate()) ? "-" : String.format(Locale.ROOT, "%.0f", load.limitRate()),
                     ms(load.p50Ms()),
                     ms(load.p99Ms()),
@@ -390,6 +392,8 @@ public class CapacityCommand implements Callable<Integer> {
             ObjectNode s = stages.putObject(load.stage().key());
             s.put("servers", load.servers());
             number(s, "utilisation", load.utilisation());
+            number(s, "queueUtilisation", load.queueUtilisation());
+            number(s, "coresUtilisation", load.coresUtilisation());
             number(s, "limitRate", load.limitRate());
             number(s, "p50Ms", load.p50Ms());
             number(s, "p99Ms", load.p99Ms());

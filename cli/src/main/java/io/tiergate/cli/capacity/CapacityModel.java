@@ -26,7 +26,10 @@ public final class CapacityModel {
      *
      * @param servers consumers or threads working on the stage (after the partition and cost-center caps)
      * @param serviceMs mean service time after the slowdown from cores shared with other stages
-     * @param utilisation the busiest queue's utilisation (>= 1: saturated, the backlog grows without bound)
+     * @param utilisation the busiest queue's utilisation or, if higher, that of the cores the stage runs
+     *     on (>= 1: saturated, the backlog grows without bound)
+     * @param queueUtilisation the busiest queue's utilisation alone (what a simulation measures)
+     * @param coresUtilisation CPU demand on the cores the stage runs on over those cores
      * @param limitRate the rate at which the stage saturates, everything else as deployed
      * @param p50Ms median time in the stage (waiting + service), NaN when saturated
      * @param p99Ms p99 of the same
@@ -36,6 +39,8 @@ public final class CapacityModel {
             int servers,
             double serviceMs,
             double utilisation,
+            double queueUtilisation,
+            double coresUtilisation,
             double limitRate,
             double p50Ms,
             double p99Ms) {
@@ -48,8 +53,8 @@ public final class CapacityModel {
     /**
      * The whole path at one rate.
      *
-     * @param bottleneck the stage that saturates first (lowest limit rate; the first in path order when
-     *     several saturate together, as all do when the cores of a shared host run out)
+     * @param bottleneck the stage that saturates first (lowest limit rate; of several that saturate
+     *     together, as all do when the cores of a shared host run out, the one with the highest cost)
      * @param limitedBy what runs out at the bottleneck: its consumers or threads, or the cores it
      *     shares with other stages
      * @param maxRate the highest rate every stage sustains (utilisation below 1)
@@ -108,12 +113,17 @@ public final class CapacityModel {
                     deployment.servers(stage),
                     serviceMs(stage, rate),
                     utilisation,
+                    inputs.costOf(stage) == 0 ? 0 : queueUtilisation(stage, rate),
+                    inputs.costOf(stage) == 0 ? 0 : coresUtilisation(stage, rate),
                     limitRate(stage),
                     saturated ? Double.NaN : quantile(stage, rate, 0.50),
                     saturated ? Double.NaN : quantile(stage, rate, 0.99)));
         }
+        // when several saturate together (the cores they share), the one that uses the most of them
+        double lowest = loads.stream().mapToDouble(StageLoad::limitRate).min().orElseThrow();
         StageLoad first = loads.stream()
-                .min(Comparator.comparingDouble(StageLoad::limitRate))
+                .filter(l -> l.limitRate() <= lowest * (1 + 1e-6))
+                .max(Comparator.comparingDouble(l -> inputs.costOf(l.stage())))
                 .orElseThrow();
         boolean routingSaturated = loads.stream().anyMatch(l -> l.stage().onRoutingPath() && l.saturated());
         double[] routing = routingSaturated
@@ -133,15 +143,15 @@ public final class CapacityModel {
     }
 
     /**
-     * At its limit rate, a stage whose threads still run at full speed is limited by its consumers
-     * (partitions, cost centers, instances x threads); one slowed down by sharing is limited by cores.
+     * At its limit rate, a stage is limited by its consumers or threads (partitions, cost centers,
+     * instances x threads) when its busiest queue reaches 1 first or with its cores (one thread on one
+     * core), by cores when the cores it shares with other stages are.
      */
     private String limitedBy(Stage stage, double limitRate) {
         if (Double.isInfinite(limitRate)) {
             return "nothing";
         }
-        boolean coresBound = serviceMs(stage, limitRate) > inputs.costOf(stage) * 1.001;
-        if (!coresBound) {
+        if (queueUtilisation(stage, limitRate) >= coresUtilisation(stage, limitRate) * (1 - 1e-9)) {
             return deployment.servers(stage) + (stage.partitioned() ? " consumer(s)" : " thread(s)");
         }
         return deployment.sharedHost()
@@ -160,9 +170,10 @@ public final class CapacityModel {
     }
 
     /**
-     * Mean service time at {@code rate}: the cost, stretched when the stage's threads outnumber the
-     * cores the other stages on its pool (and, on a shared host, the background load) leave free;
-     * infinite when they leave none.
+     * Mean service time at {@code rate}: the cost, stretched when the stage's running threads (its CPU
+     * demand in cores, at least one, at most its threads) outnumber the cores the other stages on the
+     * same cores (and, on a shared host, the background load) leave free on average; infinite when
+     * they leave none.
      */
     public double serviceMs(Stage stage, double rate) {
         if (inputs.costOf(stage) == 0) {
@@ -178,22 +189,44 @@ public final class CapacityModel {
         if (freeCores <= 0) {
             return Double.POSITIVE_INFINITY;
         }
-        double speed = Math.min(1, freeCores / deployment.servers(stage));
-        return inputs.costOf(stage) / speed;
+        double running = Math.max(1, Math.min(deployment.servers(stage), rate * inputs.costOf(stage) / 1000));
+        return inputs.costOf(stage) / Math.min(1, freeCores / running);
     }
 
     private boolean sharesCores(Stage stage, Stage other) {
         return deployment.sharedHost() || stage.service().equals(other.service());
     }
 
-    /** The busiest queue's utilisation: arrivals x service time / servers. */
+    /**
+     * A stage's utilisation: its busiest queue's, or that of the cores it runs on if higher (when the
+     * cores are saturated every stage on them backs up, however many threads it has).
+     */
     public double utilisation(Stage stage, double rate) {
+        if (inputs.costOf(stage) == 0) {
+            return 0;
+        }
+        return Math.max(queueUtilisation(stage, rate), coresUtilisation(stage, rate));
+    }
+
+    /** The busiest queue's utilisation: arrivals x service time / servers. */
+    public double queueUtilisation(Stage stage, double rate) {
         double serviceMs = serviceMs(stage, rate);
         double busiest = 0;
         for (Queue queue : queues(stage)) {
             busiest = Math.max(busiest, rate * queue.share() / 1000 * serviceMs / queue.servers());
         }
         return busiest;
+    }
+
+    /** CPU demand on the cores {@code stage} runs on (its own and the stages sharing them) over those cores. */
+    public double coresUtilisation(Stage stage, double rate) {
+        double busyCores = deployment.sharedHost() ? deployment.backgroundCores() : 0;
+        for (Stage other : Stage.values()) {
+            if (other == stage || sharesCores(stage, other)) {
+                busyCores += rate * inputs.costOf(other) / 1000;
+            }
+        }
+        return busyCores / deployment.poolCores(stage);
     }
 
     /** The rate at which {@code stage} saturates (utilisation reaches 1), by bisection. */

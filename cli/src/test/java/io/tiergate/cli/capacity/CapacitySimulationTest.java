@@ -54,7 +54,9 @@ class CapacitySimulationTest {
         assertThat(analytic.saturated()).isFalse();
         for (CapacityModel.StageLoad load : analytic.stages()) {
             Simulation.StageResult s = simulated.of(load.stage());
-            assertThat(s.utilisation()).as("%s utilisation", load.stage()).isCloseTo(load.utilisation(), within(0.03));
+            assertThat(s.utilisation())
+                    .as("%s utilisation", load.stage())
+                    .isCloseTo(load.queueUtilisation(), within(0.03));
             if (load.p50Ms() > 0) {
                 assertThat(s.p50Ms()).as("%s p50", load.stage()).isCloseTo(load.p50Ms(), Percentage.withPercentage(8));
                 assertThat(s.p99Ms()).as("%s p99", load.stage()).isCloseTo(load.p99Ms(), Percentage.withPercentage(10));
