@@ -163,7 +163,7 @@ public class CapacityCommand implements Callable<Integer> {
             defaultValue = "exponential",
             paramLabel = "exponential|lognormal:CV|measured",
             description = "How the simulation draws service times around their mean (default: ${DEFAULT-VALUE},"
-                    + " as the analytic model assumes; measured: the classifier's 22% MiniLM requests at ~3.7 ms and"
+                    + " as the analytic model assumes; measured: the classifier's 22%% MiniLM requests at ~3.7 ms and"
                     + " the rest at ~0.2 ms, other stages exponential).")
     String serviceTimes;
 
