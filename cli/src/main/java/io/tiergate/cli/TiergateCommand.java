@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             UpCommand.class,
             BenchCommand.class,
+            CapacityCommand.class,
             ClassifyCommand.class,
             RouteCommand.class,
             RulesCommand.class,

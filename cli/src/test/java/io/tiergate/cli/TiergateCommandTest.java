@@ -24,6 +24,7 @@ class TiergateCommandTest {
                 "demo",
                 "up",
                 "bench",
+                "capacity",
                 "classify",
                 "route",
                 "route explain",
