@@ -162,7 +162,7 @@ public final class ChunkRelay {
             int index = 0;
             for (JsonNode call : message.path("tool_calls")) {
                 ObjectNode c = calls.addObject().put("index", index++);
-                call.fields().forEachRemaining(f -> c.set(f.getKey(), f.getValue()));
+                call.properties().forEach(f -> c.set(f.getKey(), f.getValue()));
             }
             events.data(chunk(delta, null).toString());
         }
