@@ -2,6 +2,7 @@ package io.tiergate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiergate.cli.bench.LedgerBench;
 import io.tiergate.cli.bench.RoutingTimestamps;
 import io.tiergate.cli.demo.RequestSender;
 import io.tiergate.cli.demo.Workload;
@@ -10,16 +11,23 @@ import io.tiergate.cli.stack.JvmProfile;
 import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.ServiceSpec;
 import io.tiergate.cli.stack.StackOptions;
+import io.tiergate.ledger.kafka.LedgerStreamsDefaults;
+import io.tiergate.testkit.BrokerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +46,8 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description =
-                "Measure routing overhead (request produced -> decision on the tier topic) at fixed rates; prints JSON.")
+                "Measure routing overhead (request produced -> decision on the tier topic) at fixed rates, or with"
+                        + " --ledger the ledger's cost events per second; prints JSON.")
 public class BenchCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +110,39 @@ public class BenchCommand implements Callable<Integer> {
             description = "JSONL workload the prompts come from (default: workloads/reference.jsonl).")
     Path workload;
 
+    @Option(
+            names = "--ledger",
+            description =
+                    "Measure the ledger instead: cost events per second through the real ledger topology on an embedded"
+                            + " broker (fresh each run); prints one JSON line.")
+    boolean ledger;
+
+    @Option(
+            names = "--events",
+            defaultValue = "100000",
+            description =
+                    "--ledger: unique cost events to produce (3 %% more records: redeliveries) (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(
+            names = "--guarantee",
+            defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
+            description = "--ledger: exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+    String guarantee;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "--ledger: stream threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(
+            names = "--commit-interval-ms",
+            defaultValue = "" + LedgerStreamsDefaults.COMMIT_INTERVAL_MS,
+            description = "--ledger: commit.interval.ms, how long outputs wait for visibility under exactly-once"
+                    + " (default: ${DEFAULT-VALUE}, the ledger's setting).")
+    long commitIntervalMs;
+
     private final PrintStream out = System.out;
     private List<WorkloadItem> items;
     private RequestSender sender;
@@ -110,6 +152,9 @@ public class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (ledger) {
+            return benchLedger();
+        }
         checkOptions();
         StackOptions base = stack.toOptions();
         items = Workload.read(workload != null ? workload : base.home().resolve("workloads/reference.jsonl"));
@@ -181,6 +226,96 @@ public class BenchCommand implements Callable<Integer> {
             out.println(JSON.writeValueAsString(summary));
         }
         return 0;
+    }
+
+    /**
+     * {@code --ledger}: a fresh broker of its own (data dir {@code <data-dir>/bench-ledger}, emptied
+     * first: the benchmark counts everything on inference.costs), the events, the ledger, one JSON line.
+     */
+    private int benchLedger() throws IOException, InterruptedException {
+        checkLedgerOptions();
+        StackOptions options = stack.toOptions();
+        Path data = options.dataDir().resolve("bench-ledger");
+        deleteRecursively(data);
+        System.err.printf("[bench] starting Kafka broker (KRaft, data in %s) ...%n", data);
+        var defaults = BrokerProcess.Settings.defaults(data.resolve("kafka"));
+        try (BrokerProcess broker = BrokerProcess.start(
+                new BrokerProcess.Settings(
+                        defaults.dataDir(),
+                        defaults.host(),
+                        options.brokerPort(),
+                        options.brokerPort() + 1,
+                        defaults.classpath()),
+                Duration.ofSeconds(60))) {
+            LedgerBench.Result result = new LedgerBench(
+                            broker.bootstrapServers(),
+                            new LedgerBench.Options(events, guarantee, threads, options.partitions(), commitIntervalMs),
+                            System.err)
+                    .run(Duration.ofMinutes(30));
+            out.println(JSON.writeValueAsString(ledgerJson(result)));
+            if (!result.exact()) {
+                System.err.printf(
+                        "[bench] totals differ: ledger %s (%d events) vs produced %s (%d events)%n",
+                        result.countedUsd().toPlainString(),
+                        result.countedEvents(),
+                        result.producedUsd().toPlainString(),
+                        result.events());
+                return 1;
+            }
+            return 0;
+        } finally {
+            deleteRecursively(data);
+        }
+    }
+
+    static ObjectNode ledgerJson(LedgerBench.Result result) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("benchmark", "ledger");
+        json.put("eventsPerSecond", Math.round(result.eventsPerSecond()));
+        json.put("recordsPerSecond", Math.round(result.recordsPerSecond()));
+        json.put("events", result.events());
+        json.put("records", result.records());
+        json.put("guarantee", result.options().guarantee());
+        json.put("threads", result.options().threads());
+        json.put("partitions", result.options().partitions());
+        json.put("commitIntervalMs", result.options().commitIntervalMs());
+        json.put("seconds", Math.round(result.seconds() * 100) / 100.0);
+        json.put("secondsToRunning", Math.round(result.secondsToRunning() * 100) / 100.0);
+        json.put("produceSeconds", Math.round(result.produceSeconds() * 100) / 100.0);
+        json.put("totalUsd", result.countedUsd().toPlainString());
+        json.put("exact", result.exact());
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        return json;
+    }
+
+    private void checkLedgerOptions() {
+        if (stack.bootstrap != null) {
+            throw invalid(
+                    "--bootstrap", "--ledger starts its own empty broker (it counts everything on inference.costs)");
+        }
+        if (events <= 0) {
+            throw invalid("--events", "must be > 0, was " + events);
+        }
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee) && !StreamsConfig.AT_LEAST_ONCE.equals(guarantee)) {
+            throw invalid("--guarantee", "must be exactly_once_v2 or at_least_once, was " + guarantee);
+        }
+        if (threads < 1) {
+            throw invalid("--threads", "must be >= 1, was " + threads);
+        }
+        if (commitIntervalMs < 1) {
+            throw invalid("--commit-interval-ms", "must be >= 1, was " + commitIntervalMs);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** Values picocli's types accept but a run cannot use, rejected before anything starts. */
