@@ -125,6 +125,13 @@ public class BenchCommand implements Callable<Integer> {
     int events;
 
     @Option(
+            names = "--warmup-events",
+            defaultValue = "50000",
+            description = "--ledger: cost events counted before the measurement, so the JIT has compiled the hot path"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int warmupEvents;
+
+    @Option(
             names = "--guarantee",
             defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
             description = "--ledger: exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
@@ -249,7 +256,8 @@ public class BenchCommand implements Callable<Integer> {
                 Duration.ofSeconds(60))) {
             LedgerBench.Result result = new LedgerBench(
                             broker.bootstrapServers(),
-                            new LedgerBench.Options(events, guarantee, threads, options.partitions(), commitIntervalMs),
+                            new LedgerBench.Options(
+                                    events, warmupEvents, guarantee, threads, options.partitions(), commitIntervalMs),
                             System.err)
                     .run(Duration.ofMinutes(30));
             out.println(JSON.writeValueAsString(ledgerJson(result)));
@@ -272,6 +280,10 @@ public class BenchCommand implements Callable<Integer> {
         ObjectNode json = JSON.createObjectNode();
         json.put("benchmark", "ledger");
         json.put("eventsPerSecond", Math.round(result.eventsPerSecond()));
+        json.put("eventsPerStreamThreadCpuSecond", Math.round(result.eventsPerStreamThreadCpuSecond()));
+        json.put("streamThreadCpuSeconds", Math.round(result.streamThreadCpuSeconds() * 100) / 100.0);
+        json.put("processCpuSeconds", Math.round(result.processCpuSeconds() * 100) / 100.0);
+        json.put("runQueueWaitSeconds", Math.round(result.runQueueWaitSeconds() * 100) / 100.0);
         json.put("recordsPerSecond", Math.round(result.recordsPerSecond()));
         json.put("events", result.events());
         json.put("records", result.records());
@@ -280,11 +292,14 @@ public class BenchCommand implements Callable<Integer> {
         json.put("partitions", result.options().partitions());
         json.put("commitIntervalMs", result.options().commitIntervalMs());
         json.put("seconds", Math.round(result.seconds() * 100) / 100.0);
+        json.put("warmupEvents", result.options().warmupEvents());
+        json.put("warmupSeconds", Math.round(result.warmupSeconds() * 100) / 100.0);
         json.put("secondsToRunning", Math.round(result.secondsToRunning() * 100) / 100.0);
-        json.put("produceSeconds", Math.round(result.produceSeconds() * 100) / 100.0);
         json.put("totalUsd", result.countedUsd().toPlainString());
         json.put("exact", result.exact());
         json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("loadAverageAtStart", Math.round(result.loadAverageAtStart() * 100) / 100.0);
+        json.put("loadAverageAtEnd", Math.round(result.loadAverageAtEnd() * 100) / 100.0);
         return json;
     }
 
@@ -298,6 +313,9 @@ public class BenchCommand implements Callable<Integer> {
         }
         if (!StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee) && !StreamsConfig.AT_LEAST_ONCE.equals(guarantee)) {
             throw invalid("--guarantee", "must be exactly_once_v2 or at_least_once, was " + guarantee);
+        }
+        if (warmupEvents < 0) {
+            throw invalid("--warmup-events", "must be >= 0, was " + warmupEvents);
         }
         if (threads < 1) {
             throw invalid("--threads", "must be >= 1, was " + threads);

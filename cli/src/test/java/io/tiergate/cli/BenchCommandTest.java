@@ -23,6 +23,7 @@ class BenchCommandTest {
         assertThat(bench.workload).isNull();
         assertThat(bench.ledger).isFalse();
         assertThat(bench.events).isEqualTo(100_000);
+        assertThat(bench.warmupEvents).isEqualTo(50_000);
         assertThat(bench.guarantee).isEqualTo("exactly_once_v2");
         assertThat(bench.threads).isEqualTo(1);
         assertThat(bench.commitIntervalMs).isEqualTo(100);
@@ -37,6 +38,8 @@ class BenchCommandTest {
                 "--ledger",
                 "--events",
                 "2000",
+                "--warmup-events",
+                "0",
                 "--guarantee",
                 "at_least_once",
                 "--threads",
@@ -47,6 +50,7 @@ class BenchCommandTest {
                 "1000");
         assertThat(bench.ledger).isTrue();
         assertThat(bench.events).isEqualTo(2000);
+        assertThat(bench.warmupEvents).isZero();
         assertThat(bench.guarantee).isEqualTo("at_least_once");
         assertThat(bench.threads).isEqualTo(2);
         assertThat(bench.stack.partitions).isEqualTo(6);
@@ -57,6 +61,7 @@ class BenchCommandTest {
     @CsvSource({
         "--events, 0, Invalid value for option '--events': must be > 0, was 0",
         "--guarantee, exactly_once, 'Invalid value for option ''--guarantee'': must be exactly_once_v2 or at_least_once'",
+        "--warmup-events, -1, Invalid value for option '--warmup-events': must be >= 0, was -1",
         "--threads, 0, Invalid value for option '--threads': must be >= 1, was 0",
         "--commit-interval-ms, 0, Invalid value for option '--commit-interval-ms': must be >= 1, was 0",
         "--bootstrap, kafka:9092, Invalid value for option '--bootstrap': --ledger starts its own empty broker"

@@ -20,6 +20,9 @@ import io.tiergate.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,13 +53,14 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Ledger throughput on a real broker: N cost events (5 cost centers × 9 task types × 6 models, 20 %
+ * Ledger throughput on a real broker: cost events (5 cost centers × 9 task types × 6 models, 20 %
  * cloud, 5 % escalations, 3 % sent twice as redeliveries, event times spread over the last hour)
- * are produced first, then the real ledger topology ({@link LedgerTopology}, RocksDB stores, the
- * production streams settings) starts from an empty state and consumes them. The clock stops when
- * the global scope has counted every unique event; its total must equal the sum the broker
- * acknowledged to the nano-dollar ({@link Result#exact()}). Command and numbers:
- * docs/benchmarks/ledger-streams.md.
+ * through the real ledger topology ({@link LedgerTopology}, RocksDB stores, the production streams
+ * settings of {@link LedgerStreamsDefaults}) from an empty state. First the warm-up events are
+ * produced and counted (unmeasured: the JIT compiles the hot path), then the measured events are
+ * produced while the ledger runs; the clock stops when the global scope has counted the last. Its
+ * total must equal the sum the broker acknowledged to the nano-dollar ({@link Result#exact()}).
+ * Command and numbers: docs/benchmarks/ledger-streams.md.
  */
 public final class LedgerBench {
 
@@ -74,26 +78,44 @@ public final class LedgerBench {
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /**
+     * @param events unique cost events measured
+     * @param warmupEvents unique cost events the ledger counts first, unmeasured: the JIT compiles
+     *     the hot path meanwhile (a cold JVM spends more CPU compiling than counting)
      * @param commitIntervalMs the Streams commit interval: with exactly-once, outputs (budget.status,
      *     cost.windows) become visible to read_committed readers only at a commit
      */
-    public record Options(int events, String guarantee, int threads, int partitions, long commitIntervalMs) {}
+    public record Options(
+            int events, int warmupEvents, String guarantee, int threads, int partitions, long commitIntervalMs) {}
 
     /**
-     * @param records input records produced (redeliveries included), acknowledged by the broker
+     * @param records input records of the measured events (redeliveries included) the broker acknowledged
      * @param events unique cost events among them
      * @param secondsToRunning from start() to RUNNING (not part of the rate)
-     * @param seconds from RUNNING to the last event counted
-     * @param exact the global total equals the produced total to the nano-dollar, and every unique
-     *     event counted exactly once
+     * @param warmupSeconds from RUNNING to the warm-up events counted (not part of the rate)
+     * @param seconds from the first measured event produced to the last counted
+     * @param streamThreadCpuSeconds CPU time of the stream threads in those seconds: on a shared
+     *     machine, events per stream-thread CPU second says what one thread does with a core of its
+     *     own (waits on the broker not included)
+     * @param processCpuSeconds CPU time of this JVM in those seconds (the ledger's threads, its and the
+     *     input producer's network threads, GC, JIT; not the broker, which runs in its own process)
+     * @param runQueueWaitSeconds summed over this JVM's threads: time ready to run but waiting for a
+     *     core (other processes on the machine, or this JVM's own threads); 0 where Linux schedstat is missing
+     * @param loadAverageAtStart the machine's 1-minute load average when the measurement started
+     * @param exact the global total equals the produced total (warm-up included) to the nano-dollar,
+     *     and every unique event counted exactly once
      */
     public record Result(
             Options options,
             long records,
             long events,
-            double produceSeconds,
             double secondsToRunning,
+            double warmupSeconds,
             double seconds,
+            double streamThreadCpuSeconds,
+            double processCpuSeconds,
+            double runQueueWaitSeconds,
+            double loadAverageAtStart,
+            double loadAverageAtEnd,
             BigDecimal producedUsd,
             BigDecimal countedUsd,
             long countedEvents,
@@ -101,6 +123,10 @@ public final class LedgerBench {
 
         public double eventsPerSecond() {
             return events / seconds;
+        }
+
+        public double eventsPerStreamThreadCpuSecond() {
+            return events / streamThreadCpuSeconds;
         }
 
         public double recordsPerSecond() {
@@ -118,68 +144,70 @@ public final class LedgerBench {
         this.progress = progress;
     }
 
-    /** Produces the input, runs the ledger until it has counted it, and checks the totals. */
+    /**
+     * Warm-up events produced and counted, then the measured events produced while the ledger runs;
+     * the clock stops when the last is counted. The totals are checked against what was produced.
+     */
     public Result run(Duration timeout) throws InterruptedException {
         provisionTopics();
-        progress.printf(Locale.ROOT, "[bench] producing %d cost events ...%n", options.events());
-        long produceStart = System.nanoTime();
-        Produced produced = produce();
-        double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
-        progress.printf(
-                Locale.ROOT,
-                "[bench] produced %d records (%d unique events) in %.1f s; starting the ledger (%s, %d thread(s), commit"
-                        + " every %d ms) ...%n",
-                produced.records,
-                produced.unique,
-                produceSeconds,
-                options.guarantee(),
-                options.threads(),
-                options.commitIntervalMs());
-
         Path stateDir = tempDir();
-        try {
+        try (Input input = new Input(options.warmupEvents() + options.events())) {
+            if (options.warmupEvents() > 0) {
+                progress.printf(Locale.ROOT, "[bench] producing %d warm-up cost events ...%n", options.warmupEvents());
+                input.send("warmup-", options.warmupEvents());
+            }
+            long warmupRecords = input.records();
+            long warmupUnique = input.unique();
             StreamsBuilder builder = new StreamsBuilder();
             new LedgerTopology(
                             LedgerSettings.defaults(),
                             Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY),
                             LedgerMetrics.none())
                     .build(builder);
+            progress.printf(
+                    Locale.ROOT,
+                    "[bench] starting the ledger (%s, %d stream thread(s), commit every %d ms) ...%n",
+                    options.guarantee(),
+                    options.threads(),
+                    options.commitIntervalMs());
             long start = System.nanoTime();
+            long deadline = start + timeout.toNanos();
             try (KafkaStreams streams = new KafkaStreams(builder.build(), streamsConfig(stateDir))) {
                 streams.start();
-                long deadline = start + timeout.toNanos();
                 while (streams.state() != KafkaStreams.State.RUNNING) {
                     checkAlive(streams, deadline, "RUNNING");
                     TimeUnit.MILLISECONDS.sleep(20);
                 }
                 long running = System.nanoTime();
-                long lastReport = running;
-                ScopeSpend global = globalSpend(streams);
-                while (global == null || global.lifetimeEvents() < produced.unique) {
-                    checkAlive(streams, deadline, "every event counted");
-                    TimeUnit.MILLISECONDS.sleep(50);
-                    global = globalSpend(streams);
-                    if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS) {
-                        lastReport = System.nanoTime();
-                        progress.printf(
-                                Locale.ROOT,
-                                "[bench] %.0f s: counted %d of %d%n",
-                                (lastReport - running) / 1e9,
-                                global == null ? 0 : global.lifetimeEvents(),
-                                produced.unique);
-                    }
-                }
-                double seconds = (System.nanoTime() - running) / 1e9;
-                boolean exact = global.lifetimeAllTiers().compareTo(produced.total) == 0
-                        && global.lifetimeEvents() == produced.unique;
+                awaitCounted(streams, warmupUnique, deadline, "warm-up");
+                long measuring = System.nanoTime();
+                CpuTimes cpuBefore = CpuTimes.now();
+                double loadAtStart = systemLoad();
+                progress.printf(
+                        Locale.ROOT,
+                        "[bench] warm-up counted after %.1f s; producing %d cost events while the ledger runs ...%n",
+                        (measuring - running) / 1e9,
+                        options.events());
+                input.send("bench-", options.events());
+                ScopeSpend global = awaitCounted(streams, input.unique(), deadline, "measured");
+                long end = System.nanoTime();
+                CpuTimes cpu = CpuTimes.now().minus(cpuBefore);
+                BigDecimal produced = input.total();
+                boolean exact =
+                        global.lifetimeAllTiers().compareTo(produced) == 0 && global.lifetimeEvents() == input.unique();
                 return new Result(
                         options,
-                        produced.records,
-                        produced.unique,
-                        produceSeconds,
+                        input.records() - warmupRecords,
+                        input.unique() - warmupUnique,
                         (running - start) / 1e9,
-                        seconds,
-                        produced.total,
+                        (measuring - running) / 1e9,
+                        (end - measuring) / 1e9,
+                        cpu.streamThreadsSeconds(),
+                        cpu.processSeconds(),
+                        cpu.runQueueSeconds(),
+                        loadAtStart,
+                        systemLoad(),
+                        produced,
                         global.lifetimeAllTiers(),
                         global.lifetimeEvents(),
                         exact);
@@ -187,6 +215,27 @@ public final class LedgerBench {
         } finally {
             deleteRecursively(stateDir);
         }
+    }
+
+    /** Waits until the global scope has counted {@code events}; returns its spend then. */
+    private ScopeSpend awaitCounted(KafkaStreams streams, long events, long deadline, String what)
+            throws InterruptedException {
+        long lastReport = System.nanoTime();
+        ScopeSpend global = globalSpend(streams);
+        while (global == null || global.lifetimeEvents() < events) {
+            checkAlive(streams, deadline, "every " + what + " event counted");
+            TimeUnit.MILLISECONDS.sleep(20);
+            global = globalSpend(streams);
+            if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS) {
+                lastReport = System.nanoTime();
+                progress.printf(
+                        Locale.ROOT,
+                        "[bench] counted %d of %d%n",
+                        global == null ? 0 : global.lifetimeEvents(),
+                        events);
+            }
+        }
+        return global;
     }
 
     /** The ledger's production settings ({@link LedgerStreamsDefaults}), with the options applied. */
@@ -232,34 +281,46 @@ public final class LedgerBench {
         }
     }
 
-    private record Produced(long records, long unique, BigDecimal total) {}
+    /**
+     * The cost events, produced as the real services do (acks=all, idempotent); what the broker
+     * acknowledged is what the ledger must count. Event times spread over the last hour, in order.
+     */
+    private final class Input implements AutoCloseable {
+        private final KafkaProducer<String, CostEvent> producer;
+        private final Random random = new Random(42);
+        private final Instant base = Instant.now().minus(Duration.ofHours(1));
+        private final long spreadMs = Duration.ofHours(1).toMillis();
+        private final int planned;
+        private final ConcurrentHashMap<String, BigDecimal> acked = new ConcurrentHashMap<>();
+        private final AtomicLong failed = new AtomicLong();
+        private long sent;
+        private long records;
 
-    private Produced produce() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 131_072);
-        config.put(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY);
-        AvroSerializer<CostEvent> values = new AvroSerializer<>();
-        values.configure(config, false);
-        Random random = new Random(42);
-        Instant base = Instant.now().minus(Duration.ofHours(1));
-        long spreadMs = Duration.ofHours(1).toMillis();
-        long records = 0;
-        // what the broker acknowledged: the expected totals count only those
-        ConcurrentHashMap<String, BigDecimal> acked = new ConcurrentHashMap<>();
-        AtomicLong failed = new AtomicLong();
-        try (KafkaProducer<String, CostEvent> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
-            for (int i = 0; i < options.events(); i++) {
-                CostEvent event = randomEvent(random, "bench-" + i, base.plusMillis(i * spreadMs / options.events()));
+        Input(int planned) {
+            this.planned = Math.max(1, planned);
+            Map<String, Object> config = new HashMap<>();
+            config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+            config.put(ProducerConfig.BATCH_SIZE_CONFIG, 131_072);
+            config.put(SerdeConfig.SCHEMA_REGISTRY_URL, REGISTRY);
+            AvroSerializer<CostEvent> values = new AvroSerializer<>();
+            values.configure(config, false);
+            producer = new KafkaProducer<>(config, new StringSerializer(), values);
+        }
+
+        /** Sends {@code count} events (3 % of them twice, as redeliveries) and waits for the acknowledgements. */
+        void send(String idPrefix, int count) {
+            long failedBefore = failed.get();
+            for (int i = 0; i < count; i++) {
+                CostEvent event = randomEvent(random, idPrefix + i, base.plusMillis(sent++ * spreadMs / planned));
                 ProducerRecord<String, CostEvent> record = new ProducerRecord<>(
                         Topics.INFERENCE_COSTS.name(),
                         null,
                         event.getOccurredAt().toEpochMilli(),
                         event.getRequestId(),
                         event);
-                int copies = random.nextInt(100) < 3 ? 2 : 1; // 3 % redelivered
+                int copies = random.nextInt(100) < 3 ? 2 : 1;
                 for (int copy = 0; copy < copies; copy++) {
                     producer.send(record, (metadata, error) -> {
                         if (error == null) {
@@ -272,13 +333,28 @@ public final class LedgerBench {
                 }
             }
             producer.flush();
+            if (failed.get() > failedBefore) {
+                progress.println("[bench] " + (failed.get() - failedBefore)
+                        + " sends failed; the expected totals count the acknowledged events only");
+            }
         }
-        if (failed.get() > 0) {
-            progress.println("[bench] " + failed.get()
-                    + " sends failed; the expected totals count the acknowledged events only");
+
+        long records() {
+            return records - failed.get();
         }
-        BigDecimal total = acked.values().stream().reduce(Money.ZERO, Money::sum);
-        return new Produced(records - failed.get(), acked.size(), total);
+
+        long unique() {
+            return acked.size();
+        }
+
+        BigDecimal total() {
+            return acked.values().stream().reduce(Money.ZERO, Money::sum);
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
     }
 
     private static CostEvent randomEvent(Random random, String requestId, Instant occurredAt) {
@@ -325,6 +401,65 @@ public final class LedgerBench {
         }
         if (System.nanoTime() > deadline) {
             throw new IllegalStateException("Timed out waiting for " + waitingFor + "; the ledger is " + state);
+        }
+    }
+
+    private static double systemLoad() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /**
+     * CPU seconds so far: the stream threads' (by name) and this whole process's; and the time this
+     * process's threads were ready to run but waited for a core (Linux schedstat; 0 elsewhere).
+     */
+    private record CpuTimes(double streamThreadsSeconds, double processSeconds, double runQueueSeconds) {
+
+        static CpuTimes now() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long streamNanos = 0;
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null
+                        && info.getThreadName().contains("-StreamThread-")
+                        && !info.getThreadName().contains("network-thread")) {
+                    streamNanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+                }
+            }
+            long processNanos =
+                    ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                            ? os.getProcessCpuTime()
+                            : 0;
+            return new CpuTimes(streamNanos / 1e9, processNanos / 1e9, runQueueNanos() / 1e9);
+        }
+
+        CpuTimes minus(CpuTimes before) {
+            return new CpuTimes(
+                    streamThreadsSeconds - before.streamThreadsSeconds,
+                    processSeconds - before.processSeconds,
+                    runQueueSeconds - before.runQueueSeconds);
+        }
+
+        /** Sum over this process's threads of /proc/self/task/N/schedstat's second field (ns runnable, not running). */
+        private static long runQueueNanos() {
+            Path tasks = Path.of("/proc/self/task");
+            if (!Files.isDirectory(tasks)) {
+                return 0;
+            }
+            long total = 0;
+            try (Stream<Path> threads = Files.list(tasks)) {
+                for (Path thread : threads.toList()) {
+                    try {
+                        String[] fields = Files.readString(thread.resolve("schedstat"))
+                                .trim()
+                                .split(" ");
+                        total += Long.parseLong(fields[1]);
+                    } catch (IOException | RuntimeException threadGone) {
+                        // a thread that ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return 0;
+            }
+            return total;
         }
     }
 
