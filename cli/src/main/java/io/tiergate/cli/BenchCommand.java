@@ -284,6 +284,7 @@ public class BenchCommand implements Callable<Integer> {
         json.put("streamThreadCpuSeconds", Math.round(result.streamThreadCpuSeconds() * 100) / 100.0);
         json.put("processCpuSeconds", Math.round(result.processCpuSeconds() * 100) / 100.0);
         json.put("runQueueWaitSeconds", Math.round(result.runQueueWaitSeconds() * 100) / 100.0);
+        json.put("streamThreadRunQueueWaitSeconds", Math.round(result.streamThreadRunQueueWaitSeconds() * 100) / 100.0);
         json.put("recordsPerSecond", Math.round(result.recordsPerSecond()));
         json.put("events", result.events());
         json.put("records", result.records());

@@ -75,6 +75,7 @@ public final class LedgerBench {
     };
     private static final String[] LOCAL_MODELS = {"qwen3:8b", "llama3.1:8b"};
     private static final String REGISTRY = "mock://ledger-bench";
+    private static final String APPLICATION_ID = "ledger-bench";
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /**
@@ -100,6 +101,8 @@ public final class LedgerBench {
      *     input producer's network threads, GC, JIT; not the broker, which runs in its own process)
      * @param runQueueWaitSeconds summed over this JVM's threads: time ready to run but waiting for a
      *     core (other processes on the machine, or this JVM's own threads); 0 where Linux schedstat is missing
+     * @param streamThreadRunQueueWaitSeconds the same for the stream threads alone: with one thread,
+     *     seconds - its CPU - this = the time it waited on something else (broker, commits, polls)
      * @param loadAverageAtStart the machine's 1-minute load average when the measurement started
      * @param exact the global total equals the produced total (warm-up included) to the nano-dollar,
      *     and every unique event counted exactly once
@@ -114,6 +117,7 @@ public final class LedgerBench {
             double streamThreadCpuSeconds,
             double processCpuSeconds,
             double runQueueWaitSeconds,
+            double streamThreadRunQueueWaitSeconds,
             double loadAverageAtStart,
             double loadAverageAtEnd,
             BigDecimal producedUsd,
@@ -205,6 +209,7 @@ public final class LedgerBench {
                         cpu.streamThreadsSeconds(),
                         cpu.processSeconds(),
                         cpu.runQueueSeconds(),
+                        cpu.streamRunQueueSeconds(),
                         loadAtStart,
                         systemLoad(),
                         produced,
@@ -242,7 +247,8 @@ public final class LedgerBench {
     private Properties streamsConfig(Path stateDir) {
         Properties props = new Properties();
         props.putAll(LedgerStreamsDefaults.settings());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-bench-" + System.currentTimeMillis());
+        // every run has a broker of its own; the thread names start with it (see CpuTimes)
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, options.guarantee());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.threads());
@@ -412,7 +418,8 @@ public final class LedgerBench {
      * CPU seconds so far: the stream threads' (by name) and this whole process's; and the time this
      * process's threads were ready to run but waited for a core (Linux schedstat; 0 elsewhere).
      */
-    private record CpuTimes(double streamThreadsSeconds, double processSeconds, double runQueueSeconds) {
+    private record CpuTimes(
+            double streamThreadsSeconds, double processSeconds, double runQueueSeconds, double streamRunQueueSeconds) {
 
         static CpuTimes now() {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -428,18 +435,25 @@ public final class LedgerBench {
                     ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                             ? os.getProcessCpuTime()
                             : 0;
-            return new CpuTimes(streamNanos / 1e9, processNanos / 1e9, runQueueNanos() / 1e9);
+            // a thread's OS name is the first 15 characters of its Java name: "ledger-bench-" + 2 of the
+            // client's id for the stream threads (and the mostly idle state updater), nothing else here
+            return new CpuTimes(
+                    streamNanos / 1e9,
+                    processNanos / 1e9,
+                    runQueueNanos("") / 1e9,
+                    runQueueNanos(APPLICATION_ID + "-") / 1e9);
         }
 
         CpuTimes minus(CpuTimes before) {
             return new CpuTimes(
                     streamThreadsSeconds - before.streamThreadsSeconds,
                     processSeconds - before.processSeconds,
-                    runQueueSeconds - before.runQueueSeconds);
+                    runQueueSeconds - before.runQueueSeconds,
+                    streamRunQueueSeconds - before.streamRunQueueSeconds);
         }
 
         /** Sum over this process's threads of /proc/self/task/N/schedstat's second field (ns runnable, not running). */
-        private static long runQueueNanos() {
+        private static long runQueueNanos(String osNamePrefix) {
             Path tasks = Path.of("/proc/self/task");
             if (!Files.isDirectory(tasks)) {
                 return 0;
@@ -448,6 +462,9 @@ public final class LedgerBench {
             try (Stream<Path> threads = Files.list(tasks)) {
                 for (Path thread : threads.toList()) {
                     try {
+                        if (!Files.readString(thread.resolve("comm")).startsWith(osNamePrefix)) {
+                            continue;
+                        }
                         String[] fields = Files.readString(thread.resolve("schedstat"))
                                 .trim()
                                 .split(" ");
