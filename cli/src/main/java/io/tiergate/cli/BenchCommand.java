@@ -2,6 +2,7 @@ package io.tiergate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiergate.cli.bench.LedgerBench;
 import io.tiergate.cli.bench.ProcessCpu;
 import io.tiergate.cli.bench.RoutingTimestamps;
 import io.tiergate.cli.demo.RequestSender;
@@ -11,18 +12,25 @@ import io.tiergate.cli.stack.JvmProfile;
 import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.ServiceSpec;
 import io.tiergate.cli.stack.StackOptions;
+import io.tiergate.ledger.kafka.LedgerStreamsDefaults;
+import io.tiergate.testkit.BrokerProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +49,8 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description =
-                "Measure routing overhead (request produced -> decision on the tier topic) at fixed rates; prints JSON.")
+                "Measure routing overhead (request produced -> decision on the tier topic) at fixed rates, or with"
+                        + " --ledger the ledger's cost events per second; prints JSON.")
 public class BenchCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,6 +113,46 @@ public class BenchCommand implements Callable<Integer> {
             description = "JSONL workload the prompts come from (default: workloads/reference.jsonl).")
     Path workload;
 
+    @Option(
+            names = "--ledger",
+            description =
+                    "Measure the ledger instead: cost events per second through the real ledger topology on an embedded"
+                            + " broker (fresh each run); prints one JSON line.")
+    boolean ledger;
+
+    @Option(
+            names = "--events",
+            defaultValue = "100000",
+            description =
+                    "--ledger: unique cost events to produce (3 %% more records: redeliveries) (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(
+            names = "--warmup-events",
+            defaultValue = "50000",
+            description = "--ledger: cost events counted before the measurement, so the JIT has compiled the hot path"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int warmupEvents;
+
+    @Option(
+            names = "--guarantee",
+            defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
+            description = "--ledger: exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+    String guarantee;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "--ledger: stream threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(
+            names = "--commit-interval-ms",
+            defaultValue = "" + LedgerStreamsDefaults.COMMIT_INTERVAL_MS,
+            description = "--ledger: commit.interval.ms, how long outputs wait for visibility under exactly-once"
+                    + " (default: ${DEFAULT-VALUE}, the ledger's setting).")
+    long commitIntervalMs;
+
     private final PrintStream out = System.out;
     private List<WorkloadItem> items;
     private RequestSender sender;
@@ -114,6 +163,9 @@ public class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (ledger) {
+            return benchLedger();
+        }
         checkOptions();
         StackOptions base = stack.toOptions();
         items = Workload.read(workload != null ? workload : base.home().resolve("workloads/reference.jsonl"));
@@ -195,6 +247,108 @@ public class BenchCommand implements Callable<Integer> {
         running.brokerPid().ifPresent(pid -> pids.put("broker", pid));
         pids.put("bench", ProcessHandle.current().pid());
         return pids;
+    }
+
+    /**
+     * {@code --ledger}: a fresh broker of its own (data dir {@code <data-dir>/bench-ledger}, emptied
+     * first: the benchmark counts everything on inference.costs), the events, the ledger, one JSON line.
+     */
+    private int benchLedger() throws IOException, InterruptedException {
+        checkLedgerOptions();
+        StackOptions options = stack.toOptions();
+        Path data = options.dataDir().resolve("bench-ledger");
+        deleteRecursively(data);
+        System.err.printf("[bench] starting Kafka broker (KRaft, data in %s) ...%n", data);
+        var defaults = BrokerProcess.Settings.defaults(data.resolve("kafka"));
+        try (BrokerProcess broker = BrokerProcess.start(
+                new BrokerProcess.Settings(
+                        defaults.dataDir(),
+                        defaults.host(),
+                        options.brokerPort(),
+                        options.brokerPort() + 1,
+                        defaults.classpath()),
+                Duration.ofSeconds(60))) {
+            LedgerBench.Result result = new LedgerBench(
+                            broker.bootstrapServers(),
+                            new LedgerBench.Options(
+                                    events, warmupEvents, guarantee, threads, options.partitions(), commitIntervalMs),
+                            System.err)
+                    .run(Duration.ofMinutes(30));
+            out.println(JSON.writeValueAsString(ledgerJson(result)));
+            if (!result.exact()) {
+                System.err.printf(
+                        "[bench] totals differ: ledger %s (%d events) vs produced %s (%d events)%n",
+                        result.countedUsd().toPlainString(),
+                        result.countedEvents(),
+                        result.producedUsd().toPlainString(),
+                        result.events());
+                return 1;
+            }
+            return 0;
+        } finally {
+            deleteRecursively(data);
+        }
+    }
+
+    static ObjectNode ledgerJson(LedgerBench.Result result) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("benchmark", "ledger");
+        json.put("eventsPerSecond", Math.round(result.eventsPerSecond()));
+        json.put("eventsPerStreamThreadCpuSecond", Math.round(result.eventsPerStreamThreadCpuSecond()));
+        json.put("streamThreadCpuSeconds", Math.round(result.streamThreadCpuSeconds() * 100) / 100.0);
+        json.put("processCpuSeconds", Math.round(result.processCpuSeconds() * 100) / 100.0);
+        json.put("runQueueWaitSeconds", Math.round(result.runQueueWaitSeconds() * 100) / 100.0);
+        json.put("streamThreadRunQueueWaitSeconds", Math.round(result.streamThreadRunQueueWaitSeconds() * 100) / 100.0);
+        json.put("recordsPerSecond", Math.round(result.recordsPerSecond()));
+        json.put("events", result.events());
+        json.put("records", result.records());
+        json.put("guarantee", result.options().guarantee());
+        json.put("threads", result.options().threads());
+        json.put("partitions", result.options().partitions());
+        json.put("commitIntervalMs", result.options().commitIntervalMs());
+        json.put("seconds", Math.round(result.seconds() * 100) / 100.0);
+        json.put("warmupEvents", result.options().warmupEvents());
+        json.put("warmupSeconds", Math.round(result.warmupSeconds() * 100) / 100.0);
+        json.put("secondsToRunning", Math.round(result.secondsToRunning() * 100) / 100.0);
+        json.put("totalUsd", result.countedUsd().toPlainString());
+        json.put("exact", result.exact());
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("loadAverageAtStart", Math.round(result.loadAverageAtStart() * 100) / 100.0);
+        json.put("loadAverageAtEnd", Math.round(result.loadAverageAtEnd() * 100) / 100.0);
+        return json;
+    }
+
+    private void checkLedgerOptions() {
+        if (stack.bootstrap != null) {
+            throw invalid(
+                    "--bootstrap", "--ledger starts its own empty broker (it counts everything on inference.costs)");
+        }
+        if (events <= 0) {
+            throw invalid("--events", "must be > 0, was " + events);
+        }
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee) && !StreamsConfig.AT_LEAST_ONCE.equals(guarantee)) {
+            throw invalid("--guarantee", "must be exactly_once_v2 or at_least_once, was " + guarantee);
+        }
+        if (warmupEvents < 0) {
+            throw invalid("--warmup-events", "must be >= 0, was " + warmupEvents);
+        }
+        if (threads < 1) {
+            throw invalid("--threads", "must be >= 1, was " + threads);
+        }
+        if (commitIntervalMs < 1) {
+            throw invalid("--commit-interval-ms", "must be >= 1, was " + commitIntervalMs);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** Values picocli's types accept but a run cannot use, rejected before anything starts. */

@@ -21,7 +21,53 @@ class BenchCommandTest {
         assertThat(bench.searchSteps).isEqualTo(3);
         assertThat(bench.classifierCache).isFalse();
         assertThat(bench.workload).isNull();
+        assertThat(bench.ledger).isFalse();
+        assertThat(bench.events).isEqualTo(100_000);
+        assertThat(bench.warmupEvents).isEqualTo(50_000);
+        assertThat(bench.guarantee).isEqualTo("exactly_once_v2");
+        assertThat(bench.threads).isEqualTo(1);
+        assertThat(bench.commitIntervalMs).isEqualTo(100);
         StackMixinTest.assertDefaults(bench.stack);
+    }
+
+    @Test
+    void ledgerOptions() {
+        BenchCommand bench = Cli.parse(
+                BenchCommand.class,
+                "bench",
+                "--ledger",
+                "--events",
+                "2000",
+                "--warmup-events",
+                "0",
+                "--guarantee",
+                "at_least_once",
+                "--threads",
+                "2",
+                "--partitions",
+                "6",
+                "--commit-interval-ms",
+                "1000");
+        assertThat(bench.ledger).isTrue();
+        assertThat(bench.events).isEqualTo(2000);
+        assertThat(bench.warmupEvents).isZero();
+        assertThat(bench.guarantee).isEqualTo("at_least_once");
+        assertThat(bench.threads).isEqualTo(2);
+        assertThat(bench.stack.partitions).isEqualTo(6);
+        assertThat(bench.commitIntervalMs).isEqualTo(1000);
+    }
+
+    @ParameterizedTest(name = "bench --ledger {0} {1}")
+    @CsvSource({
+        "--events, 0, Invalid value for option '--events': must be > 0, was 0",
+        "--guarantee, exactly_once, 'Invalid value for option ''--guarantee'': must be exactly_once_v2 or at_least_once'",
+        "--warmup-events, -1, Invalid value for option '--warmup-events': must be >= 0, was -1",
+        "--threads, 0, Invalid value for option '--threads': must be >= 1, was 0",
+        "--commit-interval-ms, 0, Invalid value for option '--commit-interval-ms': must be >= 1, was 0",
+        "--bootstrap, kafka:9092, Invalid value for option '--bootstrap': --ledger starts its own empty broker"
+    })
+    void aLedgerValueOutOfRangeIsRefusedBeforeAnythingStarts(String option, String value, String message) {
+        Cli.run("bench", "--ledger", option, value).failsWith(message);
     }
 
     @Test

@@ -38,6 +38,7 @@ public class LedgerStreamsFactory {
             LedgerMetrics metrics,
             @Nullable TopicProvisioning topics) {
         builder.getConfiguration().put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        LedgerStreamsDefaults.settings().forEach(builder.getConfiguration()::putIfAbsent);
         return new LedgerTopology(configuration.toSettings(), clients.serdeConfig(), metrics).build(builder);
     }
 
