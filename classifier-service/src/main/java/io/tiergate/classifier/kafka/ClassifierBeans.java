@@ -12,6 +12,7 @@ import io.tiergate.classifier.classify.OnnxSentenceEmbedder;
 import io.tiergate.classifier.classify.RequestClassifier;
 import io.tiergate.classifier.classify.SentenceEmbedder;
 import io.tiergate.classifier.classify.TaskModel;
+import io.tiergate.classifier.classify.WarmUp;
 import io.tiergate.classifier.config.ClassifierSettings;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -29,14 +30,27 @@ public class ClassifierBeans {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierBeans.class);
 
+    /**
+     * Built, then warmed up on {@code tiergate.classifier.warm-up-prompts} bundled prompts (default
+     * 200; 0 turns it off) before any listener reads a record: {@link WarmUp}.
+     */
     @Context
-    RequestClassifier requestClassifier(ClassifierSettings settings) {
+    RequestClassifier requestClassifier(
+            ClassifierSettings settings, @Value("${tiergate.classifier.warm-up-prompts:200}") int warmUpPrompts) {
+        if (warmUpPrompts < 0) {
+            throw new IllegalArgumentException(
+                    "tiergate.classifier.warm-up-prompts must be >= 0, was " + warmUpPrompts);
+        }
         long start = System.nanoTime();
         RequestClassifier classifier = RequestClassifier.create(settings);
+        long loaded = System.nanoTime();
+        int warmed = WarmUp.run(classifier, warmUpPrompts);
         LOG.info(
-                "Classifier {} ready in {} ms ({})",
+                "Classifier {} ready in {} ms, warmed up on {} prompts in {} ms ({})",
                 classifier.version(),
-                (System.nanoTime() - start) / 1_000_000,
+                (loaded - start) / 1_000_000,
+                warmed,
+                (System.nanoTime() - loaded) / 1_000_000,
                 settings);
         return classifier;
     }
