@@ -4,6 +4,7 @@ import io.tiergate.schemas.serde.AvroSerializer;
 import io.tiergate.schemas.topics.Topic;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
@@ -12,6 +13,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes events to the topics of {@link io.tiergate.schemas.topics.Topics}: string keys, Avro
@@ -20,6 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 @Singleton
 public class EventPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
     private final KafkaProducer<String, SpecificRecord> producer;
 
@@ -59,6 +64,26 @@ public class EventPublisher implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * Fetches the partition metadata of {@code topics} on a background thread, so a hop's first send
+     * to each does not wait for it (best effort: a failure only leaves that wait to the first send).
+     */
+    public void prefetchMetadata(Collection<? extends Topic<?>> topics) {
+        Thread fetch = new Thread(
+                () -> {
+                    for (Topic<?> topic : topics) {
+                        try {
+                            producer.partitionsFor(topic.name());
+                        } catch (RuntimeException e) {
+                            LOG.debug("No metadata for {} yet: {}", topic.name(), e.toString());
+                        }
+                    }
+                },
+                "tiergate-publisher-metadata");
+        fetch.setDaemon(true);
+        fetch.start();
     }
 
     /**

@@ -21,7 +21,9 @@ import io.tiergate.router.route.TierPublisher;
 import io.tiergate.router.rules.DefaultRules;
 import io.tiergate.router.rules.RuleValidator;
 import io.tiergate.router.rules.RulesBook;
+import io.tiergate.schemas.topics.Topics;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class RouterNode implements AutoCloseable {
     private final DeciderLoop decider;
     private final DeferredReleaser releaser;
     private final KafkaClientSettings client;
+    private final EventPublisher publisher;
     private Thread deciderThread;
     private Thread releaserThread;
 
@@ -102,6 +105,7 @@ public final class RouterNode implements AutoCloseable {
                 clock,
                 id + "-decider");
         this.client = client;
+        this.publisher = publisher;
         this.releaser = new DeferredReleaser(
                 client,
                 config,
@@ -130,6 +134,12 @@ public final class RouterNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading router state", e);
         }
+        publisher.prefetchMetadata(List.of(
+                Topics.TIER_LOCAL,
+                Topics.TIER_CLOUD,
+                Topics.ROUTING_DECISIONS,
+                Topics.INFERENCE_RESULTS,
+                Topics.INFERENCE_DEFERRED));
         deciderThread = new Thread(decider, "tiergate-router-decider");
         releaserThread = new Thread(releaser, "tiergate-router-deferred");
         deciderThread.start();
