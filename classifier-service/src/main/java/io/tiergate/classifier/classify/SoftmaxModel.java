@@ -21,7 +21,7 @@ public final class SoftmaxModel {
     private final float[] denseWeights; // class k × dim d at k * denseDim + d
     /**
      * Feature id → row, open addressing with linear probing, at most half full: one or two array reads
-     * per feature instead of a binary search over every trained id (the search was ~13% of the
+     * per feature instead of a binary search over every trained id (the search was about a tenth of the
      * classifier's Java CPU under load; docs/benchmarks.md, "Where the time goes").
      */
     private final int[] slotIds;

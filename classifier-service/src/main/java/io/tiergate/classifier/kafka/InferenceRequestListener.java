@@ -56,7 +56,7 @@ public class InferenceRequestListener {
         this.classifier = classifier;
         this.publisher = publisher;
         this.metrics = metrics;
-        publisher.prefetchMetadata(List.of(Topics.INFERENCE_CLASSIFIED, Topics.INFERENCE_RESULTS));
+        publisher.warmUp(List.of(Topics.INFERENCE_CLASSIFIED, Topics.INFERENCE_RESULTS));
     }
 
     /** A decoded request, checked and scanned, waiting for the batch's task model. */

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +28,7 @@ public class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
     private final KafkaProducer<String, SpecificRecord> producer;
+    private final AvroSerializer<SpecificRecord> values;
 
     public EventPublisher(KafkaClientSettings settings) {
         Map<String, Object> config = settings.base();
@@ -34,7 +36,8 @@ public class EventPublisher implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), avroSerializer(config));
+        this.values = avroSerializer(config);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -67,21 +70,23 @@ public class EventPublisher implements AutoCloseable {
     }
 
     /**
-     * Fetches the partition metadata of {@code topics} on a background thread, so a hop's first send
-     * to each does not wait for it (best effort: a failure only leaves that wait to the first send).
+     * Fetches the partition metadata of {@code topics} and their value schemas' registry ids on a
+     * background thread, so a hop's first send to each waits for neither (best effort: a failure only
+     * leaves that wait to the first send).
      */
-    public void prefetchMetadata(Collection<? extends Topic<?>> topics) {
+    public void warmUp(Collection<? extends Topic<?>> topics) {
         Thread fetch = new Thread(
                 () -> {
                     for (Topic<?> topic : topics) {
                         try {
-                            producer.partitionsFor(topic.name());
+                            values.resolve(topic.name(), SpecificData.get().getSchema(topic.valueType()));
+                            producer.partitionsFor(topic.name()); // blocks up to max.block.ms for a missing topic
                         } catch (RuntimeException e) {
-                            LOG.debug("No metadata for {} yet: {}", topic.name(), e.toString());
+                            LOG.debug("Could not warm up {}: {}", topic.name(), e.toString());
                         }
                     }
                 },
-                "tiergate-publisher-metadata");
+                "tiergate-publisher-warm-up");
         fetch.setDaemon(true);
         fetch.start();
     }

@@ -63,7 +63,7 @@ public class ClassifiedIntakeListener {
         this.registered = registered;
         this.costCenters = costCenters.check();
         this.meters = meters;
-        publisher.prefetchMetadata(List.of(Topics.ROUTING_BY_COST_CENTER, Topics.INFERENCE_RESULTS));
+        publisher.warmUp(List.of(Topics.ROUTING_BY_COST_CENTER, Topics.INFERENCE_RESULTS));
     }
 
     @Topic(Topics.Names.INFERENCE_CLASSIFIED)

@@ -134,7 +134,7 @@ public final class RouterNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading router state", e);
         }
-        publisher.prefetchMetadata(List.of(
+        publisher.warmUp(List.of(
                 Topics.TIER_LOCAL,
                 Topics.TIER_CLOUD,
                 Topics.ROUTING_DECISIONS,

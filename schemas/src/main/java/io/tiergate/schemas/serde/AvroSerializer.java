@@ -79,6 +79,19 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         }
     }
 
+    /**
+     * Looks up (or registers, as {@link #serialize} would) the id of {@code schema} for {@code topic}
+     * now, so the first record to it does not wait for the registry.
+     *
+     * @return the schema id
+     */
+    public int resolve(String topic, Schema schema) {
+        if (registry == null) {
+            throw new SerializationException("AvroSerializer used before configure()");
+        }
+        return schemaId(subject(topic, isKey), schema);
+    }
+
     private int schemaId(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = ids.get(key);

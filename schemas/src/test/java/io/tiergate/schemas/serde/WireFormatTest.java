@@ -101,6 +101,15 @@ class WireFormatTest {
     }
 
     @Test
+    void resolvingASchemaAheadGivesTheIdItsRecordsAreFramedWith() {
+        AvroSerializer<WorkerHealth> serializer = new AvroSerializer<>(registry, false);
+        int id = serializer.resolve("worker.health", WorkerHealth.getClassSchema());
+
+        byte[] bytes = serializer.serialize("worker.health", smallWorkerHealth());
+        assertThat(java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
+    }
+
+    @Test
     void aWrongMagicByteIsRefusedByName() {
         byte[] bytes =
                 new AvroSerializer<WorkerHealth>(registry, false).serialize("worker.health", smallWorkerHealth());
