@@ -56,6 +56,7 @@ public class InferenceRequestListener {
         this.classifier = classifier;
         this.publisher = publisher;
         this.metrics = metrics;
+        inbound.warmUp(List.of(Topics.INFERENCE_REQUESTS));
         publisher.warmUp(List.of(Topics.INFERENCE_CLASSIFIED, Topics.INFERENCE_RESULTS));
     }
 

@@ -5,6 +5,7 @@ import io.tiergate.schemas.serde.SchemaRegistryException;
 import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.Topic;
 import jakarta.inject.Singleton;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
@@ -41,6 +42,27 @@ public class EventDecoder {
             }
             throw new DecodeException(record, e);
         }
+    }
+
+    /**
+     * Looks up the registered value schemas of {@code topics} on a background thread, so the first
+     * record read from each does not wait for the registry (best effort: what fails is looked up by
+     * the first record, as before).
+     */
+    public void warmUp(Collection<? extends Topic<?>> topics) {
+        Thread lookup = new Thread(
+                () -> {
+                    for (Topic<?> topic : topics) {
+                        try {
+                            deserializer(topic.valueType()).resolve(topic.name());
+                        } catch (RuntimeException e) {
+                            // the first record asks again
+                        }
+                    }
+                },
+                "tiergate-decoder-warm-up");
+        lookup.setDaemon(true);
+        lookup.start();
     }
 
     @SuppressWarnings("unchecked")

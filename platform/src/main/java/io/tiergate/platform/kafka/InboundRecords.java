@@ -3,6 +3,7 @@ package io.tiergate.platform.kafka;
 import io.tiergate.schemas.topics.Topic;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Collection;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,6 +66,11 @@ public class InboundRecords {
         if (answers != null && RequestAnswers.carriesRequests(record.topic())) {
             answers.reject(record, value, errorCode, error);
         }
+    }
+
+    /** See {@link EventDecoder#warmUp}: the hop's input topics, before its first record. */
+    public void warmUp(Collection<? extends Topic<?>> topics) {
+        decoder.warmUp(topics);
     }
 
     public DeadLetters deadLetters() {

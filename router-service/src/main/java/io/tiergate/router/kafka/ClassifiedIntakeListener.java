@@ -63,6 +63,7 @@ public class ClassifiedIntakeListener {
         this.registered = registered;
         this.costCenters = costCenters.check();
         this.meters = meters;
+        inbound.warmUp(List.of(Topics.INFERENCE_CLASSIFIED));
         publisher.warmUp(List.of(Topics.ROUTING_BY_COST_CENTER, Topics.INFERENCE_RESULTS));
     }
 

@@ -51,6 +51,7 @@ public final class RouterNode implements AutoCloseable {
     private final DeferredReleaser releaser;
     private final KafkaClientSettings client;
     private final EventPublisher publisher;
+    private final EventDecoder decoder;
     private Thread deciderThread;
     private Thread releaserThread;
 
@@ -106,6 +107,7 @@ public final class RouterNode implements AutoCloseable {
                 id + "-decider");
         this.client = client;
         this.publisher = publisher;
+        this.decoder = decoder;
         this.releaser = new DeferredReleaser(
                 client,
                 config,
@@ -134,6 +136,7 @@ public final class RouterNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading router state", e);
         }
+        decoder.warmUp(List.of(Topics.ROUTING_BY_COST_CENTER));
         publisher.warmUp(List.of(
                 Topics.TIER_LOCAL,
                 Topics.TIER_CLOUD,

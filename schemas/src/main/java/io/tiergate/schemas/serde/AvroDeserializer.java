@@ -119,6 +119,25 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         return value;
     }
 
+    /**
+     * Fetches and caches the reader for {@code topic}'s registered value schema now, if it is this
+     * type's schema, so the first record written with it does not wait for the registry. A subject
+     * not registered yet leaves the lookup to the first record.
+     *
+     * @return whether a reader is cached for it now
+     */
+    public boolean resolve(String topic) {
+        if (registry == null) {
+            throw new SerializationException("AvroDeserializer used before configure()");
+        }
+        try {
+            reader(registry.idOf(AvroSerializer.subject(topic, false), readerSchema), "topic " + topic);
+            return true;
+        } catch (SchemaRegistryException e) {
+            return false;
+        }
+    }
+
     private SpecificDatumReader<T> reader(int id, String what) {
         SpecificDatumReader<T> cached = readersById.get(id);
         if (cached != null) {

@@ -110,6 +110,15 @@ class WireFormatTest {
     }
 
     @Test
+    void aReaderResolvesARegisteredSubjectAheadAndLeavesAnUnknownOneToTheFirstRecord() {
+        new AvroSerializer<WorkerHealth>(registry, false).resolve("worker.health", WorkerHealth.getClassSchema());
+        AvroDeserializer<WorkerHealth> reader = new AvroDeserializer<>(registry, WorkerHealth.class);
+
+        assertThat(reader.resolve("worker.health")).isTrue();
+        assertThat(reader.resolve("not.registered")).isFalse();
+    }
+
+    @Test
     void aWrongMagicByteIsRefusedByName() {
         byte[] bytes =
                 new AvroSerializer<WorkerHealth>(registry, false).serialize("worker.health", smallWorkerHealth());
