@@ -3,6 +3,7 @@ package io.tiergate.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tiergate.cli.bench.ProcessCpu;
 import io.tiergate.cli.demo.BrainReport;
 import io.tiergate.cli.demo.DemoReport;
 import io.tiergate.cli.demo.DemoReport.Sent;
@@ -37,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,6 +159,7 @@ public class DemoCommand implements Callable<Integer> {
                     BudgetRequest.of(Topics.GLOBAL_SCOPE, budgetUsd, null).onExhausted(onExhausted),
                     "demo: a tight budget so throttling shows");
             out.printf("[demo] budget set: global daily limit $%s%n", budgetUsd.toPlainString());
+            settle(running);
 
             List<Sent> sent = new ArrayList<>(requests);
             long start = System.nanoTime();
@@ -371,6 +374,25 @@ public class DemoCommand implements Callable<Integer> {
                     n.get("costToOracleRatio").asDouble());
         }
     }
+
+    /**
+     * Waits, at most {@value #SETTLE_TIMEOUT_SECONDS} s, until the services and the broker have finished
+     * their start-up work (together under a third of a core for a second), so the first requests are
+     * not timed against JIT compilation and state restores still running.
+     */
+    private void settle(LocalStack running) throws InterruptedException {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        running.services().forEach(s -> pids.put(s.spec().module(), s.pid()));
+        running.brokerPid().ifPresent(pid -> pids.put("broker", pid));
+        long start = System.nanoTime();
+        boolean quiet = new ProcessCpu(pids)
+                .awaitQuiet(0.33, Duration.ofSeconds(1), Duration.ofSeconds(SETTLE_TIMEOUT_SECONDS));
+        out.printf(
+                "[demo] services %s after %.1f s; sending%n",
+                quiet ? "settled" : "still busy with start-up", (System.nanoTime() - start) / 1e9);
+    }
+
+    private static final int SETTLE_TIMEOUT_SECONDS = 20;
 
     private void writeResults(List<Sent> sent, Map<String, RequestState> states) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(results, StandardCharsets.UTF_8)) {

@@ -31,6 +31,33 @@ public final class ProcessCpu {
     }
 
     /**
+     * Waits until these processes together use less than {@code maxCores} over a whole {@code window}
+     * (start-up work done: JIT, state restored, clients connected), or until {@code timeout} passes.
+     *
+     * @return whether they went quiet within the timeout
+     */
+    public boolean awaitQuiet(double maxCores, Duration window, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Long> before = snapshot();
+        while (true) {
+            Thread.sleep(window.toMillis());
+            Map<String, Long> after = snapshot();
+            long used = 0;
+            for (var e : before.entrySet()) {
+                long end = after.getOrDefault(e.getKey(), -1L);
+                used += e.getValue() >= 0 && end >= e.getValue() ? end - e.getValue() : 0;
+            }
+            if (used < maxCores * window.toNanos()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            before = after;
+        }
+    }
+
+    /**
      * Milliseconds of CPU per request between two snapshots, rounded to a microsecond; a process either
      * snapshot could not read is left out.
      */

@@ -2,6 +2,7 @@ package io.tiergate.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +43,28 @@ class ProcessCpuTest {
         assertThat(before.get("self")).isPositive();
         assertThat(after.get("self")).isGreaterThan(before.get("self"));
         assertThat(after.get("none")).isEqualTo(-1L);
+    }
+
+    @Test
+    void waitsForQuietAndGivesUpOnABusyProcess() throws InterruptedException {
+        ProcessCpu cpu = new ProcessCpu(Map.of("self", ProcessHandle.current().pid()));
+        assertThat(cpu.awaitQuiet(0.9, Duration.ofMillis(200), Duration.ofSeconds(5)))
+                .isTrue();
+
+        Thread spinner = new Thread(() -> {
+            long spin = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                spin += Long.numberOfTrailingZeros(System.nanoTime());
+            }
+            assertThat(spin).isNotNegative();
+        });
+        spinner.start();
+        try {
+            assertThat(cpu.awaitQuiet(0.3, Duration.ofMillis(200), Duration.ofMillis(500)))
+                    .isFalse();
+        } finally {
+            spinner.interrupt();
+            spinner.join();
+        }
     }
 }
