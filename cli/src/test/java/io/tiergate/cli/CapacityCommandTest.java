@@ -1,6 +1,7 @@
 package io.tiergate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,11 +36,11 @@ class CapacityCommandTest {
         JsonNode first = JSON.readTree(lines.get(0));
         assertThat(first.get("rate").asDouble()).isEqualTo(400);
         assertThat(first.get("saturatesFirst").asText()).isEqualTo("classifier");
-        assertThat(first.get("maxRate").asDouble()).isEqualTo(1000);
+        assertThat(first.get("maxRate").asDouble()).isCloseTo(1000 / 0.84, within(0.01));
         assertThat(first.get("saturated").asBoolean()).isFalse();
         assertThat(first.get("simulatedRoutingP99Ms").isNumber()).isTrue();
         assertThat(first.get("stages").get("classifier").get("utilisation").asDouble())
-                .isEqualTo(0.4);
+                .isCloseTo(400 * 0.84 / 1000, within(1e-9));
         JsonNode second = JSON.readTree(lines.get(1));
         assertThat(second.get("saturated").asBoolean()).isTrue();
         assertThat(second.get("routingP99Ms").isNull()).isTrue();
@@ -66,7 +67,7 @@ class CapacityCommandTest {
         JsonNode line = JSON.readTree(run.out());
         assertThat(line.get("stages").get("classifier").get("servers").asInt()).isEqualTo(2);
         assertThat(line.get("stages").get("classifier").get("limitRate").asDouble())
-                .isEqualTo(2000);
+                .isCloseTo(2 * 1000 / 0.84, within(0.01));
     }
 
     @Test
@@ -89,7 +90,7 @@ class CapacityCommandTest {
     void theTableSaysWhatSaturatesFirst() {
         Cli.Run run = Cli.run("capacity", "--rate", "400", "--requests", "1000").succeeds();
         assertThat(run.out())
-                .contains("CPU per request 3.92 ms")
+                .contains("CPU per request 3.67 ms")
                 .contains("rate 400 req/s")
                 .contains("classifier")
                 .contains("saturates first:");

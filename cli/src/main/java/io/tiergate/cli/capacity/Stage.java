@@ -17,18 +17,32 @@ import java.util.stream.Collectors;
 public enum Stage {
     /** HTTP in and out: 0.2 ms, provisional (its latency was measured, its CPU not). */
     GATEWAY("gateway", "gateway", null, false, 0.2),
-    /** Produce and fetch of a request's records on every topic it crosses: 0.25 ms, provisional. */
-    BROKER("broker", "broker", null, true, 0.25),
-    /** Classification: 0.99-1.00 ms measured (22% of requests run MiniLM at ~3.7 ms, the rest ~0.2 ms). */
-    CLASSIFIER("classifier", "classifier", Topics.Names.INFERENCE_REQUESTS, true, 1.0),
-    /** The router's re-keying hop onto routing.by-cost-center: 0.05 ms, provisional. */
-    ROUTER_INTAKE("router-intake", "router", Topics.Names.INFERENCE_CLASSIFIED, true, 0.05),
-    /** The router's decider (policy 13 us, dedupe, reservation, two produces): 0.10 ms, provisional. */
-    ROUTER_DECIDER("router-decider", "router", Topics.Names.ROUTING_BY_COST_CENTER, true, 0.10),
+    /**
+     * Produce and fetch of a request's records: 0.34 ms measured by {@code ./tiergate bench} at 1,000
+     * req/s for the routing path (request, classified, by-cost-center, tier, audit; median of 3 runs);
+     * the result and cost records are not in it.
+     */
+    BROKER("broker", "broker", null, true, 0.34),
+    /**
+     * The classifier process per request at 1,000 req/s: 0.84 ms measured by {@code ./tiergate bench}
+     * (median of 3 runs; 0.65 in saturated batches, 1.24 at 250 req/s). 22% of requests run MiniLM.
+     */
+    CLASSIFIER("classifier", "classifier", Topics.Names.INFERENCE_REQUESTS, true, 0.84),
+    /**
+     * The router's re-keying hop onto routing.by-cost-center: a third of the router process's 0.24 ms
+     * per request measured by {@code ./tiergate bench} at 1,000 req/s (the split between its hops is
+     * assumed).
+     */
+    ROUTER_INTAKE("router-intake", "router", Topics.Names.INFERENCE_CLASSIFIED, true, 0.08),
+    /** The router's decider (policy, dedupe, reservation, two produces): two thirds of the measured 0.24 ms. */
+    ROUTER_DECIDER("router-decider", "router", Topics.Names.ROUTING_BY_COST_CENTER, true, 0.16),
     /** The workers' own overhead around a model call (not the call): 2.0 ms, provisional, not measured. */
     WORKERS("workers", "workers", "inference.tier.*", false, 2.0),
-    /** The ledger's exactly-once stream thread: ~3,100 cost events/s measured, 0.32 ms per event. */
-    LEDGER("ledger", "ledger", Topics.Names.INFERENCE_COSTS, false, 0.32);
+    /**
+     * The ledger's exactly-once stream thread: 20,642 events per stream-thread CPU second measured by
+     * {@code ./tiergate bench --ledger} (median of 3), 0.05 ms per event.
+     */
+    LEDGER("ledger", "ledger", Topics.Names.INFERENCE_COSTS, false, 0.05);
 
     private final String key;
     private final String service;

@@ -146,13 +146,13 @@ class CapacityModelTest {
                 .withCost(Stage.LEDGER, 0);
         Deployment threeClassifiers = Deployment.thisMachine().withInstances("classifier", 3);
         CapacityModel model = new CapacityModel(routing, threeClassifiers);
-        assertThat(model.hostCeiling()).isCloseTo(2000 / 1.4, within(1e-6));
+        assertThat(model.hostCeiling()).isCloseTo(2000 / 1.42, within(1e-6));
         assertThat(model.assess(3000).saturated()).isTrue();
-        assertThat(model.assess(3000).maxRate()).isLessThanOrEqualTo(2000 / 1.4 + 1e-6);
+        assertThat(model.assess(3000).maxRate()).isLessThanOrEqualTo(2000 / 1.42 + 1e-6);
         // one classifier thread is the limit before the cores are
         CapacityModel one = new CapacityModel(routing, Deployment.thisMachine());
         assertThat(one.assess(400).bottleneck()).isEqualTo(Stage.CLASSIFIER);
-        assertThat(one.assess(400).maxRate()).isCloseTo(1000, within(0.01));
+        assertThat(one.assess(400).maxRate()).isCloseTo(1000 / 0.84, within(0.01));
     }
 
     @Test
