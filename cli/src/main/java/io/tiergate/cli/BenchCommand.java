@@ -242,9 +242,7 @@ public class BenchCommand implements Callable<Integer> {
 
     /** The processes whose CPU a run reports: the two routing services, the broker when the stack started one, and this JVM (load generator and observer). */
     private static Map<String, Long> processes(LocalStack running) {
-        Map<String, Long> pids = new LinkedHashMap<>();
-        running.services().forEach(s -> pids.put(s.spec().module(), s.pid()));
-        running.brokerPid().ifPresent(pid -> pids.put("broker", pid));
+        Map<String, Long> pids = new LinkedHashMap<>(running.processIds());
         pids.put("bench", ProcessHandle.current().pid());
         return pids;
     }
@@ -401,11 +399,7 @@ public class BenchCommand implements Callable<Integer> {
         Map<String, Long> cpuAfter = cpu.snapshot();
         double wallSeconds = (System.nanoTime() - start) / 1e9;
         result.set("cpuMsPerRequest", JSON.valueToTree(ProcessCpu.perRequestMs(cpuBefore, cpuAfter, sentAt.length)));
-        long busy = 0;
-        for (var e : cpuBefore.entrySet()) {
-            long end = cpuAfter.getOrDefault(e.getKey(), -1L);
-            busy += e.getValue() >= 0 && end >= e.getValue() ? end - e.getValue() : 0;
-        }
+        long busy = ProcessCpu.totalNanos(cpuBefore, cpuAfter);
         result.put("coresBusy", Math.round(busy / 1e9 / wallSeconds * 100) / 100.0);
         result.put(
                 "loadAverage",

@@ -381,11 +381,8 @@ public class DemoCommand implements Callable<Integer> {
      * not timed against JIT compilation and state restores still running.
      */
     private void settle(LocalStack running) throws InterruptedException {
-        Map<String, Long> pids = new LinkedHashMap<>();
-        running.services().forEach(s -> pids.put(s.spec().module(), s.pid()));
-        running.brokerPid().ifPresent(pid -> pids.put("broker", pid));
         long start = System.nanoTime();
-        boolean quiet = new ProcessCpu(pids)
+        boolean quiet = new ProcessCpu(running.processIds())
                 .awaitQuiet(0.33, Duration.ofSeconds(1), Duration.ofSeconds(SETTLE_TIMEOUT_SECONDS));
         out.printf(
                 "[demo] services %s after %.1f s; sending%n",
@@ -398,7 +395,7 @@ public class DemoCommand implements Callable<Integer> {
         try (BufferedWriter w = Files.newBufferedWriter(results, StandardCharsets.UTF_8)) {
             for (Sent s : sent) {
                 RequestState state = states.get(s.requestId());
-                Map<String, Object> line = new java.util.LinkedHashMap<>();
+                Map<String, Object> line = new LinkedHashMap<>();
                 line.put("line", s.item().line());
                 line.put("requestId", s.requestId());
                 InferenceResult result = state == null || state.results.isEmpty() ? null : state.results.get(0);

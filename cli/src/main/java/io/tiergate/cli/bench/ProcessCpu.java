@@ -42,12 +42,7 @@ public final class ProcessCpu {
         while (true) {
             Thread.sleep(window.toMillis());
             Map<String, Long> after = snapshot();
-            long used = 0;
-            for (var e : before.entrySet()) {
-                long end = after.getOrDefault(e.getKey(), -1L);
-                used += e.getValue() >= 0 && end >= e.getValue() ? end - e.getValue() : 0;
-            }
-            if (used < maxCores * window.toNanos()) {
+            if (totalNanos(before, after) < maxCores * window.toNanos()) {
                 return true;
             }
             if (System.nanoTime() >= deadline) {
@@ -55,6 +50,16 @@ public final class ProcessCpu {
             }
             before = after;
         }
+    }
+
+    /** The CPU all processes used between two snapshots, in nanoseconds; one that could not be read counts 0. */
+    public static long totalNanos(Map<String, Long> before, Map<String, Long> after) {
+        long used = 0;
+        for (var e : before.entrySet()) {
+            long end = after.getOrDefault(e.getKey(), -1L);
+            used += e.getValue() >= 0 && end >= e.getValue() ? end - e.getValue() : 0;
+        }
+        return used;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -248,9 +249,17 @@ public final class LocalStack implements AutoCloseable {
         return apiToken;
     }
 
-    /** The broker this stack started, as a process id; empty when it uses a cluster given by --bootstrap. */
-    public Optional<Long> brokerPid() {
-        return Optional.ofNullable(broker).map(BrokerProcess::pid);
+    /**
+     * The process ids of this stack's services by module name, in start order, and of the broker it
+     * started as {@code broker} (none when it uses a cluster given by --bootstrap).
+     */
+    public Map<String, Long> processIds() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        services.forEach(s -> pids.put(s.spec().module(), s.pid()));
+        if (broker != null) {
+            pids.put("broker", broker.pid());
+        }
+        return pids;
     }
 
     public List<ServiceProcess> services() {
