@@ -40,7 +40,7 @@ class SecureStackIT {
                 port = s.getLocalPort();
             }
             try (ServerSocket next = new ServerSocket(port + 1)) {
-                return port;
+                return next.getLocalPort() - 1; // the port before the one just held: both free
             } catch (IOException taken) {
                 // try another
             }
