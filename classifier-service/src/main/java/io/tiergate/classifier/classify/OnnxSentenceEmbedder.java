@@ -198,6 +198,27 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
         return Arrays.asList(out);
     }
 
+    /**
+     * The model's vector for each token sequence as given (no tokenizer: ids already include the
+     * special tokens), L2-normalised; sequences of one call must be of equal length.
+     */
+    List<float[]> embedIds(List<long[]> sequences) {
+        int n = sequences.size();
+        int width = sequences.get(0).length;
+        long[] ids = new long[n * width];
+        long[] mask = new long[n * width];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(sequences.get(i), 0, ids, i * width, width);
+            Arrays.fill(mask, i * width, (i + 1) * width, 1L);
+        }
+        return run(n, width, ids, mask, new long[n * width]);
+    }
+
+    /** The tokenizer this model reads with (the same file as the model). */
+    HuggingFaceTokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /** Texts per ONNX call at most, and the most padding tokens a text in a group may get. */
     private static final int MAX_GROUP = 32;
 
@@ -218,6 +239,10 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
             System.arraycopy(encodings.get(i).getAttentionMask(), 0, mask, i * width, tokenIds.length);
             System.arraycopy(encodings.get(i).getTypeIds(), 0, types, i * width, tokenIds.length);
         }
+        return run(n, width, ids, mask, types);
+    }
+
+    private List<float[]> run(int n, int width, long[] ids, long[] mask, long[] types) {
         long[] shape = {n, width};
         Map<String, OnnxTensor> inputs = new HashMap<>(4);
         try {

@@ -84,10 +84,7 @@ public final class RequestClassifier {
         TaskModel model = TaskModel.loadDefault();
         SentenceEmbedder embedder = null;
         if (settings.embeddingEnabled()) {
-            embedder = new OnnxSentenceEmbedder(
-                    OnnxSentenceEmbedder.Spec.named(model.embedderName()),
-                    settings.embeddingThreads(),
-                    MAX_EMBEDDING_TOKENS);
+            embedder = Embedders.named(model.embedderName(), settings.embeddingThreads(), MAX_EMBEDDING_TOKENS);
             if (settings.embeddingCacheSize() > 0) {
                 embedder = new EmbeddingCache(embedder, settings.embeddingCacheSize());
             }

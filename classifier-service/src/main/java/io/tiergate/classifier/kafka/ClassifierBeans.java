@@ -8,7 +8,7 @@ import io.micronaut.context.env.Environment;
 import io.tiergate.classifier.calibrate.EmbeddingJudge;
 import io.tiergate.classifier.calibrate.FieldsJudge;
 import io.tiergate.classifier.calibrate.ShadowJudges;
-import io.tiergate.classifier.classify.OnnxSentenceEmbedder;
+import io.tiergate.classifier.classify.Embedders;
 import io.tiergate.classifier.classify.RequestClassifier;
 import io.tiergate.classifier.classify.SentenceEmbedder;
 import io.tiergate.classifier.classify.TaskModel;
@@ -66,10 +66,8 @@ public class ClassifierBeans {
             @Value("${tiergate.classifier.judges.embedding-threshold:0.8}") double embeddingThreshold) {
         SentenceEmbedder embedder = classifier
                 .embedder()
-                .orElseGet(() -> new OnnxSentenceEmbedder(
-                        OnnxSentenceEmbedder.Spec.named(TaskModel.loadDefault().embedderName()),
-                        1,
-                        RequestClassifier.MAX_EMBEDDING_TOKENS));
+                .orElseGet(() -> Embedders.named(
+                        TaskModel.loadDefault().embedderName(), 1, RequestClassifier.MAX_EMBEDDING_TOKENS));
         return new ShadowJudges(
                 new FieldsJudge(fieldsThreshold), new EmbeddingJudge(embedder, embeddingThreshold), Clock.systemUTC());
     }

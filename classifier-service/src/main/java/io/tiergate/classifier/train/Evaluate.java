@@ -1,5 +1,6 @@
 package io.tiergate.classifier.train;
 
+import io.tiergate.classifier.classify.Embedders;
 import io.tiergate.classifier.classify.EmbeddingCache;
 import io.tiergate.classifier.classify.OnnxSentenceEmbedder;
 import io.tiergate.classifier.classify.SentenceEmbedder;
@@ -73,6 +74,8 @@ public final class Evaluate {
         boolean grid = false;
         boolean compare = false;
         Path workload = null;
+        String embedderName = null;
+        int embeddingChars = TrainingRecipe.DEFAULT.embeddingChars();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> dir = Path.of(args[++i]);
@@ -82,6 +85,8 @@ public final class Evaluate {
                 case "--margin" -> configured = new Setting(configured.threshold(), Double.parseDouble(args[++i]));
                 case "--grid" -> grid = true;
                 case "--compare-embedders" -> compare = true;
+                case "--embedder" -> embedderName = args[++i];
+                case "--embedding-chars" -> embeddingChars = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -92,7 +97,9 @@ public final class Evaluate {
             sets.put(workload.getFileName().toString(), ReferenceWorkload.load(workload));
         }
         System.out.println(dataSummary(data, sets, problems));
-        TrainingRecipe recipe = TrainingRecipe.DEFAULT;
+        TrainingRecipe recipe =
+                embedderName == null ? TrainingRecipe.DEFAULT : TrainingRecipe.DEFAULT.withEmbedder(embedderName);
+        recipe = recipe.withEmbeddingChars(embeddingChars);
         if (compare) {
             compareEmbedders(data, sets, recipe, configured);
             return;
@@ -103,6 +110,13 @@ public final class Evaluate {
             return;
         }
         System.out.println("Recipe: `" + recipe + "`; configured: " + configured.label() + "\n");
+        double[] cost =
+                embeddingCost(Embedders.named(recipe.embedder(), 1, 128), data.train(), recipe.embeddingChars());
+        System.out.printf(
+                Locale.ROOT,
+                "Embedding cost (one thread, wall ms per text after a warm-up): single %.3f, batch of 32 %.3f%n%n",
+                cost[0],
+                cost[1]);
         long start = System.nanoTime();
         ModelTrainer trainer = new ModelTrainer(recipe, embedder);
         List<Example> train = trainer.prepare(data.train());
@@ -138,8 +152,7 @@ public final class Evaluate {
     }
 
     static EmbeddingCache embedder(String name) {
-        return new EmbeddingCache(
-                new OnnxSentenceEmbedder(OnnxSentenceEmbedder.Spec.named(name), 1, 128), Integer.MAX_VALUE);
+        return new EmbeddingCache(Embedders.named(name, 1, 128), Integer.MAX_VALUE);
     }
 
     static List<Setting> settings(Setting configured) {
@@ -240,7 +253,10 @@ public final class Evaluate {
         System.out.printf(Locale.ROOT, "## Embedding models%n%n%s%n", table);
     }
 
-    /** Mean wall ms per text (one thread), embedded one at a time and in batches of 32, after a warm-up. */
+    /**
+     * Mean wall ms per text (one thread), embedded one at a time and in batches of 32, after embedding
+     * every text once.
+     */
     static double[] embeddingCost(SentenceEmbedder embedder, List<LabelledPrompt> prompts, int chars) {
         List<String> texts = new ArrayList<>();
         for (LabelledPrompt p : prompts.subList(0, Math.min(prompts.size(), 640))) {
@@ -250,9 +266,7 @@ public final class Evaluate {
                 texts.add(t);
             }
         }
-        for (int i = 0; i < 64; i++) {
-            embedder.embed(texts.get(i % texts.size()));
-        }
+        embedder.embedAll(texts); // warm-up: JIT, and a static embedder's token vectors
         long start = System.nanoTime();
         for (String t : texts) {
             embedder.embed(t);
