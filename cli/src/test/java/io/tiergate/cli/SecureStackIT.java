@@ -2,6 +2,7 @@ package io.tiergate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiergate.cli.stack.JvmProfile;
 import io.tiergate.cli.stack.LocalStack;
 import io.tiergate.cli.stack.StackCredentials;
 import io.tiergate.cli.stack.StackOptions;
@@ -95,6 +96,10 @@ class SecureStackIT {
         Path secure = dataDir.resolve("secure");
         try (LocalStack stack = LocalStack.start(options(brokerPort, registryPort), out, Map.of())) {
             StackCredentials credentials = stack.credentials().orElseThrow();
+            // the quick-start broker JVM: C1 and the serial collector, as the profile says (Linux: /proc)
+            String brokerCommand =
+                    Files.readString(Path.of("/proc", stack.processIds().get("broker") + "", "cmdline"));
+            assertThat(List.of(brokerCommand.split("\0"))).containsAll(JvmProfile.QUICK_START.brokerOptions());
             Path ops = credentials.clientConfig(KafkaAccessPolicy.OPS);
             assertThat(Files.getPosixFilePermissions(ops)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(Files.getPosixFilePermissions(secure.resolve("credentials.properties")))

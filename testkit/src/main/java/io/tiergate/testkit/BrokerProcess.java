@@ -75,6 +75,14 @@ public final class BrokerProcess implements KafkaBroker {
 
     /** Formats storage if needed, starts the broker and waits until its port accepts connections. */
     public static BrokerProcess start(Settings settings, Duration timeout) {
+        return start(settings, timeout, List.of());
+    }
+
+    /**
+     * {@link #start(Settings, Duration)} with extra options for the broker's JVM (after the defaults,
+     * so they win), e.g. a compiler or collector for a short run.
+     */
+    public static BrokerProcess start(Settings settings, Duration timeout, List<String> jvmOptions) {
         try {
             Files.createDirectories(settings.dataDir());
             if (portOpen(settings.host(), settings.brokerPort())) {
@@ -91,6 +99,7 @@ public final class BrokerProcess implements KafkaBroker {
                         List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()));
             }
             List<String> command = java(settings);
+            command.addAll(command.indexOf("-cp"), jvmOptions);
             command.add("kafka.Kafka");
             command.add(properties.toString());
             Path log = settings.dataDir().resolve("broker.log");

@@ -8,19 +8,33 @@ import java.util.regex.Pattern;
  * healthy fast; a long run or a benchmark wants the fully optimised code of the C2 compiler.
  */
 public enum JvmProfile {
-    /** C1 only: healthy in seconds, steady-state code 2-3x slower. For the demo and the tests. */
-    QUICK_START(List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
+    /**
+     * C1 only: healthy in seconds, steady-state code 2-3x slower. For the demo and the tests. The
+     * embedded broker too: with C2, its compiler threads took most of a core through the demo's first
+     * minute (docs/benchmarks.md, "The demo's routing tail").
+     */
+    QUICK_START(
+            List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
     /** Full tiered compilation: slower start, the code a production service runs. For up and bench. */
-    STEADY_STATE(List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC"));
+    STEADY_STATE(List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC"), List.of());
 
     private final List<String> options;
+    private final List<String> brokerOptions;
 
-    JvmProfile(List<String> options) {
+    JvmProfile(List<String> options, List<String> brokerOptions) {
         this.options = options;
+        this.brokerOptions = brokerOptions;
     }
 
+    /** Options of the service JVMs. */
     public List<String> options() {
         return options;
+    }
+
+    /** Options the embedded broker's JVM gets on top of its defaults. */
+    public List<String> brokerOptions() {
+        return brokerOptions;
     }
 
     /** A garbage collector chosen on the command line, e.g. {@code -XX:+UseZGC}. */

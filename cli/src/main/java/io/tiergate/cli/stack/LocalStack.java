@@ -110,7 +110,8 @@ public final class LocalStack implements AutoCloseable {
                             options.brokerPort() + 1,
                             defaults.classpath(),
                             credentials == null ? Optional.empty() : Optional.of(credentials.brokerPassword())),
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(60),
+                    jvm.brokerOptions());
             bootstrap = broker.bootstrapServers();
             out.printf("[stack] Kafka broker up at %s (%d ms)%n", bootstrap, elapsedMs(t0));
             if (credentials != null) {
