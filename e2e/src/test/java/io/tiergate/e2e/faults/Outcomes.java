@@ -87,6 +87,18 @@ final class Outcomes {
         return out;
     }
 
+    /** What one request was billed on the cloud tier, each attempt once (zero when it was never billed). */
+    BigDecimal cloudBilledUsd(String requestId) {
+        BigDecimal sum = Money.ZERO;
+        for (List<CostEvent> events : costs.getOrDefault(requestId, Map.of()).values()) {
+            CostEvent c = events.get(0);
+            if (c.getTier() == Tier.CLOUD) {
+                sum = sum.add(c.getCostUsd());
+            }
+        }
+        return Money.usd(sum);
+    }
+
     Map<String, Long> eventsByCostCenter() {
         Map<String, Long> out = new TreeMap<>();
         forEachFirst(c -> out.merge(c.getCostCenter(), 1L, Long::sum));
