@@ -289,7 +289,8 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
         return sum;
     }
 
-    private static float[] normalize(float[] v) {
+    /** {@code v} scaled to unit length, in place (a zero vector stays zero). */
+    static float[] normalize(float[] v) {
         double norm = 0;
         for (float x : v) {
             norm += x * x;

@@ -123,14 +123,6 @@ public final class StaticTokenEmbedder implements SentenceEmbedder {
                 sum[d] += v[d];
             }
         }
-        double norm = 0;
-        for (float x : sum) {
-            norm += x * x;
-        }
-        float scale = norm == 0 ? 0f : (float) (1 / Math.sqrt(norm));
-        for (int d = 0; d < sum.length; d++) {
-            sum[d] *= scale;
-        }
-        return sum;
+        return OnnxSentenceEmbedder.normalize(sum);
     }
 }

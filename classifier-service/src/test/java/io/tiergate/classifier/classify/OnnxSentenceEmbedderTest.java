@@ -1,5 +1,6 @@
 package io.tiergate.classifier.classify;
 
+import static io.tiergate.classifier.classify.Vectors.dot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -15,14 +16,6 @@ class OnnxSentenceEmbedderTest {
     @BeforeAll
     static void load() {
         minilm = new OnnxSentenceEmbedder(OnnxSentenceEmbedder.Spec.MINILM, 1, 128);
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 
     @Test
