@@ -39,7 +39,9 @@ import java.util.TreeMap;
  *
  * Options: {@code --data DIR}, {@code --evaluation DIR}, {@code --threshold T}, {@code --margin M},
  * {@code --workload FILE} (also score a labelled JSONL workload such as workloads/reference.jsonl),
- * {@code --compare-embedders} (every supported embedding model: accuracy and CPU), {@code --grid}
+ * {@code --compare-embedders} (every supported embedding model: accuracy and CPU), {@code --embedder
+ * NAME} and {@code --embedding-chars N} (the whole report with another embedder or embedding text
+ * length, e.g. {@code all-minilm-l6-v2-q-static}), {@code --grid}
  * (hyperparameter sweep by cross-validation, training data only). Misclassified prompts are listed
  * for the training data only: the frozen sets' errors are not looked at (docs/classifier.md).
  */
