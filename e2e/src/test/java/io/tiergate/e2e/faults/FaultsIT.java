@@ -792,8 +792,8 @@ class FaultsIT {
                                 + " (admitted/refused, est held, spent, overshoot, in-flight est at change)",
                         admitted.size() + "/" + refused.size() + ", " + admittedEstimates + ", " + spent + ", "
                                 + overshoot + ", " + inFlightAtChange);
-                // The gate holds each admitted request's estimate until the ledger reports what it was
-                // billed, then counts the bill instead: a request billed below its estimate leaves room
+                // The gate holds each admitted request's estimate until the request's first cost event
+                // arrives, then counts the bill instead: a request billed below its estimate leaves room
                 // for another. So what it can have counted for the admitted requests is, for each, at
                 // most its estimate and at most its bill (zero if never billed) — within the limit.
                 BigDecimal admittedHeldOrBilled = sum(admitted.stream()
