@@ -106,14 +106,14 @@ public final class Evaluate {
             compareEmbedders(data, sets, recipe, configured);
             return;
         }
-        EmbeddingCache embedder = embedder(recipe.embedder());
+        SentenceEmbedder uncached = Embedders.named(recipe.embedder(), 1, 128);
+        EmbeddingCache embedder = new EmbeddingCache(uncached, Integer.MAX_VALUE);
         if (grid) {
             grid(data, embedder, configured);
             return;
         }
         System.out.println("Recipe: `" + recipe + "`; configured: " + configured.label() + "\n");
-        double[] cost =
-                embeddingCost(Embedders.named(recipe.embedder(), 1, 128), data.train(), recipe.embeddingChars());
+        double[] cost = embeddingCost(uncached, data.train(), recipe.embeddingChars());
         System.out.printf(
                 Locale.ROOT,
                 "Embedding cost (one thread, wall ms per text after a warm-up): single %.3f, batch of 32 %.3f%n%n",
