@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -299,8 +300,7 @@ public final class LedgerBench {
         private final int planned;
         private final ConcurrentHashMap<String, BigDecimal> acked = new ConcurrentHashMap<>();
         private final AtomicLong failed = new AtomicLong();
-        private final java.util.concurrent.atomic.AtomicReference<Exception> firstError =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        private final AtomicReference<Exception> firstError = new AtomicReference<>();
         private long sent;
         private long records;
 
