@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./tiergate bench --ledger} on a small input: its own broker process (port 51392), the real
+ * {@code ./tiergate bench --ledger} on a small input: its own broker process (port 31492, below the ephemeral range), the real
  * ledger topology, one JSON line whose totals (warm-up included) match what was produced. Nothing about speed is
  * asserted: the numbers are in docs/benchmarks/ledger-streams.md.
  */
@@ -29,7 +29,7 @@ class BenchLedgerIT {
                 "--warmup-events",
                 "500",
                 "--broker-port",
-                "51392",
+                "31492",
                 "--data-dir",
                 data.toString());
 

@@ -146,7 +146,7 @@ class BudgetBurstIT {
                         .contains(s.module()))
                 .toList();
         StackOptions options = new StackOptions(
-                ROOT, dataDir, Optional.empty(), Optional.empty(), 39092, 38081, 3, true, services, 300);
+                ROOT, dataDir, Optional.empty(), Optional.empty(), 31092, 31081, 3, true, services, 300);
         stack = LocalStack.start(
                 options,
                 System.out,

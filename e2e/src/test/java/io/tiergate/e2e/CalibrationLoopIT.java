@@ -120,8 +120,8 @@ class CalibrationLoopIT {
                 dataDir,
                 Optional.empty(),
                 Optional.empty(),
-                52092,
-                52081,
+                31192,
+                31181,
                 3,
                 true,
                 io.tiergate.cli.stack.ServiceSpec.ALL.stream()

@@ -75,8 +75,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Dtiergate.e2e.defer-max-age-seconds} (default 120: long enough for the raised half to be
  * released after the restart — the restarted router waits ~40 s for the killed one's group session to
  * expire, docs/reliability.md gap 7 — before the oldest deferral's age passes). Numbers are printed as
- * {@code [defer100k]} lines. Ports: broker 49092 (controller 49093), registry 48081, router 48092,
- * ledger 48095.
+ * {@code [defer100k]} lines. Ports: broker 31292 (controller 31293), registry 31281, router 8592,
+ * ledger 8595: below the kernel's ephemeral port range (32768-60999 on Linux), so no client socket holds them.
  */
 class DeferralAtScaleIT {
 
@@ -84,11 +84,11 @@ class DeferralAtScaleIT {
     private static final Path DATA = ROOT.resolve("e2e/target/defer100k-data");
     private static final int N = Integer.getInteger("tiergate.e2e.deferrals", 100_000);
     private static final Duration MAX_AGE = Duration.ofSeconds(Long.getLong("tiergate.e2e.defer-max-age-seconds", 120));
-    private static final int BROKER_PORT = 49092;
-    private static final int REGISTRY_PORT = 48081;
+    private static final int BROKER_PORT = 31292;
+    private static final int REGISTRY_PORT = 31281;
     private static final int PARTITIONS = 3;
-    private static final ServiceSpec ROUTER = spec("router-service", 48092);
-    private static final ServiceSpec LEDGER = spec("ledger-streams", 48095);
+    private static final ServiceSpec ROUTER = spec("router-service", 8592);
+    private static final ServiceSpec LEDGER = spec("ledger-streams", 8595);
     /** The acceptance heap; an OutOfMemoryError ends the process instead of leaving it half alive. */
     private static final List<String> ROUTER_JVM = List.of(
             "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");

@@ -57,8 +57,11 @@ import org.junit.jupiter.api.Test;
 class GatewayStreamingTestServersEndToEndIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    /** Services on 58691-58695 and the gateway on 58680, broker 59292, registry 59281: apart from every other suite. */
-    private static final int PORT_OFFSET = 50600;
+    /**
+     * Services on 8691-8695 and the gateway on 8680, broker 31392, registry 31381: apart from every other suite, and
+     * below the kernel's ephemeral port range (32768-60999), where a client socket could hold them.
+     */
+    private static final int PORT_OFFSET = 600;
 
     private static final FakeModelServer ollama = new FakeModelServer();
     private static final FakeProvider openRouter = new FakeProvider();
@@ -128,8 +131,8 @@ class GatewayStreamingTestServersEndToEndIT {
                 ROOT.resolve("e2e/target/gateway-streaming-servers-e2e-data"),
                 Optional.empty(),
                 Optional.empty(),
-                59292,
-                59281,
+                31392,
+                31381,
                 3,
                 true,
                 ServiceSpec.ALL,
