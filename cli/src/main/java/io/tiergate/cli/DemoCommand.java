@@ -11,6 +11,7 @@ import io.tiergate.cli.demo.LedgerClient;
 import io.tiergate.cli.demo.PipelineTracker;
 import io.tiergate.cli.demo.PipelineTracker.RequestState;
 import io.tiergate.cli.demo.RequestSender;
+import io.tiergate.cli.demo.WarmUp;
 import io.tiergate.cli.demo.Workload;
 import io.tiergate.cli.demo.WorkloadItem;
 import io.tiergate.cli.stack.LocalStack;
@@ -97,6 +98,15 @@ public class DemoCommand implements Callable<Integer> {
     Path results;
 
     @Option(
+            names = "--warmup-requests",
+            defaultValue = "150",
+            description =
+                    "Requests sent before the measured run so the services' code is compiled when it starts: sovereign (local tier, not counted by the cloud budget), prompts from the workload's end, cost center "
+                            + WarmUp.COST_CENTER
+                            + "; in the ledger, not in the run's numbers (default: ${DEFAULT-VALUE}; 0: none).")
+    int warmupRequests;
+
+    @Option(
             names = "--drain-timeout",
             defaultValue = "180",
             description = "Seconds to wait for the last results after sending (default: ${DEFAULT-VALUE}).")
@@ -119,9 +129,10 @@ public class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (requests <= 0 || rate <= 0 || budgetUsd.signum() < 0) {
+        if (requests <= 0 || rate <= 0 || budgetUsd.signum() < 0 || warmupRequests < 0) {
             throw new picocli.CommandLine.ParameterException(
-                    new picocli.CommandLine(this), "--requests and --rate must be > 0 and --budget-usd >= 0");
+                    new picocli.CommandLine(this),
+                    "--requests and --rate must be > 0, --budget-usd and --warmup-requests >= 0");
         }
         StackOptions base = stack.toOptions();
         Path workloadFile = workload != null ? workload : base.home().resolve("workloads/reference.jsonl");
@@ -160,6 +171,7 @@ public class DemoCommand implements Callable<Integer> {
                     "demo: a tight budget so throttling shows");
             out.printf("[demo] budget set: global daily limit $%s%n", budgetUsd.toPlainString());
             settle(running);
+            WarmUp.Result warm = warmUp(running, sender, runId, items);
 
             List<Sent> sent = new ArrayList<>(requests);
             long start = System.nanoTime();
@@ -190,10 +202,10 @@ public class DemoCommand implements Callable<Integer> {
                             .map(s -> s.spec().baseUrl())
                             .orElse("http://127.0.0.1:8095"),
                     running.apiToken());
-            Optional<BigDecimal> ledgerTotal = awaitLedger(ledger, runTotal);
+            Optional<BigDecimal> ledgerTotal = awaitLedger(ledger, runTotal.add(warm.costUsd()));
             PriceTable prices = PriceTable.loadDefault();
             CostCalculator costs = new CostCalculator(prices);
-            ObjectNode numbers = DemoReport.compute(sent, states, snapshot, costs, ledgerTotal, budgetUsd);
+            ObjectNode numbers = DemoReport.compute(sent, states, snapshot, costs, ledgerTotal, budgetUsd, warm);
             ModelCatalog catalog = new ModelCatalog(prices);
             RoutingTable defaultTable = new RulesBook(DefaultRules.load(catalog), new RuleValidator(catalog)).current();
             new BrainReport(catalog, defaultTable, costs).addTo(numbers, sent, states);
@@ -208,6 +220,24 @@ public class DemoCommand implements Callable<Integer> {
             }
             return numbers.get("lost").asInt() == 0 && numbers.get("duplicated").asInt() == 0 ? 0 : 1;
         }
+    }
+
+    /**
+     * The warm-up (see {@link WarmUp}), on a tracker of its own so the run's numbers never see it, then a
+     * second wait for the services to settle.
+     */
+    private WarmUp.Result warmUp(LocalStack running, RequestSender sender, String runId, List<WorkloadItem> items)
+            throws InterruptedException {
+        if (warmupRequests == 0) {
+            return WarmUp.Result.NONE;
+        }
+        String prefix = "demo-warmup-" + runId + "-";
+        WarmUp.Result warm;
+        try (PipelineTracker tracker = new PipelineTracker(running.bootstrapServers(), running.registryUrl(), prefix)) {
+            warm = WarmUp.run(sender, tracker, prefix, items, warmupRequests, rate, Duration.ofSeconds(60), out);
+        }
+        settle(running);
+        return warm;
     }
 
     private PipelineTracker.Snapshot drain(PipelineTracker tracker, long start, int sent) throws InterruptedException {
@@ -341,12 +371,30 @@ public class DemoCommand implements Callable<Integer> {
                 n.get("routingLatencyMs").get("p50").asLong(),
                 n.get("routingLatencyMs").get("p99").asLong());
         out.printf("backends   %s%n", backendsLine(n.get("backends")));
+        JsonNode warm = n.get("warmUp");
         out.printf(
-                "sovereign  %d sovereign or sensitive requests seen on a cloud topic%n",
-                n.get("sovereignOnCloud").asInt());
+                "sovereign  %d sovereign or sensitive requests seen on a cloud topic%s%n",
+                n.get("sovereignOnCloud").asInt(),
+                warm.get("requests").asInt() == 0
+                        ? ""
+                        : " (warm-up: " + warm.get("sovereignOnCloud").asInt() + " of "
+                                + warm.get("requests").asInt() + ")");
+        if (warm.get("requests").asInt() > 0) {
+            out.printf(
+                    "warm-up    %d sovereign requests before the run, %d completed, $%s on the local tier; routing p50 %d ms, p99 %d ms (not in the numbers above)%n",
+                    warm.get("requests").asInt(),
+                    warm.get("completed").asInt(),
+                    warm.get("costUsd").asText(),
+                    warm.get("routingLatencyMs").get("p50").asLong(),
+                    warm.get("routingLatencyMs").get("p99").asLong());
+        }
         out.printf(
-                "ledger     $%s (%s)%n",
+                "ledger     $%s (%s%s)%n",
                 n.get("ledgerTotalUsd").asText(),
+                warm.get("requests").asInt() == 0
+                        ? ""
+                        : "this run $" + n.get("totalCostUsd").asText() + " + warm-up $"
+                                + warm.get("costUsd").asText() + ": ",
                 n.get("ledgerMatches").asBoolean()
                         ? "matches the cost events exactly"
                         : "DOES NOT match the cost events");

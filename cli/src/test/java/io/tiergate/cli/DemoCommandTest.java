@@ -23,6 +23,7 @@ class DemoCommandTest {
         assertThat(demo.report).isNull();
         assertThat(demo.results).isNull();
         assertThat(demo.drainTimeoutSeconds).isEqualTo(180);
+        assertThat(demo.warmupRequests).isEqualTo(150);
         assertThat(demo.simSpeedUp).isEqualTo(200.0);
         assertThat(demo.keepData).isFalse();
         StackMixinTest.assertDefaults(demo.stack);
@@ -49,6 +50,8 @@ class DemoCommandTest {
                 "r.jsonl",
                 "--drain-timeout",
                 "30",
+                "--warmup-requests",
+                "0",
                 "--sim-speed-up",
                 "10",
                 "--keep-data",
@@ -63,6 +66,7 @@ class DemoCommandTest {
         assertThat(demo.report).isEqualTo(Path.of("r.json"));
         assertThat(demo.results).isEqualTo(Path.of("r.jsonl"));
         assertThat(demo.drainTimeoutSeconds).isEqualTo(30);
+        assertThat(demo.warmupRequests).isZero();
         assertThat(demo.simSpeedUp).isEqualTo(10.0);
         assertThat(demo.keepData).isTrue();
         assertThat(demo.stack.fresh).isTrue();
@@ -83,10 +87,10 @@ class DemoCommandTest {
     }
 
     @ParameterizedTest(name = "demo {0} {1}")
-    @CsvSource({"--requests, 0", "--rate, 0", "--rate, -1", "--budget-usd, -0.01"})
+    @CsvSource({"--requests, 0", "--rate, 0", "--rate, -1", "--budget-usd, -0.01", "--warmup-requests, -1"})
     void aValueOutOfRangeIsRefusedBeforeAnythingStarts(String option, String value) {
-        Cli.Run run =
-                Cli.run("demo", option, value).failsWith("--requests and --rate must be > 0 and --budget-usd >= 0");
+        Cli.Run run = Cli.run("demo", option, value)
+                .failsWith("--requests and --rate must be > 0, --budget-usd and --warmup-requests >= 0");
         assertThat(run.err()).contains("Usage: ").contains("demo");
     }
 

@@ -41,7 +41,8 @@ public final class DemoReport {
             PipelineTracker.Snapshot snapshot,
             CostCalculator costs,
             Optional<BigDecimal> ledgerTotalUsd,
-            BigDecimal budgetUsd) {
+            BigDecimal budgetUsd,
+            WarmUp.Result warmUp) {
         int completed = 0;
         int lost = 0;
         int deferred = 0;
@@ -135,13 +136,15 @@ public final class DemoReport {
         latency.put("samples", routingLatencies.size());
         report.set("backends", JSON.valueToTree(backends));
         report.put("sovereignOnCloud", snapshot.sovereignOnCloud());
-        BigDecimal runTotal = Money.usd(total);
+        // the ledger counts the warm-up's (local) costs too
+        BigDecimal countedTotal = Money.usd(total.add(warmUp.costUsd()));
         ledgerTotalUsd.ifPresentOrElse(
                 l -> report.put("ledgerTotalUsd", Money.usd(l).toPlainString()),
                 () -> report.putNull("ledgerTotalUsd"));
         report.put(
                 "ledgerMatches",
-                ledgerTotalUsd.map(l -> Money.usd(l).equals(runTotal)).orElse(false));
+                ledgerTotalUsd.map(l -> Money.usd(l).equals(countedTotal)).orElse(false));
+        report.set("warmUp", warmUp.toJson());
         return report;
     }
 
