@@ -75,11 +75,12 @@ class FrozenEvaluationTest {
 
     /**
      * Sets on which the shipped model does not reach the target: what it measured there, as a floor
-     * against regressions, never a target. Set D (written after the model was final) measured 86.0%
-     * accuracy, lowest recall 70% in {@code Evaluate}; run as the service runs it, here, 85.6% and 68%
-     * (IMPLEMENTATION 34 of 50) (docs/classifier.md, "Results"): a known gap.
+     * against regressions, never a target. Set D (written after session 8's model was final) measures
+     * 90.0% accuracy, lowest recall 82% in {@code Evaluate}; run as the service runs it, here, 89.6%
+     * with IMPLEMENTATION at 39 of 50 (78%) (docs/classifier.md, "Results"): below the recall target.
+     * Set E meets the target and has no floor.
      */
-    private static final Map<String, double[]> FLOORS = Map.of("task-type-d", new double[] {0.84, 0.64});
+    private static final Map<String, double[]> FLOORS = Map.of("task-type-d", new double[] {0.88, 0.74});
 
     @Test
     void taskTypeAccuracyIsAtLeast90PercentWithEveryTypeAt80OnEachSetAndAllTogether() {
