@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tiergate.cli.bench.LedgerBench;
 import io.tiergate.cli.bench.ProcessCpu;
 import io.tiergate.cli.bench.RoutingTimestamps;
+import io.tiergate.cli.demo.EvenSchedule;
 import io.tiergate.cli.demo.RequestSender;
 import io.tiergate.cli.demo.Workload;
 import io.tiergate.cli.demo.WorkloadItem;
@@ -441,13 +442,9 @@ public class BenchCommand implements Callable<Integer> {
     /** Sends {@code rate * seconds} requests on an even schedule; returns each one's produce time (ms). */
     private long[] send(String runPrefix, int rate, int seconds) throws InterruptedException {
         long[] sentAt = new long[rate * seconds];
-        long start = System.nanoTime();
-        long interval = 1_000_000_000L / rate;
+        EvenSchedule schedule = new EvenSchedule(rate);
         for (int i = 0; i < sentAt.length; i++) {
-            long wait = start + i * interval - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
+            schedule.awaitTurn(i);
             sentAt[i] = sender.send(runPrefix + i, items.get(i % items.size()));
         }
         sender.flush();

@@ -7,6 +7,7 @@ import io.tiergate.cli.bench.ProcessCpu;
 import io.tiergate.cli.demo.BrainReport;
 import io.tiergate.cli.demo.DemoReport;
 import io.tiergate.cli.demo.DemoReport.Sent;
+import io.tiergate.cli.demo.EvenSchedule;
 import io.tiergate.cli.demo.LedgerClient;
 import io.tiergate.cli.demo.PipelineTracker;
 import io.tiergate.cli.demo.PipelineTracker.RequestState;
@@ -174,15 +175,11 @@ public class DemoCommand implements Callable<Integer> {
             WarmUp.Result warm = warmUp(running, sender, runId, items);
 
             List<Sent> sent = new ArrayList<>(requests);
-            long start = System.nanoTime();
+            EvenSchedule schedule = new EvenSchedule(rate);
+            long start = schedule.startNanos();
             long nextProgress = start;
-            long intervalNanos = (long) (1_000_000_000L / rate);
             for (int i = 0; i < requests; i++) {
-                long due = start + i * intervalNanos;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
+                schedule.awaitTurn(i);
                 WorkloadItem item = items.get(i % items.size());
                 String requestId = prefix + (i + 1);
                 sent.add(new Sent(item, requestId, sender.send(requestId, item)));
@@ -372,14 +369,15 @@ public class DemoCommand implements Callable<Integer> {
                 n.get("routingLatencyMs").get("p99").asLong());
         out.printf("backends   %s%n", backendsLine(n.get("backends")));
         JsonNode warm = n.get("warmUp");
+        boolean warmedUp = warm.get("requests").asInt() > 0;
         out.printf(
                 "sovereign  %d sovereign or sensitive requests seen on a cloud topic%s%n",
                 n.get("sovereignOnCloud").asInt(),
-                warm.get("requests").asInt() == 0
-                        ? ""
-                        : " (warm-up: " + warm.get("sovereignOnCloud").asInt() + " of "
-                                + warm.get("requests").asInt() + ")");
-        if (warm.get("requests").asInt() > 0) {
+                warmedUp
+                        ? " (warm-up: " + warm.get("sovereignOnCloud").asInt() + " of "
+                                + warm.get("requests").asInt() + ")"
+                        : "");
+        if (warmedUp) {
             out.printf(
                     "warm-up    %d sovereign requests before the run, %d completed, $%s on the local tier; routing p50 %d ms, p99 %d ms (not in the numbers above)%n",
                     warm.get("requests").asInt(),
@@ -391,10 +389,10 @@ public class DemoCommand implements Callable<Integer> {
         out.printf(
                 "ledger     $%s (%s%s)%n",
                 n.get("ledgerTotalUsd").asText(),
-                warm.get("requests").asInt() == 0
-                        ? ""
-                        : "this run $" + n.get("totalCostUsd").asText() + " + warm-up $"
-                                + warm.get("costUsd").asText() + ": ",
+                warmedUp
+                        ? "this run $" + n.get("totalCostUsd").asText() + " + warm-up $"
+                                + warm.get("costUsd").asText() + ": "
+                        : "",
                 n.get("ledgerMatches").asBoolean()
                         ? "matches the cost events exactly"
                         : "DOES NOT match the cost events");

@@ -84,7 +84,7 @@ public final class WarmUp {
     }
 
     /**
-     * Sends {@code count} warm-up requests at {@code rate} per second with ids {@code prefix + n} and waits, at most
+     * Sends {@code count} (> 0) warm-up requests at {@code rate} per second with ids {@code prefix + n} and waits, at most
      * {@code timeout}, until each has a result. {@code tracker} must follow {@code prefix}.
      */
     public static Result run(
@@ -97,20 +97,13 @@ public final class WarmUp {
             Duration timeout,
             PrintStream out)
             throws InterruptedException {
-        if (count <= 0) {
-            return Result.NONE;
-        }
         out.printf(
                 "[demo] warm-up: %d sovereign requests (local tier, cost center %s) at %.1f/s ...%n",
                 count, COST_CENTER, rate);
-        long start = System.nanoTime();
-        long intervalNanos = (long) (1_000_000_000L / rate);
+        EvenSchedule schedule = new EvenSchedule(rate);
         List<Long> sentAt = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            long wait = start + i * intervalNanos - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
+            schedule.awaitTurn(i);
             sentAt.add(sender.send(prefix + (i + 1), item(workload, i)));
         }
         sender.flush();
@@ -120,7 +113,7 @@ public final class WarmUp {
             TimeUnit.MILLISECONDS.sleep(200);
             snapshot = tracker.snapshot();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - schedule.startNanos()) / 1e9;
         Map<String, RequestState> states = tracker.requests();
         List<Long> routing = new ArrayList<>(count);
         BigDecimal cost = Money.ZERO;
