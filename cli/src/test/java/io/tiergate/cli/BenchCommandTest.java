@@ -23,7 +23,7 @@ class BenchCommandTest {
         assertThat(bench.workload).isNull();
         assertThat(bench.ledger).isFalse();
         assertThat(bench.events).isEqualTo(100_000);
-        assertThat(bench.warmupEvents).isEqualTo(50_000);
+        assertThat(bench.warmupEvents).isEqualTo(300_000);
         assertThat(bench.guarantee).isEqualTo("exactly_once_v2");
         assertThat(bench.threads).isEqualTo(1);
         assertThat(bench.commitIntervalMs).isEqualTo(100);

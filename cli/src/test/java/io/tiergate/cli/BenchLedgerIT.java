@@ -48,6 +48,8 @@ class BenchLedgerIT {
         assertThat(json.get("commitIntervalMs").asLong()).isPositive();
         assertThat(json.get("eventsPerSecond").asLong()).isPositive();
         assertThat(json.get("streamThreadCpuSeconds").asDouble()).isPositive();
+        assertThat(json.get("compilerCpuSeconds").asDouble()).isNotNegative();
+        assertThat(json.get("gcCpuSeconds").asDouble()).isNotNegative();
         assertThat(new BigDecimal(json.get("totalUsd").asText())).isPositive();
         assertThat(run.err()).contains("[bench] warm-up counted after");
     }

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -104,6 +105,9 @@ public final class LedgerBench {
      *     core (other processes on the machine, or this JVM's own threads); 0 where Linux schedstat is missing
      * @param streamThreadRunQueueWaitSeconds the same for the stream threads alone: with one thread,
      *     seconds - its CPU - this = the time it waited on something else (broker, commits, polls)
+     * @param compilerCpuSeconds CPU time of the JIT compiler threads in those seconds: what the
+     *     warm-up left to compile, taken from the same two cores (0 where Linux /proc is missing)
+     * @param gcCpuSeconds CPU time of the garbage collector's threads in those seconds (0 likewise)
      * @param loadAverageAtStart the machine's 1-minute load average when the measurement started
      * @param exact the global total equals the produced total (warm-up included) to the nano-dollar,
      *     and every unique event counted exactly once
@@ -119,6 +123,8 @@ public final class LedgerBench {
             double processCpuSeconds,
             double runQueueWaitSeconds,
             double streamThreadRunQueueWaitSeconds,
+            double compilerCpuSeconds,
+            double gcCpuSeconds,
             double loadAverageAtStart,
             double loadAverageAtEnd,
             BigDecimal producedUsd,
@@ -211,6 +217,8 @@ public final class LedgerBench {
                         cpu.processSeconds(),
                         cpu.runQueueSeconds(),
                         cpu.streamRunQueueSeconds(),
+                        cpu.compilerSeconds(),
+                        cpu.gcSeconds(),
                         loadAtStart,
                         systemLoad(),
                         produced,
@@ -424,11 +432,20 @@ public final class LedgerBench {
     }
 
     /**
-     * CPU seconds so far: the stream threads' (by name) and this whole process's; and the time this
-     * process's threads were ready to run but waited for a core (Linux schedstat; 0 elsewhere).
+     * CPU seconds so far: the stream threads' (by name) and this whole process's; the time this
+     * process's threads were ready to run but waited for a core (Linux schedstat; 0 elsewhere); and
+     * the CPU of the JVM's compiler and garbage-collector threads (Linux /proc; 0 elsewhere).
      */
     private record CpuTimes(
-            double streamThreadsSeconds, double processSeconds, double runQueueSeconds, double streamRunQueueSeconds) {
+            double streamThreadsSeconds,
+            double processSeconds,
+            double runQueueSeconds,
+            double streamRunQueueSeconds,
+            double compilerSeconds,
+            double gcSeconds) {
+
+        /** Linux's clock ticks per second for /proc/.../stat's utime and stime (USER_HZ, 100 on Linux). */
+        private static final double TICKS_PER_SECOND = 100.0;
 
         static CpuTimes now() {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -445,12 +462,17 @@ public final class LedgerBench {
                             ? os.getProcessCpuTime()
                             : 0;
             // a thread's OS name is the first 15 characters of its Java name: "ledger-bench-" + 2 of the
-            // client's id for the stream threads (and the mostly idle state updater), nothing else here
+            // client's id for the stream threads (and the mostly idle state updater), nothing else here;
+            // HotSpot names its own threads "C1 CompilerThread0", "C2 CompilerThread1", "GC Thread#0",
+            // "G1 Refine#0", "G1 Conc#0", "G1 Main Marker", "VM Thread"
             return new CpuTimes(
                     streamNanos / 1e9,
                     processNanos / 1e9,
                     runQueueNanos("") / 1e9,
-                    runQueueNanos(APPLICATION_ID + "-") / 1e9);
+                    runQueueNanos(APPLICATION_ID + "-") / 1e9,
+                    cpuTicks(name -> name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"))
+                            / TICKS_PER_SECOND,
+                    cpuTicks(name -> name.startsWith("GC Thread") || name.startsWith("G1 ")) / TICKS_PER_SECOND);
         }
 
         CpuTimes minus(CpuTimes before) {
@@ -458,11 +480,31 @@ public final class LedgerBench {
                     streamThreadsSeconds - before.streamThreadsSeconds,
                     processSeconds - before.processSeconds,
                     runQueueSeconds - before.runQueueSeconds,
-                    streamRunQueueSeconds - before.streamRunQueueSeconds);
+                    streamRunQueueSeconds - before.streamRunQueueSeconds,
+                    compilerSeconds - before.compilerSeconds,
+                    gcSeconds - before.gcSeconds);
         }
 
         /** Sum over this process's threads of /proc/self/task/N/schedstat's second field (ns runnable, not running). */
         private static long runQueueNanos(String osNamePrefix) {
+            return sumOverThreads(name -> name.startsWith(osNamePrefix), thread -> {
+                String[] fields =
+                        Files.readString(thread.resolve("schedstat")).trim().split(" ");
+                return Long.parseLong(fields[1]);
+            });
+        }
+
+        /** utime + stime (clock ticks) of this process's threads whose OS name matches. */
+        private static long cpuTicks(Predicate<String> osName) {
+            return sumOverThreads(osName, thread -> {
+                String stat = Files.readString(thread.resolve("stat"));
+                // the fields after the name, which is in parentheses and may contain blanks
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            });
+        }
+
+        private static long sumOverThreads(Predicate<String> osName, ThreadFigure figure) {
             Path tasks = Path.of("/proc/self/task");
             if (!Files.isDirectory(tasks)) {
                 return 0;
@@ -471,13 +513,9 @@ public final class LedgerBench {
             try (Stream<Path> threads = Files.list(tasks)) {
                 for (Path thread : threads.toList()) {
                     try {
-                        if (!Files.readString(thread.resolve("comm")).startsWith(osNamePrefix)) {
-                            continue;
+                        if (osName.test(Files.readString(thread.resolve("comm")).strip())) {
+                            total += figure.of(thread);
                         }
-                        String[] fields = Files.readString(thread.resolve("schedstat"))
-                                .trim()
-                                .split(" ");
-                        total += Long.parseLong(fields[1]);
                     } catch (IOException | RuntimeException threadGone) {
                         // a thread that ended meanwhile
                     }
@@ -486,6 +524,11 @@ public final class LedgerBench {
                 return 0;
             }
             return total;
+        }
+
+        @FunctionalInterface
+        private interface ThreadFigure {
+            long of(Path threadDir) throws IOException;
         }
     }
 
