@@ -39,8 +39,9 @@ public enum Stage {
     /** The workers' own overhead around a model call (not the call): 2.0 ms, provisional, not measured. */
     WORKERS("workers", "workers", "inference.tier.*", false, 2.0),
     /**
-     * The ledger's exactly-once stream thread: 20,642 events per stream-thread CPU second measured by
-     * {@code ./tiergate bench --ledger} (median of 3), 0.05 ms per event.
+     * The ledger's exactly-once stream thread: 20,017 events per stream-thread CPU second measured by
+     * {@code ./tiergate bench --ledger} (median of 3, session 10; 20,642 in an earlier sitting), 0.05 ms
+     * per event.
      */
     LEDGER("ledger", "ledger", Topics.Names.INFERENCE_COSTS, false, 0.05);
 
