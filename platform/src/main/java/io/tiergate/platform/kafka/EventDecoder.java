@@ -50,19 +50,10 @@ public class EventDecoder {
      * the first record, as before).
      */
     public void warmUp(Collection<? extends Topic<?>> topics) {
-        Thread lookup = new Thread(
-                () -> {
-                    for (Topic<?> topic : topics) {
-                        try {
-                            deserializer(topic.valueType()).resolve(topic.name());
-                        } catch (RuntimeException e) {
-                            // the first record asks again
-                        }
-                    }
-                },
-                "tiergate-decoder-warm-up");
-        lookup.setDaemon(true);
-        lookup.start();
+        BackgroundWarmUp.start(
+                "tiergate-decoder-warm-up",
+                topics,
+                topic -> deserializer(topic.valueType()).resolve(topic.name()));
     }
 
     @SuppressWarnings("unchecked")

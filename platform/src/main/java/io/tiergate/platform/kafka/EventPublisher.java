@@ -14,8 +14,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Publishes events to the topics of {@link io.tiergate.schemas.topics.Topics}: string keys, Avro
@@ -24,8 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 public class EventPublisher implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
     private final KafkaProducer<String, SpecificRecord> producer;
     private final AvroSerializer<SpecificRecord> values;
@@ -75,20 +71,10 @@ public class EventPublisher implements AutoCloseable {
      * leaves that wait to the first send).
      */
     public void warmUp(Collection<? extends Topic<?>> topics) {
-        Thread fetch = new Thread(
-                () -> {
-                    for (Topic<?> topic : topics) {
-                        try {
-                            values.resolve(topic.name(), SpecificData.get().getSchema(topic.valueType()));
-                            producer.partitionsFor(topic.name()); // blocks up to max.block.ms for a missing topic
-                        } catch (RuntimeException e) {
-                            LOG.debug("Could not warm up {}: {}", topic.name(), e.toString());
-                        }
-                    }
-                },
-                "tiergate-publisher-warm-up");
-        fetch.setDaemon(true);
-        fetch.start();
+        BackgroundWarmUp.start("tiergate-publisher-warm-up", topics, topic -> {
+            values.resolve(topic.name(), SpecificData.get().getSchema(topic.valueType()));
+            producer.partitionsFor(topic.name()); // blocks up to max.block.ms for a missing topic
+        });
     }
 
     /**
