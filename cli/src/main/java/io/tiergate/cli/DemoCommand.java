@@ -148,14 +148,11 @@ public class DemoCommand implements Callable<Integer> {
 
         LocalStack running =
                 LocalStack.start(options, out, Map.of("TIERGATE_SIMULATION_SPEED_UP", String.valueOf(simSpeedUp)));
-        Thread stopper = new Thread(running::close, "tiergate-demo-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
         try {
             return run(running, items);
         } finally {
             out.println("[demo] stopping the services and the broker ...");
             running.close();
-            Runtime.getRuntime().removeShutdownHook(stopper);
             out.println("[demo] stopped");
         }
     }

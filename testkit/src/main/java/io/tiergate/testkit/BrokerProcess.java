@@ -62,10 +62,12 @@ public final class BrokerProcess implements KafkaBroker {
 
     private final Settings settings;
     private final Process process;
+    private final ExitHook stopOnExit;
 
     private BrokerProcess(Settings settings, Process process) {
         this.settings = settings;
         this.process = process;
+        this.stopOnExit = ExitHook.register("tiergate-broker-stop", this::stop);
     }
 
     /** The broker JVM's process id (for measuring its CPU time). */
@@ -230,6 +232,11 @@ public final class BrokerProcess implements KafkaBroker {
     /** SIGTERM, then wait for Kafka's controlled shutdown; SIGKILL only if it hangs. */
     @Override
     public void close() {
+        stop();
+        stopOnExit.cancel();
+    }
+
+    private void stop() {
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

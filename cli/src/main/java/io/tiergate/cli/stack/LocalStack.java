@@ -8,6 +8,7 @@ import io.tiergate.schemas.serde.SerdeConfig;
 import io.tiergate.schemas.topics.TopicProvisioner;
 import io.tiergate.testkit.BrokerProcess;
 import io.tiergate.testkit.BrokerSecurity;
+import io.tiergate.testkit.ExitHook;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -48,6 +49,8 @@ public final class LocalStack implements AutoCloseable {
     private StackCredentials credentials;
     private final List<ServiceProcess> services = new ArrayList<>();
     private Optional<String> backendsSummary = Optional.empty();
+    /** Stops the processes when this JVM ends before {@link #close()} (Ctrl-C, SIGTERM). */
+    private ExitHook stopOnExit;
 
     /** The principal each service runs as under {@link StackOptions#secure()}. */
     static final Map<String, String> PRINCIPALS = Map.of(
@@ -69,10 +72,15 @@ public final class LocalStack implements AutoCloseable {
         return start(options, out, serviceEnv, JvmProfile.QUICK_START);
     }
 
-    /** Starts everything; on failure stops what was started and rethrows. */
+    /**
+     * Starts everything; on failure stops what was started and rethrows. The broker, the registry
+     * and the service processes stop at {@link #close()}, or when this JVM ends first (a shutdown
+     * hook: an interrupted command leaves no service running behind it).
+     */
     public static LocalStack start(
             StackOptions options, PrintStream out, Map<String, String> serviceEnv, JvmProfile jvm) {
         LocalStack stack = new LocalStack(options, out, jvm);
+        stack.stopOnExit = ExitHook.register("tiergate-stack-stop", stack::close);
         try {
             stack.startAll(serviceEnv);
             return stack;
@@ -271,9 +279,9 @@ public final class LocalStack implements AutoCloseable {
         return services.stream().filter(s -> s.spec().module().equals(module)).findFirst();
     }
 
-    /** Stops services (reverse order), then the registry, then the broker. */
+    /** Stops services (reverse order), then the registry, then the broker; a second call does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
         List<ServiceProcess> reversed = new ArrayList<>(services);
         java.util.Collections.reverse(reversed);
         reversed.parallelStream().forEach(ServiceProcess::close);
@@ -285,6 +293,9 @@ public final class LocalStack implements AutoCloseable {
         if (broker != null) {
             broker.close();
             broker = null;
+        }
+        if (stopOnExit != null) {
+            stopOnExit.cancel();
         }
     }
 
