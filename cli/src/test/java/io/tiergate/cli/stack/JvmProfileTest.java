@@ -10,7 +10,7 @@ class JvmProfileTest {
     @Test
     void aCollectorInJavaOptsReplacesTheProfilesCollector() {
         assertThat(JvmProfile.yieldingTo(JvmProfile.STEADY_STATE.options(), "-Xlog:gc -XX:+UseZGC"))
-                .containsExactly("-Xms256m", "-Xmx768m");
+                .containsExactly("-Xms768m", "-Xmx768m");
     }
 
     @Test
