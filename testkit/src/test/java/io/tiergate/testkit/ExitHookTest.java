@@ -77,7 +77,7 @@ class ExitHookTest {
             }
             System.out.println("pid " + sleep.pid());
             System.out.flush();
-            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+            sleep.waitFor(); // until the test terminates this JVM (or the process ends)
         }
     }
 }
