@@ -229,6 +229,15 @@ public final class BrokerProcess implements KafkaBroker {
         return process.isAlive();
     }
 
+    /**
+     * The caller stops this broker at exit itself, after what depends on it (a stack stops its
+     * services first): the broker's own exit hook, which the JVM would run in parallel with the
+     * caller's, is cancelled.
+     */
+    public void leaveExitToOwner() {
+        stopOnExit.cancel();
+    }
+
     /** SIGTERM, then wait for Kafka's controlled shutdown; SIGKILL only if it hangs. */
     @Override
     public void close() {

@@ -120,6 +120,7 @@ public final class LocalStack implements AutoCloseable {
                             credentials == null ? Optional.empty() : Optional.of(credentials.brokerPassword())),
                     Duration.ofSeconds(60),
                     jvm.brokerOptions());
+            broker.leaveExitToOwner(); // this stack's exit hook stops it, after the services
             bootstrap = broker.bootstrapServers();
             out.printf("[stack] Kafka broker up at %s (%d ms)%n", bootstrap, elapsedMs(t0));
             if (credentials != null) {
